@@ -1,0 +1,143 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { InvalidInput, NotFound } from '../errors.js';
+import { didYouMean } from './did-you-mean.js';
+import { projectSchema, type ProjectFile } from './schema.js';
+
+export const PROJECT_FILE = 'silt.yaml';
+
+/** A validated project: the parsed file plus absolute locations. Frozen. */
+export interface ProjectConfig {
+  readonly file: string;
+  readonly dir: string;
+  readonly name: string;
+  /** Absolute folder, or an s3:// URI. */
+  readonly storageLocation: string;
+  /** Absolute SQLite file path, or a postgresql:// URI. */
+  readonly catalogUri: string;
+  readonly engine: { readonly memoryLimit?: string; readonly threads?: number };
+  readonly raw: ProjectFile;
+}
+
+/** The folder holding silt.yaml: `explicit` if given, else the nearest one from `from` upward. */
+export function findProjectDir(from: string, explicit?: string): string {
+  if (explicit) {
+    const dir = path.resolve(explicit);
+    if (!existsSync(path.join(dir, PROJECT_FILE))) {
+      throw new NotFound(`config: no ${PROJECT_FILE} in ${dir}; run \`silt init ${explicit}\` to create a project there`);
+    }
+    return dir;
+  }
+  let dir = path.resolve(from);
+  for (;;) {
+    if (existsSync(path.join(dir, PROJECT_FILE))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) {
+      throw new NotFound(
+        `config: no ${PROJECT_FILE} in ${path.resolve(from)} or any folder above it; run \`silt init\` or pass --project DIR`,
+      );
+    }
+    dir = parent;
+  }
+}
+
+export function loadProject(dir: string): ProjectConfig {
+  const file = path.join(dir, PROJECT_FILE);
+  const text = readFileSync(file, 'utf8');
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const rel = PROJECT_FILE;
+  if (doc.errors.length > 0) {
+    const err = doc.errors[0]!;
+    const pos = lines.linePos(err.pos[0]);
+    throw new InvalidInput(`config: ${rel} line ${pos.line}: ${err.message.split('\n')[0]}`);
+  }
+  const data: unknown = doc.toJS() ?? {};
+  const parsed = projectSchema.safeParse(data);
+  if (!parsed.success) throw new InvalidInput(describeIssue(rel, doc, lines, parsed.error.issues[0]!, data));
+  const raw = parsed.data;
+  return Object.freeze({
+    file,
+    dir,
+    name: raw.name,
+    storageLocation: resolveLocation(dir, raw.storage.location),
+    catalogUri: resolveLocation(dir, raw.catalog.uri),
+    engine: Object.freeze({ memoryLimit: raw.engine.memory_limit, threads: raw.engine.threads }),
+    raw,
+  });
+}
+
+function resolveLocation(dir: string, location: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(location) ? location : path.resolve(dir, location);
+}
+
+function describeIssue(file: string, doc: Document, lines: LineCounter, issue: z.core.$ZodIssue, data: unknown): string {
+  const keyPath = issue.path.map(String);
+  let where = keyPath.join('.') || '(top level)';
+  let problem: string;
+  if (issue.code === 'unrecognized_keys') {
+    const unknownKey = issue.keys[0]!;
+    where = [...keyPath, unknownKey].join('.');
+    const known = knownKeys(keyPath);
+    const hint = didYouMean(unknownKey, known);
+    problem = `unknown key${hint ? ` (did you mean \`${hint}\`?)` : ''}; expected one of: ${known.join(', ')}`;
+    return `config: ${file}${lineOf(doc, lines, [...keyPath, unknownKey])}: ${where}: ${problem}`;
+  }
+  const found = valueAt(data, keyPath);
+  if (found === undefined) {
+    problem = `missing; expected ${expectation(issue)}`;
+  } else {
+    problem = `expected ${expectation(issue)}, found ${JSON.stringify(found)}`;
+  }
+  return `config: ${file}${lineOf(doc, lines, keyPath)}: ${where}: ${problem}`;
+}
+
+function expectation(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type') return `a ${issue.expected}`;
+  return issue.message.replace(/^Invalid string: /, '');
+}
+
+function lineOf(doc: Document, lines: LineCounter, keyPath: string[]): string {
+  for (let n = keyPath.length; n > 0; n--) {
+    const node = doc.getIn(keyPath.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+    const pair = n > 0 ? findKeyNode(doc, keyPath.slice(0, n)) : undefined;
+    const offset = pair ?? node?.range?.[0];
+    if (offset !== undefined) return ` line ${lines.linePos(offset).line}`;
+  }
+  return '';
+}
+
+function findKeyNode(doc: Document, keyPath: string[]): number | undefined {
+  const parent = keyPath.length === 1 ? doc.contents : doc.getIn(keyPath.slice(0, -1), true);
+  if (!isMap(parent)) return undefined;
+  const item = parent.items.find((p) => String((p.key as { value?: unknown })?.value) === keyPath[keyPath.length - 1]);
+  return (item?.key as { range?: [number, number, number] } | undefined)?.range?.[0];
+}
+
+function valueAt(data: unknown, keyPath: string[]): unknown {
+  let cur = data;
+  for (const k of keyPath) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[k];
+  }
+  return cur;
+}
+
+function knownKeys(keyPath: string[]): string[] {
+  let shape: z.ZodType = projectSchema;
+  for (const k of keyPath) {
+    const s = unwrap(shape);
+    if (!('shape' in s)) return [];
+    shape = (s.shape as Record<string, z.ZodType>)[k]!;
+  }
+  const s = unwrap(shape);
+  return 'shape' in s ? Object.keys(s.shape as object) : [];
+}
+
+function unwrap(t: z.ZodType): z.ZodType {
+  let cur = t as z.ZodType & { unwrap?: () => z.ZodType; def?: { innerType?: z.ZodType } };
+  while (cur.def?.innerType) cur = cur.def.innerType as typeof cur;
+  return cur;
+}

@@ -1,0 +1,63 @@
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+
+export interface EngineOptions {
+  /** DuckDB `memory_limit`, e.g. '4GB'. Spills to `tempDirectory` beyond it. */
+  memoryLimit?: string;
+  threads?: number;
+  /** Where DuckDB spills; defaults to DuckDB's own choice. */
+  tempDirectory?: string;
+}
+
+export type Row = Record<string, unknown>;
+
+/**
+ * One in-process DuckDB database with one connection. Every Silt command that touches data opens
+ * one, uses it, and closes it in `finally` (see `withEngine`).
+ */
+export class Engine {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    /** For engine-internal modules only; nothing outside `engine/` sees DuckDB types. */
+    readonly connection: DuckDBConnection,
+  ) {}
+
+  static async open(options: EngineOptions = {}): Promise<Engine> {
+    const config: Record<string, string> = {};
+    if (options.memoryLimit) config['memory_limit'] = options.memoryLimit;
+    if (options.threads) config['threads'] = String(options.threads);
+    if (options.tempDirectory) config['temp_directory'] = options.tempDirectory;
+    const instance = await DuckDBInstance.create(':memory:', config);
+    const connection = await instance.connect();
+    return new Engine(instance, connection);
+  }
+
+  async run(sql: string, params?: DuckDBValue[]): Promise<void> {
+    await this.connection.run(sql, params);
+  }
+
+  /** Runs a query and returns its rows as plain JS objects (BIGINT → bigint, DATE → DuckDB value objects). */
+  async all<T extends Row = Row>(sql: string, params?: DuckDBValue[]): Promise<T[]> {
+    const reader = await this.connection.runAndReadAll(sql, params);
+    return reader.getRowObjectsJS() as T[];
+  }
+
+  /** Rows as JSON-safe values (BIGINT and HUGEINT as strings, dates as ISO strings). */
+  async allJson<T extends Row = Row>(sql: string, params?: DuckDBValue[]): Promise<T[]> {
+    const reader = await this.connection.runAndReadAll(sql, params);
+    return reader.getRowObjectsJson() as T[];
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+export async function withEngine<T>(options: EngineOptions, fn: (engine: Engine) => Promise<T>): Promise<T> {
+  const engine = await Engine.open(options);
+  try {
+    return await fn(engine);
+  } finally {
+    engine.close();
+  }
+}

@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import { InvalidInput, NotFound } from '../errors.js';
+import type { ObjectInfo, ObjectStore, PutOptions } from './object-store.js';
+
+/**
+ * An object store on a local folder. Writes go to a temporary file beside the target and are
+ * renamed into place (atomic on POSIX); create-if-absent uses link(2), which fails if the target
+ * exists, so two writers racing for one key cannot both win.
+ */
+export class LocalStore implements ObjectStore {
+  readonly rootUri: string;
+  private readonly root: string;
+
+  constructor(rootDir: string) {
+    this.root = path.resolve(rootDir);
+    this.rootUri = pathToFileURL(this.root + path.sep).href;
+  }
+
+  uri(key: string): string {
+    return this.rootUri + encodeKey(key);
+  }
+
+  keyOf(uri: string): string {
+    const abs = uri.startsWith('file:') ? fileURLToPath(uri) : path.resolve(uri);
+    const rel = path.relative(this.root, abs);
+    if (rel.startsWith('..') || path.isAbsolute(rel)) {
+      throw new InvalidInput(`storage: ${uri} is outside the store at ${this.rootUri}`);
+    }
+    return rel.split(path.sep).join('/');
+  }
+
+  enginePath(key: string): string {
+    return this.pathOf(key);
+  }
+
+  async get(key: string): Promise<Buffer> {
+    try {
+      return await fs.readFile(this.pathOf(key));
+    } catch (e) {
+      throw missing(e, key);
+    }
+  }
+
+  async put(key: string, data: Uint8Array | string, options: PutOptions = {}): Promise<boolean> {
+    const target = this.pathOf(key);
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    const tmp = `${target}.${randomUUID()}.tmp`;
+    await fs.writeFile(tmp, data);
+    try {
+      if (!options.ifAbsent) {
+        await fs.rename(tmp, target);
+        return true;
+      }
+      try {
+        await fs.link(tmp, target);
+        return true;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+        throw e;
+      }
+    } finally {
+      await fs.rm(tmp, { force: true });
+    }
+  }
+
+  async list(prefix: string): Promise<ObjectInfo[]> {
+    // Walk from the deepest folder the prefix names, then filter by the full prefix.
+    const slash = prefix.lastIndexOf('/');
+    const dirKey = slash >= 0 ? prefix.slice(0, slash) : '';
+    const out: ObjectInfo[] = [];
+    await this.walk(dirKey, out);
+    return out.filter((o) => o.key.startsWith(prefix)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  async delete(key: string): Promise<void> {
+    await fs.rm(this.pathOf(key), { force: true });
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      await fs.access(this.pathOf(key));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async size(key: string): Promise<number> {
+    try {
+      return (await fs.stat(this.pathOf(key))).size;
+    } catch (e) {
+      throw missing(e, key);
+    }
+  }
+
+  private pathOf(key: string): string {
+    const p = path.resolve(this.root, key);
+    if (p !== this.root && !p.startsWith(this.root + path.sep)) {
+      throw new InvalidInput(`storage: key ${JSON.stringify(key)} escapes the store root`);
+    }
+    return p;
+  }
+
+  private async walk(dirKey: string, out: ObjectInfo[]): Promise<void> {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await fs.readdir(this.pathOf(dirKey), { withFileTypes: true });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return;
+      throw e;
+    }
+    for (const entry of entries) {
+      const key = dirKey ? `${dirKey}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        await this.walk(key, out);
+      } else if (entry.isFile() && !entry.name.endsWith('.tmp')) {
+        const st = await fs.stat(this.pathOf(key));
+        out.push({ key, size: st.size, modifiedMs: st.mtimeMs });
+      }
+    }
+  }
+}
+
+function encodeKey(key: string): string {
+  return key.split('/').map(encodeURIComponent).join('/');
+}
+
+function missing(e: unknown, key: string): unknown {
+  return (e as NodeJS.ErrnoException).code === 'ENOENT' ? new NotFound(`storage: no object at ${key}`) : e;
+}

@@ -1,0 +1,45 @@
+/**
+ * The object store: every file Silt keeps (landing files, Parquet data, Iceberg metadata) lives
+ * here under a key relative to the store's root. A local folder by default; S3 later, through
+ * this same interface.
+ */
+export interface ObjectInfo {
+  key: string;
+  size: number;
+  modifiedMs: number;
+}
+
+export interface PutOptions {
+  /** Write only if no object exists under the key. `put` then returns false when one does. */
+  ifAbsent?: boolean;
+}
+
+export interface ObjectStore {
+  /** Fully qualified URI of the store root, ending in '/', e.g. `file:///srv/lake/`. */
+  readonly rootUri: string;
+  /** Fully qualified URI of a key (Iceberg metadata records these). */
+  uri(key: string): string;
+  /** The key of a URI inside this store; throws InvalidInput for a URI outside it. */
+  keyOf(uri: string): string;
+  /**
+   * A location DuckDB can read and write directly for this key (a local path, or an s3:// URI).
+   */
+  enginePath(key: string): string;
+  get(key: string): Promise<Buffer>;
+  /** Atomic: a reader sees either no object or the whole new one, never a torn write. */
+  put(key: string, data: Uint8Array | string, options?: PutOptions): Promise<boolean>;
+  /** Every object whose key starts with `prefix`, recursively, sorted by key. */
+  list(prefix: string): Promise<ObjectInfo[]>;
+  /** Removes the object; a missing key is not an error. */
+  delete(key: string): Promise<void>;
+  exists(key: string): Promise<boolean>;
+  size(key: string): Promise<number>;
+}
+
+/** Joins key parts with '/', dropping empty parts and duplicate slashes. */
+export function joinKey(...parts: string[]): string {
+  return parts
+    .flatMap((p) => p.split('/'))
+    .filter((p) => p.length > 0)
+    .join('/');
+}

@@ -54,9 +54,13 @@ export function loadProject(dir: string): ProjectConfig {
     const pos = lines.linePos(err.pos[0]);
     throw new InvalidInput(`config: ${rel} line ${pos.line}: ${err.message.split('\n')[0]}`);
   }
-  const data: unknown = doc.toJS() ?? {};
+  const data = dropEmptySections(doc.toJS());
   const parsed = projectSchema.safeParse(data);
-  if (!parsed.success) throw new InvalidInput(describeIssue(rel, doc, lines, parsed.error.issues[0]!, data));
+  if (!parsed.success) {
+    // An unknown key usually explains a missing one (a typo), so report it first.
+    const issues = [...parsed.error.issues].sort((a, b) => rank(a) - rank(b));
+    throw new InvalidInput(describeIssue(rel, doc, lines, issues[0]!, data));
+  }
   const raw = parsed.data;
   return Object.freeze({
     file,
@@ -67,6 +71,17 @@ export function loadProject(dir: string): ProjectConfig {
     engine: Object.freeze({ memoryLimit: raw.engine.memory_limit, threads: raw.engine.threads }),
     raw,
   });
+}
+
+/** A section whose keys are all commented out parses as null; treat it as absent. */
+function dropEmptySections(data: unknown): unknown {
+  if (data === null || data === undefined) return {};
+  if (typeof data !== 'object' || Array.isArray(data)) return data;
+  return Object.fromEntries(Object.entries(data).filter(([, v]) => v !== null));
+}
+
+function rank(issue: z.core.$ZodIssue): number {
+  return issue.code === 'unrecognized_keys' ? 0 : 1;
 }
 
 function resolveLocation(dir: string, location: string): string {
@@ -95,7 +110,7 @@ function describeIssue(file: string, doc: Document, lines: LineCounter, issue: z
 }
 
 function expectation(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type') return `a ${issue.expected}`;
+  if (issue.code === 'invalid_type') return `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
   return issue.message.replace(/^Invalid string: /, '');
 }
 

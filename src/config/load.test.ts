@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { findProjectDir, loadProject } from './load.js';
+import { projectTemplate } from './template.js';
+
+function project(yaml: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'silt-config-'));
+  writeFileSync(path.join(dir, 'silt.yaml'), yaml);
+  return dir;
+}
+
+test('the init template parses, with locations resolved against the project folder', () => {
+  const dir = project(projectTemplate('shop'));
+  const c = loadProject(dir);
+  assert.equal(c.name, 'shop');
+  assert.equal(c.storageLocation, path.join(dir, 'lake'));
+  assert.equal(c.catalogUri, path.join(dir, '.silt', 'catalog.db'));
+  assert.ok(Object.isFrozen(c));
+});
+
+test('the project is found from a subfolder, or named with --project', () => {
+  const dir = project('name: shop\n');
+  const sub = path.join(dir, 'a', 'b');
+  mkdirSync(sub, { recursive: true });
+  assert.equal(findProjectDir(sub), dir);
+  assert.equal(findProjectDir('/', dir), dir);
+  assert.throws(() => findProjectDir(os.tmpdir(), path.join(dir, 'a')), /no silt\.yaml in .*run `silt init/);
+});
+
+test('an unknown key names the file, line and key, with a suggestion', () => {
+  const dir = project('name: shop\nstorage:\n  locaton: ./lake\n');
+  assert.throws(() => loadProject(dir), /^InvalidInput: config: silt\.yaml line 3: storage\.locaton: unknown key \(did you mean `location`\?\)/);
+});
+
+test('a wrong type names the key, what was found and what is expected', () => {
+  const dir = project('name: shop\nengine:\n  threads: many\n');
+  assert.throws(() => loadProject(dir), /silt\.yaml line 3: engine\.threads: expected a number, found "many"/);
+});
+
+test('a missing required key and broken YAML are reported with lines', () => {
+  assert.throws(() => loadProject(project('storage:\n  location: ./x\n')), /silt\.yaml.*: name: missing; expected a string/);
+  assert.throws(() => loadProject(project('name: [shop\n')), /silt\.yaml line \d+:/);
+});

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { NotFound } from '../errors.js';
+import { LocalStore } from './local-store.js';
+
+async function store(): Promise<LocalStore> {
+  return new LocalStore(await mkdtemp(path.join(os.tmpdir(), 'silt-store-')));
+}
+
+test('put, get, size, exists and delete round-trip', async () => {
+  const s = await store();
+  assert.equal(await s.exists('a/b.txt'), false);
+  await s.put('a/b.txt', 'hello');
+  assert.equal((await s.get('a/b.txt')).toString(), 'hello');
+  assert.equal(await s.size('a/b.txt'), 5);
+  await s.delete('a/b.txt');
+  assert.equal(await s.exists('a/b.txt'), false);
+  await s.delete('a/b.txt');
+});
+
+test('put replaces atomically and leaves no temporary files', async () => {
+  const s = await store();
+  await Promise.all(Array.from({ length: 20 }, (_, i) => s.put('k', `value-${i}`.repeat(1000))));
+  const text = (await s.get('k')).toString();
+  assert.match(text, /^(value-\d+)+$/);
+  assert.equal(new Set(text.match(/value-\d+/g)).size, 1, 'a reader sees one whole write');
+  assert.deepEqual(await readdir(path.dirname(s.enginePath('k'))), ['k']);
+});
+
+test('ifAbsent lets exactly one of many racing writers win', async () => {
+  const s = await store();
+  const results = await Promise.all(Array.from({ length: 10 }, (_, i) => s.put('marker', String(i), { ifAbsent: true })));
+  assert.equal(results.filter(Boolean).length, 1);
+  const winner = results.indexOf(true);
+  assert.equal((await s.get('marker')).toString(), String(winner));
+});
+
+test('list is recursive, prefix-filtered and sorted', async () => {
+  const s = await store();
+  for (const k of ['t/data/b.parquet', 't/data/a.parquet', 't/metadata/v1.json', 'tx/other']) await s.put(k, 'x');
+  assert.deepEqual((await s.list('t/')).map((o) => o.key), ['t/data/a.parquet', 't/data/b.parquet', 't/metadata/v1.json']);
+  assert.deepEqual((await s.list('t/data/a')).map((o) => o.key), ['t/data/a.parquet']);
+  assert.deepEqual(await s.list('missing/'), []);
+});
+
+test('uri and keyOf are inverse; keys cannot escape the root', async () => {
+  const s = await store();
+  const uri = s.uri('warehouse/ns/t 1/x.parquet');
+  assert.match(uri, /^file:\/\/\/.*\/warehouse\/ns\/t%201\/x\.parquet$/);
+  assert.equal(s.keyOf(uri), 'warehouse/ns/t 1/x.parquet');
+  assert.throws(() => s.keyOf('file:///etc/passwd'), /outside the store/);
+  await assert.rejects(s.put('../escape', 'x'), /escapes the store root/);
+  await assert.rejects(s.get('nope'), (e) => e instanceof NotFound && /no object at nope/.test(e.message));
+});

@@ -117,7 +117,7 @@ export class LocalStore implements ObjectStore {
       const key = dirKey ? `${dirKey}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
         await this.walk(key, out);
-      } else if (entry.isFile() && !entry.name.endsWith('.tmp')) {
+      } else if (entry.isFile()) {
         const st = await fs.stat(this.pathOf(key));
         out.push({ key, size: st.size, modifiedMs: st.mtimeMs });
       }

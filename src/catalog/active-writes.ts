@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import type { Kysely } from 'kysely';
+import type { MetadataDb } from './db.js';
+
+/** Writes from other hosts are trusted to be alive for this long, since their pid cannot be checked. */
+const REMOTE_WRITE_TTL_MS = 24 * 3600_000;
+
+/**
+ * A registry of writes in progress. A writer puts its files in place before it commits; until then
+ * they are referenced by nothing, exactly like files a crashed writer left behind. Vacuum tells them
+ * apart through this registry: files of a table newer than the start of a live write are kept.
+ */
+export class ActiveWrites {
+  constructor(private readonly db: Kysely<MetadataDb>) {}
+
+  async run<T>(namespace: string, table: string, fn: () => Promise<T>): Promise<T> {
+    const id = randomUUID();
+    await this.db
+      .insertInto('silt_active_writes')
+      .values({ id, table_namespace: namespace, table_name: table, host: os.hostname(), pid: process.pid, started_ms: Date.now() })
+      .execute();
+    try {
+      return await fn();
+    } finally {
+      await this.db.deleteFrom('silt_active_writes').where('id', '=', id).execute();
+    }
+  }
+
+  /** The start of the oldest live write into the table, or undefined; forgets writers that died. */
+  async oldestLiveStart(namespace: string, table: string): Promise<number | undefined> {
+    const rows = await this.db
+      .selectFrom('silt_active_writes')
+      .selectAll()
+      .where('table_namespace', '=', namespace)
+      .where('table_name', '=', table)
+      .execute();
+    let oldest: number | undefined;
+    for (const r of rows) {
+      const alive = r.host === os.hostname() ? pidAlive(r.pid) : Date.now() - Number(r.started_ms) < REMOTE_WRITE_TTL_MS;
+      if (!alive) {
+        await this.db.deleteFrom('silt_active_writes').where('id', '=', r.id).execute();
+        continue;
+      }
+      oldest = Math.min(oldest ?? Infinity, Number(r.started_ms));
+    }
+    return oldest;
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

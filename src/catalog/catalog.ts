@@ -1,0 +1,277 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { AlreadyExists, InvalidInput, NotFound } from '../errors.js';
+import { joinKey, type ObjectStore } from '../storage/index.js';
+import {
+  metadataFileKey,
+  newTableMetadata,
+  serializeMetadata,
+  Table,
+  type PartitionField,
+  type Schema,
+} from '../table/index.js';
+import { openDb, type DbCapabilities, type MetadataDb } from './db.js';
+import { ActiveWrites } from './active-writes.js';
+import { migrate } from './migrations.js';
+import { checkName } from './names.js';
+import { SqlPointer } from './sql-pointer.js';
+
+/** The name PyIceberg must be given: `load_catalog("silt", **props)`. */
+export const CATALOG_NAME = 'silt';
+/** Java and PyIceberg mark a namespace created without properties with this reserved key. */
+const EXISTS_KEY = 'exists';
+const WAREHOUSE = 'warehouse';
+
+export interface TableDefinition {
+  schema: Schema;
+  lastColumnId: number;
+  partitionFields?: PartitionField[];
+  properties?: Record<string, string>;
+}
+
+export interface TableIdent {
+  namespace: string;
+  name: string;
+}
+
+/**
+ * The catalog: namespaces and tables, their Iceberg metadata pointers in the metadata store, and
+ * their files in the object store under `warehouse/<namespace>/<table>/`.
+ */
+export class Catalog {
+  readonly activeWrites: ActiveWrites;
+
+  private constructor(
+    private readonly db: Kysely<MetadataDb>,
+    readonly store: ObjectStore,
+    readonly capabilities: DbCapabilities,
+  ) {
+    this.activeWrites = new ActiveWrites(db);
+  }
+
+  static async open(uri: string, store: ObjectStore): Promise<Catalog> {
+    const { db, capabilities } = openDb(uri);
+    await migrate(db);
+    return new Catalog(db, store, capabilities);
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+
+  /** Properties for PyIceberg's `load_catalog("silt", **props)`. */
+  pyicebergProperties(): Record<string, string> {
+    return { type: 'sql', uri: this.capabilities.sqlalchemyUri, warehouse: this.store.uri(WAREHOUSE) };
+  }
+
+  // ---- namespaces
+
+  async createNamespace(namespace: string, properties: Record<string, string> = {}, opts: { ifNotExists?: boolean } = {}): Promise<void> {
+    checkName('namespace', namespace);
+    if (await this.namespaceExists(namespace)) {
+      if (opts.ifNotExists) return;
+      throw new AlreadyExists(`catalog: namespace ${namespace} already exists`);
+    }
+    const props = Object.keys(properties).length > 0 ? properties : { [EXISTS_KEY]: 'true' };
+    await this.db
+      .insertInto('iceberg_namespace_properties')
+      .values(Object.entries(props).map(([k, v]) => ({ catalog_name: CATALOG_NAME, namespace, property_key: k, property_value: v })))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+
+  async namespaceExists(namespace: string): Promise<boolean> {
+    const hit =
+      (await this.db
+        .selectFrom('iceberg_namespace_properties')
+        .select('namespace')
+        .where('catalog_name', '=', CATALOG_NAME)
+        .where('namespace', '=', namespace)
+        .executeTakeFirst()) ??
+      (await this.db
+        .selectFrom('iceberg_tables')
+        .select('table_namespace')
+        .where('catalog_name', '=', CATALOG_NAME)
+        .where('table_namespace', '=', namespace)
+        .executeTakeFirst());
+    return hit !== undefined;
+  }
+
+  async listNamespaces(): Promise<string[]> {
+    const a = await this.db
+      .selectFrom('iceberg_namespace_properties')
+      .select('namespace as ns')
+      .where('catalog_name', '=', CATALOG_NAME)
+      .distinct()
+      .execute();
+    const b = await this.db
+      .selectFrom('iceberg_tables')
+      .select('table_namespace as ns')
+      .where('catalog_name', '=', CATALOG_NAME)
+      .distinct()
+      .execute();
+    return [...new Set([...a, ...b].map((r) => r.ns))].sort();
+  }
+
+  async namespaceProperties(namespace: string): Promise<Record<string, string>> {
+    await this.requireNamespace(namespace);
+    const rows = await this.db
+      .selectFrom('iceberg_namespace_properties')
+      .select(['property_key', 'property_value'])
+      .where('catalog_name', '=', CATALOG_NAME)
+      .where('namespace', '=', namespace)
+      .execute();
+    return Object.fromEntries(rows.filter((r) => r.property_key !== EXISTS_KEY).map((r) => [r.property_key, r.property_value ?? '']));
+  }
+
+  async dropNamespace(namespace: string): Promise<void> {
+    await this.requireNamespace(namespace);
+    const tables = await this.listTables(namespace);
+    if (tables.length > 0) {
+      throw new InvalidInput(
+        `catalog: namespace ${namespace} is not empty (${tables.map((t) => t.name).join(', ')}); drop its tables first`,
+      );
+    }
+    await this.db
+      .deleteFrom('iceberg_namespace_properties')
+      .where('catalog_name', '=', CATALOG_NAME)
+      .where('namespace', '=', namespace)
+      .execute();
+  }
+
+  // ---- tables
+
+  async listTables(namespace?: string): Promise<TableIdent[]> {
+    if (namespace !== undefined) await this.requireNamespace(namespace);
+    let q = this.db
+      .selectFrom('iceberg_tables')
+      .select(['table_namespace', 'table_name'])
+      .where('catalog_name', '=', CATALOG_NAME)
+      .where((eb) => eb.or([eb('iceberg_type', '=', 'TABLE'), eb('iceberg_type', 'is', null)]));
+    if (namespace !== undefined) q = q.where('table_namespace', '=', namespace);
+    const rows = await q.orderBy('table_namespace').orderBy('table_name').execute();
+    return rows.map((r) => ({ namespace: r.table_namespace, name: r.table_name }));
+  }
+
+  async tableExists(namespace: string, name: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('iceberg_tables')
+      .select('table_name')
+      .where('catalog_name', '=', CATALOG_NAME)
+      .where('table_namespace', '=', namespace)
+      .where('table_name', '=', name)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async loadTable(namespace: string, name: string): Promise<Table> {
+    if (!(await this.tableExists(namespace, name))) throw await this.noSuchTable(namespace, name);
+    const table = new Table(this.store, this.pointer(namespace, name));
+    await table.refresh();
+    return table;
+  }
+
+  /**
+   * Creates a table, and its namespace if needed. With `ifNotExists`, a table created meanwhile by
+   * another process is loaded instead, so concurrent loads into a new table all succeed.
+   */
+  async createTable(namespace: string, name: string, def: TableDefinition, opts: { ifNotExists?: boolean } = {}): Promise<Table> {
+    checkName('namespace', namespace);
+    checkName('table', name);
+    if (await this.tableExists(namespace, name)) {
+      if (opts.ifNotExists) return this.loadTable(namespace, name);
+      throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists`);
+    }
+    await this.createNamespace(namespace, {}, { ifNotExists: true });
+    const tableKey = await this.freshTableKey(namespace, name);
+    const metadata = newTableMetadata({
+      location: this.store.uri(tableKey),
+      schema: def.schema,
+      lastColumnId: def.lastColumnId,
+      partitionFields: def.partitionFields,
+      properties: def.properties,
+    });
+    const key = metadataFileKey(tableKey, 0);
+    await this.store.put(key, serializeMetadata(metadata));
+    const inserted = await this.db
+      .insertInto('iceberg_tables')
+      .values({
+        catalog_name: CATALOG_NAME,
+        table_namespace: namespace,
+        table_name: name,
+        metadata_location: this.store.uri(key),
+        previous_metadata_location: null,
+        iceberg_type: 'TABLE',
+      })
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) !== 1) {
+      await this.store.delete(key);
+      if (opts.ifNotExists) return this.loadTable(namespace, name);
+      throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists`);
+    }
+    return this.loadTable(namespace, name);
+  }
+
+  /** Registers an existing Iceberg metadata file as a table (the crawler's and import's door). */
+  async registerTable(namespace: string, name: string, metadataLocation: string): Promise<Table> {
+    checkName('namespace', namespace);
+    checkName('table', name);
+    await this.createNamespace(namespace, {}, { ifNotExists: true });
+    const inserted = await this.db
+      .insertInto('iceberg_tables')
+      .values({
+        catalog_name: CATALOG_NAME,
+        table_namespace: namespace,
+        table_name: name,
+        metadata_location: metadataLocation,
+        previous_metadata_location: null,
+        iceberg_type: 'TABLE',
+      })
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) !== 1) throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists`);
+    return this.loadTable(namespace, name);
+  }
+
+  /** Removes the table from the catalog and, with `purge` (the default), deletes its files. */
+  async dropTable(namespace: string, name: string, opts: { purge?: boolean } = {}): Promise<void> {
+    const table = await this.loadTable(namespace, name);
+    await this.db
+      .deleteFrom('iceberg_tables')
+      .where('catalog_name', '=', CATALOG_NAME)
+      .where('table_namespace', '=', namespace)
+      .where('table_name', '=', name)
+      .execute();
+    if (opts.purge ?? true) {
+      const prefix = this.store.keyOf(table.metadata.location) + '/';
+      for (const o of await this.store.list(prefix)) await this.store.delete(o.key);
+    }
+  }
+
+  private pointer(namespace: string, name: string): SqlPointer {
+    return new SqlPointer(this.db, this.store, CATALOG_NAME, namespace, name);
+  }
+
+  private async requireNamespace(namespace: string): Promise<void> {
+    if (!(await this.namespaceExists(namespace))) {
+      const known = await this.listNamespaces();
+      throw new NotFound(`catalog: no namespace ${namespace}${known.length ? ` (namespaces: ${known.join(', ')})` : ''}`);
+    }
+  }
+
+  private async noSuchTable(namespace: string, name: string): Promise<NotFound> {
+    const tables = (await this.namespaceExists(namespace)) ? await this.listTables(namespace) : [];
+    const known = tables.map((t) => t.name);
+    return new NotFound(
+      `catalog: no table ${namespace}.${name}${known.length ? ` (tables in ${namespace}: ${known.join(', ')})` : ''}`,
+    );
+  }
+
+  /** `warehouse/<ns>/<name>`, or with a random suffix when files of an earlier table linger there. */
+  private async freshTableKey(namespace: string, name: string): Promise<string> {
+    const key = joinKey(WAREHOUSE, namespace, name);
+    const leftovers = await this.store.list(key + '/');
+    return leftovers.length === 0 ? key : `${key}-${randomBytes(4).toString('hex')}`;
+  }
+}

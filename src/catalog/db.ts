@@ -1,0 +1,68 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { InvalidInput } from '../errors.js';
+
+/**
+ * Tables of the metadata store. `iceberg_tables` and `iceberg_namespace_properties` follow the
+ * Iceberg JDBC/SQL catalog schema exactly, so PyIceberg's SqlCatalog and Java's JdbcCatalog open
+ * the store as it is. Silt's own tables are prefixed `silt_`.
+ */
+export interface MetadataDb {
+  iceberg_tables: {
+    catalog_name: string;
+    table_namespace: string;
+    table_name: string;
+    metadata_location: string | null;
+    previous_metadata_location: string | null;
+    iceberg_type: string | null;
+  };
+  iceberg_namespace_properties: {
+    catalog_name: string;
+    namespace: string;
+    property_key: string;
+    property_value: string | null;
+  };
+  silt_active_writes: {
+    id: string;
+    table_namespace: string;
+    table_name: string;
+    host: string;
+    pid: number;
+    started_ms: number;
+  };
+}
+
+/** What a backend can do; callers branch on these, never on the backend's name. */
+export interface DbCapabilities {
+  /** The URI a PyIceberg SqlCatalog passes to SQLAlchemy to open the same database. */
+  readonly sqlalchemyUri: string;
+}
+
+export interface OpenedDb {
+  db: Kysely<MetadataDb>;
+  capabilities: DbCapabilities;
+}
+
+/** Opens the metadata store named by a catalog URI: a SQLite file path (PostgreSQL joins later). */
+export function openDb(uri: string): OpenedDb {
+  if (/^postgres(ql)?:\/\//i.test(uri)) {
+    throw new InvalidInput(`catalog: PostgreSQL metadata stores are not supported yet (${redact(uri)}); use a SQLite file path`);
+  }
+  const file = uri.startsWith('sqlite:') ? uri.replace(/^sqlite:\/\//, '') : uri;
+  mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new Database(file, { timeout: 30_000 });
+  // WAL lets readers run beside one writer; the busy timeout makes writers from several `silt`
+  // processes queue instead of failing.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 30000');
+  sqlite.pragma('foreign_keys = ON');
+  const db = new Kysely<MetadataDb>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, capabilities: { sqlalchemyUri: `sqlite:///${path.resolve(file)}` } };
+}
+
+function redact(uri: string): string {
+  return uri.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}

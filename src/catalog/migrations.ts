@@ -1,0 +1,80 @@
+import { sql, type Kysely } from 'kysely';
+import type { MetadataDb } from './db.js';
+
+interface Migration {
+  readonly version: number;
+  readonly name: string;
+  up(db: Kysely<unknown>): Promise<void>;
+}
+
+/** Versioned, append-only. Never edit a released migration; add the next one. */
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'iceberg sql catalog tables',
+    async up(db) {
+      await db.schema
+        .createTable('iceberg_tables')
+        .ifNotExists()
+        .addColumn('catalog_name', 'varchar(255)', (c) => c.notNull())
+        .addColumn('table_namespace', 'varchar(255)', (c) => c.notNull())
+        .addColumn('table_name', 'varchar(255)', (c) => c.notNull())
+        .addColumn('metadata_location', 'varchar(1000)')
+        .addColumn('previous_metadata_location', 'varchar(1000)')
+        .addColumn('iceberg_type', 'varchar(5)')
+        .addPrimaryKeyConstraint('iceberg_tables_pk', ['catalog_name', 'table_namespace', 'table_name'])
+        .execute();
+      await db.schema
+        .createTable('iceberg_namespace_properties')
+        .ifNotExists()
+        .addColumn('catalog_name', 'varchar(255)', (c) => c.notNull())
+        .addColumn('namespace', 'varchar(255)', (c) => c.notNull())
+        .addColumn('property_key', 'varchar(255)', (c) => c.notNull())
+        .addColumn('property_value', 'varchar(1000)')
+        .addPrimaryKeyConstraint('iceberg_namespace_properties_pk', ['catalog_name', 'namespace', 'property_key'])
+        .execute();
+    },
+  },
+  {
+    version: 2,
+    name: 'writes in progress, so vacuum never deletes files a live writer is about to commit',
+    async up(db) {
+      await db.schema
+        .createTable('silt_active_writes')
+        .ifNotExists()
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('table_namespace', 'varchar(255)', (c) => c.notNull())
+        .addColumn('table_name', 'varchar(255)', (c) => c.notNull())
+        .addColumn('host', 'varchar(255)', (c) => c.notNull())
+        .addColumn('pid', 'integer', (c) => c.notNull())
+        .addColumn('started_ms', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/**
+ * Brings the store to the latest version. Each migration runs in its own transaction together
+ * with the bump of `silt_schema_version`, so a crash leaves the store at a whole version, and two
+ * processes migrating at once serialize on the database's write lock (the loser finds nothing
+ * left to do).
+ */
+export async function migrate(db: Kysely<MetadataDb>): Promise<void> {
+  const raw = db as unknown as Kysely<{ silt_schema_version: { version: number } }>;
+  await sql`CREATE TABLE IF NOT EXISTS silt_schema_version (version INTEGER NOT NULL)`.execute(db);
+  for (const m of MIGRATIONS) {
+    await raw.transaction().execute(async (tx) => {
+      // A write first takes the write lock before any read, so two migrating processes queue on
+      // the busy timeout instead of deadlocking on a read-to-write upgrade.
+      await sql`UPDATE silt_schema_version SET version = version`.execute(tx);
+      const row = await tx.selectFrom('silt_schema_version').select('version').executeTakeFirst();
+      const current = row?.version ?? 0;
+      if (current >= m.version) return;
+      await m.up(tx as unknown as Kysely<unknown>);
+      if (row) await tx.updateTable('silt_schema_version').set({ version: m.version }).execute();
+      else await tx.insertInto('silt_schema_version').values({ version: m.version }).execute();
+    });
+  }
+}

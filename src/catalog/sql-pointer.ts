@@ -1,0 +1,46 @@
+import type { Kysely } from 'kysely';
+import { NotFound } from '../errors.js';
+import type { ObjectStore } from '../storage/index.js';
+import { parseMetadata, type MetadataPointer, type TableMetadata } from '../table/index.js';
+import type { MetadataDb } from './db.js';
+
+/** A table's metadata pointer as a row of `iceberg_tables`; swap is the JDBC catalog's CAS update. */
+export class SqlPointer implements MetadataPointer {
+  readonly name: string;
+
+  constructor(
+    private readonly db: Kysely<MetadataDb>,
+    private readonly store: ObjectStore,
+    private readonly catalogName: string,
+    readonly namespace: string,
+    readonly table: string,
+  ) {
+    this.name = `${namespace}.${table}`;
+  }
+
+  async load(): Promise<{ metadataLocation: string; metadata: TableMetadata }> {
+    const row = await this.db
+      .selectFrom('iceberg_tables')
+      .select('metadata_location')
+      .where('catalog_name', '=', this.catalogName)
+      .where('table_namespace', '=', this.namespace)
+      .where('table_name', '=', this.table)
+      .where((eb) => eb.or([eb('iceberg_type', '=', 'TABLE'), eb('iceberg_type', 'is', null)]))
+      .executeTakeFirst();
+    if (!row?.metadata_location) throw new NotFound(`catalog: no table ${this.name}`);
+    const text = (await this.store.get(this.store.keyOf(row.metadata_location))).toString('utf8');
+    return { metadataLocation: row.metadata_location, metadata: parseMetadata(text) };
+  }
+
+  async swap(expected: string, next: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('iceberg_tables')
+      .set({ metadata_location: next, previous_metadata_location: expected })
+      .where('catalog_name', '=', this.catalogName)
+      .where('table_namespace', '=', this.namespace)
+      .where('table_name', '=', this.table)
+      .where('metadata_location', '=', expected)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+}

@@ -1,0 +1,99 @@
+import type { Command } from 'commander';
+import { parseTableName } from '../../catalog/index.js';
+import { InvalidInput } from '../../errors.js';
+import { currentSchema, type IcebergType, type Table } from '../../table/index.js';
+import { action, inProject, out } from '../context.js';
+import { textTable } from '../render.js';
+
+export function register(program: Command): void {
+  const table = program.command('table').description('tables of the catalog');
+
+  table
+    .command('list')
+    .argument('[namespace]')
+    .action(
+      action(async function (this: Command, ns?: string) {
+        const tables = await inProject(this, (p) => p.catalog.listTables(ns));
+        if (tables.length) out(tables.map((t) => `${t.namespace}.${t.name}`).join('\n'));
+      }),
+    );
+
+  table
+    .command('describe')
+    .argument('<table>', 'namespace.table')
+    .action(
+      action(async function (this: Command, name: string) {
+        out(await withTable(this, name, async (t) => describe(t)));
+      }),
+    );
+
+  table
+    .command('snapshots')
+    .argument('<table>', 'namespace.table')
+    .action(
+      action(async function (this: Command, name: string) {
+        out(await withTable(this, name, async (t) => snapshots(t)));
+      }),
+    );
+
+  table
+    .command('rollback')
+    .argument('<table>', 'namespace.table')
+    .argument('<snapshot-id>')
+    .action(
+      action(async function (this: Command, name: string, id: string) {
+        if (!/^\d+$/.test(id)) throw new InvalidInput(`table rollback: snapshot id must be a number, found ${JSON.stringify(id)}`);
+        await withTable(this, name, (t) => t.rollback(BigInt(id)));
+        out(`${name} now at snapshot ${id}`);
+      }),
+    );
+}
+
+function withTable<T>(cmd: Command, text: string, fn: (t: Table) => Promise<T>): Promise<T> {
+  const { namespace, name } = parseTableName(text);
+  return inProject(cmd, async (p) => fn(await p.catalog.loadTable(namespace, name)));
+}
+
+function describe(t: Table): string {
+  const m = t.metadata;
+  const schema = currentSchema(m);
+  const spec = m['partition-specs'].find((s) => s['spec-id'] === m['default-spec-id']);
+  const byId = new Map(schema.fields.map((f) => [f.id, f.name]));
+  const lines = [
+    `table      ${t.name}`,
+    `location   ${m.location}`,
+    `metadata   ${t.metadataLocation}`,
+    `snapshot   ${m['current-snapshot-id'] ?? '(none)'}`,
+    `partition  ${spec && spec.fields.length ? spec.fields.map((f) => `${f.transform}(${byId.get(f['source-id']) ?? f['source-id']}) as ${f.name}`).join(', ') : '(unpartitioned)'}`,
+    '',
+    textTable(
+      ['id', 'column', 'type', 'required'],
+      schema.fields.map((f) => [String(f.id), f.name, typeText(f.type), f.required ? 'yes' : 'no']),
+    ),
+  ];
+  const props = Object.entries(m.properties);
+  if (props.length) lines.push('properties', ...props.map(([k, v]) => `  ${k} = ${v}`));
+  return lines.join('\n');
+}
+
+function snapshots(t: Table): string {
+  const m = t.metadata;
+  const rows = m.snapshots.map((s) => [
+    s['snapshot-id'] === m['current-snapshot-id'] ? '*' : '',
+    s['snapshot-id'].toString(),
+    s['parent-snapshot-id']?.toString() ?? '',
+    new Date(s['timestamp-ms']).toISOString(),
+    s.summary.operation,
+    s.summary['added-records'] ?? '',
+    s.summary['deleted-records'] ?? '',
+    s.summary['total-records'] ?? '',
+  ]);
+  return textTable(['', 'snapshot_id', 'parent_id', 'committed_at', 'operation', 'added', 'deleted', 'total'], rows);
+}
+
+function typeText(t: IcebergType): string {
+  if (typeof t === 'string') return t;
+  if (t.type === 'list') return `list<${typeText(t.element)}>`;
+  if (t.type === 'map') return `map<${typeText(t.key)}, ${typeText(t.value)}>`;
+  return `struct<${t.fields.map((f) => `${f.name}: ${typeText(f.type)}`).join(', ')}>`;
+}

@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+import { withProject, type Project } from '../project/index.js';
+import { reportError } from './errors.js';
+
+/** Wraps a command action: errors become one line on stderr and an exit code. */
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (e) {
+      process.exitCode = reportError(e);
+    }
+  };
+}
+
+/** Runs `fn` with the project named by the global --project option, or found from the cwd. */
+export function inProject<T>(cmd: Command, fn: (p: Project) => Promise<T>): Promise<T> {
+  const opts = cmd.optsWithGlobals<{ project?: string }>();
+  return withProject({ projectDir: opts.project }, fn);
+}
+
+export function out(text: string): void {
+  process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+}

@@ -1,0 +1,21 @@
+import { Command, CommanderError } from 'commander';
+import { EXIT } from './errors.js';
+import { register as registerConnect } from './commands/connect.js';
+import { register as registerInit } from './commands/init.js';
+import { register as registerNs } from './commands/ns.js';
+import { register as registerTable } from './commands/table.js';
+
+const program = new Command('silt')
+  .description('Silt: an open lakehouse — Iceberg tables, medallion pipelines and SQL, on one machine or many')
+  .option('--project <dir>', 'the project folder (default: the nearest folder with a silt.yaml, from here upward)')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+for (const register of [registerInit, registerNs, registerTable, registerConnect]) register(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) process.exitCode = e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  else throw e;
+}

@@ -1,0 +1,1 @@
+export { vacuum, type VacuumOptions, type VacuumResult } from './vacuum.js';

@@ -1,0 +1,22 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { PROJECT_FILE, projectTemplate } from '../config/index.js';
+import { AlreadyExists } from '../errors.js';
+import { openProject } from './open.js';
+
+/** Writes a commented silt.yaml and the project's folders, and creates the catalog. */
+export async function initProject(dir: string, opts: { name?: string } = {}): Promise<{ dir: string; file: string }> {
+  const abs = path.resolve(dir);
+  const file = path.join(abs, PROJECT_FILE);
+  if (existsSync(file)) throw new AlreadyExists(`init: ${file} already exists`);
+  mkdirSync(abs, { recursive: true });
+  const name = opts.name ?? (path.basename(abs).replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^[^A-Za-z]+/, '') || 'lakehouse');
+  writeFileSync(file, projectTemplate(name));
+  for (const sub of ['lake/landing', 'lake/warehouse', 'lake/archive', 'models', '.silt']) {
+    mkdirSync(path.join(abs, sub), { recursive: true });
+  }
+  writeFileSync(path.join(abs, '.silt', '.gitignore'), '*\n');
+  const project = await openProject({ projectDir: abs });
+  await project.close();
+  return { dir: abs, file };
+}

@@ -1,0 +1,51 @@
+import { findProjectDir, loadProject, type ProjectConfig } from '../config/index.js';
+import { Catalog } from '../catalog/index.js';
+import { InvalidInput } from '../errors.js';
+import { LocalStore, type ObjectStore } from '../storage/index.js';
+import { Engine, type EngineOptions } from '../engine/index.js';
+
+/** An opened project: its config, object store and catalog. Close it when done. */
+export interface Project {
+  readonly config: ProjectConfig;
+  readonly store: ObjectStore;
+  readonly catalog: Catalog;
+  engineOptions(): EngineOptions;
+  /** Opens a DuckDB engine with the project's limits; the caller closes it. */
+  openEngine(): Promise<Engine>;
+  close(): Promise<void>;
+}
+
+export async function openProject(opts: { cwd?: string; projectDir?: string } = {}): Promise<Project> {
+  const dir = findProjectDir(opts.cwd ?? process.cwd(), opts.projectDir);
+  const config = loadProject(dir);
+  const store = openStore(config.storageLocation);
+  const catalog = await Catalog.open(config.catalogUri, store);
+  const engineOptions = (): EngineOptions => ({
+    memoryLimit: config.engine.memoryLimit,
+    threads: config.engine.threads,
+  });
+  return {
+    config,
+    store,
+    catalog,
+    engineOptions,
+    openEngine: () => Engine.open(engineOptions()),
+    close: () => catalog.close(),
+  };
+}
+
+export async function withProject<T>(opts: { cwd?: string; projectDir?: string }, fn: (p: Project) => Promise<T>): Promise<T> {
+  const project = await openProject(opts);
+  try {
+    return await fn(project);
+  } finally {
+    await project.close();
+  }
+}
+
+function openStore(location: string): ObjectStore {
+  if (/^s3:\/\//i.test(location)) {
+    throw new InvalidInput(`config: S3 storage (${location}) is not supported yet; use a local folder for storage.location`);
+  }
+  return new LocalStore(location);
+}

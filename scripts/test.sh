@@ -8,4 +8,5 @@ cd "$(dirname "$0")/.."
 rm -rf dist
 npx tsc -p tsconfig.json
 touch dist/.built
-exec node --test --test-concurrency="${SILT_TEST_CONCURRENCY:-2}" "dist/**/*.test.js"
+mapfile -t files < <(find dist -name "*.test.js" | sort)
+exec node --test --test-concurrency="${SILT_TEST_CONCURRENCY:-2}" "${files[@]}"

@@ -1,0 +1,166 @@
+import { InvalidInput } from '../errors.js';
+import type { Engine } from './duckdb.js';
+import type { Compression } from './file-format.js';
+import { dropTables, linesSource, newRejectTables } from './file-lines.js';
+import { cleanColumnNames } from './file-names.js';
+import { quoteLiteral } from './sql-text.js';
+
+export interface CsvDialect {
+  delimiter: string;
+  header: boolean;
+  names: string[];
+  types: string[];
+  dateFormat: string | null;
+  timestampFormat: string | null;
+  warnings: string[];
+}
+
+export interface CsvSniffOptions {
+  delimiter?: string;
+  header?: boolean;
+  sampleSize?: number;
+}
+
+const HEAD_LINES = 200;
+const CANDIDATES = [',', '\t', ';', '|'];
+
+/**
+ * Works out how to read a delimited file: the delimiter (given, or the candidate among `,` tab `;`
+ * `|` that splits the first lines most consistently), the header's names (ours, parsed from line 1,
+ * see cleanColumnNames) and DuckDB's sniffed types. Returns null for a file with no lines at all.
+ * Quote and escape are always `"` (RFC 4180).
+ */
+export async function sniffCsv(
+  engine: Engine,
+  path: string,
+  compression: Compression,
+  defaultDelimiter: string | undefined,
+  opts: CsvSniffOptions,
+): Promise<CsvDialect | null> {
+  const head = await headLines(engine, path, compression);
+  if (head.length === 0) return null;
+  const delimiter = opts.delimiter ?? defaultDelimiter ?? guessDelimiter(head);
+  if (delimiter.length !== 1) throw new InvalidInput(`load: ${path}: delimiter must be one character, got ${JSON.stringify(delimiter)}`);
+  const header = opts.header ?? true;
+  const firstRecord = splitRecord(head, delimiter);
+  const cleaned = header
+    ? cleanColumnNames(firstRecord)
+    : cleanColumnNames(firstRecord.map(() => null));
+  const warnings = header ? cleaned.changes.map((c) => `${path}: ${c}`) : [];
+  const sniffed = await sniffTypes(engine, path, compression, delimiter, header, opts.sampleSize);
+  let types = cleaned.names.map(() => 'VARCHAR');
+  if (sniffed.ok && sniffed.types.length === types.length) types = sniffed.types;
+  else if (sniffed.ok) warnings.push(`${path}: DuckDB's sniffer found ${sniffed.types.length} columns, the header has ${types.length}; reading every column as text`);
+  else warnings.push(`${path}: could not infer column types (${sniffed.reason}); reading every column as text`);
+  return {
+    delimiter,
+    header,
+    names: cleaned.names,
+    types,
+    dateFormat: sniffed.ok ? sniffed.dateFormat : null,
+    timestampFormat: sniffed.ok ? sniffed.timestampFormat : null,
+    warnings,
+  };
+}
+
+async function headLines(engine: Engine, path: string, compression: Compression): Promise<string[]> {
+  const rejects = newRejectTables();
+  try {
+    const head = (strict: boolean) =>
+      engine.all<{ text: string | null }>(
+        `SELECT text FROM ${linesSource(path, compression, 'latin-1', rejects, strict)} LIMIT ${HEAD_LINES}`,
+      );
+    const rows = await head(true).catch(() => head(false));
+    // latin-1 never fails to decode; turn the bytes back into UTF-8 text.
+    const lines = rows.map((r) => Buffer.from(r.text ?? '', 'latin1').toString('utf8').replace(/\r$/, ''));
+    if (lines[0] !== undefined) lines[0] = lines[0].replace(/^\uFEFF/, '');
+    return lines;
+  } finally {
+    await dropTables(engine, rejects.errors, rejects.scans);
+  }
+}
+
+/** Counts of `delim` outside double quotes, per line (quote state carried across lines). */
+function countsPerLine(lines: string[], delim: string): number[] {
+  const counts: number[] = [];
+  let inQuotes = false;
+  for (const line of lines) {
+    if (!inQuotes && line === '') continue;
+    let n = 0;
+    for (const ch of line) {
+      if (ch === '"') inQuotes = !inQuotes;
+      else if (ch === delim && !inQuotes) n += 1;
+    }
+    if (!inQuotes) counts.push(n);
+  }
+  return counts;
+}
+
+export function guessDelimiter(lines: string[]): string {
+  let best = { delim: ',', score: -1 };
+  for (const delim of CANDIDATES) {
+    const counts = countsPerLine(lines, delim);
+    const headerCount = counts[0] ?? 0;
+    if (headerCount === 0) continue;
+    const agreeing = counts.filter((c) => c === headerCount).length;
+    // Consistency first, then more columns; earlier candidates win ties.
+    const score = (agreeing / counts.length) * 1000 + Math.min(headerCount, 999) / 1000;
+    if (score > best.score) best = { delim, score };
+  }
+  return best.delim;
+}
+
+/** The fields of the first record (which may span lines when a quoted value holds a newline). */
+export function splitRecord(lines: string[], delim: string): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let inQuotes = false;
+  for (let li = 0; li < lines.length; li++) {
+    const line = lines[li] ?? '';
+    for (let i = 0; i < line.length; i++) {
+      const ch = line[i];
+      if (inQuotes) {
+        if (ch === '"' && line[i + 1] === '"') {
+          field += '"';
+          i += 1;
+        } else if (ch === '"') inQuotes = false;
+        else field += ch;
+      } else if (ch === '"') inQuotes = true;
+      else if (ch === delim) {
+        fields.push(field);
+        field = '';
+      } else field += ch;
+    }
+    if (!inQuotes) break;
+    field += '\n';
+  }
+  fields.push(field);
+  return fields;
+}
+
+type Sniffed =
+  | { ok: true; types: string[]; dateFormat: string | null; timestampFormat: string | null }
+  | { ok: false; reason: string };
+
+async function sniffTypes(
+  engine: Engine,
+  path: string,
+  compression: Compression,
+  delimiter: string,
+  header: boolean,
+  sampleSize: number | undefined,
+): Promise<Sniffed> {
+  const sample = sampleSize === undefined ? '' : `, sample_size = ${Math.trunc(sampleSize)}`;
+  try {
+    const rows = await engine.all<{ Columns: { name: string; type: string }[]; DateFormat: string | null; TimestampFormat: string | null }>(
+      `SELECT Columns, DateFormat, TimestampFormat FROM sniff_csv(${quoteLiteral(path)}, delim = ${quoteLiteral(delimiter)},
+        quote = '"', escape = '"', header = ${header}, ignore_errors = true,
+        compression = ${compression === 'none' ? "'none'" : quoteLiteral(compression)}${sample})`,
+    );
+    const row = rows[0];
+    if (!row) return { ok: false, reason: 'no result from sniff_csv' };
+    return { ok: true, types: row.Columns.map((c) => c.type), dateFormat: row.DateFormat, timestampFormat: row.TimestampFormat };
+  } catch (e) {
+    return { ok: false, reason: ((e as Error).message.split('\n')[0] ?? '').replace(/^[A-Za-z ]+Error: /, '').trim() };
+  }
+}

@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { Engine } from './duckdb.js';
+import { readFiles, type ReadResult } from './file-reader.js';
+import { quoteIdent, quoteLiteral } from './sql-text.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'silt-json-'));
+let engine: Engine;
+before(async () => {
+  engine = await Engine.open({ threads: 2 });
+});
+after(() => {
+  engine.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function file(name: string, content: string | Uint8Array): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+async function rows(result: ReadResult, columns: string): Promise<Record<string, unknown>[]> {
+  return engine.allJson(`SELECT ${columns} FROM ${quoteIdent(result.relation)} ORDER BY _source_file, _source_line`);
+}
+
+const NDJSON = [
+  '{"id":1,"user":{"name":"a","tags":["x","y"]},"at":"2024-01-02"}',
+  '{"id":2,"user":{"name":"b","tags":[]}}',
+  '{"id":3, oops}',
+  '',
+  '[1,2]',
+  '{"id":"four","late":{"k":1}}',
+  '{"id":5}',
+].join('\n');
+
+test('NDJSON: malformed and non-object lines are rejects with line and parser reason', async () => {
+  const path = file('events.ndjson', `${NDJSON}\n`);
+  const result = await readFiles(engine, [path]);
+  assert.equal(result.rowsRead + result.rejects.length, 6, 'six non-blank lines');
+  assert.deepEqual(
+    result.rejects.map((r) => [r.file, r.line, r.raw, r.error]),
+    [
+      [path, 3, '{"id":3, oops}', 'malformed JSON at byte 9 of input: unexpected character'],
+      [path, 5, '[1,2]', 'expected a JSON object, found array'],
+    ],
+  );
+  assert.deepEqual(await rows(result, '_source_line'), [1, 2, 6, 7].map((l) => ({ _source_line: String(l) })));
+});
+
+test('NDJSON: nested objects stay STRUCT, arrays LIST, rare keys are kept, mixed types stay JSON', async () => {
+  const result = await readFiles(engine, [file('nested.jsonl', NDJSON)]);
+  const types = Object.fromEntries(result.columns.map((c) => [c.name, c.duckdbType]));
+  assert.deepEqual(types, {
+    id: 'JSON',
+    user: 'STRUCT("name" VARCHAR, tags VARCHAR[])',
+    at: 'VARCHAR',
+    late: 'STRUCT(k UBIGINT)',
+  });
+  const first = (await rows(result, 'id, user, late'))[0];
+  assert.deepEqual(first, { id: '1', user: { name: 'a', tags: ['x', 'y'] }, late: null });
+});
+
+test('NDJSON: an integer past BIGINT in a top-level column is a reject naming the column', async () => {
+  const result = await readFiles(engine, [file('big.ndjson', '{"n":1}\n{"n":18446744073709551615}\n')]);
+  assert.deepEqual(result.rejects.map((r) => [r.line, r.column]), [[2, 'n']]);
+  assert.match(result.rejects[0]?.error ?? '', /^column n: /);
+  assert.equal(result.rowsRead, 1);
+});
+
+test('NDJSON: invalid UTF-8 line is a reject; gzip input works', async () => {
+  const bytes = new Uint8Array([...new TextEncoder().encode('{"a":1}\n{"a":"'), 0xff, ...new TextEncoder().encode('"}\n{"a":3}\n')]);
+  const result = await readFiles(engine, [file('bad.ndjson.gz', new Uint8Array(gzipSync(bytes)))]);
+  assert.deepEqual(result.rejects.map((r) => [r.line, r.error]), [[2, 'invalid UTF-8 (the file is not UTF-8 encoded)']]);
+  assert.deepEqual(await rows(result, 'a, _source_line'), [
+    { a: '1', _source_line: '1' },
+    { a: '3', _source_line: '3' },
+  ]);
+});
+
+test('JSON array: records numbered by position; non-objects rejected', async () => {
+  const result = await readFiles(engine, [file('orders.json', '[{"id":1,"items":[{"sku":"a","qty":2}]},\n {"id":2,"items":[]},\n 7]')]);
+  assert.equal(result.rowsRead + result.rejects.length, 3);
+  assert.deepEqual(result.rejects.map((r) => [r.line, r.error]), [[3, 'expected a JSON object, found ubigint']]);
+  assert.deepEqual(await rows(result, 'id, items, _source_line'), [
+    { id: '1', items: [{ sku: 'a', qty: '2' }], _source_line: '1' },
+    { id: '2', items: [], _source_line: '2' },
+  ]);
+});
+
+test('JSON document that does not parse is one reject naming the problem', async () => {
+  const path = file('broken.json', '[{"id":1},\n{"id":2\n');
+  const result = await readFiles(engine, [path]);
+  assert.equal(result.rowsRead, 0);
+  assert.equal(result.rejects.length, 1);
+  assert.equal(result.rejects[0]?.file, path);
+  assert.match(result.rejects[0]?.error ?? '', /^cannot parse the JSON document: /);
+});
+
+test('pretty-printed JSON objects one after another', async () => {
+  const result = await readFiles(engine, [file('pretty.json', '{\n  "a": 1\n}\n{\n  "a": 2\n}\n')]);
+  assert.deepEqual(await rows(result, 'a, _source_line'), [
+    { a: '1', _source_line: '1' },
+    { a: '2', _source_line: '2' },
+  ]);
+});
+
+test('empty NDJSON file loads nothing', async () => {
+  const result = await readFiles(engine, [file('empty.ndjson', '\n\n')]);
+  assert.equal(result.rowsRead, 0);
+  assert.deepEqual(result.rejects, []);
+});
+
+test('Parquet, combined by name with CSV; _source_line is NULL for Parquet', async () => {
+  const parquet = join(dir, 'p.parquet');
+  await engine.run(`COPY (SELECT 1::INTEGER AS id, {'k': 'v'} AS meta) TO ${quoteLiteral(parquet)} (FORMAT parquet)`);
+  const csv = file('c.csv', 'id,extra\n2,e\n');
+  const result = await readFiles(engine, [parquet, csv]);
+  assert.deepEqual(result.columns, [
+    { name: 'id', duckdbType: 'BIGINT' },
+    { name: 'meta', duckdbType: 'STRUCT(k VARCHAR)' },
+    { name: 'extra', duckdbType: 'VARCHAR' },
+  ]);
+  assert.deepEqual(await rows(result, 'id, meta, extra, _source_line'), [
+    { id: '2', meta: null, extra: 'e', _source_line: '2' },
+    { id: '1', meta: { k: 'v' }, extra: null, _source_line: null },
+  ]);
+});
+
+test('a struct column meeting a plain column becomes JSON text; nothing is dropped', async () => {
+  const a = file('a.ndjson', '{"v":{"x":1}}\n');
+  const b = file('b.ndjson', '{"v":"plain"}\n');
+  const result = await readFiles(engine, [a, b]);
+  assert.deepEqual(result.columns, [{ name: 'v', duckdbType: 'JSON' }]);
+  assert.deepEqual(await rows(result, 'v'), [{ v: '{"x":1}' }, { v: '"plain"' }]);
+});
+
+test('a file that is not Parquet is one reject', async () => {
+  const path = file('fake.parquet', 'PAR1 not really');
+  const result = await readFiles(engine, [path]);
+  assert.equal(result.rejects.length, 1);
+  assert.match(result.rejects[0]?.error ?? '', /^cannot read Parquet: /);
+});

@@ -1,0 +1,67 @@
+import type { Engine } from './duckdb.js';
+import type { Compression } from './file-format.js';
+import { quoteIdent, quoteLiteral } from './sql-text.js';
+
+/** Longest line (or CSV record) the readers accept; longer ones become rejects, never a crash. */
+export const MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+export interface RejectTables {
+  errors: string;
+  scans: string;
+}
+
+let counter = 0;
+
+/** A fresh name for a temp table owned by one read. */
+export function tempName(kind: string): string {
+  counter += 1;
+  return `silt_read_${kind}_${process.pid}_${counter}`;
+}
+
+export function newRejectTables(): RejectTables {
+  return { errors: tempName('rejects'), scans: tempName('scans') };
+}
+
+export async function dropTables(engine: Engine, ...names: string[]): Promise<void> {
+  for (const name of names) await engine.run(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
+}
+
+export function compressionArg(compression: Compression): string {
+  return compression === 'none' ? "'none'" : quoteLiteral(compression);
+}
+
+/**
+ * A `read_csv` call that yields each physical line of a file as one VARCHAR column `text`, in file
+ * order: no quoting, NUL as the never-seen delimiter, strict so a line holding a NUL byte is a
+ * reject rather than silently cut. Blank lines come back as NULL rows. `latin-1` never fails to
+ * decode, so it is used when only line structure matters. DuckDB 1.5 accepts `\n` and `\r\n`
+ * line ends; a stray `\r` inside a line makes the strict scan fail as a whole, and the lenient one
+ * (`strict = false`) then splits lines there, so callers treat its numbers as approximate.
+ */
+export function linesSource(
+  path: string,
+  compression: Compression,
+  encoding: 'utf-8' | 'latin-1',
+  rejects: RejectTables,
+  strict = true,
+): string {
+  return `read_csv(${quoteLiteral(path)}, columns = {'text': 'VARCHAR'}, header = false, auto_detect = false,
+    delim = chr(0), quote = '', escape = '', strict_mode = ${strict}, encoding = ${quoteLiteral(encoding)},
+    compression = ${compressionArg(compression)}, max_line_size = ${MAX_LINE_BYTES},
+    buffer_size = ${MAX_LINE_BYTES * 2}, ignore_errors = true, store_rejects = true,
+    rejects_table = ${quoteLiteral(rejects.errors)}, rejects_scan = ${quoteLiteral(rejects.scans)})`;
+}
+
+/**
+ * SQL for `source` (with an `ord` column numbering the rows that survived, 1-based) plus `line`:
+ * the physical line, skipping the lines listed in `excluded` (a query with a `line` column, e.g.
+ * lines DuckDB rejected before they became rows).
+ */
+export function shiftLinesSql(source: string, excluded: string): string {
+  return `WITH ex AS (
+      SELECT line - row_number() OVER (ORDER BY line) AS t, row_number() OVER (ORDER BY line) AS j
+      FROM (SELECT DISTINCT line FROM (${excluded}) WHERE line IS NOT NULL)
+    ), steps AS (SELECT t, max(j) AS j FROM ex GROUP BY t)
+    SELECT s.*, s.ord + coalesce(steps.j, 0) AS line
+    FROM (${source}) s ASOF LEFT JOIN steps ON s.ord > steps.t`;
+}

@@ -1,0 +1,96 @@
+import type { Engine } from './duckdb.js';
+import { readCsv } from './file-csv.js';
+import { assertReadableFile, compressionOf, detectFormat } from './file-format.js';
+import { readJson } from './file-json.js';
+import { dropTables, tempName } from './file-lines.js';
+import { readParquet } from './file-parquet.js';
+import type { Column, FileRead, ReadOptions, Reject } from './file-types.js';
+import { appendRows, createResultTable, unionColumns } from './file-union.js';
+import { quoteIdent } from './sql-text.js';
+import { InvalidInput } from '../errors.js';
+
+export { detectFormat } from './file-format.js';
+export type { FileFormat } from './file-format.js';
+export type { Column, ReadOptions, Reject } from './file-types.js';
+
+export interface ReadResult {
+  /** A DuckDB TEMP TABLE with the good rows of all files, plus `_source_file` and `_source_line`. */
+  relation: string;
+  /** The data columns (without `_source_file` / `_source_line`). */
+  columns: Column[];
+  rowsRead: number;
+  rejects: Reject[];
+  bytesRead: number;
+  /** Things the caller should tell the user: renamed columns, text fallbacks, approximate lines. */
+  warnings: string[];
+}
+
+export interface ReadProgress {
+  files: number;
+  rows: number;
+  bytes: number;
+}
+
+/**
+ * Reads messy input files into one DuckDB temp table. Every record either lands in `relation` or
+ * comes back in `rejects` with its file, line and reason, so for each text file
+ * rows loaded + rejects = records in the file. The caller owns the relation (drop it when done).
+ */
+export async function readFiles(
+  engine: Engine,
+  paths: string[],
+  opts: ReadOptions & { onProgress?: (p: ReadProgress) => void } = {},
+): Promise<ReadResult> {
+  if (paths.length === 0) throw new InvalidInput('load: no input files given');
+  const sizes = paths.map((p) => assertReadableFile(p));
+  const reads: FileRead[] = [];
+  const progress: ReadProgress = { files: 0, rows: 0, bytes: 0 };
+  try {
+    for (const [i, path] of paths.entries()) {
+      const read = await readOne(engine, path, opts);
+      reads.push(read);
+      progress.files += 1;
+      progress.rows += read.rows;
+      progress.bytes += sizes[i] ?? 0;
+      opts.onProgress?.({ ...progress });
+    }
+    const columns = await unionColumns(engine, reads);
+    const relation = tempName('result');
+    await createResultTable(engine, relation, columns);
+    try {
+      for (const [i, read] of reads.entries()) {
+        await appendRows(engine, relation, columns, read, paths[i] as string);
+        await dropTables(engine, ...read.tables);
+      }
+    } catch (e) {
+      await dropTables(engine, relation);
+      throw e;
+    }
+    const rowsRead = Number((await engine.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${quoteIdent(relation)}`))[0]?.n ?? 0);
+    return {
+      relation,
+      columns,
+      rowsRead,
+      rejects: reads.flatMap((r) => r.rejects),
+      bytesRead: progress.bytes,
+      warnings: reads.flatMap((r) => r.warnings),
+    };
+  } finally {
+    for (const read of reads) await dropTables(engine, ...read.tables);
+  }
+}
+
+async function readOne(engine: Engine, path: string, opts: ReadOptions): Promise<FileRead> {
+  const format = opts.format ?? detectFormat(path);
+  const compression = compressionOf(path);
+  switch (format) {
+    case 'csv':
+    case 'tsv':
+      return readCsv(engine, path, compression, format, opts);
+    case 'json':
+    case 'ndjson':
+      return readJson(engine, path, compression, format === 'ndjson');
+    case 'parquet':
+      return readParquet(engine, path);
+  }
+}

@@ -1,0 +1,26 @@
+export { Engine, withEngine, type EngineOptions, type Row } from './duckdb.js';
+export { quoteIdent, quoteList, quoteLiteral, quoteQualified } from './sql-text.js';
+export {
+  SqlSession,
+  type Cell,
+  type ExecuteOptions,
+  type QueryResult,
+  type QueryStats,
+  type ResultColumn,
+} from './session.js';
+export type { CopyFormat } from './query-run.js';
+export type { NewTableDefinition, TableResolver } from './table-resolver.js';
+export { writeDataFiles, type WriteDataFilesOptions } from './parquet-writer.js';
+export { scanSql, type ScanSource, type ScanSqlOptions } from './table-reader.js';
+export { duckdbToIceberg, icebergToDuckdb, parseTypeText } from './types-map.js';
+export {
+  detectFormat,
+  readFiles,
+  type Column,
+  type FileFormat,
+  type ReadOptions,
+  type ReadProgress,
+  type ReadResult,
+  type Reject,
+} from './file-reader.js';
+export { inferFields } from './infer-schema.js';

@@ -1,0 +1,95 @@
+/**
+ * Writes the rows of a query as Iceberg data files: one DuckDB COPY, cast to the table schema, with
+ * field ids, partitioned by SQL-computed transform columns, and the returned stats turned into
+ * DataFile records (counts, bounds, partition values). Nothing is committed here.
+ */
+import { mkdir } from 'node:fs/promises';
+import type { DataFile, PartitionSpec, Schema } from '../table/index.js';
+import type { ObjectStore } from '../storage/index.js';
+import { joinKey } from '../storage/index.js';
+import type { Engine } from './duckdb.js';
+import { fieldIdsOption } from './field-ids.js';
+import { partitionColumns } from './partition-sql.js';
+import { quoteIdent, quoteLiteral } from './sql-text.js';
+import { icebergToDuckdb } from './types-map.js';
+import { registerTransformFunctions } from './transform-functions.js';
+import { dataFileFromStats, type CopyStatsRow } from './write-stats.js';
+import { runSql } from './sql-errors.js';
+
+export interface WriteDataFilesOptions {
+  /** Any query whose columns are named like the schema's top-level fields (extra columns are ignored). */
+  selectSql: string;
+  schema: Schema;
+  spec: PartitionSpec;
+  store: ObjectStore;
+  /** The table location URI (metadata `location`); files go under `<location>/data/`. */
+  tableLocation: string;
+  /** Split unpartitioned output into files of about this size. Default 512 MiB. */
+  targetFileBytes?: number;
+  /** Rows per Parquet row group (DuckDB default when unset). */
+  rowGroupSize?: number;
+}
+
+const DEFAULT_TARGET_FILE_BYTES = 512 * 1024 * 1024;
+
+export async function writeDataFiles(engine: Engine, options: WriteDataFilesOptions): Promise<DataFile[]> {
+  const { schema, spec, store } = options;
+  registerTransformFunctions(engine);
+  const dataKey = joinKey(store.keyOf(options.tableLocation), 'data');
+  const dataPath = store.enginePath(dataKey);
+  // DuckDB creates only the last folder of a local target; object stores have no folders.
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(dataPath)) await mkdir(dataPath, { recursive: true });
+  const allParts = partitionColumns(spec, schema);
+  const parts = allParts.filter((p) => p.sql !== undefined);
+
+  const casts = schema.fields.map((f) => {
+    const cast = `CAST(__src.${quoteIdent(f.name)} AS ${icebergToDuckdb(f.type)})`;
+    const value = f.required
+      ? `CASE WHEN __src.${quoteIdent(f.name)} IS NULL THEN error(${quoteLiteral(`write: column ${f.name} is required but a row has NULL`)}) ELSE ${cast} END`
+      : cast;
+    return `${value} AS ${quoteIdent(f.name)}`;
+  });
+  const columns = [
+    ...schema.fields.map((f) => `__rows.${quoteIdent(f.name)}`),
+    ...parts.map((p) => `${p.sql} AS ${quoteIdent(p.alias)}`),
+  ];
+  const copyOptions = [
+    'FORMAT parquet',
+    'COMPRESSION zstd',
+    `FIELD_IDS ${fieldIdsOption(schema)}`,
+    `KV_METADATA {'iceberg.schema': ${quoteLiteral(schemaJson(schema))}}`,
+    'RETURN_STATS',
+    "FILENAME_PATTERN 'data_{uuidv7}'",
+    // The data folder already holds other commits' files; uuidv7 names never collide.
+    'APPEND',
+  ];
+  if (options.rowGroupSize) copyOptions.push(`ROW_GROUP_SIZE ${Math.floor(options.rowGroupSize)}`);
+  if (parts.length > 0) {
+    copyOptions.push(`PARTITION_BY (${parts.map((p) => quoteIdent(p.alias)).join(', ')})`, 'WRITE_PARTITION_COLUMNS false');
+  } else {
+    copyOptions.push(`FILE_SIZE_BYTES ${Math.max(1, Math.floor(options.targetFileBytes ?? DEFAULT_TARGET_FILE_BYTES))}`);
+  }
+  const sql =
+    `COPY (SELECT ${columns.join(', ')} FROM (SELECT ${casts.join(', ')} FROM (${options.selectSql}) AS __src) AS __rows) ` +
+    `TO ${quoteLiteral(dataPath)} (${copyOptions.join(', ')})`;
+  const rows = await runSql<CopyStatsRow>(engine, sql, 'write');
+
+  const files: DataFile[] = [];
+  for (const row of rows) {
+    const filename = String(row.filename);
+    const rel = filename.startsWith(dataPath) ? filename.slice(dataPath.length) : filename;
+    const key = joinKey(dataKey, rel);
+    if (Number(row.count) === 0) {
+      // An unpartitioned COPY of nothing still writes an empty file; no data file means no file.
+      await store.delete(key);
+      continue;
+    }
+    files.push(dataFileFromStats(row, { uri: store.uri(key), schema, spec, partitions: allParts }));
+  }
+  return files;
+}
+
+/** The schema as Iceberg JSON, stored under `iceberg.schema` like Java writers do. */
+function schemaJson(schema: Schema): string {
+  return JSON.stringify(schema);
+}

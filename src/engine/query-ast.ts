@@ -1,0 +1,145 @@
+/**
+ * Reads a SELECT through DuckDB's own parser (`json_serialize_sql`) and checks what it touches:
+ * catalog tables `ns.table` and CTEs only — no file paths, no file-reading table functions.
+ */
+import { isInteger, isSafeNumber, parse } from 'lossless-json';
+import { InvalidInput } from '../errors.js';
+import type { Engine } from './duckdb.js';
+import { quoteLiteral } from './sql-text.js';
+import { runSql } from './sql-errors.js';
+
+export type AstNode = { [key: string]: unknown };
+
+/** Table functions that read no files and are handy in queries. */
+const ALLOWED_TABLE_FUNCTIONS = new Set(['range', 'generate_series', 'unnest']);
+
+export interface BaseTableRef {
+  namespace: string;
+  table: string;
+  /** The name columns are qualified with: the alias, else the table name. */
+  qualifier: string;
+  /** Column alias list `ns.t AS x(a, b)`: columns are renamed, so predicates are not pushed. */
+  renamed: boolean;
+  node: AstNode;
+}
+
+/** Where a base table sits in a SELECT: its WHERE applies to its rows if `prunable`. */
+export interface TableScope {
+  ref: BaseTableRef;
+  where: AstNode | undefined;
+  /** False on the null-extended side of an outer join, in positional/asof joins. */
+  prunable: boolean;
+  /** The only relation in its FROM: unqualified columns belong to it. */
+  single: boolean;
+}
+
+export interface QueryAnalysis {
+  refs: BaseTableRef[];
+  scopes: Map<AstNode, TableScope>;
+}
+
+/** Parses one SELECT (DuckDB dialect) and returns its catalog table references and their WHERE scopes. */
+export async function analyzeQuery(engine: Engine, sql: string): Promise<QueryAnalysis> {
+  const rows = await runSql<{ j: string }>(engine, `SELECT json_serialize_sql(${quoteLiteral(sql)}) AS j`, 'query');
+  const ast = parse(rows[0]!.j, null, (n: string) => (isInteger(n) && !isSafeNumber(n) ? BigInt(n) : Number(n))) as AstNode;
+  if (ast['error']) {
+    const type = String(ast['error_type'] ?? '');
+    const message = String(ast['error_message'] ?? 'cannot parse');
+    if (type === 'parser') throw new InvalidInput(`query: Parser Error: ${message}`);
+    throw new InvalidInput(`query: ${message}`);
+  }
+  const statements = ast['statements'] as AstNode[];
+  if (statements.length !== 1) throw new InvalidInput('query: run one statement at a time');
+
+  const ctes = new Set<string>();
+  const refs: BaseTableRef[] = [];
+  const scopes = new Map<AstNode, TableScope>();
+  walk(statements[0]!, (node) => {
+    const cteMap = node['cte_map'] as { map?: { key: string }[] } | undefined;
+    for (const entry of cteMap?.map ?? []) ctes.add(entry.key.toLowerCase());
+  });
+  walk(statements[0]!, (node) => {
+    if (node['type'] === 'BASE_TABLE' && typeof node['table_name'] === 'string') {
+      const ref = baseTable(node, ctes);
+      if (ref) refs.push(ref);
+    } else if (node['type'] === 'TABLE_FUNCTION') {
+      const fn = node['function'] as AstNode | undefined;
+      const name = String(fn?.['function_name'] ?? '').toLowerCase();
+      if (!ALLOWED_TABLE_FUNCTIONS.has(name)) {
+        throw new InvalidInput(`query: table function ${name}() is not allowed: Silt SQL reads catalog tables (namespace.table) only`);
+      }
+    } else if (node['type'] === 'SELECT_NODE') {
+      const from = node['from_table'] as AstNode | undefined;
+      const where = (node['where_clause'] as AstNode | null) ?? undefined;
+      const single = from?.['type'] === 'BASE_TABLE';
+      if (from) collectScopes(from, true, (tableNode, prunable) => scopes.set(tableNode, { ref: undefined!, where, prunable, single }));
+    }
+  });
+  for (const ref of refs) {
+    const scope = scopes.get(ref.node);
+    if (scope) scope.ref = ref;
+  }
+  for (const [node, scope] of scopes) if (!scope.ref) scopes.delete(node); // CTE references
+  return { refs, scopes };
+}
+
+function baseTable(node: AstNode, ctes: Set<string>): BaseTableRef | undefined {
+  const table = String(node['table_name']);
+  const schema = String(node['schema_name'] ?? '');
+  const catalog = String(node['catalog_name'] ?? '');
+  if (node['at_clause']) {
+    throw new InvalidInput(`query: AT (…) is not supported on ${schema ? `${schema}.` : ''}${table}; write ${schema || 'ns'}.${table} FOR VERSION AS OF <snapshot-id> or FOR TIMESTAMP AS OF '<timestamp>'`);
+  }
+  if (catalog) throw new InvalidInput(`query: ${catalog}.${schema}.${table}: name tables as namespace.table`);
+  if (!schema) {
+    if (ctes.has(table.toLowerCase())) return undefined;
+    if (/[./\\:]/.test(table)) {
+      throw new InvalidInput(`query: file paths are not allowed (${quoteLiteral(table)}): Silt SQL reads catalog tables (namespace.table) only`);
+    }
+    throw new InvalidInput(`query: table ${table} needs its namespace: write namespace.${table}`);
+  }
+  const alias = String(node['alias'] ?? '');
+  const renamed = ((node['column_name_alias'] as unknown[] | undefined) ?? []).length > 0;
+  return { namespace: schema, table, qualifier: alias || table, renamed, node };
+}
+
+/** Visits the base tables directly in a FROM tree (not inside subqueries), with their prunability. */
+function collectScopes(from: AstNode, prunable: boolean, visit: (node: AstNode, prunable: boolean) => void): void {
+  if (from['type'] === 'BASE_TABLE') {
+    visit(from, prunable);
+    return;
+  }
+  if (from['type'] !== 'JOIN') return;
+  const joinType = String(from['join_type'] ?? 'INNER');
+  const refType = String(from['ref_type'] ?? 'REGULAR');
+  const ordered = refType !== 'POSITIONAL';
+  const left = prunable && ordered && (joinType === 'INNER' || joinType === 'LEFT' || joinType === 'SEMI' || joinType === 'ANTI');
+  const right = prunable && ordered && refType !== 'ASOF' && (joinType === 'INNER' || joinType === 'RIGHT');
+  collectScopes(from['left'] as AstNode, left, visit);
+  collectScopes(from['right'] as AstNode, right, visit);
+}
+
+/** Depth-first over every object in the AST. */
+export function walk(node: unknown, visit: (node: AstNode) => void): void {
+  if (Array.isArray(node)) {
+    for (const item of node) walk(item, visit);
+  } else if (node !== null && typeof node === 'object') {
+    visit(node as AstNode);
+    for (const value of Object.values(node)) walk(value, visit);
+  }
+}
+
+/**
+ * The error for a statement Silt does not run: DuckDB's syntax error when it is not valid SQL,
+ * otherwise a refusal naming the statement.
+ */
+export async function rejectStatement(engine: Engine, sql: string, verb: string): Promise<never> {
+  const rows = await runSql<{ j: string }>(engine, `SELECT json_serialize_sql(${quoteLiteral(sql)}) AS j`, 'query');
+  const ast = JSON.parse(rows[0]!.j) as AstNode;
+  if (ast['error'] && ast['error_type'] === 'parser') {
+    throw new InvalidInput(`query: Parser Error: ${String(ast['error_message'])}`);
+  }
+  throw new InvalidInput(
+    `query: ${verb} statements are not allowed: Silt SQL runs SELECT, CREATE TABLE, INSERT, UPDATE, DELETE, ALTER TABLE and DROP TABLE on catalog tables`,
+  );
+}

@@ -1,0 +1,35 @@
+/** DuckDB errors as Silt errors: the user's mistakes become one-line InvalidInput messages. */
+import { InvalidInput } from '../errors.js';
+import type { Engine, Row } from './duckdb.js';
+
+const USER_ERROR =
+  /^(Parser|Binder|Conversion|Invalid Input|Catalog|Constraint|Out of Range|Not implemented|Syntax|Type mismatch|Dependency|Invalid type|Sequence) Error: /;
+
+/** Converts a DuckDB error into InvalidInput (`<domain>: <DuckDB's first line>`) or an internal Error. */
+export function translateError(e: unknown, domain: string): Error {
+  if (!(e instanceof Error)) return new Error(`${domain}: ${String(e)}`);
+  if (e.name !== 'Error' && !e.message.includes(' Error: ')) return e; // already ours (InvalidInput, NotFound, …)
+  const first = e.message.split('\n')[0]!.trim();
+  const ours = /^Invalid Input Error: ((?:write|query|partition|insert|update): .*)$/.exec(first);
+  if (ours) return new InvalidInput(ours[1]!); // raised by our own error() calls in generated SQL
+  if (USER_ERROR.test(first)) return new InvalidInput(`${domain}: ${first}`);
+  return new Error(`${domain}: ${first}`, { cause: e });
+}
+
+/** Runs SQL and returns JSON-safe rows, translating DuckDB errors. */
+export async function runSql<T extends Row = Row>(engine: Engine, sql: string, domain: string): Promise<T[]> {
+  try {
+    return await engine.allJson<T>(sql);
+  } catch (e) {
+    throw translateError(e, domain);
+  }
+}
+
+/** Runs a statement without results, translating DuckDB errors. */
+export async function execSql(engine: Engine, sql: string, domain: string): Promise<void> {
+  try {
+    await engine.run(sql);
+  } catch (e) {
+    throw translateError(e, domain);
+  }
+}

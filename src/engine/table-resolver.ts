@@ -1,0 +1,30 @@
+/** The slice of the catalog the SQL layer needs; the catalog satisfies it as it is. */
+import { NotFound } from '../errors.js';
+import type { ObjectStore } from '../storage/index.js';
+import type { PartitionField, Schema, Table } from '../table/index.js';
+
+export interface NewTableDefinition {
+  schema: Schema;
+  lastColumnId: number;
+  partitionFields?: PartitionField[];
+  properties?: Record<string, string>;
+}
+
+export interface TableResolver {
+  readonly store: ObjectStore;
+  /** NotFound naming the table (and ideally the tables that do exist) when missing. */
+  loadTable(namespace: string, name: string): Promise<Table>;
+  createTable(namespace: string, name: string, def: NewTableDefinition, opts?: { ifNotExists?: boolean }): Promise<Table>;
+  dropTable(namespace: string, name: string): Promise<void>;
+  tableExists(namespace: string, name: string): Promise<boolean>;
+}
+
+/** Loads a table, restating a missing one in the query's words (`query: no table ns.t (tables in ns: …)`). */
+export async function loadForQuery(resolver: TableResolver, namespace: string, name: string): Promise<Table> {
+  try {
+    return await resolver.loadTable(namespace, name);
+  } catch (e) {
+    if (e instanceof NotFound) throw new NotFound(e.message.replace(/^\w+: /, 'query: '));
+    throw e;
+  }
+}

@@ -1,0 +1,1 @@
+export { loadFiles, type LoadOptions, type LoadResult } from './load.js';

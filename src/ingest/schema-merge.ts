@@ -1,0 +1,82 @@
+import { InvalidInput } from '../errors.js';
+import type { IcebergType, IcebergTypeInput, NewField, PrimitiveType, Schema, SchemaChange } from '../table/index.js';
+
+/**
+ * How incoming columns fit a table's schema: new columns are added, a column whose values need a
+ * wider type is widened where Iceberg allows it, values that fit as they are are cast on write.
+ * Anything else is an error naming the column and both types, and nothing is written.
+ */
+export function mergeFields(table: string, schema: Schema, incoming: readonly NewField[]): SchemaChange[] {
+  const changes: SchemaChange[] = [];
+  for (const field of incoming) {
+    const existing =
+      schema.fields.find((f) => f.name === field.name) ?? schema.fields.find((f) => f.name.toLowerCase() === field.name.toLowerCase());
+    if (!existing) {
+      changes.push({ kind: 'add', name: field.name, type: field.type });
+      continue;
+    }
+    const target = existing.type;
+    const source = field.type;
+    if (typeof target !== 'string' || typeof source !== 'string') {
+      if (target === 'string' || sameShape(target, source)) continue;
+      throw mismatch(table, field.name, source, target);
+    }
+    if (fitsInto(source, target)) continue;
+    const widened = widening(target, source);
+    if (widened) {
+      changes.push({ kind: 'widen', name: existing.name, type: widened });
+      continue;
+    }
+    throw mismatch(table, field.name, source, target);
+  }
+  return changes;
+}
+
+/** Values of `source` can be cast to `target` without loss. */
+function fitsInto(source: PrimitiveType, target: PrimitiveType): boolean {
+  if (source === target || target === 'string') return true;
+  const s = decimal(source);
+  const t = decimal(target);
+  if (s && t) return s.scale <= t.scale && s.precision - s.scale <= t.precision - t.scale;
+  const pairs: Record<string, readonly string[]> = {
+    int: ['long', 'double'],
+    float: ['double'],
+    date: ['timestamp', 'timestamptz'],
+    timestamp: ['timestamptz'],
+  };
+  if (t && (source === 'int' || source === 'long')) return t.precision - t.scale >= (source === 'int' ? 10 : 19);
+  return pairs[source]?.includes(target) ?? false;
+}
+
+/** The type `target` may be widened to (Iceberg type promotion) so that `source` values fit. */
+function widening(target: PrimitiveType, source: PrimitiveType): PrimitiveType | undefined {
+  if (target === 'int' && source === 'long') return 'long';
+  if (target === 'float' && source === 'double') return 'double';
+  const t = decimal(target);
+  const s = decimal(source);
+  if (t && s && t.scale === s.scale && s.precision > t.precision) return source;
+  return undefined;
+}
+
+function decimal(t: string): { precision: number; scale: number } | undefined {
+  const m = /^decimal\((\d+),\s*(\d+)\)$/.exec(t);
+  return m ? { precision: Number(m[1]), scale: Number(m[2]) } : undefined;
+}
+
+function sameShape(a: IcebergType, b: IcebergTypeInput): boolean {
+  return typeText(a) === typeText(b as IcebergType);
+}
+
+function typeText(t: IcebergType | IcebergTypeInput): string {
+  if (typeof t === 'string') return t;
+  if (t.type === 'list') return `list<${typeText(t.element)}>`;
+  if (t.type === 'map') return `map<${typeText(t.key)},${typeText(t.value)}>`;
+  return `struct<${t.fields.map((f) => `${f.name}:${typeText(f.type)}`).join(',')}>`;
+}
+
+function mismatch(table: string, column: string, source: IcebergTypeInput, target: IcebergType): InvalidInput {
+  return new InvalidInput(
+    `load: column ${column}: the input has ${typeText(source)} values but ${table}.${column} is ${typeText(target)}; ` +
+      `cast it in the file, or load into a new table`,
+  );
+}

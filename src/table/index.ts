@@ -1,0 +1,25 @@
+export * from './types.js';
+export type { MetadataPointer } from './pointer.js';
+
+export { parseMetadata, serializeMetadata } from './metadata-json.js';
+export { buildSchema, currentSchema, findField, schemaById, type IcebergTypeInput, type NewField } from './schema.js';
+export { evolveSchema, type SchemaChange } from './schema-evolution.js';
+export { parsePartitionSpec, partitionPath, partitionTypes } from './partition-spec.js';
+export { applyTransform, transformResultType } from './transforms.js';
+export { murmur3 } from './murmur3.js';
+export { deserializeValue, serializeValue } from './values.js';
+export { coerceLiteral, type Literal } from './literals.js';
+export {
+  currentSnapshot,
+  metadataFileKey,
+  newTableMetadata,
+  readMetadataFile,
+  snapshotAsOf,
+  snapshotById,
+  writeMetadataFile,
+} from './table-metadata.js';
+export type { Expr } from './expr.js';
+export type { ScanPlan, PlanOptions } from './scan.js';
+export { Table, type RewritePrepare, type WriteOptions } from './table.js';
+export { referencedFiles } from './referenced-files.js';
+export type { ManifestFile, FieldSummary } from './manifest-list.js';

@@ -1,0 +1,92 @@
+import { InvalidInput } from '../errors.js';
+import { bindExpr, type Bound, type Expr } from './expr.js';
+import { partitionTypes } from './partition-spec.js';
+import { fileStats, mightMatch, partitionStats, projectToPartition, summaryStats } from './prune.js';
+import { currentSchema, indexById, schemaById } from './schema.js';
+import { currentSnapshot, snapshotAsOf, snapshotById } from './table-metadata.js';
+import type { ManifestReader } from './table-io.js';
+import type { DataFile, PartitionSpec, PrimitiveType, Schema, Snapshot, TableMetadata } from './types.js';
+
+export interface PlanOptions {
+  snapshotId?: bigint;
+  asOfMs?: number;
+  filter?: Expr;
+}
+
+export interface ScanPlan {
+  /** Undefined for an empty table (no snapshot yet). */
+  snapshot: Snapshot | undefined;
+  /** The schema of that snapshot, for time travel. */
+  schema: Schema;
+  /** Live data files that may hold matching rows. */
+  files: DataFile[];
+  /** All live data files of the snapshot. */
+  filesTotal: number;
+  bytesTotal: number;
+}
+
+/**
+ * Plans the files of a snapshot that may hold rows matching the filter, pruning in three steps:
+ * manifests by their partition summaries, files by their partition values (both through the
+ * inclusive projection of the filter), then files by column bounds and null counts.
+ */
+export async function planScan(reader: ManifestReader, m: TableMetadata, opts: PlanOptions, name: string): Promise<ScanPlan> {
+  if (opts.snapshotId !== undefined && opts.asOfMs !== undefined) {
+    throw new InvalidInput(`scan of ${name}: give a snapshot id or a timestamp, not both`);
+  }
+  const snapshot = opts.snapshotId !== undefined ? snapshotById(m, opts.snapshotId)
+    : opts.asOfMs !== undefined ? snapshotAsOf(m, opts.asOfMs) : currentSnapshot(m);
+  const schemaId = snapshot?.['schema-id'];
+  const schema = schemaId !== undefined && m.schemas.some((s) => s['schema-id'] === schemaId)
+    ? schemaById(m, schemaId) : currentSchema(m);
+  if (!snapshot) return { snapshot, schema, files: [], filesTotal: 0, bytesTotal: 0 };
+
+  const bound: Bound = opts.filter ? bindExpr(opts.filter, schema) : { op: 'true' };
+  const pruning = bound.op !== 'true';
+  const totalFiles = Number(snapshot.summary['total-data-files']);
+  const totalBytes = Number(snapshot.summary['total-files-size']);
+  const haveTotals = Number.isFinite(totalFiles) && Number.isFinite(totalBytes) && snapshot.summary['total-data-files'] !== undefined;
+  const columnTypes = primitiveTypes(schema);
+  const files: DataFile[] = [];
+  let filesTotal = 0;
+  let bytesTotal = 0;
+
+  for (const mf of await reader.manifests(snapshot)) {
+    const spec = m['partition-specs'].find((s) => s['spec-id'] === mf.partitionSpecId);
+    const projected = pruning && spec ? projectToPartition(bound, spec) : undefined;
+    const types = spec ? typesOf(spec, schema) : undefined;
+    const manifestMatches = !projected || !spec || !types || !mf.partitions ||
+      mightMatch(projected, summaryStats(spec, types, mf.partitions));
+    if (!manifestMatches && haveTotals) continue;
+    const entries = await reader.entries(m, mf);
+    for (const e of entries) {
+      if (e.status === 2) continue;
+      if (mf.content !== 0 || e.dataFile.content !== 0) {
+        throw new InvalidInput(`scan of ${name}: snapshot ${snapshot['snapshot-id']} has delete files, which Silt cannot apply yet`);
+      }
+      filesTotal++;
+      bytesTotal += e.dataFile.fileSizeInBytes;
+      if (!manifestMatches) continue;
+      if (projected && spec && !mightMatch(projected, partitionStats(spec, e.dataFile.partition))) continue;
+      if (pruning && !mightMatch(bound, fileStats(e.dataFile, (id) => columnTypes.get(id)))) continue;
+      files.push(e.dataFile);
+    }
+  }
+  return haveTotals
+    ? { snapshot, schema, files, filesTotal: totalFiles, bytesTotal: totalBytes }
+    : { snapshot, schema, files, filesTotal, bytesTotal };
+}
+
+function typesOf(spec: PartitionSpec, schema: Schema): PrimitiveType[] | undefined {
+  try {
+    return partitionTypes(spec, schema);
+  } catch {
+    return undefined;
+  }
+}
+
+function primitiveTypes(schema: Schema): Map<number, PrimitiveType> {
+  const out = new Map<number, PrimitiveType>();
+  for (const [id, f] of indexById(schema)) if (typeof f.type === 'string') out.set(id, f.type);
+  return out;
+}

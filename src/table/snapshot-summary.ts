@@ -1,0 +1,49 @@
+import { InvalidInput } from '../errors.js';
+import type { DataFile, Snapshot, SnapshotOperation, SnapshotSummary } from './types.js';
+import { describe } from './values.js';
+
+const TOTALS: readonly [total: string, added: string, removed: string][] = [
+  ['total-records', 'added-records', 'deleted-records'],
+  ['total-files-size', 'added-files-size', 'removed-files-size'],
+  ['total-data-files', 'added-data-files', 'deleted-data-files'],
+];
+
+/**
+ * A snapshot summary (every value a string, as Java requires). Totals carry forward from the
+ * parent; when the parent lacks them (another writer skipped them) they are left out, as Java does.
+ */
+export function buildSummary(args: {
+  operation: SnapshotOperation;
+  parent: Snapshot | undefined;
+  added: readonly DataFile[];
+  removed: readonly DataFile[];
+  extra?: Record<string, string>;
+}): SnapshotSummary {
+  const sum = (files: readonly DataFile[], f: (d: DataFile) => number): number => files.reduce((n, d) => n + f(d), 0);
+  const own: Record<string, string> = {};
+  const counts: Record<string, number> = {
+    'added-data-files': args.added.length,
+    'added-records': sum(args.added, (d) => d.recordCount),
+    'added-files-size': sum(args.added, (d) => d.fileSizeInBytes),
+    'deleted-data-files': args.removed.length,
+    'deleted-records': sum(args.removed, (d) => d.recordCount),
+    'removed-files-size': sum(args.removed, (d) => d.fileSizeInBytes),
+  };
+  for (const [k, v] of Object.entries(counts)) own[k] = String(v);
+  const partitions = new Set([...args.added, ...args.removed].map((d) => `${d.specId}/${d.partition.map(describe).join('/')}`));
+  own['changed-partition-count'] = String(partitions.size);
+  const prev = args.parent?.summary;
+  for (const [total, added, removed] of TOTALS) {
+    const before = prev === undefined ? 0 : Number(prev[total]);
+    if (Number.isFinite(before)) own[total] = String(before + counts[added]! - counts[removed]!);
+  }
+  for (const k of ['total-delete-files', 'total-position-deletes', 'total-equality-deletes']) {
+    own[k] = prev?.[k] ?? '0';
+  }
+  const extra: Record<string, string> = {};
+  for (const [k, v] of Object.entries(args.extra ?? {})) {
+    if (typeof v !== 'string') throw new InvalidInput(`commit: summary value ${k} must be a string`);
+    extra[k] = v;
+  }
+  return { ...extra, operation: args.operation, ...own };
+}

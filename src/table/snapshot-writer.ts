@@ -1,0 +1,113 @@
+import { InvalidInput } from '../errors.js';
+import type { ObjectStore } from '../storage/index.js';
+import { encodeManifest, type EntryToWrite } from './manifest.js';
+import { describeManifest, encodeManifestList, type ManifestFile } from './manifest-list.js';
+import { partitionTypes } from './partition-spec.js';
+import { currentSchema } from './schema.js';
+import { currentSnapshot } from './table-metadata.js';
+import type { DataFile, PartitionSpec, PrimitiveType, Snapshot, SnapshotSummary, TableMetadata } from './types.js';
+import { describe, normalizeValue, serializeValue } from './values.js';
+
+/** A manifest written for a commit, not yet given the commit's sequence number. */
+export interface WrittenManifest {
+  key: string;
+  uri: string;
+  length: number;
+  specId: number;
+  partitionTypes: readonly PrimitiveType[];
+  entries: readonly EntryToWrite[];
+}
+
+export function specById(m: TableMetadata, id: number, what: string): PartitionSpec {
+  const spec = m['partition-specs'].find((s) => s['spec-id'] === id);
+  if (!spec) throw new InvalidInput(`${what}: the table has no partition spec ${id}`);
+  return spec;
+}
+
+/** Checks files a writer hands in: data content, a known spec, partition values of the right types. */
+export function checkDataFiles(m: TableMetadata, files: readonly DataFile[], what: string): void {
+  const schema = currentSchema(m);
+  for (const f of files) {
+    if (f.content !== 0) throw new InvalidInput(`${what}: ${f.filePath}: only data files (content 0) can be committed`);
+    if (!/^[a-z][a-z0-9+.-]*:/i.test(f.filePath)) throw new InvalidInput(`${what}: ${f.filePath}: file paths must be full URIs`);
+    if (!Number.isSafeInteger(f.recordCount) || f.recordCount < 0) throw new InvalidInput(`${what}: ${f.filePath}: bad record count ${f.recordCount}`);
+    const spec = specById(m, f.specId, what);
+    const types = partitionTypes(spec, schema);
+    if (f.partition.length !== spec.fields.length) {
+      throw new InvalidInput(`${what}: ${f.filePath}: ${f.partition.length} partition values for ${spec.fields.length} partition fields`);
+    }
+    spec.fields.forEach((pf, i) => {
+      const v = f.partition[i] ?? null;
+      if (v === null) return;
+      try {
+        serializeValue(types[i]!, normalizeValue(types[i]!, v));
+      } catch {
+        throw new InvalidInput(`${what}: ${f.filePath}: partition ${pf.name} value ${describe(v)} is not a ${types[i]}`);
+      }
+    });
+  }
+}
+
+/** Writes one manifest per spec for the given entries. */
+export async function writeManifests(
+  store: ObjectStore,
+  m: TableMetadata,
+  entries: readonly EntryToWrite[],
+  keyFor: (n: number) => string,
+  counter: { n: number },
+): Promise<WrittenManifest[]> {
+  const bySpec = new Map<number, EntryToWrite[]>();
+  for (const e of entries) bySpec.set(e.dataFile.specId, [...(bySpec.get(e.dataFile.specId) ?? []), e]);
+  const schema = currentSchema(m);
+  const out: WrittenManifest[] = [];
+  for (const [specId, group] of bySpec) {
+    const spec = specById(m, specId, 'commit');
+    const types = partitionTypes(spec, schema);
+    const bytes = encodeManifest({ schema, spec, partitionTypes: types, entries: group });
+    const key = keyFor(counter.n++);
+    await store.put(key, bytes);
+    out.push({ key, uri: store.uri(key), length: bytes.length, specId, partitionTypes: types, entries: group });
+  }
+  return out;
+}
+
+export function listEntry(w: WrittenManifest, snapshotId: bigint, seq: number): ManifestFile {
+  return describeManifest({
+    path: w.uri, length: w.length, specId: w.specId, snapshotId, seq,
+    partitionTypes: w.partitionTypes, entries: w.entries,
+  });
+}
+
+/** Writes the manifest list and returns the metadata with the new snapshot as current on main. */
+export async function addSnapshot(
+  store: ObjectStore,
+  base: TableMetadata,
+  args: { snapshotId: bigint; listKey: string; manifests: readonly ManifestFile[]; summary: SnapshotSummary },
+): Promise<TableMetadata> {
+  const parent = currentSnapshot(base);
+  const seq = base['last-sequence-number'] + 1;
+  const bytes = encodeManifestList(
+    { snapshotId: args.snapshotId, parentSnapshotId: parent?.['snapshot-id'], sequenceNumber: seq },
+    args.manifests,
+  );
+  await store.put(args.listKey, bytes);
+  const now = Date.now();
+  const snapshot: Snapshot = {
+    'sequence-number': seq,
+    'snapshot-id': args.snapshotId,
+    ...(parent ? { 'parent-snapshot-id': parent['snapshot-id'] } : {}),
+    'timestamp-ms': now,
+    summary: args.summary,
+    'manifest-list': store.uri(args.listKey),
+    'schema-id': base['current-schema-id'],
+  };
+  return {
+    ...base,
+    'last-sequence-number': seq,
+    'last-updated-ms': now,
+    'current-snapshot-id': args.snapshotId,
+    refs: { ...base.refs, main: { 'snapshot-id': args.snapshotId, type: 'branch' } },
+    snapshots: [...base.snapshots, snapshot],
+    'snapshot-log': [...base['snapshot-log'], { 'timestamp-ms': now, 'snapshot-id': args.snapshotId }],
+  };
+}

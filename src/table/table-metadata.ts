@@ -1,0 +1,113 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { InvalidInput, NotFound } from '../errors.js';
+import type { ObjectStore } from '../storage/index.js';
+import { parseMetadata, serializeMetadata } from './metadata-json.js';
+import { indexById } from './schema.js';
+import { parseTransform, transformResultType } from './transforms.js';
+import type { PartitionField, Schema, Snapshot, TableMetadata } from './types.js';
+
+/** Metadata of a new, empty table (no snapshot yet): spec 0, sort order 0 (unsorted), schema 0. */
+export function newTableMetadata(args: {
+  location: string;
+  schema: Schema;
+  lastColumnId: number;
+  partitionFields?: PartitionField[];
+  properties?: Record<string, string>;
+}): TableMetadata {
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(args.location)) {
+    throw new InvalidInput(`table: location ${args.location} must be a URI with a scheme`);
+  }
+  const byId = indexById(args.schema);
+  const fields = args.partitionFields ?? [];
+  for (const f of fields) {
+    const source = byId.get(f['source-id']);
+    if (!source || typeof source.type !== 'string') {
+      throw new InvalidInput(`table: partition field ${f.name} refers to no primitive column (id ${f['source-id']})`);
+    }
+    parseTransform(f.transform);
+    transformResultType(f.transform, source.type);
+  }
+  for (const [key, value] of Object.entries(args.properties ?? {})) {
+    if (typeof value !== 'string') throw new InvalidInput(`table: property ${key} must be a string`);
+  }
+  return {
+    'format-version': 2,
+    'table-uuid': randomUUID(),
+    location: args.location.replace(/\/+$/, ''),
+    'last-sequence-number': 0,
+    'last-updated-ms': Date.now(),
+    'last-column-id': Math.max(args.lastColumnId, ...[...byId.keys()]),
+    schemas: [{ ...args.schema, 'schema-id': 0 }],
+    'current-schema-id': 0,
+    'partition-specs': [{ 'spec-id': 0, fields }],
+    'default-spec-id': 0,
+    'last-partition-id': Math.max(999, ...fields.map((f) => f['field-id'])),
+    properties: { ...(args.properties ?? {}) },
+    snapshots: [],
+    'snapshot-log': [],
+    'metadata-log': [],
+    'sort-orders': [{ 'order-id': 0, fields: [] }],
+    'default-sort-order-id': 0,
+    refs: {},
+  };
+}
+
+/** "<tableKey>/metadata/00001-<uuid>.metadata.json" */
+export function metadataFileKey(tableKey: string, version: number): string {
+  return `${tableKey.replace(/\/+$/, '')}/metadata/${String(version).padStart(5, '0')}-${randomUUID()}.metadata.json`;
+}
+
+/** The version number in a metadata file name (`00007-….metadata.json` or `v7.metadata.json`). */
+export function metadataVersion(location: string): number | undefined {
+  const name = location.slice(location.lastIndexOf('/') + 1);
+  const m = /^v?(\d+)[-.]/.exec(name);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Writes a metadata file under the table location; returns its full URI. */
+export async function writeMetadataFile(store: ObjectStore, m: TableMetadata, version = 1): Promise<string> {
+  const key = metadataFileKey(store.keyOf(m.location), version);
+  await store.put(key, serializeMetadata(m), { ifAbsent: true });
+  return store.uri(key);
+}
+
+export async function readMetadataFile(store: ObjectStore, location: string): Promise<TableMetadata> {
+  const bytes = await store.get(store.keyOf(location));
+  try {
+    return parseMetadata(bytes.toString('utf8'));
+  } catch (e) {
+    if (e instanceof InvalidInput) throw new InvalidInput(`${e.message} (in ${location})`);
+    throw e;
+  }
+}
+
+export function currentSnapshot(m: TableMetadata): Snapshot | undefined {
+  const id = m['current-snapshot-id'];
+  return id === undefined ? undefined : snapshotById(m, id);
+}
+
+export function snapshotById(m: TableMetadata, id: bigint): Snapshot {
+  const s = m.snapshots.find((x) => x['snapshot-id'] === id);
+  if (!s) throw new NotFound(`snapshot: table at ${m.location} has no snapshot ${id}`);
+  return s;
+}
+
+/** The snapshot that was current on main at `timestampMs` (by the snapshot log). */
+export function snapshotAsOf(m: TableMetadata, timestampMs: number): Snapshot {
+  let found: bigint | undefined;
+  for (const entry of m['snapshot-log']) {
+    if (entry['timestamp-ms'] <= timestampMs) found = entry['snapshot-id'];
+  }
+  if (found === undefined) {
+    throw new NotFound(`snapshot: table at ${m.location} has no snapshot at or before ${new Date(timestampMs).toISOString()}`);
+  }
+  return snapshotById(m, found);
+}
+
+/** A random positive int64 that no snapshot of `m` uses (spec Appendix F). */
+export function newSnapshotId(m: TableMetadata): bigint {
+  for (;;) {
+    const id = randomBytes(8).readBigInt64LE(0) & 0x7fffffffffffffffn;
+    if (id !== 0n && !m.snapshots.some((s) => s['snapshot-id'] === id)) return id;
+  }
+}

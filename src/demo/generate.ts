@@ -1,0 +1,66 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { AlreadyExists, InvalidInput } from '../errors.js';
+import { WINDOW_END, WINDOW_START } from './calendar.js';
+import type { GeneratedFile, Progress } from './file-series.js';
+import { runTasks } from './run-tasks.js';
+import { demoSizes } from './sizes.js';
+import type { DemoTruth } from './truth.js';
+
+export const DEMO_SOURCES = ['customers', 'orders', 'payments', 'sensors', 'web_events'] as const;
+const TRUTH_KEYS = ['customers', 'orders', 'payments', 'sensors', 'webEvents'] as const;
+/** Below this many orders, worker threads cost more to start than they save. */
+const PARALLEL_FROM_ROWS = 50_000;
+/** Where the truth goes: beside the project's state, outside the landing zone. */
+export const TRUTH_PATH = '.silt/demo-truth.json';
+
+export interface DemoOptions {
+  /** Number of orders; every other source scales from it (see `demoSizes`). */
+  rows: number;
+  /** Same seed, same rows → byte-identical files. Any safe integer. */
+  seed: number;
+  /** Called after each chunk written, with the source's running totals. */
+  onProgress?: Progress;
+  /** Generate the sources in worker threads at once; same bytes either way. Default: from 50k rows. */
+  parallel?: boolean;
+}
+
+/**
+ * Writes messy, realistic raw data under `dir/landing/<source>/` and returns the files and the
+ * truth about what was injected (also written to `dir/.silt/demo-truth.json`). Refuses to write
+ * into a landing folder that already holds files, so a rerun cannot mix two data sets.
+ */
+export async function generateDemoData(
+  dir: string,
+  opts: DemoOptions,
+): Promise<{ files: GeneratedFile[]; truth: DemoTruth }> {
+  demoSizes(opts.rows);
+  if (!Number.isSafeInteger(opts.seed)) {
+    throw new InvalidInput(`demo: seed must be an integer, got ${opts.seed}`);
+  }
+  const root = path.resolve(dir);
+  for (const source of DEMO_SOURCES) {
+    const folder = path.join(root, 'landing', source);
+    const entries = await fs.readdir(folder).catch(() => []);
+    if (entries.length > 0) {
+      throw new AlreadyExists(`demo: landing/${source} in ${root} already holds files; use an empty --dir`);
+    }
+    await fs.mkdir(folder, { recursive: true });
+  }
+  const parallel = opts.parallel ?? opts.rows >= PARALLEL_FROM_ROWS;
+  const results = await runTasks({ root, seed: opts.seed, rows: opts.rows }, parallel, opts.onProgress);
+  const parts = Object.assign({}, ...results.map((r) => r.truth)) as Pick<DemoTruth, (typeof TRUTH_KEYS)[number]>;
+  const missing = TRUTH_KEYS.filter((k) => !parts[k]);
+  if (missing.length > 0) throw new Error(`demo: no result for ${missing.join(', ')}`);
+  const truth: DemoTruth = {
+    version: 1,
+    seed: opts.seed,
+    rows: opts.rows,
+    window: { start: new Date(WINDOW_START * 1000).toISOString(), end: new Date(WINDOW_END * 1000).toISOString() },
+    customers: parts.customers, orders: parts.orders, payments: parts.payments,
+    sensors: parts.sensors, webEvents: parts.webEvents,
+  };
+  await fs.mkdir(path.join(root, '.silt'), { recursive: true });
+  await fs.writeFile(path.join(root, TRUTH_PATH), `${JSON.stringify(truth, null, 2)}\n`);
+  return { files: results.flatMap((r) => r.files), truth };
+}

@@ -1,0 +1,8 @@
+export { generateDemoData, DEMO_SOURCES, TRUTH_PATH, type DemoOptions } from './generate.js';
+export type { GeneratedFile, Progress as DemoProgress } from './file-series.js';
+export { demoSizes, type DemoSizes, ROWS_PER_FILE, MAX_ROWS } from './sizes.js';
+export type {
+  CustomersTruth, DemoTruth, OrdersTruth, PaymentsTruth, SensorsTruth, SourceTruth, WebEventsTruth,
+} from './truth.js';
+export { WINDOW_START, WINDOW_END } from './calendar.js';
+export { DEMO_RULES } from './rules.js';

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error
 [ -x interop/.venv/bin/python ] || bash interop/setup.sh
 rm -rf dist
-npx tsc -p tsconfig.json
+node node_modules/typescript/bin/tsc -p tsconfig.json
 touch dist/.built
 mapfile -t files < <(find dist -name "*.test.js" | sort)
 exec node --test --test-concurrency="${SILT_TEST_CONCURRENCY:-2}" "${files[@]}"

@@ -249,6 +249,11 @@ export class Catalog {
     }
   }
 
+  /** Runs a write into a table; files it writes before committing are safe from vacuum meanwhile. */
+  guardWrite<T>(namespace: string, name: string, fn: () => Promise<T>): Promise<T> {
+    return this.activeWrites.run(namespace, name, fn);
+  }
+
   private pointer(namespace: string, name: string): SqlPointer {
     return new SqlPointer(this.db, this.store, CATALOG_NAME, namespace, name);
   }

@@ -2,11 +2,13 @@ import type { Command } from 'commander';
 import { withProject, type Project } from '../project/index.js';
 import { reportError } from './errors.js';
 
-/** Wraps a command action: errors become one line on stderr and an exit code. */
-export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
-  return async (...args: A) => {
+/** Wraps a command action (keeping commander's `this`): errors become one line on stderr and an exit code. */
+export function action<A extends unknown[]>(
+  fn: (this: Command, ...args: A) => Promise<void>,
+): (this: Command, ...args: A) => Promise<void> {
+  return async function (this: Command, ...args: A) {
     try {
-      await fn(...args);
+      await fn.apply(this, args);
     } catch (e) {
       process.exitCode = reportError(e);
     }

@@ -3,7 +3,10 @@ import { EXIT } from './errors.js';
 import { register as registerConnect } from './commands/connect.js';
 import { register as registerInit } from './commands/init.js';
 import { register as registerNs } from './commands/ns.js';
+import { register as registerLoad } from './commands/load.js';
+import { register as registerQuery } from './commands/query.js';
 import { register as registerTable } from './commands/table.js';
+import { register as registerVacuum } from './commands/vacuum.js';
 
 const program = new Command('silt')
   .description('Silt: an open lakehouse — Iceberg tables, medallion pipelines and SQL, on one machine or many')
@@ -11,7 +14,9 @@ const program = new Command('silt')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
-for (const register of [registerInit, registerNs, registerTable, registerConnect]) register(program);
+for (const register of [registerInit, registerNs, registerTable, registerLoad, registerQuery, registerVacuum, registerConnect]) {
+  register(program);
+}
 
 try {
   await program.parseAsync(process.argv);

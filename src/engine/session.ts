@@ -124,11 +124,11 @@ export class SqlSession {
           break;
         case 'create-as':
         case 'insert':
-          outcome = await runWrite(ctx, statement);
+          outcome = await this.guarded(statement.table, () => runWrite(ctx, statement));
           break;
         case 'delete':
         case 'update':
-          outcome = await runRewrite(ctx, statement);
+          outcome = await this.guarded(statement.table, () => runRewrite(ctx, statement));
           break;
         case 'rejected':
           return await rejectStatement(this.engine, travel.sql, statement.verb);
@@ -139,6 +139,10 @@ export class SqlSession {
     } finally {
       await binder.release();
     }
+  }
+
+  private guarded<T>(table: { namespace: string; name: string }, fn: () => Promise<T>): Promise<T> {
+    return this.resolver.guardWrite ? this.resolver.guardWrite(table.namespace, table.name, fn) : fn();
   }
 
   private result(outcome: StatementOutcome, scan: ScanStats, started: number): QueryResult {

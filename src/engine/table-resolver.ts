@@ -17,6 +17,8 @@ export interface TableResolver {
   createTable(namespace: string, name: string, def: NewTableDefinition, opts?: { ifNotExists?: boolean }): Promise<Table>;
   dropTable(namespace: string, name: string): Promise<void>;
   tableExists(namespace: string, name: string): Promise<boolean>;
+  /** Runs a write into the table so that files it puts in place before committing are protected from vacuum. */
+  guardWrite?<T>(namespace: string, name: string, fn: () => Promise<T>): Promise<T>;
 }
 
 /** Loads a table, restating a missing one in the query's words (`query: no table ns.t (tables in ns: …)`). */

@@ -48,7 +48,7 @@ export async function loadFiles(catalog: Catalog, engine: Engine, paths: string[
     const incoming = await inferFields(engine, select);
     if (incoming.length === 0) throw new InvalidInput(`load: ${paths.join(', ')}: no columns found (empty input?)`);
 
-    return await catalog.activeWrites.run(namespace, name, async () => {
+    return await catalog.guardWrite(namespace, name, async () => {
       const existed = await catalog.tableExists(namespace, name);
       if (existed && opts.partitionBy) {
         throw new InvalidInput(`load: ${opts.into} exists already; --partition-by applies only when a load creates the table`);

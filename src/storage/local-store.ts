@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL, fileURLToPath } from 'node:url';
 import { InvalidInput, NotFound } from '../errors.js';
 import type { ObjectInfo, ObjectStore, PutOptions } from './object-store.js';
 
@@ -16,15 +15,19 @@ export class LocalStore implements ObjectStore {
 
   constructor(rootDir: string) {
     this.root = path.resolve(rootDir);
-    this.rootUri = pathToFileURL(this.root + path.sep).href;
+    this.rootUri = `file://${this.root}/`;
   }
 
+  /**
+   * Paths are not percent-encoded: Iceberg readers (Java, PyIceberg) take the path part of a file
+   * URI as it is, so `ts_day=2024-01-05` must stay readable, not become `ts_day%3D2024-01-05`.
+   */
   uri(key: string): string {
-    return this.rootUri + encodeKey(key);
+    return this.rootUri + key;
   }
 
   keyOf(uri: string): string {
-    const abs = uri.startsWith('file:') ? fileURLToPath(uri) : path.resolve(uri);
+    const abs = uri.startsWith('file://') ? uri.slice('file://'.length) : uri.startsWith('file:') ? uri.slice('file:'.length) : path.resolve(uri);
     const rel = path.relative(this.root, abs);
     if (rel.startsWith('..') || path.isAbsolute(rel)) {
       throw new InvalidInput(`storage: ${uri} is outside the store at ${this.rootUri}`);
@@ -123,10 +126,6 @@ export class LocalStore implements ObjectStore {
       }
     }
   }
-}
-
-function encodeKey(key: string): string {
-  return key.split('/').map(encodeURIComponent).join('/');
 }
 
 function missing(e: unknown, key: string): unknown {

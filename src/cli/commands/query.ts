@@ -1,0 +1,67 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { InvalidInput } from '../../errors.js';
+import { SqlSession, type QueryResult } from '../../engine/index.js';
+import { action, inProject, out } from '../context.js';
+import { render, type OutputFormat } from '../render.js';
+
+const FORMATS = ['table', 'csv', 'json', 'parquet'] as const;
+type Format = (typeof FORMATS)[number];
+
+export function register(program: Command): void {
+  program
+    .command('query')
+    .description('run SQL over catalog tables (reads, time travel, and writes that commit once each)')
+    .argument('<sql>')
+    .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'table')
+    .option('--output <file>', 'write the result to a file instead of the terminal')
+    .option('--max-rows <n>', 'rows shown in table format', '1000')
+    .option('--stats', 'print scan statistics as one JSON line on stderr')
+    .action(
+      action(async function (this: Command, sql: string, opts: { format: string; output?: string; maxRows: string; stats?: boolean }) {
+        const format = opts.format as Format;
+        if (!FORMATS.includes(format)) {
+          throw new InvalidInput(`query: unknown --format ${JSON.stringify(opts.format)}; expected one of ${FORMATS.join(', ')}`);
+        }
+        if (format === 'parquet' && !opts.output) throw new InvalidInput('query: --format parquet needs --output FILE');
+        const maxRows = Number(opts.maxRows);
+        if (!Number.isInteger(maxRows) || maxRows < 1) throw new InvalidInput(`query: --max-rows must be a positive whole number`);
+
+        const result = await inProject(this, async (p) => {
+          const engine = await p.openEngine();
+          try {
+            const session = new SqlSession(engine, p.catalog);
+            if (opts.output && format !== 'table') {
+              return await session.copyTo(sql, path.resolve(opts.output), format === 'json' ? 'json' : format);
+            }
+            return await session.execute(sql, { maxRows: format === 'table' ? maxRows : Number.MAX_SAFE_INTEGER });
+          } finally {
+            engine.close();
+          }
+        });
+        if (opts.stats) process.stderr.write(JSON.stringify(result.stats) + '\n');
+        show(result, format as OutputFormat, opts.output);
+      }),
+    );
+}
+
+function show(result: QueryResult, format: OutputFormat, output?: string): void {
+  if (result.columns.length === 0 || (output && format !== 'table')) {
+    if (result.message) out(result.message);
+    return;
+  }
+  const text = render(
+    result.columns.map((c) => c.name),
+    result.rows,
+    format,
+  );
+  if (output) {
+    writeFileSync(output, text);
+    return;
+  }
+  process.stdout.write(text);
+  if (format === 'table') {
+    out(result.truncated ? `(first ${result.rows.length} rows; use --max-rows or --output for more)` : `(${result.rows.length} row${result.rows.length === 1 ? '' : 's'})`);
+  }
+}

@@ -12,6 +12,8 @@ import {
 } from '../table/index.js';
 import { openDb, type DbCapabilities, type MetadataDb } from './db.js';
 import { ActiveWrites } from './active-writes.js';
+import { IngestedFiles } from './ingested-files.js';
+import { RunLog } from './run-log.js';
 import { migrate } from './migrations.js';
 import { checkName } from './names.js';
 import { SqlPointer } from './sql-pointer.js';
@@ -40,6 +42,10 @@ export interface TableIdent {
  */
 export class Catalog {
   readonly activeWrites: ActiveWrites;
+  /** Files ingested into bronze, by fingerprint. */
+  readonly ingestedFiles: IngestedFiles;
+  /** Pipeline runs and their steps. */
+  readonly runLog: RunLog;
 
   private constructor(
     private readonly db: Kysely<MetadataDb>,
@@ -47,6 +53,8 @@ export class Catalog {
     readonly capabilities: DbCapabilities,
   ) {
     this.activeWrites = new ActiveWrites(db);
+    this.ingestedFiles = new IngestedFiles(db);
+    this.runLog = new RunLog(db);
   }
 
   static async open(uri: string, store: ObjectStore): Promise<Catalog> {

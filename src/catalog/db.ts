@@ -24,6 +24,42 @@ export interface MetadataDb {
     property_key: string;
     property_value: string | null;
   };
+  silt_ingested_files: {
+    source: string;
+    fingerprint: string;
+    path: string;
+    size: number;
+    batch_id: string;
+    snapshot_id: string | null;
+    rows: number;
+    rejects: number;
+    ingested_ms: number;
+  };
+  silt_runs: {
+    run_id: string;
+    trigger: string;
+    selector: string | null;
+    status: string;
+    started_ms: number;
+    finished_ms: number | null;
+    error: string | null;
+  };
+  silt_run_steps: {
+    run_id: string;
+    step: string;
+    kind: string;
+    status: string;
+    started_ms: number | null;
+    finished_ms: number | null;
+    rows_in: number | null;
+    rows_written: number | null;
+    rows_quarantined: number | null;
+    rows_deduplicated: number | null;
+    bytes_written: number | null;
+    snapshot_id: string | null;
+    details: string | null;
+    error: string | null;
+  };
   silt_active_writes: {
     id: string;
     table_namespace: string;

@@ -51,6 +51,62 @@ const MIGRATIONS: readonly Migration[] = [
         .execute();
     },
   },
+  {
+    version: 3,
+    name: 'files ingested into bronze, by content fingerprint',
+    async up(db) {
+      await db.schema
+        .createTable('silt_ingested_files')
+        .ifNotExists()
+        .addColumn('source', 'varchar(255)', (c) => c.notNull())
+        .addColumn('fingerprint', 'varchar(128)', (c) => c.notNull())
+        .addColumn('path', 'varchar(1000)', (c) => c.notNull())
+        .addColumn('size', 'bigint', (c) => c.notNull())
+        .addColumn('batch_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('snapshot_id', 'varchar(32)')
+        .addColumn('rows', 'bigint', (c) => c.notNull())
+        .addColumn('rejects', 'bigint', (c) => c.notNull())
+        .addColumn('ingested_ms', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('silt_ingested_files_pk', ['source', 'fingerprint'])
+        .execute();
+    },
+  },
+  {
+    version: 4,
+    name: 'pipeline runs and their steps',
+    async up(db) {
+      await db.schema
+        .createTable('silt_runs')
+        .ifNotExists()
+        .addColumn('run_id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('trigger', 'varchar(32)', (c) => c.notNull())
+        .addColumn('selector', 'varchar(1000)')
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('started_ms', 'bigint', (c) => c.notNull())
+        .addColumn('finished_ms', 'bigint')
+        .addColumn('error', 'text')
+        .execute();
+      await db.schema
+        .createTable('silt_run_steps')
+        .ifNotExists()
+        .addColumn('run_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('step', 'varchar(255)', (c) => c.notNull())
+        .addColumn('kind', 'varchar(16)', (c) => c.notNull())
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('started_ms', 'bigint')
+        .addColumn('finished_ms', 'bigint')
+        .addColumn('rows_in', 'bigint')
+        .addColumn('rows_written', 'bigint')
+        .addColumn('rows_quarantined', 'bigint')
+        .addColumn('rows_deduplicated', 'bigint')
+        .addColumn('bytes_written', 'bigint')
+        .addColumn('snapshot_id', 'varchar(32)')
+        .addColumn('details', 'text')
+        .addColumn('error', 'text')
+        .addPrimaryKeyConstraint('silt_run_steps_pk', ['run_id', 'step'])
+        .execute();
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

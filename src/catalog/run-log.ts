@@ -1,0 +1,123 @@
+import type { Kysely } from 'kysely';
+import type { MetadataDb } from './db.js';
+
+export type RunStatus = 'running' | 'succeeded' | 'failed';
+export type StepStatus = 'succeeded' | 'failed' | 'skipped' | 'not_run';
+
+export interface RunRecord {
+  runId: string;
+  trigger: string;
+  selector: string | null;
+  status: RunStatus;
+  startedMs: number;
+  finishedMs: number | null;
+  error: string | null;
+}
+
+export interface StepRecord {
+  runId: string;
+  step: string;
+  kind: 'ingest' | 'silver' | 'gold';
+  status: StepStatus;
+  startedMs: number | null;
+  finishedMs: number | null;
+  rowsIn: number | null;
+  rowsWritten: number | null;
+  rowsQuarantined: number | null;
+  rowsDeduplicated: number | null;
+  bytesWritten: number | null;
+  snapshotId: string | null;
+  /** JSON: expectation results, files, reconciliation. */
+  details: string | null;
+  error: string | null;
+}
+
+/** Pipeline runs and, per step, what went in, where it went, and how long it took. */
+export class RunLog {
+  constructor(private readonly db: Kysely<MetadataDb>) {}
+
+  async start(run: Pick<RunRecord, 'runId' | 'trigger' | 'selector'>): Promise<void> {
+    await this.db
+      .insertInto('silt_runs')
+      .values({ run_id: run.runId, trigger: run.trigger, selector: run.selector, status: 'running', started_ms: Date.now(), finished_ms: null, error: null })
+      .execute();
+  }
+
+  async finish(runId: string, status: RunStatus, error?: string): Promise<void> {
+    await this.db
+      .updateTable('silt_runs')
+      .set({ status, finished_ms: Date.now(), error: error ?? null })
+      .where('run_id', '=', runId)
+      .execute();
+  }
+
+  async recordStep(s: StepRecord): Promise<void> {
+    const row = {
+      run_id: s.runId,
+      step: s.step,
+      kind: s.kind,
+      status: s.status,
+      started_ms: s.startedMs,
+      finished_ms: s.finishedMs,
+      rows_in: s.rowsIn,
+      rows_written: s.rowsWritten,
+      rows_quarantined: s.rowsQuarantined,
+      rows_deduplicated: s.rowsDeduplicated,
+      bytes_written: s.bytesWritten,
+      snapshot_id: s.snapshotId,
+      details: s.details,
+      error: s.error,
+    };
+    await this.db
+      .insertInto('silt_run_steps')
+      .values(row)
+      .onConflict((oc) => oc.columns(['run_id', 'step']).doUpdateSet(row))
+      .execute();
+  }
+
+  async runs(limit = 50): Promise<RunRecord[]> {
+    const rows = await this.db.selectFrom('silt_runs').selectAll().orderBy('started_ms', 'desc').limit(limit).execute();
+    return rows.map(toRun);
+  }
+
+  async run(runId: string): Promise<{ run: RunRecord; steps: StepRecord[] } | undefined> {
+    const r = await this.db.selectFrom('silt_runs').selectAll().where('run_id', '=', runId).executeTakeFirst();
+    if (!r) return undefined;
+    const steps = await this.db.selectFrom('silt_run_steps').selectAll().where('run_id', '=', runId).orderBy('started_ms').execute();
+    return {
+      run: toRun(r),
+      steps: steps.map((s) => ({
+        runId: s.run_id,
+        step: s.step,
+        kind: s.kind as StepRecord['kind'],
+        status: s.status as StepStatus,
+        startedMs: num(s.started_ms),
+        finishedMs: num(s.finished_ms),
+        rowsIn: num(s.rows_in),
+        rowsWritten: num(s.rows_written),
+        rowsQuarantined: num(s.rows_quarantined),
+        rowsDeduplicated: num(s.rows_deduplicated),
+        bytesWritten: num(s.bytes_written),
+        snapshotId: s.snapshot_id,
+        details: s.details,
+        error: s.error,
+      })),
+    };
+  }
+}
+
+function toRun(r: MetadataDb['silt_runs']): RunRecord {
+  return {
+    runId: r.run_id,
+    trigger: r.trigger,
+    selector: r.selector,
+    status: r.status as RunStatus,
+    startedMs: Number(r.started_ms),
+    finishedMs: num(r.finished_ms),
+    error: r.error,
+  };
+}
+
+function num(v: number | bigint | null): number | null {
+  return v === null ? null : Number(v);
+}

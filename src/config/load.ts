@@ -19,7 +19,14 @@ export interface ProjectConfig {
   readonly catalogUri: string;
   readonly engine: { readonly memoryLimit?: string; readonly threads?: number };
   readonly raw: ProjectFile;
+  /**
+   * Validates a section that a service owns (`sources`, `silver`, `gold`) with the service's
+   * schema; errors name the file, line and key like any other config error.
+   */
+  section<S extends z.ZodType>(key: SectionKey, schema: S): z.output<S> | undefined;
 }
+
+export type SectionKey = 'sources' | 'silver' | 'gold';
 
 /** The folder holding silt.yaml: `explicit` if given, else the nearest one from `from` upward. */
 export function findProjectDir(from: string, explicit?: string): string {
@@ -59,9 +66,23 @@ export function loadProject(dir: string): ProjectConfig {
   if (!parsed.success) {
     // An unknown key usually explains a missing one (a typo), so report it first.
     const issues = [...parsed.error.issues].sort((a, b) => rank(a) - rank(b));
-    throw new InvalidInput(describeIssue(rel, doc, lines, issues[0]!, data));
+    throw new InvalidInput(describeIssue(rel, doc, lines, issues[0]!, data, projectSchema, []));
   }
   const raw = parsed.data;
+  const sections = new Map<string, unknown>();
+  const section = <S extends z.ZodType>(key: SectionKey, schema: S): z.output<S> | undefined => {
+    const value = (data as Record<string, unknown>)[key];
+    if (value === undefined) return undefined;
+    if (!sections.has(key)) {
+      const result = schema.safeParse(value);
+      if (!result.success) {
+        const issues = [...result.error.issues].sort((a, b) => rank(a) - rank(b));
+        throw new InvalidInput(describeIssue(rel, doc, lines, issues[0]!, value, schema, [key]));
+      }
+      sections.set(key, result.data);
+    }
+    return sections.get(key) as z.output<S>;
+  };
   return Object.freeze({
     file,
     dir,
@@ -70,6 +91,7 @@ export function loadProject(dir: string): ProjectConfig {
     catalogUri: resolveLocation(dir, raw.catalog.uri),
     engine: Object.freeze({ memoryLimit: raw.engine.memory_limit, threads: raw.engine.threads }),
     raw,
+    section,
   });
 }
 
@@ -88,19 +110,28 @@ function resolveLocation(dir: string, location: string): string {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(location) ? location : path.resolve(dir, location);
 }
 
-function describeIssue(file: string, doc: Document, lines: LineCounter, issue: z.core.$ZodIssue, data: unknown): string {
-  const keyPath = issue.path.map(String);
+function describeIssue(
+  file: string,
+  doc: Document,
+  lines: LineCounter,
+  issue: z.core.$ZodIssue,
+  data: unknown,
+  root: z.ZodType,
+  prefix: string[],
+): string {
+  const local = issue.path.map(String);
+  const keyPath = [...prefix, ...local];
   let where = keyPath.join('.') || '(top level)';
   let problem: string;
   if (issue.code === 'unrecognized_keys') {
     const unknownKey = issue.keys[0]!;
     where = [...keyPath, unknownKey].join('.');
-    const known = knownKeys(keyPath);
+    const known = knownKeys(root, local);
     const hint = didYouMean(unknownKey, known);
     problem = `unknown key${hint ? ` (did you mean \`${hint}\`?)` : ''}; expected one of: ${known.join(', ')}`;
     return `config: ${file}${lineOf(doc, lines, [...keyPath, unknownKey])}: ${where}: ${problem}`;
   }
-  const found = valueAt(data, keyPath);
+  const found = valueAt(data, local);
   if (found === undefined) {
     problem = `missing; expected ${expectation(issue)}`;
   } else {
@@ -140,8 +171,8 @@ function valueAt(data: unknown, keyPath: string[]): unknown {
   return cur;
 }
 
-function knownKeys(keyPath: string[]): string[] {
-  let shape: z.ZodType = projectSchema;
+function knownKeys(root: z.ZodType, keyPath: string[]): string[] {
+  let shape: z.ZodType = root;
   for (const k of keyPath) {
     const s = unwrap(shape);
     if (!('shape' in s)) return [];

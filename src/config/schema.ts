@@ -22,6 +22,10 @@ export const projectSchema = z.strictObject({
       threads: z.number().int().positive().optional(),
     })
     .default({}),
+  // Sections owned by services; each validates its own with ProjectConfig.section().
+  sources: z.unknown().optional(),
+  silver: z.unknown().optional(),
+  gold: z.unknown().optional(),
 });
 
 export type ProjectFile = z.infer<typeof projectSchema>;

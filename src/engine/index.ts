@@ -24,3 +24,4 @@ export {
   type Reject,
 } from './file-reader.js';
 export { inferFields } from './infer-schema.js';
+export { appendRows, mergeRows, replaceRows, replaceWhere, type WriteSummary } from './table-writes.js';

@@ -1,0 +1,11 @@
+export type { Bound, Expectation, ExpectationPolicy, Materialized, Model, ModelConfig } from './model.js';
+export { GOLD, incrementalKeys, tableOf } from './model.js';
+export { discoverModels, readModel } from './discover.js';
+export { parseModelFile } from './header.js';
+export { modelOrder } from './order.js';
+export { selectModels } from './select.js';
+export { bindModel, wrap, type BoundModel } from './bind.js';
+export { checkModel, expectationFailure, expectationSql, type ExpectationResult } from './expectations.js';
+export { planIncremental, type IncrementalPlan } from './incremental.js';
+export { replaceTables } from './rewrite.js';
+export { DEMO_MODELS, demoModelsDir } from './demo-models.js';

@@ -1,10 +1,15 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT } from './errors.js';
 import { register as registerConnect } from './commands/connect.js';
+import { register as registerCrawl } from './commands/crawl.js';
+import { register as registerDemo } from './commands/demo.js';
+import { register as registerIngest } from './commands/ingest.js';
 import { register as registerInit } from './commands/init.js';
 import { register as registerNs } from './commands/ns.js';
 import { register as registerLoad } from './commands/load.js';
+import { register as registerQuarantine } from './commands/quarantine.js';
 import { register as registerQuery } from './commands/query.js';
+import { register as registerRun } from './commands/run.js';
 import { register as registerTable } from './commands/table.js';
 import { register as registerVacuum } from './commands/vacuum.js';
 
@@ -14,7 +19,20 @@ const program = new Command('silt')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
-for (const register of [registerInit, registerNs, registerTable, registerLoad, registerQuery, registerVacuum, registerConnect]) {
+for (const register of [
+  registerDemo,
+  registerInit,
+  registerNs,
+  registerTable,
+  registerLoad,
+  registerQuery,
+  registerCrawl,
+  registerRun,
+  registerIngest,
+  registerQuarantine,
+  registerVacuum,
+  registerConnect,
+]) {
   register(program);
 }
 

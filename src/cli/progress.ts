@@ -22,6 +22,14 @@ export class Progress {
     this.shown = true;
   }
 
+  /** A free-text status line (what is running now). */
+  note(message: string): void {
+    if (!this.enabled) return;
+    const secs = ((performance.now() - this.started) / 1000).toFixed(1);
+    process.stderr.write(`\r\x1b[K${this.label}: ${message} (${secs} s)`);
+    this.shown = true;
+  }
+
   done(): void {
     if (this.shown) process.stderr.write('\r\x1b[K');
   }

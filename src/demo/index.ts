@@ -6,3 +6,5 @@ export type {
 } from './truth.js';
 export { WINDOW_START, WINDOW_END } from './calendar.js';
 export { DEMO_RULES } from './rules.js';
+export { createDemoProject, type DemoProject } from './create-project.js';
+export { demoSummary, type DemoSummary } from './summary.js';

@@ -19,6 +19,7 @@ export interface CsvSniffOptions {
   delimiter?: string;
   header?: boolean;
   sampleSize?: number;
+  allVarchar?: boolean;
 }
 
 const HEAD_LINES = 200;
@@ -47,8 +48,11 @@ export async function sniffCsv(
     ? cleanColumnNames(firstRecord)
     : cleanColumnNames(firstRecord.map(() => null));
   const warnings = header ? cleaned.changes.map((c) => `${path}: ${c}`) : [];
-  const sniffed = await sniffTypes(engine, path, compression, delimiter, header, opts.sampleSize);
   let types = cleaned.names.map(() => 'VARCHAR');
+  if (opts.allVarchar) {
+    return { delimiter, header, names: cleaned.names, types, dateFormat: null, timestampFormat: null, warnings };
+  }
+  const sniffed = await sniffTypes(engine, path, compression, delimiter, header, opts.sampleSize);
   if (sniffed.ok && sniffed.types.length === types.length) types = sniffed.types;
   else if (sniffed.ok) warnings.push(`${path}: DuckDB's sniffer found ${sniffed.types.length} columns, the header has ${types.length}; reading every column as text`);
   else warnings.push(`${path}: could not infer column types (${sniffed.reason}); reading every column as text`);

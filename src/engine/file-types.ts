@@ -9,6 +9,8 @@ export interface ReadOptions {
   header?: boolean;
   /** Rows DuckDB samples to infer CSV column types (DuckDB's default when unset; -1 = whole file). */
   sampleSize?: number;
+  /** Read every CSV/TSV column as text (VARCHAR), with no type sniffing: the raw values, as bronze keeps them. */
+  allVarchar?: boolean;
 }
 
 /** An input record that did not load, and why. */

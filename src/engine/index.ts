@@ -25,3 +25,11 @@ export {
 } from './file-reader.js';
 export { inferFields } from './infer-schema.js';
 export { appendRows, mergeRows, replaceRows, replaceWhere, type WriteSummary } from './table-writes.js';
+export {
+  describeExternalFiles,
+  externalScanSql,
+  sniffCsvOptions,
+  type ExternalColumnDef,
+  type ExternalFormat,
+  type ExternalTableDef,
+} from './external-scan.js';

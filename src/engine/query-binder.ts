@@ -3,10 +3,12 @@
  * WHERE conjuncts that apply to it, and creates a view per table (and per time-travel snapshot)
  * named exactly as the query names it, so the user's SQL then runs unchanged.
  */
+import { InvalidInput, NotFound } from '../errors.js';
 import { currentSchema, schemaById, snapshotAsOf, snapshotById, type Expr, type Schema, type Table, type TableMetadata } from '../table/index.js';
 import type { Engine } from './duckdb.js';
 import { anyOf, whereToExpr, type ColumnInfo } from './predicate.js';
 import { analyzeQuery, type TableScope } from './query-ast.js';
+import { externalScanSql, type ExternalTableDef } from './external-scan.js';
 import { execSql } from './sql-errors.js';
 import { quoteIdent } from './sql-text.js';
 import { scanSql } from './table-reader.js';
@@ -35,6 +37,7 @@ interface Group {
   view: string;
   selector: SnapshotSelector;
   filters: Expr[];
+  external?: ExternalTableDef;
 }
 
 export class QueryBinder {
@@ -53,10 +56,22 @@ export class QueryBinder {
     const key = `${namespace}.${name}`;
     let t = this.tables.get(key);
     if (!t) {
-      t = await loadForQuery(this.resolver, namespace, name);
+      try {
+        t = await loadForQuery(this.resolver, namespace, name);
+      } catch (e) {
+        if (e instanceof NotFound && (await this.external(namespace, name))) throw readOnly(namespace, name);
+        throw e;
+      }
       this.tables.set(key, t);
     }
     return t;
+  }
+
+  /** The crawled table `ns.name`, when no Iceberg table has that name. */
+  private async external(namespace: string, name: string): Promise<ExternalTableDef | undefined> {
+    const tables = this.resolver.externalTables;
+    if (!tables || this.tables.has(`${namespace}.${name}`) || (await this.resolver.tableExists(namespace, name))) return undefined;
+    return tables.find(namespace.toLowerCase(), name.toLowerCase());
   }
 
   /** Binds every table the query reads; returns the target's filter when `target` is given. */
@@ -70,6 +85,16 @@ export class QueryBinder {
       const travel = this.timeTravel.get(`${ref.namespace}.${ref.table}`.toLowerCase());
       const table = travel?.table ?? ref.table;
       const selector = travel?.selector ?? { kind: 'current' };
+      const external = await this.external(ref.namespace, table);
+      if (external) {
+        if (travel) throw new InvalidInput(`query: ${ref.namespace}.${table} is an external table (crawled); it has no snapshots to travel to`);
+        if (options.target && sameName(options.target.namespace, ref.namespace) && sameName(options.target.name, ref.table)) {
+          throw readOnly(ref.namespace, ref.table);
+        }
+        const key = `${ref.namespace}.${ref.table}`.toLowerCase();
+        groups.set(key, { namespace: ref.namespace, table, view: ref.table, selector, filters: [], external });
+        continue;
+      }
       const t = await this.table(ref.namespace, table);
       const schema = selectedSchema(t.metadata, selector);
       const scope = scopesByRef.get(ref);
@@ -95,6 +120,15 @@ export class QueryBinder {
   }
 
   private async createView(g: Group): Promise<void> {
+    if (g.external) {
+      const bytes = g.external.files.reduce((n, f) => n + f.size, 0);
+      this.stats.files_total += g.external.files.length;
+      this.stats.files_scanned += g.external.files.length;
+      this.stats.bytes_total += bytes;
+      this.stats.bytes_scanned += bytes;
+      await this.createViewSql(g.namespace, g.view, externalScanSql(g.external));
+      return;
+    }
     const t = await this.table(g.namespace, g.table);
     const filter = anyOf(g.filters);
     const plan = await t.planFiles({
@@ -134,6 +168,10 @@ export function selectedSchema(m: TableMetadata, selector: SnapshotSelector): Sc
   const snapshot = selector.kind === 'version' ? snapshotById(m, selector.snapshotId) : snapshotAsOf(m, selector.ms);
   const id = snapshot['schema-id'];
   return id !== undefined && m.schemas.some((s) => s['schema-id'] === id) ? schemaById(m, id) : currentSchema(m);
+}
+
+function readOnly(namespace: string, name: string): InvalidInput {
+  return new InvalidInput(`query: ${namespace}.${name} is an external table (crawled); it is read-only`);
 }
 
 function sameName(a: string, b: string): boolean {

@@ -15,6 +15,7 @@ import type { TableResolver } from './table-resolver.js';
 import { rewriteTimeTravel } from './time-travel.js';
 import { runWrite } from './write-statements.js';
 import { InvalidInput } from '../errors.js';
+import { quoteIdent } from './sql-text.js';
 
 export interface QueryStats extends ScanStats {
   /** Rows returned by a query, or rows written/changed by a write. */
@@ -100,6 +101,34 @@ export class SqlSession {
         await binder.bind(statement.query);
         const rows = await copyQuery(this.engine, statement.query, path, format);
         return this.result({ rowCount: rows, message: `wrote ${rows} rows to ${path}` }, binder.stats, started);
+      } finally {
+        await binder.release();
+      }
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Runs a user's SELECT over catalog tables into a DuckDB temp table `relation` (replacing it),
+   * through the same gate as `execute`; the pipeline builds gold models and lookups with it.
+   */
+  materialize(sql: string, relation: string): Promise<QueryResult> {
+    const run = this.queue.then(async () => {
+      const started = performance.now();
+      await this.init();
+      const travel = rewriteTimeTravel(sql);
+      const statement = parseStatement(travel.sql);
+      if (statement.kind === 'rejected') return rejectStatement(this.engine, travel.sql, statement.verb);
+      if (statement.kind !== 'query' || statement.sql !== statement.query) {
+        throw new InvalidInput('query: a model must be a single SELECT');
+      }
+      const binder = new QueryBinder(this.engine, this.resolver, travel.refs);
+      try {
+        await binder.bind(statement.query);
+        await execSql(this.engine, `CREATE OR REPLACE TEMP TABLE ${quoteIdent(relation)} AS ${statement.query}`, 'query');
+        const [count] = await this.engine.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${quoteIdent(relation)}`);
+        return this.result({ rowCount: Number(count?.n ?? 0) }, binder.stats, started);
       } finally {
         await binder.release();
       }

@@ -2,6 +2,7 @@
 import { NotFound } from '../errors.js';
 import type { ObjectStore } from '../storage/index.js';
 import type { PartitionField, Schema, Table } from '../table/index.js';
+import type { ExternalTableDef } from './external-scan.js';
 
 export interface NewTableDefinition {
   schema: Schema;
@@ -19,6 +20,8 @@ export interface TableResolver {
   tableExists(namespace: string, name: string): Promise<boolean>;
   /** Runs a write into the table so that files it puts in place before committing are protected from vacuum. */
   guardWrite?<T>(namespace: string, name: string, fn: () => Promise<T>): Promise<T>;
+  /** Crawled tables, read in place and read-only; consulted for names no Iceberg table has. */
+  readonly externalTables?: { find(namespace: string, name: string): Promise<ExternalTableDef | undefined> };
 }
 
 /** Loads a table, restating a missing one in the query's words (`query: no table ns.t (tables in ns: …)`). */

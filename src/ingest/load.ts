@@ -1,8 +1,7 @@
 import { parseTableName, type Catalog } from '../catalog/index.js';
 import { InvalidInput } from '../errors.js';
 import { inferFields, quoteIdent, readFiles, writeDataFiles, type Engine, type FileFormat, type Reject } from '../engine/index.js';
-import { buildSchema, currentSchema, parsePartitionSpec, type NewField, type Table } from '../table/index.js';
-import { mergeFields } from './schema-merge.js';
+import { buildSchema, currentSchema, mergeFields, parsePartitionSpec, type NewField, type Table } from '../table/index.js';
 
 export interface LoadOptions {
   /** `namespace.table`. */

@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { findProjectDir, loadProject, type ProjectConfig } from '../config/index.js';
 import { Catalog } from '../catalog/index.js';
 import { InvalidInput } from '../errors.js';
@@ -10,6 +13,8 @@ export interface Project {
   readonly store: ObjectStore;
   readonly catalog: Catalog;
   engineOptions(): EngineOptions;
+  /** The project secret that salts PII hashes: SILT_PII_SECRET, else `.silt/secret` (made on first use). */
+  secret(): string;
   /** Opens a DuckDB engine with the project's limits; the caller closes it. */
   openEngine(): Promise<Engine>;
   close(): Promise<void>;
@@ -29,6 +34,7 @@ export async function openProject(opts: { cwd?: string; projectDir?: string } = 
     store,
     catalog,
     engineOptions,
+    secret: () => projectSecret(config.dir),
     openEngine: () => Engine.open(engineOptions()),
     close: () => catalog.close(),
   };
@@ -41,6 +47,21 @@ export async function withProject<T>(opts: { cwd?: string; projectDir?: string }
   } finally {
     await project.close();
   }
+}
+
+function projectSecret(dir: string): string {
+  const fromEnv = process.env['SILT_PII_SECRET'];
+  if (fromEnv) return fromEnv;
+  const file = path.join(dir, '.silt', 'secret');
+  if (!existsSync(file)) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    try {
+      writeFileSync(file, randomBytes(32).toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+  return readFileSync(file, 'utf8').trim();
 }
 
 function openStore(location: string): ObjectStore {

@@ -23,3 +23,4 @@ export type { ScanPlan, PlanOptions } from './scan.js';
 export { Table, type RewritePrepare, type WriteOptions } from './table.js';
 export { referencedFiles } from './referenced-files.js';
 export type { ManifestFile, FieldSummary } from './manifest-list.js';
+export { mergeFields } from './schema-merge.js';

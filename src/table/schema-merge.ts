@@ -1,12 +1,14 @@
 import { InvalidInput } from '../errors.js';
-import type { IcebergType, IcebergTypeInput, NewField, PrimitiveType, Schema, SchemaChange } from '../table/index.js';
+import type { IcebergTypeInput, NewField } from './schema.js';
+import type { SchemaChange } from './schema-evolution.js';
+import type { IcebergType, PrimitiveType, Schema } from './types.js';
 
 /**
  * How incoming columns fit a table's schema: new columns are added, a column whose values need a
  * wider type is widened where Iceberg allows it, values that fit as they are are cast on write.
  * Anything else is an error naming the column and both types, and nothing is written.
  */
-export function mergeFields(table: string, schema: Schema, incoming: readonly NewField[]): SchemaChange[] {
+export function mergeFields(table: string, schema: Schema, incoming: readonly NewField[], domain = 'load'): SchemaChange[] {
   const changes: SchemaChange[] = [];
   for (const field of incoming) {
     const existing =
@@ -19,7 +21,7 @@ export function mergeFields(table: string, schema: Schema, incoming: readonly Ne
     const source = field.type;
     if (typeof target !== 'string' || typeof source !== 'string') {
       if (target === 'string' || sameShape(target, source)) continue;
-      throw mismatch(table, field.name, source, target);
+      throw mismatch(domain, table, field.name, source, target);
     }
     if (fitsInto(source, target)) continue;
     const widened = widening(target, source);
@@ -27,7 +29,7 @@ export function mergeFields(table: string, schema: Schema, incoming: readonly Ne
       changes.push({ kind: 'widen', name: existing.name, type: widened });
       continue;
     }
-    throw mismatch(table, field.name, source, target);
+    throw mismatch(domain, table, field.name, source, target);
   }
   return changes;
 }
@@ -74,9 +76,9 @@ function typeText(t: IcebergType | IcebergTypeInput): string {
   return `struct<${t.fields.map((f) => `${f.name}:${typeText(f.type)}`).join(',')}>`;
 }
 
-function mismatch(table: string, column: string, source: IcebergTypeInput, target: IcebergType): InvalidInput {
+function mismatch(domain: string, table: string, column: string, source: IcebergTypeInput, target: IcebergType): InvalidInput {
   return new InvalidInput(
-    `load: column ${column}: the input has ${typeText(source)} values but ${table}.${column} is ${typeText(target)}; ` +
+    `${domain}: column ${column}: the input has ${typeText(source)} values but ${table}.${column} is ${typeText(target)}; ` +
       `cast it in the file, or load into a new table`,
   );
 }

@@ -4,6 +4,7 @@ import { InvalidInput } from '../../errors.js';
 import { currentSchema, type IcebergType, type Table } from '../../table/index.js';
 import { action, inProject, out } from '../context.js';
 import { textTable } from '../render.js';
+import { describeExternal } from './table-external.js';
 
 export function register(program: Command): void {
   const table = program.command('table').description('tables of the catalog');
@@ -13,8 +14,11 @@ export function register(program: Command): void {
     .argument('[namespace]')
     .action(
       action(async function (this: Command, ns?: string) {
-        const tables = await inProject(this, (p) => p.catalog.listTables(ns));
-        if (tables.length) out(tables.map((t) => `${t.namespace}.${t.name}`).join('\n'));
+        const tables = await inProject(this, async (p) => [
+          ...(await p.catalog.listTables(ns)).map((t) => `${t.namespace}.${t.name}`),
+          ...(await p.catalog.externalTables.list(ns)).map((t) => `${t.namespace}.${t.name}  (external)`),
+        ]);
+        if (tables.length) out(tables.sort().join('\n'));
       }),
     );
 
@@ -23,7 +27,13 @@ export function register(program: Command): void {
     .argument('<table>', 'namespace.table')
     .action(
       action(async function (this: Command, name: string) {
-        out(await withTable(this, name, async (t) => describe(t)));
+        const { namespace, name: table } = parseTableName(name);
+        out(
+          await inProject(this, async (p) => {
+            const ext = (await p.catalog.tableExists(namespace, table)) ? undefined : await p.catalog.externalTables.get(namespace, table);
+            return ext ? describeExternal(p.catalog, ext) : describe(await p.catalog.loadTable(namespace, table));
+          }),
+        );
       }),
     );
 

@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import { landingStatus } from '../../ingest/index.js';
+import { pipelineConfig, runPipeline } from '../../pipeline/index.js';
+import { action, inProject, out } from '../context.js';
+import { formatBytes, Progress } from '../progress.js';
+import { textTable } from '../render.js';
+import { runReport } from './run.js';
+
+export function register(program: Command): void {
+  program
+    .command('ingest')
+    .description('ingest new files from the landing zone into bronze (all sources, or the named ones)')
+    .argument('[sources...]')
+    .action(
+      action(async function (this: Command, sources: string[]) {
+        const progress = new Progress('ingest');
+        const result = await inProject(this, (p) => {
+          const all = Object.keys(pipelineConfig(p.config).sources);
+          const select = (sources.length ? sources : all).map((s) => `ingest.${s}`);
+          return runPipeline(p, { select, trigger: 'manual', onProgress: (m) => progress.note(m) });
+        }).finally(() => progress.done());
+        out(runReport(result));
+        if (result.status === 'failed') process.exitCode = 5;
+      }),
+    );
+
+  program
+    .command('landing')
+    .description('what the landing zone holds: pending, done, or still being written')
+    .option('--all', 'list done files too')
+    .action(
+      action(async function (this: Command, opts: { all?: boolean }) {
+        const entries = await inProject(this, (p) => landingStatus(p.catalog, pipelineConfig(p.config).sources));
+        const shown = opts.all ? entries : entries.filter((e) => e.status !== 'done');
+        const counts = ['pending', 'done', 'incomplete'].map((s) => `${entries.filter((e) => e.status === s).length} ${s}`);
+        if (shown.length) out(textTable(['source', 'file', 'size', 'status'], shown.map((e) => [e.source, e.path, formatBytes(e.size), e.status])));
+        out(`landing: ${counts.join(', ')}`);
+      }),
+    );
+}

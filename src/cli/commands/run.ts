@@ -1,0 +1,112 @@
+import type { Command } from 'commander';
+import { NotFound } from '../../errors.js';
+import { runPipeline, type RunResult, type StepResult } from '../../pipeline/index.js';
+import { action, inProject, out } from '../context.js';
+import { Progress } from '../progress.js';
+import { textTable } from '../render.js';
+
+export function register(program: Command): void {
+  program
+    .command('run')
+    .description('run the pipeline: ingest → silver → gold, in dependency order')
+    .option('--select <steps...>', 'steps or tables to run: orders, silver.orders, +gold.daily_sales (with upstream), orders+ (with downstream)')
+    .action(
+      action(async function (this: Command, opts: { select?: string[] }) {
+        const progress = new Progress('run');
+        const result = await inProject(this, (p) =>
+          runPipeline(p, { select: opts.select, trigger: 'manual', onProgress: (m) => progress.note(m) }),
+        ).finally(() => progress.done());
+        out(runReport(result));
+        if (result.status === 'failed') process.exitCode = 5;
+      }),
+    );
+
+  const runs = program.command('runs').description('past pipeline runs');
+  runs
+    .command('list', { isDefault: true })
+    .option('--limit <n>', 'how many', '20')
+    .action(
+      action(async function (this: Command, opts: { limit: string }) {
+        const list = await inProject(this, (p) => p.catalog.runLog.runs(Number(opts.limit) || 20));
+        out(
+          textTable(
+            ['run_id', 'trigger', 'status', 'started', 'seconds', 'error'],
+            list.map((r) => [
+              r.runId,
+              r.trigger,
+              r.status,
+              new Date(r.startedMs).toISOString(),
+              r.finishedMs ? ((r.finishedMs - r.startedMs) / 1000).toFixed(1) : '',
+              (r.error ?? '').slice(0, 80),
+            ]),
+          ),
+        );
+      }),
+    );
+  runs
+    .command('show')
+    .argument('<run-id>')
+    .action(
+      action(async function (this: Command, id: string) {
+        const found = await inProject(this, (p) => p.catalog.runLog.run(id));
+        if (!found) throw new NotFound(`runs: no run ${id}; \`silt runs\` lists them`);
+        const { run, steps } = found;
+        out(`run ${run.runId}  ${run.status}  trigger=${run.trigger}${run.selector ? `  select=${run.selector}` : ''}`);
+        out(
+          stepTable(
+            steps.map((s) => ({
+              id: s.step,
+              kind: s.kind,
+              table: '',
+              status: s.status,
+              elapsedMs: (s.finishedMs ?? 0) - (s.startedMs ?? 0),
+              rowsIn: s.rowsIn ?? undefined,
+              rowsWritten: s.rowsWritten ?? undefined,
+              rowsQuarantined: s.rowsQuarantined ?? undefined,
+              rowsDeduplicated: s.rowsDeduplicated ?? undefined,
+              error: s.error ?? undefined,
+              details: s.details ? (JSON.parse(s.details) as Record<string, unknown>) : undefined,
+            })),
+          ),
+        );
+        for (const s of steps) {
+          const exp = s.details ? ((JSON.parse(s.details) as { expectations?: Expectation[] }).expectations ?? []) : [];
+          for (const e of exp.filter((x) => x.failing_rows > 0)) {
+            out(`  ${s.step}: ${e.label ?? e.rule}${e.column && !e.label ? `(${e.column})` : ''} [${e.policy}] ${e.failing_rows} rows`);
+          }
+        }
+      }),
+    );
+}
+
+interface Expectation {
+  rule: string;
+  column?: string;
+  label?: string;
+  policy: string;
+  failing_rows: number;
+}
+
+export function runReport(result: RunResult): string {
+  const lines = [stepTable(result.steps)];
+  for (const s of result.steps.filter((x) => x.error)) lines.push(`${s.id}: ${s.status}: ${s.error}`);
+  lines.push(`run ${result.runId} ${result.status} in ${(result.elapsedMs / 1000).toFixed(1)} s`);
+  return lines.join('\n');
+}
+
+function stepTable(steps: readonly StepResult[]): string {
+  const n = (v: number | undefined) => (v === undefined ? '' : v.toLocaleString('en-US'));
+  return textTable(
+    ['step', 'status', 'rows_in', 'written', 'quarantined', 'deduplicated', 'seconds', 'reconciled'],
+    steps.map((s) => [
+      s.id,
+      s.status,
+      n(s.rowsIn),
+      n(s.rowsWritten),
+      n(s.rowsQuarantined),
+      n(s.rowsDeduplicated),
+      (s.elapsedMs / 1000).toFixed(1),
+      s.rowsIn === undefined ? '' : s.rowsIn === (s.rowsWritten ?? 0) + (s.rowsQuarantined ?? 0) + (s.rowsDeduplicated ?? 0) ? 'yes' : 'NO',
+    ]),
+  );
+}

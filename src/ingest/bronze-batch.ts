@@ -1,0 +1,139 @@
+import type { Catalog } from '../catalog/index.js';
+import type { Engine } from '../engine/index.js';
+import { RunFailed } from '../errors.js';
+import { currentSchema } from '../table/index.js';
+import { batchSummary, type CommittedFile } from './bronze-ledger.js';
+import { columnsWithValues, dropRead, readLandingFile, type BronzeFileRead, type NewLandingFile } from './bronze-read.js';
+import { commitRejects, openRejectsTable, RejectStage } from './bronze-rejects.js';
+import { BronzeSchema } from './bronze-schema.js';
+import { appendBronze, openBronzeTable, type BronzeRows } from './bronze-write.js';
+import type { SourceConfig } from './source-config.js';
+
+export interface BatchContext {
+  catalog: Catalog;
+  engine: Engine;
+  source: string;
+  config: SourceConfig;
+  namespace: string;
+  table: string;
+  rejectsTable: string;
+  batchId: string;
+  ingestedAtIso: string;
+  /** Called after each file is read, with that file's records and bytes. */
+  onFile: (records: number, bytes: number) => void;
+  /** Crash tests stop a batch between its commits by throwing from these. */
+  interrupt?: { afterRejects?: () => void; afterBronze?: () => void };
+}
+
+export interface BatchOutcome {
+  files: CommittedFile[];
+  rowsIn: number;
+  rowsWritten: number;
+  rowsRejected: number;
+  bytesRead: number;
+  bytesWritten: number;
+  newColumns: string[];
+  typeConflicts: { file: string; column: string; detail: string }[];
+  warnings: string[];
+  snapshotId: bigint;
+}
+
+/**
+ * Ingests a set of new landing files in one bronze commit. Order, so that a crash at any point
+ * neither loses nor duplicates: (1) rejects, replacing earlier rejects of the same fingerprints;
+ * (2) the bronze append carrying the fingerprints; (3) the ledger (rebuilt from (2) if lost).
+ */
+export async function ingestBatch(ctx: BatchContext, newFiles: readonly NewLandingFile[]): Promise<BatchOutcome> {
+  const { catalog, engine } = ctx;
+  const reads: BronzeFileRead[] = [];
+  let stage: RejectStage | undefined;
+  try {
+    for (const file of newFiles) {
+      const read = await readLandingFile(engine, catalog.store, file, ctx.config);
+      reads.push(read);
+      ctx.onFile(read.rows + read.rejects.length, file.size);
+    }
+    const existing = (await catalog.tableExists(ctx.namespace, ctx.table)) ? await catalog.loadTable(ctx.namespace, ctx.table) : undefined;
+    const schema = new BronzeSchema(`${ctx.namespace}.${ctx.table}`, existing && currentSchema(existing.metadata));
+    stage = await RejectStage.open(engine, ctx.batchId, ctx.ingestedAtIso);
+    const rows: BronzeRows[] = [];
+    const typeConflicts: BatchOutcome['typeConflicts'] = [];
+    const committed: CommittedFile[] = [];
+    for (const read of reads) {
+      await stage.addRejects(read.rejects, read.file.fingerprint);
+      const setAside = await checkFile(engine, schema, read, typeConflicts, rows);
+      if (setAside !== undefined) await stage.addRows(read, setAside);
+      const written = setAside === undefined ? read.rows : 0;
+      committed.push({ ...read.file, rows: written, rejects: read.rejects.length + read.rows - written });
+    }
+    const summary = batchSummary(ctx.source, ctx.batchId, committed);
+    const fingerprints = newFiles.map((f) => f.fingerprint);
+    const stageRef = stage;
+    const done = await catalog.guardWrite(ctx.namespace, ctx.rejectsTable, () =>
+      catalog.guardWrite(ctx.namespace, ctx.table, async () => {
+        const rejectsTable = await openRejectsTable(catalog, ctx.namespace, ctx.rejectsTable);
+        const bronze = existing ?? (await openBronzeTable(catalog, ctx.namespace, ctx.table, schema));
+        const rejected = await commitRejects(catalog, engine, rejectsTable, stageRef, fingerprints, summary);
+        ctx.interrupt?.afterRejects?.();
+        const appended = await appendBronze(catalog, engine, bronze, schema, rows, { ingestedAtIso: ctx.ingestedAtIso, batchId: ctx.batchId, summary });
+        ctx.interrupt?.afterBronze?.();
+        await catalog.ingestedFiles.record(
+          committed.map((f) => ({
+            source: ctx.source, fingerprint: f.fingerprint, path: f.key, size: f.size, batchId: ctx.batchId,
+            snapshotId: String(appended.snapshot['snapshot-id']), rows: f.rows, rejects: f.rejects, ingestedMs: Date.now(),
+          })),
+        );
+        return { ...appended, rejectBytes: rejected.bytesWritten };
+      }),
+    );
+    const outcome: BatchOutcome = {
+      files: committed,
+      rowsIn: reads.reduce((n, r) => n + r.rows + r.rejects.length, 0),
+      rowsWritten: done.files.reduce((n, f) => n + f.recordCount, 0),
+      rowsRejected: stage.count,
+      bytesRead: newFiles.reduce((n, f) => n + f.size, 0),
+      bytesWritten: done.files.reduce((n, f) => n + f.fileSizeInBytes, 0) + done.rejectBytes,
+      newColumns: schema.newColumns(),
+      typeConflicts,
+      warnings: reads.flatMap((r) => r.warnings),
+      snapshotId: done.snapshot['snapshot-id'],
+    };
+    const expected = committed.reduce((n, f) => n + f.rows, 0);
+    if (outcome.rowsWritten !== expected || outcome.rowsIn !== outcome.rowsWritten + outcome.rowsRejected) {
+      throw new RunFailed(
+        `ingest: ${ctx.source}: rows do not reconcile: ${outcome.rowsIn} in, ${outcome.rowsWritten} written ` +
+          `(${expected} expected), ${outcome.rowsRejected} rejected`,
+      );
+    }
+    return outcome;
+  } finally {
+    for (const read of reads) await dropRead(engine, read);
+    await stage?.drop();
+  }
+}
+
+/**
+ * Fits a file's columns into the schema. Returns undefined when its rows go to bronze (recorded in
+ * `rows`), or the reason they all go to rejects (a type conflict, or a type Iceberg cannot store).
+ */
+async function checkFile(
+  engine: Engine,
+  schema: BronzeSchema,
+  read: BronzeFileRead,
+  typeConflicts: BatchOutcome['typeConflicts'],
+  rows: BronzeRows[],
+): Promise<string | undefined> {
+  if (read.unloadable !== undefined) return read.unloadable;
+  const conflicts = schema.conflicts(read.fields);
+  // A column with no value in this file cannot conflict: it is written as NULL.
+  const valued = await columnsWithValues(engine, read, conflicts.map((c) => c.column));
+  const real = conflicts.filter((c) => valued.has(c.column));
+  if (real.length > 0) {
+    for (const c of real) typeConflicts.push({ file: read.file.key, column: c.column, detail: c.detail });
+    return real.map((c) => c.detail).join('; ');
+  }
+  const nullColumns = new Set(conflicts.map((c) => c.column));
+  schema.accept(read.fields, nullColumns);
+  rows.push({ read, nullColumns });
+  return undefined;
+}

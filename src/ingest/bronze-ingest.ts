@@ -1,0 +1,162 @@
+import type { Catalog, IngestedFile } from '../catalog/index.js';
+import { checkName } from '../catalog/index.js';
+import type { Engine } from '../engine/index.js';
+import { InvalidInput, RunFailed } from '../errors.js';
+import { ingestBatch, type BatchContext, type BatchOutcome } from './bronze-batch.js';
+import { reconcileLedger } from './bronze-ledger.js';
+import type { NewLandingFile } from './bronze-read.js';
+import { fingerprint, listLanding, type LandingFile } from './landing-files.js';
+import { bronzeTables, landingPrefix, type SourceConfig } from './source-config.js';
+
+export interface IngestResult {
+  source: string;
+  /** `namespace.table` of the bronze table. */
+  table: string;
+  batchId: string;
+  files: { path: string; fingerprint: string; status: 'ingested' | 'already-ingested'; rows: number; rejects: number }[];
+  /** Records seen in new files: good + rejected. */
+  rowsIn: number;
+  rowsWritten: number;
+  rowsRejected: number;
+  bytesRead: number;
+  bytesWritten: number;
+  newColumns: string[];
+  typeConflicts: { file: string; column: string; detail: string }[];
+  /** Things the reader noticed (renamed columns, approximate line numbers); nothing was lost. */
+  warnings: string[];
+  /** The last bronze snapshot this run committed. */
+  snapshotId?: string;
+  elapsedMs: number;
+}
+
+export interface IngestOptions {
+  /** The pipeline run; it becomes the `_batch_id` of every row and reject. */
+  runId: string;
+  onProgress?: (p: { files: number; rows: number; bytes: number }) => void;
+  /** For crash tests: throw from these to stop a batch after its rejects / bronze commit. */
+  interrupt?: BatchContext['interrupt'];
+}
+
+/**
+ * New files go to bronze in chunks of at most this many bytes and files, each chunk its own pair
+ * of commits (rejects, bronze), so memory stays bounded by one chunk whatever the landing holds
+ * (DuckDB spills past its memory limit), and snapshot summaries stay small. Under the limits,
+ * which is the usual case, a run makes one bronze snapshot per source.
+ */
+export const CHUNK_BYTES = 2 * 1024 ** 3;
+export const CHUNK_FILES = 500;
+
+/**
+ * Ingests a source's new landing files into its bronze table (see DESIGN.md, "One file's journey").
+ * A file whose content fingerprint is already in the ledger, under any name, is skipped. Every
+ * record of a new file ends in bronze or in `<table>_rejects` with its reason.
+ */
+export async function ingestSource(
+  catalog: Catalog,
+  engine: Engine,
+  name: string,
+  source: SourceConfig,
+  opts: IngestOptions,
+): Promise<IngestResult> {
+  const started = Date.now();
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) {
+    throw new InvalidInput(`ingest: source name ${JSON.stringify(name)}: use lower-case letters, digits and _`);
+  }
+  if (opts.runId.trim() === '') throw new InvalidInput(`ingest: ${name}: a run id is required`);
+  const { namespace, table, rejects } = bronzeTables(name, source);
+  checkName('namespace', namespace);
+  checkName('table', table);
+
+  if (await catalog.tableExists(namespace, table)) {
+    await reconcileLedger(catalog, (await catalog.loadTable(namespace, table)).metadata, name);
+  }
+  const landing = (await listLanding(catalog.store, landingPrefix(name, source))).filter((f) => f.state === 'ready');
+  const { fresh, known } = await sortOut(catalog, name, landing);
+
+  const result: IngestResult = {
+    source: name, table: `${namespace}.${table}`, batchId: opts.runId,
+    files: known.map((f) => ({ path: f.key, fingerprint: f.fingerprint, status: 'already-ingested', rows: 0, rejects: 0 })),
+    rowsIn: 0, rowsWritten: 0, rowsRejected: 0, bytesRead: 0, bytesWritten: 0, newColumns: [], typeConflicts: [], warnings: [], elapsedMs: 0,
+  };
+  const progress = { files: 0, rows: 0, bytes: 0 };
+  const ingestedAtIso = new Date(started).toISOString();
+  for (const chunk of chunks(fresh)) {
+    const outcome = await ingestBatch(
+      {
+        catalog, engine, source: name, config: source, namespace, table, rejectsTable: rejects, batchId: opts.runId, ingestedAtIso, interrupt: opts.interrupt,
+        onFile: (records, bytes) => {
+          progress.files += 1;
+          progress.rows += records;
+          progress.bytes += bytes;
+          opts.onProgress?.({ ...progress });
+        },
+      },
+      chunk,
+    );
+    merge(result, outcome);
+  }
+  if (result.rowsIn !== result.rowsWritten + result.rowsRejected) {
+    throw new RunFailed(`ingest: ${name}: rows do not reconcile: ${result.rowsIn} in, ${result.rowsWritten} written, ${result.rowsRejected} rejected`);
+  }
+  result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  result.elapsedMs = Date.now() - started;
+  return result;
+}
+
+/**
+ * Splits ready landing files into new ones and ones already ingested. A file the ledger knows by
+ * key, unchanged in size and not modified since it was ingested, is not hashed again.
+ */
+async function sortOut(
+  catalog: Catalog,
+  source: string,
+  landing: readonly LandingFile[],
+): Promise<{ fresh: NewLandingFile[]; known: { key: string; fingerprint: string }[] }> {
+  const ledger = await catalog.ingestedFiles.list(source);
+  const done = new Set(ledger.map((f) => f.fingerprint));
+  const byKey = new Map<string, IngestedFile>(ledger.map((f) => [f.path, f]));
+  const fresh: NewLandingFile[] = [];
+  const known: { key: string; fingerprint: string }[] = [];
+  for (const file of landing) {
+    const seen = byKey.get(file.key);
+    if (seen && seen.size === file.size && file.modifiedMs <= seen.ingestedMs) {
+      known.push({ key: file.key, fingerprint: seen.fingerprint });
+      continue;
+    }
+    const fp = await fingerprint(catalog.store, file.key);
+    if (done.has(fp)) known.push({ key: file.key, fingerprint: fp });
+    else {
+      done.add(fp);
+      fresh.push({ key: file.key, size: file.size, fingerprint: fp });
+    }
+  }
+  return { fresh, known };
+}
+
+function* chunks(files: readonly NewLandingFile[]): Generator<NewLandingFile[]> {
+  let chunk: NewLandingFile[] = [];
+  let bytes = 0;
+  for (const f of files) {
+    if (chunk.length > 0 && (bytes + f.size > CHUNK_BYTES || chunk.length >= CHUNK_FILES)) {
+      yield chunk;
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(f);
+    bytes += f.size;
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
+function merge(result: IngestResult, o: BatchOutcome): void {
+  for (const f of o.files) result.files.push({ path: f.key, fingerprint: f.fingerprint, status: 'ingested', rows: f.rows, rejects: f.rejects });
+  result.rowsIn += o.rowsIn;
+  result.rowsWritten += o.rowsWritten;
+  result.rowsRejected += o.rowsRejected;
+  result.bytesRead += o.bytesRead;
+  result.bytesWritten += o.bytesWritten;
+  for (const c of o.newColumns) if (!result.newColumns.includes(c)) result.newColumns.push(c);
+  result.typeConflicts.push(...o.typeConflicts);
+  result.warnings.push(...o.warnings);
+  result.snapshotId = String(o.snapshotId);
+}

@@ -1,0 +1,101 @@
+import { InvalidInput } from '../errors.js';
+import { inferFields, quoteIdent, quoteLiteral, readFiles, type Engine, type Reject } from '../engine/index.js';
+import type { ObjectStore } from '../storage/index.js';
+import type { NewField } from '../table/index.js';
+import { BATCH_ID, INGESTED_AT } from './bronze-schema.js';
+import type { SourceConfig } from './source-config.js';
+
+/** A landing file chosen for this batch. */
+export interface NewLandingFile {
+  key: string;
+  size: number;
+  fingerprint: string;
+}
+
+/** One landing file as read: its good rows in a DuckDB temp table, its bad records as rejects. */
+export interface BronzeFileRead {
+  file: NewLandingFile;
+  /** Temp table with the good rows (data columns + `_source_file`, `_source_line`); null when none. */
+  relation: string | null;
+  /** Data columns: `source` in the relation, `name` in bronze (renamed off bronze's own columns). */
+  columns: { source: string; name: string }[];
+  /** The data columns' Iceberg types, by bronze name. */
+  fields: NewField[];
+  rows: number;
+  /** Records the reader set aside; `file` is the store key. */
+  rejects: Reject[];
+  warnings: string[];
+  /** Why none of the file's rows can go to bronze (say a type Iceberg cannot store); they go to rejects. */
+  unloadable?: string;
+}
+
+/**
+ * Reads one landing file. CSV/TSV columns are read as text (bronze keeps the raw record); JSON
+ * and Parquet keep their types. A file the reader cannot take at all (unknown format) becomes one
+ * reject for the whole file, so it is accounted for and not retried.
+ */
+export async function readLandingFile(engine: Engine, store: ObjectStore, file: NewLandingFile, source: SourceConfig): Promise<BronzeFileRead> {
+  const path = store.enginePath(file.key);
+  const toKey = (text: string): string => text.replaceAll(path, file.key);
+  let read;
+  try {
+    read = await readFiles(engine, [path], { format: source.format, delimiter: source.delimiter, allVarchar: true });
+  } catch (e) {
+    if (!(e instanceof InvalidInput)) throw e;
+    const error = toKey(e.message).replace(/^load: /, '');
+    return { file, relation: null, columns: [], fields: [], rows: 0, rejects: [{ file: file.key, line: null, column: null, raw: null, error }], warnings: [] };
+  }
+  const columns = bronzeNames(read.columns.map((c) => c.name));
+  const out: BronzeFileRead = {
+    file,
+    relation: read.relation,
+    columns,
+    fields: [],
+    rows: read.rowsRead,
+    rejects: read.rejects.map((r) => ({ ...r, file: file.key })),
+    warnings: read.warnings.map(toKey),
+  };
+  const renamed = columns.filter((c) => c.source !== c.name);
+  for (const c of renamed) out.warnings.push(`${file.key}: column ${c.source} is a bronze column name; kept as ${c.name}`);
+  if (columns.length === 0) return out;
+  try {
+    out.fields = await inferFields(engine, `SELECT ${columns.map((c) => `${quoteIdent(c.source)} AS ${quoteIdent(c.name)}`).join(', ')} FROM ${quoteIdent(read.relation)}`);
+  } catch (e) {
+    if (!(e instanceof InvalidInput)) throw e;
+    out.unloadable = e.message;
+  }
+  return out;
+}
+
+export async function dropRead(engine: Engine, read: BronzeFileRead): Promise<void> {
+  if (read.relation) await engine.run(`DROP TABLE IF EXISTS ${quoteIdent(read.relation)}`);
+}
+
+/** Columns of the file that hold a value in some row (among `names`). */
+export async function columnsWithValues(engine: Engine, read: BronzeFileRead, names: string[]): Promise<Set<string>> {
+  if (!read.relation || names.length === 0) return new Set();
+  const sources = names.map((n) => read.columns.find((c) => c.name === n)?.source ?? n);
+  const counts = sources.map((s, i) => `count(${quoteIdent(s)}) AS ${quoteIdent(`c${i}`)}`).join(', ');
+  const row = (await engine.all(`SELECT ${counts} FROM ${quoteIdent(read.relation)}`))[0] ?? {};
+  return new Set(names.filter((_, i) => Number(row[`c${i}`] ?? 0) > 0));
+}
+
+/** SQL for the file's good rows as JSON text (the `raw` of a reject), with `_source_line`. */
+export function rowsAsJsonSql(read: BronzeFileRead): string {
+  const pairs = read.columns.map((c) => `${quoteLiteral(c.source)}: ${quoteIdent(c.source)}`).join(', ');
+  const raw = pairs ? `to_json({${pairs}})::VARCHAR` : `'{}'`;
+  return `SELECT _source_line AS line, ${raw} AS raw FROM ${quoteIdent(read.relation ?? '')}`;
+}
+
+const RESERVED = [INGESTED_AT, BATCH_ID];
+
+function bronzeNames(names: string[]): { source: string; name: string }[] {
+  const taken = new Set(names.map((n) => n.toLowerCase()));
+  return names.map((source) => {
+    if (!RESERVED.includes(source.toLowerCase())) return { source, name: source };
+    let n = 2;
+    while (taken.has(`${source}_${n}`.toLowerCase())) n += 1;
+    taken.add(`${source}_${n}`.toLowerCase());
+    return { source, name: `${source}_${n}` };
+  });
+}

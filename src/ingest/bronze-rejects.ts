@@ -1,0 +1,115 @@
+import type { Catalog } from '../catalog/index.js';
+import { quoteIdent, quoteList, quoteLiteral, writeDataFiles, type Engine, type Reject } from '../engine/index.js';
+import { buildSchema, currentSchema, type NewField, type Snapshot, type Table } from '../table/index.js';
+import { rowsAsJsonSql, type BronzeFileRead } from './bronze-read.js';
+
+/** The rejects table of a source: every record that did not make it into bronze, and why. */
+export const REJECT_FIELDS: readonly NewField[] = [
+  { name: 'file', type: 'string' },
+  { name: 'line', type: 'long' },
+  { name: 'raw', type: 'string' },
+  { name: 'error', type: 'string' },
+  { name: 'fingerprint', type: 'string' },
+  { name: 'batch_id', type: 'string' },
+  { name: 'rejected_at', type: 'timestamptz' },
+];
+
+const COLUMNS = REJECT_FIELDS.map((f) => quoteIdent(f.name)).join(', ');
+const INSERT_BATCH = 250;
+let stages = 0;
+
+export async function openRejectsTable(catalog: Catalog, namespace: string, name: string): Promise<Table> {
+  const { schema, lastColumnId } = buildSchema([...REJECT_FIELDS]);
+  return catalog.createTable(namespace, name, { schema, lastColumnId }, { ifNotExists: true });
+}
+
+/** A batch's rejects gathered in a DuckDB temp table before they are committed. */
+export class RejectStage {
+  readonly relation = `silt_bronze_rejects_${process.pid}_${++stages}`;
+  count = 0;
+
+  private constructor(
+    private readonly engine: Engine,
+    private readonly constants: string,
+  ) {}
+
+  static async open(engine: Engine, batchId: string, rejectedAtIso: string): Promise<RejectStage> {
+    const constants = `${quoteLiteral(batchId)}, TIMESTAMPTZ ${quoteLiteral(rejectedAtIso)}`;
+    const stage = new RejectStage(engine, constants);
+    await engine.run(
+      `CREATE TEMP TABLE ${quoteIdent(stage.relation)} (file VARCHAR, line BIGINT, raw VARCHAR, error VARCHAR, ` +
+        `fingerprint VARCHAR, batch_id VARCHAR, rejected_at TIMESTAMPTZ)`,
+    );
+    return stage;
+  }
+
+  /** Records the reader set aside. */
+  async addRejects(rejects: readonly Reject[], fingerprint: string): Promise<void> {
+    const fp = quoteLiteral(fingerprint);
+    for (let i = 0; i < rejects.length; i += INSERT_BATCH) {
+      const batch = rejects.slice(i, i + INSERT_BATCH);
+      const values = batch.map(() => `(?, ?::BIGINT, ?, ?, ${fp}, ${this.constants})`).join(', ');
+      const params = batch.flatMap((r) => [r.file, r.line, r.raw, r.error]);
+      await this.engine.run(`INSERT INTO ${quoteIdent(this.relation)} (${COLUMNS}) VALUES ${values}`, params);
+    }
+    this.count += rejects.length;
+  }
+
+  /** Every good row of a file, as JSON text, with the reason none of them can go to bronze. */
+  async addRows(read: BronzeFileRead, error: string): Promise<void> {
+    if (!read.relation || read.rows === 0) return;
+    await this.engine.run(
+      `INSERT INTO ${quoteIdent(this.relation)} (${COLUMNS}) SELECT ${quoteLiteral(read.file.key)}, line, raw, ` +
+        `${quoteLiteral(error)}, ${quoteLiteral(read.file.fingerprint)}, ${this.constants} FROM (${rowsAsJsonSql(read)}) ORDER BY line`,
+    );
+    this.count += read.rows;
+  }
+
+  async drop(): Promise<void> {
+    await this.engine.run(`DROP TABLE IF EXISTS ${quoteIdent(this.relation)}`);
+  }
+}
+
+/**
+ * Commits a batch's rejects, replacing any rejects already recorded for the same fingerprints
+ * (left by an earlier attempt whose bronze commit never happened), so a rerun never doubles them.
+ * Nothing is committed when there is nothing to add or replace.
+ */
+export async function commitRejects(
+  catalog: Catalog,
+  engine: Engine,
+  table: Table,
+  stage: RejectStage,
+  fingerprints: readonly string[],
+  summary: Record<string, string>,
+): Promise<{ snapshot?: Snapshot; bytesWritten: number }> {
+  const store = catalog.store;
+  const isOurs = `list_contains(${quoteList(fingerprints)}, fingerprint)`;
+  let bytesWritten = 0;
+  const snapshot = await table.rewrite(
+    'overwrite',
+    async (base, live) => {
+      const paths = new Map(live.map((e) => [store.enginePath(store.keyOf(e.dataFile.filePath)), e.dataFile.filePath]));
+      let affected: string[] = [];
+      if (paths.size > 0 && fingerprints.length > 0) {
+        const hits = await engine.all<{ filename: string }>(
+          `SELECT DISTINCT filename FROM read_parquet(${quoteList([...paths.keys()])}, filename = true) WHERE ${isOurs}`,
+        );
+        affected = hits.map((h) => h.filename);
+      }
+      if (affected.length === 0 && stage.count === 0) return { remove: [], add: [] };
+      const kept = affected.length > 0 ? `SELECT ${COLUMNS} FROM read_parquet(${quoteList(affected)}) WHERE NOT ${isOurs} UNION ALL ` : '';
+      const add = await writeDataFiles(engine, {
+        selectSql: `${kept}SELECT ${COLUMNS} FROM ${quoteIdent(stage.relation)}`,
+        schema: currentSchema(base),
+        spec: base['partition-specs'].find((s) => s['spec-id'] === base['default-spec-id'])!,
+        store,
+        tableLocation: base.location,
+      });
+      bytesWritten = add.reduce((n, f) => n + f.fileSizeInBytes, 0);
+      return { remove: affected.map((p) => paths.get(p) ?? p), add };
+    },
+    { summary },
+  );
+  return { snapshot, bytesWritten };
+}

@@ -1,0 +1,43 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import type { ObjectStore } from '../storage/index.js';
+
+/** A file modified more recently than this is taken to be still being written. */
+export const SETTLE_MS = 2000;
+
+export interface LandingFile {
+  /** Store key, e.g. `landing/orders/orders_0042.csv`. */
+  key: string;
+  size: number;
+  modifiedMs: number;
+  /** `ready` to ingest, or `incomplete`: a `.partial`/`.tmp` file or one modified in the last 2 s. */
+  state: 'ready' | 'incomplete';
+}
+
+/**
+ * The files under a landing prefix, sorted by key. Hidden files and folders (`.x`, and `_x` as
+ * Hadoop/Spark write `_SUCCESS` and `_temporary/`) are left out altogether.
+ */
+export async function listLanding(store: ObjectStore, prefix: string, nowMs = Date.now()): Promise<LandingFile[]> {
+  const out: LandingFile[] = [];
+  for (const o of await store.list(prefix)) {
+    const parts = o.key.slice(prefix.length).split('/');
+    if (parts.some((p) => p.startsWith('.') || p.startsWith('_'))) continue;
+    const base = (parts.at(-1) ?? '').toLowerCase();
+    const writing = base.endsWith('.partial') || base.endsWith('.tmp') || nowMs - o.modifiedMs < SETTLE_MS;
+    out.push({ key: o.key, size: o.size, modifiedMs: o.modifiedMs, state: writing ? 'incomplete' : 'ready' });
+  }
+  return out;
+}
+
+/** sha256 of the file's bytes, hex; streamed from disk when the store is a local folder. */
+export async function fingerprint(store: ObjectStore, key: string): Promise<string> {
+  const hash = createHash('sha256');
+  const path = store.enginePath(key);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
+    hash.update(new Uint8Array(await store.get(key)));
+  } else {
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Uint8Array);
+  }
+  return hash.digest('hex');
+}

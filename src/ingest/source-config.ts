@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+const FORMATS = ['csv', 'tsv', 'json', 'ndjson', 'parquet'] as const;
+const NAME = /^[a-z_][a-z0-9_]*$/;
+
+/**
+ * One source under `sources:` in silt.yaml: a prefix of the landing zone whose files are ingested
+ * into one bronze table.
+ *
+ * ```yaml
+ * sources:
+ *   orders:
+ *     path: orders/          # under landing/ (default: '<name>/')
+ *     format: csv            # csv|tsv|json|ndjson|parquet (default: by extension)
+ *     delimiter: ','         # CSV/TSV only (default: detected)
+ *     table: bronze.orders   # default: bronze.<name>
+ * ```
+ */
+export const sourceSchema = z.strictObject({
+  path: z
+    .string()
+    .min(1)
+    .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'a folder under landing/, without a leading / or ..')
+    .optional(),
+  format: z.enum(FORMATS).optional(),
+  delimiter: z.string().length(1, 'one character, e.g. "," or "\\t"').optional(),
+  table: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/, 'namespace.table in lower-case letters, digits and _')
+    .optional(),
+});
+
+export type SourceConfig = z.output<typeof sourceSchema>;
+
+/** The whole `sources:` section: source names are lower-case identifiers (they name the bronze table). */
+export const sourcesSchema = z.record(z.string().regex(NAME, 'a source name of lower-case letters, digits and _'), sourceSchema);
+
+export type SourcesConfig = z.output<typeof sourcesSchema>;
+
+/** The store prefix of a source's landing files, always ending in '/'. */
+export function landingPrefix(name: string, source: SourceConfig): string {
+  const rel = (source.path ?? name).replace(/^\.\//, '').replace(/\/+$/, '');
+  return rel === '' || rel === '.' ? 'landing/' : `landing/${rel}/`;
+}
+
+/** The bronze table of a source and its rejects table. */
+export function bronzeTables(name: string, source: SourceConfig): { namespace: string; table: string; rejects: string } {
+  const [namespace, table] = (source.table ?? `bronze.${name}`).split('.') as [string, string];
+  return { namespace, table, rejects: `${table}_rejects` };
+}

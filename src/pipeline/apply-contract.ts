@@ -1,0 +1,109 @@
+import { RunFailed } from '../errors.js';
+import { appendRows, inferFields, mergeRows, quoteIdent, replaceWhere, scanSql } from '../engine/index.js';
+import { buildSchema, currentSchema, mergeFields, type Table } from '../table/index.js';
+import { releaseContractRun, runContract, type SilverContract } from '../transform/index.js';
+import type { StepContext, StepOutcome } from './context.js';
+
+export interface ContractBatch {
+  /** Relation holding the source rows to process. */
+  source: string;
+  /** Predicate over quarantine rows (aliased `t`) that this batch replaces: reprocessing is idempotent. */
+  replacesQuarantine: string;
+  /** Extra columns for the quarantine rows, e.g. the batch key. */
+  quarantineExtra: Record<string, string>;
+  summary: Record<string, string>;
+}
+
+/**
+ * Runs a contract over a batch of source rows and commits: quarantined rows first (replacing the
+ * rows an earlier attempt at the same batch left), then the good rows merged by key. A broken
+ * `fail` rule, or counts that do not reconcile, commit nothing.
+ */
+export async function applyContract(ctx: StepContext, name: string, contract: SilverContract, batch: ContractBatch): Promise<StepOutcome> {
+  const temps: string[] = [];
+  const silver = (await ctx.catalog.tableExists('silver', name)) ? await ctx.catalog.loadTable('silver', name) : undefined;
+  let out;
+  try {
+    let current: string | undefined;
+    if (silver) {
+      current = `__silver_cur_${name}`;
+      const files = (await silver.planFiles()).files;
+      await ctx.engine.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(current)} AS ${scanSql({ schema: currentSchema(silver.metadata), files }, ctx.store)}`);
+      temps.push(current);
+    }
+    const lookups = new Map<string, string>();
+    for (const t of referencedTables(contract)) {
+      const rel = `__lookup_${t.replace('.', '_')}`;
+      await ctx.session.materialize(`SELECT * FROM ${t}`, rel);
+      temps.push(rel);
+      lookups.set(t, quoteIdent(rel));
+    }
+    out = await runContract(ctx.engine, {
+      contract,
+      name,
+      source: batch.source,
+      current: current === undefined ? undefined : quoteIdent(current),
+      lookup: (t) => lookups.get(t.toLowerCase()) ?? t,
+      runId: ctx.runId,
+      secret: ctx.secret,
+    });
+    if (out.failed) throw new RunFailed(`silver.${name}: rule ${out.failed.rule} failed: ${out.failed.reason}; nothing was committed`);
+    const c = out.counts;
+    if (c.rows_in !== c.rows_written + c.rows_quarantined + c.rows_deduplicated) {
+      throw new RunFailed(`silver.${name}: rows do not reconcile (${JSON.stringify(c)}); nothing was committed`);
+    }
+
+    const extra = Object.entries(batch.quarantineExtra).map(([k, v]) => `, ${v} AS ${quoteIdent(k)}`).join('');
+    const quarantineSql = `SELECT *${extra} FROM ${out.quarantine}`;
+    const quarantine = await ensureTable(ctx, `${name}_quarantine`, quarantineSql);
+    await ctx.catalog.guardWrite('silver', `${name}_quarantine`, () =>
+      replaceWhere(ctx.engine, quarantine, ctx.store, { where: batch.replacesQuarantine, insert: quarantineSql }),
+    );
+
+    const table = await ensureTable(ctx, name, `SELECT * FROM ${out.merged}`);
+    const keys = contract.key ?? [];
+    const summary = { 'silt.run-id': ctx.runId, ...batch.summary };
+    const merged = out.merged;
+    const snapshot = await ctx.catalog.guardWrite('silver', name, () =>
+      keys.length
+        ? mergeRows(ctx.engine, table, ctx.store, merged, keys, { summary })
+        : appendRows(ctx.engine, table, ctx.store, `SELECT * FROM ${merged}`, { summary }),
+    );
+    return {
+      rowsIn: c.rows_in,
+      rowsWritten: c.rows_written,
+      rowsQuarantined: c.rows_quarantined,
+      rowsDeduplicated: c.rows_deduplicated,
+      bytesWritten: Number(snapshot?.summary['added-files-size'] ?? 0),
+      snapshotId: snapshot?.['snapshot-id'].toString(),
+      details: { expectations: out.expectations },
+    };
+  } finally {
+    if (out) await releaseContractRun(ctx.engine, out);
+    for (const t of temps) {
+      await ctx.engine.run(`DROP VIEW IF EXISTS ${quoteIdent(t)}`).catch(() => undefined);
+      await ctx.engine.run(`DROP TABLE IF EXISTS ${quoteIdent(t)}`).catch(() => undefined);
+    }
+  }
+}
+
+/** Tables a contract reads besides its source: references and enrichment lookups. */
+export function referencedTables(contract: SilverContract): string[] {
+  const out = new Set<string>();
+  for (const e of contract.expectations) if (e.rule === 'references') out.add(e.table.toLowerCase());
+  for (const e of contract.enrich) out.add(e.table.toLowerCase());
+  return [...out];
+}
+
+/** The silver table `name`, created from the relation's columns or evolved to take new ones. */
+async function ensureTable(ctx: StepContext, name: string, selectSql: string): Promise<Table> {
+  const fields = await inferFields(ctx.engine, selectSql);
+  if (await ctx.catalog.tableExists('silver', name)) {
+    const table = await ctx.catalog.loadTable('silver', name);
+    const changes = mergeFields(`silver.${name}`, currentSchema(table.metadata), fields, 'silver');
+    if (changes.length) await table.evolveSchema(changes);
+    return table;
+  }
+  const { schema, lastColumnId } = buildSchema(fields);
+  return ctx.catalog.createTable('silver', name, { schema, lastColumnId }, { ifNotExists: true });
+}

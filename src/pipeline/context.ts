@@ -1,0 +1,27 @@
+import type { Catalog } from '../catalog/index.js';
+import type { Engine, SqlSession } from '../engine/index.js';
+import type { ObjectStore } from '../storage/index.js';
+
+/** What every step of a run works with. */
+export interface StepContext {
+  catalog: Catalog;
+  store: ObjectStore;
+  engine: Engine;
+  session: SqlSession;
+  runId: string;
+  /** Salts the hashes of masked PII. */
+  secret: string;
+  progress: (message: string) => void;
+}
+
+/** What a step did; the run records it and checks the reconciliation. */
+export interface StepOutcome {
+  rowsIn: number;
+  rowsWritten: number;
+  rowsQuarantined: number;
+  rowsDeduplicated: number;
+  bytesWritten: number;
+  snapshotId?: string;
+  /** Step-specific facts (files, expectation results, new columns), recorded as JSON. */
+  details: Record<string, unknown>;
+}

@@ -1,0 +1,4 @@
+export { runPipeline, buildGraph, type RunOptions, type RunResult, type StepResult, type Trigger } from './run.js';
+export { pipelineConfig, type PipelineConfig } from './config.js';
+export { topoOrder, selectSteps, type StepNode } from './graph.js';
+export { replayQuarantine } from './replay.js';

@@ -1,0 +1,149 @@
+import { existsSync } from 'node:fs';
+import type { StepStatus } from '../catalog/index.js';
+import { isUserError, RunFailed } from '../errors.js';
+import { SqlSession } from '../engine/index.js';
+import { discoverModels, tableOf, type Model } from '../models/index.js';
+import type { Project } from '../project/index.js';
+import { pipelineConfig, type PipelineConfig } from './config.js';
+import type { StepContext, StepOutcome } from './context.js';
+import { goldStep } from './gold-step.js';
+import { selectSteps, topoOrder, type StepNode } from './graph.js';
+import { ingestStep } from './ingest-step.js';
+import { referencedTables } from './apply-contract.js';
+import { newRunId } from './run-id.js';
+import { silverStep } from './silver-step.js';
+
+export type Trigger = 'manual' | 'schedule' | 'file' | 'http' | 'demo';
+
+export interface RunOptions {
+  select?: string[];
+  trigger?: Trigger;
+  /** Progress lines (what is running now); the CLI shows them on a terminal. */
+  onProgress?: (message: string) => void;
+  /** Called when a step ends. */
+  onStep?: (step: StepResult) => void;
+}
+
+export interface StepResult extends Partial<StepOutcome> {
+  id: string;
+  kind: StepNode['kind'];
+  table: string;
+  status: StepStatus;
+  elapsedMs: number;
+  error?: string;
+}
+
+export interface RunResult {
+  runId: string;
+  status: 'succeeded' | 'failed';
+  steps: StepResult[];
+  elapsedMs: number;
+}
+
+/**
+ * One run of the declared lakehouse: ingest → silver → gold in dependency order. A failed step
+ * commits nothing and the steps that depend on it do not run; the others go on. Every step's
+ * counts must reconcile: rows_in = written + quarantined + deduplicated.
+ */
+export async function runPipeline(project: Project, opts: RunOptions = {}): Promise<RunResult> {
+  const started = Date.now();
+  const config = pipelineConfig(project.config);
+  const engine = await project.openEngine();
+  const runId = newRunId();
+  const progress = opts.onProgress ?? (() => undefined);
+  try {
+    const models = existsSync(config.modelsDir) ? await discoverModels(engine, config.modelsDir) : [];
+    const nodes = topoOrder(buildGraph(config, models));
+    const picked = selectSteps(nodes, opts.select ?? []);
+    await project.catalog.runLog.start({ runId, trigger: opts.trigger ?? 'manual', selector: opts.select?.join(' ') || null });
+    const ctx: StepContext = {
+      catalog: project.catalog,
+      store: project.store,
+      engine,
+      session: new SqlSession(engine, project.catalog),
+      runId,
+      secret: project.secret(),
+      progress,
+    };
+    const failed = new Set<string>();
+    const steps: StepResult[] = [];
+    for (const node of nodes.filter((n) => picked.has(n.id))) {
+      const blocked = node.dependsOn.find((d) => failed.has(d));
+      const result = blocked
+        ? { id: node.id, kind: node.kind, table: node.table, status: 'not_run' as const, elapsedMs: 0, error: `${blocked} failed` }
+        : await runStep(ctx, node, config, models);
+      if (result.status !== 'succeeded') failed.add(node.id);
+      steps.push(result);
+      await project.catalog.runLog.recordStep({
+        runId,
+        step: node.id,
+        kind: node.kind,
+        status: result.status,
+        startedMs: Date.now() - result.elapsedMs,
+        finishedMs: Date.now(),
+        rowsIn: result.rowsIn ?? null,
+        rowsWritten: result.rowsWritten ?? null,
+        rowsQuarantined: result.rowsQuarantined ?? null,
+        rowsDeduplicated: result.rowsDeduplicated ?? null,
+        bytesWritten: result.bytesWritten ?? null,
+        snapshotId: result.snapshotId ?? null,
+        details: result.details ? JSON.stringify(result.details) : null,
+        error: result.error ?? null,
+      });
+      opts.onStep?.(result);
+    }
+    const status = steps.some((s) => s.status === 'failed') ? 'failed' : 'succeeded';
+    const firstError = steps.find((s) => s.status === 'failed')?.error;
+    await project.catalog.runLog.finish(runId, status, firstError);
+    return { runId, status, steps, elapsedMs: Date.now() - started };
+  } finally {
+    engine.close();
+  }
+}
+
+async function runStep(ctx: StepContext, node: StepNode, config: PipelineConfig, models: Model[]): Promise<StepResult> {
+  const t0 = Date.now();
+  const base = { id: node.id, kind: node.kind, table: node.table };
+  const name = node.id.slice(node.id.indexOf('.') + 1);
+  try {
+    ctx.progress(`${node.id}…`);
+    const outcome =
+      node.kind === 'ingest'
+        ? await ingestStep(ctx, name, config.sources[name]!)
+        : node.kind === 'silver'
+          ? await silverStep(ctx, name, config.silver[name]!)
+          : await goldStep(ctx, models.find((m) => m.name === name)!);
+    if (outcome.rowsIn !== outcome.rowsWritten + outcome.rowsQuarantined + outcome.rowsDeduplicated) {
+      throw new RunFailed(`${node.id}: rows do not reconcile: in ${outcome.rowsIn} ≠ written ${outcome.rowsWritten} + quarantined ${outcome.rowsQuarantined} + deduplicated ${outcome.rowsDeduplicated}`);
+    }
+    return { ...base, ...outcome, status: 'succeeded', elapsedMs: Date.now() - t0 };
+  } catch (e) {
+    if (!isUserError(e) && !(e instanceof Error)) throw e;
+    const message = e instanceof Error ? e.message : String(e);
+    return { ...base, status: 'failed', elapsedMs: Date.now() - t0, error: isUserError(e) ? message : `internal error: ${message}` };
+  }
+}
+
+/** Steps and their dependencies, from the config and from the models' SQL. */
+export function buildGraph(config: PipelineConfig, models: readonly Model[]): StepNode[] {
+  const nodes: StepNode[] = [];
+  const writer = new Map<string, string>();
+  for (const [name, source] of Object.entries(config.sources)) {
+    const table = source.table ?? `bronze.${name}`;
+    nodes.push({ id: `ingest.${name}`, kind: 'ingest', table, dependsOn: [] });
+    writer.set(table, `ingest.${name}`);
+  }
+  for (const name of Object.keys(config.silver)) writer.set(`silver.${name}`, `silver.${name}`);
+  for (const m of models) writer.set(tableOf(m), `gold.${m.name}`);
+  const deps = (tables: readonly string[], self: string) =>
+    [...new Set(tables.map((t) => writer.get(t.toLowerCase())).filter((d): d is string => d !== undefined && d !== self))];
+  for (const [name, contract] of Object.entries(config.silver)) {
+    const id = `silver.${name}`;
+    nodes.push({ id, kind: 'silver', table: id, dependsOn: deps([contract.source, ...referencedTables(contract)], id) });
+  }
+  for (const m of models) {
+    const id = `gold.${m.name}`;
+    nodes.push({ id, kind: 'gold', table: tableOf(m), dependsOn: deps(m.dependsOn, id) });
+  }
+  return nodes;
+}

@@ -1,0 +1,93 @@
+/** Cross-field checks on a parsed contract; each issue has the key path it is about. */
+import { isTemporal, parseColumnType, TYPE_EXPECTED, type ColumnType } from './column-type.js';
+import type { SilverContract } from './contract-schema.js';
+import { parseEnrichColumn } from './enrich-columns.js';
+import { INTERNAL_PREFIX, isLineage } from './lineage.js';
+
+export interface ContractIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+export function checkContract(c: SilverContract): ContractIssue[] {
+  const issues: ContractIssue[] = [];
+  const add = (path: (string | number)[], message: string): void => void issues.push({ path, message });
+  const types = new Map<string, ColumnType>();
+  const seen = new Map<string, string>();
+  const claim = (name: string, path: (string | number)[]): void => {
+    const other = seen.get(name.toLowerCase());
+    if (other !== undefined) add(path, `a column name not already used (${other} exists; names are case-insensitive)`);
+    else if (name.startsWith(INTERNAL_PREFIX) || isLineage(name)) add(path, `a name that does not start with ${INTERNAL_PREFIX} and is not a lineage column (_ingested_at, _source_file, _source_line, _batch_id)`);
+    seen.set(name.toLowerCase(), name);
+  };
+
+  for (const [name, col] of Object.entries(c.columns)) {
+    claim(name, ['columns', name]);
+    const type = parseColumnType(col.type);
+    if (!type) {
+      add(['columns', name, 'type'], TYPE_EXPECTED);
+      continue;
+    }
+    types.set(name, type);
+    if (col.case && type.kind !== 'string') add(['columns', name, 'case'], `no case on a ${type.text} column (case applies to string columns)`);
+    if (col.mask && type.kind !== 'string') add(['columns', name, 'mask'], `no mask on a ${type.text} column (masks apply to string columns)`);
+    if (col.formats && !isTemporal(type)) add(['columns', name, 'formats'], `no formats on a ${type.text} column (formats apply to date, time and timestamp columns)`);
+  }
+  const declared = [...types.keys()];
+  const declaredList = Object.keys(c.columns).join(', ');
+  const isDeclared = (n: string): boolean => n in c.columns;
+
+  c.key?.forEach((k, i) => {
+    if (!isDeclared(k)) add(['key', i], `a declared column (one of: ${declaredList})`);
+    else if (c.columns[k]!.mask && c.columns[k]!.mask !== 'hash') add(['key', i], `a key column that is unmasked or masked with hash (${k} has mask ${c.columns[k]!.mask})`);
+  });
+  if (c.order_by !== undefined) {
+    if (!isDeclared(c.order_by) && c.order_by !== '_ingested_at') add(['order_by'], `a declared column or _ingested_at (one of: ${declaredList})`);
+    else if (c.columns[c.order_by]?.mask) add(['order_by'], 'an unmasked column');
+  }
+
+  const enriched = new Set<string>();
+  c.enrich.forEach((e, i) => {
+    e.on.forEach((o, j) => {
+      if (!isDeclared(o)) add(['enrich', i, 'on', j], `a declared column (one of: ${declaredList})`);
+    });
+    e.columns.forEach((item, j) => {
+      const parsed = parseEnrichColumn(item);
+      if (!parsed) return add(['enrich', i, 'columns', j], 'a column name, or `name AS alias`');
+      claim(parsed.as, ['enrich', i, 'columns', j]);
+      enriched.add(parsed.as);
+    });
+  });
+
+  const known = [...declared, ...enriched].join(', ');
+  c.expectations.forEach((x, i) => {
+    const at = (key: string): (string | number)[] => ['expectations', i, key];
+    if (x.rule === 'sql') {
+      if (x.predicate.includes(';')) add(at('predicate'), 'one SQL expression (no `;`)');
+      return;
+    }
+    if (!isDeclared(x.column) && !enriched.has(x.column)) return add(at('column'), `a declared or enriched column (one of: ${known})`);
+    const type = types.get(x.column);
+    if (x.rule === 'range') {
+      if (x.min === undefined && x.max === undefined) add(at('min'), 'min, max or both');
+      if (typeof x.min === 'number' && typeof x.max === 'number' && x.min > x.max) add(at('max'), `a max >= min (${x.min})`);
+      if (type?.kind === 'boolean' || type?.kind === 'list') add(at('column'), `a column with an order (${x.column} is ${type.text})`);
+      if (type && isTemporal(type) && (typeof x.min === 'number' || typeof x.max === 'number')) {
+        add(at(typeof x.min === 'number' ? 'min' : 'max'), `a ${type.text} written as a string, e.g. '2024-01-01'`);
+      }
+    }
+    if (x.rule === 'length') {
+      if (x.min === undefined && x.max === undefined) add(at('min'), 'min, max or both');
+      if (x.min !== undefined && x.max !== undefined && x.min > x.max) add(at('max'), `a max >= min (${x.min})`);
+      if (type && type.kind !== 'string' && type.kind !== 'list') add(at('column'), `a string or list column (${x.column} is ${type.text})`);
+    }
+    if (x.rule === 'regex') {
+      try {
+        new RegExp(x.pattern);
+      } catch (e) {
+        add(at('pattern'), `a valid regular expression (${(e as Error).message})`);
+      }
+    }
+  });
+  return issues;
+}

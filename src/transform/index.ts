@@ -1,0 +1,19 @@
+export {
+  DEFAULT_NULL_TOKENS,
+  PII_KINDS,
+  silverContractSchema,
+  silverSectionSchema,
+  type ColumnSpec,
+  type EnrichSpec,
+  type Expectation,
+  type PiiKind,
+  type Policy,
+  type SilverContract,
+} from './contract-schema.js';
+export { parseContract } from './contract-parse.js';
+export { parseColumnType, type ColumnType } from './column-type.js';
+export { LINEAGE_COLUMNS } from './lineage.js';
+export { QUARANTINE_COLUMNS } from './quarantine-sql.js';
+export { runContract, releaseContractRun, type ContractRunInput, type ContractRunOutput } from './run-contract.js';
+export type { ExpectationResult } from './run-report.js';
+export { scanPii, type PiiFinding } from './pii-scan.js';

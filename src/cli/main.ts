@@ -7,6 +7,7 @@ import { register as registerIngest } from './commands/ingest.js';
 import { register as registerInit } from './commands/init.js';
 import { register as registerNs } from './commands/ns.js';
 import { register as registerLoad } from './commands/load.js';
+import { register as registerPlan } from './commands/plan.js';
 import { register as registerQuarantine } from './commands/quarantine.js';
 import { register as registerQuery } from './commands/query.js';
 import { register as registerRun } from './commands/run.js';
@@ -27,6 +28,7 @@ for (const register of [
   registerLoad,
   registerQuery,
   registerCrawl,
+  registerPlan,
   registerRun,
   registerIngest,
   registerQuarantine,

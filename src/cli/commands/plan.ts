@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { planLakehouse, type PlanItem } from '../../pipeline/index.js';
+import { action, inProject, out } from '../context.js';
+
+export function register(program: Command): void {
+  program
+    .command('plan')
+    .description('show what silt.yaml would create or alter: tables, columns, partitioning, rules')
+    .action(
+      action(async function (this: Command) {
+        const items = await inProject(this, (p) => planLakehouse(p));
+        out(report(items, false));
+      }),
+    );
+  program
+    .command('apply')
+    .description('create the declared silver and gold tables and evolve their schemas as planned')
+    .action(
+      action(async function (this: Command) {
+        const items = await inProject(this, (p) => planLakehouse(p));
+        const blocked = items.filter((i) => i.action === '!');
+        if (blocked.length) {
+          out(report(items, false));
+          process.exitCode = 1;
+          process.stderr.write(`silt: apply: ${blocked.length} change${blocked.length > 1 ? 's' : ''} cannot be applied (marked !); nothing was changed\n`);
+          return;
+        }
+        const done = await inProject(this, (p) => planLakehouse(p, { apply: true }));
+        out(report(done, true));
+      }),
+    );
+}
+
+function report(items: readonly PlanItem[], applied: boolean): string {
+  const width = Math.max(...items.map((i) => i.table.length), 5);
+  const lines = items.map((i) => `${i.action} ${i.table.padEnd(width)}  ${i.detail}`);
+  const count = (a: PlanItem['action']) => items.filter((i) => i.action === a).length;
+  lines.push(
+    `${applied ? 'applied' : 'plan'}: ${count('+')} to create, ${count('~')} to change, ${count('!')} blocked, ${count('-')} no longer declared, ${count('=')} unchanged`,
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,220 @@
+import { InvalidInput } from '../errors.js';
+import { parseTypeText, SqlSession, type Engine } from '../engine/index.js';
+import { bronzeTables, landingPrefix } from '../ingest/index.js';
+import { discoverModels, tableOf, type Model } from '../models/index.js';
+import type { Project } from '../project/index.js';
+import {
+  buildSchema,
+  currentSchema,
+  mergeFields,
+  parsePartitionSpec,
+  type IcebergTypeInput,
+  type NewField,
+  type SchemaChange,
+  type Table,
+} from '../table/index.js';
+import { LINEAGE_COLUMNS, parseColumnType, QUARANTINE_COLUMNS, type ColumnType, type SilverContract } from '../transform/index.js';
+import { pipelineConfig } from './config.js';
+import { BATCH_COLUMN } from './silver-step.js';
+
+/** The declared contract a silver table was last built with. */
+export const CONTRACT_PROPERTY = 'silt.contract';
+
+export interface PlanItem {
+  /** `+` create, `~` change, `-` no longer declared (kept), `!` cannot be applied, `=` unchanged. */
+  action: '+' | '~' | '-' | '!' | '=';
+  table: string;
+  detail: string;
+}
+
+/**
+ * What applying silt.yaml would create or alter: tables, columns, partitioning and rules, compared
+ * with the catalog. With `apply`, creates the missing silver and gold tables and evolves schemas;
+ * bronze tables appear with their first ingest (their columns come from the files).
+ */
+export async function planLakehouse(project: Project, opts: { apply?: boolean } = {}): Promise<PlanItem[]> {
+  const config = pipelineConfig(project.config);
+  const { catalog } = project;
+  const items: PlanItem[] = [];
+  const declared = new Set<string>();
+  const engine = await project.openEngine();
+  try {
+    for (const [name, source] of Object.entries(config.sources)) {
+      const t = bronzeTables(name, source);
+      const id = `${t.namespace}.${t.table}`;
+      declared.add(id).add(`${t.namespace}.${t.rejects}`);
+      items.push(
+        (await catalog.tableExists(t.namespace, t.table))
+          ? { action: '=', table: id, detail: `source ${name} (${landingPrefix(name, source)})` }
+          : { action: '+', table: id, detail: `source ${name}: ${landingPrefix(name, source)} → ${id}, partitioned by day(_ingested_at); created by the first ingest` },
+      );
+    }
+    for (const [name, contract] of Object.entries(config.silver)) {
+      declared.add(`silver.${name}`).add(`silver.${name}_quarantine`);
+      items.push(...(await planSilver(project, name, contract, !!opts.apply)));
+    }
+    const models = await discoverModels(engine, config.modelsDir);
+    const session = new SqlSession(engine, catalog);
+    for (const m of models) {
+      declared.add(tableOf(m));
+      items.push(await planGold(project, engine, session, m, !!opts.apply));
+    }
+    for (const ns of ['bronze', 'silver', 'gold']) {
+      if (!(await catalog.namespaceExists(ns))) continue;
+      for (const t of await catalog.listTables(ns)) {
+        const id = `${t.namespace}.${t.name}`;
+        if (!declared.has(id)) items.push({ action: '-', table: id, detail: 'no longer declared in silt.yaml; kept (drop it with DROP TABLE)' });
+      }
+    }
+    return items;
+  } finally {
+    engine.close();
+  }
+}
+
+async function planSilver(project: Project, name: string, contract: SilverContract, apply: boolean): Promise<PlanItem[]> {
+  const { catalog } = project;
+  const id = `silver.${name}`;
+  const fields = silverFields(contract);
+  const rules = contract.expectations.map(ruleText);
+  const summary = `${Object.keys(contract.columns).length} columns${contract.key ? `, key ${contract.key.join(', ')}` : ''}, ${rules.length} rule${rules.length === 1 ? '' : 's'}`;
+  const quarantineFields: NewField[] = [...QUARANTINE_COLUMNS.map((c) => ({ name: c.name, type: c.iceberg })), { name: BATCH_COLUMN, type: 'string' }];
+  if (!(await catalog.tableExists('silver', name))) {
+    if (apply) {
+      await createTable(project, 'silver', name, fields);
+      await (await catalog.loadTable('silver', name)).setProperties({ [CONTRACT_PROPERTY]: JSON.stringify(contract) });
+      if (!(await catalog.tableExists('silver', `${name}_quarantine`))) await createTable(project, 'silver', `${name}_quarantine`, quarantineFields);
+    }
+    return [
+      { action: '+', table: id, detail: `${summary} from ${contract.source}` },
+      { action: '+', table: `${id}_quarantine`, detail: 'rows held by drop rules, with rule, reason and original values' },
+    ];
+  }
+  const table = await catalog.loadTable('silver', name);
+  const items: PlanItem[] = [];
+  let changes: SchemaChange[] = [];
+  try {
+    changes = mergeFields(id, currentSchema(table.metadata), fields, 'plan');
+  } catch (e) {
+    if (!(e instanceof InvalidInput)) throw e;
+    items.push({ action: '!', table: id, detail: `${e.message.replace(/^plan: /, '')}` });
+  }
+  for (const c of changes) items.push({ action: '~', table: id, detail: changeText(c) });
+  const declaredNames = new Set(fields.map((f) => f.name.toLowerCase()));
+  for (const f of currentSchema(table.metadata).fields) {
+    if (!declaredNames.has(f.name.toLowerCase()) && !contract.enrich.length) {
+      items.push({ action: '~', table: id, detail: `column ${f.name} is no longer declared; kept, NULL in new rows` });
+    }
+  }
+  const before = parseContract(table.metadata.properties[CONTRACT_PROPERTY]);
+  if (before) {
+    const old = new Set(before.expectations.map(ruleText));
+    for (const r of rules.filter((x) => !old.has(x))) items.push({ action: '~', table: id, detail: `rule added: ${r}` });
+    for (const r of [...old].filter((x) => !rules.includes(x))) items.push({ action: '~', table: id, detail: `rule removed: ${r}` });
+    if (JSON.stringify(before.key ?? []) !== JSON.stringify(contract.key ?? [])) {
+      items.push({ action: '~', table: id, detail: `key ${before.key?.join(', ') ?? '(none)'} → ${contract.key?.join(', ') ?? '(none)'}` });
+    }
+  }
+  if (apply && changes.length) await table.evolveSchema(changes);
+  if (apply) await table.setProperties({ [CONTRACT_PROPERTY]: JSON.stringify(contract) });
+  if (items.length === 0) items.push({ action: '=', table: id, detail: summary });
+  return items;
+}
+
+async function planGold(project: Project, engine: Engine, session: SqlSession, model: Model, apply: boolean): Promise<PlanItem> {
+  const { catalog } = project;
+  const id = tableOf(model);
+  let fields: NewField[] | undefined;
+  try {
+    const described = await session.execute(`DESCRIBE ${model.sql}\n`);
+    fields = [];
+    for (const r of described.rows) fields.push({ name: String(r[0]), type: await parseTypeText(engine, String(r[1]), String(r[0])) });
+  } catch {
+    fields = undefined; // its upstream tables do not exist yet
+  }
+  const spec = model.config.partitionBy ?? '';
+  if (!(await catalog.tableExists('gold', model.name))) {
+    if (apply && fields) await createTable(project, 'gold', model.name, fields, spec);
+    const cols = fields ? `${fields.length} columns` : 'columns known once its upstream tables exist';
+    return { action: '+', table: id, detail: `model ${model.file}: ${cols}${spec ? `, partitioned by ${spec}` : ''}, ${model.config.materialized}` };
+  }
+  const table = await catalog.loadTable('gold', model.name);
+  const now = partitionText(table);
+  if (spec && now !== normalizeSpec(spec)) return { action: '!', table: id, detail: `partitioning ${now || '(none)'} → ${spec}: drop the table to rebuild it so` };
+  if (fields) {
+    try {
+      const changes = mergeFields(id, currentSchema(table.metadata), fields, 'plan');
+      if (changes.length) {
+        if (apply) await table.evolveSchema(changes);
+        return { action: '~', table: id, detail: changes.map(changeText).join('; ') };
+      }
+    } catch (e) {
+      if (e instanceof InvalidInput) return { action: '!', table: id, detail: e.message.replace(/^plan: /, '') };
+      throw e;
+    }
+  }
+  return { action: '=', table: id, detail: `model ${model.file}` };
+}
+
+function silverFields(contract: SilverContract): NewField[] {
+  const fields: NewField[] = [];
+  for (const [name, spec] of Object.entries(contract.columns)) {
+    const type = parseColumnType(spec.type);
+    if (type) fields.push({ name, type: icebergOf(type) });
+  }
+  for (const c of LINEAGE_COLUMNS) fields.push({ name: c.name, type: c.iceberg });
+  return fields;
+}
+
+function icebergOf(t: ColumnType): IcebergTypeInput {
+  return t.kind === 'list' && t.element ? { type: 'list', element: icebergOf(t.element) } : (t.text as IcebergTypeInput);
+}
+
+async function createTable(project: Project, ns: string, name: string, fields: NewField[], partitionBy = ''): Promise<void> {
+  const { schema, lastColumnId } = buildSchema(fields);
+  const partitionFields = partitionBy ? parsePartitionSpec(partitionBy, schema) : [];
+  await project.catalog.createTable(ns, name, { schema, lastColumnId, partitionFields }, { ifNotExists: true });
+}
+
+function ruleText(e: SilverContract['expectations'][number]): string {
+  const target = 'column' in e ? `(${e.column})` : `(${e.name})`;
+  return `${e.rule}${target} [${e.policy}]`;
+}
+
+function changeText(c: SchemaChange): string {
+  switch (c.kind) {
+    case 'add':
+      return `add column ${c.name} (${typeof c.type === 'string' ? c.type : c.type.type})`;
+    case 'widen':
+      return `widen column ${c.name} to ${c.type}`;
+    case 'rename':
+      return `rename column ${c.from} to ${c.to}`;
+    case 'drop':
+      return `drop column ${c.name}`;
+  }
+}
+
+function partitionText(table: Table): string {
+  const m = table.metadata;
+  const spec = m['partition-specs'].find((s) => s['spec-id'] === m['default-spec-id']);
+  const byId = new Map(currentSchema(m).fields.map((f) => [f.id, f.name]));
+  return (spec?.fields ?? []).map((f) => normalizeSpec(`${f.transform}(${byId.get(f['source-id'])})`)).join(', ');
+}
+
+function normalizeSpec(text: string): string {
+  return text
+    .replace(/\s+/g, '')
+    .replace(/bucket\[(\d+)\]\((\w+)\)/g, 'bucket($1,$2)')
+    .replace(/truncate\[(\d+)\]\((\w+)\)/g, 'truncate($1,$2)')
+    .replace(/identity\((\w+)\)/g, '$1')
+    .toLowerCase();
+}
+
+function parseContract(text: string | undefined): SilverContract | undefined {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as SilverContract;
+  } catch {
+    return undefined;
+  }
+}

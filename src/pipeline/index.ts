@@ -2,4 +2,5 @@ export { runPipeline, buildGraph, type RunOptions, type RunResult, type StepResu
 export { pipelineConfig, type PipelineConfig } from './config.js';
 export { topoOrder, selectSteps, type StepNode } from './graph.js';
 export { replayQuarantine } from './replay.js';
-export { planLakehouse, CONTRACT_PROPERTY, type PlanItem } from './plan.js';
+export { planLakehouse, type PlanItem } from './plan.js';
+export { CONTRACT_PROPERTY, PROCESSED_SNAPSHOT } from './silver-step.js';

@@ -15,10 +15,7 @@ import {
 } from '../table/index.js';
 import { LINEAGE_COLUMNS, parseColumnType, QUARANTINE_COLUMNS, type ColumnType, type SilverContract } from '../transform/index.js';
 import { pipelineConfig } from './config.js';
-import { BATCH_COLUMN } from './silver-step.js';
-
-/** The declared contract a silver table was last built with. */
-export const CONTRACT_PROPERTY = 'silt.contract';
+import { BATCH_COLUMN, CONTRACT_PROPERTY } from './silver-step.js';
 
 export interface PlanItem {
   /** `+` create, `~` change, `-` no longer declared (kept), `!` cannot be applied, `=` unchanged. */

@@ -7,6 +7,8 @@ import type { StepContext, StepOutcome } from './context.js';
 
 /** The source snapshot a silver table has processed up to, kept as a table property. */
 export const PROCESSED_SNAPSHOT = 'silt.source-snapshot';
+/** The declared contract a silver table was last built with (JSON), so `silt plan` can show rule changes. */
+export const CONTRACT_PROPERTY = 'silt.contract';
 /** Quarantine rows carry the source range they came from, so reprocessing it replaces them. */
 export const BATCH_COLUMN = '_batch_key';
 
@@ -36,7 +38,7 @@ export async function silverStep(ctx: StepContext, name: string, contract: Silve
       summary: { [PROCESSED_SNAPSHOT]: head },
     });
     const table = await ctx.catalog.loadTable('silver', name);
-    await table.setProperties({ [PROCESSED_SNAPSHOT]: head });
+    await table.setProperties({ [PROCESSED_SNAPSHOT]: head, [CONTRACT_PROPERTY]: JSON.stringify(contract) });
     return { ...outcome, details: { ...outcome.details, source: contract.source, sourceSnapshot: head, newFiles: newFiles.length } };
   } finally {
     await ctx.engine.run(`DROP VIEW IF EXISTS ${quoteIdent(view)}`);

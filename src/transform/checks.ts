@@ -107,7 +107,7 @@ export function planChecks(ctx: CheckContext): Check[] {
         break;
       }
       case 'allowed_values':
-        flagged(`${col} NOT IN (${x.values.map((v) => literal(v, type)).join(', ')})`, said(` is not one of ${x.values.join(', ')}`));
+        flagged(`NOT list_contains([${x.values.map((v) => literal(v, type)).join(', ')}], ${col})`, said(` is not one of ${x.values.join(', ')}`));
         break;
       case 'regex':
         flagged(`NOT regexp_matches(CAST(${col} AS VARCHAR), ${text(x.pattern)})`, said(` does not match ${x.pattern}`));

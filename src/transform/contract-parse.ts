@@ -31,7 +31,7 @@ function describe(prefix: string, issue: z.core.$ZodIssue, raw: unknown): string
   }
   const where = [prefix, ...path].join('.');
   const found = valueAt(raw, path);
-  const expected = issue.code === 'invalid_type' ? `a ${issue.expected}` : issue.message.replace(/^Invalid (string|input): /, '');
+  const expected = issue.code === 'invalid_type' ? `a ${issue.expected}` : issue.message.replace(/^Invalid (string|input|option): (expected )?/, '');
   if (found === undefined) return `${where}: missing; expected ${expected}`;
   return `${where}: expected ${expected}, found ${JSON.stringify(found)}`;
 }

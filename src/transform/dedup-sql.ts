@@ -32,9 +32,10 @@ function stored(p: DedupInput, column: string): string {
   return plan ? maskSql(quoteIdent(column), plan.spec, p.secret) : quoteIdent(column);
 }
 
-export function winnersSql(p: DedupInput, checked: string, keep: string, flags: readonly string[]): string {
+/** Survivors (`keep`) deduplicated, without the `drop` columns. */
+export function winnersSql(p: DedupInput, checked: string, keep: string, drop: readonly string[]): string {
   const key = p.contract.key;
-  const exclude = flags.length ? ` EXCLUDE (${flags.join(', ')})` : '';
+  const exclude = drop.length ? ` EXCLUDE (${drop.join(', ')})` : '';
   if (!key) {
     const all = p.columns.map((c) => quoteIdent(c.name)).join(', ');
     return `SELECT * EXCLUDE (__silt_rk) FROM (SELECT *${exclude}, row_number() OVER (PARTITION BY ${all} ORDER BY ${tieBreak(p)}) AS __silt_rk FROM ${checked} WHERE ${keep}) WHERE __silt_rk = 1`;

@@ -141,3 +141,26 @@ test('references and enrich read the lookup relation; enrich never multiplies ro
     assert.deepEqual(out.counts, { rows_in: 4, rows_written: 3, rows_quarantined: 1, rows_deduplicated: 0 });
   });
 });
+
+test('a hashed key merges with current rows by its hash; an empty batch writes nothing', async () => {
+  await withEngine({}, async (engine) => {
+    const contract = {
+      source: 'bronze.people', key: ['email'], order_by: '_ingested_at',
+      columns: { email: { type: 'string', trim: true, case: 'lower', pii: 'email', mask: 'hash' }, plan: { type: 'string' } },
+    };
+    const first = await bronze(engine, 'p1', ['email', 'plan'], [['Ada@x.com', 'free'], ['bob@x.com', 'free']], { ingestedAt: '2024-06-01 00:00:00+00' });
+    await runRaw(engine, contract, first, { keepAs: 'current_people' });
+    const second = await bronze(engine, 'p2', ['email', 'plan'], [[' ada@X.com', 'pro']], { ingestedAt: '2024-06-02 00:00:00+00' });
+    const { merged, out } = await runRaw(engine, contract, second, { current: 'current_people' });
+    assert.equal(merged.length, 1);
+    assert.equal(merged[0]!['plan'], 'pro');
+    // The new row's hashed key is the key of Ada's current row, so the merge upserts it.
+    const same = await engine.allJson(`SELECT plan FROM current_people WHERE email = $1`, [merged[0]!['email'] as string]);
+    assert.deepEqual(same, [{ plan: 'free' }]);
+    assert.deepEqual(out.counts, { rows_in: 1, rows_written: 1, rows_quarantined: 0, rows_deduplicated: 0 });
+
+    const empty = await bronze(engine, 'p3', ['email', 'plan'], []);
+    const none = await runRaw(engine, contract, empty, { current: 'current_people' });
+    assert.deepEqual(none.out.counts, { rows_in: 0, rows_written: 0, rows_quarantined: 0, rows_deduplicated: 0 });
+  });
+});

@@ -139,5 +139,8 @@ test('contract SQL that DuckDB rejects is an InvalidInput naming the contract pa
     await bad({ expectations: [{ rule: 'allowed_values', column: 'id', values: [1, 'x'] }] }, /silver\.orders\.expectations\.0\.values\.1: expected a long value/);
     await bad({ expectations: [{ rule: 'range', column: 'ts', min: 'yesterday' }] }, /silver\.orders\.expectations\.0\.min: expected a timestamp value/);
     await bad({ columns: { ...COLUMNS, ts: { type: 'timestamp', formats: ['%Q'] } } }, /silver\.orders\.columns\.ts\.formats\.0: expected a strptime format/);
+    // Failed runs leave no temp tables or views behind.
+    assert.deepEqual(await engine.allJson(`SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '__silt%'`), []);
+    assert.deepEqual(await engine.allJson(`SELECT view_name FROM duckdb_views() WHERE view_name LIKE '__silt%'`), []);
   });
 });

@@ -76,7 +76,7 @@ export async function runContract(engine: Engine, input: ContractRunInput): Prom
     await checkPredicates(engine, contract, name, t.typed);
     const flags = byStage('row').map((c) => `, ${c.flag} AS ${c.id}`).join('');
     await engine.run(`CREATE TEMP TABLE ${t.checked} AS SELECT *${flags} FROM ${t.typed}`);
-    await engine.run(`CREATE TEMP TABLE ${t.winners} AS ${winnersSql(dedup, t.checked, `NOT (${anyOf(drops)})`, rowChecks.map((c) => c.id))}`);
+    await engine.run(`CREATE TEMP TABLE ${t.winners} AS ${winnersSql(dedup, t.checked, `NOT (${anyOf(drops)})`, [...rowChecks.map((c) => c.id), ...(uniqueDrops.length ? [] : ['__silt_raw'])])}`);
     const final = uniqueChecks.length ? t.final : t.winners;
     if (uniqueChecks.length) await engine.run(`CREATE TEMP TABLE ${t.final} AS ${uniqueSql(dedup, t.winners, uniqueChecks)}`);
 

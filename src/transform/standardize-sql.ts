@@ -3,7 +3,7 @@
  * SQL that types it (`typed`, over the norm column). A non-null norm whose typed value is NULL is
  * a failed cast, which the caller turns into an implicit `type` violation.
  */
-import { quoteIdent, quoteLiteral } from '../engine/sql-text.js';
+import { quoteIdent, quoteList, quoteLiteral } from '../engine/sql-text.js';
 import { InvalidInput } from '../errors.js';
 import { didYouMean } from '../config/index.js';
 import { isNumeric, isTemporal, parseColumnType, type ColumnType } from './column-type.js';
@@ -68,7 +68,8 @@ function normText(text: string, spec: ColumnSpec, type: ColumnType, tokens: read
   if (spec.case === 'upper') value = `upper(${value})`;
   if (spec.case === 'title') value = titleCase(value);
   if (tokens.length === 0) return value;
-  return `CASE WHEN ${trimmed} IN (${tokens.map(quoteLiteral).join(', ')}) THEN NULL ELSE ${value} END`;
+  // list_contains, not IN: DuckDB plans a long IN list as a join per column.
+  return `CASE WHEN list_contains(${quoteList(tokens)}, ${trimmed}) THEN NULL ELSE ${value} END`;
 }
 
 /** Each space-separated word: first letter upper, the rest lower. */
@@ -83,8 +84,10 @@ function typeText(n: string, type: ColumnType, formats: readonly string[] | unde
     return `CASE lower(${n}) WHEN 'yes' THEN TRUE WHEN 'y' THEN TRUE WHEN 'no' THEN FALSE WHEN 'n' THEN FALSE ELSE TRY_CAST(${n} AS BOOLEAN) END`;
   }
   if (isNumeric(type)) {
-    const plain = `CASE WHEN regexp_full_match(${n}, ${quoteLiteral(GROUPED)}) THEN replace(${n}, ',', '') ELSE ${n} END`;
-    if (type.kind === 'int' || type.kind === 'long') return `TRY_CAST(regexp_extract(${plain}, ${quoteLiteral(WHOLE)}, 1) AS ${t})`;
+    const plain = `CASE WHEN contains(${n}, ',') AND regexp_full_match(${n}, ${quoteLiteral(GROUPED)}) THEN replace(${n}, ',', '') ELSE ${n} END`;
+    if (type.kind === 'int' || type.kind === 'long') {
+      return `CASE WHEN contains(${n}, '.') THEN TRY_CAST(regexp_extract(${plain}, ${quoteLiteral(WHOLE)}, 1) AS ${t}) ELSE TRY_CAST(${plain} AS ${t}) END`;
+    }
     return `TRY_CAST(${plain} AS ${t})`;
   }
   if (isTemporal(type) && formats && formats.length > 0) {

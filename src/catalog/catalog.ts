@@ -12,6 +12,7 @@ import {
 } from '../table/index.js';
 import { openDb, type DbCapabilities, type MetadataDb } from './db.js';
 import { ActiveWrites } from './active-writes.js';
+import { ExternalTables } from './external-tables.js';
 import { IngestedFiles } from './ingested-files.js';
 import { RunLog } from './run-log.js';
 import { migrate } from './migrations.js';
@@ -46,6 +47,8 @@ export class Catalog {
   readonly ingestedFiles: IngestedFiles;
   /** Pipeline runs and their steps. */
   readonly runLog: RunLog;
+  /** Crawled datasets, read in place (not Iceberg tables). */
+  readonly externalTables: ExternalTables;
 
   private constructor(
     private readonly db: Kysely<MetadataDb>,
@@ -55,6 +58,7 @@ export class Catalog {
     this.activeWrites = new ActiveWrites(db);
     this.ingestedFiles = new IngestedFiles(db);
     this.runLog = new RunLog(db);
+    this.externalTables = new ExternalTables(db);
   }
 
   static async open(uri: string, store: ObjectStore): Promise<Catalog> {
@@ -134,7 +138,7 @@ export class Catalog {
 
   async dropNamespace(namespace: string): Promise<void> {
     await this.requireNamespace(namespace);
-    const tables = await this.listTables(namespace);
+    const tables = [...(await this.listTables(namespace)), ...(await this.externalTables.list(namespace))];
     if (tables.length > 0) {
       throw new InvalidInput(
         `catalog: namespace ${namespace} is not empty (${tables.map((t) => t.name).join(', ')}); drop its tables first`,
@@ -189,6 +193,9 @@ export class Catalog {
     if (await this.tableExists(namespace, name)) {
       if (opts.ifNotExists) return this.loadTable(namespace, name);
       throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists`);
+    }
+    if (await this.externalTables.get(namespace, name)) {
+      throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists as an external (crawled) table`);
     }
     await this.createNamespace(namespace, {}, { ifNotExists: true });
     const tableKey = await this.freshTableKey(namespace, name);

@@ -60,6 +60,38 @@ export interface MetadataDb {
     details: string | null;
     error: string | null;
   };
+  silt_external_tables: {
+    table_namespace: string;
+    table_name: string;
+    /** The dataset's folder (an absolute local path); file paths are relative to it. */
+    location: string;
+    format: string;
+    /** JSON object of reader options. */
+    options: string;
+    schema_version: number;
+    created_ms: number;
+    updated_ms: number;
+  };
+  silt_external_schemas: {
+    table_namespace: string;
+    table_name: string;
+    version: number;
+    /** JSON array of {name, type, partition?}. */
+    columns: string;
+    /** JSON array of what changed from the previous version. */
+    changes: string;
+    created_ms: number;
+  };
+  silt_external_files: {
+    table_namespace: string;
+    table_name: string;
+    path: string;
+    size: number;
+    modified_ms: number;
+    /** `k=v/k2=v2`, or '' for a file outside partition folders. */
+    partition: string;
+    added_ms: number;
+  };
   silt_active_writes: {
     id: string;
     table_namespace: string;

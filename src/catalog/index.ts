@@ -2,3 +2,13 @@ export { Catalog, CATALOG_NAME, type TableDefinition, type TableIdent } from './
 export { checkName, parseTableName } from './names.js';
 export type { IngestedFile } from './ingested-files.js';
 export type { RunRecord, StepRecord, StepStatus, RunStatus } from './run-log.js';
+export type {
+  ExternalColumn,
+  ExternalFileEntry,
+  ExternalFormat,
+  ExternalSchemaChange,
+  ExternalSchemaVersion,
+  ExternalTableInfo,
+  ExternalTableRead,
+  ExternalTableSave,
+} from './external-tables.js';

@@ -107,6 +107,48 @@ const MIGRATIONS: readonly Migration[] = [
         .execute();
     },
   },
+  {
+    version: 5,
+    name: 'external (crawled) tables: datasets read in place, their files and schema versions',
+    async up(db) {
+      await db.schema
+        .createTable('silt_external_tables')
+        .ifNotExists()
+        .addColumn('table_namespace', 'varchar(255)', (c) => c.notNull())
+        .addColumn('table_name', 'varchar(255)', (c) => c.notNull())
+        .addColumn('location', 'varchar(1000)', (c) => c.notNull())
+        .addColumn('format', 'varchar(16)', (c) => c.notNull())
+        .addColumn('options', 'text', (c) => c.notNull())
+        .addColumn('schema_version', 'integer', (c) => c.notNull())
+        .addColumn('created_ms', 'bigint', (c) => c.notNull())
+        .addColumn('updated_ms', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('silt_external_tables_pk', ['table_namespace', 'table_name'])
+        .execute();
+      await db.schema
+        .createTable('silt_external_schemas')
+        .ifNotExists()
+        .addColumn('table_namespace', 'varchar(255)', (c) => c.notNull())
+        .addColumn('table_name', 'varchar(255)', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('columns', 'text', (c) => c.notNull())
+        .addColumn('changes', 'text', (c) => c.notNull())
+        .addColumn('created_ms', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('silt_external_schemas_pk', ['table_namespace', 'table_name', 'version'])
+        .execute();
+      await db.schema
+        .createTable('silt_external_files')
+        .ifNotExists()
+        .addColumn('table_namespace', 'varchar(255)', (c) => c.notNull())
+        .addColumn('table_name', 'varchar(255)', (c) => c.notNull())
+        .addColumn('path', 'varchar(1000)', (c) => c.notNull())
+        .addColumn('size', 'bigint', (c) => c.notNull())
+        .addColumn('modified_ms', 'bigint', (c) => c.notNull())
+        .addColumn('partition', 'varchar(1000)', (c) => c.notNull())
+        .addColumn('added_ms', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('silt_external_files_pk', ['table_namespace', 'table_name', 'path'])
+        .execute();
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -64,6 +64,7 @@ silver:                        # typed, standardized, deduplicated, validated; P
       amount:      { type: 'decimal(12,2)' }
       card_number: { type: string, pii: card_number, mask: partial }
     expectations:
+      - { rule: not_null, column: method, policy: drop }
       - { rule: allowed_values, column: method, values: ${list(DEMO_RULES.payments.methods)}, policy: drop }
       - { rule: not_null, column: amount, policy: drop }
       - { rule: references, column: order_id, table: silver.orders, to: order_id, policy: drop }
@@ -94,6 +95,7 @@ silver:                        # typed, standardized, deduplicated, validated; P
       ts:          { type: timestamptz }
       user_agent:  { type: string }
     expectations:
+      - { rule: not_null, column: event_type, policy: drop }
       - { rule: allowed_values, column: event_type, values: ${list(DEMO_RULES.webEvents.eventTypes)}, policy: drop }
       - { rule: references, column: customer_id, table: silver.customers, to: customer_id, policy: drop }
 

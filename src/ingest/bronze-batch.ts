@@ -1,12 +1,12 @@
 import type { Catalog } from '../catalog/index.js';
 import type { Engine } from '../engine/index.js';
-import { RunFailed } from '../errors.js';
-import { currentSchema } from '../table/index.js';
-import { batchSummary, type CommittedFile } from './bronze-ledger.js';
+import { CommitConflict, RunFailed } from '../errors.js';
+import { currentSchema, type Table } from '../table/index.js';
+import { batchSummary, committedFiles, type CommittedFile } from './bronze-ledger.js';
 import { columnsWithValues, dropRead, readLandingFile, type BronzeFileRead, type NewLandingFile } from './bronze-read.js';
 import { commitRejects, openRejectsTable, RejectStage } from './bronze-rejects.js';
 import { BronzeSchema } from './bronze-schema.js';
-import { appendBronze, openBronzeTable, type BronzeRows } from './bronze-write.js';
+import { openBronzeTable, writeBronzeFiles, type BronzeRows } from './bronze-write.js';
 import type { SourceConfig } from './source-config.js';
 
 export interface BatchContext {
@@ -22,7 +22,7 @@ export interface BatchContext {
   /** Called after each file is read, with that file's records and bytes. */
   onFile: (records: number, bytes: number) => void;
   /** Crash tests stop a batch between its commits by throwing from these. */
-  interrupt?: { afterRejects?: () => void; afterBronze?: () => void };
+  interrupt?: { afterRejects?: () => void | Promise<void>; afterBronze?: () => void | Promise<void> };
 }
 
 export interface BatchOutcome {
@@ -39,9 +39,10 @@ export interface BatchOutcome {
 }
 
 /**
- * Ingests a set of new landing files in one bronze commit. Order, so that a crash at any point
- * neither loses nor duplicates: (1) rejects, replacing earlier rejects of the same fingerprints;
- * (2) the bronze append carrying the fingerprints; (3) the ledger (rebuilt from (2) if lost).
+ * Ingests a set of new landing files in one bronze commit. The bronze data files are written and
+ * the counts reconciled first; then, so that a crash at any point neither loses nor duplicates:
+ * (1) the rejects commit, replacing earlier rejects of the same fingerprints; (2) the bronze append
+ * carrying the fingerprints and any schema change; (3) the ledger (rebuilt from (2) if lost).
  */
 export async function ingestBatch(ctx: BatchContext, newFiles: readonly NewLandingFile[]): Promise<BatchOutcome> {
   const { catalog, engine } = ctx;
@@ -66,30 +67,43 @@ export async function ingestBatch(ctx: BatchContext, newFiles: readonly NewLandi
       const written = setAside === undefined ? read.rows : 0;
       committed.push({ ...read.file, rows: written, rejects: read.rejects.length + read.rows - written });
     }
+    const rowsIn = reads.reduce((n, r) => n + r.rows + r.rejects.length, 0);
+    const expected = committed.reduce((n, f) => n + f.rows, 0);
     const summary = batchSummary(ctx.source, ctx.batchId, committed);
     const fingerprints = newFiles.map((f) => f.fingerprint);
     const stageRef = stage;
     const done = await catalog.guardWrite(ctx.namespace, ctx.rejectsTable, () =>
       catalog.guardWrite(ctx.namespace, ctx.table, async () => {
-        const rejectsTable = await openRejectsTable(catalog, ctx.namespace, ctx.rejectsTable);
         const bronze = existing ?? (await openBronzeTable(catalog, ctx.namespace, ctx.table, schema));
+        const meta = { ingestedAtIso: ctx.ingestedAtIso, batchId: ctx.batchId };
+        const { files, changes } = await writeBronzeFiles(catalog, engine, bronze, schema, rows, meta);
+        // Every record is accounted for before anything is committed.
+        const written = files.reduce((n, f) => n + f.recordCount, 0);
+        if (written !== expected || rowsIn !== written + stageRef.count) {
+          throw new RunFailed(
+            `ingest: ${ctx.source}: rows do not reconcile: ${rowsIn} in, ${written} written (${expected} expected), ` +
+              `${stageRef.count} rejected; nothing was committed`,
+          );
+        }
+        const rejectsTable = await openRejectsTable(catalog, ctx.namespace, ctx.rejectsTable);
         const rejected = await commitRejects(catalog, engine, rejectsTable, stageRef, fingerprints, summary);
-        ctx.interrupt?.afterRejects?.();
-        const appended = await appendBronze(catalog, engine, bronze, schema, rows, { ingestedAtIso: ctx.ingestedAtIso, batchId: ctx.batchId, summary });
-        ctx.interrupt?.afterBronze?.();
+        await ctx.interrupt?.afterRejects?.();
+        await checkNotTaken(bronze, ctx.source, fingerprints);
+        const snapshot = await bronze.append(files, { schemaChanges: changes, summary });
+        await ctx.interrupt?.afterBronze?.();
         await catalog.ingestedFiles.record(
           committed.map((f) => ({
             source: ctx.source, fingerprint: f.fingerprint, path: f.key, size: f.size, batchId: ctx.batchId,
-            snapshotId: String(appended.snapshot['snapshot-id']), rows: f.rows, rejects: f.rejects, ingestedMs: Date.now(),
+            snapshotId: String(snapshot['snapshot-id']), rows: f.rows, rejects: f.rejects, ingestedMs: Date.now(),
           })),
         );
-        return { ...appended, rejectBytes: rejected.bytesWritten };
+        return { snapshot, files, rejectBytes: rejected.bytesWritten };
       }),
     );
     const outcome: BatchOutcome = {
       files: committed,
-      rowsIn: reads.reduce((n, r) => n + r.rows + r.rejects.length, 0),
-      rowsWritten: done.files.reduce((n, f) => n + f.recordCount, 0),
+      rowsIn,
+      rowsWritten: expected,
       rowsRejected: stage.count,
       bytesRead: newFiles.reduce((n, f) => n + f.size, 0),
       bytesWritten: done.files.reduce((n, f) => n + f.fileSizeInBytes, 0) + done.rejectBytes,
@@ -98,17 +112,19 @@ export async function ingestBatch(ctx: BatchContext, newFiles: readonly NewLandi
       warnings: reads.flatMap((r) => r.warnings),
       snapshotId: done.snapshot['snapshot-id'],
     };
-    const expected = committed.reduce((n, f) => n + f.rows, 0);
-    if (outcome.rowsWritten !== expected || outcome.rowsIn !== outcome.rowsWritten + outcome.rowsRejected) {
-      throw new RunFailed(
-        `ingest: ${ctx.source}: rows do not reconcile: ${outcome.rowsIn} in, ${outcome.rowsWritten} written ` +
-          `(${expected} expected), ${outcome.rowsRejected} rejected`,
-      );
-    }
     return outcome;
   } finally {
     for (const read of reads) await dropRead(engine, read);
     await stage?.drop();
+  }
+}
+
+/** Another ingest of the source may have committed some of these files since they were sorted out. */
+async function checkNotTaken(bronze: Table, source: string, fingerprints: readonly string[]): Promise<void> {
+  const mine = new Set(fingerprints);
+  const taken = committedFiles(await bronze.refresh(), source).find((f) => mine.has(f.fingerprint));
+  if (taken) {
+    throw new CommitConflict(`ingest: ${source}: ${taken.path || taken.fingerprint} was ingested by another run meanwhile; run again for the rest`);
   }
 }
 

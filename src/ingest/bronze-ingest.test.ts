@@ -94,7 +94,7 @@ test('the same file twice adds nothing, and neither does the same content under 
   });
 });
 
-test('hidden, partial, temporary and just-written files are left alone; landingStatus shows them', async () => {
+test('hidden, partial and temporary files are left alone; a file still being modified waits; landingStatus shows them', async () => {
   await withLake(async (lake) => {
     await land(lake.store, 'landing/orders/a.csv', 'id\n1\n');
     await land(lake.store, 'landing/orders/.hidden.csv', 'id\n2\n');
@@ -102,8 +102,9 @@ test('hidden, partial, temporary and just-written files are left alone; landingS
     await land(lake.store, 'landing/orders/b.csv.partial', 'id\n4\n');
     await land(lake.store, 'landing/orders/c.csv.tmp', 'id\n5\n');
     await land(lake.store, 'landing/orders/_SUCCESS', '');
+    await land(lake.store, 'landing/orders_old/x.csv', 'id\n7\n');
     await land(lake.store, 'landing/orders/d.csv', 'id\n6\n', 0);
-    await land(lake.store, 'landing/orders_old/e.csv', 'id\n7\n');
+    await land(lake.store, 'landing/orders/e.csv', 'id\n8\n', 0);
 
     const before = await landingStatus(lake.catalog, { orders: {} });
     assert.deepEqual(before.map((e) => [e.path, e.status]), [
@@ -111,19 +112,21 @@ test('hidden, partial, temporary and just-written files are left alone; landingS
       ['landing/orders/b.csv.partial', 'incomplete'],
       ['landing/orders/c.csv.tmp', 'incomplete'],
       ['landing/orders/d.csv', 'incomplete'],
+      ['landing/orders/e.csv', 'incomplete'],
     ]);
-    const r = await ingestSource(lake.catalog, lake.engine, 'orders', {}, { runId: 'r1' });
-    assert.deepEqual(r.files.map((f) => f.path), ['landing/orders/a.csv']);
-    assert.deepEqual(await query(lake, 'SELECT id FROM bronze.orders'), [{ id: '1' }]);
+    // d.csv was just copied and settles; e.csv is still being written while ingest waits.
+    const writer = setTimeout(() => void land(lake.store, 'landing/orders/e.csv', 'id\n8\n9\n', 0), 700);
+    const r = await ingestSource(lake.catalog, lake.engine, 'orders', {}, { runId: 'r1' }).finally(() => clearTimeout(writer));
+    assert.deepEqual(r.files.map((f) => f.path), ['landing/orders/a.csv', 'landing/orders/d.csv']);
+    assert.deepEqual(r.incomplete, ['landing/orders/b.csv.partial', 'landing/orders/c.csv.tmp', 'landing/orders/e.csv']);
+    assert.deepEqual(await query(lake, 'SELECT id FROM bronze.orders ORDER BY id'), [{ id: '1' }, { id: '6' }]);
 
-    const after = await landingStatus(lake.catalog, { orders: {} });
-    assert.deepEqual(after.map((e) => [e.path, e.status]), [
-      ['landing/orders/a.csv', 'done'],
-      ['landing/orders/b.csv.partial', 'incomplete'],
-      ['landing/orders/c.csv.tmp', 'incomplete'],
-      ['landing/orders/d.csv', 'incomplete'],
-    ]);
-    assert.equal(after[0]?.size, 5);
+    const after = new Map((await landingStatus(lake.catalog, { orders: {} })).map((e) => [e.path, e]));
+    assert.equal(after.get('landing/orders/a.csv')?.status, 'done');
+    assert.equal(after.get('landing/orders/a.csv')?.size, 5);
+    assert.equal(after.get('landing/orders/d.csv')?.status, 'done');
+    assert.equal(after.get('landing/orders/b.csv.partial')?.status, 'incomplete');
+    assert.notEqual(after.get('landing/orders/e.csv')?.status, 'done');
   });
 });
 

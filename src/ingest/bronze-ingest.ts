@@ -5,7 +5,7 @@ import { InvalidInput, RunFailed } from '../errors.js';
 import { ingestBatch, type BatchContext, type BatchOutcome } from './bronze-batch.js';
 import { reconcileLedger } from './bronze-ledger.js';
 import type { NewLandingFile } from './bronze-read.js';
-import { fingerprint, listLanding, type LandingFile } from './landing-files.js';
+import { fingerprint, settledLanding, type LandingFile } from './landing-files.js';
 import { bronzeTables, landingPrefix, type SourceConfig } from './source-config.js';
 
 export interface IngestResult {
@@ -13,7 +13,10 @@ export interface IngestResult {
   /** `namespace.table` of the bronze table. */
   table: string;
   batchId: string;
+  /** Ready landing files; `rows` and `rejects` are this run's (0 for a file ingested before). */
   files: { path: string; fingerprint: string; status: 'ingested' | 'already-ingested'; rows: number; rejects: number }[];
+  /** Files left for a later run: `.partial`/`.tmp`, or still being modified. */
+  incomplete: string[];
   /** Records seen in new files: good + rejected. */
   rowsIn: number;
   rowsWritten: number;
@@ -70,12 +73,13 @@ export async function ingestSource(
   if (await catalog.tableExists(namespace, table)) {
     await reconcileLedger(catalog, (await catalog.loadTable(namespace, table)).metadata, name);
   }
-  const landing = (await listLanding(catalog.store, landingPrefix(name, source))).filter((f) => f.state === 'ready');
-  const { fresh, known } = await sortOut(catalog, name, landing);
+  const landing = await settledLanding(catalog.store, landingPrefix(name, source));
+  const { fresh, known } = await sortOut(catalog, name, landing.filter((f) => f.state === 'ready'));
 
   const result: IngestResult = {
     source: name, table: `${namespace}.${table}`, batchId: opts.runId,
     files: known.map((f) => ({ path: f.key, fingerprint: f.fingerprint, status: 'already-ingested', rows: 0, rejects: 0 })),
+    incomplete: landing.filter((f) => f.state === 'incomplete').map((f) => f.key),
     rowsIn: 0, rowsWritten: 0, rowsRejected: 0, bytesRead: 0, bytesWritten: 0, newColumns: [], typeConflicts: [], warnings: [], elapsedMs: 0,
   };
   const progress = { files: 0, rows: 0, bytes: 0 };

@@ -52,7 +52,7 @@ export async function readLandingFile(engine: Engine, store: ObjectStore, file: 
     columns,
     fields: [],
     rows: read.rowsRead,
-    rejects: read.rejects.map((r) => ({ ...r, file: file.key })),
+    rejects: read.rejects.map((r) => ({ ...r, file: file.key, error: toKey(r.error) })),
     warnings: read.warnings.map(toKey),
   };
   const renamed = columns.filter((c) => c.source !== c.name);
@@ -62,7 +62,7 @@ export async function readLandingFile(engine: Engine, store: ObjectStore, file: 
     out.fields = await inferFields(engine, `SELECT ${columns.map((c) => `${quoteIdent(c.source)} AS ${quoteIdent(c.name)}`).join(', ')} FROM ${quoteIdent(read.relation)}`);
   } catch (e) {
     if (!(e instanceof InvalidInput)) throw e;
-    out.unloadable = e.message;
+    out.unloadable = toKey(e.message).replace(/^schema: /, '').replace(/; cast it to a supported type$/, '');
   }
   return out;
 }

@@ -7,7 +7,7 @@ import {
   parsePartitionSpec,
   type DataFile,
   type NestedField,
-  type Snapshot,
+  type SchemaChange,
   type Table,
 } from '../table/index.js';
 import type { BronzeFileRead } from './bronze-read.js';
@@ -28,35 +28,31 @@ export interface BronzeRows {
 }
 
 /**
- * Writes the batch's rows as data files with the schema after `schema.changes()`, and appends them
- * with those changes and the summary in one commit. The commit happens even with no rows, so the
- * table's history records every file of the batch.
+ * Writes the batch's rows as data files (not committed) with the schema after `schema.changes()`.
+ * The caller appends them with those changes in one commit.
  */
-export async function appendBronze(
+export async function writeBronzeFiles(
   catalog: Catalog,
   engine: Engine,
   table: Table,
   schema: BronzeSchema,
   rows: readonly BronzeRows[],
-  meta: { ingestedAtIso: string; batchId: string; summary: Record<string, string> },
-): Promise<{ snapshot: Snapshot; files: DataFile[] }> {
+  meta: { ingestedAtIso: string; batchId: string },
+): Promise<{ files: DataFile[]; changes: SchemaChange[] }> {
   const base = await table.refresh();
   const changes = schema.changes();
   const target = evolveSchema(base, changes);
   const fields = currentSchema(target).fields;
   const branches = rows.filter((r) => r.read.relation && r.read.rows > 0).map((r) => fileSelect(r, fields, meta));
-  let files: DataFile[] = [];
-  if (branches.length > 0) {
-    files = await writeDataFiles(engine, {
-      selectSql: branches.join('\nUNION ALL\n'),
-      schema: currentSchema(target),
-      spec: target['partition-specs'].find((s) => s['spec-id'] === target['default-spec-id'])!,
-      store: catalog.store,
-      tableLocation: target.location,
-    });
-  }
-  const snapshot = await table.append(files, { schemaChanges: changes, summary: meta.summary });
-  return { snapshot, files };
+  if (branches.length === 0) return { files: [], changes };
+  const files = await writeDataFiles(engine, {
+    selectSql: branches.join('\nUNION ALL\n'),
+    schema: currentSchema(target),
+    spec: target['partition-specs'].find((s) => s['spec-id'] === target['default-spec-id'])!,
+    store: catalog.store,
+    tableLocation: target.location,
+  });
+  return { files, changes };
 }
 
 /** One file's rows in the table's column order, each cast to the column's type. */

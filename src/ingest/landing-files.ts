@@ -23,11 +23,30 @@ export async function listLanding(store: ObjectStore, prefix: string, nowMs = Da
   for (const o of await store.list(prefix)) {
     const parts = o.key.slice(prefix.length).split('/');
     if (parts.some((p) => p.startsWith('.') || p.startsWith('_'))) continue;
-    const base = (parts.at(-1) ?? '').toLowerCase();
-    const writing = base.endsWith('.partial') || base.endsWith('.tmp') || nowMs - o.modifiedMs < SETTLE_MS;
+    const writing = temporaryName(o.key) || nowMs - o.modifiedMs < SETTLE_MS;
     out.push({ key: o.key, size: o.size, modifiedMs: o.modifiedMs, state: writing ? 'incomplete' : 'ready' });
   }
   return out;
+}
+
+/** `x.partial`, `x.tmp`: names writers use until a file is complete. */
+export function temporaryName(key: string): boolean {
+  const base = key.toLowerCase();
+  return base.endsWith('.partial') || base.endsWith('.tmp');
+}
+
+/**
+ * The landing files, after waiting (at most SETTLE_MS) for files modified just now to settle: a
+ * copy that has finished is then ready, one still being written is seen modified again.
+ */
+export async function settledLanding(store: ObjectStore, prefix: string): Promise<LandingFile[]> {
+  const first = await listLanding(store, prefix);
+  const young = first.filter((f) => f.state === 'incomplete' && !temporaryName(f.key));
+  if (young.length === 0) return first;
+  const newest = Math.max(...young.map((f) => f.modifiedMs));
+  const wait = Math.min(SETTLE_MS, SETTLE_MS - (Date.now() - newest)) + 50;
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, wait)));
+  return listLanding(store, prefix);
 }
 
 /** sha256 of the file's bytes, hex; streamed from disk when the store is a local folder. */

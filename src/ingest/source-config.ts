@@ -33,7 +33,13 @@ export const sourceSchema = z.strictObject({
 export type SourceConfig = z.output<typeof sourceSchema>;
 
 /** The whole `sources:` section: source names are lower-case identifiers (they name the bronze table). */
-export const sourcesSchema = z.record(z.string().regex(NAME, 'a source name of lower-case letters, digits and _'), sourceSchema);
+export const sourcesSchema = z.record(z.string(), sourceSchema).superRefine((sources, ctx) => {
+  for (const name of Object.keys(sources)) {
+    if (!NAME.test(name)) {
+      ctx.addIssue({ code: 'custom', path: [name], message: 'a source name of lower-case letters, digits and _ (it names the bronze table)' });
+    }
+  }
+});
 
 export type SourcesConfig = z.output<typeof sourcesSchema>;
 

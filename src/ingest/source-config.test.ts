@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { bronzeTables, landingPrefix, sourceSchema, sourcesSchema } from './source-config.js';
+
+test('a source needs nothing: it reads landing/<name>/ into bronze.<name>', () => {
+  const config = sourcesSchema.parse({ orders: {} });
+  assert.equal(landingPrefix('orders', config.orders!), 'landing/orders/');
+  assert.deepEqual(bronzeTables('orders', config.orders!), { namespace: 'bronze', table: 'orders', rejects: 'orders_rejects' });
+});
+
+test('path, table, format and delimiter are taken as given', () => {
+  const s = sourceSchema.parse({ path: './shop/exports', format: 'tsv', delimiter: '\t', table: 'raw.shop' });
+  assert.equal(landingPrefix('shop', s), 'landing/shop/exports/');
+  assert.deepEqual(bronzeTables('shop', s), { namespace: 'raw', table: 'shop', rejects: 'shop_rejects' });
+});
+
+test('bad source settings are refused, naming the key', () => {
+  const problems = (value: unknown): string[] => {
+    const r = sourcesSchema.safeParse(value);
+    return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  };
+  assert.match(problems({ orders: { format: 'xml' } })[0] ?? '', /^orders\.format: /);
+  assert.match(problems({ orders: { delimiter: ',,' } })[0] ?? '', /^orders\.delimiter: one character/);
+  assert.match(problems({ orders: { table: 'Orders' } })[0] ?? '', /^orders\.table: namespace\.table/);
+  assert.match(problems({ orders: { path: '../secrets' } })[0] ?? '', /^orders\.path: a folder under landing\//);
+  assert.match(problems({ orders: { pth: 'x' } })[0] ?? '', /pth/);
+  assert.match(problems({ 'Web Events': {} })[0] ?? '', /source name of lower-case letters/);
+});

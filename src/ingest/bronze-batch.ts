@@ -1,7 +1,7 @@
 import type { Catalog } from '../catalog/index.js';
 import type { Engine } from '../engine/index.js';
 import { CommitConflict, RunFailed } from '../errors.js';
-import { currentSchema, type Table } from '../table/index.js';
+import { currentSchema, type Table, type TableMetadata } from '../table/index.js';
 import { batchSummary, committedFiles, type CommittedFile } from './bronze-ledger.js';
 import { columnsWithValues, dropRead, readLandingFile, type BronzeFileRead, type NewLandingFile } from './bronze-read.js';
 import { commitRejects, openRejectsTable, RejectStage } from './bronze-rejects.js';
@@ -88,8 +88,11 @@ export async function ingestBatch(ctx: BatchContext, newFiles: readonly NewLandi
         const rejectsTable = await openRejectsTable(catalog, ctx.namespace, ctx.rejectsTable);
         const rejected = await commitRejects(catalog, engine, rejectsTable, stageRef, fingerprints, summary);
         await ctx.interrupt?.afterRejects?.();
-        await checkNotTaken(bronze, ctx.source, fingerprints);
-        const snapshot = await bronze.append(files, { schemaChanges: changes, summary });
+        // Checked on every commit attempt: a retry after a lost race must not append files the
+        // winner already committed.
+        const check = (base: TableMetadata) => checkNotTaken(base, ctx.source, fingerprints);
+        check(await bronze.refresh());
+        const snapshot = await bronze.append(files, { schemaChanges: changes, summary, check });
         await ctx.interrupt?.afterBronze?.();
         await catalog.ingestedFiles.record(
           committed.map((f) => ({
@@ -120,9 +123,9 @@ export async function ingestBatch(ctx: BatchContext, newFiles: readonly NewLandi
 }
 
 /** Another ingest of the source may have committed some of these files since they were sorted out. */
-async function checkNotTaken(bronze: Table, source: string, fingerprints: readonly string[]): Promise<void> {
+function checkNotTaken(base: TableMetadata, source: string, fingerprints: readonly string[]): void {
   const mine = new Set(fingerprints);
-  const taken = committedFiles(await bronze.refresh(), source).find((f) => mine.has(f.fingerprint));
+  const taken = committedFiles(base, source).find((f) => mine.has(f.fingerprint));
   if (taken) {
     throw new CommitConflict(`ingest: ${source}: ${taken.path || taken.fingerprint} was ingested by another run meanwhile; run again for the rest`);
   }

@@ -109,10 +109,9 @@ test('an ingest that commits the same files first makes the slower one stop with
   });
 });
 
-// Two ingests that both sort out the same files before either commits can both append: the
-// check before the append narrows that window but cannot close it without a requirement checked
-// inside Table.append's commit attempt (see checkNotTaken in bronze-batch.ts).
-test('two ingests of one source at once never load a file twice', { todo: 'needs a commit-time requirement in Table.append' }, async () => {
+// Two ingests that both sort out the same files before either commits: the loser's append is
+// refused inside its commit attempt (checkNotTaken in bronze-batch.ts).
+test('two ingests of one source at once never load a file twice', async () => {
   await withLake(async (lake) => {
     for (const n of [1, 2, 3]) await land(lake.store, `landing/orders/o${n}.csv`, `id,name\n${n},x\n${n + 10},y\n`);
     const other = await Engine.open({ threads: 1 });

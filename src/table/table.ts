@@ -15,6 +15,12 @@ import type { DataFile, ManifestEntry, Snapshot, TableMetadata } from './types.j
 export interface WriteOptions {
   schemaChanges?: SchemaChange[];
   summary?: Record<string, string>;
+  /**
+   * Runs against the fresh base on every commit attempt, before anything is written; throw to
+   * abandon the commit. Lets a writer refuse what a concurrent commit already did (e.g. ingest
+   * refusing files another run committed meanwhile), which a retry would otherwise repeat.
+   */
+  check?: (base: TableMetadata) => void;
 }
 
 export type RewritePrepare = (base: TableMetadata, live: ManifestEntry[]) => Promise<{ remove: string[]; add: DataFile[] }>;
@@ -67,6 +73,7 @@ export class Table {
     let snapshotId: bigint | undefined;
     let written: WrittenManifest[] | undefined;
     const done = await this.commit(async (b, attempt) => {
+      opts.check?.(b);
       const base = opts.schemaChanges ? evolveSchema(b, opts.schemaChanges) : b;
       checkDataFiles(base, files, `append to ${this.name}`);
       if (snapshotId === undefined || base.snapshots.some((s) => s['snapshot-id'] === snapshotId)) {
@@ -101,6 +108,7 @@ export class Table {
     const commitUuid = randomUUID();
     const what = `${operation} in ${this.name}`;
     const done = await this.commit(async (b, attempt) => {
+      opts.check?.(b);
       const base = opts.schemaChanges ? evolveSchema(b, opts.schemaChanges) : b;
       const parent = currentSnapshot(base);
       const live = parent ? await this.reader.liveEntries(base, parent) : [];

@@ -3,7 +3,7 @@
 # *.test.js under dist/ with node's test runner. Interop tests use interop/.venv (PyIceberg).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error
+[ -d node_modules ] || npm install --no-save --no-audit --no-fund --loglevel=error
 [ -x interop/.venv/bin/python ] || bash interop/setup.sh
 rm -rf dist
 node node_modules/typescript/bin/tsc -p tsconfig.json

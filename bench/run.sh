@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Benchmarks Silt against DuckDB doing the same work, as ratios (not part of the test suite).
+#   bash bench/run.sh load|query|all|profile [--rows N] [--runs N] [--threads N] [--memory 4GB] [--fresh]
+# Builds Silt (under the same lock as bin/silt) and the bench, then runs the named benchmark.
+# BENCH_SKIP_BUILD=1 benchmarks the dist/ that is already there.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+[ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error
+if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
+  exec 9>"$root/.silt-build.lock"
+  flock 9
+  echo "bench: building silt" >&2
+  if ! node node_modules/typescript/bin/tsc -p tsconfig.json >&2; then
+    echo "bench: the silt build failed; fix it, or set BENCH_SKIP_BUILD=1 to benchmark the existing dist/" >&2
+    exit 2
+  fi
+  touch dist/.built
+  exec 9>&-
+fi
+node node_modules/typescript/bin/tsc -p bench/tsconfig.json
+exec node --enable-source-maps bench/out/main.js "$@"

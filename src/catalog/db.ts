@@ -43,6 +43,8 @@ export interface MetadataDb {
     started_ms: number;
     finished_ms: number | null;
     error: string | null;
+    host: string | null;
+    pid: number | null;
   };
   silt_run_steps: {
     run_id: string;

@@ -149,6 +149,14 @@ const MIGRATIONS: readonly Migration[] = [
         .execute();
     },
   },
+  {
+    version: 6,
+    name: 'the process of a run, so a run whose process died shows as failed',
+    async up(db) {
+      await db.schema.alterTable('silt_runs').addColumn('host', 'varchar(255)').execute();
+      await db.schema.alterTable('silt_runs').addColumn('pid', 'integer').execute();
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

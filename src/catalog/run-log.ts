@@ -1,4 +1,6 @@
+import os from 'node:os';
 import type { Kysely } from 'kysely';
+import { pidAlive } from './active-writes.js';
 import type { MetadataDb } from './db.js';
 
 export type RunStatus = 'running' | 'succeeded' | 'failed';
@@ -39,7 +41,17 @@ export class RunLog {
   async start(run: Pick<RunRecord, 'runId' | 'trigger' | 'selector'>): Promise<void> {
     await this.db
       .insertInto('silt_runs')
-      .values({ run_id: run.runId, trigger: run.trigger, selector: run.selector, status: 'running', started_ms: Date.now(), finished_ms: null, error: null })
+      .values({
+        run_id: run.runId,
+        trigger: run.trigger,
+        selector: run.selector,
+        status: 'running',
+        started_ms: Date.now(),
+        finished_ms: null,
+        error: null,
+        host: os.hostname(),
+        pid: process.pid,
+      })
       .execute();
   }
 
@@ -76,11 +88,22 @@ export class RunLog {
   }
 
   async runs(limit = 50): Promise<RunRecord[]> {
+    await this.markAbandoned();
     const rows = await this.db.selectFrom('silt_runs').selectAll().orderBy('started_ms', 'desc').limit(limit).execute();
     return rows.map(toRun);
   }
 
+  /** Runs left `running` by a process on this host that no longer exists ended without finishing. */
+  async markAbandoned(): Promise<void> {
+    const running = await this.db.selectFrom('silt_runs').selectAll().where('status', '=', 'running').execute();
+    for (const r of running) {
+      if (r.host !== os.hostname() || r.pid === null || pidAlive(Number(r.pid))) continue;
+      await this.finish(r.run_id, 'failed', 'the run stopped before it finished (its process ended); run again: reruns are safe');
+    }
+  }
+
   async run(runId: string): Promise<{ run: RunRecord; steps: StepRecord[] } | undefined> {
+    await this.markAbandoned();
     const r = await this.db.selectFrom('silt_runs').selectAll().where('run_id', '=', runId).executeTakeFirst();
     if (!r) return undefined;
     const steps = await this.db.selectFrom('silt_run_steps').selectAll().where('run_id', '=', runId).orderBy('started_ms').execute();

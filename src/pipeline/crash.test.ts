@@ -49,6 +49,9 @@ describe('a run killed mid-way and run again gives the same tables as one clean 
 
     const out = await cliOk(crashed, 'run');
     assert.match(out, /succeeded in/);
+    const runs = await withProject({ projectDir: crashed }, (p) => p.catalog.runLog.runs(100));
+    assert.ok(!runs.some((r) => r.status === 'running'), 'killed runs show as failed, not running');
+    assert.ok(runs.filter((r) => r.status === 'failed' && /process ended/.test(r.error ?? '')).length >= 4);
     assert.doesNotMatch(out, /\bNO\b/, 'every step reconciles');
     const digests = await withProject({ projectDir: crashed }, (p) => contentDigests(p, LAYERS, IGNORE));
     assert.deepEqual(Object.keys(digests).sort(), Object.keys(clean).sort(), 'the same tables');

@@ -87,26 +87,10 @@ export class SqlSession {
 
   /** Runs a query and writes its result to a local file (CSV, Parquet or NDJSON); returns the row count. */
   copyTo(sql: string, path: string, format: CopyFormat): Promise<QueryResult> {
-    const run = this.queue.then(async () => {
-      const started = performance.now();
-      await this.init();
-      const travel = rewriteTimeTravel(sql);
-      const statement = parseStatement(travel.sql);
-      if (statement.kind === 'rejected') return rejectStatement(this.engine, travel.sql, statement.verb);
-      if (statement.kind !== 'query' || statement.sql !== statement.query) {
-        throw new InvalidInput('query: only a SELECT can be exported to a file');
-      }
-      const binder = new QueryBinder(this.engine, this.resolver, travel.refs);
-      try {
-        await binder.bind(statement.query);
-        const rows = await copyQuery(this.engine, statement.query, path, format);
-        return this.result({ rowCount: rows, message: `wrote ${rows} rows to ${path}` }, binder.stats, started);
-      } finally {
-        await binder.release();
-      }
+    return this.select(sql, 'only a SELECT can be exported to a file', async (query) => {
+      const rows = await copyQuery(this.engine, query, path, format);
+      return { rowCount: rows, message: `wrote ${rows} rows to ${path}` };
     });
-    this.queue = run.catch(() => undefined);
-    return run;
   }
 
   /**
@@ -114,21 +98,26 @@ export class SqlSession {
    * through the same gate as `execute`; the pipeline builds gold models and lookups with it.
    */
   materialize(sql: string, relation: string): Promise<QueryResult> {
+    return this.select(sql, 'a model must be a single SELECT', async (query) => {
+      await execSql(this.engine, `CREATE OR REPLACE TEMP TABLE ${quoteIdent(relation)} AS ${query}`, 'query');
+      const [count] = await this.engine.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${quoteIdent(relation)}`);
+      return { rowCount: Number(count?.n ?? 0) };
+    });
+  }
+
+  /** A single SELECT through the statement gate, with its tables bound, queued like `execute`. */
+  private select(sql: string, notSelect: string, fn: (query: string) => Promise<StatementOutcome>): Promise<QueryResult> {
     const run = this.queue.then(async () => {
       const started = performance.now();
       await this.init();
       const travel = rewriteTimeTravel(sql);
       const statement = parseStatement(travel.sql);
       if (statement.kind === 'rejected') return rejectStatement(this.engine, travel.sql, statement.verb);
-      if (statement.kind !== 'query' || statement.sql !== statement.query) {
-        throw new InvalidInput('query: a model must be a single SELECT');
-      }
+      if (statement.kind !== 'query' || statement.sql !== statement.query) throw new InvalidInput(`query: ${notSelect}`);
       const binder = new QueryBinder(this.engine, this.resolver, travel.refs);
       try {
         await binder.bind(statement.query);
-        await execSql(this.engine, `CREATE OR REPLACE TEMP TABLE ${quoteIdent(relation)} AS ${statement.query}`, 'query');
-        const [count] = await this.engine.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${quoteIdent(relation)}`);
-        return this.result({ rowCount: Number(count?.n ?? 0) }, binder.stats, started);
+        return this.result(await fn(statement.query), binder.stats, started);
       } finally {
         await binder.release();
       }

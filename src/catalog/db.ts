@@ -120,6 +120,9 @@ export function openDb(uri: string): OpenedDb {
   if (/^postgres(ql)?:\/\//i.test(uri)) {
     throw new InvalidInput(`catalog: PostgreSQL metadata stores are not supported yet (${redact(uri)}); use a SQLite file path`);
   }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri) && !/^sqlite:\/\//i.test(uri)) {
+    throw new InvalidInput(`config: catalog.uri: unsupported metadata store ${redact(uri)}; use a SQLite file path (PostgreSQL comes later)`);
+  }
   const file = uri.startsWith('sqlite:') ? uri.replace(/^sqlite:\/\//, '') : uri;
   mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new Database(file, { timeout: 30_000 });

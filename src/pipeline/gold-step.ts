@@ -1,46 +1,45 @@
-import { createHash } from 'node:crypto';
 import { RunFailed } from '../errors.js';
-import { inferFields, quoteIdent, replaceRows } from '../engine/index.js';
-import { checkModel, tableOf, type Model } from '../models/index.js';
-import { buildSchema, currentSchema, mergeFields, parsePartitionSpec } from '../table/index.js';
+import { inferFields, quoteIdent, replaceRows, replaceWhere, type WriteSummary } from '../engine/index.js';
+import { checkModel, planIncremental, tableOf, type Model } from '../models/index.js';
+import { buildSchema, currentSchema, mergeFields, parsePartitionSpec, type Table } from '../table/index.js';
 import type { StepContext, StepOutcome } from './context.js';
+import { bindUpstream, changedRelations, currentUpstream, parseUpstream, UPSTREAM_PROPERTY } from './gold-upstream.js';
 
-/** The upstream snapshots a gold table was built from; unchanged upstream means nothing to rebuild. */
-export const UPSTREAM_PROPERTY = 'silt.upstream-snapshots';
-
-async function upstreamSnapshots(ctx: StepContext, model: Model): Promise<string> {
-  const ids: Record<string, string> = {};
-  for (const t of model.dependsOn) {
-    const [ns, name] = t.split('.') as [string, string];
-    ids[t] = (await ctx.catalog.tableExists(ns, name))
-      ? ((await ctx.catalog.loadTable(ns, name)).metadata['current-snapshot-id']?.toString() ?? 'empty')
-      : `unversioned@${Date.now()}`; // a crawled table has no snapshots: always rebuild
-  }
-  return JSON.stringify({ sql: hash(model.sql), ids });
-}
-
-function hash(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 16);
-}
+export { UPSTREAM_PROPERTY };
 
 /**
- * Builds a gold model: its SELECT runs over the catalog into a temp relation, its expectations are
- * checked there, and only then is the table's content replaced in one commit.
+ * Builds a gold model. Its rows are computed into a temp relation and checked by the model's
+ * expectations before one commit: a full rebuild replaces the table's content; an incremental
+ * model recomputes only the keys that upstream changes since its last build touch, and replaces
+ * those. Unchanged upstream (and SQL) means nothing to do.
  */
 export async function goldStep(ctx: StepContext, model: Model): Promise<StepOutcome> {
-  const relation = `__gold_${model.name}`;
   const target = tableOf(model);
-  const upstream = await upstreamSnapshots(ctx, model);
-  const [ns0, name0] = target.split('.') as [string, string];
-  if (await ctx.catalog.tableExists(ns0, name0)) {
-    const built = (await ctx.catalog.loadTable(ns0, name0)).metadata.properties[UPSTREAM_PROPERTY];
-    if (built === upstream) {
-      return { rowsIn: 0, rowsWritten: 0, rowsQuarantined: 0, rowsDeduplicated: 0, bytesWritten: 0, details: { model: model.file, upToDate: true } };
-    }
-  }
+  const [ns, name] = target.split('.') as [string, string];
+  const now = await currentUpstream(ctx, model);
+  const existing = (await ctx.catalog.tableExists(ns, name)) ? await ctx.catalog.loadTable(ns, name) : undefined;
+  const before = parseUpstream(existing?.metadata.properties[UPSTREAM_PROPERTY]);
+  if (before && JSON.stringify(before) === JSON.stringify(now)) return nothing(model, { upToDate: true });
+
+  const relation = `__gold_${model.name}`;
+  const views: string[] = [];
   try {
-    const built = await ctx.session.materialize(model.sql, relation);
-    const rows = built.stats.rows;
+    let replace: string | undefined;
+    const incremental = model.config.materialized === 'incremental' && existing && before && before.sql === now.sql;
+    const changed = incremental ? await changedRelations(ctx, model, before, now, views) : undefined;
+    if (changed) {
+      const plan = await planIncremental(ctx.engine, model, changed);
+      await bindUpstream(ctx, model, views);
+      const touched = `__touched_${model.name}`;
+      await ctx.engine.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(touched)} AS ${plan.touchedSql}`);
+      views.push(touched);
+      await ctx.engine.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(relation)} AS ${plan.rebuildSql(quoteIdent(touched))}`);
+      replace = plan.replacedPredicate(quoteIdent(touched));
+    } else {
+      await ctx.session.materialize(model.sql, relation);
+    }
+    const [count] = await ctx.engine.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${quoteIdent(relation)}`);
+    const rows = Number(count?.n ?? 0);
     const expectations = await checkModel(ctx.engine, model, quoteIdent(relation));
     const failed = expectations.find((e) => e.policy === 'fail' && e.failing_rows > 0);
     if (failed) {
@@ -49,22 +48,15 @@ export async function goldStep(ctx: StepContext, model: Model): Promise<StepOutc
           `${failed.sample.length ? ` (e.g. ${failed.sample.slice(0, 3).join('; ')})` : ''}; nothing was committed`,
       );
     }
-    const fields = await inferFields(ctx.engine, `SELECT * FROM ${quoteIdent(relation)}`);
-    const [ns, name] = target.split('.') as [string, string];
-    let table;
-    if (await ctx.catalog.tableExists(ns, name)) {
-      table = await ctx.catalog.loadTable(ns, name);
-      const changes = mergeFields(target, currentSchema(table.metadata), fields, 'gold');
-      if (changes.length) await table.evolveSchema(changes);
-    } else {
-      const { schema, lastColumnId } = buildSchema(fields);
-      const partitionFields = model.config.partitionBy ? parsePartitionSpec(model.config.partitionBy, schema) : [];
-      table = await ctx.catalog.createTable(ns, name, { schema, lastColumnId, partitionFields }, { ifNotExists: true });
-    }
+    const table = await ensureTable(ctx, model, relation);
+    const write: WriteSummary = { summary: { 'silt.run-id': ctx.runId } };
+    const select = `SELECT * FROM ${quoteIdent(relation)}`;
     const snapshot = await ctx.catalog.guardWrite(ns, name, () =>
-      replaceRows(ctx.engine, table, ctx.store, `SELECT * FROM ${quoteIdent(relation)}`, { summary: { 'silt.run-id': ctx.runId } }),
+      replace === undefined
+        ? replaceRows(ctx.engine, table, ctx.store, select, write)
+        : replaceWhere(ctx.engine, table, ctx.store, { where: replace, insert: select }, write),
     );
-    await table.setProperties({ [UPSTREAM_PROPERTY]: upstream });
+    await table.setProperties({ [UPSTREAM_PROPERTY]: JSON.stringify(now) });
     return {
       rowsIn: rows,
       rowsWritten: rows,
@@ -72,9 +64,33 @@ export async function goldStep(ctx: StepContext, model: Model): Promise<StepOutc
       rowsDeduplicated: 0,
       bytesWritten: Number(snapshot?.summary['added-files-size'] ?? 0),
       snapshotId: snapshot?.['snapshot-id'].toString(),
-      details: { model: model.file, expectations },
+      details: { model: model.file, build: replace === undefined ? 'full' : 'incremental', expectations },
     };
   } finally {
     await ctx.engine.run(`DROP TABLE IF EXISTS ${quoteIdent(relation)}`);
+    for (const v of views) {
+      await ctx.engine.run(`DROP VIEW IF EXISTS ${v.includes('.') ? v : quoteIdent(v)}`).catch(() => undefined);
+      await ctx.engine.run(`DROP TABLE IF EXISTS ${v.includes('.') ? v : quoteIdent(v)}`).catch(() => undefined);
+    }
   }
+}
+
+function nothing(model: Model, details: Record<string, unknown>): StepOutcome {
+  return { rowsIn: 0, rowsWritten: 0, rowsQuarantined: 0, rowsDeduplicated: 0, bytesWritten: 0, details: { model: model.file, ...details } };
+}
+
+/** The model's table, created from the built rows' columns (and partitioning), or evolved to take them. */
+async function ensureTable(ctx: StepContext, model: Model, relation: string): Promise<Table> {
+  const target = tableOf(model);
+  const [ns, name] = target.split('.') as [string, string];
+  const fields = await inferFields(ctx.engine, `SELECT * FROM ${quoteIdent(relation)}`);
+  if (await ctx.catalog.tableExists(ns, name)) {
+    const table = await ctx.catalog.loadTable(ns, name);
+    const changes = mergeFields(target, currentSchema(table.metadata), fields, 'gold');
+    if (changes.length) await table.evolveSchema(changes);
+    return table;
+  }
+  const { schema, lastColumnId } = buildSchema(fields);
+  const partitionFields = model.config.partitionBy ? parsePartitionSpec(model.config.partitionBy, schema) : [];
+  return ctx.catalog.createTable(ns, name, { schema, lastColumnId, partitionFields }, { ifNotExists: true });
 }

@@ -40,6 +40,7 @@ export async function runDdl(ctx: StatementContext, s: Ddl): Promise<StatementOu
       if (s.action.kind === 'add' && s.action.ifNotExists && exists(s.action.name)) {
         return { rowCount: 0, message: `column ${s.action.name} already exists in ${label}` };
       }
+      if (s.action.kind === 'add' && exists(s.action.name)) throw new AlreadyExists(`query: ${label}: column ${s.action.name} already exists`);
       if (s.action.kind === 'drop' && s.action.ifExists && !exists(s.action.name)) {
         return { rowCount: 0, message: `column ${s.action.name} does not exist in ${label}` };
       }

@@ -13,7 +13,13 @@ export const projectSchema = z.strictObject({
     .default({ location: './lake' }),
   catalog: z
     .strictObject({
-      uri: z.string().min(1),
+      uri: z
+        .string()
+        .min(1)
+        .refine(
+          (v) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(v) || /^(sqlite|postgres|postgresql):\/\//i.test(v),
+          'a SQLite file path (or a sqlite:// or postgresql:// URI)',
+        ),
     })
     .default({ uri: './.silt/catalog.db' }),
   engine: z

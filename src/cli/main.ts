@@ -1,18 +1,6 @@
 import { Command, CommanderError } from 'commander';
+import { registerCommands } from './command-registry.js';
 import { EXIT } from './errors.js';
-import { register as registerConnect } from './commands/connect.js';
-import { register as registerCrawl } from './commands/crawl.js';
-import { register as registerDemo } from './commands/demo.js';
-import { register as registerIngest } from './commands/ingest.js';
-import { register as registerInit } from './commands/init.js';
-import { register as registerNs } from './commands/ns.js';
-import { register as registerLoad } from './commands/load.js';
-import { register as registerPlan } from './commands/plan.js';
-import { register as registerQuarantine } from './commands/quarantine.js';
-import { register as registerQuery } from './commands/query.js';
-import { register as registerRun } from './commands/run.js';
-import { register as registerTable } from './commands/table.js';
-import { register as registerVacuum } from './commands/vacuum.js';
 
 const program = new Command('silt')
   .description('Silt: an open lakehouse — Iceberg tables, medallion pipelines and SQL, on one machine or many')
@@ -20,23 +8,7 @@ const program = new Command('silt')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
-for (const register of [
-  registerDemo,
-  registerInit,
-  registerNs,
-  registerTable,
-  registerLoad,
-  registerQuery,
-  registerCrawl,
-  registerPlan,
-  registerRun,
-  registerIngest,
-  registerQuarantine,
-  registerVacuum,
-  registerConnect,
-]) {
-  register(program);
-}
+await registerCommands(program, process.argv.slice(2));
 
 try {
   await program.parseAsync(process.argv);

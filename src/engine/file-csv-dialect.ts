@@ -1,7 +1,7 @@
 import { InvalidInput } from '../errors.js';
 import type { Engine } from './duckdb.js';
 import type { Compression } from './file-format.js';
-import { dropTables, linesSource, newRejectTables } from './file-lines.js';
+import { headLines } from './file-csv-head.js';
 import { cleanColumnNames } from './file-names.js';
 import { quoteLiteral } from './sql-text.js';
 
@@ -22,7 +22,6 @@ export interface CsvSniffOptions {
   allVarchar?: boolean;
 }
 
-const HEAD_LINES = 200;
 const CANDIDATES = [',', '\t', ';', '|'];
 
 /**
@@ -65,23 +64,6 @@ export async function sniffCsv(
     timestampFormat: sniffed.ok ? sniffed.timestampFormat : null,
     warnings,
   };
-}
-
-async function headLines(engine: Engine, path: string, compression: Compression): Promise<string[]> {
-  const rejects = newRejectTables();
-  try {
-    const head = (strict: boolean) =>
-      engine.all<{ text: string | null }>(
-        `SELECT text FROM ${linesSource(path, compression, 'latin-1', rejects, strict)} LIMIT ${HEAD_LINES}`,
-      );
-    const rows = await head(true).catch(() => head(false));
-    // latin-1 never fails to decode; turn the bytes back into UTF-8 text.
-    const lines = rows.map((r) => Buffer.from(r.text ?? '', 'latin1').toString('utf8').replace(/\r$/, ''));
-    if (lines[0] !== undefined) lines[0] = lines[0].replace(/^\uFEFF/, '');
-    return lines;
-  } finally {
-    await dropTables(engine, rejects.errors, rejects.scans);
-  }
 }
 
 /** Counts of `delim` outside double quotes, per line (quote state carried across lines). */

@@ -1,16 +1,17 @@
 import type { Engine } from './duckdb.js';
 import { sniffCsv, type CsvDialect } from './file-csv-dialect.js';
-import { duckdbLines, mapCsvLines, type LineMap } from './file-csv-lines.js';
-import { collectCsvRejects, type CsvRejectedRecord } from './file-csv-rejects.js';
+import { locateCsvLines, newlinesSql } from './file-csv-locate.js';
+import { collectCsvRejects } from './file-csv-rejects.js';
 import type { Compression } from './file-format.js';
-import { compressionArg, dropTables, linesSource, MAX_LINE_BYTES, newRejectTables, tempName, type RejectTables } from './file-lines.js';
-import type { FileRead, ReadOptions } from './file-types.js';
+import { compressionArg, dropTables, MAX_LINE_BYTES, newRejectTables, tempName, type RejectTables } from './file-lines.js';
+import type { Column, FileRead, ReadOptions } from './file-types.js';
 import { quoteIdent, quoteLiteral } from './sql-text.js';
 
 /**
  * Reads one CSV/TSV file with DuckDB's `read_csv`: an explicit dialect (see sniffCsv) and column
  * list, strict RFC 4180 parsing, and `ignore_errors` + `store_rejects` so good records load and
- * each bad one comes back with its line and reason.
+ * each bad one comes back with its line and reason. The good rows land in a temp table, each with
+ * its physical line (`_source_line`); see streamCsv for reading without line numbers.
  */
 export async function readCsv(
   engine: Engine,
@@ -31,19 +32,20 @@ export async function readCsv(
       );
     // DuckDB's strict parser gives up on a whole file for some defects (a stray \r inside a value).
     await load(true).catch(async (e: Error) => {
-      warnings.push(`${path}: read leniently, strict CSV parsing failed: ${firstLine(e.message)}`);
+      warnings.push(lenientWarning(path, e));
       await dropTables(engine, rejectTables.errors, rejectTables.scans);
       await load(false);
     });
     const rejected = await collectCsvRejects(engine, rejectTables.errors);
     const goodCount = Number((await engine.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${quoteIdent(staging)}`))[0]?.n ?? 0);
-    const lines = await mapLines(engine, path, compression, dialect, staging, goodCount, rejected);
-    if (!lines.exact) warnings.push(`${path}: could not match records to physical lines; line numbers are DuckDB's record count`);
+    const good = { table: staging, newlines: newlinesSql(dialect), count: goodCount };
+    const lines = await locateCsvLines(engine, path, compression, dialect, good, rejected);
+    if (!lines.exact) warnings.push(inexactWarning(path));
     const tables = [staging];
     const query = await lineQuery(engine, staging, lines.segments, tables);
     return {
       query,
-      columns: dialect.names.map((name, i) => ({ name, duckdbType: dialect.types[i] ?? 'VARCHAR' })),
+      columns: csvColumns(dialect),
       rows: goodCount,
       rejects: rejected.map((r, i) => ({ file: path, line: lines.rejectLines[i] ?? null, column: r.column, raw: r.raw, error: r.error })),
       warnings,
@@ -57,7 +59,11 @@ export async function readCsv(
   }
 }
 
-function csvSource(path: string, compression: Compression, d: CsvDialect, rejects: RejectTables, strict: boolean): string {
+export function csvColumns(dialect: CsvDialect): Column[] {
+  return dialect.names.map((name, i) => ({ name, duckdbType: dialect.types[i] ?? 'VARCHAR' }));
+}
+
+export function csvSource(path: string, compression: Compression, d: CsvDialect, rejects: RejectTables, strict: boolean): string {
   const columns = d.names.map((n, i) => `${quoteLiteral(n)}: ${quoteLiteral(d.types[i] ?? 'VARCHAR')}`).join(', ');
   const formats = [
     d.dateFormat ? `, dateformat = ${quoteLiteral(d.dateFormat)}` : '',
@@ -70,72 +76,12 @@ function csvSource(path: string, compression: Compression, d: CsvDialect, reject
     rejects_table = ${quoteLiteral(rejects.errors)}, rejects_scan = ${quoteLiteral(rejects.scans)}${formats})`;
 }
 
-async function mapLines(
-  engine: Engine,
-  path: string,
-  compression: Compression,
-  dialect: CsvDialect,
-  staging: string,
-  goodCount: number,
-  rejected: CsvRejectedRecord[],
-): Promise<LineMap> {
-  const scan = await scanBlankLines(engine, path, compression);
-  if (!scan) return duckdbLines(dialect.header ? 2 : 1, rejected);
-  // With one column a blank line is a record (a NULL value), not something DuckDB skips.
-  const blankLines = dialect.names.length === 1 ? [] : scan.blankLines;
-  return mapCsvLines({
-    firstDataLine: dialect.header ? 2 : 1,
-    goodCount,
-    multiLineGood: await multiLineRows(engine, staging, dialect),
-    rejects: rejected,
-    blankLines,
-    totalLines: scan.totalLines,
-  });
+export function lenientWarning(path: string, e: unknown): string {
+  return `${path}: read leniently, strict CSV parsing failed: ${firstLine(e instanceof Error ? e.message : String(e))}`;
 }
 
-/** Empty physical lines and the line count, from one plain line scan; null if the scan fails (stray `\r`). */
-async function scanBlankLines(
-  engine: Engine,
-  path: string,
-  compression: Compression,
-): Promise<{ blankLines: number[]; totalLines: number } | null> {
-  const rejects = newRejectTables();
-  try {
-    const rows = await engine
-      .all<{ total: bigint; blanks: bigint[] | null }>(
-        `SELECT count(*) AS total, list(ord ORDER BY ord) FILTER (WHERE text IS NULL) AS blanks
-         FROM (SELECT row_number() OVER () AS ord, text FROM ${linesSource(path, compression, 'latin-1', rejects)})`,
-      )
-      .catch(() => null);
-    if (!rows) return null;
-    const skipped = await engine.all<{ line: bigint }>(
-      `SELECT DISTINCT line FROM ${quoteIdent(rejects.errors)} ORDER BY line`,
-    ).catch(() => []);
-    // Lines the scan itself rejected (over-long, NUL bytes) have no row; shift the ordinals past them.
-    const gaps = skipped.map((r, j) => Number(r.line) - (j + 1));
-    let j = 0;
-    const blankLines = (rows[0]?.blanks ?? []).map((ordinal) => {
-      const ord = Number(ordinal);
-      while (j < gaps.length && (gaps[j] as number) < ord) j += 1;
-      return ord + j;
-    });
-    return { blankLines, totalLines: Number(rows[0]?.total ?? 0) + skipped.length };
-  } finally {
-    await dropTables(engine, rejects.errors, rejects.scans);
-  }
-}
-
-/** Good rows whose values hold newlines, i.e. records spanning several physical lines. */
-async function multiLineRows(engine: Engine, staging: string, dialect: CsvDialect): Promise<Map<number, number>> {
-  const texts = dialect.names.filter((_, i) => dialect.types[i] === 'VARCHAR');
-  if (texts.length === 0) return new Map();
-  const newlines = texts
-    .map((n) => `coalesce(length(${quoteIdent(n)}) - length(replace(${quoteIdent(n)}, chr(10), '')), 0)`)
-    .join(' + ');
-  const rows = await engine.all<{ ord: bigint; extra: bigint | number }>(
-    `SELECT ord, extra FROM (SELECT rowid + 1 AS ord, ${newlines} AS extra FROM ${quoteIdent(staging)}) WHERE extra > 0 ORDER BY ord`,
-  );
-  return new Map(rows.map((r) => [Number(r.ord), 1 + Number(r.extra)]));
+export function inexactWarning(path: string): string {
+  return `${path}: could not match records to physical lines; line numbers are DuckDB's record count`;
 }
 
 /** The staging rows with `_source_line`, via a table of line segments when there is more than one. */
@@ -157,5 +103,5 @@ async function lineQuery(engine: Engine, staging: string, segments: [number, num
 }
 
 function firstLine(message: string): string {
-  return (message.split('\n')[0] ?? '').replace(/^[A-Za-z ]+Error: /, '').trim();
+  return (message.split('\n')[0] ?? '').replace(/^[A-Za-z ]+Error: /, '').replace(/^write: /, '').replace(/^[A-Za-z ]+Error: /, '').trim();
 }

@@ -65,12 +65,13 @@ function extensions(path: string): string[] {
   return base.toLowerCase().split('.').slice(1);
 }
 
-function headBytes(path: string, compression: Compression): Uint8Array {
+/** Up to the first `bytes` bytes of a file, gunzipped (a gzip file's first `bytes` compressed bytes); empty for zstd. */
+export function headBytes(path: string, compression: Compression, bytes = SNIFF_BYTES): Uint8Array {
   const fd = openSync(path, 'r');
   let head: Uint8Array;
   try {
-    const buf = new Uint8Array(SNIFF_BYTES);
-    head = buf.subarray(0, readSync(fd, buf, 0, SNIFF_BYTES, 0));
+    const buf = new Uint8Array(bytes);
+    head = buf.subarray(0, readSync(fd, buf, 0, bytes, 0));
   } finally {
     closeSync(fd);
   }

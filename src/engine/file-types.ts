@@ -40,3 +40,23 @@ export interface FileRead {
   /** Temp tables backing `query`, dropped once its rows are copied. */
   tables: string[];
 }
+
+/**
+ * One file read as a stream (no line numbers): its rows are read while a consumer (a COPY) runs
+ * `query()`; what was set aside on the way is known only afterwards.
+ */
+export interface FileStream {
+  columns: Column[];
+  /** Grows while reading: a lenient re-read, or line numbers that could not be matched. */
+  warnings: string[];
+  /** SQL yielding the file's good rows (data columns only); null when the file has no columns. */
+  query(): string | null;
+  /**
+   * After a consumer failed with `error`: true when the error was DuckDB's strict CSV parser giving
+   * up on this file, which is then read leniently by the next `query()`.
+   */
+  readLeniently(error: unknown): Promise<boolean>;
+  /** After `query()` was consumed once: the records set aside, with their physical lines. */
+  rejects(): Promise<Reject[]>;
+  close(): Promise<void>;
+}

@@ -10,7 +10,7 @@ import { quoteIdent, quoteLiteral } from './sql-text.js';
  * one; anything else falls back to VARCHAR, or JSON text when a nested value is involved. No
  * value is dropped by a widening.
  */
-export async function unionColumns(engine: Engine, reads: readonly FileRead[]): Promise<Column[]> {
+export async function unionColumns(engine: Engine, reads: readonly { columns: readonly Column[] }[]): Promise<Column[]> {
   const byName = new Map<string, Column>();
   for (const read of reads) {
     for (const column of read.columns) {
@@ -57,13 +57,31 @@ export async function createResultTable(engine: Engine, name: string, columns: r
 /** Copies one file's good rows into the result table, converting columns whose type was widened. */
 export async function appendRows(engine: Engine, table: string, union: readonly Column[], read: FileRead, file: string): Promise<void> {
   if (!read.query) return;
+  const select = convertedColumns(union, read.columns);
+  select.push(`${quoteLiteral(file)} AS _source_file`, 'q._source_line AS _source_line');
+  await engine.run(`INSERT INTO ${quoteIdent(table)} BY NAME SELECT ${select.join(', ')} FROM (${read.query}) q`);
+}
+
+/**
+ * One file's rows with every union column in union order (NULL where the file lacks one), so that
+ * the files' selects chain with a plain UNION ALL and stream without a table in between.
+ */
+export function unionSelect(union: readonly Column[], query: string, columns: readonly Column[]): string {
+  const converted = convertedColumns(union, columns);
+  const have = new Set(columns.map((c) => c.name.toLowerCase()));
+  const byName = new Map(converted.map((sql, i) => [(columns[i] as Column).name.toLowerCase(), sql]));
+  const select = union.map((u) =>
+    have.has(u.name.toLowerCase()) ? (byName.get(u.name.toLowerCase()) as string) : `NULL::${u.duckdbType} AS ${quoteIdent(u.name)}`,
+  );
+  return `SELECT ${select.join(', ')} FROM (${query}) q`;
+}
+
+function convertedColumns(union: readonly Column[], columns: readonly Column[]): string[] {
   const target = new Map(union.map((c) => [c.name.toLowerCase(), c]));
-  const select = read.columns.map((c) => {
+  return columns.map((c) => {
     const to = target.get(c.name.toLowerCase()) ?? c;
     const src = `q.${quoteIdent(c.name)}`;
     const value = to.duckdbType === c.duckdbType ? src : to.duckdbType === 'JSON' ? `to_json(${src})` : `CAST(${src} AS ${to.duckdbType})`;
     return `${value} AS ${quoteIdent(to.name)}`;
   });
-  select.push(`${quoteLiteral(file)} AS _source_file`, 'q._source_line AS _source_line');
-  await engine.run(`INSERT INTO ${quoteIdent(table)} BY NAME SELECT ${select.join(', ')} FROM (${read.query}) q`);
 }

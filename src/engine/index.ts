@@ -10,7 +10,7 @@ export {
 } from './session.js';
 export type { CopyFormat } from './query-run.js';
 export type { NewTableDefinition, TableResolver } from './table-resolver.js';
-export { writeDataFiles, type WriteDataFilesOptions } from './parquet-writer.js';
+export { removeDataFiles, writeDataFiles, type WriteDataFilesOptions } from './parquet-writer.js';
 export { scanSql, type ScanSource, type ScanSqlOptions } from './table-reader.js';
 export { duckdbToIceberg, icebergToDuckdb, parseTypeText } from './types-map.js';
 export {
@@ -23,6 +23,7 @@ export {
   type ReadResult,
   type Reject,
 } from './file-reader.js';
+export { scanFiles, type ConsumeResult, type FileScan, type ScanProgress } from './file-scan.js';
 export { inferFields } from './infer-schema.js';
 export { appendRows, mergeRows, replaceRows, replaceWhere, type WriteSummary } from './table-writes.js';
 export {

@@ -3,6 +3,7 @@
  * field ids, partitioned by SQL-computed transform columns, and the returned stats turned into
  * DataFile records (counts, bounds, partition values). Nothing is committed here.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import type { DataFile, PartitionSpec, Schema } from '../table/index.js';
 import type { ObjectStore } from '../storage/index.js';
@@ -14,7 +15,7 @@ import { quoteIdent, quoteLiteral } from './sql-text.js';
 import { icebergToDuckdb } from './types-map.js';
 import { registerTransformFunctions } from './transform-functions.js';
 import { dataFileFromStats, type CopyStatsRow } from './write-stats.js';
-import { runSql } from './sql-errors.js';
+import { translateError } from './sql-errors.js';
 
 export interface WriteDataFilesOptions {
   /** Any query whose columns are named like the schema's top-level fields (extra columns are ignored). */
@@ -31,6 +32,12 @@ export interface WriteDataFilesOptions {
 }
 
 const DEFAULT_TARGET_FILE_BYTES = 512 * 1024 * 1024;
+/**
+ * DuckDB keeps at most `partitioned_write_max_open_files` (default 100) files open in a
+ * partitioned COPY and closes the rest at each flush (every 512Ki rows a thread), so a year of
+ * day partitions came out as ~15 files a day. With room for every partition each gets one file.
+ */
+const MAX_OPEN_PARTITION_FILES = 4096;
 
 export async function writeDataFiles(engine: Engine, options: WriteDataFilesOptions): Promise<DataFile[]> {
   const { schema, spec, store } = options;
@@ -40,6 +47,7 @@ export async function writeDataFiles(engine: Engine, options: WriteDataFilesOpti
   // DuckDB creates only the last folder of a local target; object stores have no folders.
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(dataPath)) await mkdir(dataPath, { recursive: true });
   const allParts = partitionColumns(spec, schema);
+  const writeId = randomBytes(4).toString('hex');
   const parts = allParts.filter((p) => p.sql !== undefined);
 
   const casts = schema.fields.map((f) => {
@@ -59,7 +67,8 @@ export async function writeDataFiles(engine: Engine, options: WriteDataFilesOpti
     `FIELD_IDS ${fieldIdsOption(schema)}`,
     `KV_METADATA {'iceberg.schema': ${quoteLiteral(schemaJson(schema))}}`,
     'RETURN_STATS',
-    "FILENAME_PATTERN 'data_{uuidv7}'",
+    // The write id finds this COPY's files again to remove them when it fails halfway.
+    `FILENAME_PATTERN 'data_{uuidv7}-${writeId}'`,
     // The data folder already holds other commits' files; uuidv7 names never collide.
     'APPEND',
   ];
@@ -72,7 +81,17 @@ export async function writeDataFiles(engine: Engine, options: WriteDataFilesOpti
   const sql =
     `COPY (SELECT ${columns.join(', ')} FROM (SELECT ${casts.join(', ')} FROM (${options.selectSql}) AS __src) AS __rows) ` +
     `TO ${quoteLiteral(dataPath)} (${copyOptions.join(', ')})`;
-  const rows = await runSql<CopyStatsRow>(engine, sql, 'write');
+  if (parts.length > 0) await engine.run(`SET partitioned_write_max_open_files = ${MAX_OPEN_PARTITION_FILES}`);
+  let rows: CopyStatsRow[];
+  try {
+    rows = await engine.allJson<CopyStatsRow>(sql);
+  } catch (e) {
+    await removeWritten(store, dataKey, writeId);
+    const error = translateError(e, 'write');
+    // Keep DuckDB's whole message (say the CSV reader's options, naming the file) for callers.
+    if (error !== e && error.cause === undefined) error.cause = e;
+    throw error;
+  }
 
   const files: DataFile[] = [];
   for (const row of rows) {
@@ -87,6 +106,19 @@ export async function writeDataFiles(engine: Engine, options: WriteDataFilesOpti
     files.push(dataFileFromStats(row, { uri: store.uri(key), schema, spec, partitions: allParts }));
   }
   return files;
+}
+
+/** Removes data files written but not committed (say a load that found too many bad lines). */
+export async function removeDataFiles(store: ObjectStore, files: readonly DataFile[]): Promise<void> {
+  for (const f of files) await store.delete(store.keyOf(f.filePath));
+}
+
+async function removeWritten(store: ObjectStore, dataKey: string, writeId: string): Promise<void> {
+  const suffix = `-${writeId}.parquet`;
+  for (const o of await store.list(`${dataKey}/`)) {
+    const name = o.key.slice(o.key.lastIndexOf('/') + 1);
+    if (name.startsWith('data_') && name.endsWith(suffix)) await store.delete(o.key);
+  }
 }
 
 /** The schema as Iceberg JSON, stored under `iceberg.schema` like Java writers do. */

@@ -1,6 +1,6 @@
 import { parseTableName, type Catalog } from '../catalog/index.js';
 import { InvalidInput } from '../errors.js';
-import { inferFields, quoteIdent, readFiles, writeDataFiles, type Engine, type FileFormat, type Reject } from '../engine/index.js';
+import { inferFields, quoteIdent, removeDataFiles, scanFiles, writeDataFiles, type Engine, type FileFormat, type Reject } from '../engine/index.js';
 import { buildSchema, currentSchema, mergeFields, parsePartitionSpec, type NewField, type Table } from '../table/index.js';
 
 export interface LoadOptions {
@@ -12,7 +12,8 @@ export interface LoadOptions {
   delimiter?: string;
   /** How many bad lines may be set aside while the good rows load (default 0: any bad line fails the load). */
   maxRejects?: number;
-  onProgress?: (p: { files: number; rows: number; bytes: number }) => void;
+  /** While reading: files done and bytes read so far. */
+  onProgress?: (p: { files: number; bytes: number }) => void;
 }
 
 export interface LoadResult {
@@ -29,54 +30,69 @@ export interface LoadResult {
   snapshotId?: bigint;
 }
 
-const SOURCE_COLUMNS = ['_source_file', '_source_line'];
-
 /**
  * Loads files into a table in one commit: creates it with the inferred schema (and partitioning),
  * or appends, adding new columns by schema evolution. Bad lines fail the load with file, line and
  * reason, unless `maxRejects` allows setting them aside; either way every input row is counted.
+ * The files stream straight into the Parquet writer; rejects are known once it is done, so too
+ * many of them delete the written files before anything is committed.
  */
 export async function loadFiles(catalog: Catalog, engine: Engine, paths: string[], opts: LoadOptions): Promise<LoadResult> {
   const { namespace, name } = parseTableName(opts.into);
   if (paths.length === 0) throw new InvalidInput('load: no input files given');
-  const read = await readFiles(engine, paths, { format: opts.format, delimiter: opts.delimiter, onProgress: opts.onProgress });
+  const scan = await scanFiles(engine, paths, { format: opts.format, delimiter: opts.delimiter, onProgress: opts.onProgress });
   try {
     const allowed = opts.maxRejects ?? 0;
-    if (read.rejects.length > allowed) throw tooManyRejects(read.rejects, allowed);
-    const select = `SELECT * EXCLUDE (${SOURCE_COLUMNS.map(quoteIdent).join(', ')}) FROM ${quoteIdent(read.relation)}`;
-    const incoming = await inferFields(engine, select);
-    if (incoming.length === 0) throw new InvalidInput(`load: ${paths.join(', ')}: no columns found (empty input?)`);
+    // Checked before the SELECT: a file with no columns has nothing to describe.
+    if (scan.columns.length === 0) {
+      // Nothing to load, but what could not be read (say a broken Parquet file) is the better error.
+      const { rejects } = await scan.consume(async () => undefined);
+      if (rejects.length > allowed) throw tooManyRejects(rejects, allowed);
+      throw new InvalidInput(`load: ${paths.join(', ')}: no columns found (empty input?)`);
+    }
+    const incoming = await inferFields(engine, scan.selectSql);
 
     return await catalog.guardWrite(namespace, name, async () => {
       const existed = await catalog.tableExists(namespace, name);
-      if (existed && opts.partitionBy) {
-        throw new InvalidInput(`load: ${opts.into} exists already; --partition-by applies only when a load creates the table`);
-      }
       const table = existed ? await catalog.loadTable(namespace, name) : await create(catalog, namespace, name, incoming, opts.partitionBy);
+      // Rerunning the creating command (after a crash, or racing another load) appends when the spec matches.
+      if (existed && opts.partitionBy && !sameSpec(table, opts.partitionBy)) {
+        throw new InvalidInput(`load: ${opts.into} exists already with another partitioning; --partition-by applies only when a load creates the table`);
+      }
       try {
       const changes = mergeFields(opts.into, currentSchema(table.metadata), incoming);
       if (changes.length > 0) await table.evolveSchema(changes);
       const metadata = table.metadata;
       const spec = metadata['partition-specs'].find((s) => s['spec-id'] === metadata['default-spec-id'])!;
-      const files = await writeDataFiles(engine, {
-        selectSql: select,
-        schema: currentSchema(metadata),
-        spec,
-        store: catalog.store,
-        tableLocation: metadata.location,
-      });
+      // Table columns the files lack load as NULL (the writer casts them; a required one fails there).
+      const have = new Set(incoming.map((f) => f.name.toLowerCase()));
+      const absent = currentSchema(metadata).fields.filter((f) => !have.has(f.name.toLowerCase()));
+      const { value: files, rejects, warnings } = await scan.consume((select) =>
+        writeDataFiles(engine, {
+          selectSql: absent.length ? `SELECT *, ${absent.map((f) => `NULL AS ${quoteIdent(f.name)}`).join(', ')} FROM (${select})` : select,
+          schema: currentSchema(metadata),
+          spec,
+          store: catalog.store,
+          tableLocation: metadata.location,
+        }),
+      );
+      if (rejects.length > allowed) {
+        await removeDataFiles(catalog.store, files);
+        throw tooManyRejects(rejects, allowed);
+      }
       const snapshot = files.length > 0 ? await table.append(files) : undefined;
+      const rowsWritten = files.reduce((n, f) => n + f.recordCount, 0);
       return {
         table: opts.into,
         created: !existed,
-        rowsRead: read.rowsRead,
-        rowsWritten: files.reduce((n, f) => n + f.recordCount, 0),
-        bytesRead: read.bytesRead,
+        rowsRead: rowsWritten,
+        rowsWritten,
+        bytesRead: scan.bytesRead,
         dataFiles: files.length,
         bytesWritten: files.reduce((n, f) => n + f.fileSizeInBytes, 0),
         addedColumns: changes.filter((c) => c.kind === 'add').map((c) => (c.kind === 'add' ? c.name : '')),
-        rejects: read.rejects,
-        warnings: read.warnings,
+        rejects,
+        warnings,
         snapshotId: snapshot?.['snapshot-id'],
       };
       } catch (e) {
@@ -88,7 +104,7 @@ export async function loadFiles(catalog: Catalog, engine: Engine, paths: string[
       }
     });
   } finally {
-    await engine.run(`DROP TABLE IF EXISTS ${quoteIdent(read.relation)}`);
+    await scan.close();
   }
 }
 
@@ -96,6 +112,13 @@ async function create(catalog: Catalog, namespace: string, name: string, fields:
   const { schema, lastColumnId } = buildSchema(fields);
   const partitionFields = partitionBy ? parsePartitionSpec(partitionBy, schema) : [];
   return catalog.createTable(namespace, name, { schema, lastColumnId, partitionFields }, { ifNotExists: true });
+}
+
+function sameSpec(table: Table, partitionBy: string): boolean {
+  const m = table.metadata;
+  const spec = m['partition-specs'].find((s) => s['spec-id'] === m['default-spec-id'])!;
+  const wanted = parsePartitionSpec(partitionBy, currentSchema(m));
+  return wanted.length === spec.fields.length && wanted.every((f, i) => f['source-id'] === spec.fields[i]!['source-id'] && f.transform === spec.fields[i]!.transform);
 }
 
 function tooManyRejects(rejects: Reject[], allowed: number): InvalidInput {

@@ -1,0 +1,89 @@
+import type { Engine } from './duckdb.js';
+import type { CsvDialect } from './file-csv-dialect.js';
+import { duckdbLines, mapCsvLines, type LineMap } from './file-csv-lines.js';
+import type { CsvRejectedRecord } from './file-csv-rejects.js';
+import type { Compression } from './file-format.js';
+import { dropTables, linesSource, newRejectTables } from './file-lines.js';
+import { quoteIdent } from './sql-text.js';
+
+/** The good rows of one CSV read, in file order (`rowid` order), and how to count a row's newlines. */
+export interface GoodRows {
+  table: string;
+  /** SQL over one row of `table` giving the newlines inside its values; null when none can hold one. */
+  newlines: string | null;
+  count: number;
+}
+
+/**
+ * SQL counting the newlines inside a record's text values (only text can hold one), or null when
+ * the dialect has no text columns.
+ */
+export function newlinesSql(dialect: CsvDialect): string | null {
+  const texts = dialect.names.filter((_, i) => dialect.types[i] === 'VARCHAR');
+  if (texts.length === 0) return null;
+  return texts.map((n) => `coalesce(length(${quoteIdent(n)}) - length(replace(${quoteIdent(n)}, chr(10), '')), 0)`).join(' + ');
+}
+
+/** Physical lines of the good rows and of the rejects (see file-csv-lines.ts). */
+export async function locateCsvLines(
+  engine: Engine,
+  path: string,
+  compression: Compression,
+  dialect: CsvDialect,
+  good: GoodRows,
+  rejected: CsvRejectedRecord[],
+): Promise<LineMap> {
+  const scan = await scanBlankLines(engine, path, compression);
+  if (!scan) return duckdbLines(dialect.header ? 2 : 1, rejected);
+  // With one column a blank line is a record (a NULL value), not something DuckDB skips.
+  const blankLines = dialect.names.length === 1 ? [] : scan.blankLines;
+  return mapCsvLines({
+    firstDataLine: dialect.header ? 2 : 1,
+    goodCount: good.count,
+    multiLineGood: await multiLineRows(engine, good),
+    rejects: rejected,
+    blankLines,
+    totalLines: scan.totalLines,
+  });
+}
+
+/** Empty physical lines and the line count, from one plain line scan; null if the scan fails (stray `\r`). */
+async function scanBlankLines(
+  engine: Engine,
+  path: string,
+  compression: Compression,
+): Promise<{ blankLines: number[]; totalLines: number } | null> {
+  const rejects = newRejectTables();
+  try {
+    const rows = await engine
+      .all<{ total: bigint; blanks: bigint[] | null }>(
+        `SELECT count(*) AS total, list(ord ORDER BY ord) FILTER (WHERE text IS NULL) AS blanks
+         FROM (SELECT row_number() OVER () AS ord, text FROM ${linesSource(path, compression, 'latin-1', rejects)})`,
+      )
+      .catch(() => null);
+    if (!rows) return null;
+    const skipped = await engine.all<{ line: bigint }>(
+      `SELECT DISTINCT line FROM ${quoteIdent(rejects.errors)} ORDER BY line`,
+    ).catch(() => []);
+    // Lines the scan itself rejected (over-long, NUL bytes) have no row; shift the ordinals past them.
+    const gaps = skipped.map((r, j) => Number(r.line) - (j + 1));
+    let j = 0;
+    const blankLines = (rows[0]?.blanks ?? []).map((ordinal) => {
+      const ord = Number(ordinal);
+      while (j < gaps.length && (gaps[j] as number) < ord) j += 1;
+      return ord + j;
+    });
+    return { blankLines, totalLines: Number(rows[0]?.total ?? 0) + skipped.length };
+  } finally {
+    await dropTables(engine, rejects.errors, rejects.scans);
+  }
+}
+
+/** Good rows whose values hold newlines, i.e. records spanning several physical lines. */
+async function multiLineRows(engine: Engine, good: GoodRows): Promise<Map<number, number>> {
+  if (good.newlines === null) return new Map();
+  const rows = await engine.all<{ ord: bigint; extra: bigint | number }>(
+    `SELECT ord, extra FROM (SELECT rowid + 1 AS ord, ${good.newlines} AS extra FROM ${quoteIdent(good.table)}) WHERE extra > 0 ORDER BY ord`,
+  );
+  return new Map(rows.map((r) => [Number(r.ord), 1 + Number(r.extra)]));
+}

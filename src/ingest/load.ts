@@ -1,7 +1,18 @@
 import { parseTableName, type Catalog } from '../catalog/index.js';
 import { InvalidInput } from '../errors.js';
-import { inferFields, quoteIdent, removeDataFiles, scanFiles, writeDataFiles, type Engine, type FileFormat, type Reject } from '../engine/index.js';
-import { buildSchema, currentSchema, mergeFields, parsePartitionSpec, type NewField, type Table } from '../table/index.js';
+import {
+  icebergToDuckdb,
+  inferFields,
+  quoteIdent,
+  readFiles,
+  removeDataFiles,
+  scanFiles,
+  writeDataFiles,
+  type Engine,
+  type FileFormat,
+  type Reject,
+} from '../engine/index.js';
+import { buildSchema, currentSchema, mergeFields, parsePartitionSpec, type NewField, type Schema, type SchemaChange, type Table } from '../table/index.js';
 
 export interface LoadOptions {
   /** `namespace.table`. */
@@ -60,7 +71,7 @@ export async function loadFiles(catalog: Catalog, engine: Engine, paths: string[
         throw new InvalidInput(`load: ${opts.into} exists already with another partitioning; --partition-by applies only when a load creates the table`);
       }
       try {
-      const changes = mergeFields(opts.into, currentSchema(table.metadata), incoming);
+      const changes = await fitColumns(engine, paths, opts, currentSchema(table.metadata), incoming);
       if (changes.length > 0) await table.evolveSchema(changes);
       const metadata = table.metadata;
       const spec = metadata['partition-specs'].find((s) => s['spec-id'] === metadata['default-spec-id'])!;
@@ -127,4 +138,35 @@ function tooManyRejects(rejects: Reject[], allowed: number): InvalidInput {
   const more = rejects.length > 1 ? ` (and ${rejects.length - 1} more bad line${rejects.length > 2 ? 's' : ''})` : '';
   const hint = allowed === 0 ? '; fix the input, or pass --max-rejects N to load the good rows and list the bad ones' : `; at most ${allowed} allowed`;
   return new InvalidInput(`load: ${where}: ${first.error}${more}; nothing was loaded${hint}`);
+}
+
+/**
+ * The schema changes the incoming columns need; when a column's values do not fit the table's
+ * type, the error names the first file, line and value that does not (found with the exact reader,
+ * only on this error path).
+ */
+async function fitColumns(engine: Engine, paths: string[], opts: LoadOptions, schema: Schema, incoming: NewField[]): Promise<SchemaChange[]> {
+  try {
+    return mergeFields(opts.into, schema, incoming);
+  } catch (e) {
+    const column = e instanceof InvalidInput ? /^load: column (.+?): /.exec(e.message)?.[1] : undefined;
+    const field = column === undefined ? undefined : schema.fields.find((f) => f.name.toLowerCase() === column.toLowerCase());
+    if (!field) throw e;
+    const read = await readFiles(engine, paths, { format: opts.format, delimiter: opts.delimiter });
+    try {
+      const c = quoteIdent(read.columns.find((x) => x.name.toLowerCase() === field.name.toLowerCase())?.name ?? field.name);
+      const [bad] = await engine.allJson<{ f: string; l: string | null; v: string }>(
+        `SELECT _source_file AS f, _source_line AS l, CAST(${c} AS VARCHAR) AS v FROM ${quoteIdent(read.relation)} ` +
+          `WHERE ${c} IS NOT NULL AND TRY_CAST(${c} AS ${icebergToDuckdb(field.type)}) IS NULL ORDER BY _source_file, _source_line LIMIT 1`,
+      );
+      if (!bad) throw e;
+      const type = typeof field.type === 'string' ? field.type : field.type.type;
+      throw new InvalidInput(
+        `load: ${bad.f}${bad.l !== null ? ` line ${bad.l}` : ''} column ${field.name}: ${JSON.stringify(bad.v)} is not a ${type}, ` +
+          `the type of ${opts.into}.${field.name}; fix the value, or load into a new table. Nothing was loaded`,
+      );
+    } finally {
+      await engine.run(`DROP TABLE IF EXISTS ${quoteIdent(read.relation)}`);
+    }
+  }
 }

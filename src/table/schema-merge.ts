@@ -42,6 +42,7 @@ function fitsInto(source: PrimitiveType, target: PrimitiveType): boolean {
   if (s && t) return s.scale <= t.scale && s.precision - s.scale <= t.precision - t.scale;
   const pairs: Record<string, readonly string[]> = {
     int: ['long', 'double'],
+    long: ['double'], // whole numbers into a double column: exact up to 2^53, what users expect
     float: ['double'],
     date: ['timestamp', 'timestamptz'],
     timestamp: ['timestamptz'],

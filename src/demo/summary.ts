@@ -24,7 +24,7 @@ export async function demoSummary(catalog: Catalog, sql: SqlSession): Promise<De
   const rejects: DemoSummary['rejects'] = [];
   for (const t of tables) {
     if (t.table.startsWith('silver.') && t.table.endsWith('_quarantine') && t.rows > 0) {
-      for (const r of await rows(sql, `SELECT rule, count(*) AS n FROM ${t.table} GROUP BY rule ORDER BY n DESC, rule`)) {
+      for (const r of await rows(sql, `SELECT rule || coalesce('(' || "column" || ')', '') AS r, count(*) AS n FROM ${t.table} GROUP BY r ORDER BY n DESC, r`)) {
         quarantine.push({ table: t.table, rule: String(r[0]), rows: Number(r[1]) });
       }
     }

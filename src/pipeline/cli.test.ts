@@ -36,7 +36,7 @@ describe('the pipeline from the command line', () => {
     }
     assert.doesNotMatch(demoOut, /\b(NO|failed|not_run)\b/);
     assert.match(demoOut, new RegExp(`^silver\\.orders\\s+${truth.orders.cleanRecords.toLocaleString('en-US')}\\s`, 'm'), 'rows per table');
-    assert.match(demoOut, /^silver\.orders_quarantine\s+range\s+\d+/m, 'quarantine by rule');
+    assert.match(demoOut, /^silver\.orders_quarantine\s+range\(amount\)\s+\d+/m, 'quarantine by rule and column');
     assert.match(demoOut, /^revenue\s+[\d,.]+$/m, 'gold figures');
     assert.match(demoOut, /^explore: /m);
   });

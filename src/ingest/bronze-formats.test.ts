@@ -160,3 +160,23 @@ test('a broken Parquet file and a column Iceberg cannot store go to rejects, nam
     assert.equal(rejects[1]?.error, 'column every has type INTERVAL, which Iceberg cannot store');
   });
 });
+
+test('JSON objects whose keys differ between files merge by name: new nested fields are added, none is rejected', async () => {
+  await withLake(async (lake) => {
+    await land(lake.store, 'landing/events/a.ndjson', '{"id":1,"props":{"page":"home","ms":10}}\n');
+    await land(lake.store, 'landing/events/b.ndjson', '{"id":2,"props":{"sku":"S-1","page":"cart"}}\n');
+    await ingestSource(lake.catalog, lake.engine, 'events', {}, { runId: 'r1' });
+    const first = await ingestSource(lake.catalog, lake.engine, 'events', {}, { runId: 'r2' });
+    assert.equal(first.rowsIn, 0);
+    await land(lake.store, 'landing/events/c.ndjson', '{"id":3,"props":{"ms":5,"sku":"S-2","qty":2}}\n');
+    const r = await ingestSource(lake.catalog, lake.engine, 'events', {}, { runId: 'r3' });
+    assert.equal(r.rowsRejected, 0);
+    assert.deepEqual(r.typeConflicts, []);
+    const rows = await query(lake, 'SELECT id, props.page AS page, props.sku AS sku, props.qty AS qty FROM bronze.events ORDER BY id');
+    assert.deepEqual(rows, [
+      { id: '1', page: 'home', sku: null, qty: null },
+      { id: '2', page: 'cart', sku: 'S-1', qty: null },
+      { id: '3', page: null, sku: 'S-2', qty: '2' },
+    ]);
+  });
+});

@@ -30,6 +30,8 @@ export interface ColumnConflict {
 export class BronzeSchema {
   private readonly added: NewField[] = [];
   private readonly widened = new Map<string, PrimitiveType>();
+  /** Changes inside struct columns the table already has (`parent.child`), in order. */
+  private readonly nested: Extract<SchemaChange, { kind: 'add' | 'widen' }>[] = [];
 
   constructor(
     private readonly tableName: string,
@@ -63,6 +65,10 @@ export class BronzeSchema {
     for (const field of fields) {
       if (skip.has(field.name)) continue;
       for (const change of mergeFields(this.tableName, this.working(), [field])) {
+        if ((change.kind === 'add' || change.kind === 'widen') && change.name.includes('.')) {
+          this.acceptNested(change);
+          continue;
+        }
         if (change.kind === 'add') this.added.push({ name: change.name, type: change.type });
         else if (change.kind === 'widen') {
           const mine = this.added.findIndex((f) => f.name === change.name);
@@ -71,6 +77,14 @@ export class BronzeSchema {
         }
       }
     }
+  }
+
+  /** A change inside a struct: folded into a column this batch adds, else kept for the table. */
+  private acceptNested(change: Extract<SchemaChange, { kind: 'add' | 'widen' }>): void {
+    const [top, ...rest] = change.name.split('.') as [string, ...string[]];
+    const mine = this.added.findIndex((f) => f.name === top);
+    if (mine >= 0) this.added[mine] = { ...this.added[mine]!, type: withNested(this.added[mine]!.type, rest, change) as IcebergTypeInput };
+    else this.nested.push(change);
   }
 
   /** Data columns first, then the bronze columns (for creating the table). */
@@ -84,6 +98,7 @@ export class BronzeSchema {
     return [
       ...this.added.map((f): SchemaChange => ({ kind: 'add', name: f.name, type: f.type })),
       ...[...this.widened].map(([name, type]): SchemaChange => ({ kind: 'widen', name, type })),
+      ...this.nested,
     ];
   }
 
@@ -104,7 +119,12 @@ export class BronzeSchema {
   private working(): Schema {
     const baseFields = (this.base?.fields ?? []).map((f) => {
       const w = this.widened.get(f.name);
-      return w ? { ...f, type: w } : f;
+      let type: IcebergType | IcebergTypeInput = w ?? f.type;
+      for (const c of this.nested) {
+        const [top, ...rest] = c.name.split('.') as [string, ...string[]];
+        if (top === f.name) type = withNested(type, rest, c);
+      }
+      return { ...f, type: type as IcebergType };
     });
     // Ids do not matter to mergeFields; keep the added ones clear of the base's.
     const extra = buildSchema(this.added, 1_000_000).schema.fields;
@@ -118,4 +138,29 @@ export function typeText(t: IcebergType | IcebergTypeInput): string {
   if (t.type === 'list') return `list<${typeText(t.element)}>`;
   if (t.type === 'map') return `map<${typeText(t.key)},${typeText(t.value)}>`;
   return `struct<${t.fields.map((f) => `${f.name}:${typeText(f.type)}`).join(',')}>`;
+}
+
+/**
+ * `type` with a field added or widened at `path` inside its structs. Only names and types matter
+ * to the callers (ids are assigned when the table's schema evolves), so new fields carry id 0.
+ */
+function withNested(
+  type: IcebergType | IcebergTypeInput,
+  path: readonly string[],
+  change: Extract<SchemaChange, { kind: 'add' | 'widen' }>,
+): IcebergType | IcebergTypeInput {
+  if (typeof type === 'string' || type.type !== 'struct') return type;
+  const [head, ...rest] = path as [string, ...string[]];
+  const fields = type.fields as readonly (NewField & { id?: number; required?: boolean })[];
+  const at = fields.findIndex((f) => f.name === head);
+  let next: (NewField & { id?: number; required?: boolean })[];
+  if (rest.length > 0) {
+    if (at < 0) return type;
+    next = fields.map((f, i) => (i === at ? { ...f, type: withNested(f.type, rest, change) as IcebergTypeInput } : f));
+  } else if (change.kind === 'add') {
+    next = at >= 0 ? [...fields] : [...fields, { id: 0, name: head, required: false, type: change.type }];
+  } else {
+    next = fields.map((f, i) => (i === at ? { ...f, type: change.type } : f));
+  }
+  return { type: 'struct', fields: next } as IcebergTypeInput;
 }

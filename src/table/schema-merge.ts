@@ -1,7 +1,7 @@
 import { InvalidInput } from '../errors.js';
 import type { IcebergTypeInput, NewField } from './schema.js';
 import type { SchemaChange } from './schema-evolution.js';
-import type { IcebergType, PrimitiveType, Schema } from './types.js';
+import type { IcebergType, NestedField, PrimitiveType, Schema } from './types.js';
 
 /**
  * How incoming columns fit a table's schema: new columns are added, a column whose values need a
@@ -10,28 +10,44 @@ import type { IcebergType, PrimitiveType, Schema } from './types.js';
  */
 export function mergeFields(table: string, schema: Schema, incoming: readonly NewField[], domain = 'load'): SchemaChange[] {
   const changes: SchemaChange[] = [];
+  mergeInto(changes, schema.fields, incoming, '', (name, source, target) => mismatch(domain, table, name, source, target));
+  return changes;
+}
+
+type Mismatch = (name: string, source: IcebergTypeInput, target: IcebergType) => InvalidInput;
+
+/**
+ * Struct fields merge by name, in any order: a nested field the table lacks is added (as
+ * `parent.child`), matching ones follow the same rules as top-level columns. JSON sources need
+ * this: two files rarely list an object's keys alike.
+ */
+function mergeInto(changes: SchemaChange[], existingFields: readonly NestedField[], incoming: readonly { name: string; type: IcebergTypeInput }[], prefix: string, mismatch: Mismatch): void {
   for (const field of incoming) {
     const existing =
-      schema.fields.find((f) => f.name === field.name) ?? schema.fields.find((f) => f.name.toLowerCase() === field.name.toLowerCase());
+      existingFields.find((f) => f.name === field.name) ?? existingFields.find((f) => f.name.toLowerCase() === field.name.toLowerCase());
+    const path = prefix + (existing?.name ?? field.name);
     if (!existing) {
-      changes.push({ kind: 'add', name: field.name, type: field.type });
+      changes.push({ kind: 'add', name: path, type: field.type });
       continue;
     }
     const target = existing.type;
     const source = field.type;
+    if (typeof target !== 'string' && target.type === 'struct' && typeof source !== 'string' && source.type === 'struct') {
+      mergeInto(changes, target.fields, source.fields, `${path}.`, mismatch);
+      continue;
+    }
     if (typeof target !== 'string' || typeof source !== 'string') {
       if (target === 'string' || sameShape(target, source)) continue;
-      throw mismatch(domain, table, field.name, source, target);
+      throw mismatch(path, source, target);
     }
     if (fitsInto(source, target)) continue;
     const widened = widening(target, source);
     if (widened) {
-      changes.push({ kind: 'widen', name: existing.name, type: widened });
+      changes.push({ kind: 'widen', name: path, type: widened });
       continue;
     }
-    throw mismatch(domain, table, field.name, source, target);
+    throw mismatch(path, source, target);
   }
-  return changes;
 }
 
 /** Values of `source` can be cast to `target` without loss. */

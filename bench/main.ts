@@ -1,6 +1,7 @@
 /** Entry point of `bench/run.sh`: runs the named benchmark(s) and exits 1 when a target fails. */
 import { loadBench } from './load.js';
 import { parseOptions } from './lib/options.js';
+import { pipelineBench } from './pipeline.js';
 import type { Verdict } from './lib/report.js';
 import { profileBench } from './profile.js';
 import { queryBench } from './query.js';
@@ -12,6 +13,7 @@ try {
   // After `load`, the cached project is brand new: `all --fresh` need not load it again.
   if (opts.name === 'query' || opts.name === 'all') verdicts.push(...(await queryBench({ ...opts, fresh: opts.fresh && opts.name === 'query' })));
   if (opts.name === 'profile') await profileBench(opts);
+  if (opts.name === 'pipeline') verdicts.push(...(await pipelineBench(opts)));
   if (opts.name === 'all') {
     process.stdout.write('\nsummary\n');
     for (const v of verdicts) process.stdout.write(`${v.pass ? 'PASS' : 'FAIL'} ${v.target}: ${v.detail}\n`);

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 
-export const BENCHES = ['load', 'query', 'all', 'profile'] as const;
+export const BENCHES = ['load', 'query', 'all', 'profile', 'pipeline'] as const;
 export type BenchName = (typeof BENCHES)[number];
 
 export interface BenchOptions {
@@ -14,10 +14,15 @@ export interface BenchOptions {
   memoryLimit: string;
   /** Rebuild the cached loaded projects instead of reusing them. */
   fresh: boolean;
+  /** pipeline: orders for the pandas peer, when smaller than --rows (pandas is slow and memory-hungry). */
+  pandasRows: number | undefined;
+  /** pipeline: skip the out-of-core run. */
+  skipOoc: boolean;
 }
 
 const DEFAULT_MEMORY = '4GB';
-const USAGE = 'usage: bench/run.sh <load|query|all|profile> [--rows N] [--runs N] [--threads N] [--memory 4GB] [--fresh]';
+const USAGE =
+  'usage: bench/run.sh <load|query|all|profile|pipeline> [--rows N] [--runs N] [--threads N] [--memory 4GB] [--fresh] [--pandas-rows N] [--skip-ooc]';
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values, positionals } = parseArgs({
@@ -29,6 +34,8 @@ export function parseOptions(argv: string[]): BenchOptions {
       threads: { type: 'string' },
       memory: { type: 'string' },
       fresh: { type: 'boolean' },
+      'pandas-rows': { type: 'string' },
+      'skip-ooc': { type: 'boolean' },
     },
   });
   const name = positionals[0];
@@ -41,11 +48,14 @@ export function parseOptions(argv: string[]): BenchOptions {
   }
   return {
     name: name as BenchName,
-    rows: positiveInt('--rows', values.rows ?? '10000000'),
+    // The pipeline moves ~1.7 KB of landing data per order: 1M orders while iterating, 10M on purpose.
+    rows: positiveInt('--rows', values.rows ?? (name === 'pipeline' ? '1000000' : '10000000')),
     runs: values.runs === undefined ? undefined : positiveInt('--runs', values.runs),
     threads: positiveInt('--threads', values.threads ?? String(os.availableParallelism())),
     memoryLimit: memory,
     fresh: values.fresh ?? false,
+    pandasRows: values['pandas-rows'] === undefined ? undefined : positiveInt('--pandas-rows', values['pandas-rows']),
+    skipOoc: values['skip-ooc'] ?? false,
   };
 }
 

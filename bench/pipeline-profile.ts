@@ -1,0 +1,72 @@
+/**
+ * Where `silt run` spends its time, below the per-step seconds of `silt runs show`: the pipeline
+ * run in this process with every DuckDB statement timed and attributed to the Silt function that
+ * made it (prototype wrapping, lib/call-timer.ts; product code untouched), summed per caller.
+ */
+import { DuckDBConnection } from '@duckdb/node-api';
+import { CallTimer, type TimedCall } from './lib/call-timer.js';
+import { distModule } from './lib/paths.js';
+import { printTable } from './lib/report.js';
+import { BENCH_SECRET } from './lib/pipeline-sides.js';
+import { ms } from './lib/stats.js';
+
+interface ProjectModule {
+  withProject<T>(opts: { projectDir: string }, fn: (p: object) => Promise<T>): Promise<T>;
+}
+interface PipelineModule {
+  runPipeline(p: object, opts: { trigger: string }): Promise<{ status: string }>;
+}
+
+export interface CallerCost {
+  caller: string;
+  calls: number;
+  ms: number;
+  /** The slowest statement this caller made. */
+  slowest: string;
+}
+
+export interface PipelineProfile {
+  totalMs: number;
+  duckdbMs: number;
+  byCaller: CallerCost[];
+}
+
+export async function profilePipeline(project: string): Promise<PipelineProfile> {
+  Error.stackTraceLimit = 50;
+  process.env['SILT_PII_SECRET'] = BENCH_SECRET;
+  const { withProject } = (await import(distModule('project/index.js'))) as ProjectModule;
+  const { runPipeline } = (await import(distModule('pipeline/index.js'))) as PipelineModule;
+  const timer = new CallTimer();
+  timer.wrap('duckdb', DuckDBConnection.prototype, ['run', 'runAndReadAll', 'streamAndReadUntil', 'prepare'], /engine\/duckdb\.[jt]s$|engine\/sql-errors\.[jt]s$/);
+  const started = performance.now();
+  try {
+    const result = await withProject({ projectDir: project }, (p) => runPipeline(p, { trigger: 'manual' }));
+    if (result.status !== 'succeeded') throw new Error(`bench: profile: the pipeline run ${result.status}`);
+  } finally {
+    timer.restore();
+  }
+  const totalMs = performance.now() - started;
+  const byCaller = sumByCaller(timer.calls);
+  const duckdbMs = timer.total('duckdb');
+  const pct = (x: number) => `${((x / totalMs) * 100).toFixed(1)}%`;
+  printTable(
+    `silt run in-process: ${ms(totalMs)}; DuckDB statements ${ms(duckdbMs)} (${pct(duckdbMs)}), by the Silt function that made them`,
+    ['ms', '%', 'calls', 'caller', 'slowest statement'],
+    byCaller.slice(0, 12).map((c) => [String(Math.round(c.ms)), pct(c.ms), String(c.calls), c.caller, c.slowest]),
+  );
+  return { totalMs, duckdbMs, byCaller };
+}
+
+function sumByCaller(calls: TimedCall[]): CallerCost[] {
+  const by = new Map<string, CallerCost & { slowestMs: number }>();
+  for (const c of calls) {
+    // One line per function, not per call site.
+    const caller = c.caller.replace(/:\d+\)$/, ')');
+    const e = by.get(caller) ?? { caller, calls: 0, ms: 0, slowest: '', slowestMs: -1 };
+    e.calls += 1;
+    e.ms += c.ms;
+    if (c.ms > e.slowestMs) Object.assign(e, { slowest: c.what, slowestMs: c.ms });
+    by.set(caller, e);
+  }
+  return [...by.values()].sort((a, b) => b.ms - a.ms).map(({ slowestMs: _, ...rest }) => rest);
+}

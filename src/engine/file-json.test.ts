@@ -1,31 +1,16 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { Engine } from './duckdb.js';
+import { fileFixture } from './file-test-fixture.js';
 import { readFiles, type ReadResult } from './file-reader.js';
 import { quoteIdent, quoteLiteral } from './sql-text.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'silt-json-'));
-let engine: Engine;
-before(async () => {
-  engine = await Engine.open({ threads: 2 });
-});
-after(() => {
-  engine.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function file(name: string, content: string | Uint8Array): string {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-}
+const fx = fileFixture('json');
+const file = fx.file;
 
 async function rows(result: ReadResult, columns: string): Promise<Record<string, unknown>[]> {
-  return engine.allJson(`SELECT ${columns} FROM ${quoteIdent(result.relation)} ORDER BY _source_file, _source_line`);
+  return fx.engine.allJson(`SELECT ${columns} FROM ${quoteIdent(result.relation)} ORDER BY _source_file, _source_line`);
 }
 
 const NDJSON = [
@@ -40,7 +25,7 @@ const NDJSON = [
 
 test('NDJSON: malformed and non-object lines are rejects with line and parser reason', async () => {
   const path = file('events.ndjson', `${NDJSON}\n`);
-  const result = await readFiles(engine, [path]);
+  const result = await readFiles(fx.engine, [path]);
   assert.equal(result.rowsRead + result.rejects.length, 6, 'six non-blank lines');
   assert.deepEqual(
     result.rejects.map((r) => [r.file, r.line, r.raw, r.error]),
@@ -53,7 +38,7 @@ test('NDJSON: malformed and non-object lines are rejects with line and parser re
 });
 
 test('NDJSON: nested objects stay STRUCT, arrays LIST, rare keys are kept, mixed types stay JSON', async () => {
-  const result = await readFiles(engine, [file('nested.jsonl', NDJSON)]);
+  const result = await readFiles(fx.engine, [file('nested.jsonl', NDJSON)]);
   const types = Object.fromEntries(result.columns.map((c) => [c.name, c.duckdbType]));
   assert.deepEqual(types, {
     id: 'JSON',
@@ -66,7 +51,7 @@ test('NDJSON: nested objects stay STRUCT, arrays LIST, rare keys are kept, mixed
 });
 
 test('NDJSON: an integer past BIGINT in a top-level column is a reject naming the column', async () => {
-  const result = await readFiles(engine, [file('big.ndjson', '{"n":1}\n{"n":18446744073709551615}\n')]);
+  const result = await readFiles(fx.engine, [file('big.ndjson', '{"n":1}\n{"n":18446744073709551615}\n')]);
   assert.deepEqual(result.rejects.map((r) => [r.line, r.column]), [[2, 'n']]);
   assert.match(result.rejects[0]?.error ?? '', /^column n: /);
   assert.equal(result.rowsRead, 1);
@@ -74,7 +59,7 @@ test('NDJSON: an integer past BIGINT in a top-level column is a reject naming th
 
 test('NDJSON: invalid UTF-8 line is a reject; gzip input works', async () => {
   const bytes = new Uint8Array([...new TextEncoder().encode('{"a":1}\n{"a":"'), 0xff, ...new TextEncoder().encode('"}\n{"a":3}\n')]);
-  const result = await readFiles(engine, [file('bad.ndjson.gz', new Uint8Array(gzipSync(bytes)))]);
+  const result = await readFiles(fx.engine, [file('bad.ndjson.gz', new Uint8Array(gzipSync(bytes)))]);
   assert.deepEqual(result.rejects.map((r) => [r.line, r.error]), [[2, 'invalid UTF-8 (the file is not UTF-8 encoded)']]);
   assert.deepEqual(await rows(result, 'a, _source_line'), [
     { a: '1', _source_line: '1' },
@@ -83,7 +68,7 @@ test('NDJSON: invalid UTF-8 line is a reject; gzip input works', async () => {
 });
 
 test('JSON array: records numbered by position; non-objects rejected', async () => {
-  const result = await readFiles(engine, [file('orders.json', '[{"id":1,"items":[{"sku":"a","qty":2}]},\n {"id":2,"items":[]},\n 7]')]);
+  const result = await readFiles(fx.engine, [file('orders.json', '[{"id":1,"items":[{"sku":"a","qty":2}]},\n {"id":2,"items":[]},\n 7]')]);
   assert.equal(result.rowsRead + result.rejects.length, 3);
   assert.deepEqual(result.rejects.map((r) => [r.line, r.error]), [[3, 'expected a JSON object, found ubigint']]);
   assert.deepEqual(await rows(result, 'id, items, _source_line'), [
@@ -94,7 +79,7 @@ test('JSON array: records numbered by position; non-objects rejected', async () 
 
 test('JSON document that does not parse is one reject naming the problem', async () => {
   const path = file('broken.json', '[{"id":1},\n{"id":2\n');
-  const result = await readFiles(engine, [path]);
+  const result = await readFiles(fx.engine, [path]);
   assert.equal(result.rowsRead, 0);
   assert.equal(result.rejects.length, 1);
   assert.equal(result.rejects[0]?.file, path);
@@ -102,7 +87,7 @@ test('JSON document that does not parse is one reject naming the problem', async
 });
 
 test('pretty-printed JSON objects one after another', async () => {
-  const result = await readFiles(engine, [file('pretty.json', '{\n  "a": 1\n}\n{\n  "a": 2\n}\n')]);
+  const result = await readFiles(fx.engine, [file('pretty.json', '{\n  "a": 1\n}\n{\n  "a": 2\n}\n')]);
   assert.deepEqual(await rows(result, 'a, _source_line'), [
     { a: '1', _source_line: '1' },
     { a: '2', _source_line: '2' },
@@ -110,16 +95,16 @@ test('pretty-printed JSON objects one after another', async () => {
 });
 
 test('empty NDJSON file loads nothing', async () => {
-  const result = await readFiles(engine, [file('empty.ndjson', '\n\n')]);
+  const result = await readFiles(fx.engine, [file('empty.ndjson', '\n\n')]);
   assert.equal(result.rowsRead, 0);
   assert.deepEqual(result.rejects, []);
 });
 
 test('Parquet, combined by name with CSV; _source_line is NULL for Parquet', async () => {
-  const parquet = join(dir, 'p.parquet');
-  await engine.run(`COPY (SELECT 1::INTEGER AS id, {'k': 'v'} AS meta) TO ${quoteLiteral(parquet)} (FORMAT parquet)`);
+  const parquet = join(fx.dir, 'p.parquet');
+  await fx.engine.run(`COPY (SELECT 1::INTEGER AS id, {'k': 'v'} AS meta) TO ${quoteLiteral(parquet)} (FORMAT parquet)`);
   const csv = file('c.csv', 'id,extra\n2,e\n');
-  const result = await readFiles(engine, [parquet, csv]);
+  const result = await readFiles(fx.engine, [parquet, csv]);
   assert.deepEqual(result.columns, [
     { name: 'id', duckdbType: 'BIGINT' },
     { name: 'meta', duckdbType: 'STRUCT(k VARCHAR)' },
@@ -134,14 +119,14 @@ test('Parquet, combined by name with CSV; _source_line is NULL for Parquet', asy
 test('a struct column meeting a plain column becomes JSON text; nothing is dropped', async () => {
   const a = file('a.ndjson', '{"v":{"x":1}}\n');
   const b = file('b.ndjson', '{"v":"plain"}\n');
-  const result = await readFiles(engine, [a, b]);
+  const result = await readFiles(fx.engine, [a, b]);
   assert.deepEqual(result.columns, [{ name: 'v', duckdbType: 'JSON' }]);
   assert.deepEqual(await rows(result, 'v'), [{ v: '{"x":1}' }, { v: '"plain"' }]);
 });
 
 test('a file that is not Parquet is one reject', async () => {
   const path = file('fake.parquet', 'PAR1 not really');
-  const result = await readFiles(engine, [path]);
+  const result = await readFiles(fx.engine, [path]);
   assert.equal(result.rejects.length, 1);
   assert.match(result.rejects[0]?.error ?? '', /^cannot read Parquet: /);
 });

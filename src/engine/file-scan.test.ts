@@ -1,37 +1,22 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { Engine } from './duckdb.js';
+import { test } from 'node:test';
+import { fileFixture } from './file-test-fixture.js';
 import { readFiles } from './file-reader.js';
 import { scanFiles } from './file-scan.js';
 import { quoteIdent, quoteLiteral } from './sql-text.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'silt-scan-'));
-let engine: Engine;
-before(async () => {
-  engine = await Engine.open({ threads: 2 });
-});
-after(() => {
-  engine.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function file(name: string, content: string | Uint8Array): string {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-}
+const fx = fileFixture('scan');
+const file = fx.file;
 
 /** Streams the files into a result (as a COPY would: every column), returning rows, rejects and warnings. */
 async function stream(paths: string[], orderBy = '') {
-  const scan = await scanFiles(engine, paths);
+  const scan = await scanFiles(fx.engine, paths);
   let calls = 0;
   try {
     const result = await scan.consume((sql) => {
       calls += 1;
-      return engine.allJson(`SELECT * FROM (${sql})${orderBy}`);
+      return fx.engine.allJson(`SELECT * FROM (${sql})${orderBy}`);
     });
     return { ...result, calls, columns: scan.columns };
   } finally {
@@ -43,17 +28,17 @@ test('streamed rows and rejects match the exact reader, physical lines included'
   // Quoted newlines, blank lines and ragged rows: DuckDB alone would number the rejects 5 and 8.
   const text = 'id,note,n\n1,"two\nlines",10\n\n2,plain,20\n3,x\n\n\n4,"a\n\nb",40\n5,ok,50,extra\n6,end,60\n';
   const path = file('multi.csv', text);
-  const exact = await readFiles(engine, [path]);
+  const exact = await readFiles(fx.engine, [path]);
   try {
     const streamed = await stream([path]);
     assert.deepEqual(streamed.rejects, exact.rejects);
     assert.deepEqual(streamed.rejects.map((r) => r.line), [6, 12]);
-    const rows = await engine.allJson(`SELECT id, note, n FROM ${quoteIdent(exact.relation)} ORDER BY _source_line`);
+    const rows = await fx.engine.allJson(`SELECT id, note, n FROM ${quoteIdent(exact.relation)} ORDER BY _source_line`);
     assert.deepEqual(streamed.value, rows);
     assert.equal(streamed.calls, 1);
     assert.deepEqual(streamed.warnings, []);
   } finally {
-    await engine.run(`DROP TABLE ${quoteIdent(exact.relation)}`);
+    await fx.engine.run(`DROP TABLE ${quoteIdent(exact.relation)}`);
   }
 });
 
@@ -83,7 +68,7 @@ test('a stray carriage return: the consumer runs again over a lenient read, with
 });
 
 test('a consumer failing for its own reasons is not retried', async () => {
-  const scan = await scanFiles(engine, [file('fine.csv', 'a\n1\n')]);
+  const scan = await scanFiles(fx.engine, [file('fine.csv', 'a\n1\n')]);
   let calls = 0;
   try {
     await assert.rejects(scan.consume(async () => {
@@ -99,8 +84,8 @@ test('a consumer failing for its own reasons is not retried', async () => {
 test('CSV, NDJSON and Parquet stream as one union by name, types widened, rejects from each', async () => {
   const csv = file('a.csv', 'id,amount\n1,10\n2,20\n');
   const ndjson = file('b.ndjson', '{"id":3,"amount":2.5,"channel":"web"}\n{"id":4,\n');
-  const parquet = join(dir, 'c.parquet');
-  await engine.run(`COPY (SELECT 'x5' AS id, 30 AS amount) TO ${quoteLiteral(parquet)} (FORMAT parquet)`);
+  const parquet = join(fx.dir, 'c.parquet');
+  await fx.engine.run(`COPY (SELECT 'x5' AS id, 30 AS amount) TO ${quoteLiteral(parquet)} (FORMAT parquet)`);
   const r = await stream([csv, ndjson, parquet], ' ORDER BY id');
   assert.deepEqual(r.columns, [
     { name: 'id', duckdbType: 'VARCHAR' },

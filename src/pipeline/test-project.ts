@@ -1,11 +1,11 @@
 /** Test support: real projects in temp folders, table contents to compare, the CLI in a child process. */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { finished, startSilt, type SiltResult } from '../cli/e2e/silt-process.js';
 import { PROJECT_FILE } from '../config/index.js';
 import { createDemoProject, type DemoTruth } from '../demo/index.js';
 import { quoteIdent, SqlSession, type Cell } from '../engine/index.js';
@@ -156,34 +156,14 @@ export function assertReconciled(steps: readonly StepResult[]): void {
 
 // ---- the CLI, in a child process --------------------------------------------------------------
 
-/** The built CLI: this file runs from <root>/dist/pipeline/. */
-export const SILT_MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../cli/main.js');
+export type CliResult = SiltResult;
 
-export interface CliResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
+/** The CLI in a child process, with no project secret from the environment (projects keep their own). */
 export function startCli(cwd: string, args: readonly string[]): ChildProcess {
-  return spawn(process.execPath, [SILT_MAIN, ...args], {
-    cwd,
-    env: { ...process.env, SILT_DEBUG: '', SILT_PII_SECRET: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return startSilt(cwd, [...args], { SILT_PII_SECRET: '' });
 }
 
-export function cliFinished(child: ChildProcess): Promise<CliResult> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
+export const cliFinished = finished;
 
 export function cli(cwd: string, ...args: string[]): Promise<CliResult> {
   return cliFinished(startCli(cwd, args));

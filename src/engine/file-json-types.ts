@@ -8,7 +8,7 @@ import { quoteLiteral } from './sql-text.js';
  * stay UBIGINT inside nested values (json_transform would turn an overflow into a silent NULL);
  * a top-level column becomes BIGINT and an overflowing value is a reject (see jsonColumns).
  */
-export function transformShape(structure: unknown): unknown {
+export function transformShape(structure: unknown): Shape {
   if (typeof structure === 'string') return structure === 'NULL' ? 'VARCHAR' : structure;
   if (Array.isArray(structure)) return [transformShape(structure[0] ?? 'NULL')];
   if (structure !== null && typeof structure === 'object') {
@@ -21,6 +21,9 @@ export function transformShape(structure: unknown): unknown {
   return 'JSON';
 }
 
+/** A `json_transform` shape: a type name, `[element]` for arrays, or an object of keys. */
+export type Shape = string | Shape[] | { [key: string]: Shape };
+
 export interface JsonColumn {
   name: string;
   /** SQL for the value, over a JSON column `j`. */
@@ -29,7 +32,10 @@ export interface JsonColumn {
   bad: string;
 }
 
-/** One column per top-level key of the merged object structure. */
+/**
+ * One column per top-level key of the merged object structure, each extracted on its own: for
+ * records whose keys DuckDB cannot hold as one STRUCT (an empty key, or keys equal but for case).
+ */
 export function jsonColumns(structure: unknown): { columns: JsonColumn[]; changes: string[] } {
   if (structure === null || typeof structure !== 'object' || Array.isArray(structure)) return { columns: [], changes: [] };
   const entries = Object.entries(structure as Record<string, unknown>);
@@ -48,10 +54,15 @@ export function jsonColumns(structure: unknown): { columns: JsonColumn[]; change
     } else value = `json_transform(${raw}, ${quoteLiteral(JSON.stringify(shape))})`;
     return { name: cleaned.names[i] ?? key, value, bad };
   });
-  return { columns, changes: cleaned.changes.map((c) => c.replace(/^column (\d+)/, 'key $1')) };
+  return { columns, changes: keyChanges(cleaned.changes) };
 }
 
 /** RFC 6901 JSON pointer to a top-level key (works for keys holding dots, `$`, quotes, …). */
 function pointer(key: string): string {
   return `/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+}
+
+/** Name changes worded for JSON, whose columns are keys. */
+export function keyChanges(changes: string[]): string[] {
+  return changes.map((c) => c.replace(/^column (\d+)/, 'key $1'));
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
@@ -129,4 +130,58 @@ test('a file that is not Parquet is one reject', async () => {
   const result = await readFiles(fx.engine, [path]);
   assert.equal(result.rejects.length, 1);
   assert.match(result.rejects[0]?.error ?? '', /^cannot read Parquet: /);
+});
+
+/** 3000 alike records, then `late` ones, far past any sample a reader might take its shape from. */
+function driftFile(name: string, late: object[]): string {
+  const base = (i: number) => ({ id: i, n: i, flag: true, p: { x: 's', y: i }, tags: [1, 2], nul: null, big: i });
+  const lines = Array.from({ length: 3000 }, (_, i) => JSON.stringify(base(i + 1)));
+  late.forEach((r, i) => lines.push(JSON.stringify({ ...base(3001 + i), ...r })));
+  return file(name, `${lines.join('\n')}\n`);
+}
+
+test('NDJSON: keys, fractions and nulls-then-values that first appear deep into a file are all kept', async () => {
+  const late = [{ n: 1.5 }, { extra: 'e' }, { p: { x: 's', y: 1, z: 'deep' } }, { nul: 'late' }, { big: 'BIG' }, { n: -3 }];
+  // JSON.stringify cannot write an integer past 2^53, so it goes in as text and is unquoted here.
+  const text = readFileSync(driftFile('drift.ndjson', late), 'utf8').replace('"big":"BIG"', '"big":18446744073709551615');
+  const result = await readFiles(fx.engine, [file('drift-big.ndjson', text)]);
+  const types = Object.fromEntries(result.columns.map((c) => [c.name, c.duckdbType]));
+  assert.deepEqual(types, {
+    id: 'BIGINT',
+    n: 'DOUBLE',
+    flag: 'BOOLEAN',
+    p: 'STRUCT(x VARCHAR, y UBIGINT, z VARCHAR)',
+    tags: 'UBIGINT[]',
+    nul: 'VARCHAR',
+    big: 'BIGINT',
+    extra: 'VARCHAR',
+  });
+  assert.deepEqual(result.rejects.map((r) => [r.line, r.column]), [[3005, 'big']]);
+  assert.equal(result.rowsRead, 3005);
+  const kept = await fx.engine.allJson(
+    `SELECT _source_line, n, extra, p, nul FROM ${quoteIdent(result.relation)} WHERE _source_line > 3000 ORDER BY _source_line`,
+  );
+  assert.deepEqual(kept, [
+    { _source_line: '3001', n: 1.5, extra: null, p: { x: 's', y: '3001', z: null }, nul: null },
+    { _source_line: '3002', n: 3002, extra: 'e', p: { x: 's', y: '3002', z: null }, nul: null },
+    { _source_line: '3003', n: 3003, extra: null, p: { x: 's', y: '1', z: 'deep' }, nul: null },
+    { _source_line: '3004', n: 3004, extra: null, p: { x: 's', y: '3004', z: null }, nul: 'late' },
+    { _source_line: '3006', n: -3, extra: null, p: { x: 's', y: '3006', z: null }, nul: null },
+  ]);
+});
+
+test('NDJSON: a value of another kind deep into a file turns its column to JSON text, losing nothing', async () => {
+  const result = await readFiles(fx.engine, [driftFile('kinds.ndjson', [{ flag: 1 }, { tags: [1, 'two'] }, { p: 'flat' }])]);
+  const types = Object.fromEntries(result.columns.map((c) => [c.name, c.duckdbType]));
+  assert.deepEqual([types.flag, types.tags, types.p], ['JSON', 'JSON[]', 'JSON']);
+  const late = await fx.engine.allJson(
+    `SELECT flag, tags, p FROM ${quoteIdent(result.relation)} WHERE _source_line IN (1, 3001, 3002, 3003) ORDER BY _source_line`,
+  );
+  assert.deepEqual(late, [
+    { flag: 'true', tags: ['1', '2'], p: '{"x":"s","y":1}' },
+    { flag: '1', tags: ['1', '2'], p: '{"x":"s","y":3001}' },
+    { flag: 'true', tags: ['1', '"two"'], p: '{"x":"s","y":3002}' },
+    { flag: 'true', tags: ['1', '2'], p: '"flat"' },
+  ]);
+  assert.equal(result.rowsRead, 3003);
 });

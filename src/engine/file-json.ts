@@ -1,6 +1,7 @@
 import type { Engine } from './duckdb.js';
 import type { Compression } from './file-format.js';
-import { jsonColumns, type JsonColumn } from './file-json-types.js';
+import { cleanColumnNames } from './file-names.js';
+import { jsonColumns, keyChanges, transformShape, type JsonColumn, type Shape } from './file-json-types.js';
 import { dropTables, linesSource, newRejectTables, shiftLinesSql, tempName } from './file-lines.js';
 import type { FileRead, Reject } from './file-types.js';
 import { quoteIdent, quoteLiteral } from './sql-text.js';
@@ -8,7 +9,7 @@ import { quoteIdent, quoteLiteral } from './sql-text.js';
 type JsonLayout = 'lines' | 'array' | 'unstructured';
 
 /** Rejects whose parser message we look up one by one; past this, "malformed JSON" only. */
-const DETAILED_REASONS = 200;
+const DETAILED_REASONS = 20;
 const RAW_CHARS = 4096;
 
 /**
@@ -33,28 +34,108 @@ export async function readJson(engine: Engine, path: string, compression: Compre
       if (failure) return { query: null, columns: [], rows: 0, rejects: [failure], warnings: [], tables: [] };
     }
     rejects.push(...(await malformed(engine, path, records)));
-    const { columns, changes } = jsonColumns(await mergedStructure(engine, records));
-    const objects = `SELECT line, text::JSON AS j FROM ${quoteIdent(records)} WHERE json_valid(text) AND json_type(text) = 'OBJECT'`;
-    rejects.push(...(await misfits(engine, path, objects, columns)));
+    const parsed = await parseRecords(engine, path, records);
+    rejects.push(...parsed.rejects);
     rejects.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-    if (columns.length === 0) return { query: null, columns: [], rows: 0, rejects, warnings, tables: [records] };
-    const anyBad = columns.map((c) => c.bad).join(' OR ');
-    const select = columns.map((c) => `${c.value} AS ${quoteIdent(c.name)}`);
-    const query = `SELECT ${[...select, 'line::BIGINT AS _source_line'].join(', ')} FROM (${objects}) WHERE NOT (${anyBad})`;
-    const rows = Number((await engine.all<{ n: bigint }>(`SELECT count(*) AS n FROM (${query})`))[0]?.n ?? 0);
-    const described = await engine.all<{ column_name: string; column_type: string }>(`DESCRIBE ${query}`);
+    const tables = [...parsed.tables];
+    if (parsed.query === null) return { query: null, columns: [], rows: 0, rejects, warnings, tables };
+    const described = await engine.all<{ column_name: string; column_type: string }>(`DESCRIBE ${parsed.query}`);
     return {
-      query,
+      query: parsed.query,
       columns: described.filter((d) => d.column_name !== '_source_line').map((d) => ({ name: d.column_name, duckdbType: d.column_type })),
-      rows,
+      rows: parsed.rows,
       rejects,
-      warnings: [...warnings, ...changes.map((c) => `${path}: ${c}`)],
-      tables: [records],
+      warnings: [...warnings, ...parsed.changes.map((c) => `${path}: ${c}`)],
+      tables,
     };
-  } catch (e) {
+  } finally {
     await dropTables(engine, records);
-    throw e;
   }
+}
+
+interface Parsed {
+  /** SQL for the good rows (columns + `_source_line`); null when no record holds a key. */
+  query: string | null;
+  rows: number;
+  rejects: Reject[];
+  changes: string[];
+  /** Temp tables `query` reads. */
+  tables: string[];
+}
+
+/**
+ * The object records as columns, one per top-level key of the shape merged from every record (so
+ * no key is dropped for being rare, and a key whose values disagree becomes JSON text). Each
+ * record is then parsed once, to that shape.
+ */
+async function parseRecords(engine: Engine, path: string, records: string): Promise<Parsed> {
+  const structure = await structureOf(engine, `SELECT text FROM ${quoteIdent(records)} WHERE ok`);
+  if (structure === null || typeof structure !== 'object' || Array.isArray(structure)) return { query: null, rows: 0, rejects: [], changes: [], tables: [] };
+  const shape = transformShape(structure);
+  if (!isRecordShape(shape)) return parseKeyByKey(engine, path, structure, records);
+  const parsed = tempName('parsed');
+  await engine.run(
+    `CREATE TEMP TABLE ${quoteIdent(parsed)} AS
+     SELECT line, json_transform(text, ${quoteLiteral(JSON.stringify(shape))}) AS t FROM ${quoteIdent(records)} WHERE ok`,
+  );
+  const cleaned = cleanColumnNames(Object.keys(shape));
+  const columns = Object.entries(shape).map(([key, s], i) => topColumn(key, s, cleaned.names[i] ?? key));
+  const misfit = columns.filter((c) => c.misfit !== null);
+  const rejects: Reject[] = [];
+  if (misfit.length > 0) {
+    const which = `CASE ${misfit.map((c) => `WHEN ${c.misfit} THEN ${quoteLiteral(c.name)}`).join(' ')} END`;
+    const rows = await engine.all<{ line: bigint; col: string; text: string }>(
+      `SELECT p.line, p.col, r.text FROM (SELECT line, ${which} AS col FROM ${quoteIdent(parsed)}) p
+       JOIN ${quoteIdent(records)} r ON r.line = p.line WHERE p.col IS NOT NULL ORDER BY p.line`,
+    );
+    for (const r of rows) rejects.push(misfitReject(path, Number(r.line), r.col, r.text));
+  }
+  const anyMisfit = misfit.length === 0 ? 'false' : misfit.map((c) => c.misfit).join(' OR ');
+  const query = `SELECT ${[...columns.map((c) => `${c.value} AS ${quoteIdent(c.name)}`), 'line::BIGINT AS _source_line'].join(', ')}
+    FROM ${quoteIdent(parsed)} WHERE NOT (${anyMisfit})`;
+  const objects = Number((await engine.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${quoteIdent(parsed)}`))[0]?.n ?? 0);
+  return { query, rows: objects - rejects.length, rejects, changes: keyChanges(cleaned.changes), tables: [parsed] };
+}
+
+function isRecordShape(shape: Shape): shape is { [key: string]: Shape } {
+  return typeof shape === 'object' && !Array.isArray(shape);
+}
+
+async function structureOf(engine: Engine, texts: string): Promise<unknown> {
+  const rows = await engine.all<{ s: string | null }>(`SELECT json_group_structure(json(text))::VARCHAR AS s FROM (${texts})`);
+  const s = rows[0]?.s;
+  return s ? JSON.parse(s) : null;
+}
+
+const INTEGER = /^(U?BIGINT|U?HUGEINT)$/;
+
+/** A top-level column: integers become BIGINT (Iceberg's long), and a value past it is a misfit. */
+function topColumn(key: string, shape: Shape, name: string): { name: string; value: string; misfit: string | null } {
+  const value = `struct_extract(t, ${quoteLiteral(key)})`;
+  if (typeof shape === 'string' && INTEGER.test(shape) && shape !== 'BIGINT') {
+    return { name, value: `TRY_CAST(${value} AS BIGINT)`, misfit: `(${value} IS NOT NULL AND TRY_CAST(${value} AS BIGINT) IS NULL)` };
+  }
+  return { name, value, misfit: null };
+}
+
+function misfitReject(path: string, line: number, column: string, text: string): Reject {
+  return { file: path, line, column, raw: cut(text), error: `column ${column}: value does not fit the column's type (integer out of range?)` };
+}
+
+
+/** Records whose top-level keys cannot be one STRUCT: each key is extracted on its own. */
+async function parseKeyByKey(engine: Engine, path: string, structure: unknown, records: string): Promise<Parsed> {
+  const { columns, changes } = jsonColumns(structure);
+  if (columns.length === 0) return { query: null, rows: 0, rejects: [], changes: [], tables: [] };
+  const kept = tempName('objects');
+  await engine.run(`CREATE TEMP TABLE ${quoteIdent(kept)} AS SELECT line, text::JSON AS j FROM ${quoteIdent(records)} WHERE ok`);
+  const objects = `SELECT line, j FROM ${quoteIdent(kept)}`;
+  const rejects = await misfits(engine, path, objects, columns);
+  const anyBad = columns.map((c) => c.bad).join(' OR ');
+  const select = columns.map((c) => `${c.value} AS ${quoteIdent(c.name)}`);
+  const query = `SELECT ${[...select, 'line::BIGINT AS _source_line'].join(', ')} FROM (${objects}) WHERE NOT (${anyBad})`;
+  const rows = Number((await engine.all<{ n: bigint }>(`SELECT count(*) AS n FROM (${query})`))[0]?.n ?? 0);
+  return { query, rows, rejects, changes, tables: [kept] };
 }
 
 async function guessLayout(engine: Engine, path: string, compression: Compression): Promise<JsonLayout> {
@@ -78,20 +159,27 @@ async function guessLayout(engine: Engine, path: string, compression: Compressio
   }
 }
 
-/** One row per non-blank line (`line`, `text`); lines DuckDB could not even read come back as rejects. */
+/** SQL true for a record that is a JSON object (checked with one parse). */
+const IS_OBJECT = `(json_valid(text) AND ltrim(text, ' \t\r\n')[1] = '{')`;
+
+/**
+ * `records` (line, text, ok): one row per non-blank line, `ok` when it is a JSON object; lines
+ * DuckDB could not even read come back as rejects.
+ */
 async function loadLines(
   engine: Engine,
   path: string,
   compression: Compression,
   records: string,
 ): Promise<{ rejects: Reject[]; exact: boolean }> {
-  const raw = tempName('lines');
   const scanRejects = newRejectTables();
+  const nonBlank = `text IS NOT NULL AND trim(text, ' \t\r') <> ''`;
   try {
     const scan = (strict: boolean) =>
       engine.run(
-        `CREATE OR REPLACE TEMP TABLE ${quoteIdent(raw)} AS SELECT row_number() OVER () AS ord, text
-         FROM ${linesSource(path, compression, 'utf-8', scanRejects, strict)}`,
+        `CREATE OR REPLACE TEMP TABLE ${quoteIdent(records)} AS SELECT line, text, ${IS_OBJECT} AS ok
+         FROM (SELECT row_number() OVER () AS line, text FROM ${linesSource(path, compression, 'utf-8', scanRejects, strict)})
+         WHERE ${nonBlank}`,
       );
     const exact = await scan(true).then(
       () => true,
@@ -103,12 +191,14 @@ async function loadLines(
          FROM ${quoteIdent(scanRejects.errors)} GROUP BY line ORDER BY line`,
       )
       .catch(() => []);
-    const excluded = failed.length === 0 ? 'SELECT NULL::BIGINT AS line' : `SELECT line FROM ${quoteIdent(scanRejects.errors)}`;
-    await engine.run(
-      `CREATE TEMP TABLE ${quoteIdent(records)} AS SELECT line, text
-       FROM (${shiftLinesSql(`SELECT ord, text FROM ${quoteIdent(raw)}`, excluded)})
-       WHERE text IS NOT NULL AND trim(text, ' \t\r') <> '' ORDER BY line`,
-    );
+    // Rows count only the lines DuckDB could read; renumber them around the ones it could not.
+    if (failed.length > 0) {
+      const excluded = `SELECT line FROM ${quoteIdent(scanRejects.errors)}`;
+      await engine.run(
+        `CREATE OR REPLACE TEMP TABLE ${quoteIdent(records)} AS SELECT line, text, ok
+         FROM (${shiftLinesSql(`SELECT line AS ord, text, ok FROM ${quoteIdent(records)}`, excluded)})`,
+      );
+    }
     const rejects = failed.map((f) => ({
       file: path,
       line: Number(f.line),
@@ -118,7 +208,7 @@ async function loadLines(
     }));
     return { rejects, exact };
   } finally {
-    await dropTables(engine, raw, scanRejects.errors, scanRejects.scans);
+    await dropTables(engine, scanRejects.errors, scanRejects.scans);
   }
 }
 
@@ -138,8 +228,8 @@ async function loadDocument(
 ): Promise<Reject | null> {
   try {
     await engine.run(
-      `CREATE TEMP TABLE ${quoteIdent(records)} AS SELECT row_number() OVER () AS line, json AS text
-       FROM read_json_objects(${quoteLiteral(path)}, format = ${quoteLiteral(layout)}${compression === 'none' ? '' : `, compression = ${quoteLiteral(compression)}`})`,
+      `CREATE TEMP TABLE ${quoteIdent(records)} AS SELECT line, text, ${IS_OBJECT} AS ok
+       FROM (SELECT row_number() OVER () AS line, json AS text FROM read_json_objects(${quoteLiteral(path)}, format = ${quoteLiteral(layout)}${compression === 'none' ? '' : `, compression = ${quoteLiteral(compression)}`}))`,
     );
     return null;
   } catch (e) {
@@ -153,7 +243,7 @@ async function loadDocument(
 async function malformed(engine: Engine, path: string, records: string): Promise<Reject[]> {
   const rows = await engine.all<{ line: bigint; text: string; kind: string | null }>(
     `SELECT line, text, CASE WHEN json_valid(text) THEN json_type(text) END AS kind FROM ${quoteIdent(records)}
-     WHERE NOT json_valid(text) OR json_type(text) <> 'OBJECT' ORDER BY line`,
+     WHERE NOT ok ORDER BY line`,
   );
   const out: Reject[] = [];
   for (const [i, r] of rows.entries()) {
@@ -178,14 +268,6 @@ async function parserReason(engine: Engine, text: string): Promise<string> {
   }
 }
 
-async function mergedStructure(engine: Engine, records: string): Promise<unknown> {
-  const rows = await engine.all<{ s: string | null }>(
-    `SELECT json_group_structure(text::JSON)::VARCHAR AS s FROM ${quoteIdent(records)} WHERE json_valid(text) AND json_type(text) = 'OBJECT'`,
-  );
-  const s = rows[0]?.s;
-  return s ? JSON.parse(s) : null;
-}
-
 /** Objects holding a value that does not convert to its column's type (say a number past BIGINT). */
 async function misfits(engine: Engine, path: string, objects: string, columns: JsonColumn[]): Promise<Reject[]> {
   if (columns.length === 0) return [];
@@ -195,13 +277,7 @@ async function misfits(engine: Engine, path: string, objects: string, columns: J
   const rows = await engine.all<{ line: bigint; col: string; text: string }>(
     `SELECT line, col, j::VARCHAR AS text FROM (SELECT line, j, ${which} AS col FROM (${objects})) WHERE col IS NOT NULL ORDER BY line`,
   );
-  return rows.map((r) => ({
-    file: path,
-    line: Number(r.line),
-    column: r.col,
-    raw: cut(r.text),
-    error: `column ${r.col}: value does not fit the column's type (integer out of range?)`,
-  }));
+  return rows.map((r) => misfitReject(path, Number(r.line), r.col, r.text));
 }
 
 function cut(text: string): string {

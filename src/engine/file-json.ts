@@ -15,7 +15,7 @@ const RAW_CHARS = 4096;
 /**
  * Reads NDJSON (one record per line, numbered by physical line) or a JSON document (an array of
  * records, or records one after another, numbered by record). Records are parsed by DuckDB's
- * JSON functions from a table of raw record texts, so every record is accounted for: loaded, or
+ * JSON functions from a table of the file's records, so every record is accounted for: loaded, or
  * rejected as malformed, not an object, or holding a value that does not fit its column.
  */
 export async function readJson(engine: Engine, path: string, compression: Compression, ndjson: boolean): Promise<FileRead> {
@@ -69,14 +69,14 @@ interface Parsed {
  * record is then parsed once, to that shape.
  */
 async function parseRecords(engine: Engine, path: string, records: string): Promise<Parsed> {
-  const structure = await structureOf(engine, `SELECT text FROM ${quoteIdent(records)} WHERE ok`);
+  const structure = await structureOf(engine, records);
   if (structure === null || typeof structure !== 'object' || Array.isArray(structure)) return { query: null, rows: 0, rejects: [], changes: [], tables: [] };
   const shape = transformShape(structure);
   if (!isRecordShape(shape)) return parseKeyByKey(engine, path, structure, records);
   const parsed = tempName('parsed');
   await engine.run(
     `CREATE TEMP TABLE ${quoteIdent(parsed)} AS
-     SELECT line, json_transform(text, ${quoteLiteral(JSON.stringify(shape))}) AS t FROM ${quoteIdent(records)} WHERE ok`,
+     SELECT line, json_transform(j, ${quoteLiteral(JSON.stringify(shape))}) AS t FROM ${quoteIdent(records)} WHERE ok`,
   );
   const cleaned = cleanColumnNames(Object.keys(shape));
   const columns = Object.entries(shape).map(([key, s], i) => topColumn(key, s, cleaned.names[i] ?? key));
@@ -85,7 +85,7 @@ async function parseRecords(engine: Engine, path: string, records: string): Prom
   if (misfit.length > 0) {
     const which = `CASE ${misfit.map((c) => `WHEN ${c.misfit} THEN ${quoteLiteral(c.name)}`).join(' ')} END`;
     const rows = await engine.all<{ line: bigint; col: string; text: string }>(
-      `SELECT p.line, p.col, r.text FROM (SELECT line, ${which} AS col FROM ${quoteIdent(parsed)}) p
+      `SELECT p.line, p.col, r.j::VARCHAR AS text FROM (SELECT line, ${which} AS col FROM ${quoteIdent(parsed)}) p
        JOIN ${quoteIdent(records)} r ON r.line = p.line WHERE p.col IS NOT NULL ORDER BY p.line`,
     );
     for (const r of rows) rejects.push(misfitReject(path, Number(r.line), r.col, r.text));
@@ -101,8 +101,8 @@ function isRecordShape(shape: Shape): shape is { [key: string]: Shape } {
   return typeof shape === 'object' && !Array.isArray(shape);
 }
 
-async function structureOf(engine: Engine, texts: string): Promise<unknown> {
-  const rows = await engine.all<{ s: string | null }>(`SELECT json_group_structure(json(text))::VARCHAR AS s FROM (${texts})`);
+async function structureOf(engine: Engine, records: string): Promise<unknown> {
+  const rows = await engine.all<{ s: string | null }>(`SELECT json_group_structure(j)::VARCHAR AS s FROM ${quoteIdent(records)} WHERE ok`);
   const s = rows[0]?.s;
   return s ? JSON.parse(s) : null;
 }
@@ -128,7 +128,7 @@ async function parseKeyByKey(engine: Engine, path: string, structure: unknown, r
   const { columns, changes } = jsonColumns(structure);
   if (columns.length === 0) return { query: null, rows: 0, rejects: [], changes: [], tables: [] };
   const kept = tempName('objects');
-  await engine.run(`CREATE TEMP TABLE ${quoteIdent(kept)} AS SELECT line, text::JSON AS j FROM ${quoteIdent(records)} WHERE ok`);
+  await engine.run(`CREATE TEMP TABLE ${quoteIdent(kept)} AS SELECT line, j FROM ${quoteIdent(records)} WHERE ok`);
   const objects = `SELECT line, j FROM ${quoteIdent(kept)}`;
   const rejects = await misfits(engine, path, objects, columns);
   const anyBad = columns.map((c) => c.bad).join(' OR ');
@@ -159,12 +159,19 @@ async function guessLayout(engine: Engine, path: string, compression: Compressio
   }
 }
 
-/** SQL true for a record that is a JSON object (checked with one parse). */
-const IS_OBJECT = `(json_valid(text) AND ltrim(text, ' \t\r\n')[1] = '{')`;
+/**
+ * The records table's columns over `source` (line, text): `j`, the record as JSON (NULL when it
+ * does not parse), `ok` when it is an object, and `raw`, its text, kept only when it is not.
+ */
+function recordColumns(source: string): string {
+  return `SELECT line, j, CASE WHEN ok THEN NULL ELSE text END AS raw, ok FROM (
+    SELECT line, text, j, coalesce(ltrim(j::VARCHAR, ' \t\r\n')[1] = '{', false) AS ok FROM (
+      SELECT line, text, TRY_CAST(text AS JSON) AS j FROM (${source})))`;
+}
 
 /**
- * `records` (line, text, ok): one row per non-blank line, `ok` when it is a JSON object; lines
- * DuckDB could not even read come back as rejects.
+ * `records` (see recordColumns): one row per non-blank line; lines DuckDB could not even read come
+ * back as rejects.
  */
 async function loadLines(
   engine: Engine,
@@ -177,9 +184,10 @@ async function loadLines(
   try {
     const scan = (strict: boolean) =>
       engine.run(
-        `CREATE OR REPLACE TEMP TABLE ${quoteIdent(records)} AS SELECT line, text, ${IS_OBJECT} AS ok
-         FROM (SELECT row_number() OVER () AS line, text FROM ${linesSource(path, compression, 'utf-8', scanRejects, strict)})
-         WHERE ${nonBlank}`,
+        `CREATE OR REPLACE TEMP TABLE ${quoteIdent(records)} AS ${recordColumns(
+          `SELECT line, text FROM (SELECT row_number() OVER () AS line, text FROM ${linesSource(path, compression, 'utf-8', scanRejects, strict)})
+           WHERE ${nonBlank}`,
+        )}`,
       );
     const exact = await scan(true).then(
       () => true,
@@ -195,8 +203,8 @@ async function loadLines(
     if (failed.length > 0) {
       const excluded = `SELECT line FROM ${quoteIdent(scanRejects.errors)}`;
       await engine.run(
-        `CREATE OR REPLACE TEMP TABLE ${quoteIdent(records)} AS SELECT line, text, ok
-         FROM (${shiftLinesSql(`SELECT line AS ord, text, ok FROM ${quoteIdent(records)}`, excluded)})`,
+        `CREATE OR REPLACE TEMP TABLE ${quoteIdent(records)} AS SELECT line, j, raw, ok
+         FROM (${shiftLinesSql(`SELECT line AS ord, j, raw, ok FROM ${quoteIdent(records)}`, excluded)})`,
       );
     }
     const rejects = failed.map((f) => ({
@@ -228,8 +236,9 @@ async function loadDocument(
 ): Promise<Reject | null> {
   try {
     await engine.run(
-      `CREATE TEMP TABLE ${quoteIdent(records)} AS SELECT line, text, ${IS_OBJECT} AS ok
-       FROM (SELECT row_number() OVER () AS line, json AS text FROM read_json_objects(${quoteLiteral(path)}, format = ${quoteLiteral(layout)}${compression === 'none' ? '' : `, compression = ${quoteLiteral(compression)}`}))`,
+      `CREATE TEMP TABLE ${quoteIdent(records)} AS ${recordColumns(
+        `SELECT row_number() OVER () AS line, json::VARCHAR AS text FROM read_json_objects(${quoteLiteral(path)}, format = ${quoteLiteral(layout)}${compression === 'none' ? '' : `, compression = ${quoteLiteral(compression)}`})`,
+      )}`,
     );
     return null;
   } catch (e) {
@@ -242,7 +251,7 @@ async function loadDocument(
 
 async function malformed(engine: Engine, path: string, records: string): Promise<Reject[]> {
   const rows = await engine.all<{ line: bigint; text: string; kind: string | null }>(
-    `SELECT line, text, CASE WHEN json_valid(text) THEN json_type(text) END AS kind FROM ${quoteIdent(records)}
+    `SELECT line, raw AS text, CASE WHEN j IS NOT NULL THEN json_type(j) END AS kind FROM ${quoteIdent(records)}
      WHERE NOT ok ORDER BY line`,
   );
   const out: Reject[] = [];

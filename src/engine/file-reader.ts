@@ -5,7 +5,7 @@ import { readJson } from './file-json.js';
 import { dropTables, tempName } from './file-lines.js';
 import { readParquet } from './file-parquet.js';
 import type { Column, FileRead, ReadOptions, Reject } from './file-types.js';
-import { appendRows, createResultTable, unionColumns } from './file-union.js';
+import { appendRows, createResultTable, resultSelect, unionColumns } from './file-union.js';
 import { quoteIdent } from './sql-text.js';
 import { InvalidInput } from '../errors.js';
 
@@ -14,8 +14,15 @@ export type { FileFormat } from './file-format.js';
 export type { Column, ReadOptions, Reject } from './file-types.js';
 
 export interface ReadResult {
-  /** A DuckDB TEMP TABLE with the good rows of all files, plus `_source_file` and `_source_line`. */
+  /**
+   * A DuckDB temp relation with the good rows of all files, plus `_source_file` and `_source_line`:
+   * a view over the reader's own tables for one file (no copy), a table for several. Drop it with
+   * dropReadResult.
+   */
   relation: string;
+  view: boolean;
+  /** The temp tables a view `relation` reads. */
+  backing: string[];
   /** The data columns (without `_source_file` / `_source_line`). */
   columns: Column[];
   rowsRead: number;
@@ -56,6 +63,14 @@ export async function readFiles(
     }
     const columns = await unionColumns(engine, reads);
     const relation = tempName('result');
+    const result = { relation, columns, rejects: reads.flatMap((r) => r.rejects), bytesRead: progress.bytes, warnings: reads.flatMap((r) => r.warnings) };
+    const only = reads.length === 1 ? reads[0] : undefined;
+    if (only?.query) {
+      await engine.run(`CREATE TEMP VIEW ${quoteIdent(relation)} AS ${resultSelect(only.query, columns, paths[0] as string)}`);
+      const backing = only.tables;
+      only.tables = [];
+      return { ...result, view: true, backing, rowsRead: only.rows };
+    }
     await createResultTable(engine, relation, columns);
     try {
       for (const [i, read] of reads.entries()) {
@@ -67,17 +82,15 @@ export async function readFiles(
       throw e;
     }
     const rowsRead = Number((await engine.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${quoteIdent(relation)}`))[0]?.n ?? 0);
-    return {
-      relation,
-      columns,
-      rowsRead,
-      rejects: reads.flatMap((r) => r.rejects),
-      bytesRead: progress.bytes,
-      warnings: reads.flatMap((r) => r.warnings),
-    };
+    return { ...result, view: false, backing: [], rowsRead };
   } finally {
     for (const read of reads) await dropTables(engine, ...read.tables);
   }
+}
+
+export async function dropReadResult(engine: Engine, result: Pick<ReadResult, 'relation' | 'view' | 'backing'>): Promise<void> {
+  await engine.run(`DROP ${result.view ? 'VIEW' : 'TABLE'} IF EXISTS ${quoteIdent(result.relation)}`);
+  await dropTables(engine, ...result.backing);
 }
 
 async function readOne(engine: Engine, path: string, opts: ReadOptions): Promise<FileRead> {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileFixture } from './file-test-fixture.js';
-import { readFiles } from './file-reader.js';
+import { dropReadResult, readFiles } from './file-reader.js';
 import { scanFiles } from './file-scan.js';
 import { quoteIdent, quoteLiteral } from './sql-text.js';
 
@@ -38,7 +38,7 @@ test('streamed rows and rejects match the exact reader, physical lines included'
     assert.equal(streamed.calls, 1);
     assert.deepEqual(streamed.warnings, []);
   } finally {
-    await fx.engine.run(`DROP TABLE ${quoteIdent(exact.relation)}`);
+    await dropReadResult(fx.engine, exact);
   }
 });
 

@@ -57,9 +57,14 @@ export async function createResultTable(engine: Engine, name: string, columns: r
 /** Copies one file's good rows into the result table, converting columns whose type was widened. */
 export async function appendRows(engine: Engine, table: string, union: readonly Column[], read: FileRead, file: string): Promise<void> {
   if (!read.query) return;
-  const select = convertedColumns(union, read.columns);
+  await engine.run(`INSERT INTO ${quoteIdent(table)} BY NAME ${resultSelect(read.query, read.columns, file, union)}`);
+}
+
+/** One file's good rows as result rows: its columns (converted to the union's types), `_source_file`, `_source_line`. */
+export function resultSelect(query: string, columns: readonly Column[], file: string, union: readonly Column[] = columns): string {
+  const select = convertedColumns(union, columns);
   select.push(`${quoteLiteral(file)} AS _source_file`, 'q._source_line AS _source_line');
-  await engine.run(`INSERT INTO ${quoteIdent(table)} BY NAME SELECT ${select.join(', ')} FROM (${read.query}) q`);
+  return `SELECT ${select.join(', ')} FROM (${query}) q`;
 }
 
 /**

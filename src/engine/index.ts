@@ -15,6 +15,7 @@ export { scanSql, type ScanSource, type ScanSqlOptions } from './table-reader.js
 export { duckdbToIceberg, icebergToDuckdb, parseTypeText } from './types-map.js';
 export {
   detectFormat,
+  dropReadResult,
   readFiles,
   type Column,
   type FileFormat,

@@ -1,5 +1,5 @@
 import { InvalidInput } from '../errors.js';
-import { inferFields, quoteIdent, quoteLiteral, readFiles, type Engine, type Reject } from '../engine/index.js';
+import { dropReadResult, inferFields, quoteIdent, quoteLiteral, readFiles, type Engine, type Reject } from '../engine/index.js';
 import type { ObjectStore } from '../storage/index.js';
 import type { NewField } from '../table/index.js';
 import { BATCH_ID, INGESTED_AT } from './bronze-schema.js';
@@ -15,8 +15,11 @@ export interface NewLandingFile {
 /** One landing file as read: its good rows in a DuckDB temp table, its bad records as rejects. */
 export interface BronzeFileRead {
   file: NewLandingFile;
-  /** Temp table with the good rows (data columns + `_source_file`, `_source_line`); null when none. */
+  /** Temp relation with the good rows (data columns + `_source_file`, `_source_line`); null when none. */
   relation: string | null;
+  /** Whether `relation` is a view, and the temp tables behind it (see ReadResult). */
+  view: boolean;
+  backing: string[];
   /** Data columns: `source` in the relation, `name` in bronze (renamed off bronze's own columns). */
   columns: { source: string; name: string }[];
   /** The data columns' Iceberg types, by bronze name. */
@@ -43,12 +46,14 @@ export async function readLandingFile(engine: Engine, store: ObjectStore, file: 
   } catch (e) {
     if (!(e instanceof InvalidInput)) throw e;
     const error = toKey(e.message).replace(/^load: /, '');
-    return { file, relation: null, columns: [], fields: [], rows: 0, rejects: [{ file: file.key, line: null, column: null, raw: null, error }], warnings: [] };
+    return { file, relation: null, view: false, backing: [], columns: [], fields: [], rows: 0, rejects: [{ file: file.key, line: null, column: null, raw: null, error }], warnings: [] };
   }
   const columns = bronzeNames(read.columns.map((c) => c.name));
   const out: BronzeFileRead = {
     file,
     relation: read.relation,
+    view: read.view,
+    backing: read.backing,
     columns,
     fields: [],
     rows: read.rowsRead,
@@ -68,7 +73,7 @@ export async function readLandingFile(engine: Engine, store: ObjectStore, file: 
 }
 
 export async function dropRead(engine: Engine, read: BronzeFileRead): Promise<void> {
-  if (read.relation) await engine.run(`DROP TABLE IF EXISTS ${quoteIdent(read.relation)}`);
+  if (read.relation) await dropReadResult(engine, { relation: read.relation, view: read.view, backing: read.backing });
 }
 
 /** Columns of the file that hold a value in some row (among `names`). */

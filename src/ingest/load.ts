@@ -4,6 +4,7 @@ import {
   icebergToDuckdb,
   inferFields,
   quoteIdent,
+  dropReadResult,
   readFiles,
   removeDataFiles,
   scanFiles,
@@ -166,7 +167,7 @@ async function fitColumns(engine: Engine, paths: string[], opts: LoadOptions, sc
           `the type of ${opts.into}.${field.name}; fix the value, or load into a new table. Nothing was loaded`,
       );
     } finally {
-      await engine.run(`DROP TABLE IF EXISTS ${quoteIdent(read.relation)}`);
+      await dropReadResult(engine, read);
     }
   }
 }

@@ -15,7 +15,7 @@ export const REJECT_FIELDS: readonly NewField[] = [
 ];
 
 const COLUMNS = REJECT_FIELDS.map((f) => quoteIdent(f.name)).join(', ');
-const INSERT_BATCH = 250;
+const INSERT_BATCH = 10_000;
 let stages = 0;
 
 export async function openRejectsTable(catalog: Catalog, namespace: string, name: string): Promise<Table> {
@@ -43,14 +43,16 @@ export class RejectStage {
     return stage;
   }
 
-  /** Records the reader set aside. */
+  /** Records the reader set aside, passed as one JSON parameter per batch (binding each value costs more). */
   async addRejects(rejects: readonly Reject[], fingerprint: string): Promise<void> {
-    const fp = quoteLiteral(fingerprint);
+    const shape = quoteLiteral(JSON.stringify([{ file: 'VARCHAR', line: 'BIGINT', raw: 'VARCHAR', error: 'VARCHAR' }]));
     for (let i = 0; i < rejects.length; i += INSERT_BATCH) {
-      const batch = rejects.slice(i, i + INSERT_BATCH);
-      const values = batch.map(() => `(?, ?::BIGINT, ?, ?, ${fp}, ${this.constants})`).join(', ');
-      const params = batch.flatMap((r) => [r.file, r.line, r.raw, r.error]);
-      await this.engine.run(`INSERT INTO ${quoteIdent(this.relation)} (${COLUMNS}) VALUES ${values}`, params);
+      const batch = rejects.slice(i, i + INSERT_BATCH).map((r) => ({ file: r.file, line: r.line, raw: r.raw, error: r.error }));
+      await this.engine.run(
+        `INSERT INTO ${quoteIdent(this.relation)} (${COLUMNS}) SELECT r.file, r.line, r.raw, r.error, ${quoteLiteral(fingerprint)}, ${this.constants}
+         FROM (SELECT unnest(from_json(?::VARCHAR, ${shape})) AS r)`,
+        [JSON.stringify(batch)],
+      );
     }
     this.count += rejects.length;
   }

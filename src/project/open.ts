@@ -28,6 +28,8 @@ export async function openProject(opts: { cwd?: string; projectDir?: string } = 
   const engineOptions = (): EngineOptions => ({
     memoryLimit: config.engine.memoryLimit,
     threads: config.engine.threads,
+    // Spills past memory_limit go inside the project, not wherever the command was started.
+    tempDirectory: path.join(config.dir, '.silt', 'tmp'),
   });
   return {
     config,

@@ -137,6 +137,6 @@ test('usage errors exit 2 and say what was wrong, without a stack trace', async 
     const r = await silt(dir, ...args);
     assert.equal(r.code, 2, `silt ${args.join(' ')}: ${r.stderr}`);
     assert.doesNotMatch(r.stderr, /^\s+at /m);
-    assert.match(r.stderr, /unknown command|missing required|required option|argument/i);
+    assert.match(r.stderr, /^silt: (unknown command|missing required|required option|.*argument)/i);
   }
 });

@@ -101,8 +101,15 @@ function isRecordShape(shape: Shape): shape is { [key: string]: Shape } {
   return typeof shape === 'object' && !Array.isArray(shape);
 }
 
+/**
+ * The merged structure of the object records. json_group_structure holds every record it merges
+ * in memory, so it merges one record per distinct structure instead (the same result: merging a
+ * structure with itself changes nothing), and a file far larger than memory_limit still reads.
+ */
 async function structureOf(engine: Engine, records: string): Promise<unknown> {
-  const rows = await engine.all<{ s: string | null }>(`SELECT json_group_structure(j)::VARCHAR AS s FROM ${quoteIdent(records)} WHERE ok`);
+  const rows = await engine.all<{ s: string | null }>(
+    `SELECT json_group_structure(j)::VARCHAR AS s FROM (SELECT any_value(j) AS j FROM ${quoteIdent(records)} WHERE ok GROUP BY json_structure(j))`,
+  );
   const s = rows[0]?.s;
   return s ? JSON.parse(s) : null;
 }

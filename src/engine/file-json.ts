@@ -171,8 +171,9 @@ async function guessLayout(engine: Engine, path: string, compression: Compressio
  * does not parse), `ok` when it is an object, and `raw`, its text, kept only when it is not.
  */
 function recordColumns(source: string): string {
+  // starts_with first: trimming copies the string, and nearly every record starts with its brace.
   return `SELECT line, j, CASE WHEN ok THEN NULL ELSE text END AS raw, ok FROM (
-    SELECT line, text, j, coalesce(ltrim(j::VARCHAR, ' \t\r\n')[1] = '{', false) AS ok FROM (
+    SELECT line, text, j, j IS NOT NULL AND (starts_with(text, '{') OR ltrim(text, ' \t\r\n')[1] = '{') AS ok FROM (
       SELECT line, text, TRY_CAST(text AS JSON) AS j FROM (${source})))`;
 }
 
@@ -187,7 +188,7 @@ async function loadLines(
   records: string,
 ): Promise<{ rejects: Reject[]; exact: boolean }> {
   const scanRejects = newRejectTables();
-  const nonBlank = `text IS NOT NULL AND trim(text, ' \t\r') <> ''`;
+  const nonBlank = `text IS NOT NULL AND (starts_with(text, '{') OR trim(text, ' \t\r') <> '')`;
   try {
     const scan = (strict: boolean) =>
       engine.run(

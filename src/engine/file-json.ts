@@ -76,7 +76,7 @@ async function parseRecords(engine: Engine, path: string, records: string): Prom
   const parsed = tempName('parsed');
   await engine.run(
     `CREATE TEMP TABLE ${quoteIdent(parsed)} AS
-     SELECT line, json_transform(j, ${quoteLiteral(JSON.stringify(shape))}) AS t FROM ${quoteIdent(records)} WHERE ok`,
+     SELECT line, json_transform(text, ${quoteLiteral(JSON.stringify(shape))}) AS t FROM ${quoteIdent(records)} WHERE ok`,
   );
   const cleaned = cleanColumnNames(Object.keys(shape));
   const columns = Object.entries(shape).map(([key, s], i) => topColumn(key, s, cleaned.names[i] ?? key));
@@ -85,7 +85,7 @@ async function parseRecords(engine: Engine, path: string, records: string): Prom
   if (misfit.length > 0) {
     const which = `CASE ${misfit.map((c) => `WHEN ${c.misfit} THEN ${quoteLiteral(c.name)}`).join(' ')} END`;
     const rows = await engine.all<{ line: bigint; col: string; text: string }>(
-      `SELECT p.line, p.col, r.j::VARCHAR AS text FROM (SELECT line, ${which} AS col FROM ${quoteIdent(parsed)}) p
+      `SELECT p.line, p.col, r.text FROM (SELECT line, ${which} AS col FROM ${quoteIdent(parsed)}) p
        JOIN ${quoteIdent(records)} r ON r.line = p.line WHERE p.col IS NOT NULL ORDER BY p.line`,
     );
     for (const r of rows) rejects.push(misfitReject(path, Number(r.line), r.col, r.text));
@@ -108,7 +108,7 @@ function isRecordShape(shape: Shape): shape is { [key: string]: Shape } {
  */
 async function structureOf(engine: Engine, records: string): Promise<unknown> {
   const rows = await engine.all<{ s: string | null }>(
-    `SELECT json_group_structure(j)::VARCHAR AS s FROM (SELECT any_value(j) AS j FROM ${quoteIdent(records)} WHERE ok GROUP BY json_structure(j))`,
+    `SELECT json_group_structure(any_text::JSON)::VARCHAR AS s FROM (SELECT any_value(text) AS any_text FROM ${quoteIdent(records)} WHERE ok GROUP BY json_structure(text))`,
   );
   const s = rows[0]?.s;
   return s ? JSON.parse(s) : null;
@@ -135,7 +135,7 @@ async function parseKeyByKey(engine: Engine, path: string, structure: unknown, r
   const { columns, changes } = jsonColumns(structure);
   if (columns.length === 0) return { query: null, rows: 0, rejects: [], changes: [], tables: [] };
   const kept = tempName('objects');
-  await engine.run(`CREATE TEMP TABLE ${quoteIdent(kept)} AS SELECT line, j FROM ${quoteIdent(records)} WHERE ok`);
+  await engine.run(`CREATE TEMP TABLE ${quoteIdent(kept)} AS SELECT line, text::JSON AS j FROM ${quoteIdent(records)} WHERE ok`);
   const objects = `SELECT line, j FROM ${quoteIdent(kept)}`;
   const rejects = await misfits(engine, path, objects, columns);
   const anyBad = columns.map((c) => c.bad).join(' OR ');
@@ -166,15 +166,10 @@ async function guessLayout(engine: Engine, path: string, compression: Compressio
   }
 }
 
-/**
- * The records table's columns over `source` (line, text): `j`, the record as JSON (NULL when it
- * does not parse), `ok` when it is an object, and `raw`, its text, kept only when it is not.
- */
+/** The records table's columns over `source` (line, text): `ok` when the record is a JSON object. */
 function recordColumns(source: string): string {
   // starts_with first: trimming copies the string, and nearly every record starts with its brace.
-  return `SELECT line, j, CASE WHEN ok THEN NULL ELSE text END AS raw, ok FROM (
-    SELECT line, text, j, j IS NOT NULL AND (starts_with(text, '{') OR ltrim(text, ' \t\r\n')[1] = '{') AS ok FROM (
-      SELECT line, text, TRY_CAST(text AS JSON) AS j FROM (${source})))`;
+  return `SELECT line, text, json_valid(text) AND (starts_with(text, '{') OR ltrim(text, ' \t\r\n')[1] = '{') AS ok FROM (${source})`;
 }
 
 /**
@@ -211,8 +206,8 @@ async function loadLines(
     if (failed.length > 0) {
       const excluded = `SELECT line FROM ${quoteIdent(scanRejects.errors)}`;
       await engine.run(
-        `CREATE OR REPLACE TEMP TABLE ${quoteIdent(records)} AS SELECT line, j, raw, ok
-         FROM (${shiftLinesSql(`SELECT line AS ord, j, raw, ok FROM ${quoteIdent(records)}`, excluded)})`,
+        `CREATE OR REPLACE TEMP TABLE ${quoteIdent(records)} AS SELECT line, text, ok
+         FROM (${shiftLinesSql(`SELECT line AS ord, text, ok FROM ${quoteIdent(records)}`, excluded)})`,
       );
     }
     const rejects = failed.map((f) => ({
@@ -259,7 +254,7 @@ async function loadDocument(
 
 async function malformed(engine: Engine, path: string, records: string): Promise<Reject[]> {
   const rows = await engine.all<{ line: bigint; text: string; kind: string | null }>(
-    `SELECT line, raw AS text, CASE WHEN j IS NOT NULL THEN json_type(j) END AS kind FROM ${quoteIdent(records)}
+    `SELECT line, text, CASE WHEN json_valid(text) THEN json_type(text) END AS kind FROM ${quoteIdent(records)}
      WHERE NOT ok ORDER BY line`,
   );
   const out: Reject[] = [];

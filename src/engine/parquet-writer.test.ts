@@ -168,3 +168,35 @@ test('partition values of every transform match applyTransform, including before
     }
   });
 });
+
+test('rows known to share one partition are written unpartitioned, with the same partition value and folder', async () => {
+  await withStore(async (store, engine) => {
+    const { schema } = buildSchema([
+      { name: 'id', type: 'long' },
+      { name: 'at', type: 'timestamptz' },
+    ]);
+    const spec = parsePartitionSpec('day(at)', schema);
+    const write = (onePartition: boolean, table: string) =>
+      writeDataFiles(engine, {
+        selectSql: `SELECT i AS id, TIMESTAMPTZ '2026-11-22 10:00:00+00' AS at FROM range(1000) t(i)`,
+        schema,
+        spec: { 'spec-id': 0, fields: spec },
+        store,
+        tableLocation: store.uri(`warehouse/${table}`),
+        onePartition,
+      });
+    const [general, one] = [await write(false, 'a'), await write(true, 'b')];
+    assert.equal(one.length, 1);
+    assert.deepEqual(one.map((f) => [f.partition, f.recordCount]), general.map((f) => [f.partition, f.recordCount]));
+    assert.equal(path.dirname(store.keyOf(one[0]!.filePath)).replace('warehouse/b', 'warehouse/a'), path.dirname(store.keyOf(general[0]!.filePath)));
+    const empty = await writeDataFiles(engine, {
+      selectSql: `SELECT 1 AS id, now() AS at WHERE false`,
+      schema,
+      spec: { 'spec-id': 0, fields: spec },
+      store,
+      tableLocation: store.uri('warehouse/c'),
+      onePartition: true,
+    });
+    assert.deepEqual(empty, []);
+  });
+});

@@ -29,6 +29,11 @@ export interface WriteDataFilesOptions {
   targetFileBytes?: number;
   /** Rows per Parquet row group (DuckDB default when unset). */
   rowGroupSize?: number;
+  /**
+   * The caller knows every row falls in one partition (bronze: one ingestion time per batch), so
+   * the COPY skips DuckDB's partitioned writer, which costs about a third more.
+   */
+  onePartition?: boolean;
 }
 
 const DEFAULT_TARGET_FILE_BYTES = 512 * 1024 * 1024;
@@ -73,15 +78,29 @@ export async function writeDataFiles(engine: Engine, options: WriteDataFilesOpti
     'APPEND',
   ];
   if (options.rowGroupSize) copyOptions.push(`ROW_GROUP_SIZE ${Math.floor(options.rowGroupSize)}`);
-  if (parts.length > 0) {
+  const source = `(SELECT ${casts.join(', ')} FROM (${options.selectSql}) AS __src) AS __rows`;
+  let target = dataPath;
+  let onePartition: { key: string; value: string | null }[] | null = null;
+  if (parts.length > 0 && options.onePartition) {
+    const first = await engine.allJson<Record<string, string | null>>(
+      `SELECT ${parts.map((p) => `CAST(${p.sql} AS VARCHAR) AS ${quoteIdent(p.alias)}`).join(', ')} FROM (SELECT * FROM ${source} LIMIT 1) AS __rows`,
+    );
+    if (first.length === 0) return [];
+    onePartition = parts.map((p) => ({ key: p.alias, value: first[0]?.[p.alias] ?? null }));
+    // Hive-style folders, as the partitioned writer makes, when the values need no escaping.
+    if (onePartition.every((kv) => kv.value !== null && /^[\w.:-]+$/.test(kv.value) && /^\w+$/.test(kv.key))) {
+      target = `${dataPath}/${onePartition.map((kv) => `${kv.key}=${kv.value}`).join('/')}`;
+      if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) await mkdir(target, { recursive: true });
+    }
+  }
+  if (parts.length > 0 && !onePartition) {
     copyOptions.push(`PARTITION_BY (${parts.map((p) => quoteIdent(p.alias)).join(', ')})`, 'WRITE_PARTITION_COLUMNS false');
   } else {
     copyOptions.push(`FILE_SIZE_BYTES ${Math.max(1, Math.floor(options.targetFileBytes ?? DEFAULT_TARGET_FILE_BYTES))}`);
   }
-  const sql =
-    `COPY (SELECT ${columns.join(', ')} FROM (SELECT ${casts.join(', ')} FROM (${options.selectSql}) AS __src) AS __rows) ` +
-    `TO ${quoteLiteral(dataPath)} (${copyOptions.join(', ')})`;
-  if (parts.length > 0) await engine.run(`SET partitioned_write_max_open_files = ${MAX_OPEN_PARTITION_FILES}`);
+  const sql = `COPY (SELECT ${(onePartition ? schema.fields.map((f) => `__rows.${quoteIdent(f.name)}`) : columns).join(', ')} FROM ${source}) ` +
+    `TO ${quoteLiteral(target)} (${copyOptions.join(', ')})`;
+  if (parts.length > 0 && !onePartition) await engine.run(`SET partitioned_write_max_open_files = ${MAX_OPEN_PARTITION_FILES}`);
   let rows: CopyStatsRow[];
   try {
     rows = await engine.allJson<CopyStatsRow>(sql);
@@ -103,6 +122,7 @@ export async function writeDataFiles(engine: Engine, options: WriteDataFilesOpti
       await store.delete(key);
       continue;
     }
+    if (onePartition) row.partition_keys = onePartition;
     files.push(dataFileFromStats(row, { uri: store.uri(key), schema, spec, partitions: allParts }));
   }
   return files;

@@ -45,12 +45,16 @@ export async function writeBronzeFiles(
   const fields = currentSchema(target).fields;
   const branches = rows.filter((r) => r.read.relation && r.read.rows > 0).map((r) => fileSelect(r, fields, meta));
   if (branches.length === 0) return { files: [], changes };
+  const spec = target['partition-specs'].find((s) => s['spec-id'] === target['default-spec-id'])!;
+  const ingestedAt = fields.find((f) => f.name === INGESTED_AT)?.id;
   const files = await writeDataFiles(engine, {
     selectSql: branches.join('\nUNION ALL\n'),
     schema: currentSchema(target),
-    spec: target['partition-specs'].find((s) => s['spec-id'] === target['default-spec-id'])!,
+    spec,
     store: catalog.store,
     tableLocation: target.location,
+    // Bronze is partitioned by _ingested_at alone, which is one instant for the whole batch.
+    onePartition: spec.fields.every((f) => f['source-id'] === ingestedAt),
   });
   return { files, changes };
 }

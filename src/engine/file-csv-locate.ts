@@ -37,10 +37,13 @@ export async function locateCsvLines(
   if (!scan) return duckdbLines(dialect.header ? 2 : 1, rejected);
   // With one column a blank line is a record (a NULL value), not something DuckDB skips.
   const blankLines = dialect.names.length === 1 ? [] : scan.blankLines;
+  // Every record spans at least one line; when the lines add up to one each, none holds a newline.
+  const header = dialect.header ? 1 : 0;
+  const oneLineEach = scan.totalLines === header + good.count + rejected.length + blankLines.length;
   return mapCsvLines({
-    firstDataLine: dialect.header ? 2 : 1,
+    firstDataLine: header + 1,
     goodCount: good.count,
-    multiLineGood: await multiLineRows(engine, good),
+    multiLineGood: oneLineEach ? new Map() : await multiLineRows(engine, good),
     rejects: rejected,
     blankLines,
     totalLines: scan.totalLines,

@@ -58,10 +58,10 @@ test('NDJSON: an integer past BIGINT in a top-level column is a reject naming th
   assert.equal(result.rowsRead, 1);
 });
 
-test('NDJSON: invalid UTF-8 line is a reject; gzip input works', async () => {
-  const bytes = new Uint8Array([...new TextEncoder().encode('{"a":1}\n{"a":"'), 0xff, ...new TextEncoder().encode('"}\n{"a":3}\n')]);
+test('NDJSON: invalid UTF-8 line is a reject showing its text; gzip input works', async () => {
+  const bytes = new Uint8Array([...new TextEncoder().encode('{"a":1}\n{"a":"é'), 0xff, ...new TextEncoder().encode('"}\n{"a":3}\n')]);
   const result = await readFiles(fx.engine, [file('bad.ndjson.gz', new Uint8Array(gzipSync(bytes)))]);
-  assert.deepEqual(result.rejects.map((r) => [r.line, r.error]), [[2, 'invalid UTF-8 (the file is not UTF-8 encoded)']]);
+  assert.deepEqual(result.rejects.map((r) => [r.line, r.raw, r.error]), [[2, '{"a":"é\uFFFD"}', 'invalid UTF-8 (the file is not UTF-8 encoded)']]);
   assert.deepEqual(await rows(result, 'a, _source_line'), [
     { a: '1', _source_line: '1' },
     { a: '3', _source_line: '3' },

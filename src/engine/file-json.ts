@@ -210,16 +210,38 @@ async function loadLines(
          FROM (${shiftLinesSql(`SELECT line AS ord, text, ok FROM ${quoteIdent(records)}`, excluded)})`,
       );
     }
+    const raw = await undecodedLines(engine, path, compression, failed.filter((f) => f.error_type === 'INVALID ENCODING').map((f) => Number(f.line)));
     const rejects = failed.map((f) => ({
       file: path,
       line: Number(f.line),
       column: null,
-      raw: null,
+      raw: raw.get(Number(f.line)) ?? null,
       error: lineScanError(f.error_type, f.error_message),
     }));
     return { rejects, exact };
   } finally {
     await dropTables(engine, scanRejects.errors, scanRejects.scans);
+  }
+}
+
+/**
+ * The text of lines that are not valid UTF-8, with each bad byte shown as U+FFFD, so the reject
+ * shows what was there. Read as latin-1, which decodes any byte; if that read has to skip a line
+ * itself (a NUL byte), its numbering is off and no text is given.
+ */
+async function undecodedLines(engine: Engine, path: string, compression: Compression, lines: number[]): Promise<Map<number, string>> {
+  if (lines.length === 0) return new Map();
+  const rejects = newRejectTables();
+  try {
+    const rows = await engine.all<{ line: bigint; text: string | null }>(
+      `SELECT line, text FROM (SELECT row_number() OVER () AS line, text FROM ${linesSource(path, compression, 'latin-1', rejects)})
+       WHERE line IN (${lines.map((l) => String(Math.trunc(l))).join(', ')})`,
+    );
+    const skipped = await engine.all(`SELECT 1 FROM ${quoteIdent(rejects.errors)} LIMIT 1`).catch(() => []);
+    if (skipped.length > 0) return new Map();
+    return new Map(rows.map((r) => [Number(r.line), cut(Buffer.from(r.text ?? '', 'latin1').toString('utf8'))]));
+  } finally {
+    await dropTables(engine, rejects.errors, rejects.scans);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Catalog } from '../catalog/index.js';
-import type { Engine } from '../engine/index.js';
+import { icebergToDuckdb, quoteIdent, quoteLiteral, type Engine } from '../engine/index.js';
 import { CommitConflict, RunFailed } from '../errors.js';
-import { currentSchema, type Table, type TableMetadata } from '../table/index.js';
+import { currentSchema, type PrimitiveType, type Table, type TableMetadata } from '../table/index.js';
 import { batchSummary, committedFiles, type CommittedFile } from './bronze-ledger.js';
 import { columnsWithValues, dropRead, readLandingFile, type BronzeFileRead, type NewLandingFile } from './bronze-read.js';
 import { commitRejects, openRejectsTable, RejectStage } from './bronze-rejects.js';
@@ -62,9 +62,10 @@ export async function ingestBatch(ctx: BatchContext, newFiles: readonly NewLandi
     const committed: CommittedFile[] = [];
     for (const read of reads) {
       await stage.addRejects(read.rejects, read.file.fingerprint);
-      const setAside = await checkFile(engine, schema, read, typeConflicts, rows);
-      if (setAside !== undefined) await stage.addRows(read, setAside);
-      const written = setAside === undefined ? read.rows : 0;
+      const fit = await checkFile(engine, schema, read, typeConflicts, rows);
+      if (fit.setAside !== undefined) await stage.addRows(read, fit.setAside);
+      else if (fit.misfits) await stage.addRows(read, '', fit.misfits);
+      const written = fit.setAside !== undefined ? 0 : read.rows - (fit.misfits?.count ?? 0);
       committed.push({ ...read.file, rows: written, rejects: read.rejects.length + read.rows - written });
     }
     const rowsIn = reads.reduce((n, r) => n + r.rows + r.rejects.length, 0);
@@ -132,8 +133,10 @@ function checkNotTaken(base: TableMetadata, source: string, fingerprints: readon
 }
 
 /**
- * Fits a file's columns into the schema. Returns undefined when its rows go to bronze (recorded in
- * `rows`), or the reason they all go to rejects (a type conflict, or a type Iceberg cannot store).
+ * Fits a file's columns into the schema. Its rows go to bronze (recorded in `rows`) except, for a
+ * column whose table type is primitive, those whose value does not convert to it (`misfits`, to
+ * rejects row by row); or none do (`setAside`: the reason, say a nested column that conflicts or a
+ * type Iceberg cannot store).
  */
 async function checkFile(
   engine: Engine,
@@ -141,18 +144,32 @@ async function checkFile(
   read: BronzeFileRead,
   typeConflicts: BatchOutcome['typeConflicts'],
   rows: BronzeRows[],
-): Promise<string | undefined> {
-  if (read.unloadable !== undefined) return read.unloadable;
+): Promise<{ setAside?: string; misfits?: { where: string; error: string; count: number } }> {
+  if (read.unloadable !== undefined) return { setAside: read.unloadable };
   const conflicts = schema.conflicts(read.fields);
   // A column with no value in this file cannot conflict: it is written as NULL.
   const valued = await columnsWithValues(engine, read, conflicts.map((c) => c.column));
   const real = conflicts.filter((c) => valued.has(c.column));
-  if (real.length > 0) {
-    for (const c of real) typeConflicts.push({ file: read.file.key, column: c.column, detail: c.detail });
-    return real.map((c) => c.detail).join('; ');
-  }
-  const nullColumns = new Set(conflicts.map((c) => c.column));
-  schema.accept(read.fields, nullColumns);
-  rows.push({ read, nullColumns });
-  return undefined;
+  for (const c of real) typeConflicts.push({ file: read.file.key, column: c.column, detail: c.detail });
+  const primitive = (column: string) => typeof read.fields.find((f) => f.name === column)?.type === 'string';
+  if (real.some((c) => c.tableType === undefined || !primitive(c.column))) return { setAside: real.map((c) => c.detail).join('; ') };
+  const misfit = real.map((c) => {
+    const value = quoteIdent(read.columns.find((x) => x.name === c.column)?.source ?? c.column);
+    return { c, sql: `(${value} IS NOT NULL AND TRY_CAST(${value} AS ${icebergToDuckdb(c.tableType as PrimitiveType)}) IS NULL)` };
+  });
+  const where = misfit.map((m) => m.sql).join(' OR ');
+  const count = where ? await countWhere(engine, read, where) : 0;
+  if (count === read.rows && count > 0) return { setAside: real.map((c) => c.detail).join('; ') };
+  const nullColumns = new Set(conflicts.filter((c) => !valued.has(c.column)).map((c) => c.column));
+  // Columns converted to the table's type keep it: the schema does not take the file's type.
+  schema.accept(read.fields, new Set([...nullColumns, ...real.map((c) => c.column)]));
+  rows.push({ read, nullColumns, ...(count > 0 ? { exclude: where } : {}) });
+  if (count === 0) return {};
+  const error = `CASE ${misfit.map((m) => `WHEN ${m.sql} THEN ${quoteLiteral(m.c.detail)}`).join(' ')} END`;
+  return { misfits: { where, error, count } };
+}
+
+async function countWhere(engine: Engine, read: BronzeFileRead, where: string): Promise<number> {
+  const rows = await engine.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${quoteIdent(read.relation ?? '')} WHERE ${where}`);
+  return Number(rows[0]?.n ?? 0);
 }

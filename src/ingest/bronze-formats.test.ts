@@ -180,3 +180,26 @@ test('JSON objects whose keys differ between files merge by name: new nested fie
     ]);
   });
 });
+
+test('values that convert to the column type load; only the rows whose value does not go to rejects', async () => {
+  await withLake(async (lake) => {
+    await land(lake.store, 'landing/sensors/a.ndjson', '{"id":1,"temp":1.5}\n');
+    await ingestSource(lake.catalog, lake.engine, 'sensors', {}, { runId: 'r1' });
+    await land(lake.store, 'landing/sensors/b.ndjson', '{"id":2,"temp":2}\n{"id":3,"temp":"n/a"}\n{"id":4,"temp":null}\n{"id":5,"temp":"7.25"}\n');
+    const r = await ingestSource(lake.catalog, lake.engine, 'sensors', {}, { runId: 'r2' });
+    reconciles(r);
+    assert.deepEqual([r.rowsIn, r.rowsWritten, r.rowsRejected], [4, 3, 1]);
+    assert.deepEqual(r.typeConflicts.map((c) => c.column), ['temp']);
+    assert.deepEqual(r.files.map((f) => [f.status, f.rows, f.rejects]), [['already-ingested', 0, 0], ['ingested', 3, 1]]);
+    assert.deepEqual(await query(lake, 'SELECT id, temp FROM bronze.sensors ORDER BY id'), [
+      { id: '1', temp: 1.5 },
+      { id: '2', temp: 2 },
+      { id: '4', temp: null },
+      { id: '5', temp: 7.25 },
+    ]);
+    const rejects = await query(lake, 'SELECT line, raw, error FROM bronze.sensors_rejects');
+    assert.deepEqual(rejects.map((x) => [Number(x.line), JSON.parse(String(x.raw)), x.error]), [
+      [2, { id: 3, temp: 'n/a' }, 'type conflict: column temp is double in bronze.sensors, file has string'],
+    ]);
+  });
+});

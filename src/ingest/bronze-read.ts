@@ -85,11 +85,15 @@ export async function columnsWithValues(engine: Engine, read: BronzeFileRead, na
   return new Set(names.filter((_, i) => Number(row[`c${i}`] ?? 0) > 0));
 }
 
-/** SQL for the file's good rows as JSON text (the `raw` of a reject), with `_source_line`. */
-export function rowsAsJsonSql(read: BronzeFileRead): string {
+/**
+ * SQL for the file's good rows (or those of `rows`, a query over its relation) as JSON text (the
+ * `raw` of a reject), with `_source_line` and, given `error` (SQL over the row), an `error` column.
+ */
+export function rowsAsJsonSql(read: BronzeFileRead, rows?: string, error?: string): string {
   const pairs = read.columns.map((c) => `${quoteLiteral(c.source)}: ${quoteIdent(c.source)}`).join(', ');
   const raw = pairs ? `to_json({${pairs}})::VARCHAR` : `'{}'`;
-  return `SELECT _source_line AS line, ${raw} AS raw FROM ${quoteIdent(read.relation ?? '')}`;
+  const source = rows ? `(${rows})` : quoteIdent(read.relation ?? '');
+  return `SELECT _source_line AS line, ${raw} AS raw${error ? `, ${error} AS error` : ''} FROM ${source}`;
 }
 
 const RESERVED = [INGESTED_AT, BATCH_ID];

@@ -57,14 +57,19 @@ export class RejectStage {
     this.count += rejects.length;
   }
 
-  /** Every good row of a file, as JSON text, with the reason none of them can go to bronze. */
-  async addRows(read: BronzeFileRead, error: string): Promise<void> {
+  /**
+   * Good rows of a file, as JSON text, that cannot go to bronze: all of them with `error`, or those
+   * where `only.where` holds, each with the reason `only.error` (SQL) gives.
+   */
+  async addRows(read: BronzeFileRead, error: string, only?: { where: string; error: string; count: number }): Promise<void> {
     if (!read.relation || read.rows === 0) return;
+    const rows = only ? `SELECT * FROM ${quoteIdent(read.relation)} WHERE ${only.where}` : undefined;
     await this.engine.run(
       `INSERT INTO ${quoteIdent(this.relation)} (${COLUMNS}) SELECT ${quoteLiteral(read.file.key)}, line, raw, ` +
-        `${quoteLiteral(error)}, ${quoteLiteral(read.file.fingerprint)}, ${this.constants} FROM (${rowsAsJsonSql(read)}) ORDER BY line`,
+        `${only ? 'error' : quoteLiteral(error)}, ${quoteLiteral(read.file.fingerprint)}, ${this.constants} ` +
+        `FROM (${rowsAsJsonSql(read, rows, only?.error)}) ORDER BY line`,
     );
-    this.count += read.rows;
+    this.count += only ? only.count : read.rows;
   }
 
   async drop(): Promise<void> {

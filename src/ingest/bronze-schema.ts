@@ -19,13 +19,16 @@ export const BRONZE_PARTITIONING = `day(${INGESTED_AT})`;
 export interface ColumnConflict {
   column: string;
   detail: string;
+  /** The column's type in the table when it is a primitive: values that convert to it can still load. */
+  tableType?: PrimitiveType;
 }
 
 /**
  * The bronze schema as one batch of files shapes it. Each file is checked against the table's
  * columns plus those earlier files of the batch added: new columns are added, numbers widened
- * where Iceberg allows (mergeFields), and a column that does not fit is a conflict, which sets the
- * whole file aside (its rows go to rejects) and changes nothing.
+ * where Iceberg allows (mergeFields), and a column that does not fit is a conflict, which changes
+ * nothing: values that convert to the table's type still load, the rest go to rejects row by row
+ * (for a nested column, the whole file does).
  */
 export class BronzeSchema {
   private readonly added: NewField[] = [];
@@ -54,6 +57,7 @@ export class BronzeSchema {
         out.push({
           column: field.name,
           detail: `type conflict: column ${field.name} is ${has} in ${this.tableName}, file has ${typeText(field.type)}`,
+          ...(existing && typeof existing.type === 'string' ? { tableType: existing.type as PrimitiveType } : {}),
         });
       }
     }

@@ -25,6 +25,8 @@ export interface BronzeRows {
   read: BronzeFileRead;
   /** Bronze names of columns written as NULL (no value in the file, and a type that does not fit). */
   nullColumns: ReadonlySet<string>;
+  /** SQL over the read's relation, true for rows left out (they went to rejects); none when absent. */
+  exclude?: string;
 }
 
 /**
@@ -79,5 +81,5 @@ function fileSelect(r: BronzeRows, fields: readonly NestedField[], meta: { inges
     }
     return `CAST(${value} AS ${icebergToDuckdb(f.type)}) AS ${quoteIdent(f.name)}`;
   });
-  return `SELECT ${select.join(', ')} FROM ${quoteIdent(read.relation ?? '')}`;
+  return `SELECT ${select.join(', ')} FROM ${quoteIdent(read.relation ?? '')}${r.exclude ? ` WHERE NOT (${r.exclude})` : ''}`;
 }

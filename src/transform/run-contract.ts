@@ -75,7 +75,10 @@ export async function runContract(engine: Engine, input: ContractRunInput): Prom
     await engine.run(`CREATE TEMP VIEW ${t.typed} AS ${typedSelect({ contract, source: input.source, sourceColumns: source, columns, castChecks: byStage('cast'), lookup: input.lookup })}`);
     await checkPredicates(engine, contract, name, t.typed);
     const flags = byStage('row').map((c) => `, ${c.flag} AS ${c.id}`).join('');
-    await engine.run(`CREATE TEMP TABLE ${t.checked} AS SELECT *${flags} FROM ${t.typed}`);
+    // The raw row feeds only the quarantine's `original` and samples, i.e. flagged rows, unless a
+    // `unique` drop can still quarantine any winner. Kept on every row, it copied each source value twice.
+    const raw = uniqueDrops.length ? '' : ` REPLACE (CASE WHEN ${anyOf(rowChecks)} THEN __silt_raw END AS __silt_raw)`;
+    await engine.run(`CREATE TEMP TABLE ${t.checked} AS SELECT *${raw} FROM (SELECT *${flags} FROM ${t.typed})`);
     await engine.run(`CREATE TEMP TABLE ${t.winners} AS ${winnersSql(dedup, t.checked, `NOT (${anyOf(drops)})`, [...rowChecks.map((c) => c.id), ...(uniqueDrops.length ? [] : ['__silt_raw'])])}`);
     const final = uniqueChecks.length ? t.final : t.winners;
     if (uniqueChecks.length) await engine.run(`CREATE TEMP TABLE ${t.final} AS ${uniqueSql(dedup, t.winners, uniqueChecks)}`);

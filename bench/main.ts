@@ -5,6 +5,7 @@ import { pipelineBench } from './pipeline.js';
 import type { Verdict } from './lib/report.js';
 import { profileBench } from './profile.js';
 import { queryBench } from './query.js';
+import { silverBench } from './silver.js';
 
 try {
   const opts = parseOptions(process.argv.slice(2));
@@ -14,6 +15,7 @@ try {
   if (opts.name === 'query' || opts.name === 'all') verdicts.push(...(await queryBench({ ...opts, fresh: opts.fresh && opts.name === 'query' })));
   if (opts.name === 'profile') await profileBench(opts);
   if (opts.name === 'pipeline') verdicts.push(...(await pipelineBench(opts)));
+  if (opts.name === 'silver') await silverBench(opts);
   if (opts.name === 'all') {
     process.stdout.write('\nsummary\n');
     for (const v of verdicts) process.stdout.write(`${v.pass ? 'PASS' : 'FAIL'} ${v.target}: ${v.detail}\n`);

@@ -14,7 +14,7 @@ interface ProjectModule {
   withProject<T>(opts: { projectDir: string }, fn: (p: object) => Promise<T>): Promise<T>;
 }
 interface PipelineModule {
-  runPipeline(p: object, opts: { trigger: string }): Promise<{ status: string }>;
+  runPipeline(p: object, opts: { trigger: string; select?: string[]; onProgress?: (message: string) => void }): Promise<{ status: string }>;
 }
 
 export interface CallerCost {
@@ -29,9 +29,19 @@ export interface PipelineProfile {
   totalMs: number;
   duckdbMs: number;
   byCaller: CallerCost[];
+  /** Per pipeline step, in run order: every DuckDB statement it made. */
+  bySteps: StepCost[];
 }
 
-export async function profilePipeline(project: string): Promise<PipelineProfile> {
+export interface StepCost {
+  step: string;
+  ms: number;
+  duckdbMs: number;
+  calls: TimedCall[];
+}
+
+/** Runs the pipeline (only the `select`ed steps, when given) in this process, timing every DuckDB statement. */
+export async function profilePipeline(project: string, opts: { select?: string[] } = {}): Promise<PipelineProfile> {
   Error.stackTraceLimit = 50;
   process.env['SILT_PII_SECRET'] = BENCH_SECRET;
   const { withProject } = (await import(distModule('project/index.js'))) as ProjectModule;
@@ -39,13 +49,26 @@ export async function profilePipeline(project: string): Promise<PipelineProfile>
   const timer = new CallTimer();
   timer.wrap('duckdb', DuckDBConnection.prototype, ['run', 'runAndReadAll', 'streamAndReadUntil', 'prepare'], /engine\/duckdb\.[jt]s$|engine\/sql-errors\.[jt]s$/);
   const started = performance.now();
+  // runPipeline announces each step (`silver.orders…`) as it starts; the calls after it are the step's.
+  const marks: { step: string; at: number; call: number }[] = [];
+  const onProgress = (message: string): void => {
+    const step = /^(\S+)…$/.exec(message)?.[1];
+    if (step) marks.push({ step, at: performance.now(), call: timer.calls.length });
+  };
   try {
-    const result = await withProject({ projectDir: project }, (p) => runPipeline(p, { trigger: 'manual' }));
+    const select = opts.select?.length ? { select: opts.select } : {};
+    const result = await withProject({ projectDir: project }, (p) => runPipeline(p, { trigger: 'manual', onProgress, ...select }));
     if (result.status !== 'succeeded') throw new Error(`bench: profile: the pipeline run ${result.status}`);
   } finally {
     timer.restore();
   }
-  const totalMs = performance.now() - started;
+  const ended = performance.now();
+  const totalMs = ended - started;
+  const bySteps = marks.map((m, i) => {
+    const next = marks[i + 1];
+    const calls = timer.calls.slice(m.call, next?.call ?? timer.calls.length).filter((c) => c.kind === 'duckdb');
+    return { step: m.step, ms: (next?.at ?? ended) - m.at, duckdbMs: calls.reduce((n, c) => n + c.ms, 0), calls };
+  });
   const byCaller = sumByCaller(timer.calls);
   const duckdbMs = timer.total('duckdb');
   const pct = (x: number) => `${((x / totalMs) * 100).toFixed(1)}%`;
@@ -54,7 +77,7 @@ export async function profilePipeline(project: string): Promise<PipelineProfile>
     ['ms', '%', 'calls', 'caller', 'slowest statement'],
     byCaller.slice(0, 12).map((c) => [String(Math.round(c.ms)), pct(c.ms), String(c.calls), c.caller, c.slowest]),
   );
-  return { totalMs, duckdbMs, byCaller };
+  return { totalMs, duckdbMs, byCaller, bySteps };
 }
 
 function sumByCaller(calls: TimedCall[]): CallerCost[] {

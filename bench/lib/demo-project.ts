@@ -68,10 +68,20 @@ export async function freshDemoProject(template: DemoTemplate, dir: string, engi
 
 /** Sets `engine.memory_limit` in a project's silt.yaml (pinned by initBenchProject). */
 export function setMemoryLimit(dir: string, limit: string): void {
+  setEngineSetting(dir, 'memory_limit', limit);
+}
+
+/** Sets both pinned engine settings, say of a kept project run with other options. */
+export function setEngineSettings(dir: string, engine: EngineSettings): void {
+  setEngineSetting(dir, 'memory_limit', engine.memoryLimit);
+  setEngineSetting(dir, 'threads', String(engine.threads));
+}
+
+function setEngineSetting(dir: string, key: string, value: string): void {
   const file = path.join(dir, 'silt.yaml');
   const text = readFileSync(file, 'utf8');
-  const next = text.replace(/^ {2}memory_limit: .*$/m, `  memory_limit: ${limit}`);
-  if (next === text && !text.includes(`memory_limit: ${limit}`)) throw new Error(`bench: ${file}: no memory_limit to set`);
+  const next = text.replace(new RegExp(`^ {2}${key}: .*$`, 'm'), `  ${key}: ${value}`);
+  if (next === text && !text.includes(`${key}: ${value}`)) throw new Error(`bench: ${file}: no ${key} to set`);
   writeFileSync(file, next);
 }
 

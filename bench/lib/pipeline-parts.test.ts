@@ -8,7 +8,12 @@ import { parseSteps } from './pipeline-sides.js';
 test('splitStages groups statements under their stage and drops comments', () => {
   const stages = splitStages('-- header\n-- stage: bronze\nCOPY (\n  SELECT 1 -- x; y\n) TO \'a\';\n-- stage: gold\nSELECT 2;\nSELECT 3;\n');
   assert.deepEqual(stages.map((s) => [s.name, s.statements.length]), [['bronze', 1], ['gold', 2]]);
-  assert.equal(stages[1]!.statements[0], 'SELECT 2;');
+  assert.deepEqual(stages[1]!.statements[0], { sql: 'SELECT 2;' });
+});
+
+test('splitStages tags statements with the table heading above them', () => {
+  const [stage] = splitStages('-- stage: silver\nCREATE MACRO m() AS 1;\n-- silver.sensor_readings (flattened)\nSELECT 1;\n-- a note\nSELECT 2;\n');
+  assert.deepEqual(stage!.statements.map((s) => s.section), [undefined, 'silver.sensor_readings', 'silver.sensor_readings']);
 });
 
 test('splitStages refuses a script that ends inside a statement', () => {

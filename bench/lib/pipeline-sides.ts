@@ -17,6 +17,8 @@ export interface SideRun {
   peakRssBytes: number | null;
   /** Milliseconds per stage (bronze, silver, gold) as the side measured them itself. */
   stages: Record<string, number>;
+  /** The DuckDB peer's milliseconds per table section of its script (`silver.orders`). */
+  sections?: Record<string, number>;
 }
 
 /** Salts the PII hashes on every side, so masked values can be compared. */
@@ -34,8 +36,10 @@ export interface SiltRun extends SideRun {
   steps: { step: string; seconds: number; rowsIn: number }[];
 }
 
-export async function runSilt(project: string): Promise<SiltRun> {
-  const run = await timedRun(process.execPath, [SILT_MAIN, '--project', project, 'run'], { env: { ...process.env, SILT_PII_SECRET: BENCH_SECRET } });
+/** `silt run` (only the `select`ed steps, when given) with the bench's PII secret. */
+export async function runSilt(project: string, select: readonly string[] = []): Promise<SiltRun> {
+  const args = [SILT_MAIN, '--project', project, 'run', ...(select.length ? ['--select', ...select] : [])];
+  const run = await timedRun(process.execPath, args, { env: { ...process.env, SILT_PII_SECRET: BENCH_SECRET } });
   const m = /^run (\S+) (\w+)/m.exec(run.stdout);
   if (!m) throw new Error(`bench: could not find the run id in silt's output: ${JSON.stringify(run.stdout.slice(0, 300))}`);
   if (m[2] !== 'succeeded') throw new Error(`bench: silt run ${m[1]} ${m[2]}:\n${run.stdout}`);
@@ -57,15 +61,17 @@ export function parseSteps(text: string): SiltRun['steps'] {
   return steps;
 }
 
-export async function runPeer(side: Exclude<SideName, 'silt'>, landing: string, out: string, engine: EngineSettings): Promise<SideRun> {
+/** A peer over the landing files; `stages` (DuckDB only) runs just those stages of its script. */
+export async function runPeer(side: Exclude<SideName, 'silt'>, landing: string, out: string, engine: EngineSettings, stages: readonly string[] = []): Promise<SideRun> {
   const common = ['--landing', landing, '--out', out, '--secret', BENCH_SECRET, '--run-id', 'bench'];
+  const only = stages.length ? ['--stages', stages.join(',')] : [];
   const run =
     side === 'duckdb'
-      ? await timedRun(process.execPath, [path.join(OUT, 'peer', 'pipeline-duckdb.js'), '--threads', String(engine.threads), '--memory', engine.memoryLimit, ...common])
+      ? await timedRun(process.execPath, [path.join(OUT, 'peer', 'pipeline-duckdb.js'), '--threads', String(engine.threads), '--memory', engine.memoryLimit, ...only, ...common])
       : await timedRun(PYTHON, [path.join(PEER_DIR, `pipeline_${side}.py`), '--threads', String(engine.threads), ...common], {
           env: { ...process.env, POLARS_MAX_THREADS: String(engine.threads), OMP_NUM_THREADS: String(engine.threads) },
         });
   const line = run.stdout.trim().split('\n').at(-1) ?? '';
-  const parsed = JSON.parse(line) as { stages: Record<string, number> };
-  return { wallMs: run.wallMs, peakRssBytes: run.peakRssBytes, stages: parsed.stages };
+  const parsed = JSON.parse(line) as { stages: Record<string, number>; sections?: Record<string, number> };
+  return { wallMs: run.wallMs, peakRssBytes: run.peakRssBytes, stages: parsed.stages, ...(parsed.sections ? { sections: parsed.sections } : {}) };
 }

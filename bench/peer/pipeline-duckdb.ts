@@ -1,8 +1,9 @@
 /**
  * The pipeline peer: runs bench/peer/pipeline.sql (the demo's bronze → silver → gold work written
  * by hand) on a fresh in-memory DuckDB with the same threads and memory_limit as Silt. Usage:
- *   node pipeline-duckdb.js --threads N --memory 4GB --landing DIR --out DIR --secret S --run-id ID
- * Prints one JSON line: milliseconds per stage (`--verbose`: each statement's time on stderr).
+ *   node pipeline-duckdb.js --threads N --memory 4GB --landing DIR --out DIR --secret S --run-id ID [--stages bronze,silver]
+ * Prints one JSON line: milliseconds per stage and per table section (`--verbose`: each
+ * statement's time on stderr). `--stages` runs only those stages, over what earlier ones left in DIR.
  */
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,7 +15,7 @@ import { ROOT } from '../lib/paths.js';
 const { values } = parseArgs({
   options: {
     threads: { type: 'string' }, memory: { type: 'string' }, landing: { type: 'string' }, out: { type: 'string' },
-    secret: { type: 'string' }, 'run-id': { type: 'string' }, verbose: { type: 'boolean' },
+    secret: { type: 'string' }, 'run-id': { type: 'string' }, verbose: { type: 'boolean' }, stages: { type: 'string' },
   },
 });
 const { landing, out, secret } = values;
@@ -35,18 +36,22 @@ if (values.threads) config['threads'] = values.threads;
 if (values.memory) config['memory_limit'] = values.memory;
 const instance = await DuckDBInstance.create(':memory:', config);
 const connection = await instance.connect();
+const only = values.stages?.split(',');
 const stages: Record<string, number> = {};
+const sections: Record<string, number> = {};
 try {
-  for (const stage of splitStages(script)) {
+  for (const stage of splitStages(script).filter((s) => !only || only.includes(s.name))) {
     const started = performance.now();
-    for (const statement of stage.statements) {
+    for (const { sql, section } of stage.statements) {
       const at = performance.now();
       try {
-        await connection.run(statement);
-        if (values.verbose) process.stderr.write(`${Math.round(performance.now() - at)} ms  ${statement.replace(/\s+/g, ' ').slice(0, 100)}\n`);
+        await connection.run(sql);
       } catch (e) {
-        throw new Error(`pipeline-duckdb: stage ${stage.name}: ${e instanceof Error ? e.message : String(e)}\nin: ${statement.slice(0, 300)}`);
+        throw new Error(`pipeline-duckdb: stage ${stage.name}: ${e instanceof Error ? e.message : String(e)}\nin: ${sql.slice(0, 300)}`);
       }
+      const took = performance.now() - at;
+      if (values.verbose) process.stderr.write(`${Math.round(took)} ms  ${sql.replace(/\s+/g, ' ').slice(0, 100)}\n`);
+      if (section) sections[section] = (sections[section] ?? 0) + took;
     }
     stages[stage.name] = performance.now() - started;
   }
@@ -54,4 +59,4 @@ try {
   connection.closeSync();
   instance.closeSync();
 }
-process.stdout.write(`${JSON.stringify({ stages })}\n`);
+process.stdout.write(`${JSON.stringify({ stages, sections })}\n`);

@@ -1,7 +1,7 @@
 import { RunFailed } from '../errors.js';
 import { appendRows, inferFields, mergeRows, quoteIdent, replaceWhere, scanSql } from '../engine/index.js';
 import { buildSchema, currentSchema, mergeFields, type Table } from '../table/index.js';
-import { releaseContractRun, runContract, type SilverContract } from '../transform/index.js';
+import { lookupColumns, releaseContractRun, runContract, type SilverContract } from '../transform/index.js';
 import type { StepContext, StepOutcome } from './context.js';
 
 export interface ContractBatch {
@@ -32,9 +32,12 @@ export async function applyContract(ctx: StepContext, name: string, contract: Si
       temps.push(current);
     }
     const lookups = new Map<string, string>();
-    for (const t of referencedTables(contract)) {
+    for (const [t, columns] of lookupColumns(contract)) {
       const rel = `__lookup_${t.replace('.', '_')}`;
-      await ctx.session.materialize(`SELECT * FROM ${t}`, rel);
+      await ctx.session.materialize(`SELECT ${columns.map(quoteIdent).join(', ')} FROM ${t}`, rel).catch((e: unknown) => {
+        if (e instanceof Error) e.message = `silver.${name}: references/enrich read ${columns.join(', ')} from ${t}: ${e.message}`;
+        throw e;
+      });
       temps.push(rel);
       lookups.set(t, quoteIdent(rel));
     }
@@ -89,10 +92,7 @@ export async function applyContract(ctx: StepContext, name: string, contract: Si
 
 /** Tables a contract reads besides its source: references and enrichment lookups. */
 export function referencedTables(contract: SilverContract): string[] {
-  const out = new Set<string>();
-  for (const e of contract.expectations) if (e.rule === 'references') out.add(e.table.toLowerCase());
-  for (const e of contract.enrich) out.add(e.table.toLowerCase());
-  return [...out];
+  return [...lookupColumns(contract).keys()];
 }
 
 /** The silver table `name`, created from the relation's columns or evolved to take new ones. */

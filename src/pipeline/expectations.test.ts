@@ -145,6 +145,16 @@ describe('expectations at the pipeline level', () => {
     });
   });
 
+  test('a references rule to a column the table lacks fails the step, naming the contract and the column', async () => {
+    const dir = path.join(root, 'no-column');
+    await smallProject(dir, pipelineYaml(() => 'drop').replace('to: cat_id', 'to: category'), { 'cats/cats.csv': CATS, 'items/items_1.csv': [HEADER, ...CLEAN].join('\n') + '\n' }, MODELS);
+    await withProject({ projectDir: dir }, async (project) => {
+      const s = step((await runPipeline(project)).steps, 'silver.items');
+      assert.equal(s.status, 'failed');
+      assert.match(s.error ?? '', /^silver\.items: references\/enrich read category from silver\.cats: .*"category"/, s.error);
+    });
+  });
+
   describe('fail: the step fails, silver and its quarantine stay at their snapshot, gold does not run', () => {
     let dir: string;
     let project: Project;

@@ -56,11 +56,17 @@ export function winnersSql(p: DedupInput, checked: string, keep: string, drop: r
     );
   }
   const partition = key.map((_, i) => keyRef(i)).join(', ');
+  // Most keys occur once (a current row always shares its key with a new one): only the rows of
+  // repeated keys go through the window; the rest win as they are. __silt_new is read a few times
+  // rather than copied; the current rows it touches are looked up once.
   return [
-    `WITH __silt_new AS (${parts[0]}),`,
-    `__silt_all AS (SELECT * FROM __silt_new${parts[1] ? ` UNION ALL BY NAME ${parts[1]}` : ''}),`,
-    `__silt_ranked AS (SELECT *, row_number() OVER (PARTITION BY ${partition} ORDER BY ${tieBreak(p)}, __silt_cur DESC) AS __silt_rk FROM __silt_all)`,
-    `SELECT * EXCLUDE (__silt_rk, __silt_cur) FROM __silt_ranked WHERE __silt_rk = 1 AND __silt_cur = 0`,
+    `WITH __silt_new AS NOT MATERIALIZED (${parts[0]}),`,
+    ...(parts[1] ? [`__silt_old AS MATERIALIZED (${parts[1]}),`] : []),
+    `__silt_all AS NOT MATERIALIZED (SELECT * FROM __silt_new${parts[1] ? ' UNION ALL BY NAME SELECT * FROM __silt_old' : ''}),`,
+    `__silt_dup AS (SELECT ${partition} FROM __silt_all GROUP BY ${partition} HAVING count(*) > 1),`,
+    `__silt_ranked AS (SELECT *, row_number() OVER (PARTITION BY ${partition} ORDER BY ${tieBreak(p)}, __silt_cur DESC) AS __silt_rk FROM __silt_all SEMI JOIN __silt_dup USING (${partition}))`,
+    `SELECT * EXCLUDE (__silt_cur) FROM __silt_all ANTI JOIN __silt_dup USING (${partition}) WHERE __silt_cur = 0`,
+    `UNION ALL BY NAME SELECT * EXCLUDE (__silt_rk, __silt_cur) FROM __silt_ranked WHERE __silt_rk = 1 AND __silt_cur = 0`,
   ].join('\n');
 }
 

@@ -69,6 +69,29 @@ test('merge with current: a late older row never overwrites a newer silver row',
   });
 });
 
+test('winners equal ranking every row of a key, whether the key repeats in the batch, in silver, or not at all', async () => {
+  await withEngine({}, async (engine) => {
+    const day = (n: number): string => `2024-01-${String(1 + (n % 28)).padStart(2, '0')} 10:00:00`;
+    const first = await bronze(engine, 'b1', HEADER, Array.from({ length: 80 }, (_, j) => [String(40 + j), `cur${j}`, 'a@x.com', day(j * 5)]), {
+      ingestedAt: '2024-06-01 00:00:00+00', file: 'landing/a.csv',
+    });
+    await runRaw(engine, CONTRACT, first, { keepAs: 'current_orders' });
+    // Ids 1..110, some once and some up to five times, with tied updated_at values among them.
+    const second = await bronze(engine, 'b2', HEADER, Array.from({ length: 300 }, (_, i) => [String(((i * 7) % 110) + 1), `new${i}`, 'a@x.com', day(i * 13)]), {
+      ingestedAt: '2024-06-02 00:00:00+00', file: 'landing/b.csv',
+    });
+    const { merged } = await runRaw(engine, CONTRACT, second, { current: 'current_orders' });
+    const expected = await engine.allJson(`
+      WITH n AS (SELECT CAST(id AS BIGINT) AS id, status, CAST(updated_at AS TIMESTAMP) AS updated_at, _ingested_at, _source_file, _source_line, 0 AS cur FROM b2),
+      c AS (SELECT id, status, updated_at, _ingested_at, _source_file, _source_line, 1 AS cur FROM current_orders WHERE id IN (SELECT id FROM n)),
+      r AS (SELECT *, row_number() OVER (PARTITION BY id ORDER BY updated_at DESC, _ingested_at DESC, _source_file DESC, _source_line DESC, cur DESC) AS rk
+            FROM (SELECT * FROM n UNION ALL SELECT * FROM c))
+      SELECT id, status FROM r WHERE rk = 1 AND cur = 0 ORDER BY id`);
+    assert.ok(expected.length > 50 && expected.length < 110, `${expected.length} winners`);
+    assert.deepEqual(merged.map((r) => ({ id: r['id'], status: r['status'] })), expected);
+  });
+});
+
 test('unique is checked after dedup, against the new silver state', async () => {
   await withEngine({}, async (engine) => {
     await bronze(engine, 'cur_src', HEADER, [['9', 'placed', 'taken@x.com', '2024-01-01 10:00:00'], ['8', 'placed', 'moving@x.com', '2024-01-01 10:00:00']]);

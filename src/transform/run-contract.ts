@@ -75,34 +75,42 @@ export async function runContract(engine: Engine, input: ContractRunInput): Prom
     await engine.run(`CREATE TEMP VIEW ${t.typed} AS ${typedSelect({ contract, source: input.source, sourceColumns: source, columns, castChecks: byStage('cast'), lookup: input.lookup })}`);
     await checkPredicates(engine, contract, name, t.typed);
     const flags = byStage('row').map((c) => `, ${c.flag} AS ${c.id}`).join('');
-    await engine.run(`CREATE TEMP TABLE ${t.checked} AS SELECT *${flags} FROM ${t.typed}`);
-    await engine.run(`CREATE TEMP TABLE ${t.winners} AS ${winnersSql(dedup, t.checked, `NOT (${anyOf(drops)})`, [...rowChecks.map((c) => c.id), ...(uniqueDrops.length ? [] : ['__silt_raw'])])}`);
-    const final = uniqueChecks.length ? t.final : t.winners;
-    if (uniqueChecks.length) await engine.run(`CREATE TEMP TABLE ${t.final} AS ${uniqueSql(dedup, t.winners, uniqueChecks)}`);
-
+    // The raw row feeds only the quarantine's `original` and samples, i.e. flagged rows, unless a
+    // `unique` drop can still quarantine any winner. Kept on every row, it copied each source value twice.
+    const raw = uniqueDrops.length ? '' : ` REPLACE (CASE WHEN ${anyOf(rowChecks)} THEN __silt_raw END AS __silt_raw)`;
+    await engine.run(`CREATE TEMP TABLE ${t.checked} AS SELECT *${raw} FROM (SELECT *${flags} FROM ${t.typed})`);
+    const winners = winnersSql(dedup, t.checked, `NOT (${anyOf(drops)})`, [...rowChecks.map((c) => c.id), ...(uniqueDrops.length ? [] : ['__silt_raw'])]);
     const output = [
       ...columns.map((c) => `CAST(${maskSql(quoteIdent(c.name), c.spec, secret)} AS ${c.type.duckdb}) AS ${quoteIdent(c.name)}`),
       ...contract.enrich.flatMap(enrichColumns).map((c) => quoteIdent(c.as)),
       ...LINEAGE_COLUMNS.map((l) => quoteIdent(l.name)),
-    ];
-    await engine.run(`CREATE TEMP TABLE ${t.merged} AS SELECT ${output.join(', ')} FROM ${final} WHERE NOT (${anyOf(uniqueDrops)})`);
+    ].join(', ');
+    // Without `unique` rules the winners are the merged rows: one pass from checked, no copy between.
+    const final = uniqueChecks.length ? t.final : undefined;
+    if (final) {
+      await engine.run(`CREATE TEMP TABLE ${t.winners} AS ${winners}`);
+      await engine.run(`CREATE TEMP TABLE ${t.final} AS ${uniqueSql(dedup, t.winners, uniqueChecks)}`);
+      await engine.run(`CREATE TEMP TABLE ${t.merged} AS SELECT ${output} FROM ${t.final} WHERE NOT (${anyOf(uniqueDrops)})`);
+    } else {
+      await engine.run(`CREATE TEMP TABLE ${t.merged} AS SELECT ${output} FROM (${winners}) AS __silt_w`);
+    }
     const parts = [
       ...(drops.length ? [quarantineSelect(t.checked, drops, input.runId, original)] : []),
-      ...(uniqueDrops.length ? [quarantineSelect(final, uniqueDrops, input.runId, original)] : []),
+      ...(final && uniqueDrops.length ? [quarantineSelect(final, uniqueDrops, input.runId, original)] : []),
     ];
     const empty = `SELECT ${QUARANTINE_COLUMNS.map((c) => `CAST(NULL AS ${c.duckdb}) AS ${quoteIdent(c.name)}`).join(', ')} WHERE FALSE`;
     await engine.run(`CREATE TEMP TABLE ${t.quarantine} AS ${parts.length ? parts.join(' UNION ALL ') : empty}`);
 
     const rowCounts = await countFlags(engine, t.checked, rowChecks, { __silt_dropped: anyOf(drops) });
-    const uniqueCounts = await countFlags(engine, final, uniqueChecks);
+    const uniqueCounts = final ? await countFlags(engine, final, uniqueChecks) : new Map<string, number>();
     const rowsIn = rowCounts.get('__silt_rows')!;
     const survivors = rowsIn - rowCounts.get('__silt_dropped')!;
-    const winners = uniqueCounts.get('__silt_rows')!;
+    const written = await count(engine, t.merged);
     const counts = {
       rows_in: rowsIn,
-      rows_written: await count(engine, t.merged),
+      rows_written: written,
       rows_quarantined: await count(engine, t.quarantine),
-      rows_deduplicated: survivors - winners,
+      rows_deduplicated: survivors - (uniqueCounts.get('__silt_rows') ?? written),
     };
     if (counts.rows_in !== counts.rows_written + counts.rows_quarantined + counts.rows_deduplicated) {
       throw new Error(`${context}: reconciliation broken: ${JSON.stringify(counts)}`);
@@ -111,7 +119,7 @@ export async function runContract(engine: Engine, input: ContractRunInput): Prom
       engine,
       checks.map((check) => {
         const unique = check.stage === 'unique';
-        return { check, table: unique ? final : t.checked, failing: (unique ? uniqueCounts : rowCounts).get(check.id) ?? 0 };
+        return { check, table: unique ? final! : t.checked, failing: (unique ? uniqueCounts : rowCounts).get(check.id) ?? 0 };
       }),
     );
     const failed = firstFailure(expectations);

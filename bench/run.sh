@@ -12,7 +12,7 @@ if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
   exec 9>"$root/.silt-build.lock"
   flock 9
   echo "bench: building silt" >&2
-  if ! node node_modules/typescript/bin/tsc -p tsconfig.json >&2; then
+  if ! bash scripts/build.sh >&2; then
     echo "bench: the silt build failed; fix it, or set BENCH_SKIP_BUILD=1 to benchmark the existing dist/" >&2
     exit 2
   fi

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 /** The repository root: this file runs as bench/out/lib/paths.js. */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const SILT_MAIN = path.join(ROOT, 'dist', 'cli', 'main.js');
+export const SILT_MAIN = path.join(ROOT, 'dist', 'bundle', 'silt.js');
 export const OUT = path.join(ROOT, 'bench', 'out');
 export const DATA_DIR = path.join(OUT, 'data');
 export const PROJECTS_DIR = path.join(OUT, 'projects');

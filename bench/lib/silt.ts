@@ -1,4 +1,4 @@
-/** Silt as a user runs it: `node dist/cli/main.js …` child processes on a bench project. */
+/** Silt as a user runs it: `node dist/bundle/silt.js …` child processes on a bench project. */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { timedRun, type ChildRun } from './child.js';

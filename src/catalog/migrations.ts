@@ -162,7 +162,8 @@ const MIGRATIONS: readonly Migration[] = [
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
 /**
- * Brings the store to the latest version. Each migration runs in its own transaction together
+ * Brings the store to the latest version. A store already there is only read, so commands on it
+ * never wait for the write lock. Otherwise each migration runs in its own transaction together
  * with the bump of `silt_schema_version`, so a crash leaves the store at a whole version, and two
  * processes migrating at once serialize on the database's write lock (the loser finds nothing
  * left to do).
@@ -170,6 +171,8 @@ export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 export async function migrate(db: Kysely<MetadataDb>): Promise<void> {
   const raw = db as unknown as Kysely<{ silt_schema_version: { version: number } }>;
   await sql`CREATE TABLE IF NOT EXISTS silt_schema_version (version INTEGER NOT NULL)`.execute(db);
+  const row = await raw.selectFrom('silt_schema_version').select('version').executeTakeFirst();
+  if ((row?.version ?? 0) >= LATEST_VERSION) return;
   for (const m of MIGRATIONS) {
     await raw.transaction().execute(async (tx) => {
       // A write first takes the write lock before any read, so two migrating processes queue on

@@ -44,3 +44,8 @@ test('a missing required key and broken YAML are reported with lines', () => {
   assert.throws(() => loadProject(project('storage:\n  location: ./x\n')), /silt\.yaml.*: name: missing; expected a string/);
   assert.throws(() => loadProject(project('name: [shop\n')), /silt\.yaml line \d+:/);
 });
+
+test("a broken check without a message of ours still says what was expected (zod's English messages)", () => {
+  assert.throws(() => loadProject(project('name: shop\nengine:\n  threads: 0\n')), /silt\.yaml line 3: engine\.threads: .*expected number to be >0, found 0/);
+  assert.throws(() => loadProject(project('name: shop\nengine:\n  threads: 1.5\n')), /engine\.threads: expected an int, found 1\.5/);
+});

@@ -116,7 +116,7 @@ function describeIssue(
   lines: LineCounter,
   issue: z.core.$ZodIssue,
   data: unknown,
-  root: z.ZodType,
+  root: z.core.$ZodType,
   prefix: string[],
 ): string {
   const local = issue.path.map(String);
@@ -171,19 +171,19 @@ function valueAt(data: unknown, keyPath: string[]): unknown {
   return cur;
 }
 
-function knownKeys(root: z.ZodType, keyPath: string[]): string[] {
-  let shape: z.ZodType = root;
+function knownKeys(root: z.core.$ZodType, keyPath: string[]): string[] {
+  let shape: z.core.$ZodType = root;
   for (const k of keyPath) {
     const s = unwrap(shape);
     if (!('shape' in s)) return [];
-    shape = (s.shape as Record<string, z.ZodType>)[k]!;
+    shape = (s.shape as Record<string, z.core.$ZodType>)[k]!;
   }
   const s = unwrap(shape);
   return 'shape' in s ? Object.keys(s.shape as object) : [];
 }
 
-function unwrap(t: z.ZodType): z.ZodType {
-  let cur = t as z.ZodType & { unwrap?: () => z.ZodType; def?: { innerType?: z.ZodType } };
+function unwrap(t: z.core.$ZodType): z.core.$ZodType {
+  let cur = t as z.core.$ZodType & { def?: { innerType?: z.core.$ZodType } };
   while (cur.def?.innerType) cur = cur.def.innerType as typeof cur;
   return cur;
 }

@@ -1,37 +1,46 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
+
+// Every command validates silt.yaml, so this is written with zod/mini: it loads in a fraction of
+// the time of the full `zod` (which the services load for their own sections). The English
+// messages that the full `zod` installs are set here for the same reason.
+z.config(en());
 
 /**
  * The shape of `silt.yaml`. One declaration drives validation, defaults and error messages.
  * Sections for sources, contracts and models join as the pipeline grows.
  */
 export const projectSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'a name of letters, digits, _ or -, starting with a letter'),
-  storage: z
-    .strictObject({
-      location: z.string().min(1),
-    })
-    .default({ location: './lake' }),
-  catalog: z
-    .strictObject({
-      uri: z
-        .string()
-        .min(1)
-        .refine(
+  name: z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'a name of letters, digits, _ or -, starting with a letter')),
+  storage: z._default(
+    z.strictObject({
+      location: z.string().check(z.minLength(1)),
+    }),
+    { location: './lake' },
+  ),
+  catalog: z._default(
+    z.strictObject({
+      uri: z.string().check(
+        z.minLength(1),
+        z.refine(
           (v) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(v) || /^(sqlite|postgres|postgresql):\/\//i.test(v),
           'a SQLite file path (or a sqlite:// or postgresql:// URI)',
         ),
-    })
-    .default({ uri: './.silt/catalog.db' }),
-  engine: z
-    .strictObject({
-      memory_limit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB|%)$/i, 'a size such as 4GB or 80%').optional(),
-      threads: z.number().int().positive().optional(),
-    })
-    .default({}),
+      ),
+    }),
+    { uri: './.silt/catalog.db' },
+  ),
+  engine: z._default(
+    z.strictObject({
+      memory_limit: z.optional(z.string().check(z.regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB|%)$/i, 'a size such as 4GB or 80%'))),
+      threads: z.optional(z.int().check(z.positive())),
+    }),
+    {},
+  ),
   // Sections owned by services; each validates its own with ProjectConfig.section().
-  sources: z.unknown().optional(),
-  silver: z.unknown().optional(),
-  gold: z.unknown().optional(),
+  sources: z.optional(z.unknown()),
+  silver: z.optional(z.unknown()),
+  gold: z.optional(z.unknown()),
 });
 
 export type ProjectFile = z.infer<typeof projectSchema>;

@@ -11,7 +11,7 @@ export {
 export type { CopyFormat } from './query-run.js';
 export type { NewTableDefinition, TableResolver } from './table-resolver.js';
 export { removeDataFiles, writeDataFiles, type WriteDataFilesOptions } from './parquet-writer.js';
-export { scanSql, type ScanSource, type ScanSqlOptions } from './table-reader.js';
+export { currentScan, scanSql, type ScanSource, type ScanSqlOptions } from './table-reader.js';
 export { duckdbToIceberg, icebergToDuckdb, parseTypeText } from './types-map.js';
 export {
   detectFormat,

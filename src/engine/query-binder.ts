@@ -4,7 +4,7 @@
  * named exactly as the query names it, so the user's SQL then runs unchanged.
  */
 import { InvalidInput, NotFound } from '../errors.js';
-import { currentSchema, schemaById, snapshotAsOf, snapshotById, type Expr, type Schema, type Table, type TableMetadata } from '../table/index.js';
+import { currentSchema, onlySchema, schemaById, snapshotAsOf, snapshotById, type Expr, type Schema, type Table, type TableMetadata } from '../table/index.js';
 import type { Engine } from './duckdb.js';
 import { anyOf, whereToExpr, type ColumnInfo } from './predicate.js';
 import { analyzeQuery, type TableScope } from './query-ast.js';
@@ -141,7 +141,7 @@ export class QueryBinder {
     this.stats.bytes_total += plan.bytesTotal;
     this.stats.files_scanned += plan.files.length;
     this.stats.bytes_scanned += plan.files.reduce((n, f) => n + f.fileSizeInBytes, 0);
-    await this.createViewSql(g.namespace, g.view, scanSql({ schema, files: plan.files }, this.resolver.store));
+    await this.createViewSql(g.namespace, g.view, scanSql({ schema, files: plan.files, byName: onlySchema(t.metadata, schema) }, this.resolver.store));
   }
 
   /** Creates (or replaces) the view `ns.name`; dropped again by release(). */

@@ -4,7 +4,7 @@
  * A row whose condition is NULL is neither deleted nor updated, as in SQL.
  */
 import { InvalidInput } from '../errors.js';
-import { currentSchema, type DataFile } from '../table/index.js';
+import { currentSchema, onlySchema, type DataFile } from '../table/index.js';
 import type { StatementContext, StatementOutcome } from './session.js';
 import type { Statement } from './sql-statement.js';
 import { runSql } from './sql-errors.js';
@@ -63,7 +63,7 @@ export async function runRewrite(ctx: StatementContext, s: Delete | Update): Pro
       // Files added since planning were never pruned, so they are candidates too.
       const candidates = live.map((e) => e.dataFile).filter((f) => !prunedOut.has(f.filePath));
       const view = (files: DataFile[]): Promise<void> =>
-        ctx.binder.createViewSql(namespace, name, scanSql({ schema, files }, store, { fileColumn: FILE_COLUMN }));
+        ctx.binder.createViewSql(namespace, name, scanSql({ schema, files, byName: onlySchema(base, schema) }, store, { fileColumn: FILE_COLUMN }));
       await view(candidates);
       const matches = await runSql<{ f: string; n: string }>(
         ctx.engine,

@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { AlreadyExists, InvalidInput, NotFound } from '../errors.js';
+import { currentSchema, onlySchema } from '../table/index.js';
 import { withLake, type Lake } from './test-lake.js';
 
 const rowsOf = async (lake: Lake, sql: string): Promise<unknown[][]> => (await lake.sql.execute(sql)).rows;
@@ -123,6 +124,18 @@ test('schema evolution: old files read by field id after add, rename, drop and w
     await assert.rejects(lake.sql.execute('ALTER TABLE a.t ALTER COLUMN n TYPE INTEGER'), InvalidInput);
     await assert.rejects(lake.sql.execute('ALTER TABLE a.t ADD COLUMN bad INTERVAL'), /column bad has type INTERVAL/);
     assert.match((await lake.sql.execute('ALTER TABLE a.t ADD COLUMN IF NOT EXISTS label VARCHAR')).message!, /already exists/);
+  });
+});
+
+test('a table that never changed its schema is read by column name, with its types; partition folders add no columns', async () => {
+  await withLake(async (lake) => {
+    await lake.sql.execute(`CREATE TABLE a.t PARTITIONED BY (k) AS SELECT CAST(i % 2 AS INTEGER) AS k, 'v' || i AS v FROM range(4) t(i)`);
+    const m = (await lake.catalog.loadTable('a', 't')).metadata;
+    assert.ok(onlySchema(m, currentSchema(m)));
+    const r = await lake.sql.execute('SELECT * FROM a.t ORDER BY v');
+    assert.deepEqual(r.columns.map((c) => `${c.name} ${c.type}`), ['k INTEGER', 'v VARCHAR']);
+    assert.deepEqual(r.rows, [[0, 'v0'], [1, 'v1'], [0, 'v2'], [1, 'v3']]);
+    assert.deepEqual((await lake.sql.execute('SELECT min(v), max(v), count(*) FROM a.t WHERE k = 1')).rows, [['v1', 'v3', '2']]);
   });
 });
 

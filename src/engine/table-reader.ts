@@ -2,7 +2,7 @@
  * SQL that reads a scan plan's data files as the plan's schema. Columns are matched by Parquet
  * field id, so renamed, added, dropped and widened columns read correctly from older files.
  */
-import type { DataFile, Schema } from '../table/index.js';
+import { currentSchema, onlySchema, type DataFile, type Schema, type TableMetadata } from '../table/index.js';
 import type { ObjectStore } from '../storage/index.js';
 import { quoteIdent, quoteList, quoteLiteral } from './sql-text.js';
 import { icebergToDuckdb } from './types-map.js';
@@ -10,6 +10,18 @@ import { icebergToDuckdb } from './types-map.js';
 export interface ScanSource {
   schema: Schema;
   files: readonly DataFile[];
+  /**
+   * Every file was written with `schema` itself (see `onlySchema`), so columns can be read by
+   * name: DuckDB's field-id mapping costs about twice the CPU of a plain scan, and cannot answer
+   * min/max from the files' statistics.
+   */
+  byName?: boolean;
+}
+
+/** A scan of `files` as the table's current schema. */
+export function currentScan(m: TableMetadata, files: readonly DataFile[]): ScanSource {
+  const schema = currentSchema(m);
+  return { schema, files, byName: onlySchema(m, schema) };
 }
 
 export interface ScanSqlOptions {
@@ -26,16 +38,22 @@ export function scanSql(source: ScanSource, store: ObjectStore, options: ScanSql
     return `SELECT ${cols.join(', ')} WHERE false`;
   }
   const paths = files.map((f) => enginePathOf(store, f));
-  const entries = schema.fields.map(
-    (f) =>
-      `${f.id}: {name: ${quoteLiteral(f.name)}, type: ${quoteLiteral(icebergToDuckdb(f.type))}, default_value: NULL}`,
-  );
-  const args = [quoteList(paths), `schema = MAP {${entries.join(', ')}}`];
+  // Read by name, partition folders would become columns too (other Iceberg writers name an
+  // identity partition's folder `k=…` after its column, which would then read as BIGINT or text).
+  const args = [quoteList(paths), source.byName ? 'hive_partitioning = false' : fieldIdMapping(schema)];
   if (options.fileColumn) {
     args.push(`filename = ${quoteLiteral(options.fileColumn)}`);
     names.push(quoteIdent(options.fileColumn));
   }
   return `SELECT ${names.join(', ')} FROM read_parquet(${args.join(', ')})`;
+}
+
+/** Matches the files' columns to the schema by Parquet field id, whatever their names and types. */
+function fieldIdMapping(schema: Schema): string {
+  const entries = schema.fields.map(
+    (f) => `${f.id}: {name: ${quoteLiteral(f.name)}, type: ${quoteLiteral(icebergToDuckdb(f.type))}, default_value: NULL}`,
+  );
+  return `schema = MAP {${entries.join(', ')}}`;
 }
 
 /** Where DuckDB reads a data file. */

@@ -4,7 +4,7 @@
  * commit race are deleted before the next attempt writes new ones.
  */
 import type { ObjectStore } from '../storage/index.js';
-import { currentSchema, type DataFile, type Snapshot, type Table, type TableMetadata } from '../table/index.js';
+import { currentSchema, onlySchema, type DataFile, type Snapshot, type Table, type TableMetadata } from '../table/index.js';
 import type { Engine } from './duckdb.js';
 import { writeDataFiles } from './parquet-writer.js';
 import { runSql } from './sql-errors.js';
@@ -99,7 +99,7 @@ export async function replaceWhere(
         await dropFiles(store, written);
         const schema = currentSchema(base);
         const files = live.map((e) => e.dataFile);
-        const scan = (fs: DataFile[]) => scanSql({ schema, files: fs }, store, { fileColumn: FILE_COLUMN });
+        const scan = (fs: DataFile[]) => scanSql({ schema, files: fs, byName: onlySchema(base, schema) }, store, { fileColumn: FILE_COLUMN });
         const hits = await runSql<{ f: string }>(engine, `SELECT DISTINCT t.${file} AS f FROM (${scan(files)}) t WHERE ${change.where}`, 'write');
         const byPath = new Map(files.map((f) => [enginePathOf(store, f), f]));
         const hit = hits.map((h) => byPath.get(h.f)).filter((f): f is DataFile => f !== undefined);

@@ -1,5 +1,5 @@
 import { RunFailed } from '../errors.js';
-import { appendRows, inferFields, mergeRows, quoteIdent, replaceWhere, scanSql } from '../engine/index.js';
+import { appendRows, currentScan, inferFields, mergeRows, quoteIdent, replaceWhere, scanSql } from '../engine/index.js';
 import { buildSchema, currentSchema, mergeFields, type Table } from '../table/index.js';
 import { lookupColumns, releaseContractRun, runContract, type SilverContract } from '../transform/index.js';
 import type { StepContext, StepOutcome } from './context.js';
@@ -28,7 +28,7 @@ export async function applyContract(ctx: StepContext, name: string, contract: Si
     if (silver) {
       current = `__silver_cur_${name}`;
       const files = (await silver.planFiles()).files;
-      await ctx.engine.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(current)} AS ${scanSql({ schema: currentSchema(silver.metadata), files }, ctx.store)}`);
+      await ctx.engine.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(current)} AS ${scanSql(currentScan(silver.metadata, files), ctx.store)}`);
       temps.push(current);
     }
     const lookups = new Map<string, string>();

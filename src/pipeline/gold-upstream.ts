@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { quoteIdent, scanSql } from '../engine/index.js';
+import { currentScan, quoteIdent, scanSql } from '../engine/index.js';
 import type { Model } from '../models/index.js';
-import { currentSchema, type DataFile } from '../table/index.js';
+import type { DataFile } from '../table/index.js';
 import type { StepContext } from './context.js';
 
 /** What a gold table was built from: its SQL and the snapshot of each upstream table. */
@@ -54,7 +54,7 @@ export async function changedRelations(ctx: StepContext, model: Model, before: U
     const isPaths = new Set(is.map((f) => f.filePath));
     const delta = [...is.filter((f) => !wasPaths.has(f.filePath)), ...was.filter((f) => !isPaths.has(f.filePath))];
     const view = `__changed_${ns}_${name}`;
-    await ctx.engine.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(view)} AS ${scanSql({ schema: currentSchema(table.metadata), files: delta }, ctx.store)}`);
+    await ctx.engine.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(view)} AS ${scanSql(currentScan(table.metadata, delta), ctx.store)}`);
     views.push(view);
     changed.set(t, view); // a bare name: the model SQL is rewritten to read it
   }
@@ -69,7 +69,7 @@ export async function bindUpstream(ctx: StepContext, model: Model, views: string
     const table = await ctx.catalog.loadTable(ns, name);
     await ctx.engine.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(ns)}`);
     const view = `${quoteIdent(ns)}.${quoteIdent(name)}`;
-    await ctx.engine.run(`CREATE OR REPLACE VIEW ${view} AS ${scanSql({ schema: currentSchema(table.metadata), files: (await table.planFiles()).files }, ctx.store)}`);
+    await ctx.engine.run(`CREATE OR REPLACE VIEW ${view} AS ${scanSql(currentScan(table.metadata, (await table.planFiles()).files), ctx.store)}`);
     views.push(view);
   }
 }

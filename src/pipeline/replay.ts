@@ -1,6 +1,6 @@
 import { parseTableName } from '../catalog/index.js';
 import { InvalidInput, NotFound } from '../errors.js';
-import { quoteLiteral, scanSql, SqlSession } from '../engine/index.js';
+import { currentScan, quoteLiteral, scanSql, SqlSession } from '../engine/index.js';
 import type { Project } from '../project/index.js';
 import { currentSchema } from '../table/index.js';
 import { applyContract } from './apply-contract.js';
@@ -35,7 +35,7 @@ export async function replayQuarantine(project: Project, name: string, opts: { r
     const ruleFilter = opts.rule ? ` WHERE rule = ${quoteLiteral(opts.rule)}` : '';
     await session.materialize(`SELECT DISTINCT _source_file, _source_line FROM silver.${name}_quarantine${ruleFilter}`, held);
     const view = '__replay_src';
-    const all = scanSql({ schema: currentSchema(source.metadata), files: (await source.planFiles()).files }, store);
+    const all = scanSql(currentScan(source.metadata, (await source.planFiles()).files), store);
     await engine.run(
       `CREATE OR REPLACE TEMP VIEW ${view} AS SELECT s.* FROM (${all}) s SEMI JOIN ${held} h ON s._source_file = h._source_file AND s._source_line IS NOT DISTINCT FROM h._source_line`,
     );

@@ -1,6 +1,6 @@
 import { parseTableName } from '../catalog/index.js';
-import { quoteIdent, quoteLiteral, scanSql } from '../engine/index.js';
-import { currentSchema, type DataFile, type Table } from '../table/index.js';
+import { currentScan, quoteIdent, quoteLiteral, scanSql } from '../engine/index.js';
+import type { DataFile, Table } from '../table/index.js';
 import type { SilverContract } from '../transform/index.js';
 import { applyContract } from './apply-contract.js';
 import type { StepContext, StepOutcome } from './context.js';
@@ -28,7 +28,7 @@ export async function silverStep(ctx: StepContext, name: string, contract: Silve
   }
   const newFiles = await filesSince(source, processed);
   const view = `__silver_src_${name}`;
-  await ctx.engine.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(view)} AS ${scanSql({ schema: currentSchema(source.metadata), files: newFiles }, ctx.store)}`);
+  await ctx.engine.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(view)} AS ${scanSql(currentScan(source.metadata, newFiles), ctx.store)}`);
   try {
     const batchKey = `${contract.source}@${processed ?? 'start'}..${head}`;
     const outcome = await applyContract(ctx, name, contract, {

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
+import { promises as fsp } from 'node:fs';
 import { mkdtemp, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { mock, test } from 'node:test';
 import { NotFound } from '../errors.js';
 import { LocalStore } from './local-store.js';
 
@@ -44,6 +45,22 @@ test('list is recursive, prefix-filtered and sorted', async () => {
   assert.deepEqual((await s.list('t/')).map((o) => o.key), ['t/data/a.parquet', 't/data/b.parquet', 't/metadata/v1.json']);
   assert.deepEqual((await s.list('t/data/a')).map((o) => o.key), ['t/data/a.parquet']);
   assert.deepEqual(await s.list('missing/'), []);
+});
+
+test('list skips a file that another process deletes while it lists', async () => {
+  const s = await store();
+  for (const k of ['t/metadata/a.json', 't/metadata/b.json']) await s.put(k, 'x');
+  const stat = fsp.stat.bind(fsp);
+  // The other process's delete lands between this one's readdir and its stat of the file.
+  const racing = mock.method(fsp, 'stat', async (p: string) => {
+    if (p.endsWith('a.json')) await s.delete('t/metadata/a.json');
+    return stat(p);
+  });
+  try {
+    assert.deepEqual((await s.list('t/')).map((o) => o.key), ['t/metadata/b.json']);
+  } finally {
+    racing.mock.restore();
+  }
 });
 
 test('uri and keyOf are inverse; keys cannot escape the root', async () => {

@@ -121,8 +121,12 @@ export class LocalStore implements ObjectStore {
       if (entry.isDirectory()) {
         await this.walk(key, out);
       } else if (entry.isFile()) {
-        const st = await fs.stat(this.pathOf(key));
-        out.push({ key, size: st.size, modifiedMs: st.mtimeMs });
+        // Another process may delete the file (or rename its temporary file into place) meanwhile.
+        const st = await fs.stat(this.pathOf(key)).catch((e: NodeJS.ErrnoException) => {
+          if (e.code === 'ENOENT') return undefined;
+          throw e;
+        });
+        if (st) out.push({ key, size: st.size, modifiedMs: st.mtimeMs });
       }
     }
   }

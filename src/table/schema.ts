@@ -19,6 +19,14 @@ export function currentSchema(m: TableMetadata): Schema {
   return schemaById(m, m['current-schema-id']);
 }
 
+/**
+ * True when every data file of the table was written with `schema`: the table has never had
+ * another schema, so the files' columns carry its names and types, not only its field ids.
+ */
+export function onlySchema(m: TableMetadata, schema: Schema): boolean {
+  return m.schemas.length === 1 && m.schemas[0]!['schema-id'] === schema['schema-id'];
+}
+
 export function schemaById(m: TableMetadata, id: number): Schema {
   const s = m.schemas.find((x) => x['schema-id'] === id);
   if (!s) throw new NotFound(`schema: table at ${m.location} has no schema with id ${id}`);

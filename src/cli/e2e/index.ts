@@ -1,5 +1,5 @@
 /**
- * End-to-end tests of the `silt` CLI: each test runs `node dist/cli/main.js` in a temp project, as
+ * End-to-end tests of the `silt` CLI: each test runs `node dist/bundle/silt.js` in a temp project, as
  * a user would, and checks the outcome against PyIceberg, icebird, DuckDB and the files on disk.
  * These helpers are what the tests share.
  */

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 /** The checkout: this file runs from <root>/dist/cli/e2e/. */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const SILT_MAIN = path.join(REPO_ROOT, 'dist/cli/main.js');
+export const SILT_MAIN = path.join(REPO_ROOT, 'dist/bundle/silt.js');
 
 export interface SiltResult {
   code: number | null;
@@ -14,7 +14,7 @@ export interface SiltResult {
   stderr: string;
 }
 
-/** Starts `node dist/cli/main.js ARGS` in `cwd` (the built CLI, never bin/silt, so tests don't race a build). */
+/** Starts `node dist/bundle/silt.js ARGS` in `cwd` (the built CLI, never bin/silt, so tests don't race a build). */
 export function startSilt(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
   return spawn(process.execPath, [SILT_MAIN, ...args], {
     cwd,

@@ -22,9 +22,21 @@ export function currentSchema(m: TableMetadata): Schema {
 /**
  * True when every data file of the table was written with `schema`: the table has never had
  * another schema, so the files' columns carry its names and types, not only its field ids.
+ * Names other than plain identifiers are excluded: PyIceberg writes `a b` as `a_x20b` in its files.
  */
 export function onlySchema(m: TableMetadata, schema: Schema): boolean {
-  return m.schemas.length === 1 && m.schemas[0]!['schema-id'] === schema['schema-id'];
+  return m.schemas.length === 1 && m.schemas[0]!['schema-id'] === schema['schema-id'] && plainNames(schema.fields);
+}
+
+function plainNames(fields: readonly NestedField[]): boolean {
+  return fields.every((f) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(f.name) && nestedPlain(f.type));
+}
+
+function nestedPlain(type: NestedField['type']): boolean {
+  if (typeof type === 'string') return true;
+  if (type.type === 'struct') return plainNames(type.fields);
+  if (type.type === 'list') return nestedPlain(type.element);
+  return nestedPlain(type.key) && nestedPlain(type.value);
 }
 
 export function schemaById(m: TableMetadata, id: number): Schema {

@@ -4,7 +4,7 @@ import { CommitConflict, RunFailed } from '../errors.js';
 import { currentSchema, type PrimitiveType, type Table, type TableMetadata } from '../table/index.js';
 import { batchSummary, committedFiles, type CommittedFile } from './bronze-ledger.js';
 import { columnsWithValues, dropRead, readLandingFile, type BronzeFileRead, type NewLandingFile } from './bronze-read.js';
-import { commitRejects, openRejectsTable, RejectStage } from './bronze-rejects.js';
+import { commitRejects, openRejectsTable, RejectStage, type RowMisfits } from './bronze-rejects.js';
 import { BronzeSchema } from './bronze-schema.js';
 import { openBronzeTable, writeBronzeFiles, type BronzeRows } from './bronze-write.js';
 import type { SourceConfig } from './source-config.js';
@@ -64,7 +64,7 @@ export async function ingestBatch(ctx: BatchContext, newFiles: readonly NewLandi
       await stage.addRejects(read.rejects, read.file.fingerprint);
       const fit = await checkFile(engine, schema, read, typeConflicts, rows);
       if (fit.setAside !== undefined) await stage.addRows(read, fit.setAside);
-      else if (fit.misfits) await stage.addRows(read, '', fit.misfits);
+      else if (fit.misfits) await stage.addRows(read, fit.misfits);
       const written = fit.setAside !== undefined ? 0 : read.rows - (fit.misfits?.count ?? 0);
       committed.push({ ...read.file, rows: written, rejects: read.rejects.length + read.rows - written });
     }
@@ -144,7 +144,7 @@ async function checkFile(
   read: BronzeFileRead,
   typeConflicts: BatchOutcome['typeConflicts'],
   rows: BronzeRows[],
-): Promise<{ setAside?: string; misfits?: { where: string; error: string; count: number } }> {
+): Promise<{ setAside?: string; misfits?: RowMisfits }> {
   if (read.unloadable !== undefined) return { setAside: read.unloadable };
   const conflicts = schema.conflicts(read.fields);
   // A column with no value in this file cannot conflict: it is written as NULL.

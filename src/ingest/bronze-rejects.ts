@@ -14,6 +14,13 @@ export const REJECT_FIELDS: readonly NewField[] = [
   { name: 'rejected_at', type: 'timestamptz' },
 ];
 
+/** Rows of a file whose values do not fit bronze: `where` and `error` are SQL over its relation. */
+export interface RowMisfits {
+  where: string;
+  error: string;
+  count: number;
+}
+
 const COLUMNS = REJECT_FIELDS.map((f) => quoteIdent(f.name)).join(', ');
 const INSERT_BATCH = 10_000;
 let stages = 0;
@@ -58,15 +65,16 @@ export class RejectStage {
   }
 
   /**
-   * Good rows of a file, as JSON text, that cannot go to bronze: all of them with `error`, or those
-   * where `only.where` holds, each with the reason `only.error` (SQL) gives.
+   * Good rows of a file, as JSON text, that cannot go to bronze: all of them with the reason
+   * `reason`, or (given misfits) those where `where` holds, each with the reason `error` (SQL) gives.
    */
-  async addRows(read: BronzeFileRead, error: string, only?: { where: string; error: string; count: number }): Promise<void> {
+  async addRows(read: BronzeFileRead, reason: string | RowMisfits): Promise<void> {
     if (!read.relation || read.rows === 0) return;
+    const only = typeof reason === 'string' ? undefined : reason;
     const rows = only ? `SELECT * FROM ${quoteIdent(read.relation)} WHERE ${only.where}` : undefined;
     await this.engine.run(
       `INSERT INTO ${quoteIdent(this.relation)} (${COLUMNS}) SELECT ${quoteLiteral(read.file.key)}, line, raw, ` +
-        `${only ? 'error' : quoteLiteral(error)}, ${quoteLiteral(read.file.fingerprint)}, ${this.constants} ` +
+        `${only ? 'error' : quoteLiteral(reason as string)}, ${quoteLiteral(read.file.fingerprint)}, ${this.constants} ` +
         `FROM (${rowsAsJsonSql(read, rows, only?.error)}) ORDER BY line`,
     );
     this.count += only ? only.count : read.rows;

@@ -11,14 +11,17 @@ export interface EngineOptions {
 export type Row = Record<string, unknown>;
 
 /**
- * One in-process DuckDB database with one connection. Every Silt command that touches data opens
- * one, uses it, and closes it in `finally` (see `withEngine`).
+ * One in-process DuckDB database and a connection to it. Every Silt command that touches data
+ * opens one, uses it, and closes it in `finally` (see `withEngine`). `fork` gives more
+ * connections to the same database, for statements that run side by side.
  */
 export class Engine {
   private constructor(
     private readonly instance: DuckDBInstance,
     /** For engine-internal modules only; nothing outside `engine/` sees DuckDB types. */
     readonly connection: DuckDBConnection,
+    /** A fork closes only its connection; the database is the opener's. */
+    private readonly ownsDatabase = true,
   ) {}
 
   static async open(options: EngineOptions = {}): Promise<Engine> {
@@ -47,9 +50,24 @@ export class Engine {
     return reader.getRowObjectsJson() as T[];
   }
 
+  /**
+   * Another connection to the same database. Its statements run beside this one's (DuckDB runs
+   * most statements over a small table on one thread); it sees this one's tables, not its TEMP
+   * ones. Close it before the engine it came from.
+   */
+  async fork(): Promise<Engine> {
+    return new Engine(this.instance, await this.instance.connect(), false);
+  }
+
+  /** DuckDB's `threads` setting: how many cores this database may use. */
+  async threads(): Promise<number> {
+    const rows = await this.all<{ n: bigint | number }>(`SELECT current_setting('threads')::BIGINT AS n`);
+    return Math.max(1, Number(rows[0]?.n ?? 1));
+  }
+
   close(): void {
     this.connection.closeSync();
-    this.instance.closeSync();
+    if (this.ownsDatabase) this.instance.closeSync();
   }
 }
 

@@ -59,7 +59,7 @@ async function rejectLines(engine: Engine, path: string, compression: Compressio
   const all = `(hash(${dialect.names.map(quoteIdent).join(', ')}) IS NULL)::INTEGER`;
   try {
     await engine.run(
-      `CREATE TEMP TABLE ${quoteIdent(table)} AS SELECT (${newlines ?? '0'} + ${all})::INTEGER AS extra
+      `CREATE TABLE ${quoteIdent(table)} AS SELECT (${newlines ?? '0'} + ${all})::INTEGER AS extra
        FROM ${csvSource(path, compression, dialect, pass, strict)}`,
     );
     const count = Number((await engine.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${quoteIdent(table)}`))[0]?.n ?? 0);

@@ -28,7 +28,7 @@ export async function readCsv(
     const warnings = [...dialect.warnings];
     const load = (strict: boolean) =>
       engine.run(
-        `CREATE OR REPLACE TEMP TABLE ${quoteIdent(staging)} AS SELECT * FROM ${csvSource(path, compression, dialect, rejectTables, strict)}`,
+        `CREATE OR REPLACE TABLE ${quoteIdent(staging)} AS SELECT * FROM ${csvSource(path, compression, dialect, rejectTables, strict)}`,
       );
     // DuckDB's strict parser gives up on a whole file for some defects (a stray \r inside a value).
     await load(true).catch(async (e: Error) => {
@@ -92,7 +92,7 @@ async function lineQuery(engine: Engine, staging: string, segments: [number, num
   }
   const seg = tempName('segments');
   tables.push(seg);
-  await engine.run(`CREATE TEMP TABLE ${quoteIdent(seg)} (i BIGINT, p BIGINT)`);
+  await engine.run(`CREATE TABLE ${quoteIdent(seg)} (i BIGINT, p BIGINT)`);
   for (let k = 0; k < segments.length; k += 1000) {
     const values = segments.slice(k, k + 1000).map(([i, p]) => `(${i}, ${p})`).join(', ');
     await engine.run(`INSERT INTO ${quoteIdent(seg)} VALUES ${values}`);

@@ -75,7 +75,7 @@ async function parseRecords(engine: Engine, path: string, records: string): Prom
   if (!isRecordShape(shape)) return parseKeyByKey(engine, path, structure, records);
   const parsed = tempName('parsed');
   await engine.run(
-    `CREATE TEMP TABLE ${quoteIdent(parsed)} AS
+    `CREATE TABLE ${quoteIdent(parsed)} AS
      SELECT line, json_transform(text, ${quoteLiteral(JSON.stringify(shape))}) AS t FROM ${quoteIdent(records)} WHERE ok`,
   );
   const cleaned = cleanColumnNames(Object.keys(shape));
@@ -135,7 +135,7 @@ async function parseKeyByKey(engine: Engine, path: string, structure: unknown, r
   const { columns, changes } = jsonColumns(structure);
   if (columns.length === 0) return { query: null, rows: 0, rejects: [], changes: [], tables: [] };
   const kept = tempName('objects');
-  await engine.run(`CREATE TEMP TABLE ${quoteIdent(kept)} AS SELECT line, text::JSON AS j FROM ${quoteIdent(records)} WHERE ok`);
+  await engine.run(`CREATE TABLE ${quoteIdent(kept)} AS SELECT line, text::JSON AS j FROM ${quoteIdent(records)} WHERE ok`);
   const objects = `SELECT line, j FROM ${quoteIdent(kept)}`;
   const rejects = await misfits(engine, path, objects, columns);
   const anyBad = columns.map((c) => c.bad).join(' OR ');
@@ -187,7 +187,7 @@ async function loadLines(
   try {
     const scan = (strict: boolean) =>
       engine.run(
-        `CREATE OR REPLACE TEMP TABLE ${quoteIdent(records)} AS ${recordColumns(
+        `CREATE OR REPLACE TABLE ${quoteIdent(records)} AS ${recordColumns(
           `SELECT line, text FROM (SELECT row_number() OVER () AS line, text FROM ${linesSource(path, compression, 'utf-8', scanRejects, strict)})
            WHERE ${nonBlank}`,
         )}`,
@@ -206,7 +206,7 @@ async function loadLines(
     if (failed.length > 0) {
       const excluded = `SELECT line FROM ${quoteIdent(scanRejects.errors)}`;
       await engine.run(
-        `CREATE OR REPLACE TEMP TABLE ${quoteIdent(records)} AS SELECT line, text, ok
+        `CREATE OR REPLACE TABLE ${quoteIdent(records)} AS SELECT line, text, ok
          FROM (${shiftLinesSql(`SELECT line AS ord, text, ok FROM ${quoteIdent(records)}`, excluded)})`,
       );
     }
@@ -261,7 +261,7 @@ async function loadDocument(
 ): Promise<Reject | null> {
   try {
     await engine.run(
-      `CREATE TEMP TABLE ${quoteIdent(records)} AS ${recordColumns(
+      `CREATE TABLE ${quoteIdent(records)} AS ${recordColumns(
         `SELECT row_number() OVER () AS line, json::VARCHAR AS text FROM read_json_objects(${quoteLiteral(path)}, format = ${quoteLiteral(layout)}${compression === 'none' ? '' : `, compression = ${quoteLiteral(compression)}`})`,
       )}`,
     );

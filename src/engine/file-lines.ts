@@ -12,7 +12,10 @@ export interface RejectTables {
 
 let counter = 0;
 
-/** A fresh name for a temp table owned by one read. */
+/**
+ * A fresh name for a working table owned by one read. Reads make plain tables, not TEMP ones, so
+ * that a read made on a fork of the engine (see sideBySide) is seen by the engine itself.
+ */
 export function tempName(kind: string): string {
   counter += 1;
   return `silt_read_${kind}_${process.pid}_${counter}`;

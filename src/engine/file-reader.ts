@@ -6,6 +6,7 @@ import { dropTables, tempName } from './file-lines.js';
 import { readParquet } from './file-parquet.js';
 import type { Column, FileRead, ReadOptions, Reject } from './file-types.js';
 import { appendRows, createResultTable, resultSelect, unionColumns } from './file-union.js';
+import { sideBySide } from './side-by-side.js';
 import { quoteIdent } from './sql-text.js';
 import { InvalidInput } from '../errors.js';
 
@@ -15,13 +16,13 @@ export type { Column, ReadOptions, Reject } from './file-types.js';
 
 export interface ReadResult {
   /**
-   * A DuckDB temp relation with the good rows of all files, plus `_source_file` and `_source_line`:
+   * A DuckDB relation (a plain one, see tempName) with the good rows of all files, plus `_source_file` and `_source_line`:
    * a view over the reader's own tables for one file (no copy), a table for several. Drop it with
    * dropReadResult.
    */
   relation: string;
   view: boolean;
-  /** The temp tables a view `relation` reads. */
+  /** The tables a view `relation` reads. */
   backing: string[];
   /** The data columns (without `_source_file` / `_source_line`). */
   columns: Column[];
@@ -53,27 +54,27 @@ export async function readFiles(
   const reads: FileRead[] = [];
   const progress: ReadProgress = { files: 0, rows: 0, bytes: 0 };
   try {
-    for (const [i, path] of paths.entries()) {
-      const read = await readOne(engine, path, opts);
+    // Files are read side by side; the reads are used in path order.
+    const ordered = await sideBySide(engine, paths, (on, path) => readOne(on, path, opts), (read, i) => {
       reads.push(read);
       progress.files += 1;
       progress.rows += read.rows;
       progress.bytes += sizes[i] ?? 0;
       opts.onProgress?.({ ...progress });
-    }
-    const columns = await unionColumns(engine, reads);
+    });
+    const columns = await unionColumns(engine, ordered);
     const relation = tempName('result');
-    const result = { relation, columns, rejects: reads.flatMap((r) => r.rejects), bytesRead: progress.bytes, warnings: reads.flatMap((r) => r.warnings) };
-    const only = reads.length === 1 ? reads[0] : undefined;
+    const result = { relation, columns, rejects: ordered.flatMap((r) => r.rejects), bytesRead: progress.bytes, warnings: ordered.flatMap((r) => r.warnings) };
+    const only = ordered.length === 1 ? ordered[0] : undefined;
     if (only?.query) {
-      await engine.run(`CREATE TEMP VIEW ${quoteIdent(relation)} AS ${resultSelect(only.query, columns, paths[0] as string)}`);
+      await engine.run(`CREATE VIEW ${quoteIdent(relation)} AS ${resultSelect(only.query, columns, paths[0] as string)}`);
       const backing = only.tables;
       only.tables = [];
       return { ...result, view: true, backing, rowsRead: only.rows };
     }
     await createResultTable(engine, relation, columns);
     try {
-      for (const [i, read] of reads.entries()) {
+      for (const [i, read] of ordered.entries()) {
         await appendRows(engine, relation, columns, read, paths[i] as string);
         await dropTables(engine, ...read.tables);
       }

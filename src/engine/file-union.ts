@@ -51,7 +51,7 @@ async function supertype(engine: Engine, a: string, b: string): Promise<string |
 
 export async function createResultTable(engine: Engine, name: string, columns: readonly Column[]): Promise<void> {
   const defs = [...columns.map((c) => `${quoteIdent(c.name)} ${c.duckdbType}`), '_source_file VARCHAR', '_source_line BIGINT'];
-  await engine.run(`CREATE TEMP TABLE ${quoteIdent(name)} (${defs.join(', ')})`);
+  await engine.run(`CREATE TABLE ${quoteIdent(name)} (${defs.join(', ')})`);
 }
 
 /** Copies one file's good rows into the result table, converting columns whose type was widened. */

@@ -26,6 +26,7 @@ export {
 } from './file-reader.js';
 export { scanFiles, type ConsumeResult, type FileScan, type ScanProgress } from './file-scan.js';
 export { inferFields } from './infer-schema.js';
+export { sideBySide } from './side-by-side.js';
 export { appendRows, mergeRows, replaceRows, replaceWhere, type WriteSummary } from './table-writes.js';
 export {
   describeExternalFiles,

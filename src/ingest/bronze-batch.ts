@@ -1,5 +1,5 @@
 import type { Catalog } from '../catalog/index.js';
-import { icebergToDuckdb, quoteIdent, quoteLiteral, type Engine } from '../engine/index.js';
+import { icebergToDuckdb, quoteIdent, quoteLiteral, sideBySide, type Engine } from '../engine/index.js';
 import { CommitConflict, RunFailed } from '../errors.js';
 import { currentSchema, type PrimitiveType, type Table, type TableMetadata } from '../table/index.js';
 import { batchSummary, committedFiles, type CommittedFile } from './bronze-ledger.js';
@@ -49,18 +49,18 @@ export async function ingestBatch(ctx: BatchContext, newFiles: readonly NewLandi
   const reads: BronzeFileRead[] = [];
   let stage: RejectStage | undefined;
   try {
-    for (const file of newFiles) {
-      const read = await readLandingFile(engine, catalog.store, file, ctx.config);
+    // Files are read side by side; they are checked and staged in landing order.
+    const ordered = await sideBySide(engine, newFiles, (on, file) => readLandingFile(on, catalog.store, file, ctx.config), (read) => {
       reads.push(read);
-      ctx.onFile(read.rows + read.rejects.length, file.size);
-    }
+      ctx.onFile(read.rows + read.rejects.length, read.file.size);
+    });
     const existing = (await catalog.tableExists(ctx.namespace, ctx.table)) ? await catalog.loadTable(ctx.namespace, ctx.table) : undefined;
     const schema = new BronzeSchema(`${ctx.namespace}.${ctx.table}`, existing && currentSchema(existing.metadata));
     stage = await RejectStage.open(engine, ctx.batchId, ctx.ingestedAtIso);
     const rows: BronzeRows[] = [];
     const typeConflicts: BatchOutcome['typeConflicts'] = [];
     const committed: CommittedFile[] = [];
-    for (const read of reads) {
+    for (const read of ordered) {
       await stage.addRejects(read.rejects, read.file.fingerprint);
       const fit = await checkFile(engine, schema, read, typeConflicts, rows);
       if (fit.setAside !== undefined) await stage.addRows(read, fit.setAside);
@@ -68,7 +68,7 @@ export async function ingestBatch(ctx: BatchContext, newFiles: readonly NewLandi
       const written = fit.setAside !== undefined ? 0 : read.rows - (fit.misfits?.count ?? 0);
       committed.push({ ...read.file, rows: written, rejects: read.rejects.length + read.rows - written });
     }
-    const rowsIn = reads.reduce((n, r) => n + r.rows + r.rejects.length, 0);
+    const rowsIn = ordered.reduce((n, r) => n + r.rows + r.rejects.length, 0);
     const expected = committed.reduce((n, f) => n + f.rows, 0);
     const summary = batchSummary(ctx.source, ctx.batchId, committed);
     const fingerprints = newFiles.map((f) => f.fingerprint);
@@ -113,7 +113,7 @@ export async function ingestBatch(ctx: BatchContext, newFiles: readonly NewLandi
       bytesWritten: done.files.reduce((n, f) => n + f.fileSizeInBytes, 0) + done.rejectBytes,
       newColumns: schema.newColumns(),
       typeConflicts,
-      warnings: reads.flatMap((r) => r.warnings),
+      warnings: ordered.flatMap((r) => r.warnings),
       snapshotId: done.snapshot['snapshot-id'],
     };
     return outcome;

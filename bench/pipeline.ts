@@ -33,8 +33,13 @@ interface OutOfCore {
 export async function pipelineBench(opts: BenchOptions): Promise<Verdict[]> {
   const engine = { threads: opts.threads, memoryLimit: opts.memoryLimit };
   const template = await prepare(opts.rows);
-  const pandasRows = Math.min(opts.pandasRows ?? opts.rows, opts.rows);
-  const pandasTemplate = pandasRows === opts.rows ? template : await prepare(pandasRows);
+  // The Python peers may run smaller (--pandas-rows, --polars-rows); their times are scaled linearly.
+  const sideRows = new Map<SideName, number>([
+    ['pandas', Math.min(opts.pandasRows ?? opts.rows, opts.rows)],
+    ['polars', Math.min(opts.polarsRows ?? opts.rows, opts.rows)],
+  ]);
+  const templates = new Map<number, DemoTemplate>([[opts.rows, template]]);
+  for (const n of sideRows.values()) if (!templates.has(n)) templates.set(n, await prepare(n));
   const python = hasPython();
   if (!python) log('no Python venv at bench/out/.venv (bench/run.sh makes it): pandas and Polars are skipped');
   const sides: SideName[] = ['duckdb', 'silt', ...(python ? (['polars', 'pandas'] as const) : [])];
@@ -56,7 +61,7 @@ export async function pipelineBench(opts: BenchOptions): Promise<Verdict[]> {
           run = await runSilt(dir);
           if (last) prints.set(side, await siltFingerprint(dir));
         } else {
-          run = await runPeer(side, (side === 'pandas' ? pandasTemplate : template).landing, dir, engine);
+          run = await runPeer(side, templates.get(sideRows.get(side) ?? opts.rows)!.landing, dir, engine);
           if (last) prints.set(side, await peerFingerprint(dir));
         }
         removeDir(dir);
@@ -65,7 +70,7 @@ export async function pipelineBench(opts: BenchOptions): Promise<Verdict[]> {
       }
     }
     const ooc = opts.skipOoc ? undefined : await outOfCore(template, work, engine.threads);
-    const verdicts = report(opts, template, pandasRows, samples, prints, ooc);
+    const verdicts = report(opts, template, sideRows, samples, prints, ooc);
     if (verdicts[0] && !verdicts[0].pass) {
       // Missed the DuckDB target: which Silt functions' statements take the time.
       const project = path.join(work, 'silt-profile');
@@ -137,20 +142,22 @@ async function lastRunError(project: string): Promise<string> {
 function report(
   opts: BenchOptions,
   template: DemoTemplate,
-  pandasRows: number,
+  sideRows: Map<SideName, number>,
   samples: Map<SideName, SideRun[]>,
   prints: Map<SideName, Fingerprint>,
   ooc: OutOfCore | undefined,
 ): Verdict[] {
   const med = (side: SideName) => median((samples.get(side) ?? []).map((r) => r.wallMs));
   const siltMs = med('silt');
-  /** pandas at fewer rows: scaled linearly to --rows (kind to pandas: its sorts and joins grow faster). */
-  const scaled = (side: SideName) => (side === 'pandas' ? (med(side) * opts.rows) / pandasRows : med(side));
+  const rowsOf = (side: SideName) => sideRows.get(side) ?? opts.rows;
+  const pandasRows = rowsOf('pandas');
+  /** A peer run at fewer rows, scaled linearly to --rows (kind to it: sorts and joins grow faster). */
+  const scaled = (side: SideName) => (med(side) * opts.rows) / rowsOf(side);
   const rows = [...samples].map(([side, xs]) => {
     const stage = (name: string) => ms(median(xs.map((x) => x.stages[name] ?? Number.NaN)));
     return [
       side === 'duckdb' ? 'duckdb sql' : side === 'silt' ? 'silt run' : side,
-      (side === 'pandas' ? pandasRows : opts.rows).toLocaleString('en-US'),
+      rowsOf(side).toLocaleString('en-US'),
       ms(med(side)),
       ms(Math.min(...xs.map((x) => x.wallMs))),
       stage('bronze'), stage('silver'), stage('gold'),
@@ -187,7 +194,7 @@ function report(
   const reference = prints.get('silt');
   for (const [side, fp] of prints) {
     if (side === 'silt' || !reference) continue;
-    if (side === 'pandas' && pandasRows !== opts.rows) continue;
+    if (rowsOf(side) !== opts.rows) continue;
     const diffs = compareFingerprints(reference, fp);
     verdicts.push({ target: `${side} produced the same tables as silt`, pass: diffs.length === 0, detail: diffs.length ? diffs.slice(0, 6).join('; ') : `${Object.keys(reference).length} tables agree` });
   }
@@ -196,13 +203,17 @@ function report(
     verdicts.push({ target: 'out-of-core: input 10x the memory limit completes', pass: ooc.ok, detail });
   }
   printVerdicts(verdicts);
-  if (samples.has('polars')) process.stdout.write(`INFO polars: silt/polars = ${ratio(siltMs, med('polars'))} (${ms(siltMs)} vs ${ms(med('polars'))})\n`);
+  if (samples.has('polars')) {
+    const how = rowsOf('polars') === opts.rows ? ms(med('polars')) : `${ms(scaled('polars'))}, scaled linearly from ${ms(med('polars'))} at ${rowsOf('polars').toLocaleString('en-US')} orders`;
+    process.stdout.write(`INFO polars: silt/polars = ${ratio(siltMs, scaled('polars'))} (${ms(siltMs)} vs ${how})\n`);
+  }
 
   results = {
     bench: 'pipeline',
     at: new Date().toISOString(),
     rows: opts.rows,
     pandasRows,
+    polarsRows: rowsOf('polars'),
     landingBytes: template.landingBytes,
     landingFiles: template.files,
     threads: opts.threads,

@@ -16,13 +16,15 @@ export interface BenchOptions {
   fresh: boolean;
   /** pipeline: orders for the pandas peer, when smaller than --rows (pandas is slow and memory-hungry). */
   pandasRows: number | undefined;
+  /** pipeline: orders for the Polars peer, when smaller than --rows (it holds every table in memory). */
+  polarsRows: number | undefined;
   /** pipeline: skip the out-of-core run. */
   skipOoc: boolean;
 }
 
 const DEFAULT_MEMORY = '4GB';
 const USAGE =
-  'usage: bench/run.sh <load|query|all|profile|pipeline|silver> [--rows N] [--runs N] [--threads N] [--memory 4GB] [--fresh] [--pandas-rows N] [--skip-ooc]';
+  'usage: bench/run.sh <load|query|all|profile|pipeline|silver> [--rows N] [--runs N] [--threads N] [--memory 4GB] [--fresh] [--pandas-rows N] [--polars-rows N] [--skip-ooc]';
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values, positionals } = parseArgs({
@@ -35,6 +37,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       memory: { type: 'string' },
       fresh: { type: 'boolean' },
       'pandas-rows': { type: 'string' },
+      'polars-rows': { type: 'string' },
       'skip-ooc': { type: 'boolean' },
     },
   });
@@ -55,6 +58,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     memoryLimit: memory,
     fresh: values.fresh ?? false,
     pandasRows: values['pandas-rows'] === undefined ? undefined : positiveInt('--pandas-rows', values['pandas-rows']),
+    polarsRows: values['polars-rows'] === undefined ? undefined : positiveInt('--polars-rows', values['polars-rows']),
     skipOoc: values['skip-ooc'] ?? false,
   };
 }

@@ -1,4 +1,5 @@
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { quoteLiteral } from './sql-text.js';
 
 export interface EngineOptions {
   /** DuckDB `memory_limit`, e.g. '4GB'. Spills to `tempDirectory` beyond it. */
@@ -56,7 +57,11 @@ export class Engine {
    * ones. Close it before the engine it came from.
    */
   async fork(): Promise<Engine> {
-    return new Engine(this.instance, await this.instance.connect(), false);
+    const fork = new Engine(this.instance, await this.instance.connect(), false);
+    // Settings made with SET belong to a connection; the one casts depend on goes along.
+    const zone = await this.all<{ zone: string }>(`SELECT current_setting('TimeZone') AS zone`);
+    await fork.run(`SET TimeZone = ${quoteLiteral(zone[0]?.zone ?? 'UTC')}`);
+    return fork;
   }
 
   /** DuckDB's `threads` setting: how many cores this database may use. */

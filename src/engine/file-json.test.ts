@@ -38,6 +38,32 @@ test('NDJSON: malformed and non-object lines are rejects with line and parser re
   assert.deepEqual(await rows(result, '_source_line'), [1, 2, 6, 7].map((l) => ({ _source_line: String(l) })));
 });
 
+test('NDJSON read whole and NDJSON read line by line agree: rows, line numbers and rejects', async () => {
+  // A plain file is read whole; the same bytes gzipped, or with a CR or a byte-order mark, are
+  // scanned line by line. Blank and all-space lines still count as lines.
+  const text = `${NDJSON}\n   \n\n{"id":8,"deep":{"a":[{"b":null}]}}\n{"id":9}`;
+  const reads = [
+    ['plain.ndjson', text],
+    ['zipped.ndjson.gz', new Uint8Array(gzipSync(text))],
+    ['crlf.ndjson', text.replaceAll('\n', '\r\n')],
+    ['bom.ndjson', `\uFEFF${text}`],
+  ] as const;
+  const seen = [];
+  for (const [name, content] of reads) {
+    const path = file(name, content);
+    const result = await readFiles(fx.engine, [path]);
+    seen.push({
+      rows: await rows(result, 'id::VARCHAR AS id, _source_line'),
+      rejects: result.rejects.map((r) => [r.line, r.raw, r.error]),
+      columns: result.columns,
+      warnings: result.warnings.map((w) => w.replace(path, 'F')),
+    });
+  }
+  for (const other of seen.slice(1)) assert.deepEqual(other, seen[0]);
+  assert.deepEqual(seen[0]?.rows.map((r) => r['_source_line']), ['1', '2', '6', '7', '10', '11']);
+  assert.deepEqual(seen[0]?.rejects.map((r) => r[0]), [3, 5]);
+});
+
 test('NDJSON: nested objects stay STRUCT, arrays LIST, rare keys are kept, mixed types stay JSON', async () => {
   const result = await readFiles(fx.engine, [file('nested.jsonl', NDJSON)]);
   const types = Object.fromEntries(result.columns.map((c) => [c.name, c.duckdbType]));

@@ -68,3 +68,17 @@ test('several files read side by side keep their path order, rows and rejects al
     await dropReadResult(fx.engine, result);
   }
 });
+
+test('a fork casts times in the time zone of the engine it came from', async () => {
+  await fx.engine.run(`SET TimeZone = 'America/New_York'`);
+  const fork = await fx.engine.fork();
+  try {
+    const sql = `SELECT CAST(TIMESTAMPTZ '2026-01-01 12:00:00+00' AS VARCHAR) AS t`;
+    const [mine, theirs] = [await fx.engine.all<{ t: string }>(sql), await fork.all<{ t: string }>(sql)];
+    assert.deepEqual(theirs, mine);
+    assert.equal(theirs[0]?.t, '2026-01-01 07:00:00-05');
+  } finally {
+    fork.close();
+    await fx.engine.run(`SET TimeZone = 'UTC'`);
+  }
+});

@@ -104,17 +104,31 @@ function isRecordShape(shape: Shape): shape is { [key: string]: Shape } {
 }
 
 /**
- * The merged structure of the object records. json_group_structure holds every record it merges
- * in memory, so it merges one record per distinct structure instead (the same result: merging a
- * structure with itself changes nothing), and a file far larger than memory_limit still reads.
+ * The merged structure of the object records: every record's, so a key that first appears deep in
+ * the file is not missed. Merging is cheaper over many records at once (one JSON array per 1000)
+ * than record by record, and the structure of a set of records depends only on the structures of
+ * its parts, so only the first batch of each distinct structure is kept; within those, one record
+ * per distinct structure, so memory stays bounded by the distinct structures, not by the file.
+ * The survivors merge in line order, which fixes the order of keys.
  */
 async function structureOf(engine: Engine, records: string): Promise<unknown> {
   const rows = await engine.all<{ s: string | null }>(
-    `SELECT json_group_structure(any_text::JSON)::VARCHAR AS s FROM (SELECT any_value(text) AS any_text FROM ${quoteIdent(records)} WHERE ok GROUP BY json_structure(text))`,
+    `WITH batched AS (
+       SELECT CASE WHEN strlen(text) > ${BATCH_RECORD_BYTES} THEN -line ELSE line // ${BATCH_RECORDS} END AS b, line, text
+       FROM ${quoteIdent(records)} WHERE ok),
+     firsts AS (
+       SELECT min(b) AS b FROM (SELECT b, json_structure('[' || string_agg(text, ',') || ']') AS s FROM batched GROUP BY b) GROUP BY s),
+     survivors AS (
+       SELECT arg_min(text, line) AS text, min(line) AS line FROM batched WHERE b IN (SELECT b FROM firsts) GROUP BY json_structure(text))
+     SELECT json_structure('[' || string_agg(text, ',' ORDER BY line) || ']')::VARCHAR AS s FROM survivors`,
   );
   const s = rows[0]?.s;
-  return s ? JSON.parse(s) : null;
+  return s ? (JSON.parse(s) as unknown[])[0] : null;
 }
+
+/** Records per batch when merging structures; a record longer than BATCH_RECORD_BYTES is a batch of its own. */
+const BATCH_RECORDS = 1000;
+const BATCH_RECORD_BYTES = 65536;
 
 const INTEGER = /^(U?BIGINT|U?HUGEINT)$/;
 

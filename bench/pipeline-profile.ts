@@ -73,7 +73,7 @@ export async function profilePipeline(project: string, opts: { select?: string[]
   const duckdbMs = timer.total('duckdb');
   const pct = (x: number) => `${((x / totalMs) * 100).toFixed(1)}%`;
   printTable(
-    `silt run in-process: ${ms(totalMs)}; DuckDB statements ${ms(duckdbMs)} (${pct(duckdbMs)}), by the Silt function that made them`,
+    `silt run in-process: ${ms(totalMs)}; DuckDB statements ${ms(duckdbMs)} (${pct(duckdbMs)} of wall; connections working side by side add up), by the Silt function that made them`,
     ['ms', '%', 'calls', 'caller', 'slowest statement'],
     byCaller.slice(0, 12).map((c) => [String(Math.round(c.ms)), pct(c.ms), String(c.calls), c.caller, c.slowest]),
   );

@@ -22,23 +22,29 @@ export class CallTimer {
   readonly calls: TimedCall[] = [];
   private readonly restores: (() => void)[] = [];
 
-  /** Times `methods` of `proto`; nested calls of the same kind count once, in the outermost. */
+  /**
+   * Times `methods` of `proto`; nested calls of the same kind on the same object count once, in the
+   * outermost. Calls on different objects (DuckDB connections working side by side) are each timed,
+   * so their sum can exceed the wall time.
+   */
   wrap(kind: string, proto: object, methods: readonly string[], skipFrames: RegExp): void {
     const target = proto as Record<string, Method>;
-    let depth = 0;
+    const depths = new WeakMap<object, number>();
     for (const method of methods) {
       const original = target[method];
       if (typeof original !== 'function') throw new Error(`bench: profile: ${kind} has no method ${method}`);
       const calls = this.calls;
       target[method] = async function (this: unknown, ...args: unknown[]): Promise<unknown> {
+        const self = this as object;
+        const depth = depths.get(self) ?? 0;
         if (depth > 0) return original.apply(this, args);
         const caller = callerOf(new Error().stack ?? '', skipFrames);
-        depth += 1;
+        depths.set(self, depth + 1);
         const started = performance.now();
         try {
           return await original.apply(this, args);
         } finally {
-          depth -= 1;
+          depths.set(self, depth);
           const what = typeof args[0] === 'string' ? squash(args[0]) : '';
           calls.push({ kind, method, what, caller, ms: performance.now() - started });
         }

@@ -36,18 +36,18 @@ export class Engine {
   }
 
   async run(sql: string, params?: DuckDBValue[]): Promise<void> {
-    await this.connection.run(sql, params);
+    await this.connection.run(sql, params).catch(failed(sql));
   }
 
   /** Runs a query and returns its rows as plain JS objects (BIGINT → bigint, DATE → DuckDB value objects). */
   async all<T extends Row = Row>(sql: string, params?: DuckDBValue[]): Promise<T[]> {
-    const reader = await this.connection.runAndReadAll(sql, params);
+    const reader = await this.connection.runAndReadAll(sql, params).catch(failed(sql));
     return reader.getRowObjectsJS() as T[];
   }
 
   /** Rows as JSON-safe values (BIGINT and HUGEINT as strings, dates as ISO strings). */
   async allJson<T extends Row = Row>(sql: string, params?: DuckDBValue[]): Promise<T[]> {
-    const reader = await this.connection.runAndReadAll(sql, params);
+    const reader = await this.connection.runAndReadAll(sql, params).catch(failed(sql));
     return reader.getRowObjectsJson() as T[];
   }
 
@@ -70,10 +70,33 @@ export class Engine {
     return Math.max(1, Number(rows[0]?.n ?? 1));
   }
 
+  /** DuckDB's `memory_limit` in bytes: what this database may hold before it spills or fails. */
+  async memoryLimitBytes(): Promise<number> {
+    const rows = await this.all<{ v: string }>(`SELECT current_setting('memory_limit') AS v`);
+    return parseByteSize(rows[0]?.v ?? '');
+  }
+
   close(): void {
     this.connection.closeSync();
     if (this.ownsDatabase) this.instance.closeSync();
   }
+}
+
+/** With SILT_DEBUG set, a failing statement is printed (beside the stack the CLI prints then). */
+function failed(sql: string): (e: unknown) => never {
+  return (e) => {
+    if (process.env['SILT_DEBUG']) process.stderr.write(`silt: a DuckDB statement failed (its caller may handle it):\n${sql}\n`);
+    throw e;
+  };
+}
+
+const UNITS: Record<string, number> = { bytes: 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
+
+/** '161.0 MiB', '4GB', '1.5 GiB' → bytes; Infinity for what it cannot read, as for no limit. */
+export function parseByteSize(text: string): number {
+  const m = /^\s*([\d.]+)\s*([a-z]*)\s*$/i.exec(text);
+  const unit = UNITS[(m?.[2] || 'bytes').toLowerCase()];
+  return m && unit ? Number(m[1]) * unit : Infinity;
 }
 
 export async function withEngine<T>(options: EngineOptions, fn: (engine: Engine) => Promise<T>): Promise<T> {

@@ -13,6 +13,8 @@ const DETAILED_REASONS = 20;
 const RAW_CHARS = 4096;
 /** Files up to this size may be read whole (see loadWholeLines). */
 const WHOLE_FILE_BYTES = 256 * 1024 ** 2;
+/** How many times its size a file read whole may take of DuckDB's memory limit at most. */
+const WHOLE_FILE_FOOTPRINT = 12;
 
 /**
  * Reads NDJSON (one record per line, numbered by physical line) or a JSON document (an array of
@@ -105,25 +107,49 @@ function isRecordShape(shape: Shape): shape is { [key: string]: Shape } {
 
 /**
  * The merged structure of the object records: every record's, so a key that first appears deep in
- * the file is not missed. Merging is cheaper over many records at once (one JSON array per 1000)
- * than record by record, and the structure of a set of records depends only on the structures of
- * its parts, so only the first batch of each distinct structure is kept; within those, one record
- * per distinct structure, so memory stays bounded by the distinct structures, not by the file.
- * The survivors merge in line order, which fixes the order of keys.
+ * the file is not missed. Merging is cheapest a batch of 1000 records at a time, and the structure
+ * of a set of records depends only on the structures of its parts, so only the first batch of each
+ * distinct structure is kept; within those, one record per distinct structure. The survivors merge
+ * in line order, which fixes the order of keys.
  */
 async function structureOf(engine: Engine, records: string): Promise<unknown> {
+  const batched = `SELECT CASE WHEN strlen(text) > ${BATCH_RECORD_BYTES} THEN -line ELSE line // ${BATCH_RECORDS} END AS b, line, text
+    FROM ${quoteIdent(records)} WHERE ok`;
+  const firsts = await firstBatches(engine, records, batched);
+  if (firsts.length === 0) return null;
   const rows = await engine.all<{ s: string | null }>(
-    `WITH batched AS (
-       SELECT CASE WHEN strlen(text) > ${BATCH_RECORD_BYTES} THEN -line ELSE line // ${BATCH_RECORDS} END AS b, line, text
-       FROM ${quoteIdent(records)} WHERE ok),
-     firsts AS (
-       SELECT min(b) AS b FROM (SELECT b, json_structure('[' || string_agg(text, ',') || ']') AS s FROM batched GROUP BY b) GROUP BY s),
-     survivors AS (
-       SELECT arg_min(text, line) AS text, min(line) AS line FROM batched WHERE b IN (SELECT b FROM firsts) GROUP BY json_structure(text))
+    `WITH survivors AS (
+       SELECT arg_min(text, line) AS text, min(line) AS line FROM (${batched})
+       WHERE b IN (${firsts.join(', ')}) GROUP BY json_structure(text))
      SELECT json_structure('[' || string_agg(text, ',' ORDER BY line) || ']')::VARCHAR AS s FROM survivors`,
   );
   const s = rows[0]?.s;
   return s ? (JSON.parse(s) as unknown[])[0] : null;
+}
+
+/**
+ * The first batch of each distinct batch structure. DuckDB holds the parsed JSON of every batch
+ * whose structure one statement takes (several times the text) until the statement ends, so the
+ * batches go a span of lines at a time, holding a 64th of the memory limit in text: with memory to
+ * spare, the whole file in one statement.
+ */
+async function firstBatches(engine: Engine, records: string, batched: string): Promise<number[]> {
+  const [size] = await engine.all<{ lines: bigint | null; bytes: bigint | null }>(
+    `SELECT max(line) AS lines, sum(strlen(text)) AS bytes FROM ${quoteIdent(records)} WHERE ok`,
+  );
+  const lines = Number(size?.lines ?? 0);
+  if (lines === 0) return [];
+  const linesPerByte = lines / Math.max(1, Number(size?.bytes ?? 0));
+  const span = BATCH_RECORDS * Math.max(1, Math.floor(((await engine.memoryLimitBytes()) / 64) * linesPerByte / BATCH_RECORDS));
+  const first = new Map<string, number>();
+  for (let from = 0; from <= lines; from += span) {
+    const rows = await engine.all<{ b: bigint; s: string }>(
+      `SELECT b, json_structure('[' || string_agg(text, ',') || ']')::VARCHAR AS s
+       FROM (${batched}) WHERE line >= ${from} AND line < ${from + span} GROUP BY b`,
+    );
+    for (const { b, s } of rows) first.set(s, Math.min(first.get(s) ?? Infinity, Number(b)));
+  }
+  return [...first.values()];
 }
 
 /** Records per batch when merging structures; a record longer than BATCH_RECORD_BYTES is a batch of its own. */
@@ -245,14 +271,16 @@ const NON_BLANK = `text IS NOT NULL AND (starts_with(text, '{') OR trim(text, ' 
 /**
  * `records` for a plain file of ordinary lines: read as one text and split at newlines, which
  * numbers the lines without a window over a line scan (about half the cost). Only for a file of
- * at most WHOLE_FILE_BYTES, valid UTF-8 with no byte-order mark, carriage return or NUL byte, and
+ * at most WHOLE_FILE_BYTES (and a twelfth of the memory limit), valid UTF-8 with no byte-order mark, carriage return or NUL byte, and
  * no line longer than MAX_LINE_BYTES; for any other file it makes nothing and returns false, and
  * the line scan, which reports those lines, reads it.
  */
 async function loadWholeLines(engine: Engine, path: string, records: string): Promise<boolean> {
   const file = `read_text(${quoteLiteral(path)})`;
   const size = await engine.all<{ size: bigint }>(`SELECT size FROM ${file}`);
-  if (size.length !== 1 || Number(size[0]?.size) > WHOLE_FILE_BYTES) return false;
+  const bytes = Number(size[0]?.size);
+  // The text, its lines and their records are held at once, by each lane reading side by side.
+  if (size.length !== 1 || bytes > WHOLE_FILE_BYTES || bytes * WHOLE_FILE_FOOTPRINT > (await engine.memoryLimitBytes())) return false;
   const odd = `contains(content, chr(13)) OR contains(content, chr(0)) OR starts_with(content, chr(65279))`;
   try {
     const plain = await engine.all<{ plain: boolean }>(`SELECT NOT (${odd}) AS plain FROM ${file}`);

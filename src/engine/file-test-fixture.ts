@@ -13,11 +13,11 @@ export interface FileFixture {
   file(name: string, content: string | Uint8Array): string;
 }
 
-export function fileFixture(prefix: string, threads = 2): FileFixture {
+export function fileFixture(prefix: string, threads = 2, memoryLimit?: string): FileFixture {
   const dir = mkdtempSync(join(tmpdir(), `silt-${prefix}-`));
   let engine: Engine | undefined;
   before(async () => {
-    engine = await Engine.open({ threads });
+    engine = await Engine.open({ threads, ...(memoryLimit ? { memoryLimit } : {}) });
   });
   after(() => {
     engine?.close();

@@ -3,7 +3,7 @@ import type { Engine } from './duckdb.js';
 import type { Compression } from './file-format.js';
 import { headLines } from './file-csv-head.js';
 import { cleanColumnNames } from './file-names.js';
-import { quoteLiteral } from './sql-text.js';
+import { quoteFilePath, quoteLiteral } from './sql-text.js';
 
 export interface CsvDialect {
   delimiter: string;
@@ -139,7 +139,7 @@ async function sniffTypes(
   const sample = sampleSize === undefined ? '' : `, sample_size = ${Math.trunc(sampleSize)}`;
   try {
     const rows = await engine.all<{ Columns: { name: string; type: string }[]; DateFormat: string | null; TimestampFormat: string | null }>(
-      `SELECT Columns, DateFormat, TimestampFormat FROM sniff_csv(${quoteLiteral(path)}, delim = ${quoteLiteral(delimiter)},
+      `SELECT Columns, DateFormat, TimestampFormat FROM sniff_csv(${quoteFilePath(path)}, delim = ${quoteLiteral(delimiter)},
         quote = '"', escape = '"', header = ${header}, ignore_errors = true,
         compression = ${compression === 'none' ? "'none'" : quoteLiteral(compression)}${sample})`,
     );

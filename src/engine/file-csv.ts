@@ -5,7 +5,7 @@ import { collectCsvRejects } from './file-csv-rejects.js';
 import type { Compression } from './file-format.js';
 import { compressionArg, dropTables, MAX_LINE_BYTES, newRejectTables, tempName, type RejectTables } from './file-lines.js';
 import type { Column, FileRead, ReadOptions } from './file-types.js';
-import { quoteIdent, quoteLiteral } from './sql-text.js';
+import { quoteFilePath, quoteIdent, quoteLiteral } from './sql-text.js';
 
 /**
  * Reads one CSV/TSV file with DuckDB's `read_csv`: an explicit dialect (see sniffCsv) and column
@@ -69,7 +69,7 @@ export function csvSource(path: string, compression: Compression, d: CsvDialect,
     d.dateFormat ? `, dateformat = ${quoteLiteral(d.dateFormat)}` : '',
     d.timestampFormat ? `, timestampformat = ${quoteLiteral(d.timestampFormat)}` : '',
   ].join('');
-  return `read_csv(${quoteLiteral(path)}, columns = {${columns}}, header = ${d.header}, auto_detect = false,
+  return `read_csv(${quoteFilePath(path)}, columns = {${columns}}, header = ${d.header}, auto_detect = false,
     delim = ${quoteLiteral(d.delimiter)}, quote = '"', escape = '"', strict_mode = ${strict}, null_padding = false,
     encoding = 'utf-8', compression = ${compressionArg(compression)}, max_line_size = ${MAX_LINE_BYTES},
     buffer_size = ${MAX_LINE_BYTES * 2}, ignore_errors = true, store_rejects = true,

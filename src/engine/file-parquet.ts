@@ -1,14 +1,14 @@
 import type { Engine } from './duckdb.js';
 import { cleanColumnNames } from './file-names.js';
 import type { FileRead } from './file-types.js';
-import { quoteIdent, quoteLiteral } from './sql-text.js';
+import { quoteFilePath, quoteIdent } from './sql-text.js';
 
 /**
  * Parquet via `read_parquet`: typed already, so there is nothing to reject row by row; a file that
  * is not readable Parquet is one reject. `_source_line` is NULL.
  */
 export async function readParquet(engine: Engine, path: string): Promise<FileRead> {
-  const source = `read_parquet(${quoteLiteral(path)})`;
+  const source = `read_parquet(${quoteFilePath(path)})`;
   let described: { column_name: string; column_type: string }[];
   let rows: number;
   try {

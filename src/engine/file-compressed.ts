@@ -4,9 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { Writable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { InvalidInput } from '../errors.js';
-import type { Compression } from './file-format.js';
-
-const REMOTE = /^[a-z][a-z0-9+.-]*:\/\//i;
+import { isRemotePath, type Compression } from './file-format.js';
 
 /**
  * Checks that a compressed file is whole, before DuckDB reads it: DuckDB reads the start of a gzip
@@ -16,7 +14,7 @@ const REMOTE = /^[a-z][a-z0-9+.-]*:\/\//i;
  * files are left to DuckDB, which still refuses bytes that are not gzip/zstd at all.
  */
 export async function assertWholeCompressedFile(path: string, compression: Compression): Promise<void> {
-  if (compression === 'none' || REMOTE.test(path)) return;
+  if (compression === 'none' || isRemotePath(path)) return;
   const empty = statSync(path).size === 0 ? `the file is empty, so not ${compression} data` : null;
   const problem = empty ?? (compression === 'gzip' ? await gzipProblem(path) : await zstdProblem(path));
   if (problem === null) return;

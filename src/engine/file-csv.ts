@@ -1,6 +1,7 @@
 import type { Engine } from './duckdb.js';
 import { sniffCsv, type CsvDialect } from './file-csv-dialect.js';
 import { locateCsvLines, newlinesSql } from './file-csv-locate.js';
+import { detailCsvRejects } from './file-csv-reject-detail.js';
 import { collectCsvRejects } from './file-csv-rejects.js';
 import type { Compression } from './file-format.js';
 import { compressionArg, dropTables, MAX_LINE_BYTES, newRejectTables, tempName, type RejectTables } from './file-lines.js';
@@ -47,7 +48,7 @@ export async function readCsv(
       query,
       columns: csvColumns(dialect),
       rows: goodCount,
-      rejects: rejected.map((r, i) => ({ file: path, line: lines.rejectLines[i] ?? null, column: r.column, raw: r.raw, error: r.error })),
+      rejects: await detailCsvRejects(path, compression, dialect.delimiter, rejected, lines.rejectLines),
       warnings,
       tables,
     };

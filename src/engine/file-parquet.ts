@@ -1,5 +1,6 @@
 import type { Engine } from './duckdb.js';
 import { cleanColumnNames } from './file-names.js';
+import { parquetColumnReads } from './file-parquet-types.js';
 import type { FileRead } from './file-types.js';
 import { quoteFilePath, quoteIdent } from './sql-text.js';
 
@@ -19,13 +20,16 @@ export async function readParquet(engine: Engine, path: string): Promise<FileRea
     return { query: null, columns: [], rows: 0, rejects: [{ file: path, line: null, column: null, raw: null, error: `cannot read Parquet: ${reason}` }], warnings: [], tables: [] };
   }
   const cleaned = cleanColumnNames(described.map((d) => d.column_name));
-  const select = described.map((d, i) => `${quoteIdent(d.column_name)} AS ${quoteIdent(cleaned.names[i] ?? d.column_name)}`);
+  const reads = await parquetColumnReads(engine, source, described);
+  const select = described.map((d, i) => `${reads[i]?.sql ?? quoteIdent(d.column_name)} AS ${quoteIdent(cleaned.names[i] ?? d.column_name)}`);
+  const query = `SELECT ${[...select, 'NULL::BIGINT AS _source_line'].join(', ')} FROM ${source}`;
+  const types = await engine.all<{ column_type: string }>(`DESCRIBE ${query}`);
   return {
-    query: `SELECT ${[...select, 'NULL::BIGINT AS _source_line'].join(', ')} FROM ${source}`,
-    columns: described.map((d, i) => ({ name: cleaned.names[i] ?? d.column_name, duckdbType: d.column_type })),
+    query,
+    columns: described.map((d, i) => ({ name: cleaned.names[i] ?? d.column_name, duckdbType: types[i]?.column_type ?? d.column_type })),
     rows,
     rejects: [],
-    warnings: cleaned.changes.map((c) => `${path}: ${c}`),
+    warnings: [...cleaned.changes, ...reads.flatMap((r) => (r.change ? [r.change] : []))].map((c) => `${path}: ${c}`),
     tables: [],
   };
 }

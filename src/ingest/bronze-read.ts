@@ -9,6 +9,8 @@ import type { SourceConfig } from './source-config.js';
 export interface NewLandingFile {
   key: string;
   size: number;
+  /** As listed before the read; a file modified since was still being written. */
+  modifiedMs: number;
   fingerprint: string;
 }
 

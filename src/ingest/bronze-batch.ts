@@ -3,7 +3,7 @@ import { icebergToDuckdb, quoteIdent, quoteLiteral, sideBySide, type Engine } fr
 import { CommitConflict, RunFailed } from '../errors.js';
 import { currentSchema, type PrimitiveType, type Table, type TableMetadata } from '../table/index.js';
 import { batchSummary, committedFiles, type CommittedFile } from './bronze-ledger.js';
-import { columnsWithValues, dropRead, readLandingFile, type BronzeFileRead, type NewLandingFile } from './bronze-read.js';
+import { columnsWithValues, dropRead, readLandingFile, wholeFileReject, type BronzeFileRead, type NewLandingFile } from './bronze-read.js';
 import { commitRejects, openRejectsTable, RejectStage, type RowMisfits } from './bronze-rejects.js';
 import { BronzeSchema } from './bronze-schema.js';
 import { openBronzeTable, writeBronzeFiles, type BronzeRows } from './bronze-write.js';
@@ -78,7 +78,8 @@ export async function ingestBatch(ctx: BatchContext, listed: readonly NewLanding
       if (fit.setAside !== undefined) await stage.addRows(read, fit.setAside);
       else if (fit.misfits) await stage.addRows(read, fit.misfits);
       const written = fit.setAside !== undefined ? 0 : read.rows - (fit.misfits?.count ?? 0);
-      committed.push({ ...read.file, rows: written, rejects: read.rejects.length + read.rows - written });
+      const whole = fit.setAside ?? wholeFileReject(read);
+      committed.push({ ...read.file, rows: written, rejects: read.rejects.length + read.rows - written, ...(whole === undefined ? {} : { rejectedWhole: whole }) });
     }
     const rowsIn = ordered.reduce((n, r) => n + r.rows + r.rejects.length, 0);
     const expected = committed.reduce((n, f) => n + f.rows, 0);

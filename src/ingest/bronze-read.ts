@@ -74,6 +74,12 @@ export async function readLandingFile(engine: Engine, store: ObjectStore, file: 
   return out;
 }
 
+/** The reason when the reader could not take the file at all (its one reject has no line), else undefined. */
+export function wholeFileReject(read: BronzeFileRead): string | undefined {
+  const only = read.rejects[0];
+  return read.rows === 0 && read.rejects.length === 1 && only?.line === null && only.raw === null ? only.error : undefined;
+}
+
 export async function dropRead(engine: Engine, read: BronzeFileRead): Promise<void> {
   if (read.relation) await dropReadResult(engine, { relation: read.relation, view: read.view, backing: read.backing });
 }

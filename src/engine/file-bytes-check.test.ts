@@ -60,3 +60,18 @@ test('UTF-16 and UTF-32 text files are refused, naming the encoding and saying t
     await refused(fx.file(name, content), new RegExp(`the file is ${encoding}.*save it as UTF-8`));
   }
 });
+
+test('a binary file under a text name is refused, saying what it looks like and what to do', async () => {
+  const noise = u8(Array.from({ length: 3000 }, (_, i) => (i * 7919) % 256));
+  const cases: [string, Uint8Array, RegExp][] = [
+    ['book.csv', u8([0x50, 0x4b, 0x03, 0x04], Buffer.from('xl/workbook.xml')), /not text but a ZIP archive \(an Excel \.xlsx workbook is one\): export the sheet as CSV UTF-8/],
+    ['old.csv', u8([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), /not text but an old Office document/],
+    ['data.csv', u8(Buffer.from('PAR1'), noise), /not text but a Parquet file: give it a \.parquet name/],
+    ['packed.csv', u8(gzipSync('id\n1\n')), /not text but gzip data: give it a \.gz name/],
+    ['noise.ndjson', noise, /not text but binary data/],
+  ];
+  for (const [name, content, message] of cases) await refused(fx.file(name, content), message);
+  const stray = await readFiles(fx.engine, [fx.file('stray-nul.csv', u8(Buffer.from('id,v\n1,a'), [0], Buffer.from('b\n2,c\n')))]);
+  assert.equal(stray.rowsRead, 2, 'a stray NUL in a value does not make a file binary');
+  await dropReadResult(fx.engine, stray);
+});

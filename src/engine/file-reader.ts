@@ -1,7 +1,7 @@
 import type { Engine } from './duckdb.js';
 import { readCsv } from './file-csv.js';
 import { assertWholeCompressedFile } from './file-compressed.js';
-import { assertNotWideText } from './file-encoding.js';
+import { assertTextFile } from './file-encoding.js';
 import { assertReadableFile, compressionOf, detectFormat, type Compression, type FileFormat } from './file-format.js';
 import { readJson } from './file-json.js';
 import { dropTables, tempName } from './file-lines.js';
@@ -98,11 +98,11 @@ export async function dropReadResult(engine: Engine, result: Pick<ReadResult, 'r
 
 /**
  * Turns away, with what to do, a file whose bytes no reader should take: a gzip/zstd file cut short
- * or not compressed at all, a UTF-16/UTF-32 text file.
+ * or not compressed at all, a UTF-16/UTF-32 or binary file under a text format.
  */
 export async function assertUsableBytes(path: string, format: FileFormat, compression: Compression): Promise<void> {
   await assertWholeCompressedFile(path, compression);
-  if (format !== 'parquet') assertNotWideText(path, compression);
+  if (format !== 'parquet') assertTextFile(path, compression);
 }
 
 async function readOne(engine: Engine, path: string, opts: ReadOptions): Promise<FileRead> {

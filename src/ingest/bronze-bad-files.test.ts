@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
+import { quoteLiteral } from '../engine/index.js';
 import { withLake } from '../engine/test-lake.js';
 import { ingestSource } from './bronze-ingest.js';
 import { count, land, query } from './bronze-test-support.js';
@@ -35,5 +36,23 @@ test('a cut gzip file, a UTF-16 file and a bad header are rejected whole, the ba
     const again = await ingestSource(lake.catalog, lake.engine, 'orders', {}, { runId: 'r2' });
     assert.deepEqual([again.rowsIn, again.files.every((f) => f.status === 'already-ingested')], [0, true]);
     assert.equal(await count(lake, 'bronze.orders_rejects'), 4, 'a rejected file is not retried on every run');
+  });
+});
+
+test('a Parquet file with a damaged data page is rejected whole; the other files of its batch land', async () => {
+  await withLake(async (lake) => {
+    const key = 'landing/devices/bad.parquet';
+    await lake.store.put(key, '');
+    await lake.engine.run(`COPY (SELECT range AS id, 'name ' || range AS name FROM range(200000)) TO ${quoteLiteral(lake.store.enginePath(key))} (FORMAT parquet)`);
+    const damaged = new Uint8Array(await lake.store.get(key));
+    // Scramble the data pages, not the footer: DuckDB still reads the schema and the row count.
+    for (let i = 1000; i < damaged.length - 4096; i += 3) damaged[i] = ((damaged[i] ?? 0) * 7 + 13) % 256;
+    await land(lake.store, key, damaged);
+    await land(lake.store, 'landing/devices/good.ndjson', '{"id":1,"name":"ok"}\n');
+    const r = await ingestSource(lake.catalog, lake.engine, 'devices', {}, { runId: 'r1' });
+    assert.deepEqual([r.rowsIn, r.rowsWritten, r.rowsRejected], [2, 1, 1]);
+    const rejects = await query(lake, 'SELECT file, error FROM bronze.devices_rejects');
+    assert.equal(rejects[0]?.file, key);
+    assert.match(String(rejects[0]?.error), /^cannot read Parquet: .*landing\/devices\/bad\.parquet/);
   });
 });

@@ -3,7 +3,7 @@ import type { Engine } from './duckdb.js';
 import type { Compression } from './file-format.js';
 import { headLines } from './file-csv-head.js';
 import { cleanColumnNames } from './file-names.js';
-import { quoteLiteral } from './sql-text.js';
+import { quoteFilePath, quoteLiteral } from './sql-text.js';
 
 export interface CsvDialect {
   delimiter: string;
@@ -43,6 +43,11 @@ export async function sniffCsv(
   if (delimiter.length !== 1) throw new InvalidInput(`load: ${path}: delimiter must be one character, got ${JSON.stringify(delimiter)}`);
   const header = opts.header ?? true;
   const firstRecord = splitRecord(head, delimiter);
+  if (firstRecord === null) {
+    throw new InvalidInput(
+      `load: ${path}: line 1${header ? ' (the header)' : ''} opens a quote that is never closed; close or remove the quote and put the file back`,
+    );
+  }
   const cleaned = header
     ? cleanColumnNames(firstRecord)
     : cleanColumnNames(firstRecord.map(() => null));
@@ -96,8 +101,11 @@ export function guessDelimiter(lines: string[]): string {
   return best.delim;
 }
 
-/** The fields of the first record (which may span lines when a quoted value holds a newline). */
-export function splitRecord(lines: string[], delim: string): string[] {
+/**
+ * The fields of the first record (which may span lines when a quoted value holds a newline); null
+ * when a quote opened in it is still open at the end of `lines`.
+ */
+export function splitRecord(lines: string[], delim: string): string[] | null {
   const fields: string[] = [];
   let field = '';
   let inQuotes = false;
@@ -120,6 +128,7 @@ export function splitRecord(lines: string[], delim: string): string[] {
     if (!inQuotes) break;
     field += '\n';
   }
+  if (inQuotes) return null;
   fields.push(field);
   return fields;
 }
@@ -139,7 +148,7 @@ async function sniffTypes(
   const sample = sampleSize === undefined ? '' : `, sample_size = ${Math.trunc(sampleSize)}`;
   try {
     const rows = await engine.all<{ Columns: { name: string; type: string }[]; DateFormat: string | null; TimestampFormat: string | null }>(
-      `SELECT Columns, DateFormat, TimestampFormat FROM sniff_csv(${quoteLiteral(path)}, delim = ${quoteLiteral(delimiter)},
+      `SELECT Columns, DateFormat, TimestampFormat FROM sniff_csv(${quoteFilePath(path)}, delim = ${quoteLiteral(delimiter)},
         quote = '"', escape = '"', header = ${header}, ignore_errors = true,
         compression = ${compression === 'none' ? "'none'" : quoteLiteral(compression)}${sample})`,
     );

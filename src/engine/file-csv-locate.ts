@@ -50,7 +50,11 @@ export async function locateCsvLines(
   });
 }
 
-/** Empty physical lines and the line count, from one plain line scan; null if the scan fails (stray `\r`). */
+/**
+ * Empty physical lines and the line count, from one plain line scan; null if the scan fails (stray
+ * `\r`). DuckDB's latin-1 refuses bytes 0x80-0x9F; the UTF-8 scan then takes over, its bad lines
+ * set aside like the others it cannot take.
+ */
 async function scanBlankLines(
   engine: Engine,
   path: string,
@@ -58,12 +62,15 @@ async function scanBlankLines(
 ): Promise<{ blankLines: number[]; totalLines: number } | null> {
   const rejects = newRejectTables();
   try {
-    const rows = await engine
-      .all<{ total: bigint; blanks: bigint[] | null }>(
+    const scan = (encoding: 'latin-1' | 'utf-8') =>
+      engine.all<{ total: bigint; blanks: bigint[] | null }>(
         `SELECT count(*) AS total, list(ord ORDER BY ord) FILTER (WHERE text IS NULL) AS blanks
-         FROM (SELECT row_number() OVER () AS ord, text FROM ${linesSource(path, compression, 'latin-1', rejects)})`,
-      )
-      .catch(() => null);
+         FROM (SELECT row_number() OVER () AS ord, text FROM ${linesSource(path, compression, encoding, rejects)})`,
+      );
+    const rows = await scan('latin-1').catch(async () => {
+      await dropTables(engine, rejects.errors, rejects.scans);
+      return scan('utf-8').catch(() => null);
+    });
     if (!rows) return null;
     const skipped = await engine.all<{ line: bigint }>(
       `SELECT DISTINCT line FROM ${quoteIdent(rejects.errors)} ORDER BY line`,

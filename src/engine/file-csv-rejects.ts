@@ -4,6 +4,8 @@ import { quoteIdent } from './sql-text.js';
 /** One rejected CSV record as DuckDB numbers it (`line` counts a multi-line record once). */
 export interface CsvRejectedRecord {
   duckLine: number;
+  /** DuckDB's error type of the record's main error (`UNQUOTED VALUE`, `INVALID ENCODING`, …). */
+  type: string;
   column: string | null;
   raw: string | null;
   error: string;
@@ -50,6 +52,7 @@ function foldErrors(duckLine: number, errors: ErrorRow[]): CsvRejectedRecord {
   const raw = first.csv_line === null ? null : first.csv_line.replace(/^[\r\n]+/, '').replace(/[\r\n]+$/, '');
   return {
     duckLine,
+    type: first.error_type,
     column: first.error_type === 'TOO MANY COLUMNS' ? null : first.column_name,
     raw,
     error: messages.slice(0, 2).join('; '),

@@ -1,11 +1,12 @@
 import type { Engine } from './duckdb.js';
 import { sniffCsv, type CsvDialect } from './file-csv-dialect.js';
 import { locateCsvLines, newlinesSql } from './file-csv-locate.js';
+import { detailCsvRejects } from './file-csv-reject-detail.js';
 import { collectCsvRejects, type CsvRejectedRecord } from './file-csv-rejects.js';
 import { csvColumns, csvSource, inexactWarning, lenientWarning } from './file-csv.js';
 import type { Compression } from './file-format.js';
 import { dropTables, newRejectTables, tempName } from './file-lines.js';
-import type { FileStream, ReadOptions, Reject } from './file-types.js';
+import type { FileStream, ReadOptions } from './file-types.js';
 import { quoteIdent } from './sql-text.js';
 
 /**
@@ -43,7 +44,7 @@ export async function streamCsv(
       if (rejected.length === 0) return [];
       const lines = await rejectLines(engine, path, compression, dialect, strict, rejected);
       if (!lines.exact) warnings.push(inexactWarning(path));
-      return rejected.map((r, i): Reject => ({ file: path, line: lines.rejectLines[i] ?? null, column: r.column, raw: r.raw, error: r.error }));
+      return detailCsvRejects(path, compression, dialect.delimiter, rejected, lines.rejectLines);
     },
     close: () => dropTables(engine, rejectTables.errors, rejectTables.scans),
   };

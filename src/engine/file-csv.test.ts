@@ -91,17 +91,20 @@ test('invalid UTF-8 rejects just that line', async () => {
   const bytes = new Uint8Array([...new TextEncoder().encode('id,name\n1,a\n2,'), 0xff, 0xfe, ...new TextEncoder().encode('x\n3,c\n')]);
   const result = await readFiles(fx.engine, [file('latin.csv', bytes)]);
   assertAccounted(result, 3);
-  assert.deepEqual(result.rejects.map((r) => [r.line, r.error]), [[3, 'invalid UTF-8 (the file is not UTF-8 encoded)']]);
+  assert.deepEqual(result.rejects.map((r) => [r.line, r.raw, r.error]), [
+    [3, '2,\uFFFD\uFFFDx', 'invalid UTF-8: FF at byte 3, FE at byte 4 of the line (shown as U+FFFD in raw); the file is not all UTF-8: save it as UTF-8 and put it back'],
+  ]);
 });
 
 test('unterminated and stray quotes are rejects, not crashes', async () => {
   const text = 'id,name,amount\n1,alice,10\n"7,"bad",3\n5,eve,50\n6,"open,60\n8,h,80\n';
   const result = await readFiles(fx.engine, [file('quotes.csv', text)]);
-  // The open quote on line 5 swallows the rest of the file into one record.
-  assertAccounted(result, 4);
-  assert.deepEqual(result.rejects.map((r) => r.line), [3, 5]);
+  // The open quote on line 5 swallows the rest of the file: each line it swallowed is a reject.
+  assertAccounted(result, 5);
+  assert.deepEqual(result.rejects.map((r) => [r.line, r.raw]), [[3, '"7,"bad",3'], [5, '6,"open,60'], [6, '8,h,80']]);
   assert.match(result.rejects[0]?.error ?? '', /quote/);
-  assert.equal(result.rejects[1]?.raw, '6,"open,60\n8,h,80');
+  assert.match(result.rejects[1]?.error ?? '', /^unclosed quote starting at line 5: the quoted value runs on over lines 5-6/);
+  assert.equal(result.rejects[2]?.error, 'not read: inside the unclosed quote starting at line 5');
   assert.deepEqual(await rows(result, 'id, _source_line'), [
     { id: '1', _source_line: '2' },
     { id: '5', _source_line: '4' },

@@ -1,11 +1,12 @@
 import type { Engine } from './duckdb.js';
 import { sniffCsv, type CsvDialect } from './file-csv-dialect.js';
 import { locateCsvLines, newlinesSql } from './file-csv-locate.js';
+import { detailCsvRejects } from './file-csv-reject-detail.js';
 import { collectCsvRejects } from './file-csv-rejects.js';
 import type { Compression } from './file-format.js';
 import { compressionArg, dropTables, MAX_LINE_BYTES, newRejectTables, tempName, type RejectTables } from './file-lines.js';
 import type { Column, FileRead, ReadOptions } from './file-types.js';
-import { quoteIdent, quoteLiteral } from './sql-text.js';
+import { quoteFilePath, quoteIdent, quoteLiteral } from './sql-text.js';
 
 /**
  * Reads one CSV/TSV file with DuckDB's `read_csv`: an explicit dialect (see sniffCsv) and column
@@ -47,7 +48,7 @@ export async function readCsv(
       query,
       columns: csvColumns(dialect),
       rows: goodCount,
-      rejects: rejected.map((r, i) => ({ file: path, line: lines.rejectLines[i] ?? null, column: r.column, raw: r.raw, error: r.error })),
+      rejects: await detailCsvRejects(path, compression, dialect.delimiter, rejected, lines.rejectLines),
       warnings,
       tables,
     };
@@ -69,7 +70,7 @@ export function csvSource(path: string, compression: Compression, d: CsvDialect,
     d.dateFormat ? `, dateformat = ${quoteLiteral(d.dateFormat)}` : '',
     d.timestampFormat ? `, timestampformat = ${quoteLiteral(d.timestampFormat)}` : '',
   ].join('');
-  return `read_csv(${quoteLiteral(path)}, columns = {${columns}}, header = ${d.header}, auto_detect = false,
+  return `read_csv(${quoteFilePath(path)}, columns = {${columns}}, header = ${d.header}, auto_detect = false,
     delim = ${quoteLiteral(d.delimiter)}, quote = '"', escape = '"', strict_mode = ${strict}, null_padding = false,
     encoding = 'utf-8', compression = ${compressionArg(compression)}, max_line_size = ${MAX_LINE_BYTES},
     buffer_size = ${MAX_LINE_BYTES * 2}, ignore_errors = true, store_rejects = true,

@@ -60,6 +60,11 @@ export function assertReadableFile(path: string): number {
   return size;
 }
 
+/** Whether an engine path is a URL (`s3://…`) rather than a local file Node can open. */
+export function isRemotePath(path: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(path);
+}
+
 function extensions(path: string): string[] {
   const base = path.split(/[\\/]/).at(-1) ?? '';
   return base.toLowerCase().split('.').slice(1);

@@ -1,6 +1,6 @@
 import type { Engine } from './duckdb.js';
 import type { Compression } from './file-format.js';
-import { quoteIdent, quoteLiteral } from './sql-text.js';
+import { quoteFilePath, quoteIdent, quoteLiteral } from './sql-text.js';
 
 /** Longest line (or CSV record) the readers accept; longer ones become rejects, never a crash. */
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
@@ -48,7 +48,7 @@ export function linesSource(
   rejects: RejectTables,
   strict = true,
 ): string {
-  return `read_csv(${quoteLiteral(path)}, columns = {'text': 'VARCHAR'}, header = false, auto_detect = false,
+  return `read_csv(${quoteFilePath(path)}, columns = {'text': 'VARCHAR'}, header = false, auto_detect = false,
     delim = chr(0), quote = '', escape = '', strict_mode = ${strict}, encoding = ${quoteLiteral(encoding)},
     compression = ${compressionArg(compression)}, max_line_size = ${MAX_LINE_BYTES},
     buffer_size = ${MAX_LINE_BYTES * 2}, ignore_errors = true, store_rejects = true,

@@ -1,6 +1,8 @@
 import type { Engine } from './duckdb.js';
 import { readCsv } from './file-csv.js';
-import { assertReadableFile, compressionOf, detectFormat } from './file-format.js';
+import { assertWholeCompressedFile } from './file-compressed.js';
+import { assertTextFile } from './file-encoding.js';
+import { assertReadableFile, compressionOf, detectFormat, type Compression, type FileFormat } from './file-format.js';
 import { readJson } from './file-json.js';
 import { dropTables, tempName } from './file-lines.js';
 import { readParquet } from './file-parquet.js';
@@ -94,9 +96,19 @@ export async function dropReadResult(engine: Engine, result: Pick<ReadResult, 'r
   await dropTables(engine, ...result.backing);
 }
 
+/**
+ * Turns away, with what to do, a file whose bytes no reader should take: a gzip/zstd file cut short
+ * or not compressed at all, a UTF-16/UTF-32 or binary file under a text format.
+ */
+export async function assertUsableBytes(path: string, format: FileFormat, compression: Compression): Promise<void> {
+  await assertWholeCompressedFile(path, compression);
+  if (format !== 'parquet') assertTextFile(path, compression);
+}
+
 async function readOne(engine: Engine, path: string, opts: ReadOptions): Promise<FileRead> {
-  const format = opts.format ?? detectFormat(path);
   const compression = compressionOf(path);
+  const format = opts.format ?? detectFormat(path);
+  await assertUsableBytes(path, format, compression);
   switch (format) {
     case 'csv':
     case 'tsv':

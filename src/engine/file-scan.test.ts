@@ -57,7 +57,9 @@ test('invalid UTF-8 is a reject on its line, the other rows stream', async () =>
   const path = file('latin1.csv', new Uint8Array([...Buffer.from('id,name\n1,a\n2,caf'), 0xe9, ...Buffer.from('\n3,c\n')]));
   const r = await stream([path]);
   assert.deepEqual(r.value, [{ id: '1', name: 'a' }, { id: '3', name: 'c' }]);
-  assert.deepEqual(r.rejects.map((x) => [x.file, x.line, x.column, x.error]), [[path, 3, 'name', 'invalid UTF-8 (the file is not UTF-8 encoded)']]);
+  assert.deepEqual(r.rejects.map((x) => [x.file, x.line, x.column, x.error]), [
+    [path, 3, 'name', 'invalid UTF-8: E9 at byte 6 of the line (shown as U+FFFD in raw); the file is not all UTF-8: save it as UTF-8 and put it back'],
+  ]);
 });
 
 test('a stray carriage return: the consumer runs again over a lenient read, with a warning', async () => {

@@ -4,6 +4,7 @@ import { assertReadableFile, compressionOf, detectFormat } from './file-format.j
 import { readJson } from './file-json.js';
 import { dropTables } from './file-lines.js';
 import { readParquet } from './file-parquet.js';
+import { assertUsableBytes } from './file-reader.js';
 import type { Column, FileRead, FileStream, ReadOptions, Reject } from './file-types.js';
 import { unionColumns, unionSelect } from './file-union.js';
 import { withQueryProgress } from './query-progress.js';
@@ -106,6 +107,7 @@ export async function scanFiles(
 async function openOne(engine: Engine, path: string, opts: ReadOptions): Promise<FileStream> {
   const format = opts.format ?? detectFormat(path);
   const compression = compressionOf(path);
+  await assertUsableBytes(path, format, compression);
   switch (format) {
     case 'csv':
     case 'tsv':

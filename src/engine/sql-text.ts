@@ -17,3 +17,12 @@ export function quoteLiteral(value: string): string {
 export function quoteList(values: readonly string[]): string {
   return `[${values.map(quoteLiteral).join(', ')}]`;
 }
+
+/**
+ * A string literal naming exactly one file for DuckDB's readers (read_csv, read_parquet, …), which
+ * take `*`, `?` and `[` in a path as a glob: each is wrapped in brackets so it matches only itself,
+ * and `g*.csv` never reads `g1.csv` along with it.
+ */
+export function quoteFilePath(path: string): string {
+  return quoteLiteral(path.replace(/[*?[]/g, (ch) => `[${ch}]`));
+}

@@ -3,11 +3,12 @@ import { icebergToDuckdb, quoteIdent, quoteLiteral, sideBySide, type Engine } fr
 import { CommitConflict, RunFailed } from '../errors.js';
 import { currentSchema, type PrimitiveType, type Table, type TableMetadata } from '../table/index.js';
 import { batchSummary, committedFiles, type CommittedFile } from './bronze-ledger.js';
-import { columnsWithValues, dropRead, readLandingFile, type BronzeFileRead, type NewLandingFile } from './bronze-read.js';
+import { columnsWithValues, dropRead, readLandingFile, wholeFileReject, type BronzeFileRead, type NewLandingFile } from './bronze-read.js';
 import { commitRejects, openRejectsTable, RejectStage, type RowMisfits } from './bronze-rejects.js';
 import { BronzeSchema } from './bronze-schema.js';
 import { openBronzeTable, writeBronzeFiles, type BronzeRows } from './bronze-write.js';
-import type { SourceConfig } from './source-config.js';
+import { changedSinceListed } from './landing-files.js';
+import { landingPrefix, type SourceConfig } from './source-config.js';
 
 export interface BatchContext {
   catalog: Catalog;
@@ -35,7 +36,10 @@ export interface BatchOutcome {
   newColumns: string[];
   typeConflicts: { file: string; column: string; detail: string }[];
   warnings: string[];
-  snapshotId: bigint;
+  /** Listed files that changed while they were read, left for a later run. */
+  changed: string[];
+  /** Absent when no file was left to commit. */
+  snapshotId?: bigint;
 }
 
 /**
@@ -44,16 +48,24 @@ export interface BatchOutcome {
  * (1) the rejects commit, replacing earlier rejects of the same fingerprints; (2) the bronze append
  * carrying the fingerprints and any schema change; (3) the ledger (rebuilt from (2) if lost).
  */
-export async function ingestBatch(ctx: BatchContext, newFiles: readonly NewLandingFile[]): Promise<BatchOutcome> {
+export async function ingestBatch(ctx: BatchContext, listed: readonly NewLandingFile[]): Promise<BatchOutcome> {
   const { catalog, engine } = ctx;
   const reads: BronzeFileRead[] = [];
   let stage: RejectStage | undefined;
   try {
     // Files are read side by side; they are checked and staged in landing order.
-    const ordered = await sideBySide(engine, newFiles, (on, file) => readLandingFile(on, catalog.store, file, ctx.config), (read) => {
+    const all = await sideBySide(engine, listed, (on, file) => readLandingFile(on, catalog.store, file, ctx.config), (read) => {
       reads.push(read);
       ctx.onFile(read.rows + read.rejects.length, read.file.size);
     });
+    // A file still being copied may have grown under the read: it is neither loaded nor recorded.
+    const changed = await changedSinceListed(catalog.store, landingPrefix(ctx.source, ctx.config), listed);
+    const ordered = all.filter((r) => !changed.has(r.file.key));
+    const newFiles = listed.filter((f) => !changed.has(f.key));
+    const changedWarnings = [...changed].map((key) => `${key}: changed while it was being read (a copy still in progress?); not ingested, the next run takes it once it has settled`);
+    if (newFiles.length === 0) {
+      return { files: [], rowsIn: 0, rowsWritten: 0, rowsRejected: 0, bytesRead: 0, bytesWritten: 0, newColumns: [], typeConflicts: [], warnings: changedWarnings, changed: [...changed] };
+    }
     const existing = (await catalog.tableExists(ctx.namespace, ctx.table)) ? await catalog.loadTable(ctx.namespace, ctx.table) : undefined;
     const schema = new BronzeSchema(`${ctx.namespace}.${ctx.table}`, existing && currentSchema(existing.metadata));
     stage = await RejectStage.open(engine, ctx.batchId, ctx.ingestedAtIso);
@@ -66,7 +78,8 @@ export async function ingestBatch(ctx: BatchContext, newFiles: readonly NewLandi
       if (fit.setAside !== undefined) await stage.addRows(read, fit.setAside);
       else if (fit.misfits) await stage.addRows(read, fit.misfits);
       const written = fit.setAside !== undefined ? 0 : read.rows - (fit.misfits?.count ?? 0);
-      committed.push({ ...read.file, rows: written, rejects: read.rejects.length + read.rows - written });
+      const whole = fit.setAside ?? wholeFileReject(read);
+      committed.push({ ...read.file, rows: written, rejects: read.rejects.length + read.rows - written, ...(whole === undefined ? {} : { rejectedWhole: whole }) });
     }
     const rowsIn = ordered.reduce((n, r) => n + r.rows + r.rejects.length, 0);
     const expected = committed.reduce((n, f) => n + f.rows, 0);
@@ -113,7 +126,8 @@ export async function ingestBatch(ctx: BatchContext, newFiles: readonly NewLandi
       bytesWritten: done.files.reduce((n, f) => n + f.fileSizeInBytes, 0) + done.rejectBytes,
       newColumns: schema.newColumns(),
       typeConflicts,
-      warnings: ordered.flatMap((r) => r.warnings),
+      warnings: [...ordered.flatMap((r) => r.warnings), ...changedWarnings],
+      changed: [...changed],
       snapshotId: done.snapshot['snapshot-id'],
     };
     return outcome;

@@ -15,7 +15,7 @@ export interface IngestResult {
   batchId: string;
   /** Ready landing files; `rows` and `rejects` are this run's (0 for a file ingested before). */
   files: { path: string; fingerprint: string; status: 'ingested' | 'already-ingested'; rows: number; rejects: number }[];
-  /** Files left for a later run: `.partial`/`.tmp`, or still being modified. */
+  /** Files left for a later run: `.partial`/`.tmp`, still being modified, or changed while read. */
   incomplete: string[];
   /** Records seen in new files: good + rejected. */
   rowsIn: number;
@@ -131,7 +131,7 @@ async function sortOut(
     if (done.has(fp)) known.push({ key: file.key, fingerprint: fp });
     else {
       done.add(fp);
-      fresh.push({ key: file.key, size: file.size, fingerprint: fp });
+      fresh.push({ key: file.key, size: file.size, modifiedMs: file.modifiedMs, fingerprint: fp });
     }
   }
   return { fresh, known };
@@ -162,5 +162,6 @@ function merge(result: IngestResult, o: BatchOutcome): void {
   for (const c of o.newColumns) if (!result.newColumns.includes(c)) result.newColumns.push(c);
   result.typeConflicts.push(...o.typeConflicts);
   result.warnings.push(...o.warnings);
-  result.snapshotId = String(o.snapshotId);
+  result.incomplete.push(...o.changed);
+  if (o.snapshotId !== undefined) result.snapshotId = String(o.snapshotId);
 }

@@ -10,8 +10,10 @@ export const SUMMARY_SOURCE = 'silt.source';
 export const SUMMARY_BATCH = 'silt.batch-id';
 /** Comma-separated sha256 fingerprints of the files in the commit. */
 export const SUMMARY_FINGERPRINTS = 'silt.fingerprints';
-/** JSON array, in fingerprint order, of `[store key, size, rows, rejects]`. */
+/** JSON array, in fingerprint order, of `[store key, size, rows, rejects]`, plus why for a file rejected whole. */
 export const SUMMARY_FILES = 'silt.files';
+
+const REASON_CHARS = 300;
 
 export interface CommittedFile {
   fingerprint: string;
@@ -19,21 +21,37 @@ export interface CommittedFile {
   size: number;
   rows: number;
   rejects: number;
+  /** Why none of the file could be read (a cut gzip file, UTF-16 text, …), when that is so. */
+  rejectedWhole?: string;
 }
 
 export function batchSummary(source: string, batchId: string, files: readonly CommittedFile[]): Record<string, string> {
+  const detail = (f: CommittedFile) => {
+    const d: (string | number)[] = [f.key, f.size, f.rows, f.rejects];
+    if (f.rejectedWhole !== undefined) d.push(f.rejectedWhole.slice(0, REASON_CHARS));
+    return d;
+  };
   return {
     [SUMMARY_SOURCE]: source,
     [SUMMARY_BATCH]: batchId,
     [SUMMARY_FINGERPRINTS]: files.map((f) => f.fingerprint).join(','),
-    [SUMMARY_FILES]: JSON.stringify(files.map((f) => [f.key, f.size, f.rows, f.rejects])),
+    [SUMMARY_FILES]: JSON.stringify(files.map(detail)),
   };
 }
 
 /** Files recorded in the summaries of the current snapshot and its ancestors (rolled-back commits do not count). */
 export function committedFiles(metadata: TableMetadata, source: string): IngestedFile[] {
+  return summaryFiles(metadata, source).map((f) => f.file);
+}
+
+/** Fingerprint → why the file was rejected whole, for the committed files that were. */
+export function rejectedWholeFiles(metadata: TableMetadata, source: string): Map<string, string> {
+  return new Map(summaryFiles(metadata, source).flatMap((f) => (f.rejectedWhole === undefined ? [] : [[f.file.fingerprint, f.rejectedWhole]])));
+}
+
+function summaryFiles(metadata: TableMetadata, source: string): SummaryFile[] {
   const byId = new Map(metadata.snapshots.map((s) => [s['snapshot-id'], s]));
-  const out: IngestedFile[] = [];
+  const out: SummaryFile[] = [];
   let id = metadata['current-snapshot-id'];
   while (id !== undefined && id !== -1n) {
     const snapshot = byId.get(id);
@@ -44,7 +62,12 @@ export function committedFiles(metadata: TableMetadata, source: string): Ingeste
   return out;
 }
 
-function fromSummary(snapshot: Snapshot, source: string): IngestedFile[] {
+interface SummaryFile {
+  file: IngestedFile;
+  rejectedWhole?: string;
+}
+
+function fromSummary(snapshot: Snapshot, source: string): SummaryFile[] {
   const s = snapshot.summary;
   const fingerprints = s[SUMMARY_FINGERPRINTS];
   if (s[SUMMARY_SOURCE] !== source || !fingerprints) return [];
@@ -57,7 +80,7 @@ function fromSummary(snapshot: Snapshot, source: string): IngestedFile[] {
   }
   return fingerprints.split(',').map((fingerprint, i) => {
     const d = Array.isArray(details[i]) ? (details[i] as unknown[]) : [];
-    return {
+    const file: IngestedFile = {
       source,
       fingerprint,
       path: typeof d[0] === 'string' ? d[0] : '',
@@ -68,6 +91,7 @@ function fromSummary(snapshot: Snapshot, source: string): IngestedFile[] {
       rejects: Number(d[3] ?? 0),
       ingestedMs: snapshot['timestamp-ms'],
     };
+    return typeof d[4] === 'string' ? { file, rejectedWhole: d[4] } : { file };
   });
 }
 

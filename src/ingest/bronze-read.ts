@@ -9,6 +9,8 @@ import type { SourceConfig } from './source-config.js';
 export interface NewLandingFile {
   key: string;
   size: number;
+  /** As listed before the read; a file modified since was still being written. */
+  modifiedMs: number;
   fingerprint: string;
 }
 
@@ -70,6 +72,12 @@ export async function readLandingFile(engine: Engine, store: ObjectStore, file: 
     out.unloadable = toKey(e.message).replace(/^schema: /, '').replace(/; cast it to a supported type$/, '');
   }
   return out;
+}
+
+/** The reason when the reader could not take the file at all (its one reject has no line), else undefined. */
+export function wholeFileReject(read: BronzeFileRead): string | undefined {
+  const only = read.rejects[0];
+  return read.rows === 0 && read.rejects.length === 1 && only?.line === null && only.raw === null ? only.error : undefined;
 }
 
 export async function dropRead(engine: Engine, read: BronzeFileRead): Promise<void> {

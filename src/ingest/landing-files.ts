@@ -49,6 +49,19 @@ export async function settledLanding(store: ObjectStore, prefix: string): Promis
   return listLanding(store, prefix);
 }
 
+/**
+ * Which of the files listed before a read differ now in size or modification time, or are gone: a
+ * copy still in progress (or a file replaced) under the read. One listing of the prefix.
+ */
+export async function changedSinceListed(
+  store: ObjectStore,
+  prefix: string,
+  files: readonly { key: string; size: number; modifiedMs: number }[],
+): Promise<Set<string>> {
+  const now = new Map((await store.list(prefix)).map((o) => [o.key, o]));
+  return new Set(files.filter((f) => now.get(f.key)?.size !== f.size || now.get(f.key)?.modifiedMs !== f.modifiedMs).map((f) => f.key));
+}
+
 /** sha256 of the file's bytes, hex; streamed from disk when the store is a local folder. */
 export async function fingerprint(store: ObjectStore, key: string): Promise<string> {
   const hash = createHash('sha256');

@@ -33,7 +33,7 @@ export function register(program: Command): void {
         const entries = await inProject(this, (p) => landingStatus(p.catalog, pipelineConfig(p.config).sources));
         const shown = opts.all ? entries : entries.filter((e) => e.status !== 'done');
         const counts = ['pending', 'done', 'incomplete'].map((s) => `${entries.filter((e) => e.status === s).length} ${s}`);
-        if (shown.length) out(textTable(['source', 'file', 'size', 'status'], shown.map((e) => [e.source, e.path, formatBytes(e.size), e.status])));
+        if (shown.length) out(textTable(['source', 'file', 'size', 'status', 'detail'], shown.map((e) => [e.source, e.path, formatBytes(e.size), e.status, e.detail])));
         out(`landing: ${counts.join(', ')}`);
       }),
     );

@@ -14,7 +14,7 @@ import { LINEAGE_COLUMNS } from './lineage.js';
 import { maskSql } from './mask-sql.js';
 import { originalSql, QUARANTINE_COLUMNS, quarantineSelect } from './quarantine-sql.js';
 import { countFlags, expectationResults, firstFailure, type ExpectationResult } from './run-report.js';
-import { describeColumns, sourceColumns } from './source-columns.js';
+import { describeColumns, readsOf, sourceColumns } from './source-columns.js';
 import { planColumns } from './standardize-sql.js';
 import { enrichColumns } from './enrich-columns.js';
 import { normRef, typedRef, typedSelect } from './typed-sql.js';
@@ -50,7 +50,7 @@ let sequence = 0;
 export async function runContract(engine: Engine, input: ContractRunInput): Promise<ContractRunOutput> {
   const { contract, name, secret } = input;
   const context = `transform: silver.${name}`;
-  const source = await sourceColumns(engine, input.source, contract.flatten, context);
+  const source = await sourceColumns(engine, input.source, contract.flatten, context, readsOf(contract.columns, contract.flatten));
   const columns = planColumns(contract, source, context);
   const original = originalSql(source, columns, secret);
   const checks = planChecks({

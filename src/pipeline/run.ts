@@ -87,7 +87,7 @@ export async function runPipeline(project: Project, opts: RunOptions = {}): Prom
         rowsDeduplicated: result.rowsDeduplicated ?? null,
         bytesWritten: result.bytesWritten ?? null,
         snapshotId: result.snapshotId ?? null,
-        details: result.details ? JSON.stringify(result.details) : null,
+        details: result.details || result.warnings?.length ? JSON.stringify({ ...result.details, ...(result.warnings?.length ? { warnings: result.warnings } : {}) }) : null,
         error: result.error ?? null,
       });
       opts.onStep?.(result);

@@ -52,31 +52,39 @@ export function register(program: Command): void {
         if (!found) throw new NotFound(`runs: no run ${id}; \`silt runs\` lists them`);
         const { run, steps } = found;
         out(`run ${run.runId}  ${run.status}  trigger=${run.trigger}${run.selector ? `  select=${run.selector}` : ''}`);
-        out(
-          stepTable(
-            steps.map((s) => ({
-              id: s.step,
-              kind: s.kind,
-              table: '',
-              status: s.status,
-              elapsedMs: (s.finishedMs ?? 0) - (s.startedMs ?? 0),
-              rowsIn: s.rowsIn ?? undefined,
-              rowsWritten: s.rowsWritten ?? undefined,
-              rowsQuarantined: s.rowsQuarantined ?? undefined,
-              rowsDeduplicated: s.rowsDeduplicated ?? undefined,
-              error: s.error ?? undefined,
-              details: s.details ? (JSON.parse(s.details) as Record<string, unknown>) : undefined,
-            })),
-          ),
-        );
-        for (const s of steps) {
-          const exp = s.details ? ((JSON.parse(s.details) as { expectations?: Expectation[] }).expectations ?? []) : [];
-          for (const e of exp.filter((x) => x.failing_rows > 0)) {
-            out(`  ${s.step}: ${e.label ?? e.rule}${e.column && !e.label ? `(${e.column})` : ''} [${e.policy}] ${e.failing_rows} rows`);
+        const results = steps.map((s): StepResult => {
+          const details = s.details ? (JSON.parse(s.details) as StoredDetails) : undefined;
+          return {
+            id: s.step,
+            kind: s.kind,
+            table: '',
+            status: s.status,
+            elapsedMs: (s.finishedMs ?? 0) - (s.startedMs ?? 0),
+            rowsIn: s.rowsIn ?? undefined,
+            rowsWritten: s.rowsWritten ?? undefined,
+            rowsQuarantined: s.rowsQuarantined ?? undefined,
+            rowsDeduplicated: s.rowsDeduplicated ?? undefined,
+            error: s.error ?? undefined,
+            details,
+            warnings: details?.warnings,
+          };
+        });
+        out(stepTable(results));
+        for (const s of results) {
+          for (const e of (s.details as StoredDetails | undefined)?.expectations?.filter((x) => x.failing_rows > 0) ?? []) {
+            out(`  ${s.id}: ${e.label ?? e.rule}${e.column && !e.label ? `(${e.column})` : ''} [${e.policy}] ${e.failing_rows} rows`);
           }
         }
+        const notes = stepNotes(results);
+        if (notes.length) out(notes.join('\n'));
       }),
     );
+}
+
+/** A step's details as the run log holds them. */
+interface StoredDetails extends Record<string, unknown> {
+  expectations?: Expectation[];
+  warnings?: string[];
 }
 
 interface Expectation {
@@ -88,10 +96,17 @@ interface Expectation {
 }
 
 export function runReport(result: RunResult): string {
-  const lines = [stepTable(result.steps)];
-  for (const s of result.steps.filter((x) => x.error)) lines.push(`${s.id}: ${s.status}: ${s.error}`);
+  const lines = [stepTable(result.steps), ...stepNotes(result.steps)];
   lines.push(`run ${result.runId} ${result.status} in ${(result.elapsedMs / 1000).toFixed(1)} s`);
   return lines.join('\n');
+}
+
+/** One line per step error and per warning, under the step table. */
+function stepNotes(steps: readonly StepResult[]): string[] {
+  return steps.flatMap((s) => [
+    ...(s.error ? [`${s.id}: ${s.status}: ${s.error}`] : []),
+    ...(s.warnings ?? []).map((w) => `${s.id}: warning: ${w}`),
+  ]);
 }
 
 function stepTable(steps: readonly StepResult[]): string {

@@ -1,20 +1,31 @@
 import type { Catalog } from '../catalog/index.js';
+import { didYouMean } from '../config/index.js';
+import type { ObjectStore } from '../storage/index.js';
 import { committedFiles } from './bronze-ledger.js';
-import { fingerprint, listLanding } from './landing-files.js';
+import { fingerprint, listLanding, type LandingFile } from './landing-files.js';
 import { bronzeTables, landingPrefix, type SourceConfig } from './source-config.js';
 
+const LANDING = 'landing/';
+
 export interface LandingEntry {
+  /** The source whose path holds the file; '' when no source's does. */
   source: string;
   /** Store key of the file. */
   path: string;
   size: number;
-  /** `done`: its content is in bronze; `pending`: the next ingest takes it; `incomplete`: still being written. */
-  status: 'pending' | 'done' | 'incomplete';
+  /**
+   * `done`: its content is in bronze; `pending`: the next ingest takes it; `incomplete`: still
+   * being written; `unclaimed`: under no source's path, so no ingest ever takes it.
+   */
+  status: 'pending' | 'done' | 'incomplete' | 'unclaimed';
+  /** Why an unclaimed file is not taken, and what to do. */
+  reason?: string;
 }
 
 /**
- * What the landing zone holds, per source. Read-only: a file counts as done when the ledger or the
- * bronze table's own snapshot summaries hold its fingerprint (the same test ingest applies).
+ * What the landing zone holds, per source, then the files no source claims. Read-only: a file
+ * counts as done when the ledger or the bronze table's own snapshot summaries hold its
+ * fingerprint (the same test ingest applies).
  */
 export async function landingStatus(catalog: Catalog, sources: Record<string, SourceConfig>): Promise<LandingEntry[]> {
   const out: LandingEntry[] = [];
@@ -36,5 +47,26 @@ export async function landingStatus(catalog: Catalog, sources: Record<string, So
       out.push({ source: name, path: file.key, size: file.size, status });
     }
   }
+  for (const { file, reason } of await unclaimedLanding(catalog.store, sources)) {
+    out.push({ source: '', path: file.key, size: file.size, status: 'unclaimed', reason });
+  }
   return out;
+}
+
+/** Landing files under no source's path, each with the reason and the nearest source path. */
+export async function unclaimedLanding(
+  store: ObjectStore,
+  sources: Record<string, SourceConfig>,
+): Promise<{ file: LandingFile; reason: string }[]> {
+  const prefixes = Object.entries(sources).map(([name, source]) => landingPrefix(name, source));
+  const paths = prefixes.map((p) => p.slice(LANDING.length));
+  const unclaimed = (await listLanding(store, LANDING)).filter((f) => !prefixes.some((p) => f.key.startsWith(p)));
+  return unclaimed.map((file) => {
+    const rel = file.key.slice(LANDING.length);
+    const folder = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/') + 1) : '';
+    const hint = folder ? didYouMean(folder, paths) : undefined;
+    const where = folder ? `no source reads ${LANDING}${folder}` : `no source reads files at the top of ${LANDING}`;
+    const fix = hint ? `did you mean ${LANDING}${hint}? Move it there` : `move it under a source's path (${paths.join(', ') || 'none declared'}) or add a source for it in silt.yaml`;
+    return { file, reason: `${where}; ${fix}` };
+  });
 }

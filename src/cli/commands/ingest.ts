@@ -4,7 +4,7 @@ import { pipelineConfig, runPipeline } from '../../pipeline/index.js';
 import { action, inProject, out } from '../context.js';
 import { formatBytes, Progress } from '../progress.js';
 import { textTable } from '../render.js';
-import { runReport } from './run.js';
+import { runReport, unclaimedNote } from './run.js';
 
 export function register(program: Command): void {
   program
@@ -14,12 +14,12 @@ export function register(program: Command): void {
     .action(
       action(async function (this: Command, sources: string[]) {
         const progress = new Progress('ingest');
-        const result = await inProject(this, (p) => {
+        const { result, unclaimed } = await inProject(this, async (p) => {
           const all = Object.keys(pipelineConfig(p.config).sources);
           const select = (sources.length ? sources : all).map((s) => `ingest.${s}`);
-          return runPipeline(p, { select, trigger: 'manual', onProgress: (m) => progress.note(m) });
+          return { result: await runPipeline(p, { select, trigger: 'manual', onProgress: (m) => progress.note(m) }), unclaimed: await unclaimedNote(p) };
         }).finally(() => progress.done());
-        out(runReport(result));
+        out(runReport(result) + unclaimed);
         if (result.status === 'failed') process.exitCode = 5;
       }),
     );
@@ -32,8 +32,9 @@ export function register(program: Command): void {
       action(async function (this: Command, opts: { all?: boolean }) {
         const entries = await inProject(this, (p) => landingStatus(p.catalog, pipelineConfig(p.config).sources));
         const shown = opts.all ? entries : entries.filter((e) => e.status !== 'done');
-        const counts = ['pending', 'done', 'incomplete'].map((s) => `${entries.filter((e) => e.status === s).length} ${s}`);
-        if (shown.length) out(textTable(['source', 'file', 'size', 'status'], shown.map((e) => [e.source, e.path, formatBytes(e.size), e.status])));
+        const counts = ['pending', 'done', 'incomplete', 'unclaimed'].map((s) => `${entries.filter((e) => e.status === s).length} ${s}`);
+        if (shown.length) out(textTable(['source', 'file', 'size', 'status'], shown.map((e) => [e.source || '-', e.path, formatBytes(e.size), e.status])));
+        for (const e of shown.filter((x) => x.reason)) out(`${e.path}: ${e.reason}`);
         out(`landing: ${counts.join(', ')}`);
       }),
     );

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { NotFound } from '../../errors.js';
-import { runPipeline, type RunResult, type StepResult } from '../../pipeline/index.js';
+import { unclaimedLanding } from '../../ingest/index.js';
+import { pipelineConfig, runPipeline, type RunResult, type StepResult } from '../../pipeline/index.js';
+import type { Project } from '../../project/index.js';
 import { action, inProject, out } from '../context.js';
 import { Progress } from '../progress.js';
 import { textTable } from '../render.js';
@@ -13,10 +15,11 @@ export function register(program: Command): void {
     .action(
       action(async function (this: Command, opts: { select?: string[] }) {
         const progress = new Progress('run');
-        const result = await inProject(this, (p) =>
-          runPipeline(p, { select: opts.select, trigger: 'manual', onProgress: (m) => progress.note(m) }),
-        ).finally(() => progress.done());
-        out(runReport(result));
+        const { result, unclaimed } = await inProject(this, async (p) => ({
+          result: await runPipeline(p, { select: opts.select, trigger: 'manual', onProgress: (m) => progress.note(m) }),
+          unclaimed: await unclaimedNote(p),
+        })).finally(() => progress.done());
+        out(runReport(result) + unclaimed);
         if (result.status === 'failed') process.exitCode = 5;
       }),
     );
@@ -93,6 +96,14 @@ interface Expectation {
   label?: string;
   policy: string;
   failing_rows: number;
+}
+
+/** A line for the end of ingest and run output when landing holds files no source reads; '' otherwise. */
+export async function unclaimedNote(p: Project): Promise<string> {
+  const files = await unclaimedLanding(p.store, pipelineConfig(p.config).sources);
+  if (files.length === 0) return '';
+  const names = files.slice(0, 3).map((f) => f.file.key).join(', ') + (files.length > 3 ? ', …' : '');
+  return `\nlanding: ${files.length} file${files.length === 1 ? '' : 's'} no source reads (${names}); \`silt landing\` says why`;
 }
 
 export function runReport(result: RunResult): string {

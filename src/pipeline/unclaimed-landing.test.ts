@@ -1,0 +1,47 @@
+/** Landing files no source reads are shown with the reason, so a user sees why a file never lands. */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { cliOk, removeDir, smallProject, tempDir } from './test-project.js';
+
+const YAML = `
+sources:
+  orders: { path: orders/, format: csv }
+  events: { path: events/, format: ndjson }
+`;
+
+const LANDING = {
+  'orders/a.csv': 'id\n1\n',
+  'order/typo.csv': 'id\n2\n',
+  'misc/c.csv': 'id\n3\n',
+  'readme.txt': 'hello',
+  '_SUCCESS': '',
+};
+
+describe('unclaimed landing files', () => {
+  let root: string;
+  let dir: string;
+
+  before(async () => {
+    root = await tempDir('unclaimed');
+    dir = await smallProject(path.join(root, 'p'), YAML, LANDING);
+  });
+  after(async () => removeDir(root));
+
+  test('silt landing lists each with the reason and, for a near miss, the folder meant', async () => {
+    const out = await cliOk(dir, 'landing');
+    assert.match(out, /^-\s+landing\/order\/typo\.csv\s+\S+ B\s+unclaimed$/m, out);
+    assert.match(out, /^landing\/order\/typo\.csv: no source reads landing\/order\/; did you mean landing\/orders\/\? Move it there$/m, out);
+    assert.match(out, /^landing\/misc\/c\.csv: no source reads landing\/misc\/; move it under a source's path \(orders\/, events\/\) or add a source for it in silt\.yaml$/m, out);
+    assert.match(out, /^landing\/readme\.txt: no source reads files at the top of landing\//m, out);
+    assert.doesNotMatch(out, /_SUCCESS/, 'marker files writers leave are no data');
+    assert.match(out, /^landing: 1 pending, 0 done, 0 incomplete, 3 unclaimed$/m, out);
+  });
+
+  test('silt ingest and silt run say that files were left, and where to look', async () => {
+    for (const command of ['ingest', 'run']) {
+      const out = await cliOk(dir, command);
+      assert.match(out, /^landing: 3 files no source reads \(landing\/misc\/c\.csv, landing\/order\/typo\.csv, landing\/readme\.txt\); `silt landing` says why$/m, out);
+    }
+  });
+});

@@ -47,6 +47,15 @@ export interface ContractRunOutput {
 
 let sequence = 0;
 
+/**
+ * Checks that every contract column finds its source column in `relation` (an empty one will do),
+ * so a misspelled column fails the run even when no new rows arrive to show it.
+ */
+export async function checkContractSource(engine: Engine, contract: SilverContract, name: string, relation: string): Promise<void> {
+  const context = `transform: silver.${name}`;
+  planColumns(contract, await sourceColumns(engine, relation, contract.flatten, context, readsOf(contract.columns, contract.flatten)), context);
+}
+
 export async function runContract(engine: Engine, input: ContractRunInput): Promise<ContractRunOutput> {
   const { contract, name, secret } = input;
   const context = `transform: silver.${name}`;

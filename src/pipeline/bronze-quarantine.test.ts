@@ -2,20 +2,10 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { ordersYaml } from './orders-yaml.js';
 import { assertNoStack, cli, cliOk, removeDir, smallProject, tempDir } from './test-project.js';
 
-const YAML = `
-sources:
-  orders: { path: orders/, format: csv }
-  feed:   { path: feed/, format: ndjson, table: raw.feed }
-silver:
-  orders:
-    source: bronze.orders
-    key: id
-    columns:
-      id:     { type: long }
-      amount: { type: double }
-`;
+const YAML = ordersYaml('', '  feed:   { path: feed/, format: ndjson, table: raw.feed }\n');
 
 const LANDING = {
   'orders/a.csv': 'id,amount\n1,2.5\n2,3,extra\n3,lots\n',

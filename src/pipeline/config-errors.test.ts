@@ -2,19 +2,10 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { ordersYaml } from './orders-yaml.js';
 import { assertNoStack, cli, removeDir, rewritePipelineYaml, smallProject, tempDir } from './test-project.js';
 
-const contract = (lines: string) => `
-sources:
-  orders: { path: orders/, format: csv }
-silver:
-  orders:
-    source: bronze.orders
-    key: id
-    columns:
-      id: { type: long }
-      amount: { type: double }
-${lines}`;
+const contract = ordersYaml;
 
 const CASES: [string, string, RegExp][] = [
   ['a misspelled key in a source', 'sources:\n  orders: { path: orders/, fromat: csv }\n', /line \d+: sources\.orders\.fromat: unknown key \(did you mean `format`\?\); expected one of: path, format, delimiter, table$/],

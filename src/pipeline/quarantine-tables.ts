@@ -1,4 +1,5 @@
 import { didYouMean } from '../config/index.js';
+import { quoteIdent, quoteLiteral } from '../engine/index.js';
 import { NotFound } from '../errors.js';
 import { bronzeTables } from '../ingest/index.js';
 import type { PipelineConfig } from './config.js';
@@ -39,4 +40,10 @@ export function findQuarantine(config: PipelineConfig, name: string): Quarantine
     );
   }
   return found;
+}
+
+/** Rows held by `rule`, written as the rule (`range`) or as `silt quarantine list` shows it (`range(amount)`). */
+export function rulePredicate(rule: string, alias = ''): string {
+  const col = (c: string) => `${alias ? `${alias}.` : ''}${quoteIdent(c)}`;
+  return `(${col('rule')} = ${quoteLiteral(rule)} OR ${col('rule')} || '(' || ${col('column')} || ')' = ${quoteLiteral(rule)})`;
 }

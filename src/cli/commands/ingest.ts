@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { didYouMean, PROJECT_FILE } from '../../config/index.js';
+import { NotFound } from '../../errors.js';
 import { landingStatus } from '../../ingest/index.js';
 import { pipelineConfig, runPipeline } from '../../pipeline/index.js';
 import { action, inProject, out } from '../context.js';
@@ -16,6 +18,10 @@ export function register(program: Command): void {
         const progress = new Progress('ingest');
         const { result, unclaimed } = await inProject(this, async (p) => {
           const all = Object.keys(pipelineConfig(p.config).sources);
+          for (const s of sources.filter((x) => !all.includes(x))) {
+            const hint = didYouMean(s, all);
+            throw new NotFound(`ingest: no source ${s} in ${PROJECT_FILE}${hint ? ` (did you mean ${hint}?)` : ''}; sources: ${all.join(', ') || 'none declared'}`);
+          }
           const select = (sources.length ? sources : all).map((s) => `ingest.${s}`);
           return { result: await runPipeline(p, { select, trigger: 'manual', onProgress: (m) => progress.note(m) }), unclaimed: await unclaimedNote(p) };
         }).finally(() => progress.done());

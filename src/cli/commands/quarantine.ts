@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { InvalidInput } from '../../errors.js';
 import { SqlSession } from '../../engine/index.js';
-import { findQuarantine, pipelineConfig, quarantineTables, replayQuarantine } from '../../pipeline/index.js';
-import { quoteIdent, quoteLiteral } from '../../engine/index.js';
+import { findQuarantine, pipelineConfig, quarantineTables, replayQuarantine, rulePredicate } from '../../pipeline/index.js';
+import { quoteIdent } from '../../engine/index.js';
 import { action, inProject, out } from '../context.js';
 import { render, text, textTable } from '../render.js';
 
@@ -53,7 +53,7 @@ export function register(program: Command): void {
           if (q.kind === 'bronze' && opts.rule) throw new InvalidInput(`quarantine: ${q.label} holds rejected records, which have no rule; leave out --rule`);
           if (!(await p.catalog.tableExists(q.namespace, q.table))) return { q, rows: undefined };
           const from = `${quoteIdent(q.namespace)}.${quoteIdent(q.table)}`;
-          const where = opts.rule ? ` WHERE rule = ${quoteLiteral(opts.rule)}` : '';
+          const where = opts.rule ? ` WHERE ${rulePredicate(opts.rule)}` : '';
           const engine = await p.openEngine();
           try {
             return {

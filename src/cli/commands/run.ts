@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { NotFound } from '../../errors.js';
+import { InvalidInput, NotFound } from '../../errors.js';
 import { unclaimedLanding } from '../../ingest/index.js';
 import { pipelineConfig, runPipeline, type RunResult, type StepResult } from '../../pipeline/index.js';
 import type { Project } from '../../project/index.js';
@@ -30,7 +30,9 @@ export function register(program: Command): void {
     .option('--limit <n>', 'how many', '20')
     .action(
       action(async function (this: Command, opts: { limit: string }) {
-        const list = await inProject(this, (p) => p.catalog.runLog.runs(Number(opts.limit) || 20));
+        const limit = Number(opts.limit);
+        if (!Number.isInteger(limit) || limit < 1) throw new InvalidInput(`runs: --limit must be a positive whole number, found ${JSON.stringify(opts.limit)}`);
+        const list = await inProject(this, (p) => p.catalog.runLog.runs(limit));
         out(
           textTable(
             ['run_id', 'trigger', 'status', 'started', 'seconds', 'error'],

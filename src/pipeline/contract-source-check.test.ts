@@ -4,7 +4,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { assertNoStack, cli, cliOk, removeDir, rewritePipelineYaml, smallProject, tempDir } from './test-project.js';
 
-const yaml = (source: string, column: string) => `
+const yaml = (source: string, column: string, rule = '') => `
 sources:
   orders: { path: orders/, format: csv }
   events: { path: events/, format: ndjson }
@@ -15,6 +15,7 @@ silver:
     columns:
       id: { type: long }
       ${column}: { type: double }
+    expectations: [${rule}]
   events:
     source: bronze.events
     columns:
@@ -56,5 +57,13 @@ describe('contract against its source', () => {
       /^silver\.orders: failed: silver\.orders: source bronze\.order \(silt\.yaml silver\.orders\.source\) is no table \(did you mean bronze\.orders\?\); tables: bronze\.orders\b/m,
       r.stdout,
     );
+  });
+
+  test('a rule literal that does not fit its column fails the run though no new rows arrived, naming the silt.yaml key', async () => {
+    await rewritePipelineYaml(dir, yaml('bronze.orders', 'amount', '{ rule: range, column: amount, max: lots }'));
+    const r = await cli(dir, 'run');
+    assertNoStack(r, 'run');
+    assert.equal(r.code, 5, r.stdout);
+    assert.match(r.stdout, /^silver\.orders: failed: silt\.yaml silver\.orders\.expectations\.0\.max: expected a double value; DuckDB says: .*'lots'/m, r.stdout);
   });
 });

@@ -48,12 +48,13 @@ export interface ContractRunOutput {
 let sequence = 0;
 
 /**
- * Checks that every contract column finds its source column in `relation` (an empty one will do),
- * so a misspelled column fails the run even when no new rows arrive to show it.
+ * Checks that every contract column finds its source column in `relation` (an empty one will do)
+ * and that rule literals fit the column types, so a typo fails the run even when no new rows arrive.
  */
 export async function checkContractSource(engine: Engine, contract: SilverContract, name: string, relation: string): Promise<void> {
   const context = `transform: silver.${name}`;
-  planColumns(contract, await sourceColumns(engine, relation, contract.flatten, context, readsOf(contract.columns, contract.flatten)), context);
+  const columns = planColumns(contract, await sourceColumns(engine, relation, contract.flatten, context, readsOf(contract.columns, contract.flatten)), context);
+  await checkContractLiterals(engine, contract, name, columns);
 }
 
 export async function runContract(engine: Engine, input: ContractRunInput): Promise<ContractRunOutput> {

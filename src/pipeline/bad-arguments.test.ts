@@ -15,6 +15,9 @@ const CASES: [string[], number, RegExp][] = [
   [['runs', 'show', 'nosuchid'], 3, /^silt: runs: no run nosuchid; `silt runs` lists them$/],
   [['query', 'SELEC 1'], 1, /^silt: query: .*syntax error at or near "SELEC"$/],
   [['quarantine', 'replay', 'orders', '--rule', 'nosuch'], 3, /^silt: quarantine: silver\.orders holds no rows for rule nosuch; rules held: range\(amount\), type\(amount\)$/],
+  [['query', 'SELECT 1', '--output', 'nosuchdir/x.csv', '--format', 'csv'], 1, /^silt: query: --output nosuchdir\/x\.csv: the folder \S+nosuchdir does not exist; create it first$/],
+  [['query', 'SELECT 1', '--output', 'nosuchdir/x.txt'], 1, /^silt: query: --output nosuchdir\/x\.txt: the folder \S+nosuchdir does not exist; create it first$/],
+  [['query', 'SELECT 1', '--output', '.', '--format', 'json'], 1, /^silt: query: --output \. is a folder; name a file in it$/],
   [['demo', '--dir', 'elsewhere', '--rows', '-5'], 1, /^silt: demo: --rows must be a positive whole number, found "-5"$/],
 ];
 

@@ -16,8 +16,9 @@ export function register(program: Command): void {
     .action(
       action(async function (this: Command, sources: string[]) {
         const progress = new Progress('ingest');
-        const { result, unclaimed } = await inProject(this, async (p) => {
+        const done = await inProject(this, async (p) => {
           const all = Object.keys(pipelineConfig(p.config).sources);
+          if (all.length === 0) return undefined;
           for (const s of sources.filter((x) => !all.includes(x))) {
             const hint = didYouMean(s, all);
             throw new NotFound(`ingest: no source ${s} in ${PROJECT_FILE}${hint ? ` (did you mean ${hint}?)` : ''}; sources: ${all.join(', ') || 'none declared'}`);
@@ -25,6 +26,11 @@ export function register(program: Command): void {
           const select = (sources.length ? sources : all).map((s) => `ingest.${s}`);
           return { result: await runPipeline(p, { select, trigger: 'manual', onProgress: (m) => progress.note(m) }), unclaimed: await unclaimedNote(p) };
         }).finally(() => progress.done());
+        if (!done) {
+          out(`ingest: nothing to do: ${PROJECT_FILE} declares no sources (declare one under \`sources:\`; \`silt demo\` makes a full example)`);
+          return;
+        }
+        const { result, unclaimed } = done;
         out(runReport(result) + unclaimed);
         if (result.status === 'failed') process.exitCode = 5;
       }),

@@ -109,6 +109,9 @@ export async function unclaimedNote(p: Project): Promise<string> {
 }
 
 export function runReport(result: RunResult): string {
+  if (result.steps.length === 0) {
+    return `run ${result.runId}: nothing to do: silt.yaml declares no sources, silver contracts or gold models (declare one under \`sources:\`; \`silt demo\` makes a full example)`;
+  }
   const lines = [stepTable(result.steps), ...stepNotes(result.steps)];
   lines.push(`run ${result.runId} ${result.status} in ${(result.elapsedMs / 1000).toFixed(1)} s`);
   return lines.join('\n');

@@ -3,6 +3,7 @@ import { didYouMean } from '../config/index.js';
 import type { ObjectStore } from '../storage/index.js';
 import { committedFiles } from './bronze-ledger.js';
 import { fingerprint, listLanding, type LandingFile } from './landing-files.js';
+import { declinedBy } from './source-claims.js';
 import { bronzeTables, landingPrefix, type SourceConfig } from './source-config.js';
 
 const LANDING = 'landing/';
@@ -38,6 +39,7 @@ export async function landingStatus(catalog: Catalog, sources: Record<string, So
     }
     const byKey = new Map(ledger.map((f) => [f.path, f]));
     for (const file of await listLanding(catalog.store, landingPrefix(name, source))) {
+      if (declinedBy(name, source, file.key)) continue;
       let status: LandingEntry['status'] = 'incomplete';
       if (file.state === 'ready') {
         const seen = byKey.get(file.key);
@@ -47,26 +49,36 @@ export async function landingStatus(catalog: Catalog, sources: Record<string, So
       out.push({ source: name, path: file.key, size: file.size, status });
     }
   }
-  for (const { file, reason } of await unclaimedLanding(catalog.store, sources)) {
-    out.push({ source: '', path: file.key, size: file.size, status: 'unclaimed', reason });
+  for (const { file, reason, source } of await unclaimedLanding(catalog.store, sources)) {
+    out.push({ source: source ?? '', path: file.key, size: file.size, status: 'unclaimed', reason });
   }
   return out;
 }
 
-/** Landing files under no source's path, each with the reason and the nearest source path. */
+/**
+ * Landing files no source takes, each with the reason: under no source's path (with the nearest
+ * source path), or named as another format than the sources under whose path it is read.
+ */
 export async function unclaimedLanding(
   store: ObjectStore,
   sources: Record<string, SourceConfig>,
-): Promise<{ file: LandingFile; reason: string }[]> {
-  const prefixes = Object.entries(sources).map(([name, source]) => landingPrefix(name, source));
-  const paths = prefixes.map((p) => p.slice(LANDING.length));
-  const unclaimed = (await listLanding(store, LANDING)).filter((f) => !prefixes.some((p) => f.key.startsWith(p)));
-  return unclaimed.map((file) => {
+): Promise<{ file: LandingFile; reason: string; source?: string }[]> {
+  const declared = Object.entries(sources).map(([name, source]) => ({ name, source, prefix: landingPrefix(name, source) }));
+  const paths = declared.map((d) => d.prefix.slice(LANDING.length));
+  const out: { file: LandingFile; reason: string; source?: string }[] = [];
+  for (const file of await listLanding(store, LANDING)) {
+    const under = declared.filter((d) => file.key.startsWith(d.prefix));
+    if (under.length > 0) {
+      const reasons = under.map((d) => declinedBy(d.name, d.source, file.key));
+      if (reasons.every((r) => r !== undefined)) out.push({ file, reason: reasons[0]!, source: under[0]!.name });
+      continue;
+    }
     const rel = file.key.slice(LANDING.length);
     const folder = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/') + 1) : '';
     const hint = folder ? didYouMean(folder, paths) : undefined;
     const where = folder ? `no source reads ${LANDING}${folder}` : `no source reads files at the top of ${LANDING}`;
     const fix = hint ? `did you mean ${LANDING}${hint}? Move it there` : `move it under a source's path (${paths.join(', ') || 'none declared'}) or add a source for it in silt.yaml`;
-    return { file, reason: `${where}; ${fix}` };
-  });
+    out.push({ file, reason: `${where}; ${fix}` });
+  }
+  return out;
 }

@@ -12,6 +12,8 @@ sources:
 
 const LANDING = {
   'orders/a.csv': 'id\n1\n',
+  'orders/b.json': '[{"id":5},{"id":6}]',
+  'events/log.txt': '{"id":7}\n',
   'order/typo.csv': 'id\n2\n',
   'misc/c.csv': 'id\n3\n',
   'readme.txt': 'hello',
@@ -35,13 +37,24 @@ describe('unclaimed landing files', () => {
     assert.match(out, /^landing\/misc\/c\.csv: no source reads landing\/misc\/; move it under a source's path \(orders\/, events\/\) or add a source for it in silt\.yaml$/m, out);
     assert.match(out, /^landing\/readme\.txt: no source reads files at the top of landing\//m, out);
     assert.doesNotMatch(out, /_SUCCESS/, 'marker files writers leave are no data');
-    assert.match(out, /^landing: 1 pending, 0 done, 0 incomplete, 3 unclaimed$/m, out);
+    assert.match(out, /^orders\s+landing\/orders\/b\.json\s+\S+ B\s+unclaimed$/m, out);
+    assert.match(
+      out,
+      /^landing\/orders\/b\.json: source orders reads csv \(silt\.yaml sources\.orders\.format\), but the name says json; move the file to a source that reads json, or remove the format to read each file by its name$/m,
+      out,
+    );
+    assert.match(out, /^events\s+landing\/events\/log\.txt\s+\S+ B\s+pending$/m, 'a .txt name does not say which kind of text');
+    assert.match(out, /^landing: 2 pending, 0 done, 0 incomplete, 4 unclaimed$/m, out);
   });
 
-  test('silt ingest and silt run say that files were left, and where to look', async () => {
+  test('silt ingest and silt run say that files were left, and where to look; a file of another format is not read as the wrong kind', async () => {
     for (const command of ['ingest', 'run']) {
       const out = await cliOk(dir, command);
-      assert.match(out, /^landing: 3 files no source reads \(landing\/misc\/c\.csv, landing\/order\/typo\.csv, landing\/readme\.txt\); `silt landing` says why$/m, out);
+      assert.match(out, /^landing: 4 files no source reads \(landing\/misc\/c\.csv, landing\/order\/typo\.csv, landing\/orders\/b\.json, …\); `silt landing` says why$/m, out);
     }
+    const bronze = await cliOk(dir, 'query', 'SELECT * FROM bronze.orders', '--format', 'csv');
+    assert.match(bronze, /^id,_ingested_at,/, 'no column named after the JSON text');
+    assert.equal(bronze.trim().split('\n').length, 2, bronze);
+    assert.match(await cliOk(dir, 'landing'), /^orders\s+landing\/orders\/b\.json\s+\S+ B\s+unclaimed$/m, 'left for the user, to be taken once the config fits');
   });
 });

@@ -147,7 +147,12 @@ function describeIssue(
 }
 
 function expectation(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type') return `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
+  if (issue.code === 'invalid_type') {
+    // YAML words, not JavaScript ones: a user writes mappings, not records or objects.
+    if (issue.expected === 'record') return 'a mapping of `name: …` entries';
+    if (issue.expected === 'object') return 'a mapping of `key: value` settings';
+    return `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
+  }
   if (issue.code === 'invalid_value') return `one of ${issue.values.map(String).join(', ')}`;
   if (issue.code === 'invalid_union' && issue.message === 'Invalid input') {
     // Each member failed on its type: say which types would do (`a string or an array`).

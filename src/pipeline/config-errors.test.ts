@@ -17,6 +17,8 @@ const CASES: [string, string, RegExp][] = [
   ['a string where a list is expected', contract('    expectations:\n      - { rule: allowed_values, column: id, values: one }'), /silver\.orders\.expectations\.0\.values: expected an array, found "one"$/],
   ['a number where a name or list is expected', contract('').replace('key: id', 'key: 5'), /silver\.orders\.key: expected a string or an array, found 5$/],
   ['a key list written as words', contract('').replace('key: id', 'key: id amount'), /line \d+: silver\.orders\.key: expected a declared column \(one of: id, amount\), found "id amount"$/],
+  ['a list where a mapping is expected', 'sources: [orders]\n', /line \d+: sources: expected a mapping of `name: …` entries, found \["orders"\]$/],
+  ['a word where settings are expected', contract('').replace('amount: { type: double }', 'amount: double'), /silver\.orders\.columns\.amount: expected a mapping of `key: value` settings, found "double"$/],
   ['a source that is no namespace.table', contract('').replace('source: bronze.orders', 'source: orders'), /silver\.orders\.source: expected a table as namespace\.table, e\.g\. bronze\.orders, found "orders"$/],
 ];
 

@@ -38,4 +38,15 @@ describe('reader warnings', () => {
       for (const w of WARNINGS) assert.match(shown, w, shown);
     });
   }
+
+  test('a run with many warnings shows the first ten per step and says where the rest are', async () => {
+    const files = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`orders/many_${i}.csv`, `id,amount,amount,\n${10 + i},1,2,3\n`]));
+    await addLanding(dir, files);
+    const out = await cliOk(dir, 'ingest');
+    const id = runIdOf(out)!;
+    assert.equal((out.match(/^ingest\.orders: warning: /gm) ?? []).length, 10, out);
+    assert.match(out, new RegExp(`^ingest\\.orders: … and 2 more warnings; \`silt runs show ${id}\` lists them all$`, 'm'), out);
+    const shown = await cliOk(dir, 'runs', 'show', id);
+    assert.equal((shown.match(/^ingest\.orders: warning: /gm) ?? []).length, 12, shown);
+  });
 });

@@ -112,17 +112,26 @@ export function runReport(result: RunResult): string {
   if (result.steps.length === 0) {
     return `run ${result.runId}: nothing to do: silt.yaml declares no sources, silver contracts or gold models (declare one under \`sources:\`; \`silt demo\` makes a full example)`;
   }
-  const lines = [stepTable(result.steps), ...stepNotes(result.steps)];
+  const lines = [stepTable(result.steps), ...stepNotes(result.steps, { warningsPerStep: 10, runId: result.runId })];
   lines.push(`run ${result.runId} ${result.status} in ${(result.elapsedMs / 1000).toFixed(1)} s`);
   return lines.join('\n');
 }
 
-/** One line per step error and per warning, under the step table. */
-function stepNotes(steps: readonly StepResult[]): string[] {
-  return steps.flatMap((s) => [
-    ...(s.error ? [`${s.id}: ${s.status}: ${s.error}`] : []),
-    ...(s.warnings ?? []).map((w) => `${s.id}: warning: ${w}`),
-  ]);
+/**
+ * One line per step error and per warning, under the step table. A run's report shows the first
+ * warnings of each step (a thousand files with one odd header each would bury the table);
+ * `silt runs show` shows them all.
+ */
+function stepNotes(steps: readonly StepResult[], cap?: { warningsPerStep: number; runId: string }): string[] {
+  return steps.flatMap((s) => {
+    const warnings = s.warnings ?? [];
+    const shown = cap ? warnings.slice(0, cap.warningsPerStep) : warnings;
+    return [
+      ...(s.error ? [`${s.id}: ${s.status}: ${s.error}`] : []),
+      ...shown.map((w) => `${s.id}: warning: ${w}`),
+      ...(shown.length < warnings.length ? [`${s.id}: … and ${warnings.length - shown.length} more warnings; \`silt runs show ${cap!.runId}\` lists them all`] : []),
+    ];
+  });
 }
 
 function stepTable(steps: readonly StepResult[]): string {

@@ -18,6 +18,8 @@ const CASES: [string[], number, RegExp][] = [
   [['query', 'SELECT 1', '--output', 'nosuchdir/x.csv', '--format', 'csv'], 1, /^silt: query: --output nosuchdir\/x\.csv: the folder \S+nosuchdir does not exist; create it first$/],
   [['query', 'SELECT 1', '--output', 'nosuchdir/x.txt'], 1, /^silt: query: --output nosuchdir\/x\.txt: the folder \S+nosuchdir does not exist; create it first$/],
   [['query', 'SELECT 1', '--output', '.', '--format', 'json'], 1, /^silt: query: --output \. is a folder; name a file in it$/],
+  [['init', 'silt.yaml/sub'], 1, /^silt: init: \S+silt\.yaml is a file, so no project folder can be made at \S+sub; pick another folder$/],
+  [['demo', '--dir', 'silt.yaml', '--rows', '5'], 1, /^silt: init: \S+silt\.yaml is a file, so no project folder can be made at \S+silt\.yaml; pick another folder$/],
   [['demo', '--dir', 'elsewhere', '--rows', '-5'], 1, /^silt: demo: --rows must be a positive whole number, found "-5"$/],
 ];
 

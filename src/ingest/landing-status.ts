@@ -2,7 +2,7 @@ import type { Catalog } from '../catalog/index.js';
 import { didYouMean } from '../config/index.js';
 import type { ObjectStore } from '../storage/index.js';
 import { committedFiles } from './bronze-ledger.js';
-import { fingerprint, listLanding, type LandingFile } from './landing-files.js';
+import { fingerprint, listLanding, temporaryName, type LandingFile } from './landing-files.js';
 import { declinedBy } from './source-claims.js';
 import { bronzeTables, landingPrefix, type SourceConfig } from './source-config.js';
 
@@ -16,10 +16,10 @@ export interface LandingEntry {
   size: number;
   /**
    * `done`: its content is in bronze; `pending`: the next ingest takes it; `incomplete`: still
-   * being written; `unclaimed`: under no source's path, so no ingest ever takes it.
+   * being written; `unclaimed`: no source takes it; `ignored`: a hidden name (`.x`, `_x`).
    */
-  status: 'pending' | 'done' | 'incomplete' | 'unclaimed';
-  /** Why an unclaimed file is not taken, and what to do. */
+  status: 'pending' | 'done' | 'incomplete' | 'unclaimed' | 'ignored';
+  /** Why a file is not taken (yet), and what to do. */
   reason?: string;
 }
 
@@ -46,14 +46,24 @@ export async function landingStatus(catalog: Catalog, sources: Record<string, So
         const unchanged = seen !== undefined && seen.size === file.size && file.modifiedMs <= seen.ingestedMs;
         status = unchanged || done.has(await fingerprint(catalog.store, file.key)) ? 'done' : 'pending';
       }
-      out.push({ source: name, path: file.key, size: file.size, status });
+      const reason = status !== 'incomplete' ? undefined : temporaryName(file.key) ? TEMPORARY : SETTLING;
+      out.push({ source: name, path: file.key, size: file.size, status, ...(reason ? { reason } : {}) });
     }
   }
   for (const { file, reason, source } of await unclaimedLanding(catalog.store, sources)) {
     out.push({ source: source ?? '', path: file.key, size: file.size, status: 'unclaimed', reason });
   }
+  for (const o of await catalog.store.list(LANDING)) {
+    if (o.key.slice(LANDING.length).split('/').some((p) => p.startsWith('.') || p.startsWith('_'))) {
+      out.push({ source: '', path: o.key, size: o.size, status: 'ignored', reason: HIDDEN });
+    }
+  }
   return out;
 }
+
+const TEMPORARY = 'named as a file still being copied (.partial, .tmp); rename it once it is complete';
+const SETTLING = 'modified in the last seconds; the next ingest takes it once it stops changing';
+const HIDDEN = 'a name (or folder) starting with . or _ is hidden, as writers mark files in progress or done (_SUCCESS); rename it to have it ingested';
 
 /**
  * Landing files no source takes, each with the reason: under no source's path (with the nearest

@@ -18,6 +18,7 @@ const LANDING = {
   'misc/c.csv': 'id\n3\n',
   'readme.txt': 'hello',
   '_SUCCESS': '',
+  'orders/late.csv.partial': 'id\n9\n',
 };
 
 describe('unclaimed landing files', () => {
@@ -37,6 +38,10 @@ describe('unclaimed landing files', () => {
     assert.match(out, /^landing\/misc\/c\.csv: no source reads landing\/misc\/; move it under a source's path \(orders\/, events\/\) or add a source for it in silt\.yaml$/m, out);
     assert.match(out, /^landing\/readme\.txt: no source reads files at the top of landing\//m, out);
     assert.doesNotMatch(out, /_SUCCESS/, 'marker files writers leave are no data');
+    assert.match(out, /^landing\/orders\/late\.csv\.partial: named as a file still being copied \(\.partial, \.tmp\); rename it once it is complete$/m, out);
+    const all = await cliOk(dir, 'landing', '--all');
+    assert.match(all, /^-\s+landing\/_SUCCESS\s+0 B\s+ignored$/m, all);
+    assert.match(all, /^landing\/_SUCCESS: a name \(or folder\) starting with \. or _ is hidden, .*; rename it to have it ingested$/m, all);
     assert.match(out, /^orders\s+landing\/orders\/b\.json\s+\S+ B\s+unclaimed$/m, out);
     assert.match(
       out,
@@ -44,7 +49,7 @@ describe('unclaimed landing files', () => {
       out,
     );
     assert.match(out, /^events\s+landing\/events\/log\.txt\s+\S+ B\s+pending$/m, 'a .txt name does not say which kind of text');
-    assert.match(out, /^landing: 2 pending, 0 done, 0 incomplete, 4 unclaimed$/m, out);
+    assert.match(out, /^landing: 2 pending, 0 done, 1 incomplete, 4 unclaimed$/m, out);
   });
 
   test('silt ingest and silt run say that files were left, and where to look; a file of another format is not read as the wrong kind', async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { assertNoStack, cli, removeDir, smallProject, tempDir } from './test-project.js';
+import { assertNoStack, cli, removeDir, rewritePipelineYaml, smallProject, tempDir } from './test-project.js';
 
 const YAML = `
 sources:
@@ -51,5 +51,13 @@ describe('gold model mistakes', () => {
     assertNoStack(r, 'run');
     assert.equal(r.code, 1);
     assert.match(r.stderr, /^silt: models: models\/bad_syntax\.sql: .*syntax error at or near "SELEC"\n$/);
+  });
+
+  test('a models folder that is not there is a config error with the folder meant, not a run without models', async () => {
+    await rewritePipelineYaml(dir, `${YAML}gold:\n  models: modles\n`);
+    const r = await cli(dir, 'run');
+    assertNoStack(r, 'run');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^silt: config: silt\.yaml: gold\.models: the folder modles does not exist in \S+ \(did you mean models\?\); create it or fix the path\n$/);
   });
 });

@@ -43,6 +43,8 @@ describe('bronze rejects in silt quarantine', () => {
     for (const [args, message] of [
       [['quarantine', 'show', 'bronze.order'], /^silt: quarantine: no table bronze\.order sets rows aside \(did you mean bronze\.orders\?\); name one of: silver\.orders, bronze\.orders, raw\.feed\n$/],
       [['quarantine', 'show', 'x; drop table silver.orders'], /^silt: quarantine: no table x; drop table silver\.orders sets rows aside; name one of: /],
+      [['quarantine', 'replay', 'bronze.orders'], /^silt: quarantine: bronze\.orders holds records ingest could not read, which no contract can replay; fix the file and drop it in landing again \(changed content is a new file\)\n$/],
+      [['quarantine', 'replay', 'silver.order'], /^silt: quarantine: no table silver\.order sets rows aside \(did you mean silver\.orders\?\)/],
       [['quarantine', 'show', 'bronze.orders', '--rule', 'type'], /^silt: quarantine: bronze\.orders holds rejected records, which have no rule; leave out --rule\n$/],
     ] as const) {
       const r = await cli(dir, ...args);

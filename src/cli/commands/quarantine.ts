@@ -78,12 +78,20 @@ export function register(program: Command): void {
 
   q.command('replay')
     .description('run held rows through the contract again (after fixing it in silt.yaml)')
-    .argument('<table>', 'silver table name, e.g. orders')
+    .argument('<table>', 'silver table, e.g. orders or silver.orders')
     .option('--rule <rule>', 'only rows held by this rule')
     .action(
       action(async function (this: Command, table: string, opts: { rule?: string }) {
-        const name = table.replace(/^silver\./, '');
-        const r = await inProject(this, (p) => replayQuarantine(p, name, opts));
+        const { name, r } = await inProject(this, async (p) => {
+          const q = findQuarantine(pipelineConfig(p.config), table);
+          if (q.kind === 'bronze') {
+            throw new InvalidInput(
+              `quarantine: ${q.label} holds records ingest could not read, which no contract can replay; fix the file and drop it in landing again (changed content is a new file)`,
+            );
+          }
+          const name = q.label.slice('silver.'.length);
+          return { name, r: await replayQuarantine(p, name, opts) };
+        });
         out(
           `replayed ${r.rowsIn.toLocaleString('en-US')} rows of silver.${name}: ${r.rowsWritten} now pass, ` +
             `${r.rowsQuarantined} still quarantined, ${r.rowsDeduplicated} superseded (run ${r.runId})`,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { didYouMean } from '../config/did-you-mean.js';
 import { AlreadyExists, InvalidInput, NotFound } from '../errors.js';
 import { joinKey, type ObjectStore } from '../storage/index.js';
 import {
@@ -283,8 +284,9 @@ export class Catalog {
   private async noSuchTable(namespace: string, name: string): Promise<NotFound> {
     const tables = (await this.namespaceExists(namespace)) ? await this.listTables(namespace) : [];
     const known = tables.map((t) => t.name);
+    const hint = didYouMean(name, known);
     return new NotFound(
-      `catalog: no table ${namespace}.${name}${known.length ? ` (tables in ${namespace}: ${known.join(', ')})` : ''}`,
+      `catalog: no table ${namespace}.${name}${hint ? ` (did you mean ${namespace}.${hint}?)` : ''}${known.length ? ` (tables in ${namespace}: ${known.join(', ')})` : ''}`,
     );
   }
 

@@ -2,6 +2,14 @@ import { Command, CommanderError } from 'commander';
 import { registerCommands } from './command-registry.js';
 import { EXIT } from './errors.js';
 
+// `silt runs | head -1`: once the reader has gone, the rest of the output is dropped and the
+// command finishes its work (a run half-done because a pager closed would help no one).
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+  });
+}
+
 const program = new Command('silt')
   .description('Silt: an open lakehouse — Iceberg tables, medallion pipelines and SQL, on one machine or many')
   .option('--project <dir>', 'the project folder (default: the nearest folder with a silt.yaml, from here upward)')

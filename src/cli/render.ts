@@ -14,7 +14,8 @@ export function render(columns: readonly string[], rows: readonly unknown[][], f
 }
 
 export function textTable(columns: readonly string[], rows: readonly string[][]): string {
-  const widths = columns.map((c, i) => Math.max(c.length, ...rows.map((r) => (r[i] ?? '').length)));
+  // A loop, not Math.max(...rows): spreading a few hundred thousand rows overflows the stack.
+  const widths = columns.map((c, i) => rows.reduce((w, r) => Math.max(w, (r[i] ?? '').length), c.length));
   const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
 }

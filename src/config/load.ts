@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { InvalidInput, NotFound } from '../errors.js';
 import { didYouMean } from './did-you-mean.js';
 import { projectSchema, type ProjectFile } from './schema.js';
+import { keysOf, schemaAt } from './schema-walk.js';
 
 export const PROJECT_FILE = 'silt.yaml';
 
@@ -119,29 +120,45 @@ function describeIssue(
   root: z.core.$ZodType,
   prefix: string[],
 ): string {
-  const local = issue.path.map(String);
+  let local = issue.path.map(String);
+  // A single value a list key takes as a one-item list (`key: a b`) fails as `key.0`: name `key`.
+  const reached = reachable(data, local);
+  if (reached < local.length && local[reached] === '0') local = local.slice(0, reached);
   const keyPath = [...prefix, ...local];
   let where = keyPath.join('.') || '(top level)';
   let problem: string;
   if (issue.code === 'unrecognized_keys') {
     const unknownKey = issue.keys[0]!;
     where = [...keyPath, unknownKey].join('.');
-    const known = knownKeys(root, local);
+    const known = keysOf(schemaAt(root, local, data));
     const hint = didYouMean(unknownKey, known);
     problem = `unknown key${hint ? ` (did you mean \`${hint}\`?)` : ''}; expected one of: ${known.join(', ')}`;
     return `config: ${file}${lineOf(doc, lines, [...keyPath, unknownKey])}: ${where}: ${problem}`;
   }
   const found = valueAt(data, local);
+  const choices = issue.code === 'invalid_value' ? issue.values.map(String) : issue.code === 'invalid_union' && 'options' in issue ? (issue.options as unknown[]).map(String) : [];
+  const hint = typeof found === 'string' ? didYouMean(found, choices) : undefined;
   if (found === undefined) {
     problem = `missing; expected ${expectation(issue)}`;
   } else {
-    problem = `expected ${expectation(issue)}, found ${JSON.stringify(found)}`;
+    problem = `expected ${expectation(issue)}, found ${JSON.stringify(found)}${hint ? ` (did you mean \`${hint}\`?)` : ''}`;
   }
   return `config: ${file}${lineOf(doc, lines, keyPath)}: ${where}: ${problem}`;
 }
 
 function expectation(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type') return `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
+  if (issue.code === 'invalid_type') {
+    // YAML words, not JavaScript ones: a user writes mappings, not records or objects.
+    if (issue.expected === 'record') return 'a mapping of `name: …` entries';
+    if (issue.expected === 'object') return 'a mapping of `key: value` settings';
+    return `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
+  }
+  if (issue.code === 'invalid_value') return `one of ${issue.values.map(String).join(', ')}`;
+  if (issue.code === 'invalid_union' && issue.message === 'Invalid input') {
+    // Each member failed on its type: say which types would do (`a string or an array`).
+    const types = issue.errors.map((branch) => branch.find((i) => i.code === 'invalid_type' && i.path.length === 0));
+    if (types.every((t) => t !== undefined)) return [...new Set(types.map((t) => expectation(t!)))].join(' or ');
+  }
   return issue.message.replace(/^Invalid string: /, '');
 }
 
@@ -162,6 +179,16 @@ function findKeyNode(doc: Document, keyPath: string[]): number | undefined {
   return (item?.key as { range?: [number, number, number] } | undefined)?.range?.[0];
 }
 
+/** How many keys of `keyPath` lead into objects or lists of `data`. */
+function reachable(data: unknown, keyPath: readonly string[]): number {
+  let cur = data;
+  for (let i = 0; i < keyPath.length; i++) {
+    if (cur === null || typeof cur !== 'object') return i;
+    cur = (cur as Record<string, unknown>)[keyPath[i]!];
+  }
+  return keyPath.length;
+}
+
 function valueAt(data: unknown, keyPath: string[]): unknown {
   let cur = data;
   for (const k of keyPath) {
@@ -171,19 +198,3 @@ function valueAt(data: unknown, keyPath: string[]): unknown {
   return cur;
 }
 
-function knownKeys(root: z.core.$ZodType, keyPath: string[]): string[] {
-  let shape: z.core.$ZodType = root;
-  for (const k of keyPath) {
-    const s = unwrap(shape);
-    if (!('shape' in s)) return [];
-    shape = (s.shape as Record<string, z.core.$ZodType>)[k]!;
-  }
-  const s = unwrap(shape);
-  return 'shape' in s ? Object.keys(s.shape as object) : [];
-}
-
-function unwrap(t: z.core.$ZodType): z.core.$ZodType {
-  let cur = t as z.core.$ZodType & { def?: { innerType?: z.core.$ZodType } };
-  while (cur.def?.innerType) cur = cur.def.innerType as typeof cur;
-  return cur;
-}

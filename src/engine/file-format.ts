@@ -110,3 +110,10 @@ function sniffFormat(head: Uint8Array): FileFormat | undefined {
   if (/[,;|]/.test(firstLine)) return 'csv';
   return undefined;
 }
+
+/** The format a file's name gives (`orders.csv.gz` → csv), without reading it; undefined when it gives none. */
+export function formatOfName(path: string): FileFormat | undefined {
+  const exts = extensions(path);
+  const formatExt = compressionOf(path) === 'none' ? exts.at(-1) : exts.at(-2);
+  return formatExt ? FORMAT_BY_EXTENSION[formatExt] : undefined;
+}

@@ -36,3 +36,4 @@ export {
   type ExternalFormat,
   type ExternalTableDef,
 } from './external-scan.js';
+export { formatOfName } from './file-format.js';

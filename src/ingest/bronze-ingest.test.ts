@@ -113,6 +113,10 @@ test('hidden, partial and temporary files are left alone; a file still being mod
       ['landing/orders/c.csv.tmp', 'incomplete'],
       ['landing/orders/d.csv', 'incomplete'],
       ['landing/orders/e.csv', 'incomplete'],
+      ['landing/orders_old/x.csv', 'unclaimed'],
+      ['landing/orders/.hidden.csv', 'ignored'],
+      ['landing/orders/.orders_0002.csv.partial', 'ignored'],
+      ['landing/orders/_SUCCESS', 'ignored'],
     ]);
     // d.csv was just copied and settles; e.csv is still being written while ingest waits.
     const writer = setTimeout(() => void land(lake.store, 'landing/orders/e.csv', 'id\n8\n9\n', 0), 700);

@@ -7,6 +7,7 @@ import { reconcileLedger } from './bronze-ledger.js';
 import type { NewLandingFile } from './bronze-read.js';
 import { fingerprint, settledLanding, type LandingFile } from './landing-files.js';
 import { bronzeTables, landingPrefix, type SourceConfig } from './source-config.js';
+import { declinedBy } from './source-claims.js';
 
 export interface IngestResult {
   source: string;
@@ -74,7 +75,7 @@ export async function ingestSource(
     await reconcileLedger(catalog, (await catalog.loadTable(namespace, table)).metadata, name);
   }
   const landing = await settledLanding(catalog.store, landingPrefix(name, source));
-  const { fresh, known } = await sortOut(catalog, name, landing.filter((f) => f.state === 'ready'));
+  const { fresh, known } = await sortOut(catalog, name, landing.filter((f) => f.state === 'ready' && !declinedBy(name, source, f.key)));
 
   const result: IngestResult = {
     source: name, table: `${namespace}.${table}`, batchId: opts.runId,

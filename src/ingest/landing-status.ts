@@ -1,25 +1,36 @@
 import type { Catalog, IngestedFile } from '../catalog/index.js';
+import { didYouMean } from '../config/index.js';
+import type { ObjectStore } from '../storage/index.js';
 import { committedFiles, rejectedWholeFiles } from './bronze-ledger.js';
 import { fingerprint, listLanding, temporaryName, type LandingFile } from './landing-files.js';
+import { declinedBy } from './source-claims.js';
 import { bronzeTables, landingPrefix, type SourceConfig } from './source-config.js';
 
+const LANDING = 'landing/';
+
 export interface LandingEntry {
+  /** The source whose path holds the file; '' when no source's does. */
   source: string;
   /** Store key of the file. */
   path: string;
   size: number;
-  /** `done`: its content is in bronze; `pending`: the next ingest takes it; `incomplete`: still being written. */
-  status: 'pending' | 'done' | 'incomplete';
+  /**
+   * `done`: its content is in bronze; `pending`: the next ingest takes it; `incomplete`: still
+   * being written; `unclaimed`: no source takes it; `ignored`: a hidden name (`.x`, `_x`).
+   */
+  status: 'pending' | 'done' | 'incomplete' | 'unclaimed' | 'ignored';
   /**
    * What happened to it, in a sentence: ingested (rows, rejects), rejected whole and why, the same
-   * content as another file, changed since it was ingested, or why it waits.
+   * content as another file, changed since it was ingested; or why it waits or is not taken, and
+   * what to do.
    */
   detail: string;
 }
 
 /**
- * What the landing zone holds, per source. Read-only: a file counts as done when the ledger or the
- * bronze table's own snapshot summaries hold its fingerprint (the same test ingest applies).
+ * What the landing zone holds, per source, then the files no source claims. Read-only: a file
+ * counts as done when the ledger or the bronze table's own snapshot summaries hold its
+ * fingerprint (the same test ingest applies).
  */
 export async function landingStatus(catalog: Catalog, sources: Record<string, SourceConfig>): Promise<LandingEntry[]> {
   const out: LandingEntry[] = [];
@@ -37,10 +48,11 @@ export async function landingStatus(catalog: Catalog, sources: Record<string, So
     const byKey = new Map(ledger.map((f) => [f.path, f]));
     const rejectsTable = `${namespace}.${rejects}`;
     for (const file of await listLanding(catalog.store, landingPrefix(name, source))) {
+      if (declinedBy(name, source, file.key)) continue;
       const seen = byKey.get(file.key);
       const entry = (status: LandingEntry['status'], detail: string) => out.push({ source: name, path: file.key, size: file.size, status, detail });
       if (file.state === 'incomplete') {
-        entry('incomplete', temporaryName(file.key) ? 'a temporary name (.partial/.tmp): taken once renamed' : 'modified in the last seconds: taken once it has settled');
+        entry('incomplete', temporaryName(file.key) ? TEMPORARY : SETTLING);
         continue;
       }
       const unchanged = seen !== undefined && seen.size === file.size && file.modifiedMs <= seen.ingestedMs;
@@ -48,6 +60,14 @@ export async function landingStatus(catalog: Catalog, sources: Record<string, So
       if (done) entry('done', doneDetail(file, done, whole.get(done.fingerprint), rejectsTable));
       else if (seen) entry('pending', `changed since it was ${outcome(seen, whole.get(seen.fingerprint), rejectsTable)}; the next ingest takes the new content`);
       else entry('pending', 'new: the next ingest takes it');
+    }
+  }
+  for (const { file, reason, source } of await unclaimedLanding(catalog.store, sources)) {
+    out.push({ source: source ?? '', path: file.key, size: file.size, status: 'unclaimed', detail: reason });
+  }
+  for (const o of await catalog.store.list(LANDING)) {
+    if (o.key.slice(LANDING.length).split('/').some((p) => p.startsWith('.') || p.startsWith('_'))) {
+      out.push({ source: '', path: o.key, size: o.size, status: 'ignored', detail: HIDDEN });
     }
   }
   return out;
@@ -67,4 +87,36 @@ function outcome(f: IngestedFile, rejectedWhole: string | undefined, rejectsTabl
 
 function on(f: IngestedFile): string {
   return `on ${new Date(f.ingestedMs).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+const TEMPORARY = 'named as a file still being copied (.partial, .tmp); rename it once it is complete';
+const SETTLING = 'modified in the last seconds; the next ingest takes it once it stops changing';
+const HIDDEN = 'a name (or folder) starting with . or _ is hidden, as writers mark files in progress or done (_SUCCESS); rename it to have it ingested';
+
+/**
+ * Landing files no source takes, each with the reason: under no source's path (with the nearest
+ * source path), or named as another format than the sources under whose path it is read.
+ */
+export async function unclaimedLanding(
+  store: ObjectStore,
+  sources: Record<string, SourceConfig>,
+): Promise<{ file: LandingFile; reason: string; source?: string }[]> {
+  const declared = Object.entries(sources).map(([name, source]) => ({ name, source, prefix: landingPrefix(name, source) }));
+  const paths = declared.map((d) => d.prefix.slice(LANDING.length));
+  const out: { file: LandingFile; reason: string; source?: string }[] = [];
+  for (const file of await listLanding(store, LANDING)) {
+    const under = declared.filter((d) => file.key.startsWith(d.prefix));
+    if (under.length > 0) {
+      const reasons = under.map((d) => declinedBy(d.name, d.source, file.key));
+      if (reasons.every((r) => r !== undefined)) out.push({ file, reason: reasons[0]!, source: under[0]!.name });
+      continue;
+    }
+    const rel = file.key.slice(LANDING.length);
+    const folder = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/') + 1) : '';
+    const hint = folder ? didYouMean(folder, paths) : undefined;
+    const where = folder ? `no source reads ${LANDING}${folder}` : `no source reads files at the top of ${LANDING}`;
+    const fix = hint ? `did you mean ${LANDING}${hint}? Move it there` : `move it under a source's path (${paths.join(', ') || 'none declared'}) or add a source for it in silt.yaml`;
+    out.push({ file, reason: `${where}; ${fix}` });
+  }
+  return out;
 }

@@ -1,6 +1,8 @@
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { ProjectConfig } from '../config/index.js';
+import { didYouMean, PROJECT_FILE, type ProjectConfig } from '../config/index.js';
+import { InvalidInput } from '../errors.js';
 import { sourcesSchema, type SourceConfig } from '../ingest/index.js';
 import { silverSectionSchema, type SilverContract } from '../transform/index.js';
 
@@ -17,10 +19,19 @@ export interface PipelineConfig {
 }
 
 export function pipelineConfig(config: ProjectConfig): PipelineConfig {
-  const gold = config.section('gold', goldSectionSchema) ?? { models: 'models' };
+  const gold = config.section('gold', goldSectionSchema);
+  const modelsDir = path.resolve(config.dir, gold?.models ?? 'models');
+  // Without a gold section a project may simply have no models; a declared folder must be there.
+  if (gold && !existsSync(modelsDir)) {
+    const folders = readdirSync(config.dir, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name);
+    const hint = didYouMean(gold.models, folders);
+    throw new InvalidInput(
+      `config: ${PROJECT_FILE}: gold.models: the folder ${gold.models} does not exist in ${config.dir}${hint ? ` (did you mean ${hint}?)` : ''}; create it or fix the path`,
+    );
+  }
   return {
     sources: config.section('sources', sourcesSchema) ?? {},
     silver: config.section('silver', silverSectionSchema) ?? {},
-    modelsDir: path.resolve(config.dir, gold.models),
+    modelsDir,
   };
 }

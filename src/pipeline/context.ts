@@ -24,4 +24,6 @@ export interface StepOutcome {
   snapshotId?: string;
   /** Step-specific facts (files, expectation results, new columns), recorded as JSON. */
   details: Record<string, unknown>;
+  /** What the user should know though nothing failed (a renamed header, a guessed type); shown and recorded. */
+  warnings?: string[];
 }

@@ -1,4 +1,4 @@
-import { RunFailed } from '../errors.js';
+import { isUserError, RunFailed } from '../errors.js';
 import { inferFields, quoteIdent, replaceRows, replaceWhere, type WriteSummary } from '../engine/index.js';
 import { checkModel, planIncremental, tableOf, type Model } from '../models/index.js';
 import { buildSchema, currentSchema, mergeFields, parsePartitionSpec, type Table } from '../table/index.js';
@@ -14,6 +14,16 @@ export { UPSTREAM_PROPERTY };
  * those. Unchanged upstream (and SQL) means nothing to do.
  */
 export async function goldStep(ctx: StepContext, model: Model): Promise<StepOutcome> {
+  try {
+    return await buildModel(ctx, model);
+  } catch (e) {
+    // The SQL is the model file's: say so, rather than `query:` as if the user had typed it.
+    if (isUserError(e) && !e.message.includes(model.file)) e.message = `${model.file}: ${e.message.replace(/^(query|catalog): /, '')}`;
+    throw e;
+  }
+}
+
+async function buildModel(ctx: StepContext, model: Model): Promise<StepOutcome> {
   const target = tableOf(model);
   const [ns, name] = target.split('.') as [string, string];
   const now = await currentUpstream(ctx, model);

@@ -1,3 +1,4 @@
+import { didYouMean } from '../config/index.js';
 import { InvalidInput } from '../errors.js';
 
 /** A step of a run and the steps it depends on. */
@@ -47,7 +48,10 @@ export function selectSteps(nodes: readonly StepNode[], selectors: readonly stri
     const name = raw.replace(/^\+/, '').replace(/\+$/, '');
     const hits = nodes.filter((n) => n.id === name || n.table === name || n.id.split('.')[1] === name);
     if (hits.length === 0) {
-      throw new InvalidInput(`run: --select ${raw}: no step or table named ${name} (steps: ${nodes.map((n) => n.id).join(', ')})`);
+      const hint = didYouMean(name, [...new Set(nodes.flatMap((n) => [n.id, n.table, n.id.split('.')[1]!]))]);
+      throw new InvalidInput(
+        `run: --select ${raw}: no step or table named ${name}${hint ? ` (did you mean ${hint}?)` : ''}; steps: ${nodes.map((n) => n.id).join(', ')}`,
+      );
     }
     for (const h of hits) {
       picked.add(h.id);

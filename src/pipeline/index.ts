@@ -4,3 +4,4 @@ export { topoOrder, selectSteps, type StepNode } from './graph.js';
 export { replayQuarantine } from './replay.js';
 export { planLakehouse, type PlanItem } from './plan.js';
 export { CONTRACT_PROPERTY, PROCESSED_SNAPSHOT } from './silver-step.js';
+export { findQuarantine, quarantineTables, rulePredicate, type QuarantineTable } from './quarantine-tables.js';

@@ -14,6 +14,7 @@ export async function ingestStep(ctx: StepContext, name: string, source: SourceC
     rowsDeduplicated: 0,
     bytesWritten: r.bytesWritten,
     snapshotId: r.snapshotId,
+    warnings: r.warnings,
     details: {
       table: r.table,
       batchId: r.batchId,

@@ -5,6 +5,7 @@ import type { Project } from '../project/index.js';
 import { currentSchema } from '../table/index.js';
 import { applyContract } from './apply-contract.js';
 import { pipelineConfig } from './config.js';
+import { rulePredicate } from './quarantine-tables.js';
 import type { StepOutcome } from './context.js';
 import { BATCH_COLUMN } from './silver-step.js';
 import { newRunId } from './run-id.js';
@@ -32,8 +33,12 @@ export async function replayQuarantine(project: Project, name: string, opts: { r
   try {
     const session = new SqlSession(engine, catalog);
     const held = '__replay_held';
-    const ruleFilter = opts.rule ? ` WHERE rule = ${quoteLiteral(opts.rule)}` : '';
+    const ruleFilter = opts.rule ? ` WHERE ${rulePredicate(opts.rule)}` : '';
     await session.materialize(`SELECT DISTINCT _source_file, _source_line FROM silver.${name}_quarantine${ruleFilter}`, held);
+    if (opts.rule && (await engine.allJson<{ n: number }>(`SELECT 1 AS n FROM ${held} LIMIT 1`)).length === 0) {
+      const rules = await session.execute(`SELECT DISTINCT rule || coalesce('(' || "column" || ')', '') FROM silver.${name}_quarantine ORDER BY 1`);
+      throw new NotFound(`quarantine: silver.${name} holds no rows for rule ${opts.rule}; rules held: ${rules.rows.map((r) => String(r[0])).join(', ') || 'none'}`);
+    }
     const view = '__replay_src';
     const all = scanSql(currentScan(source.metadata, (await source.planFiles()).files), store);
     await engine.run(
@@ -47,7 +52,7 @@ export async function replayQuarantine(project: Project, name: string, opts: { r
         contract,
         {
           source: view,
-          replacesQuarantine: `(t._source_file, t._source_line) IN (SELECT (_source_file, _source_line) FROM ${held})${opts.rule ? ` AND t.rule = ${quoteLiteral(opts.rule)}` : ''}`,
+          replacesQuarantine: `(t._source_file, t._source_line) IN (SELECT (_source_file, _source_line) FROM ${held})${opts.rule ? ` AND ${rulePredicate(opts.rule, 't')}` : ''}`,
           quarantineExtra: { [BATCH_COLUMN]: quoteLiteral(`replay@${runId}`) },
           summary: { 'silt.replay': 'true' },
         },

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { StepStatus } from '../catalog/index.js';
+import type { SourceConfig } from '../ingest/index.js';
 import { isUserError, RunFailed } from '../errors.js';
 import { SqlSession } from '../engine/index.js';
 import { discoverModels, tableOf, type Model } from '../models/index.js';
@@ -87,7 +88,7 @@ export async function runPipeline(project: Project, opts: RunOptions = {}): Prom
         rowsDeduplicated: result.rowsDeduplicated ?? null,
         bytesWritten: result.bytesWritten ?? null,
         snapshotId: result.snapshotId ?? null,
-        details: result.details ? JSON.stringify(result.details) : null,
+        details: result.details || result.warnings?.length ? JSON.stringify({ ...result.details, ...(result.warnings?.length ? { warnings: result.warnings } : {}) }) : null,
         error: result.error ?? null,
       });
       opts.onStep?.(result);
@@ -111,7 +112,7 @@ async function runStep(ctx: StepContext, node: StepNode, config: PipelineConfig,
       node.kind === 'ingest'
         ? await ingestStep(ctx, name, config.sources[name]!)
         : node.kind === 'silver'
-          ? await silverStep(ctx, name, config.silver[name]!)
+          ? await silverStep(ctx, name, config.silver[name]!, ingestOf(config, config.silver[name]!.source))
           : await goldStep(ctx, models.find((m) => m.name === name)!);
     if (outcome.rowsIn !== outcome.rowsWritten + outcome.rowsQuarantined + outcome.rowsDeduplicated) {
       throw new RunFailed(`${node.id}: rows do not reconcile: in ${outcome.rowsIn} ≠ written ${outcome.rowsWritten} + quarantined ${outcome.rowsQuarantined} + deduplicated ${outcome.rowsDeduplicated}`);
@@ -124,12 +125,20 @@ async function runStep(ctx: StepContext, node: StepNode, config: PipelineConfig,
   }
 }
 
+const bronzeOf = (name: string, source: SourceConfig): string => source.table ?? `bronze.${name}`;
+
+/** The ingest step that writes `table`, if a declared source does. */
+function ingestOf(config: PipelineConfig, table: string): string | undefined {
+  const found = Object.entries(config.sources).find(([name, source]) => bronzeOf(name, source) === table.toLowerCase());
+  return found ? `ingest.${found[0]}` : undefined;
+}
+
 /** Steps and their dependencies, from the config and from the models' SQL. */
 export function buildGraph(config: PipelineConfig, models: readonly Model[]): StepNode[] {
   const nodes: StepNode[] = [];
   const writer = new Map<string, string>();
   for (const [name, source] of Object.entries(config.sources)) {
-    const table = source.table ?? `bronze.${name}`;
+    const table = bronzeOf(name, source);
     nodes.push({ id: `ingest.${name}`, kind: 'ingest', table, dependsOn: [] });
     writer.set(table, `ingest.${name}`);
   }

@@ -1,7 +1,9 @@
 import { parseTableName } from '../catalog/index.js';
 import { currentScan, quoteIdent, quoteLiteral, scanSql } from '../engine/index.js';
 import type { DataFile, Table } from '../table/index.js';
-import type { SilverContract } from '../transform/index.js';
+import { didYouMean, PROJECT_FILE } from '../config/index.js';
+import { NotFound } from '../errors.js';
+import { checkContractSource, type SilverContract } from '../transform/index.js';
 import { applyContract } from './apply-contract.js';
 import type { StepContext, StepOutcome } from './context.js';
 
@@ -17,19 +19,26 @@ export const BATCH_COLUMN = '_batch_key';
  * the same range again (after a crash) gives the same tables: the merge is an upsert by key and the
  * quarantine rows of the range are replaced.
  */
-export async function silverStep(ctx: StepContext, name: string, contract: SilverContract): Promise<StepOutcome> {
-  const src = parseTableName(contract.source);
-  const source = await ctx.catalog.loadTable(src.namespace, src.name);
+export async function silverStep(ctx: StepContext, name: string, contract: SilverContract, ingestedBy?: string): Promise<StepOutcome> {
+  const source = await sourceTable(ctx, name, contract, ingestedBy);
+  if (!source) {
+    return {
+      rowsIn: 0, rowsWritten: 0, rowsQuarantined: 0, rowsDeduplicated: 0, bytesWritten: 0, details: { upToDate: true },
+      warnings: [`${contract.source} holds no rows yet: ${ingestedBy} has ingested no file`],
+    };
+  }
   const silver = (await ctx.catalog.tableExists('silver', name)) ? await ctx.catalog.loadTable('silver', name) : undefined;
   const processed = silver?.metadata.properties[PROCESSED_SNAPSHOT];
   const head = source.metadata['current-snapshot-id']?.toString();
-  if (head === undefined || head === processed) {
-    return { rowsIn: 0, rowsWritten: 0, rowsQuarantined: 0, rowsDeduplicated: 0, bytesWritten: 0, details: { upToDate: true } };
-  }
-  const newFiles = await filesSince(source, processed);
+  const upToDate = head === undefined || head === processed;
+  const newFiles = upToDate ? [] : await filesSince(source, processed);
   const view = `__silver_src_${name}`;
   await ctx.engine.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(view)} AS ${scanSql(currentScan(source.metadata, newFiles), ctx.store)}`);
   try {
+    if (upToDate) {
+      await checkContractSource(ctx.engine, contract, name, quoteIdent(view));
+      return { rowsIn: 0, rowsWritten: 0, rowsQuarantined: 0, rowsDeduplicated: 0, bytesWritten: 0, details: { upToDate: true } };
+    }
     const batchKey = `${contract.source}@${processed ?? 'start'}..${head}`;
     const outcome = await applyContract(ctx, name, contract, {
       source: quoteIdent(view),
@@ -43,6 +52,23 @@ export async function silverStep(ctx: StepContext, name: string, contract: Silve
   } finally {
     await ctx.engine.run(`DROP VIEW IF EXISTS ${quoteIdent(view)}`);
   }
+}
+
+/**
+ * The contract's source table; undefined when it is a source's bronze table that no file has made
+ * yet (nothing to do); a missing one otherwise is named with the key that declares it.
+ */
+async function sourceTable(ctx: StepContext, name: string, contract: SilverContract, ingestedBy: string | undefined): Promise<Table | undefined> {
+  const src = parseTableName(contract.source);
+  if (await ctx.catalog.tableExists(src.namespace, src.name)) return ctx.catalog.loadTable(src.namespace, src.name);
+  if (ingestedBy) return undefined;
+  const known = (await ctx.catalog.listTables()).map((t) => `${t.namespace}.${t.name}`).filter((t) => !/_(rejects|quarantine)$/.test(t));
+  const hint = didYouMean(contract.source, known);
+  const near = known.filter((t) => t.startsWith(`${src.namespace}.`));
+  throw new NotFound(
+    `silver.${name}: source ${contract.source} (${PROJECT_FILE} silver.${name}.source) is no table${hint ? ` (did you mean ${hint}?)` : ''}; ` +
+      `tables: ${(near.length ? near : known).join(', ') || 'none yet'} (a source's bronze table appears once its first file is ingested)`,
+  );
 }
 
 /** Data files of the current snapshot that the `since` snapshot did not have (all, without one). */

@@ -1,14 +1,24 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_FILE, projectTemplate } from '../config/index.js';
-import { AlreadyExists } from '../errors.js';
+import { AlreadyExists, InvalidInput } from '../errors.js';
 import { openProject } from './open.js';
+
+/** The first path from `dir` upward that exists and is not a folder, if any. */
+function firstFileOnPath(dir: string): string | undefined {
+  for (let cur = dir; ; cur = path.dirname(cur)) {
+    if (existsSync(cur)) return statSync(cur).isDirectory() ? undefined : cur;
+    if (path.dirname(cur) === cur) return undefined;
+  }
+}
 
 /** Writes a commented silt.yaml and the project's folders, and creates the catalog. */
 export async function initProject(dir: string, opts: { name?: string } = {}): Promise<{ dir: string; file: string }> {
   const abs = path.resolve(dir);
   const file = path.join(abs, PROJECT_FILE);
   if (existsSync(file)) throw new AlreadyExists(`init: ${file} already exists`);
+  const blocker = firstFileOnPath(abs);
+  if (blocker) throw new InvalidInput(`init: ${blocker} is a file, so no project folder can be made at ${abs}; pick another folder`);
   mkdirSync(abs, { recursive: true });
   const name = opts.name ?? (path.basename(abs).replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^[^A-Za-z]+/, '') || 'lakehouse');
   writeFileSync(file, projectTemplate(name));

@@ -63,7 +63,7 @@ export const enrichSchema = z.strictObject({
 
 export const silverContractSchema = z
   .strictObject({
-    source: name,
+    source: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$/, 'a table as namespace.table, e.g. bronze.orders'),
     key: z
       .union([name, z.array(name).min(1)])
       .transform((v) => (typeof v === 'string' ? [v] : v))

@@ -2,6 +2,7 @@
  * Checks only DuckDB can make, run before any data moves: regexes (RE2), date formats, rule
  * literals against column types, and `sql` predicates (one expression, binds, is boolean).
  */
+import { PROJECT_FILE } from '../config/index.js';
 import type { Engine } from '../engine/duckdb.js';
 import { quoteLiteral } from '../engine/sql-text.js';
 import { InvalidInput } from '../errors.js';
@@ -52,7 +53,7 @@ export async function checkPredicates(engine: Engine, contract: SilverContract, 
 
 function failure(name: string): (path: (string | number)[], expected: string, e: unknown) => never {
   return (path, expected, e) => {
-    throw new InvalidInput(`silver.${name}.${path.join('.')}: expected ${expected}; DuckDB says: ${firstLine(e)}`);
+    throw new InvalidInput(`${PROJECT_FILE} silver.${name}.${path.join('.')}: expected ${expected}; DuckDB says: ${firstLine(e)}`);
   };
 }
 

@@ -15,6 +15,6 @@ export { parseColumnType, type ColumnType } from './column-type.js';
 export { LINEAGE_COLUMNS } from './lineage.js';
 export { lookupColumns } from './lookups.js';
 export { QUARANTINE_COLUMNS } from './quarantine-sql.js';
-export { runContract, releaseContractRun, type ContractRunInput, type ContractRunOutput } from './run-contract.js';
+export { checkContractSource, runContract, releaseContractRun, type ContractRunInput, type ContractRunOutput } from './run-contract.js';
 export type { ExpectationResult } from './run-report.js';
 export { scanPii, type PiiFinding } from './pii-scan.js';

@@ -131,7 +131,7 @@ test('contract SQL that DuckDB rejects is an InvalidInput naming the contract pa
       );
     };
     const sql = (predicate: string) => ({ expectations: [{ rule: 'sql', name: 'p', predicate }] });
-    await bad(sql('true) FROM customers WHERE (true'), /^silver\.orders\.expectations\.0\.predicate: expected one boolean SQL expression over the contract columns; DuckDB says: it is not a single expression$/);
+    await bad(sql('true) FROM customers WHERE (true'), /^silt\.yaml silver\.orders\.expectations\.0\.predicate: expected one boolean SQL expression over the contract columns; DuckDB says: it is not a single expression$/);
     await bad(sql('1 UNION SELECT 2'), /silver\.orders\.expectations\.0\.predicate: expected one boolean SQL expression/);
     await bad(sql('nope > 1'), /silver\.orders\.expectations\.0\.predicate: .*nope/);
     await bad(sql("status = 'x' AND"), /silver\.orders\.expectations\.0\.predicate: .*syntax error/);

@@ -14,7 +14,7 @@ import { LINEAGE_COLUMNS } from './lineage.js';
 import { maskSql } from './mask-sql.js';
 import { originalSql, QUARANTINE_COLUMNS, quarantineSelect } from './quarantine-sql.js';
 import { countFlags, expectationResults, firstFailure, type ExpectationResult } from './run-report.js';
-import { describeColumns, sourceColumns } from './source-columns.js';
+import { describeColumns, readsOf, sourceColumns } from './source-columns.js';
 import { planColumns } from './standardize-sql.js';
 import { enrichColumns } from './enrich-columns.js';
 import { normRef, typedRef, typedSelect } from './typed-sql.js';
@@ -47,10 +47,20 @@ export interface ContractRunOutput {
 
 let sequence = 0;
 
+/**
+ * Checks that every contract column finds its source column in `relation` (an empty one will do)
+ * and that rule literals fit the column types, so a typo fails the run even when no new rows arrive.
+ */
+export async function checkContractSource(engine: Engine, contract: SilverContract, name: string, relation: string): Promise<void> {
+  const context = `transform: silver.${name}`;
+  const columns = planColumns(contract, await sourceColumns(engine, relation, contract.flatten, context, readsOf(contract.columns, contract.flatten)), context);
+  await checkContractLiterals(engine, contract, name, columns);
+}
+
 export async function runContract(engine: Engine, input: ContractRunInput): Promise<ContractRunOutput> {
   const { contract, name, secret } = input;
   const context = `transform: silver.${name}`;
-  const source = await sourceColumns(engine, input.source, contract.flatten, context);
+  const source = await sourceColumns(engine, input.source, contract.flatten, context, readsOf(contract.columns, contract.flatten));
   const columns = planColumns(contract, source, context);
   const original = originalSql(source, columns, secret);
   const checks = planChecks({

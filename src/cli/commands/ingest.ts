@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
+import { didYouMean, PROJECT_FILE } from '../../config/index.js';
+import { NotFound } from '../../errors.js';
 import { landingStatus } from '../../ingest/index.js';
 import { pipelineConfig, runPipeline } from '../../pipeline/index.js';
 import { action, inProject, out } from '../context.js';
 import { formatBytes, Progress } from '../progress.js';
 import { textTable } from '../render.js';
-import { runReport } from './run.js';
+import { runReport, unclaimedNote } from './run.js';
 
 export function register(program: Command): void {
   program
@@ -14,12 +16,22 @@ export function register(program: Command): void {
     .action(
       action(async function (this: Command, sources: string[]) {
         const progress = new Progress('ingest');
-        const result = await inProject(this, (p) => {
+        const done = await inProject(this, async (p) => {
           const all = Object.keys(pipelineConfig(p.config).sources);
+          if (all.length === 0) return undefined;
+          for (const s of sources.filter((x) => !all.includes(x))) {
+            const hint = didYouMean(s, all);
+            throw new NotFound(`ingest: no source ${s} in ${PROJECT_FILE}${hint ? ` (did you mean ${hint}?)` : ''}; sources: ${all.join(', ') || 'none declared'}`);
+          }
           const select = (sources.length ? sources : all).map((s) => `ingest.${s}`);
-          return runPipeline(p, { select, trigger: 'manual', onProgress: (m) => progress.note(m) });
+          return { result: await runPipeline(p, { select, trigger: 'manual', onProgress: (m) => progress.note(m) }), unclaimed: await unclaimedNote(p) };
         }).finally(() => progress.done());
-        out(runReport(result));
+        if (!done) {
+          out(`ingest: nothing to do: ${PROJECT_FILE} declares no sources (declare one under \`sources:\`; \`silt demo\` makes a full example)`);
+          return;
+        }
+        const { result, unclaimed } = done;
+        out(runReport(result) + unclaimed);
         if (result.status === 'failed') process.exitCode = 5;
       }),
     );
@@ -27,13 +39,14 @@ export function register(program: Command): void {
   program
     .command('landing')
     .description('what the landing zone holds: pending, done, or still being written')
-    .option('--all', 'list done files too')
+    .option('--all', 'list done files too, and hidden ones (.x, _x) that ingest ignores')
     .action(
       action(async function (this: Command, opts: { all?: boolean }) {
         const entries = await inProject(this, (p) => landingStatus(p.catalog, pipelineConfig(p.config).sources));
-        const shown = opts.all ? entries : entries.filter((e) => e.status !== 'done');
-        const counts = ['pending', 'done', 'incomplete'].map((s) => `${entries.filter((e) => e.status === s).length} ${s}`);
-        if (shown.length) out(textTable(['source', 'file', 'size', 'status', 'detail'], shown.map((e) => [e.source, e.path, formatBytes(e.size), e.status, e.detail])));
+        const shown = opts.all ? entries : entries.filter((e) => e.status !== 'done' && e.status !== 'ignored');
+        const counts = ['pending', 'done', 'incomplete', 'unclaimed'].map((s) => `${entries.filter((e) => e.status === s).length} ${s}`);
+        if (shown.length) out(textTable(['source', 'file', 'size', 'status'], shown.map((e) => [e.source || '-', e.path, formatBytes(e.size), e.status])));
+        for (const e of shown) out(`${e.path}: ${e.detail}`);
         out(`landing: ${counts.join(', ')}`);
       }),
     );

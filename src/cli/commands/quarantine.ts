@@ -1,16 +1,16 @@
 import type { Command } from 'commander';
 import { InvalidInput } from '../../errors.js';
 import { SqlSession } from '../../engine/index.js';
-import { pipelineConfig, replayQuarantine } from '../../pipeline/index.js';
-import { quoteLiteral } from '../../engine/index.js';
+import { findQuarantine, pipelineConfig, quarantineTables, replayQuarantine, rulePredicate } from '../../pipeline/index.js';
+import { quoteIdent } from '../../engine/index.js';
 import { action, inProject, out } from '../context.js';
-import { render, textTable } from '../render.js';
+import { render, text, textTable } from '../render.js';
 
 export function register(program: Command): void {
-  const q = program.command('quarantine').description('rows silver contracts set aside, with rule and reason');
+  const q = program.command('quarantine').description('rows set aside: silver quarantine (rule and reason) and bronze rejects (malformed records)');
 
   q.command('list')
-    .description('quarantined rows per silver table and rule')
+    .description('rows set aside per table: silver quarantine by rule, bronze rejects (malformed records)')
     .action(
       action(async function (this: Command) {
         const rows = await inProject(this, async (p) => {
@@ -18,10 +18,15 @@ export function register(program: Command): void {
           try {
             const sql = new SqlSession(engine, p.catalog);
             const out: string[][] = [];
-            for (const name of Object.keys(pipelineConfig(p.config).silver)) {
-              if (!(await p.catalog.tableExists('silver', `${name}_quarantine`))) continue;
-              const r = await sql.execute(`SELECT rule || coalesce('(' || "column" || ')', '') AS rule, count(*) AS n, max(quarantined_at) AS last FROM silver.${name}_quarantine GROUP BY 1 ORDER BY 2 DESC, 1`);
-              for (const row of r.rows) out.push([`silver.${name}`, String(row[0]), String(row[1]), String(row[2] ?? '')]);
+            for (const q of quarantineTables(pipelineConfig(p.config))) {
+              if (!(await p.catalog.tableExists(q.namespace, q.table))) continue;
+              const from = `${quoteIdent(q.namespace)}.${quoteIdent(q.table)}`;
+              const r = await sql.execute(
+                q.kind === 'silver'
+                  ? `SELECT rule || coalesce('(' || "column" || ')', '') AS rule, count(*) AS n, max(quarantined_at) AS last FROM ${from} GROUP BY 1 ORDER BY 2 DESC, 1`
+                  : `SELECT 'rejected' AS rule, count(*) AS n, max(rejected_at) AS last FROM ${from} HAVING count(*) > 0`,
+              );
+              for (const row of r.rows) out.push([q.label, String(row[0]), String(row[1]), text(row[2])]);
             }
             return out;
           } finally {
@@ -33,40 +38,60 @@ export function register(program: Command): void {
     );
 
   q.command('show')
-    .description('the quarantined rows of a silver table')
-    .argument('<table>', 'silver table name, e.g. orders')
-    .option('--rule <rule>', 'only rows held by this rule')
+    .description('the rows a table set aside: a silver quarantine (rule, reason, original) or bronze rejects (file, line, raw, error)')
+    .argument('<table>', 'e.g. orders, silver.orders, bronze.orders')
+    .option('--rule <rule>', 'only rows held by this rule (silver)')
     .option('--limit <n>', 'rows to show', '20')
     .option('--format <format>', 'table, csv or json', 'table')
     .action(
       action(async function (this: Command, table: string, opts: { rule?: string; limit: string; format: string }) {
-        const name = table.replace(/^silver\./, '');
         const limit = Number(opts.limit);
-        if (!Number.isInteger(limit) || limit < 1) throw new InvalidInput('quarantine: --limit must be a positive whole number');
-        if (!['table', 'csv', 'json'].includes(opts.format)) throw new InvalidInput(`quarantine: unknown --format ${opts.format}`);
+        if (!Number.isInteger(limit) || limit < 1) throw new InvalidInput(`quarantine: --limit must be a positive whole number, found ${JSON.stringify(opts.limit)}`);
+        if (!['table', 'csv', 'json'].includes(opts.format)) throw new InvalidInput(`quarantine: unknown --format ${JSON.stringify(opts.format)}; expected table, csv or json`);
         const result = await inProject(this, async (p) => {
+          const q = findQuarantine(pipelineConfig(p.config), table);
+          if (q.kind === 'bronze' && opts.rule) throw new InvalidInput(`quarantine: ${q.label} holds rejected records, which have no rule; leave out --rule`);
+          if (!(await p.catalog.tableExists(q.namespace, q.table))) return { q, rows: undefined };
+          const from = `${quoteIdent(q.namespace)}.${quoteIdent(q.table)}`;
+          const where = opts.rule ? ` WHERE ${rulePredicate(opts.rule)}` : '';
           const engine = await p.openEngine();
           try {
-            const where = opts.rule ? ` WHERE rule = ${quoteLiteral(opts.rule)}` : '';
-            return await new SqlSession(engine, p.catalog).execute(
-              `SELECT run_id, rule, "column", reason, original, _source_file, _source_line FROM silver.${name}_quarantine${where} ORDER BY _source_file, _source_line LIMIT ${limit}`,
-            );
+            return {
+              q,
+              rows: await new SqlSession(engine, p.catalog).execute(
+                q.kind === 'silver'
+                  ? `SELECT run_id, rule, "column", reason, original, _source_file, _source_line FROM ${from}${where} ORDER BY _source_file, _source_line LIMIT ${limit}`
+                  : `SELECT file, line, raw, error, batch_id FROM ${from} ORDER BY file, line LIMIT ${limit}`,
+              ),
+            };
           } finally {
             engine.close();
           }
         });
-        process.stdout.write(render(result.columns.map((c) => c.name), result.rows, opts.format as 'table'));
+        if (!result.rows) {
+          out(`quarantine: ${result.q.label} has set no rows aside yet`);
+          return;
+        }
+        process.stdout.write(render(result.rows.columns.map((c) => c.name), result.rows.rows, opts.format as 'table'));
       }),
     );
 
   q.command('replay')
     .description('run held rows through the contract again (after fixing it in silt.yaml)')
-    .argument('<table>', 'silver table name, e.g. orders')
+    .argument('<table>', 'silver table, e.g. orders or silver.orders')
     .option('--rule <rule>', 'only rows held by this rule')
     .action(
       action(async function (this: Command, table: string, opts: { rule?: string }) {
-        const name = table.replace(/^silver\./, '');
-        const r = await inProject(this, (p) => replayQuarantine(p, name, opts));
+        const { name, r } = await inProject(this, async (p) => {
+          const q = findQuarantine(pipelineConfig(p.config), table);
+          if (q.kind === 'bronze') {
+            throw new InvalidInput(
+              `quarantine: ${q.label} holds records ingest could not read, which no contract can replay; fix the file and drop it in landing again (changed content is a new file)`,
+            );
+          }
+          const name = q.label.slice('silver.'.length);
+          return { name, r: await replayQuarantine(p, name, opts) };
+        });
         out(
           `replayed ${r.rowsIn.toLocaleString('en-US')} rows of silver.${name}: ${r.rowsWritten} now pass, ` +
             `${r.rowsQuarantined} still quarantined, ${r.rowsDeduplicated} superseded (run ${r.runId})`,

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { InvalidInput } from '../../errors.js';
@@ -25,6 +25,7 @@ export function register(program: Command): void {
           throw new InvalidInput(`query: unknown --format ${JSON.stringify(opts.format)}; expected one of ${FORMATS.join(', ')}`);
         }
         if (format === 'parquet' && !opts.output) throw new InvalidInput('query: --format parquet needs --output FILE');
+        if (opts.output) checkOutput(opts.output);
         const maxRows = Number(opts.maxRows);
         if (!Number.isInteger(maxRows) || maxRows < 1) throw new InvalidInput(`query: --max-rows must be a positive whole number`);
 
@@ -33,7 +34,9 @@ export function register(program: Command): void {
           try {
             const session = new SqlSession(engine, p.catalog);
             if (opts.output && format !== 'table') {
-              return await session.copyTo(sql, path.resolve(opts.output), format === 'json' ? 'json' : format);
+              return await session.copyTo(sql, path.resolve(opts.output), format === 'json' ? 'json' : format).catch((e: unknown) => {
+                throw /^(query: )?IO Error/.test(e instanceof Error ? e.message : '') ? cannotWrite(opts.output!, e) : e;
+              });
             }
             return await session.execute(sql, { maxRows: format === 'table' ? maxRows : Number.MAX_SAFE_INTEGER });
           } finally {
@@ -44,6 +47,24 @@ export function register(program: Command): void {
         show(result, format as OutputFormat, opts.output);
       }),
     );
+}
+
+/** Refuses an --output that cannot be written before the query runs, rather than failing after. */
+function checkOutput(output: string): void {
+  const file = path.resolve(output);
+  const dir = path.dirname(file);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InvalidInput(`query: --output ${output}: the folder ${dir} does not exist; create it first`);
+  if (existsSync(file) && statSync(file).isDirectory()) throw new InvalidInput(`query: --output ${output} is a folder; name a file in it`);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new InvalidInput(`query: --output ${output}: the folder ${dir} is not writable`);
+  }
+}
+
+function cannotWrite(output: string, e: unknown): InvalidInput {
+  const why = (e instanceof Error ? e.message : String(e)).replace(/^(query: )?IO Error: /, '');
+  return new InvalidInput(`query: cannot write --output ${output}: ${why}`);
 }
 
 function show(result: QueryResult, format: OutputFormat, output?: string): void {
@@ -57,7 +78,11 @@ function show(result: QueryResult, format: OutputFormat, output?: string): void 
     format,
   );
   if (output) {
-    writeFileSync(output, text);
+    try {
+      writeFileSync(output, text);
+    } catch (e) {
+      throw cannotWrite(output, e);
+    }
     return;
   }
   process.stdout.write(text);

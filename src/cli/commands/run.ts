@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
-import { NotFound } from '../../errors.js';
-import { runPipeline, type RunResult, type StepResult } from '../../pipeline/index.js';
+import { InvalidInput, NotFound } from '../../errors.js';
+import { unclaimedLanding } from '../../ingest/index.js';
+import { pipelineConfig, runPipeline, type RunResult, type StepResult } from '../../pipeline/index.js';
+import type { Project } from '../../project/index.js';
 import { action, inProject, out } from '../context.js';
 import { Progress } from '../progress.js';
 import { textTable } from '../render.js';
@@ -13,10 +15,11 @@ export function register(program: Command): void {
     .action(
       action(async function (this: Command, opts: { select?: string[] }) {
         const progress = new Progress('run');
-        const result = await inProject(this, (p) =>
-          runPipeline(p, { select: opts.select, trigger: 'manual', onProgress: (m) => progress.note(m) }),
-        ).finally(() => progress.done());
-        out(runReport(result));
+        const { result, unclaimed } = await inProject(this, async (p) => ({
+          result: await runPipeline(p, { select: opts.select, trigger: 'manual', onProgress: (m) => progress.note(m) }),
+          unclaimed: await unclaimedNote(p),
+        })).finally(() => progress.done());
+        out(runReport(result) + unclaimed);
         if (result.status === 'failed') process.exitCode = 5;
       }),
     );
@@ -27,7 +30,9 @@ export function register(program: Command): void {
     .option('--limit <n>', 'how many', '20')
     .action(
       action(async function (this: Command, opts: { limit: string }) {
-        const list = await inProject(this, (p) => p.catalog.runLog.runs(Number(opts.limit) || 20));
+        const limit = Number(opts.limit);
+        if (!Number.isInteger(limit) || limit < 1) throw new InvalidInput(`runs: --limit must be a positive whole number, found ${JSON.stringify(opts.limit)}`);
+        const list = await inProject(this, (p) => p.catalog.runLog.runs(limit));
         out(
           textTable(
             ['run_id', 'trigger', 'status', 'started', 'seconds', 'error'],
@@ -52,31 +57,39 @@ export function register(program: Command): void {
         if (!found) throw new NotFound(`runs: no run ${id}; \`silt runs\` lists them`);
         const { run, steps } = found;
         out(`run ${run.runId}  ${run.status}  trigger=${run.trigger}${run.selector ? `  select=${run.selector}` : ''}`);
-        out(
-          stepTable(
-            steps.map((s) => ({
-              id: s.step,
-              kind: s.kind,
-              table: '',
-              status: s.status,
-              elapsedMs: (s.finishedMs ?? 0) - (s.startedMs ?? 0),
-              rowsIn: s.rowsIn ?? undefined,
-              rowsWritten: s.rowsWritten ?? undefined,
-              rowsQuarantined: s.rowsQuarantined ?? undefined,
-              rowsDeduplicated: s.rowsDeduplicated ?? undefined,
-              error: s.error ?? undefined,
-              details: s.details ? (JSON.parse(s.details) as Record<string, unknown>) : undefined,
-            })),
-          ),
-        );
-        for (const s of steps) {
-          const exp = s.details ? ((JSON.parse(s.details) as { expectations?: Expectation[] }).expectations ?? []) : [];
-          for (const e of exp.filter((x) => x.failing_rows > 0)) {
-            out(`  ${s.step}: ${e.label ?? e.rule}${e.column && !e.label ? `(${e.column})` : ''} [${e.policy}] ${e.failing_rows} rows`);
+        const results = steps.map((s): StepResult => {
+          const details = s.details ? (JSON.parse(s.details) as StoredDetails) : undefined;
+          return {
+            id: s.step,
+            kind: s.kind,
+            table: '',
+            status: s.status,
+            elapsedMs: (s.finishedMs ?? 0) - (s.startedMs ?? 0),
+            rowsIn: s.rowsIn ?? undefined,
+            rowsWritten: s.rowsWritten ?? undefined,
+            rowsQuarantined: s.rowsQuarantined ?? undefined,
+            rowsDeduplicated: s.rowsDeduplicated ?? undefined,
+            error: s.error ?? undefined,
+            details,
+            warnings: details?.warnings,
+          };
+        });
+        out(stepTable(results));
+        for (const s of results) {
+          for (const e of (s.details as StoredDetails | undefined)?.expectations?.filter((x) => x.failing_rows > 0) ?? []) {
+            out(`  ${s.id}: ${e.label ?? e.rule}${e.column && !e.label ? `(${e.column})` : ''} [${e.policy}] ${e.failing_rows} rows`);
           }
         }
+        const notes = stepNotes(results);
+        if (notes.length) out(notes.join('\n'));
       }),
     );
+}
+
+/** A step's details as the run log holds them. */
+interface StoredDetails extends Record<string, unknown> {
+  expectations?: Expectation[];
+  warnings?: string[];
 }
 
 interface Expectation {
@@ -87,11 +100,38 @@ interface Expectation {
   failing_rows: number;
 }
 
+/** A line for the end of ingest and run output when landing holds files no source reads; '' otherwise. */
+export async function unclaimedNote(p: Project): Promise<string> {
+  const files = await unclaimedLanding(p.store, pipelineConfig(p.config).sources);
+  if (files.length === 0) return '';
+  const names = files.slice(0, 3).map((f) => f.file.key).join(', ') + (files.length > 3 ? ', …' : '');
+  return `\nlanding: ${files.length} file${files.length === 1 ? '' : 's'} no source reads (${names}); \`silt landing\` says why`;
+}
+
 export function runReport(result: RunResult): string {
-  const lines = [stepTable(result.steps)];
-  for (const s of result.steps.filter((x) => x.error)) lines.push(`${s.id}: ${s.status}: ${s.error}`);
+  if (result.steps.length === 0) {
+    return `run ${result.runId}: nothing to do: silt.yaml declares no sources, silver contracts or gold models (declare one under \`sources:\`; \`silt demo\` makes a full example)`;
+  }
+  const lines = [stepTable(result.steps), ...stepNotes(result.steps, { warningsPerStep: 10, runId: result.runId })];
   lines.push(`run ${result.runId} ${result.status} in ${(result.elapsedMs / 1000).toFixed(1)} s`);
   return lines.join('\n');
+}
+
+/**
+ * One line per step error and per warning, under the step table. A run's report shows the first
+ * warnings of each step (a thousand files with one odd header each would bury the table);
+ * `silt runs show` shows them all.
+ */
+function stepNotes(steps: readonly StepResult[], cap?: { warningsPerStep: number; runId: string }): string[] {
+  return steps.flatMap((s) => {
+    const warnings = s.warnings ?? [];
+    const shown = cap ? warnings.slice(0, cap.warningsPerStep) : warnings;
+    return [
+      ...(s.error ? [`${s.id}: ${s.status}: ${s.error}`] : []),
+      ...shown.map((w) => `${s.id}: warning: ${w}`),
+      ...(shown.length < warnings.length ? [`${s.id}: … and ${warnings.length - shown.length} more warnings; \`silt runs show ${cap!.runId}\` lists them all`] : []),
+    ];
+  });
 }
 
 function stepTable(steps: readonly StepResult[]): string {

@@ -109,7 +109,7 @@ describe('a bad silt.yaml: the error names the file, the key, what was found and
 
   const CONFIGS: [string, string, RegExp[]][] = [
     ['a misspelt key', 'name: x\nstorage:\n  locaton: ./lake\n', [/silt\.yaml/, /line 3/, /storage\.locaton/, /location/]],
-    ['a wrong type', 'name: x\nstorage: 5\n', [/silt\.yaml/, /storage/, /5/, /object/]],
+    ['a wrong type', 'name: x\nstorage: 5\n', [/silt\.yaml/, /storage/, /5/, /mapping/]],
     ['a YAML syntax error', 'name: [x\n', [/silt\.yaml/, /line/]],
     ['a non-number', 'name: x\nengine:\n  threads: many\n', [/silt\.yaml/, /engine\.threads/, /many/, /number/]],
     ['an unsupported catalog URI', 'name: x\ncatalog:\n  uri: mysql://db/lake\n', [/silt\.yaml/, /catalog\.uri/, /mysql/]],

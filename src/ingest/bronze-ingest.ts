@@ -43,11 +43,13 @@ export interface IngestOptions {
 
 /**
  * New files go to bronze in chunks of at most this many bytes and files, each chunk its own pair
- * of commits (rejects, bronze), so memory stays bounded by one chunk whatever the landing holds
- * (DuckDB spills past its memory limit), and snapshot summaries stay small. Under the limits,
- * which is the usual case, a run makes one bronze snapshot per source.
+ * of commits (rejects, bronze), so memory stays bounded by one chunk whatever the landing holds,
+ * and snapshot summaries stay small. A chunk's files are all held while it is written; DuckDB
+ * spills them past its memory limit, but not much past, so a chunk is also at most a quarter of
+ * that limit. Under the limits, which is the usual case, a run makes one bronze snapshot per source.
  */
 export const CHUNK_BYTES = 2 * 1024 ** 3;
+const CHUNK_SHARE_OF_MEMORY = 4;
 export const CHUNK_FILES = 500;
 
 /**
@@ -85,7 +87,8 @@ export async function ingestSource(
   };
   const progress = { files: 0, rows: 0, bytes: 0 };
   const ingestedAtIso = new Date(started).toISOString();
-  for (const chunk of chunks(fresh)) {
+  const chunkBytes = Math.min(CHUNK_BYTES, (await engine.memoryLimitBytes()) / CHUNK_SHARE_OF_MEMORY);
+  for (const chunk of chunks(fresh, chunkBytes)) {
     const outcome = await ingestBatch(
       {
         catalog, engine, source: name, config: source, namespace, table, rejectsTable: rejects, batchId: opts.runId, ingestedAtIso, interrupt: opts.interrupt,
@@ -138,11 +141,11 @@ async function sortOut(
   return { fresh, known };
 }
 
-function* chunks(files: readonly NewLandingFile[]): Generator<NewLandingFile[]> {
+function* chunks(files: readonly NewLandingFile[], chunkBytes: number): Generator<NewLandingFile[]> {
   let chunk: NewLandingFile[] = [];
   let bytes = 0;
   for (const f of files) {
-    if (chunk.length > 0 && (bytes + f.size > CHUNK_BYTES || chunk.length >= CHUNK_FILES)) {
+    if (chunk.length > 0 && (bytes + f.size > chunkBytes || chunk.length >= CHUNK_FILES)) {
       yield chunk;
       chunk = [];
       bytes = 0;

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Catalog } from '../catalog/index.js';
 import { LocalStore } from '../storage/index.js';
-import { Engine } from './duckdb.js';
+import { Engine, type EngineOptions } from './duckdb.js';
 import { SqlSession } from './session.js';
 
 export interface Lake {
@@ -15,11 +15,11 @@ export interface Lake {
   sql: SqlSession;
 }
 
-export async function withLake<T>(fn: (lake: Lake) => Promise<T>): Promise<T> {
+export async function withLake<T>(fn: (lake: Lake) => Promise<T>, engineOptions: EngineOptions = { threads: 1 }): Promise<T> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'silt-engine-'));
   const store = new LocalStore(path.join(dir, 'lake'));
   const catalog = await Catalog.open(path.join(dir, 'catalog.db'), store);
-  const engine = await Engine.open({ threads: 1 });
+  const engine = await Engine.open(engineOptions);
   try {
     return await fn({ dir, store, catalog, engine, sql: new SqlSession(engine, catalog) });
   } finally {

@@ -1,6 +1,7 @@
 import type { Engine } from './duckdb.js';
 import type { Compression } from './file-format.js';
 import { cleanColumnNames } from './file-names.js';
+import { takeTooDeep } from './file-json-depth.js';
 import { jsonColumns, keyChanges, transformShape, type JsonColumn, type Shape } from './file-json-types.js';
 import { dropTables, linesSource, MAX_LINE_BYTES, newRejectTables, shiftLinesSql, tempName } from './file-lines.js';
 import type { FileRead, Reject } from './file-types.js';
@@ -35,6 +36,7 @@ export async function readJson(engine: Engine, path: string, compression: Compre
       const failure = await loadDocument(engine, path, compression, layout, records);
       if (failure) return { query: null, columns: [], rows: 0, rejects: [failure], warnings: [], tables: [] };
     }
+    rejects.push(...(await takeTooDeep(engine, path, records, cut)));
     rejects.push(...(await malformed(engine, path, records)));
     const parsed = await parseRecords(engine, path, records);
     rejects.push(...parsed.rejects);

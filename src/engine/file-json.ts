@@ -1,5 +1,6 @@
 import type { Engine } from './duckdb.js';
-import type { Compression } from './file-format.js';
+import { wideEncoding, wideEncodingError } from './file-encoding.js';
+import { headBytes, type Compression } from './file-format.js';
 import { cleanColumnNames } from './file-names.js';
 import { takeTooDeep } from './file-json-depth.js';
 import { jsonColumns, keyChanges, transformShape, type JsonColumn, type Shape } from './file-json-types.js';
@@ -14,6 +15,8 @@ const DETAILED_REASONS = 20;
 const RAW_CHARS = 4096;
 /** Files up to this size may be read whole (see loadWholeLines). */
 const WHOLE_FILE_BYTES = 256 * 1024 ** 2;
+/** Bytes of a file's start that show its encoding and layout. */
+const SNIFF_BYTES = 64 * 1024;
 
 /**
  * Reads NDJSON (one record per line, numbered by physical line) or a JSON document (an array of
@@ -22,7 +25,10 @@ const WHOLE_FILE_BYTES = 256 * 1024 ** 2;
  * rejected as malformed, not an object, or holding a value that does not fit its column.
  */
 export async function readJson(engine: Engine, path: string, compression: Compression, ndjson: boolean): Promise<FileRead> {
-  const layout = ndjson ? 'lines' : await guessLayout(engine, path, compression);
+  const head = compression === 'zstd' ? null : headBytes(path, compression, SNIFF_BYTES);
+  const wide = head && wideEncoding(head);
+  if (wide) return unreadable({ file: path, line: null, column: null, raw: null, error: wideEncodingError(wide) });
+  const layout = ndjson ? 'lines' : await guessLayout(engine, path, compression, head);
   const records = tempName('json');
   const rejects: Reject[] = [];
   const warnings: string[] = [];
@@ -34,7 +40,7 @@ export async function readJson(engine: Engine, path: string, compression: Compre
     }
     else {
       const failure = await loadDocument(engine, path, compression, layout, records);
-      if (failure) return { query: null, columns: [], rows: 0, rejects: [failure], warnings: [], tables: [] };
+      if (failure) return unreadable(failure);
     }
     rejects.push(...(await takeTooDeep(engine, path, records, cut)));
     rejects.push(...(await malformed(engine, path, records)));
@@ -55,6 +61,10 @@ export async function readJson(engine: Engine, path: string, compression: Compre
   } finally {
     await dropTables(engine, records);
   }
+}
+
+function unreadable(reject: Reject): FileRead {
+  return { query: null, columns: [], rows: 0, rejects: [reject], warnings: [], tables: [] };
 }
 
 interface Parsed {
@@ -163,7 +173,18 @@ async function parseKeyByKey(engine: Engine, path: string, structure: unknown, r
   return { query, rows, rejects, changes, tables: [kept] };
 }
 
-async function guessLayout(engine: Engine, path: string, compression: Compression): Promise<JsonLayout> {
+/**
+ * Array, lines or concatenated objects, by the first non-blank line: from the file's first bytes,
+ * or (zstd, which Node cannot inflate) from a line scan, which gives the start of an over-long line.
+ */
+async function guessLayout(engine: Engine, path: string, compression: Compression, head: Uint8Array | null): Promise<JsonLayout> {
+  if (head !== null) {
+    const text = Buffer.from(head).toString('utf8');
+    const lines = text.split('\n');
+    const at = lines.findIndex((l) => l.trim() !== '');
+    // The first line may be cut off at the end of the head.
+    return layoutOf(lines[at] ?? '', at < lines.length - 1 || head.length < SNIFF_BYTES);
+  }
   const rejects = newRejectTables();
   try {
     const first = (strict: boolean) =>
@@ -171,16 +192,25 @@ async function guessLayout(engine: Engine, path: string, compression: Compressio
         `SELECT text FROM ${linesSource(path, compression, 'latin-1', rejects, strict)} WHERE trim(text, ' \t\r') <> '' LIMIT 1`,
       );
     const rows = await first(true).catch(() => first(false));
-    const text = Buffer.from(rows[0]?.text ?? '', 'latin1').toString('utf8').replace(/^\uFEFF/, '').trim();
-    if (text.startsWith('[')) return 'array';
-    try {
-      JSON.parse(text);
-      return 'lines';
-    } catch {
-      return text === '' ? 'lines' : 'unstructured';
-    }
+    if (rows.length > 0) return layoutOf(Buffer.from(rows[0]?.text ?? '', 'latin1').toString('utf8'), true);
+    const long = await engine
+      .all<{ text: string }>(`SELECT csv_line AS text FROM ${quoteIdent(rejects.errors)} ORDER BY line LIMIT 1`)
+      .catch(() => []);
+    return layoutOf(Buffer.from(long[0]?.text ?? '', 'latin1').toString('utf8'), false);
   } finally {
     await dropTables(engine, rejects.errors, rejects.scans);
+  }
+}
+
+function layoutOf(firstLine: string, complete: boolean): JsonLayout {
+  const text = firstLine.replace(/^\uFEFF/, '').trim();
+  if (text.startsWith('[')) return 'array';
+  if (text === '' || (!complete && text.startsWith('{'))) return 'lines';
+  try {
+    JSON.parse(text);
+    return 'lines';
+  } catch {
+    return 'unstructured';
   }
 }
 
@@ -215,8 +245,9 @@ async function loadLines(
       () => scan(false).then(() => false),
     );
     const failed = await engine
-      .all<{ line: bigint; error_type: string; error_message: string }>(
-        `SELECT line, any_value(error_type::VARCHAR) AS error_type, any_value(error_message) AS error_message
+      .all<{ line: bigint; error_type: string; error_message: string; csv_line: string | null }>(
+        `SELECT line, any_value(error_type::VARCHAR) AS error_type, any_value(error_message) AS error_message,
+           any_value(csv_line) AS csv_line
          FROM ${quoteIdent(scanRejects.errors)} GROUP BY line ORDER BY line`,
       )
       .catch(() => []);
@@ -233,7 +264,7 @@ async function loadLines(
       file: path,
       line: Number(f.line),
       column: null,
-      raw: raw.get(Number(f.line)) ?? null,
+      raw: raw.get(Number(f.line)) ?? (TEXT_KEPT.includes(f.error_type) && f.csv_line !== null ? cut(f.csv_line, f.error_type !== 'TOO MANY COLUMNS') : null),
       error: lineScanError(f.error_type, f.error_message),
     }));
     return { rejects, exact };
@@ -297,9 +328,19 @@ async function undecodedLines(engine: Engine, path: string, compression: Compres
 
 function lineScanError(type: string, message: string): string {
   if (type === 'INVALID ENCODING') return 'invalid UTF-8 (the file is not UTF-8 encoded)';
-  if (type === 'TOO MANY COLUMNS') return 'line holds a NUL byte';
+  if (type === 'TOO MANY COLUMNS') return 'line holds a NUL byte, which JSON allows only escaped (\\u0000)';
+  if (type === 'LINE SIZE OVER MAXIMUM') {
+    const size = /Actual Size:\s*(\d+)/.exec(message)?.[1];
+    return (
+      `line is ${size ? `${Number(size).toLocaleString('en-US')} bytes` : 'too long'}, more than the ${MAX_LINE_BYTES / 1024 ** 2} MiB ` +
+      'Silt reads in one line; split the record, or land the records as a JSON array (.json), which takes longer ones'
+    );
+  }
   return message.replace(/\.$/, '');
 }
+
+/** Line errors whose scanned text (`csv_line`) is the line as found, or its start. */
+const TEXT_KEPT = ['TOO MANY COLUMNS', 'LINE SIZE OVER MAXIMUM'];
 
 /** One row per record of an array / concatenated JSON document; a document that does not parse is one reject. */
 async function loadDocument(
@@ -364,6 +405,7 @@ async function misfits(engine: Engine, path: string, objects: string, columns: J
   return rows.map((r) => misfitReject(path, Number(r.line), r.col, r.text));
 }
 
-function cut(text: string): string {
-  return text.length > RAW_CHARS ? `${text.slice(0, RAW_CHARS)}…` : text;
+/** `text` cut to RAW_CHARS; `partial` when it is already only the start of the record. */
+function cut(text: string, partial = false): string {
+  return text.length > RAW_CHARS || partial ? `${text.slice(0, RAW_CHARS)}…` : text;
 }

@@ -66,3 +66,14 @@ function pointer(key: string): string {
 export function keyChanges(changes: string[]): string[] {
   return changes.map((c) => c.replace(/^column (\d+)/, 'key $1'));
 }
+
+/** A JSON value's kind as a user says it, from DuckDB's json_type: "a number", "a string", …. */
+export function jsonKind(type: string): string {
+  const t = type.toUpperCase();
+  if (/INT|DOUBLE|DECIMAL|FLOAT/.test(t)) return 'a number';
+  if (t === 'VARCHAR') return 'a string';
+  if (t === 'BOOLEAN') return 'a boolean';
+  if (t === 'ARRAY') return 'an array';
+  if (t === 'OBJECT') return 'an object';
+  return t === 'NULL' ? 'null' : t.toLowerCase();
+}

@@ -1,9 +1,10 @@
 import type { Engine } from './duckdb.js';
 import { wideEncoding, wideEncodingError } from './file-encoding.js';
-import { headBytes, type Compression } from './file-format.js';
+import { documentBytes, headBytes, type Compression } from './file-format.js';
 import { cleanColumnNames } from './file-names.js';
 import { takeTooDeep } from './file-json-depth.js';
-import { jsonColumns, keyChanges, transformShape, type JsonColumn, type Shape } from './file-json-types.js';
+import { splitDocument } from './file-json-split.js';
+import { jsonColumns, jsonKind, keyChanges, transformShape, type JsonColumn, type Shape } from './file-json-types.js';
 import { dropTables, linesSource, MAX_LINE_BYTES, newRejectTables, shiftLinesSql, tempName } from './file-lines.js';
 import type { FileRead, Reject } from './file-types.js';
 import { quoteIdent, quoteLiteral } from './sql-text.js';
@@ -39,8 +40,10 @@ export async function readJson(engine: Engine, path: string, compression: Compre
       if (!loaded.exact) warnings.push(`${path}: holds a stray carriage return; line numbers after it may be off`);
     }
     else {
-      const failure = await loadDocument(engine, path, compression, layout, records);
-      if (failure) return unreadable(failure);
+      const loaded = await loadDocument(engine, path, compression, layout, records);
+      if (loaded.unreadable) return unreadable(loaded.unreadable);
+      rejects.push(...loaded.rejects);
+      warnings.push(...loaded.warnings);
     }
     rejects.push(...(await takeTooDeep(engine, path, records, cut)));
     rejects.push(...(await malformed(engine, path, records)));
@@ -342,28 +345,70 @@ function lineScanError(type: string, message: string): string {
 /** Line errors whose scanned text (`csv_line`) is the line as found, or its start. */
 const TEXT_KEPT = ['TOO MANY COLUMNS', 'LINE SIZE OVER MAXIMUM'];
 
-/** One row per record of an array / concatenated JSON document; a document that does not parse is one reject. */
+/**
+ * One row per record of an array / concatenated JSON document. A document DuckDB cannot read
+ * whole (a trailing comma, a cut tail, one bad record) is split by its brackets instead, so its
+ * good records still load; when it cannot be split (zstd, or too big to hold), it is one reject.
+ */
 async function loadDocument(
   engine: Engine,
   path: string,
   compression: Compression,
   layout: 'array' | 'unstructured',
   records: string,
-): Promise<Reject | null> {
+): Promise<{ unreadable?: Reject; rejects: Reject[]; warnings: string[] }> {
   try {
     await engine.run(
       `CREATE TABLE ${quoteIdent(records)} AS ${recordColumns(
         `SELECT row_number() OVER () AS line, json::VARCHAR AS text FROM read_json_objects(${quoteLiteral(path)}, format = ${quoteLiteral(layout)}${compression === 'none' ? '' : `, compression = ${quoteLiteral(compression)}`})`,
       )}`,
     );
-    return null;
+    return { rejects: [], warnings: [] };
   } catch (e) {
-    const message = (e as Error).message.split('\n')[0] ?? '';
-    const line = /in line (\d+)/.exec(message);
-    const reason = message.replace(/^[A-Za-z ]+Error: /, '').replace(/ in file "[^"]*",/, '').replace(/\.\s*$/, '');
-    return { file: path, line: line ? Number(line[1]) : null, column: null, raw: null, error: `cannot parse the JSON document: ${reason}` };
+    const bytes = documentBytes(path, compression, WHOLE_FILE_BYTES);
+    if (bytes === null) return { unreadable: documentFailure(path, e), rejects: [], warnings: [] };
+    const split = splitDocument(bytes);
+    return { rejects: await loadPieces(engine, path, split.pieces, records), warnings: split.notes.map((n) => `${path}: ${n}`) };
   }
 }
+
+function documentFailure(path: string, e: unknown): Reject {
+  const message = (e as Error).message.split('\n')[0] ?? '';
+  const line = /in line (\d+)/.exec(message);
+  const reason = message.replace(/^[A-Za-z ]+Error: /, '').replace(/ in file "[^"]*",/, '').replace(/\.\s*$/, '');
+  return { file: path, line: line ? Number(line[1]) : null, column: null, raw: null, error: `cannot parse the JSON document: ${reason}` };
+}
+
+/** `records` from the pieces of a split document, numbered by record; pieces that are not UTF-8 come back as rejects. */
+async function loadPieces(engine: Engine, path: string, pieces: Uint8Array[], records: string): Promise<Reject[]> {
+  await engine.run(`CREATE TABLE ${quoteIdent(records)} (line BIGINT, text VARCHAR, ok BOOLEAN)`);
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const rejects: Reject[] = [];
+  let batch: { line: number; text: string }[] = [];
+  let batchBytes = 0;
+  const flush = async () => {
+    const rows = `SELECT r.line, r.text FROM (SELECT unnest(from_json(?::VARCHAR, '[{"line":"BIGINT","text":"VARCHAR"}]')) AS r)`;
+    if (batch.length > 0) await engine.run(`INSERT INTO ${quoteIdent(records)} ${recordColumns(rows)}`, [JSON.stringify(batch)]);
+    [batch, batchBytes] = [[], 0];
+  };
+  for (const [n, piece] of pieces.entries()) {
+    let text: string;
+    try {
+      text = decoder.decode(piece);
+    } catch {
+      rejects.push({ file: path, line: n + 1, column: null, raw: cut(Buffer.from(piece).toString('utf8')), error: 'invalid UTF-8 (the file is not UTF-8 encoded)' });
+      continue;
+    }
+    batch.push({ line: n + 1, text });
+    batchBytes += piece.length;
+    if (batchBytes > INSERT_BYTES) await flush();
+  }
+  await flush();
+  return rejects;
+}
+
+/** Split records are handed to DuckDB this many bytes at a time. */
+const INSERT_BYTES = 32 * 1024 ** 2;
 
 async function malformed(engine: Engine, path: string, records: string): Promise<Reject[]> {
   const rows = await engine.all<{ line: bigint; text: string; kind: string | null }>(
@@ -374,7 +419,7 @@ async function malformed(engine: Engine, path: string, records: string): Promise
   for (const [i, r] of rows.entries()) {
     const error =
       r.kind !== null
-        ? `expected a JSON object, found ${r.kind.toLowerCase()}`
+        ? `expected a JSON object, found ${jsonKind(r.kind)}`
         : i < DETAILED_REASONS
           ? await parserReason(engine, r.text)
           : 'malformed JSON';

@@ -1,4 +1,5 @@
 import { cleanColumnNames } from './file-names.js';
+import { doubleColumn, integerColumn, type CheckedColumn } from './file-json-numbers.js';
 import { quoteLiteral } from './sql-text.js';
 
 /**
@@ -24,35 +25,28 @@ export function transformShape(structure: unknown): Shape {
 /** A `json_transform` shape: a type name, `[element]` for arrays, or an object of keys. */
 export type Shape = string | Shape[] | { [key: string]: Shape };
 
-export interface JsonColumn {
-  name: string;
-  /** SQL for the value, over a JSON column `j`. */
-  value: string;
-  /** SQL that is true when the key holds a value that does not convert to the column's type. */
-  bad: string;
-}
-
 /**
- * One column per top-level key of the merged object structure, each extracted on its own: for
- * records whose keys DuckDB cannot hold as one STRUCT (an empty key, or keys equal but for case).
+ * One column per top-level key of the merged object structure, each extracted on its own (over a
+ * JSON column `j`): for records whose keys DuckDB cannot hold as one STRUCT (an empty key, or keys
+ * equal but for case).
  */
-export function jsonColumns(structure: unknown): { columns: JsonColumn[]; changes: string[] } {
+export function jsonColumns(structure: unknown): { columns: CheckedColumn[]; changes: string[] } {
   if (structure === null || typeof structure !== 'object' || Array.isArray(structure)) return { columns: [], changes: [] };
   const entries = Object.entries(structure as Record<string, unknown>);
   const cleaned = cleanColumnNames(entries.map(([k]) => k));
-  const columns = entries.map(([key, structureOf], i) => {
+  const columns = entries.map(([key, structureOf], i): CheckedColumn => {
+    const name = cleaned.names[i] ?? key;
     const shape = transformShape(structureOf);
     const raw = `json_extract(j, ${quoteLiteral(pointer(key))})`;
-    let value: string;
-    let bad = 'false';
-    if (shape === 'JSON') value = raw;
-    else if (shape === 'VARCHAR') value = `json_extract_string(j, ${quoteLiteral(pointer(key))})`;
-    else if (typeof shape === 'string') {
-      const type = shape === 'UBIGINT' ? 'BIGINT' : shape;
-      value = `try(CAST(${raw} AS ${type}))`;
-      bad = `(${value} IS NULL AND ${raw} IS NOT NULL AND json_type(${raw}) <> 'NULL')`;
-    } else value = `json_transform(${raw}, ${quoteLiteral(JSON.stringify(shape))})`;
-    return { name: cleaned.names[i] ?? key, value, bad };
+    const text = `json_extract_string(j, ${quoteLiteral(pointer(key))})`;
+    if (shape === 'JSON') return { name, value: raw, checks: [] };
+    if (shape === 'VARCHAR') return { name, value: text, checks: [] };
+    if (shape === 'DOUBLE') return doubleColumn(name, text);
+    if (typeof shape === 'string' && /INT/.test(shape)) return integerColumn(name, text, text);
+    if (typeof shape !== 'string') return { name, value: `json_transform(${raw}, ${quoteLiteral(JSON.stringify(shape))})`, checks: [] };
+    const value = `try(CAST(${raw} AS ${shape}))`;
+    const when = `(${value} IS NULL AND ${raw} IS NOT NULL AND json_type(${raw}) <> 'NULL')`;
+    return { name, value, checks: [{ when, why: quoteLiteral(`column ${name}: value does not convert to ${shape}`) }] };
   });
   return { columns, changes: keyChanges(cleaned.changes) };
 }

@@ -4,7 +4,8 @@ import { documentBytes, headBytes, type Compression } from './file-format.js';
 import { cleanColumnNames } from './file-names.js';
 import { takeTooDeep } from './file-json-depth.js';
 import { splitDocument } from './file-json-split.js';
-import { jsonColumns, jsonKind, keyChanges, transformShape, type JsonColumn, type Shape } from './file-json-types.js';
+import { checkedRejects, doubleColumn, integerColumn, integralColumns, suspectDoubles, type CheckedColumn } from './file-json-numbers.js';
+import { jsonColumns, jsonKind, keyChanges, transformShape, type Shape } from './file-json-types.js';
 import { dropTables, linesSource, MAX_LINE_BYTES, newRejectTables, shiftLinesSql, tempName } from './file-lines.js';
 import type { FileRead, Reject } from './file-types.js';
 import { quoteIdent, quoteLiteral } from './sql-text.js';
@@ -90,28 +91,33 @@ async function parseRecords(engine: Engine, path: string, records: string): Prom
   if (structure === null || typeof structure !== 'object' || Array.isArray(structure)) return { query: null, rows: 0, rejects: [], changes: [], tables: [] };
   const shape = transformShape(structure);
   if (!isRecordShape(shape)) return parseKeyByKey(engine, path, structure, records);
+  const field = (key: string) => `struct_extract(t, ${quoteLiteral(key)})`;
   const parsed = tempName('parsed');
-  await engine.run(
-    `CREATE TABLE ${quoteIdent(parsed)} AS
-     SELECT line, json_transform(text, ${quoteLiteral(JSON.stringify(shape))}) AS t FROM ${quoteIdent(records)} WHERE ok`,
-  );
-  const cleaned = cleanColumnNames(Object.keys(shape));
-  const columns = Object.entries(shape).map(([key, s], i) => topColumn(key, s, cleaned.names[i] ?? key));
-  const misfit = columns.filter((c) => c.misfit !== null);
-  const rejects: Reject[] = [];
-  if (misfit.length > 0) {
-    const which = `CASE ${misfit.map((c) => `WHEN ${c.misfit} THEN ${quoteLiteral(c.name)}`).join(' ')} END`;
-    const rows = await engine.all<{ line: bigint; col: string; text: string }>(
-      `SELECT p.line, p.col, r.text FROM (SELECT line, ${which} AS col FROM ${quoteIdent(parsed)}) p
-       JOIN ${quoteIdent(records)} r ON r.line = p.line WHERE p.col IS NOT NULL ORDER BY p.line`,
+  const parse = async (keysAsText: Set<string>) => {
+    const read = Object.fromEntries(Object.entries(shape).map(([k, s]) => [k, keysAsText.has(k) ? 'VARCHAR' : s]));
+    await engine.run(
+      `CREATE OR REPLACE TABLE ${quoteIdent(parsed)} AS
+       SELECT line, json_transform(text, ${quoteLiteral(JSON.stringify(read))}) AS t FROM ${quoteIdent(records)} WHERE ok`,
     );
-    for (const r of rows) rejects.push(misfitReject(path, Number(r.line), r.col, r.text));
-  }
-  const anyMisfit = misfit.length === 0 ? 'false' : misfit.map((c) => c.misfit).join(' OR ');
+  };
+  await parse(new Set());
+  // Double columns holding a value a double may not hold exactly are read again as written.
+  const doubles = Object.keys(shape).filter((k) => shape[k] === 'DOUBLE');
+  const suspect = await suspectDoubles(engine, quoteIdent(parsed), new Map(doubles.map((k) => [k, field(k)])));
+  if (suspect.size > 0) await parse(suspect);
+  const integral = await integralColumns(engine, quoteIdent(parsed), new Map([...suspect].map((k) => [k, field(k)])));
+  const cleaned = cleanColumnNames(Object.keys(shape));
+  const columns = Object.entries(shape).map(([key, s], i): CheckedColumn => {
+    const name = cleaned.names[i] ?? key;
+    if (suspect.has(key)) return integral.has(key) ? integerColumn(name, field(key), field(key)) : doubleColumn(name, field(key));
+    if (typeof s === 'string' && INTEGER.test(s) && s !== 'BIGINT') return integerColumn(name, field(key), `${field(key)}::VARCHAR`);
+    return { name, value: field(key), checks: [] };
+  });
+  const checked = await checkedRejects(engine, path, quoteIdent(parsed), records, columns, cut);
   const query = `SELECT ${[...columns.map((c) => `${c.value} AS ${quoteIdent(c.name)}`), 'line::BIGINT AS _source_line'].join(', ')}
-    FROM ${quoteIdent(parsed)} WHERE NOT (${anyMisfit})`;
+    FROM ${quoteIdent(parsed)} WHERE NOT (${checked.failing})`;
   const objects = Number((await engine.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${quoteIdent(parsed)}`))[0]?.n ?? 0);
-  return { query, rows: objects - rejects.length, rejects, changes: keyChanges(cleaned.changes), tables: [parsed] };
+  return { query, rows: objects - checked.rejects.length, rejects: checked.rejects, changes: keyChanges(cleaned.changes), tables: [parsed] };
 }
 
 function isRecordShape(shape: Shape): shape is { [key: string]: Shape } {
@@ -147,33 +153,17 @@ const BATCH_RECORD_BYTES = 65536;
 
 const INTEGER = /^(U?BIGINT|U?HUGEINT)$/;
 
-/** A top-level column: integers become BIGINT (Iceberg's long), and a value past it is a misfit. */
-function topColumn(key: string, shape: Shape, name: string): { name: string; value: string; misfit: string | null } {
-  const value = `struct_extract(t, ${quoteLiteral(key)})`;
-  if (typeof shape === 'string' && INTEGER.test(shape) && shape !== 'BIGINT') {
-    return { name, value: `TRY_CAST(${value} AS BIGINT)`, misfit: `(${value} IS NOT NULL AND TRY_CAST(${value} AS BIGINT) IS NULL)` };
-  }
-  return { name, value, misfit: null };
-}
-
-function misfitReject(path: string, line: number, column: string, text: string): Reject {
-  return { file: path, line, column, raw: cut(text), error: `column ${column}: value does not fit the column's type (integer out of range?)` };
-}
-
-
 /** Records whose top-level keys cannot be one STRUCT: each key is extracted on its own. */
 async function parseKeyByKey(engine: Engine, path: string, structure: unknown, records: string): Promise<Parsed> {
   const { columns, changes } = jsonColumns(structure);
   if (columns.length === 0) return { query: null, rows: 0, rejects: [], changes: [], tables: [] };
   const kept = tempName('objects');
   await engine.run(`CREATE TABLE ${quoteIdent(kept)} AS SELECT line, text::JSON AS j FROM ${quoteIdent(records)} WHERE ok`);
-  const objects = `SELECT line, j FROM ${quoteIdent(kept)}`;
-  const rejects = await misfits(engine, path, objects, columns);
-  const anyBad = columns.map((c) => c.bad).join(' OR ');
+  const checked = await checkedRejects(engine, path, quoteIdent(kept), records, columns, cut);
   const select = columns.map((c) => `${c.value} AS ${quoteIdent(c.name)}`);
-  const query = `SELECT ${[...select, 'line::BIGINT AS _source_line'].join(', ')} FROM (${objects}) WHERE NOT (${anyBad})`;
+  const query = `SELECT ${[...select, 'line::BIGINT AS _source_line'].join(', ')} FROM ${quoteIdent(kept)} WHERE NOT (${checked.failing})`;
   const rows = Number((await engine.all<{ n: bigint }>(`SELECT count(*) AS n FROM (${query})`))[0]?.n ?? 0);
-  return { query, rows, rejects, changes, tables: [kept] };
+  return { query, rows, rejects: checked.rejects, changes, tables: [kept] };
 }
 
 /**
@@ -436,18 +426,6 @@ async function parserReason(engine: Engine, text: string): Promise<string> {
     const first = ((e as Error).message.split('\n')[0] ?? '').replace(/^[A-Za-z ]+Error: /, '');
     return first.replace(/\s+Input: .*$/s, '').replace(/\.$/, '').replace(/^Malformed JSON/, 'malformed JSON');
   }
-}
-
-/** Objects holding a value that does not convert to its column's type (say a number past BIGINT). */
-async function misfits(engine: Engine, path: string, objects: string, columns: JsonColumn[]): Promise<Reject[]> {
-  if (columns.length === 0) return [];
-  const checked = columns.filter((c) => c.bad !== 'false');
-  if (checked.length === 0) return [];
-  const which = `CASE ${checked.map((c) => `WHEN ${c.bad} THEN ${quoteLiteral(c.name)}`).join(' ')} END`;
-  const rows = await engine.all<{ line: bigint; col: string; text: string }>(
-    `SELECT line, col, j::VARCHAR AS text FROM (SELECT line, j, ${which} AS col FROM (${objects})) WHERE col IS NOT NULL ORDER BY line`,
-  );
-  return rows.map((r) => misfitReject(path, Number(r.line), r.col, r.text));
 }
 
 /** `text` cut to RAW_CHARS; `partial` when it is already only the start of the record. */

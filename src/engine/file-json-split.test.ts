@@ -54,7 +54,7 @@ test('one bad record, scalars, and invalid UTF-8 inside an array are rejects of 
 });
 
 test('objects written one after another, with a stray value between them', async () => {
-  const result = await readFiles(fx.engine, [fx.file('concat.json', '{"id":1}{"id":2} 42\n{"id":3}')]);
+  const result = await readFiles(fx.engine, [fx.file('concat.json', '{"id":1}{"id":2} 42 {\n"id":3}')]);
   assert.deepEqual(await ids(result), ['1', '2', '3']);
   assert.deepEqual(rejected(result), [[3, '42', 'expected a JSON object, found a number']]);
 });
@@ -65,4 +65,16 @@ test('the split ignores brackets and commas inside strings', () => {
   assert.deepEqual(split.pieces.map(text), ['{"a":"],[{\\"}"}', '{"b":[1,2]}']);
   assert.deepEqual(split.notes, []);
   assert.deepEqual(splitDocument(new Uint8Array(Buffer.from('[1] x'))).notes, ["text follows the array's closing ]"]);
+});
+
+test('NDJSON saved as .json whose first line is broken: read line by line, the other lines land', async () => {
+  const result = await readFiles(fx.engine, [fx.file('lines.json', '{"id":1,"v"\n{"id":2,"v":"b"}\n{"id":3,"v":"c"}\n')]);
+  assert.deepEqual(await ids(result), ['2', '3']);
+  assert.deepEqual(rejected(result), [[1, '{"id":1,"v"', 'malformed JSON at byte 11 of input: unexpected end of data']]);
+});
+
+test('a pretty-printed object is one record, not lines', async () => {
+  const result = await readFiles(fx.engine, [fx.file('pretty.json', '{\n  "id": 1,\n  "v": {"k": [1, 2]}\n}\n{\n  "id": 2\n}\n')]);
+  assert.deepEqual(await ids(result), ['1', '2']);
+  assert.equal(result.rejects.length, 0);
 });

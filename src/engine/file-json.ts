@@ -172,11 +172,9 @@ async function parseKeyByKey(engine: Engine, path: string, structure: unknown, r
  */
 async function guessLayout(engine: Engine, path: string, compression: Compression, head: Uint8Array | null): Promise<JsonLayout> {
   if (head !== null) {
-    const text = Buffer.from(head).toString('utf8');
-    const lines = text.split('\n');
-    const at = lines.findIndex((l) => l.trim() !== '');
-    // The first line may be cut off at the end of the head.
-    return layoutOf(lines[at] ?? '', at < lines.length - 1 || head.length < SNIFF_BYTES);
+    const lines = Buffer.from(head).toString('utf8').split('\n');
+    // The last line may be cut off at the end of the head.
+    return layoutOf(head.length < SNIFF_BYTES ? lines : lines.slice(0, -1), lines.at(-1) ?? '');
   }
   const rejects = newRejectTables();
   try {
@@ -185,27 +183,40 @@ async function guessLayout(engine: Engine, path: string, compression: Compressio
         `SELECT text FROM ${linesSource(path, compression, 'latin-1', rejects, strict)} WHERE trim(text, ' \t\r') <> '' LIMIT 1`,
       );
     const rows = await first(true).catch(() => first(false));
-    if (rows.length > 0) return layoutOf(Buffer.from(rows[0]?.text ?? '', 'latin1').toString('utf8'), true);
+    if (rows.length > 0) return layoutOf([Buffer.from(rows[0]?.text ?? '', 'latin1').toString('utf8')], '');
     const long = await engine
       .all<{ text: string }>(`SELECT csv_line AS text FROM ${quoteIdent(rejects.errors)} ORDER BY line LIMIT 1`)
       .catch(() => []);
-    return layoutOf(Buffer.from(long[0]?.text ?? '', 'latin1').toString('utf8'), false);
+    return layoutOf([], Buffer.from(long[0]?.text ?? '', 'latin1').toString('utf8'));
   } finally {
     await dropTables(engine, rejects.errors, rejects.scans);
   }
 }
 
-function layoutOf(firstLine: string, complete: boolean): JsonLayout {
-  const text = firstLine.replace(/^\uFEFF/, '').trim();
-  if (text.startsWith('[')) return 'array';
-  if (text === '' || (!complete && text.startsWith('{'))) return 'lines';
-  try {
-    JSON.parse(text);
-    return 'lines';
-  } catch {
-    return 'unstructured';
-  }
+/**
+ * The layout from the first complete lines (`lines`) and the start of a line cut off after them
+ * (`cut`): an array; else NDJSON when a line holds a JSON value on its own (or only a cut-off
+ * line that starts a record), which a pretty-printed document's lines do not; else objects one
+ * after another.
+ */
+function layoutOf(lines: string[], cut: string): JsonLayout {
+  const complete = lines.map((l) => l.replace(/^\uFEFF/, '').trim()).filter((l) => l !== '');
+  const first = complete[0] ?? cut.replace(/^\uFEFF/, '').trim();
+  if (first.startsWith('[')) return 'array';
+  if (complete.length === 0) return 'lines';
+  const parses = (line: string) => {
+    try {
+      JSON.parse(line);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return complete.slice(0, LAYOUT_LINES).some(parses) ? 'lines' : 'unstructured';
 }
+
+/** Lines looked at for one that holds a whole record (the first may be broken). */
+const LAYOUT_LINES = 20;
 
 /** The records table's columns over `source` (line, text): `ok` when the record is a JSON object. */
 function recordColumns(source: string): string {

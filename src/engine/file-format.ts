@@ -1,5 +1,7 @@
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { constants as zlibConstants, gunzipSync } from 'node:zlib';
+import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { constants as zlibConstants, createGunzip, gunzipSync } from 'node:zlib';
 import { InvalidInput, NotFound } from '../errors.js';
 
 export type FileFormat = 'csv' | 'tsv' | 'json' | 'ndjson' | 'parquet';
@@ -84,6 +86,46 @@ export function headBytes(path: string, compression: Compression, bytes = SNIFF_
   }
   // Node 20 has no zstd; a .zst file needs its inner extension (`x.csv.zst`).
   return compression === 'zstd' ? new Uint8Array(0) : head;
+}
+
+const MAGIC: Record<Exclude<Compression, 'none'>, { bytes: number[]; ext: string }> = {
+  gzip: { bytes: [0x1f, 0x8b], ext: '.gz' },
+  zstd: { bytes: [0x28, 0xb5, 0x2f, 0xfd], ext: '.zst' },
+};
+
+/**
+ * Why a file named as compressed is not (its first bytes are not that format's), or null; an
+ * empty file is an empty file whatever its name.
+ */
+export function compressionMismatch(path: string, compression: Compression): string | null {
+  if (compression === 'none') return null;
+  const { bytes, ext } = MAGIC[compression];
+  const fd = openSync(path, 'r');
+  try {
+    const head = new Uint8Array(bytes.length);
+    const n = readSync(fd, head, 0, bytes.length, 0);
+    if (n === 0 || bytes.every((b, i) => head[i] === b)) return null;
+  } finally {
+    closeSync(fd);
+  }
+  return `the file is named ${ext} but is not ${compression}-compressed; compress it, or land it without ${ext}`;
+}
+
+/**
+ * Why a gzip file's stream is broken (it ends early, or its data is corrupt), or null when it is
+ * whole. Inflates in Node's thread pool, so it runs beside the engine's read of the same file;
+ * it never rejects.
+ */
+export async function gzipDamage(path: string): Promise<string | null> {
+  try {
+    await pipeline(createReadStream(path), createGunzip(), new Writable({ write: (_chunk, _enc, done) => done() }));
+    return null;
+  } catch (e) {
+    const message = (e as Error).message;
+    return /unexpected end/i.test(message)
+      ? 'the gzip data ends early: the file was cut short, and the records after the cut are missing; land the whole file again'
+      : `the gzip data is damaged (${message}): records past the damage are missing; land a good copy again`;
+  }
 }
 
 /**

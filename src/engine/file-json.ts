@@ -1,12 +1,13 @@
+import { statSync } from 'node:fs';
 import type { Engine } from './duckdb.js';
 import { wideEncoding, wideEncodingError } from './file-encoding.js';
-import { documentBytes, headBytes, type Compression } from './file-format.js';
+import { compressionMismatch, documentBytes, gzipDamage, headBytes, type Compression } from './file-format.js';
 import { cleanColumnNames } from './file-names.js';
 import { takeTooDeep } from './file-json-depth.js';
 import { splitDocument } from './file-json-split.js';
 import { checkedRejects, doubleColumn, integerColumn, integralColumns, suspectDoubles, type CheckedColumn } from './file-json-numbers.js';
 import { jsonColumns, jsonKind, keyChanges, transformShape, type Shape } from './file-json-types.js';
-import { dropTables, linesSource, MAX_LINE_BYTES, newRejectTables, shiftLinesSql, tempName } from './file-lines.js';
+import { decompressionError, dropTables, linesSource, MAX_LINE_BYTES, newRejectTables, shiftLinesSql, tempName } from './file-lines.js';
 import type { FileRead, Reject } from './file-types.js';
 import { quoteIdent, quoteLiteral } from './sql-text.js';
 
@@ -27,16 +28,40 @@ const SNIFF_BYTES = 64 * 1024;
  * rejected as malformed, not an object, or holding a value that does not fit its column.
  */
 export async function readJson(engine: Engine, path: string, compression: Compression, ndjson: boolean): Promise<FileRead> {
+  const mismatch = compressionMismatch(path, compression);
+  if (mismatch) return unreadable(fileReject(path, mismatch));
+  if (compression !== 'none' && statSync(path).size === 0) return { query: null, columns: [], rows: 0, rejects: [], warnings: [], tables: [] };
+  // DuckDB reads a cut-off gzip file as far as it goes, without a word: the stream is checked too.
+  const damage = compression === 'gzip' ? gzipDamage(path) : Promise.resolve(null);
+  const read = await readRecords(engine, path, compression, ndjson).catch(async (e: unknown) => {
+    await damage;
+    throw e;
+  });
+  const problem = await damage;
+  if (problem === null || read.rejects.some((r) => r.line === null)) return read;
+  return { ...read, rejects: [fileReject(path, problem), ...read.rejects] };
+}
+
+function fileReject(path: string, error: string): Reject {
+  return { file: path, line: null, column: null, raw: null, error };
+}
+
+async function readRecords(engine: Engine, path: string, compression: Compression, ndjson: boolean): Promise<FileRead> {
   const head = compression === 'zstd' ? null : headBytes(path, compression, SNIFF_BYTES);
   const wide = head && wideEncoding(head);
-  if (wide) return unreadable({ file: path, line: null, column: null, raw: null, error: wideEncodingError(wide) });
+  if (wide) return unreadable(fileReject(path, wideEncodingError(wide)));
   const layout = ndjson ? 'lines' : await guessLayout(engine, path, compression, head);
   const records = tempName('json');
   const rejects: Reject[] = [];
   const warnings: string[] = [];
   try {
     if (layout === 'lines') {
-      const loaded = await loadLines(engine, path, compression, records);
+      const loaded = await loadLines(engine, path, compression, records).catch((e: unknown) => {
+        const damaged = decompressionError(e, compression);
+        if (damaged === null) throw e;
+        return damaged;
+      });
+      if (typeof loaded === 'string') return unreadable(fileReject(path, loaded));
       rejects.push(...loaded.rejects);
       if (!loaded.exact) warnings.push(`${path}: holds a stray carriage return; line numbers after it may be off`);
     }

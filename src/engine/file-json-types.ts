@@ -1,4 +1,4 @@
-import { cleanColumnNames } from './file-names.js';
+import { cleanColumnNames, type CleanNames } from './file-names.js';
 import { doubleColumn, integerColumn, type CheckedColumn } from './file-json-numbers.js';
 import { quoteLiteral } from './sql-text.js';
 
@@ -33,7 +33,7 @@ export type Shape = string | Shape[] | { [key: string]: Shape };
 export function jsonColumns(structure: unknown): { columns: CheckedColumn[]; changes: string[] } {
   if (structure === null || typeof structure !== 'object' || Array.isArray(structure)) return { columns: [], changes: [] };
   const entries = Object.entries(structure as Record<string, unknown>);
-  const cleaned = cleanColumnNames(entries.map(([k]) => k));
+  const cleaned = keyNames(entries.map(([k]) => k));
   const columns = entries.map(([key, structureOf], i): CheckedColumn => {
     const name = cleaned.names[i] ?? key;
     const shape = transformShape(structureOf);
@@ -48,7 +48,7 @@ export function jsonColumns(structure: unknown): { columns: CheckedColumn[]; cha
     const when = `(${value} IS NULL AND ${raw} IS NOT NULL AND json_type(${raw}) <> 'NULL')`;
     return { name, value, checks: [{ when, why: quoteLiteral(`column ${name}: value does not convert to ${shape}`) }] };
   });
-  return { columns, changes: keyChanges(cleaned.changes) };
+  return { columns, changes: cleaned.changes };
 }
 
 /** RFC 6901 JSON pointer to a top-level key (works for keys holding dots, `$`, quotes, …). */
@@ -56,9 +56,18 @@ function pointer(key: string): string {
   return `/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
 }
 
-/** Name changes worded for JSON, whose columns are keys. */
-export function keyChanges(changes: string[]): string[] {
-  return changes.map((c) => c.replace(/^column (\d+)/, 'key $1'));
+/**
+ * Column names for top-level keys (see cleanColumnNames), with each dot made `_`: Iceberg and the
+ * engines that read it take a dot in a name for a path into a struct, so a key `x.y` beside a
+ * struct `x` would clash with its field. The changes are worded for JSON, whose columns are keys.
+ */
+export function keyNames(keys: readonly string[]): CleanNames {
+  const cleaned = cleanColumnNames(keys.map((k) => k.replaceAll('.', '_')));
+  const changes = cleaned.changes.map((c) => c.replace(/^column (\d+)/, 'key $1'));
+  keys.forEach((k, i) => {
+    if (k.includes('.')) changes.push(`key ${JSON.stringify(k)} holds a dot, which Iceberg reads as a path into a struct; named it ${cleaned.names[i]}`);
+  });
+  return { names: cleaned.names, changes };
 }
 
 /** A JSON value's kind as a user says it, from DuckDB's json_type: "a number", "a string", …. */

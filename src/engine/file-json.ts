@@ -2,11 +2,10 @@ import { statSync } from 'node:fs';
 import type { Engine } from './duckdb.js';
 import { wideEncoding, wideEncodingError } from './file-encoding.js';
 import { compressionMismatch, documentBytes, gzipDamage, headBytes, type Compression } from './file-format.js';
-import { cleanColumnNames } from './file-names.js';
 import { takeTooDeep } from './file-json-depth.js';
 import { splitDocument } from './file-json-split.js';
 import { checkedRejects, doubleColumn, integerColumn, integralColumns, suspectDoubles, type CheckedColumn } from './file-json-numbers.js';
-import { jsonColumns, jsonKind, keyChanges, transformShape, type Shape } from './file-json-types.js';
+import { jsonColumns, jsonKind, keyNames, transformShape, type Shape } from './file-json-types.js';
 import { decompressionError, dropTables, linesSource, MAX_LINE_BYTES, newRejectTables, shiftLinesSql, tempName } from './file-lines.js';
 import type { FileRead, Reject } from './file-types.js';
 import { quoteIdent, quoteLiteral } from './sql-text.js';
@@ -131,7 +130,7 @@ async function parseRecords(engine: Engine, path: string, records: string): Prom
   const suspect = await suspectDoubles(engine, quoteIdent(parsed), new Map(doubles.map((k) => [k, field(k)])));
   if (suspect.size > 0) await parse(suspect);
   const integral = await integralColumns(engine, quoteIdent(parsed), new Map([...suspect].map((k) => [k, field(k)])));
-  const cleaned = cleanColumnNames(Object.keys(shape));
+  const cleaned = keyNames(Object.keys(shape));
   const columns = Object.entries(shape).map(([key, s], i): CheckedColumn => {
     const name = cleaned.names[i] ?? key;
     if (suspect.has(key)) return integral.has(key) ? integerColumn(name, field(key), field(key)) : doubleColumn(name, field(key));
@@ -142,7 +141,7 @@ async function parseRecords(engine: Engine, path: string, records: string): Prom
   const query = `SELECT ${[...columns.map((c) => `${c.value} AS ${quoteIdent(c.name)}`), 'line::BIGINT AS _source_line'].join(', ')}
     FROM ${quoteIdent(parsed)} WHERE NOT (${checked.failing})`;
   const objects = Number((await engine.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${quoteIdent(parsed)}`))[0]?.n ?? 0);
-  return { query, rows: objects - checked.rejects.length, rejects: checked.rejects, changes: keyChanges(cleaned.changes), tables: [parsed] };
+  return { query, rows: objects - checked.rejects.length, rejects: checked.rejects, changes: cleaned.changes, tables: [parsed] };
 }
 
 function isRecordShape(shape: Shape): shape is { [key: string]: Shape } {

@@ -8,15 +8,18 @@ import { quoteLiteral } from './sql-text.js';
  * disagree (number here, string there) stays JSON text, which loses nothing. Unsigned integers
  * stay UBIGINT inside nested values (json_transform would turn an overflow into a silent NULL);
  * a top-level column becomes BIGINT and an overflowing value is a reject (see jsonColumns).
+ * `record` is true for the merged record itself, whose keys become columns.
  */
-export function transformShape(structure: unknown): Shape {
+export function transformShape(structure: unknown, record = false): Shape {
   if (typeof structure === 'string') return structure === 'NULL' ? 'VARCHAR' : structure;
   if (Array.isArray(structure)) return [transformShape(structure[0] ?? 'NULL')];
   if (structure !== null && typeof structure === 'object') {
     const keys = Object.keys(structure);
     const lower = new Set(keys.map((k) => k.toLowerCase()));
-    // DuckDB struct fields compare case-insensitively; such objects can only be kept as JSON.
+    // DuckDB struct fields compare case-insensitively, and Iceberg takes a dot in a field name for
+    // a path (the record's own keys are renamed instead, see keyNames): such objects stay JSON.
     if (keys.length === 0 || lower.size !== keys.length || keys.includes('')) return 'JSON';
+    if (!record && keys.some((k) => k.includes('.'))) return 'JSON';
     return Object.fromEntries(keys.map((k) => [k, transformShape((structure as Record<string, unknown>)[k])]));
   }
   return 'JSON';

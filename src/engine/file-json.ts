@@ -113,7 +113,7 @@ interface Parsed {
 async function parseRecords(engine: Engine, path: string, records: string): Promise<Parsed> {
   const structure = await structureOf(engine, records);
   if (structure === null || typeof structure !== 'object' || Array.isArray(structure)) return { query: null, rows: 0, rejects: [], changes: [], tables: [] };
-  const shape = transformShape(structure);
+  const shape = transformShape(structure, true);
   if (!isRecordShape(shape)) return parseKeyByKey(engine, path, structure, records);
   const field = (key: string) => `struct_extract(t, ${quoteLiteral(key)})`;
   const parsed = tempName('parsed');

@@ -20,3 +20,27 @@ test('a key with a dot beside a struct holding that path lands as its own column
     assert.deepEqual(rows.map((x) => [String(x.id), x.x_y === null ? null : String(x.x_y), String(x.y)]), [['1', null, '1'], ['2', '5', '4']]);
   });
 });
+
+test('an object whose keys hold dots is kept whole as JSON text, never missing a key', async () => {
+  await withLake(async (lake) => {
+    await land(lake.store, 'landing/things/a.ndjson', '{"id":1,"x":{"a.b":1,"c":2}}\n');
+    await ingestSource(lake.catalog, lake.engine, 'things', {}, { runId: 'r1' });
+    await land(lake.store, 'landing/things/b.ndjson', '{"id":2,"x":{"a.b":1,"c":2,"d.e":3}}\n');
+    await ingestSource(lake.catalog, lake.engine, 'things', {}, { runId: 'r2' });
+    const rows = await query(lake, 'SELECT x FROM bronze.things ORDER BY id');
+    assert.deepEqual(rows.map((x) => JSON.parse(String(x.x)) as unknown), [{ 'a.b': 1, c: 2 }, { 'a.b': 1, c: 2, 'd.e': 3 }]);
+  });
+});
+
+test('a later file adding a dotted key to a struct column: its rows are rejects, not rows missing that key', async () => {
+  await withLake(async (lake) => {
+    await land(lake.store, 'landing/things/a.ndjson', '{"id":1,"x":{"c":1}}\n');
+    await ingestSource(lake.catalog, lake.engine, 'things', {}, { runId: 'r1' });
+    await land(lake.store, 'landing/things/b.ndjson', '{"id":2,"x":{"c":2,"d.e":3}}\n');
+    const r = await ingestSource(lake.catalog, lake.engine, 'things', {}, { runId: 'r2' });
+    assert.deepEqual([r.rowsWritten, r.rowsRejected], [0, 1]);
+    const rejects = await query(lake, 'SELECT raw, error FROM bronze.things_rejects');
+    assert.match(String(rejects[0]?.raw), /"d\.e":3/);
+    assert.match(String(rejects[0]?.error), /type conflict: column x/);
+  });
+});

@@ -77,3 +77,8 @@ test('an NDJSON line past 16 MB is a reject saying how long it is and what to do
   const array = await readFiles(fx.engine, [fx.file('long.json', `[{"id":1},${big},{"id":3}]`)]);
   assert.deepEqual([array.rowsRead, array.rejects.length], [3, 0]);
 });
+
+test('a byte-order mark starting a line in mid-file (files joined with cat) is not part of the record', async () => {
+  const result = await readFiles(fx.engine, [fx.file('joined.ndjson', `\ufeff{"id":1}\n\ufeff{"id":2}\n`)]);
+  assert.deepEqual([result.rowsRead, result.rejects.length], [2, 0]);
+});

@@ -51,3 +51,13 @@ test('records whose keys are read one by one get the same number checks', async 
   assert.equal(result.rowsRead, 1);
   assert.deepEqual(errors(result), [[2, 'a_2', `column a_2: 1e400 is out of the range of a double; ${KEEP}`]]);
 });
+
+test('a checked double column with missing values, NaN and Infinity: every record is in one place', async () => {
+  const path = fx.file('gaps.ndjson', '{"id":1,"f":1e300}\n{"id":2}\n{"id":3,"f":null}\n{"id":4,"f":NaN}\n{"id":5,"f":-Infinity}\n{"id":6,"f":1e400}\n');
+  const result = await readFiles(fx.engine, [path]);
+  assert.deepEqual(await table(result, 'id::VARCHAR AS id, f::VARCHAR AS f'), [
+    { id: '1', f: '1e+300' }, { id: '2', f: null }, { id: '3', f: null }, { id: '4', f: 'nan' }, { id: '5', f: '-inf' },
+  ]);
+  assert.equal(result.rowsRead, 5);
+  assert.deepEqual(errors(result), [[6, 'f', `column f: 1e400 is out of the range of a double; ${KEEP}`]]);
+});

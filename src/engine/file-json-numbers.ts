@@ -31,18 +31,21 @@ export function integerColumn(name: string, value: string, text: string): Checke
  * A DOUBLE column read from the numbers' text as written (`text`, VARCHAR): a value past a
  * double's range (1e400), or an integer with more digits than a double holds exactly
  * (9007199254740993), is a reject rather than Infinity or a nearby number. Decimal fractions
- * (0.1, 1e23) are taken as the parser rounds them, as every JSON reader does; DuckDB keeps no
+ * (0.1, 1e23) are taken as the parser rounds them, as every JSON reader does, and NaN and
+ * Infinity (not JSON, but what Python writes) as themselves; DuckDB keeps no
  * text for them, so a fraction past 17 digits or an underflow (1e-400) cannot be caught here.
  */
 export function doubleColumn(name: string, text: string): CheckedColumn {
   const d = `TRY_CAST(${text} AS DOUBLE)`;
+  // Infinity written as such (Python's json does) means infinity; 1e400 does not.
+  const INFINITY = `regexp_full_match(${text}, '-?Infinity')`;
   const inexact = `(strlen(${text}) > 15 AND regexp_full_match(${text}, '-?[0-9]+')
     AND (strlen(ltrim(${text}, '-')) > 38 OR TRY_CAST(${text} AS HUGEINT) <> TRY_CAST(${d} AS HUGEINT)))`;
   return {
     name,
     value: d,
     checks: [
-      { when: `(${text} IS NOT NULL AND (${d} IS NULL OR isinf(${d})))`, why: why(name, text, `is out of the range of a double; ${KEEP}`) },
+      { when: `(${text} IS NOT NULL AND (${d} IS NULL OR (isinf(${d}) AND NOT ${INFINITY})))`, why: why(name, text, `is out of the range of a double; ${KEEP}`) },
       { when: inexact, why: why(name, text, `has more digits than a double holds exactly; ${KEEP}`) },
     ],
   };
@@ -72,7 +75,7 @@ export async function suspectDoubles(engine: Engine, source: string, values: Map
 export async function integralColumns(engine: Engine, source: string, texts: Map<string, string>): Promise<Set<string>> {
   if (texts.size === 0) return new Set();
   const keys = [...texts.keys()];
-  const integral = (t: string) => `bool_and(NOT (contains(${t}, '.') OR contains(${t}, 'e') OR contains(${t}, 'E')))`;
+  const integral = (t: string) => `bool_and(regexp_full_match(${t}, '-?[0-9]+'))`;
   const row = (await engine.all(`SELECT ${keys.map((k, i) => `${integral(texts.get(k)!)} AS c${i}`).join(', ')} FROM ${source}`))[0] ?? {};
   return new Set(keys.filter((_, i) => row[`c${i}`] === true));
 }
@@ -90,7 +93,8 @@ export async function checkedRejects(
   columns: CheckedColumn[],
   cut: (text: string) => string,
 ): Promise<{ rejects: Reject[]; failing: string }> {
-  const checks = columns.flatMap((c) => c.checks.map((k) => ({ column: c.name, ...k })));
+  // A check that comes out NULL (a missing value) must not drop the row from both sides.
+  const checks = columns.flatMap((c) => c.checks.map((k) => ({ column: c.name, why: k.why, when: `coalesce(${k.when}, false)` })));
   if (checks.length === 0) return { rejects: [], failing: 'false' };
   const column = `CASE ${checks.map((k) => `WHEN ${k.when} THEN ${quoteLiteral(k.column)}`).join(' ')} END`;
   const reason = `CASE ${checks.map((k) => `WHEN ${k.when} THEN ${k.why}`).join(' ')} END`;

@@ -245,7 +245,9 @@ const LAYOUT_LINES = 20;
 /** The records table's columns over `source` (line, text): `ok` when the record is a JSON object. */
 function recordColumns(source: string): string {
   // starts_with first: trimming copies the string, and nearly every record starts with its brace.
-  return `SELECT line, text, json_valid(text) AND (starts_with(text, '{') OR ltrim(text, ' \t\r\n')[1] = '{') AS ok FROM (${source})`;
+  // A byte-order mark starts a line where files that had one were joined (cat a.ndjson b.ndjson).
+  return `SELECT line, text, json_valid(text) AND (starts_with(text, '{') OR ltrim(text, ' \t\r\n')[1] = '{') AS ok
+    FROM (SELECT line, CASE WHEN starts_with(text, chr(65279)) THEN substr(text, 2) ELSE text END AS text FROM (${source}))`;
 }
 
 /**

@@ -10,7 +10,8 @@ import type { PrimitiveType } from '../table/index.js';
 export function misfitSql(value: string, tableType: PrimitiveType, column: string, table: string): { when: string; why: string } {
   const j = `to_json(${value})`;
   const cast = `TRY_CAST(${value} AS ${icebergToDuckdb(tableType)})`;
-  const when = `(${value} IS NOT NULL AND json_type(${j}) <> 'NULL' AND (${cast} IS NULL OR ${changes(j, tableType)}))`;
+  // Never NULL: the write leaves out the rows where it holds, and they must be exactly the rejects.
+  const when = `coalesce(${value} IS NOT NULL AND json_type(${j}) <> 'NULL' AND (${cast} IS NULL OR ${changes(j, tableType)}), false)`;
   const found = `CASE json_type(${j}) WHEN 'VARCHAR' THEN 'a string ' WHEN 'BOOLEAN' THEN 'a boolean ' WHEN 'OBJECT' THEN 'an object ' WHEN 'ARRAY' THEN 'an array ' ELSE 'a number ' END`;
   const text = `CASE WHEN strlen(${j}::VARCHAR) > 80 THEN left(${j}::VARCHAR, 80) || '…' ELSE ${j}::VARCHAR END`;
   const prefix = `type conflict: column ${column} is ${tableType} in ${table}: expected ${expected(tableType)}, found `;

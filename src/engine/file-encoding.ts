@@ -56,3 +56,4 @@ export function wideEncoding(head: Uint8Array): string | null {
   if (evenNul >= pairs * 0.7 && oddNul <= pairs * 0.1) return 'UTF-16 BE encoded (no byte order mark)';
   return null;
 }
+

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { InvalidInput, NotFound } from '../errors.js';
 
@@ -89,6 +89,22 @@ export function headBytes(path: string, compression: Compression, bytes = SNIFF_
   }
   // Node 20 has no zstd; a .zst file needs its inner extension (`x.csv.zst`).
   return compression === 'zstd' ? new Uint8Array(0) : head;
+}
+
+
+/**
+ * A whole file's bytes, gunzipped (as far as it goes, if cut short); null when it holds more than
+ * `limit` bytes, or is zstd, which Node 20 cannot inflate.
+ */
+export function documentBytes(path: string, compression: Compression, limit: number): Uint8Array | null {
+  if (compression === 'zstd' || statSync(path).size > limit) return null;
+  const raw = new Uint8Array(readFileSync(path));
+  if (compression === 'none') return raw;
+  try {
+    return new Uint8Array(gunzipSync(raw, { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: limit }));
+  } catch {
+    return null;
+  }
 }
 
 function sniffFormat(head: Uint8Array): FileFormat | undefined {

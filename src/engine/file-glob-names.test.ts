@@ -34,3 +34,20 @@ test('a Parquet file named like a glob is read alone', async () => {
     await dropReadResult(fx.engine, result);
   }
 });
+
+test('NDJSON and JSON array files named like globs are read alone', async () => {
+  for (const [name, other, text] of [
+    ['e*.ndjson', 'e1.ndjson', (id: number) => `{"id":${id}}\n`],
+    ['r[1].json', 'r1.json', (id: number) => `[{"id":${id}}]`],
+  ] as const) {
+    fx.file(name, text(1));
+    fx.file(other, text(2));
+    const result = await readFiles(fx.engine, [`${fx.dir}/${name}`]);
+    try {
+      const rows = await fx.engine.all<{ id: bigint }>(`SELECT id FROM ${quoteIdent(result.relation)}`);
+      assert.deepEqual(rows.map((r) => Number(r.id)), [1], name);
+    } finally {
+      await dropReadResult(fx.engine, result);
+    }
+  }
+});

@@ -1,10 +1,12 @@
 import type { Engine } from './duckdb.js';
-import type { Compression } from './file-format.js';
-import { cleanColumnNames } from './file-names.js';
-import { jsonColumns, keyChanges, transformShape, type JsonColumn, type Shape } from './file-json-types.js';
-import { dropTables, linesSource, MAX_LINE_BYTES, newRejectTables, shiftLinesSql, tempName } from './file-lines.js';
+import { documentBytes, headBytes, type Compression } from './file-format.js';
+import { takeTooDeep } from './file-json-depth.js';
+import { splitDocument } from './file-json-split.js';
+import { checkedRejects, doubleColumn, integerColumn, integralColumns, suspectDoubles, type CheckedColumn } from './file-json-numbers.js';
+import { jsonColumns, jsonKind, keyNames, transformShape, type Shape } from './file-json-types.js';
+import { decompressionError, dropTables, linesSource, MAX_LINE_BYTES, newRejectTables, shiftLinesSql, tempName } from './file-lines.js';
 import type { FileRead, Reject } from './file-types.js';
-import { quoteIdent, quoteLiteral } from './sql-text.js';
+import { quoteFilePath, quoteIdent, quoteLiteral } from './sql-text.js';
 
 type JsonLayout = 'lines' | 'array' | 'unstructured';
 
@@ -15,6 +17,8 @@ const RAW_CHARS = 4096;
 const WHOLE_FILE_BYTES = 256 * 1024 ** 2;
 /** How many times its size a file read whole may take of DuckDB's memory limit at most. */
 const WHOLE_FILE_FOOTPRINT = 12;
+/** Bytes of a file's start that show its encoding and layout. */
+const SNIFF_BYTES = 64 * 1024;
 
 /**
  * Reads NDJSON (one record per line, numbered by physical line) or a JSON document (an array of
@@ -23,20 +27,38 @@ const WHOLE_FILE_FOOTPRINT = 12;
  * rejected as malformed, not an object, or holding a value that does not fit its column.
  */
 export async function readJson(engine: Engine, path: string, compression: Compression, ndjson: boolean): Promise<FileRead> {
-  const layout = ndjson ? 'lines' : await guessLayout(engine, path, compression);
+  // A cut or damaged compressed file, or one in UTF-16, never gets here (see assertUsableBytes).
+  return readRecords(engine, path, compression, ndjson);
+}
+
+function fileReject(path: string, error: string): Reject {
+  return { file: path, line: null, column: null, raw: null, error };
+}
+
+async function readRecords(engine: Engine, path: string, compression: Compression, ndjson: boolean): Promise<FileRead> {
+  const head = compression === 'zstd' ? null : headBytes(path, compression, SNIFF_BYTES);
+  const layout = ndjson ? 'lines' : await guessLayout(engine, path, compression, head);
   const records = tempName('json');
   const rejects: Reject[] = [];
   const warnings: string[] = [];
   try {
     if (layout === 'lines') {
-      const loaded = await loadLines(engine, path, compression, records);
+      const loaded = await loadLines(engine, path, compression, records).catch((e: unknown) => {
+        const damaged = decompressionError(e, compression);
+        if (damaged === null) throw e;
+        return damaged;
+      });
+      if (typeof loaded === 'string') return unreadable(fileReject(path, loaded));
       rejects.push(...loaded.rejects);
       if (!loaded.exact) warnings.push(`${path}: holds a stray carriage return; line numbers after it may be off`);
     }
     else {
-      const failure = await loadDocument(engine, path, compression, layout, records);
-      if (failure) return { query: null, columns: [], rows: 0, rejects: [failure], warnings: [], tables: [] };
+      const loaded = await loadDocument(engine, path, compression, layout, records);
+      if (loaded.unreadable) return unreadable(loaded.unreadable);
+      rejects.push(...loaded.rejects);
+      warnings.push(...loaded.warnings);
     }
+    rejects.push(...(await takeTooDeep(engine, path, records, cut)));
     rejects.push(...(await malformed(engine, path, records)));
     const parsed = await parseRecords(engine, path, records);
     rejects.push(...parsed.rejects);
@@ -57,6 +79,10 @@ export async function readJson(engine: Engine, path: string, compression: Compre
   }
 }
 
+function unreadable(reject: Reject): FileRead {
+  return { query: null, columns: [], rows: 0, rejects: [reject], warnings: [], tables: [] };
+}
+
 interface Parsed {
   /** SQL for the good rows (columns + `_source_line`); null when no record holds a key. */
   query: string | null;
@@ -75,30 +101,35 @@ interface Parsed {
 async function parseRecords(engine: Engine, path: string, records: string): Promise<Parsed> {
   const structure = await structureOf(engine, records);
   if (structure === null || typeof structure !== 'object' || Array.isArray(structure)) return { query: null, rows: 0, rejects: [], changes: [], tables: [] };
-  const shape = transformShape(structure);
+  const shape = transformShape(structure, true);
   if (!isRecordShape(shape)) return parseKeyByKey(engine, path, structure, records);
+  const field = (key: string) => `struct_extract(t, ${quoteLiteral(key)})`;
   const parsed = tempName('parsed');
-  await engine.run(
-    `CREATE TABLE ${quoteIdent(parsed)} AS
-     SELECT line, json_transform(text, ${quoteLiteral(JSON.stringify(shape))}) AS t FROM ${quoteIdent(records)} WHERE ok`,
-  );
-  const cleaned = cleanColumnNames(Object.keys(shape));
-  const columns = Object.entries(shape).map(([key, s], i) => topColumn(key, s, cleaned.names[i] ?? key));
-  const misfit = columns.filter((c) => c.misfit !== null);
-  const rejects: Reject[] = [];
-  if (misfit.length > 0) {
-    const which = `CASE ${misfit.map((c) => `WHEN ${c.misfit} THEN ${quoteLiteral(c.name)}`).join(' ')} END`;
-    const rows = await engine.all<{ line: bigint; col: string; text: string }>(
-      `SELECT p.line, p.col, r.text FROM (SELECT line, ${which} AS col FROM ${quoteIdent(parsed)}) p
-       JOIN ${quoteIdent(records)} r ON r.line = p.line WHERE p.col IS NOT NULL ORDER BY p.line`,
+  const parse = async (keysAsText: Set<string>) => {
+    const read = Object.fromEntries(Object.entries(shape).map(([k, s]) => [k, keysAsText.has(k) ? 'VARCHAR' : s]));
+    await engine.run(
+      `CREATE OR REPLACE TABLE ${quoteIdent(parsed)} AS
+       SELECT line, json_transform(text, ${quoteLiteral(JSON.stringify(read))}) AS t FROM ${quoteIdent(records)} WHERE ok`,
     );
-    for (const r of rows) rejects.push(misfitReject(path, Number(r.line), r.col, r.text));
-  }
-  const anyMisfit = misfit.length === 0 ? 'false' : misfit.map((c) => c.misfit).join(' OR ');
+  };
+  await parse(new Set());
+  // Double columns holding a value a double may not hold exactly are read again as written.
+  const doubles = Object.keys(shape).filter((k) => shape[k] === 'DOUBLE');
+  const suspect = await suspectDoubles(engine, quoteIdent(parsed), new Map(doubles.map((k) => [k, field(k)])));
+  if (suspect.size > 0) await parse(suspect);
+  const integral = await integralColumns(engine, quoteIdent(parsed), new Map([...suspect].map((k) => [k, field(k)])));
+  const cleaned = keyNames(Object.keys(shape));
+  const columns = Object.entries(shape).map(([key, s], i): CheckedColumn => {
+    const name = cleaned.names[i] ?? key;
+    if (suspect.has(key)) return integral.has(key) ? integerColumn(name, field(key), field(key)) : doubleColumn(name, field(key));
+    if (typeof s === 'string' && INTEGER.test(s) && s !== 'BIGINT') return integerColumn(name, field(key), `${field(key)}::VARCHAR`);
+    return { name, value: field(key), checks: [] };
+  });
+  const checked = await checkedRejects(engine, path, quoteIdent(parsed), records, columns, cut);
   const query = `SELECT ${[...columns.map((c) => `${c.value} AS ${quoteIdent(c.name)}`), 'line::BIGINT AS _source_line'].join(', ')}
-    FROM ${quoteIdent(parsed)} WHERE NOT (${anyMisfit})`;
+    FROM ${quoteIdent(parsed)} WHERE NOT (${checked.failing})`;
   const objects = Number((await engine.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${quoteIdent(parsed)}`))[0]?.n ?? 0);
-  return { query, rows: objects - rejects.length, rejects, changes: keyChanges(cleaned.changes), tables: [parsed] };
+  return { query, rows: objects - checked.rejects.length, rejects: checked.rejects, changes: cleaned.changes, tables: [parsed] };
 }
 
 function isRecordShape(shape: Shape): shape is { [key: string]: Shape } {
@@ -158,36 +189,29 @@ const BATCH_RECORD_BYTES = 65536;
 
 const INTEGER = /^(U?BIGINT|U?HUGEINT)$/;
 
-/** A top-level column: integers become BIGINT (Iceberg's long), and a value past it is a misfit. */
-function topColumn(key: string, shape: Shape, name: string): { name: string; value: string; misfit: string | null } {
-  const value = `struct_extract(t, ${quoteLiteral(key)})`;
-  if (typeof shape === 'string' && INTEGER.test(shape) && shape !== 'BIGINT') {
-    return { name, value: `TRY_CAST(${value} AS BIGINT)`, misfit: `(${value} IS NOT NULL AND TRY_CAST(${value} AS BIGINT) IS NULL)` };
-  }
-  return { name, value, misfit: null };
-}
-
-function misfitReject(path: string, line: number, column: string, text: string): Reject {
-  return { file: path, line, column, raw: cut(text), error: `column ${column}: value does not fit the column's type (integer out of range?)` };
-}
-
-
 /** Records whose top-level keys cannot be one STRUCT: each key is extracted on its own. */
 async function parseKeyByKey(engine: Engine, path: string, structure: unknown, records: string): Promise<Parsed> {
   const { columns, changes } = jsonColumns(structure);
   if (columns.length === 0) return { query: null, rows: 0, rejects: [], changes: [], tables: [] };
   const kept = tempName('objects');
   await engine.run(`CREATE TABLE ${quoteIdent(kept)} AS SELECT line, text::JSON AS j FROM ${quoteIdent(records)} WHERE ok`);
-  const objects = `SELECT line, j FROM ${quoteIdent(kept)}`;
-  const rejects = await misfits(engine, path, objects, columns);
-  const anyBad = columns.map((c) => c.bad).join(' OR ');
+  const checked = await checkedRejects(engine, path, quoteIdent(kept), records, columns, cut);
   const select = columns.map((c) => `${c.value} AS ${quoteIdent(c.name)}`);
-  const query = `SELECT ${[...select, 'line::BIGINT AS _source_line'].join(', ')} FROM (${objects}) WHERE NOT (${anyBad})`;
+  const query = `SELECT ${[...select, 'line::BIGINT AS _source_line'].join(', ')} FROM ${quoteIdent(kept)} WHERE NOT (${checked.failing})`;
   const rows = Number((await engine.all<{ n: bigint }>(`SELECT count(*) AS n FROM (${query})`))[0]?.n ?? 0);
-  return { query, rows, rejects, changes, tables: [kept] };
+  return { query, rows, rejects: checked.rejects, changes, tables: [kept] };
 }
 
-async function guessLayout(engine: Engine, path: string, compression: Compression): Promise<JsonLayout> {
+/**
+ * Array, lines or concatenated objects, by the first non-blank line: from the file's first bytes,
+ * or (zstd, which Node cannot inflate) from a line scan, which gives the start of an over-long line.
+ */
+async function guessLayout(engine: Engine, path: string, compression: Compression, head: Uint8Array | null): Promise<JsonLayout> {
+  if (head !== null) {
+    const lines = Buffer.from(head).toString('utf8').split('\n');
+    // The last line may be cut off at the end of the head.
+    return layoutOf(head.length < SNIFF_BYTES ? lines : lines.slice(0, -1), lines.at(-1) ?? '');
+  }
   const rejects = newRejectTables();
   try {
     const first = (strict: boolean) =>
@@ -195,23 +219,47 @@ async function guessLayout(engine: Engine, path: string, compression: Compressio
         `SELECT text FROM ${linesSource(path, compression, 'latin-1', rejects, strict)} WHERE trim(text, ' \t\r') <> '' LIMIT 1`,
       );
     const rows = await first(true).catch(() => first(false));
-    const text = Buffer.from(rows[0]?.text ?? '', 'latin1').toString('utf8').replace(/^\uFEFF/, '').trim();
-    if (text.startsWith('[')) return 'array';
-    try {
-      JSON.parse(text);
-      return 'lines';
-    } catch {
-      return text === '' ? 'lines' : 'unstructured';
-    }
+    if (rows.length > 0) return layoutOf([Buffer.from(rows[0]?.text ?? '', 'latin1').toString('utf8')], '');
+    const long = await engine
+      .all<{ text: string }>(`SELECT csv_line AS text FROM ${quoteIdent(rejects.errors)} ORDER BY line LIMIT 1`)
+      .catch(() => []);
+    return layoutOf([], Buffer.from(long[0]?.text ?? '', 'latin1').toString('utf8'));
   } finally {
     await dropTables(engine, rejects.errors, rejects.scans);
   }
 }
 
+/**
+ * The layout from the first complete lines (`lines`) and the start of a line cut off after them
+ * (`cut`): an array; else NDJSON when a line holds a JSON value on its own (or only a cut-off
+ * line that starts a record), which a pretty-printed document's lines do not; else objects one
+ * after another.
+ */
+function layoutOf(lines: string[], cut: string): JsonLayout {
+  const complete = lines.map((l) => l.replace(/^\uFEFF/, '').trim()).filter((l) => l !== '');
+  const first = complete[0] ?? cut.replace(/^\uFEFF/, '').trim();
+  if (first.startsWith('[')) return 'array';
+  if (complete.length === 0) return 'lines';
+  const parses = (line: string) => {
+    try {
+      JSON.parse(line);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return complete.slice(0, LAYOUT_LINES).some(parses) ? 'lines' : 'unstructured';
+}
+
+/** Lines looked at for one that holds a whole record (the first may be broken). */
+const LAYOUT_LINES = 20;
+
 /** The records table's columns over `source` (line, text): `ok` when the record is a JSON object. */
 function recordColumns(source: string): string {
   // starts_with first: trimming copies the string, and nearly every record starts with its brace.
-  return `SELECT line, text, json_valid(text) AND (starts_with(text, '{') OR ltrim(text, ' \t\r\n')[1] = '{') AS ok FROM (${source})`;
+  // A byte-order mark starts a line where files that had one were joined (cat a.ndjson b.ndjson).
+  return `SELECT line, text, json_valid(text) AND (starts_with(text, '{') OR ltrim(text, ' \t\r\n')[1] = '{') AS ok
+    FROM (SELECT line, CASE WHEN starts_with(text, chr(65279)) THEN substr(text, 2) ELSE text END AS text FROM (${source}))`;
 }
 
 /**
@@ -239,8 +287,9 @@ async function loadLines(
       () => scan(false).then(() => false),
     );
     const failed = await engine
-      .all<{ line: bigint; error_type: string; error_message: string }>(
-        `SELECT line, any_value(error_type::VARCHAR) AS error_type, any_value(error_message) AS error_message
+      .all<{ line: bigint; error_type: string; error_message: string; csv_line: string | null }>(
+        `SELECT line, any_value(error_type::VARCHAR) AS error_type, any_value(error_message) AS error_message,
+           any_value(csv_line) AS csv_line
          FROM ${quoteIdent(scanRejects.errors)} GROUP BY line ORDER BY line`,
       )
       .catch(() => []);
@@ -257,7 +306,7 @@ async function loadLines(
       file: path,
       line: Number(f.line),
       column: null,
-      raw: raw.get(Number(f.line)) ?? null,
+      raw: raw.get(Number(f.line)) ?? (TEXT_KEPT.includes(f.error_type) && f.csv_line !== null ? cut(f.csv_line, f.error_type !== 'TOO MANY COLUMNS') : null),
       error: lineScanError(f.error_type, f.error_message),
     }));
     return { rejects, exact };
@@ -276,7 +325,7 @@ const NON_BLANK = `text IS NOT NULL AND (starts_with(text, '{') OR trim(text, ' 
  * the line scan, which reports those lines, reads it.
  */
 async function loadWholeLines(engine: Engine, path: string, records: string): Promise<boolean> {
-  const file = `read_text(${quoteLiteral(path)})`;
+  const file = `read_text(${quoteFilePath(path)})`;
   const size = await engine.all<{ size: bigint }>(`SELECT size FROM ${file}`);
   const bytes = Number(size[0]?.size);
   // The text, its lines and their records are held at once, by each lane reading side by side.
@@ -323,32 +372,84 @@ async function undecodedLines(engine: Engine, path: string, compression: Compres
 
 function lineScanError(type: string, message: string): string {
   if (type === 'INVALID ENCODING') return 'invalid UTF-8 (the file is not UTF-8 encoded)';
-  if (type === 'TOO MANY COLUMNS') return 'line holds a NUL byte';
+  if (type === 'TOO MANY COLUMNS') return 'line holds a NUL byte, which JSON allows only escaped (\\u0000)';
+  if (type === 'LINE SIZE OVER MAXIMUM') {
+    const size = /Actual Size:\s*(\d+)/.exec(message)?.[1];
+    return (
+      `line is ${size ? `${Number(size).toLocaleString('en-US')} bytes` : 'too long'}, more than the ${MAX_LINE_BYTES / 1024 ** 2} MiB ` +
+      'Silt reads in one line; split the record, or land the records as a JSON array (.json), which takes longer ones'
+    );
+  }
   return message.replace(/\.$/, '');
 }
 
-/** One row per record of an array / concatenated JSON document; a document that does not parse is one reject. */
+/** Line errors whose scanned text (`csv_line`) is the line as found, or its start. */
+const TEXT_KEPT = ['TOO MANY COLUMNS', 'LINE SIZE OVER MAXIMUM'];
+
+/**
+ * One row per record of an array / concatenated JSON document. A document DuckDB cannot read
+ * whole (a trailing comma, a cut tail, one bad record) is split by its brackets instead, so its
+ * good records still load; when it cannot be split (zstd, or too big to hold), it is one reject.
+ */
 async function loadDocument(
   engine: Engine,
   path: string,
   compression: Compression,
   layout: 'array' | 'unstructured',
   records: string,
-): Promise<Reject | null> {
+): Promise<{ unreadable?: Reject; rejects: Reject[]; warnings: string[] }> {
   try {
     await engine.run(
       `CREATE TABLE ${quoteIdent(records)} AS ${recordColumns(
-        `SELECT row_number() OVER () AS line, json::VARCHAR AS text FROM read_json_objects(${quoteLiteral(path)}, format = ${quoteLiteral(layout)}${compression === 'none' ? '' : `, compression = ${quoteLiteral(compression)}`})`,
+        `SELECT row_number() OVER () AS line, json::VARCHAR AS text FROM read_json_objects(${quoteFilePath(path)}, format = ${quoteLiteral(layout)}${compression === 'none' ? '' : `, compression = ${quoteLiteral(compression)}`})`,
       )}`,
     );
-    return null;
+    return { rejects: [], warnings: [] };
   } catch (e) {
-    const message = (e as Error).message.split('\n')[0] ?? '';
-    const line = /in line (\d+)/.exec(message);
-    const reason = message.replace(/^[A-Za-z ]+Error: /, '').replace(/ in file "[^"]*",/, '').replace(/\.\s*$/, '');
-    return { file: path, line: line ? Number(line[1]) : null, column: null, raw: null, error: `cannot parse the JSON document: ${reason}` };
+    const bytes = documentBytes(path, compression, WHOLE_FILE_BYTES);
+    if (bytes === null) return { unreadable: documentFailure(path, e), rejects: [], warnings: [] };
+    const split = splitDocument(bytes);
+    return { rejects: await loadPieces(engine, path, split.pieces, records), warnings: split.notes.map((n) => `${path}: ${n}`) };
   }
 }
+
+function documentFailure(path: string, e: unknown): Reject {
+  const message = (e as Error).message.split('\n')[0] ?? '';
+  const line = /in line (\d+)/.exec(message);
+  const reason = message.replace(/^[A-Za-z ]+Error: /, '').replace(/ in file "[^"]*",/, '').replace(/\.\s*$/, '');
+  return { file: path, line: line ? Number(line[1]) : null, column: null, raw: null, error: `cannot parse the JSON document: ${reason}` };
+}
+
+/** `records` from the pieces of a split document, numbered by record; pieces that are not UTF-8 come back as rejects. */
+async function loadPieces(engine: Engine, path: string, pieces: Uint8Array[], records: string): Promise<Reject[]> {
+  await engine.run(`CREATE TABLE ${quoteIdent(records)} (line BIGINT, text VARCHAR, ok BOOLEAN)`);
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const rejects: Reject[] = [];
+  let batch: { line: number; text: string }[] = [];
+  let batchBytes = 0;
+  const flush = async () => {
+    const rows = `SELECT r.line, r.text FROM (SELECT unnest(from_json(?::VARCHAR, '[{"line":"BIGINT","text":"VARCHAR"}]')) AS r)`;
+    if (batch.length > 0) await engine.run(`INSERT INTO ${quoteIdent(records)} ${recordColumns(rows)}`, [JSON.stringify(batch)]);
+    [batch, batchBytes] = [[], 0];
+  };
+  for (const [n, piece] of pieces.entries()) {
+    let text: string;
+    try {
+      text = decoder.decode(piece);
+    } catch {
+      rejects.push({ file: path, line: n + 1, column: null, raw: cut(Buffer.from(piece).toString('utf8')), error: 'invalid UTF-8 (the file is not UTF-8 encoded)' });
+      continue;
+    }
+    batch.push({ line: n + 1, text });
+    batchBytes += piece.length;
+    if (batchBytes > INSERT_BYTES) await flush();
+  }
+  await flush();
+  return rejects;
+}
+
+/** Split records are handed to DuckDB this many bytes at a time. */
+const INSERT_BYTES = 32 * 1024 ** 2;
 
 async function malformed(engine: Engine, path: string, records: string): Promise<Reject[]> {
   const rows = await engine.all<{ line: bigint; text: string; kind: string | null }>(
@@ -359,7 +460,7 @@ async function malformed(engine: Engine, path: string, records: string): Promise
   for (const [i, r] of rows.entries()) {
     const error =
       r.kind !== null
-        ? `expected a JSON object, found ${r.kind.toLowerCase()}`
+        ? `expected a JSON object, found ${jsonKind(r.kind)}`
         : i < DETAILED_REASONS
           ? await parserReason(engine, r.text)
           : 'malformed JSON';
@@ -378,18 +479,7 @@ async function parserReason(engine: Engine, text: string): Promise<string> {
   }
 }
 
-/** Objects holding a value that does not convert to its column's type (say a number past BIGINT). */
-async function misfits(engine: Engine, path: string, objects: string, columns: JsonColumn[]): Promise<Reject[]> {
-  if (columns.length === 0) return [];
-  const checked = columns.filter((c) => c.bad !== 'false');
-  if (checked.length === 0) return [];
-  const which = `CASE ${checked.map((c) => `WHEN ${c.bad} THEN ${quoteLiteral(c.name)}`).join(' ')} END`;
-  const rows = await engine.all<{ line: bigint; col: string; text: string }>(
-    `SELECT line, col, j::VARCHAR AS text FROM (SELECT line, j, ${which} AS col FROM (${objects})) WHERE col IS NOT NULL ORDER BY line`,
-  );
-  return rows.map((r) => misfitReject(path, Number(r.line), r.col, r.text));
-}
-
-function cut(text: string): string {
-  return text.length > RAW_CHARS ? `${text.slice(0, RAW_CHARS)}…` : text;
+/** `text` cut to RAW_CHARS; `partial` when it is already only the start of the record. */
+function cut(text: string, partial = false): string {
+  return text.length > RAW_CHARS || partial ? `${text.slice(0, RAW_CHARS)}…` : text;
 }

@@ -68,3 +68,11 @@ export function shiftLinesSql(source: string, excluded: string): string {
     SELECT s.*, s.ord + coalesce(steps.j, 0) AS line
     FROM (${source}) s ASOF LEFT JOIN steps ON s.ord > steps.t`;
 }
+
+/** For DuckDB's error on a compressed file it cannot inflate (damaged, or not that format): the reject reason; else null. */
+export function decompressionError(e: unknown, compression: Compression): string | null {
+  const message = e instanceof Error ? (e.message.split('\n')[0] ?? '') : '';
+  if (compression === 'none' || !/^IO Error: .*(gzip|zstd|compress|inflate)/i.test(message)) return null;
+  const reason = message.replace(/^IO Error: /, '').replace(/:\s*\/\S*$/, '').replace(/\.$/, '');
+  return `cannot decompress the ${compression} file (${reason}): it is damaged or not ${compression}; land a good copy again`;
+}

@@ -9,8 +9,10 @@ export function quoteQualified(...parts: string[]): string {
   return parts.map(quoteIdent).join('.');
 }
 
+/** A string constant; a NUL, which DuckDB cannot read inside quotes, is spliced in as `chr(0)`. */
 export function quoteLiteral(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
+  const quoted = `'${value.replaceAll("'", "''")}'`;
+  return value.includes('\0') ? `(${quoted.replaceAll('\0', "' || chr(0) || '")})` : quoted;
 }
 
 /** A DuckDB list literal of strings: ['a', 'b']. */

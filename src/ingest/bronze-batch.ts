@@ -1,10 +1,11 @@
 import type { Catalog } from '../catalog/index.js';
-import { icebergToDuckdb, quoteIdent, quoteLiteral, sideBySide, type Engine } from '../engine/index.js';
+import { quoteIdent, sideBySide, type Engine } from '../engine/index.js';
 import { CommitConflict, RunFailed } from '../errors.js';
 import { currentSchema, type PrimitiveType, type Table, type TableMetadata } from '../table/index.js';
 import { batchSummary, committedFiles, type CommittedFile } from './bronze-ledger.js';
 import { columnsWithValues, dropRead, readLandingFile, wholeFileReject, type BronzeFileRead, type NewLandingFile } from './bronze-read.js';
 import { commitRejects, openRejectsTable, RejectStage, type RowMisfits } from './bronze-rejects.js';
+import { misfitSql } from './bronze-misfit.js';
 import { BronzeSchema } from './bronze-schema.js';
 import { openBronzeTable, writeBronzeFiles, type BronzeRows } from './bronze-write.js';
 import { changedSinceListed } from './landing-files.js';
@@ -75,8 +76,8 @@ export async function ingestBatch(ctx: BatchContext, listed: readonly NewLanding
     for (const read of ordered) {
       await stage.addRejects(read.rejects, read.file.fingerprint);
       const fit = await checkFile(engine, schema, read, typeConflicts, rows);
-      if (fit.setAside !== undefined) await stage.addRows(read, fit.setAside);
-      else if (fit.misfits) await stage.addRows(read, fit.misfits);
+      if (fit.misfits) await stage.addRows(read, fit.misfits);
+      else if (fit.setAside !== undefined) await stage.addRows(read, fit.setAside);
       const written = fit.setAside !== undefined ? 0 : read.rows - (fit.misfits?.count ?? 0);
       const whole = fit.setAside ?? wholeFileReject(read);
       committed.push({ ...read.file, rows: written, rejects: read.rejects.length + read.rows - written, ...(whole === undefined ? {} : { rejectedWhole: whole }) });
@@ -169,18 +170,18 @@ async function checkFile(
   if (real.some((c) => c.tableType === undefined || !primitive(c.column))) return { setAside: real.map((c) => c.detail).join('; ') };
   const misfit = real.map((c) => {
     const value = quoteIdent(read.columns.find((x) => x.name === c.column)?.source ?? c.column);
-    return { c, sql: `(${value} IS NOT NULL AND TRY_CAST(${value} AS ${icebergToDuckdb(c.tableType as PrimitiveType)}) IS NULL)` };
+    return misfitSql(value, c.tableType as PrimitiveType, c.column, schema.tableName);
   });
-  const where = misfit.map((m) => m.sql).join(' OR ');
+  const where = misfit.map((m) => m.when).join(' OR ');
   const count = where ? await countWhere(engine, read, where) : 0;
-  if (count === read.rows && count > 0) return { setAside: real.map((c) => c.detail).join('; ') };
+  const error = `CASE ${misfit.map((m) => `WHEN ${m.when} THEN ${m.why}`).join(' ')} END`;
+  // No row fits: the file changes nothing in the schema, and each row says why it did not fit.
+  if (count === read.rows && count > 0) return { setAside: real.map((c) => c.detail).join('; '), misfits: { where, error, count } };
   const nullColumns = new Set(conflicts.filter((c) => !valued.has(c.column)).map((c) => c.column));
   // Columns converted to the table's type keep it: the schema does not take the file's type.
   schema.accept(read.fields, new Set([...nullColumns, ...real.map((c) => c.column)]));
   rows.push({ read, nullColumns, ...(count > 0 ? { exclude: where } : {}) });
-  if (count === 0) return {};
-  const error = `CASE ${misfit.map((m) => `WHEN ${m.sql} THEN ${quoteLiteral(m.c.detail)}`).join(' ')} END`;
-  return { misfits: { where, error, count } };
+  return count === 0 ? {} : { misfits: { where, error, count } };
 }
 
 async function countWhere(engine: Engine, read: BronzeFileRead, where: string): Promise<number> {

@@ -83,8 +83,8 @@ test('a JSON type conflict sends that file to rejects as JSON rows; the rest of 
     assert.deepEqual(await query(lake, 'SELECT id, extra FROM bronze.events ORDER BY id'), [{ id: '1', extra: null }, { id: '4', extra: true }]);
     const rejects = await query(lake, 'SELECT file, line, raw, error FROM bronze.events_rejects ORDER BY line');
     assert.deepEqual(rejects.map((x) => [x.file, Number(x.line), JSON.parse(String(x.raw)), x.error]), [
-      ['landing/events/e2.ndjson', 1, { id: 'x-2', user: { name: 'b' } }, 'type conflict: column id is long in bronze.events, file has string'],
-      ['landing/events/e2.ndjson', 2, { id: 'x-3', user: { name: 'c' } }, 'type conflict: column id is long in bronze.events, file has string'],
+      ['landing/events/e2.ndjson', 1, { id: 'x-2', user: { name: 'b' } }, 'type conflict: column id is long in bronze.events: expected an integer, found a string "x-2"'],
+      ['landing/events/e2.ndjson', 2, { id: 'x-3', user: { name: 'c' } }, 'type conflict: column id is long in bronze.events: expected an integer, found a string "x-3"'],
     ]);
   });
 });
@@ -196,7 +196,7 @@ test('values that convert to the column type load; only the rows whose value doe
     ]);
     const rejects = await query(lake, 'SELECT line, raw, error FROM bronze.sensors_rejects');
     assert.deepEqual(rejects.map((x) => [Number(x.line), JSON.parse(String(x.raw)), x.error]), [
-      [2, { id: 3, temp: 'n/a' }, 'type conflict: column temp is double in bronze.sensors, file has string'],
+      [2, { id: 3, temp: 'n/a' }, 'type conflict: column temp is double in bronze.sensors: expected a number, found a string "n/a"'],
     ]);
   });
 });

@@ -37,7 +37,7 @@ export class BronzeSchema {
   private readonly nested: Extract<SchemaChange, { kind: 'add' | 'widen' }>[] = [];
 
   constructor(
-    private readonly tableName: string,
+    readonly tableName: string,
     private readonly base: Schema | undefined,
   ) {
     for (const meta of META_FIELDS) if (!this.find(meta.name)) this.added.push(meta);

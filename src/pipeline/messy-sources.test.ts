@@ -27,7 +27,7 @@ const LANDING: Record<string, { content: Uint8Array | string; records: number }>
   'jsonmess/latin1.ndjson': { content: bytes('{"id":7,"name":"caf\xe9"}\n{"id":8,"name":"ok"}\n'), records: 2 },
   'jsonmess/empty.ndjson': { content: '', records: 0 },
   'jsonarr/good.json': { content: '[{"id":1,"v":"a"},{"id":2,"v":[1,2]},{"id":3,"v":{"k":1}}]', records: 3 },
-  'jsonarr/cut.json': { content: '[{"id":4,"v":"b"},{"id":5,"v', records: 1 },
+  'jsonarr/cut.json': { content: '[{"id":4,"v":"b"},{"id":5,"v', records: 2 },
 };
 
 const YAML = `

@@ -1,7 +1,6 @@
 /** JSON documents DuckDB cannot read whole: their good records land, each bad piece is a reject. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { gzipSync } from 'node:zlib';
 import { splitDocument } from './file-json-split.js';
 import { fileFixture } from './file-test-fixture.js';
 import { readFiles, type ReadResult } from './file-reader.js';
@@ -28,15 +27,6 @@ test('a cut-off array: the complete records land, the cut tail is a reject with 
   assert.deepEqual(await ids(result), ['1', '2', '4']);
   assert.deepEqual(rejected(result), [[4, '{"id":5,"v', 'malformed JSON at byte 10 of input: unexpected end of data']]);
   assert.match(result.warnings.join('\n'), /cut\.json: the file ends before the array closes/);
-});
-
-test('a cut-off gzip array: the records that inflate land, the cut one is a reject, and the file is noted as cut', async () => {
-  const records = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ id: i, v: 'x'.repeat(40) }));
-  const gz = gzipSync(`[${records.join(',')}]`);
-  const result = await readFiles(fx.engine, [fx.file('cut.json.gz', new Uint8Array(gz.subarray(0, gz.length >> 1)))]);
-  assert.ok(result.rowsRead > 100, `${result.rowsRead} records land`);
-  assert.deepEqual(result.rejects.map((r) => r.line), [null, result.rowsRead + 1]);
-  assert.match(result.rejects[0]?.error ?? '', /^the gzip data ends early/);
 });
 
 test('one bad record, scalars, and invalid UTF-8 inside an array are rejects of their own', async () => {

@@ -43,3 +43,11 @@ test('depth counts brackets outside strings only', () => {
   assert.equal(nestedDeeperThan('{"a":[{"b":[]}]}', 3), true);
   assert.equal(nestedDeeperThan('{"a":[{"b":[]}]}', 4), false);
 });
+
+test('a short record nested past the limit, but not deep enough to endanger the parser, is a reject too', async () => {
+  const lines = ['{"id":1}', `{"id":2,"v":${arrays(MAX_JSON_DEPTH + 50)}}`, '{"id":3,"w":{"x":[1]}}'];
+  const result = await readFiles(fx.engine, [fx.file('mid.ndjson', `${lines.join('\n')}\n`)]);
+  assert.deepEqual(await ids(result.relation), ['1', '3']);
+  assert.deepEqual(result.rejects.map((r) => [r.line, DEEP.test(r.error)]), [[2, true]]);
+  assert.deepEqual(result.columns.map((c) => c.name).filter((n) => !n.startsWith('_')), ['id', 'w'], 'no column from the rejected record');
+});

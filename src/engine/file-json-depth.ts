@@ -10,15 +10,30 @@ import { quoteIdent } from './sql-text.js';
 export const MAX_JSON_DEPTH = 128;
 
 /**
- * Takes the object records nested deeper than MAX_JSON_DEPTH out of `records` (line, text, ok) and
- * returns them as rejects. Only records with more opening brackets than the limit can be that
- * deep; just those are measured.
+ * Records longer than this are measured before any structure is taken: only they can be nested
+ * deep enough (over 2048 levels, two bytes a level) to crash json_structure. Shorter ones are
+ * measured only when the structure shows nesting past MAX_JSON_DEPTH, as counting brackets in
+ * every record costs several times json_valid.
  */
-export async function takeTooDeep(engine: Engine, path: string, records: string, cut: (text: string) => string): Promise<Reject[]> {
+export const CRASH_GUARD_BYTES = 4096;
+
+/** How deep a JSON structure (as json_structure gives it) nests objects and arrays. */
+export function structureDepth(structure: unknown): number {
+  if (structure === null || typeof structure !== 'object') return 0;
+  const inner = Array.isArray(structure) ? structure : Object.values(structure);
+  return 1 + inner.reduce<number>((deepest, v) => Math.max(deepest, structureDepth(v)), 0);
+}
+
+/**
+ * Takes the object records longer than `longerThan` bytes and nested deeper than MAX_JSON_DEPTH out
+ * of `records` (line, text, ok) and returns them as rejects. Only records with more opening
+ * brackets than the limit can be that deep; just those are measured.
+ */
+export async function takeTooDeep(engine: Engine, path: string, records: string, cut: (text: string) => string, longerThan = 0): Promise<Reject[]> {
   const table = quoteIdent(records);
   const openings = `strlen(text) - strlen(replace(replace(text, '[', ''), '{', ''))`;
   const candidates = await engine.all<{ line: bigint; text: string }>(
-    `SELECT line, text FROM ${table} WHERE ok AND strlen(text) > ${2 * MAX_JSON_DEPTH} AND ${openings} > ${MAX_JSON_DEPTH}`,
+    `SELECT line, text FROM ${table} WHERE ok AND strlen(text) > ${Math.max(longerThan, 2 * MAX_JSON_DEPTH)} AND ${openings} > ${MAX_JSON_DEPTH}`,
   );
   const deep = candidates.filter((c) => nestedDeeperThan(c.text, MAX_JSON_DEPTH));
   if (deep.length === 0) return [];

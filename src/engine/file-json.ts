@@ -1,6 +1,6 @@
 import type { Engine } from './duckdb.js';
 import { documentBytes, headBytes, type Compression } from './file-format.js';
-import { takeTooDeep } from './file-json-depth.js';
+import { CRASH_GUARD_BYTES, MAX_JSON_DEPTH, structureDepth, takeTooDeep } from './file-json-depth.js';
 import { splitDocument } from './file-json-split.js';
 import { checkedRejects, doubleColumn, integerColumn, integralColumns, suspectDoubles, type CheckedColumn } from './file-json-numbers.js';
 import { jsonColumns, jsonKind, keyNames, transformShape, type Shape } from './file-json-types.js';
@@ -58,7 +58,7 @@ async function readRecords(engine: Engine, path: string, compression: Compressio
       rejects.push(...loaded.rejects);
       warnings.push(...loaded.warnings);
     }
-    rejects.push(...(await takeTooDeep(engine, path, records, cut)));
+    rejects.push(...(await takeTooDeep(engine, path, records, cut, CRASH_GUARD_BYTES)));
     rejects.push(...(await malformed(engine, path, records)));
     const parsed = await parseRecords(engine, path, records);
     rejects.push(...parsed.rejects);
@@ -99,7 +99,17 @@ interface Parsed {
  * record is then parsed once, to that shape.
  */
 async function parseRecords(engine: Engine, path: string, records: string): Promise<Parsed> {
-  const structure = await structureOf(engine, records);
+  let structure = await structureOf(engine, records);
+  const tooDeep: Reject[] = [];
+  if (structureDepth(structure) > MAX_JSON_DEPTH) {
+    tooDeep.push(...(await takeTooDeep(engine, path, records, cut)));
+    structure = await structureOf(engine, records);
+  }
+  const parsed = await parseStructured(engine, path, records, structure);
+  return { ...parsed, rejects: [...tooDeep, ...parsed.rejects] };
+}
+
+async function parseStructured(engine: Engine, path: string, records: string, structure: unknown): Promise<Parsed> {
   if (structure === null || typeof structure !== 'object' || Array.isArray(structure)) return { query: null, rows: 0, rejects: [], changes: [], tables: [] };
   const shape = transformShape(structure, true);
   if (!isRecordShape(shape)) return parseKeyByKey(engine, path, structure, records);

@@ -108,7 +108,25 @@ export async function assertUsableBytes(path: string, format: FileFormat, compre
 async function readOne(engine: Engine, path: string, opts: ReadOptions): Promise<FileRead> {
   const compression = compressionOf(path);
   const format = opts.format ?? detectFormat(path);
-  await assertUsableBytes(path, format, compression);
+  if (format !== 'parquet') assertTextFile(path, compression);
+  // A compressed file is checked whole beside the read (Node inflates it on its own threads), and
+  // its verdict comes first: the read of a cut file may fail, or worse, take its start silently.
+  const whole = assertWholeCompressedFile(path, compression);
+  whole.catch(() => undefined);
+  const read = await readFormat(engine, path, compression, format, opts).catch(async (e: unknown) => {
+    await whole;
+    throw e;
+  });
+  try {
+    await whole;
+  } catch (e) {
+    await dropTables(engine, ...read.tables);
+    throw e;
+  }
+  return read;
+}
+
+function readFormat(engine: Engine, path: string, compression: Compression, format: FileFormat, opts: ReadOptions): Promise<FileRead> {
   switch (format) {
     case 'csv':
     case 'tsv':

@@ -23,6 +23,8 @@ export interface CsvSniffOptions {
 }
 
 const CANDIDATES = [',', '\t', ';', '|'];
+/** A header name that is a number is more likely a value of a file without a header. */
+const NUMBER = /^[-+]?\d+([.,]\d+)?$/;
 
 /**
  * Works out how to read a delimited file: the delimiter (given, or the candidate among `,` tab `;`
@@ -39,6 +41,13 @@ export async function sniffCsv(
 ): Promise<CsvDialect | null> {
   const head = await headLines(engine, path, compression);
   if (head.length === 0) return null;
+  const excelHint = /^sep=(.)$/.exec(head[0] ?? '');
+  if (excelHint) {
+    throw new InvalidInput(
+      `load: ${path}: line 1 is Excel's "sep=${excelHint[1]}" hint, not CSV: delete that line (or save the sheet as "CSV UTF-8"), ` +
+        `set the delimiter (${JSON.stringify(excelHint[1])}) in silt.yaml if it is not a comma, and put the file back`,
+    );
+  }
   const delimiter = opts.delimiter ?? defaultDelimiter ?? guessDelimiter(head);
   if (delimiter.length !== 1) throw new InvalidInput(`load: ${path}: delimiter must be one character, got ${JSON.stringify(delimiter)}`);
   const header = opts.header ?? true;
@@ -52,6 +61,13 @@ export async function sniffCsv(
     ? cleanColumnNames(firstRecord)
     : cleanColumnNames(firstRecord.map(() => null));
   const warnings = header ? cleaned.changes.map((c) => `${path}: ${c}`) : [];
+  const numbers = header ? firstRecord.filter((name) => NUMBER.test(name.trim())) : [];
+  if (numbers.length > 0) {
+    warnings.push(
+      `${path}: the header holds numbers (${numbers.slice(0, 3).join(', ')}), so line 1 may be data, read as column names; ` +
+        'if the file has no header, set header: false on its source in silt.yaml',
+    );
+  }
   let types = cleaned.names.map(() => 'VARCHAR');
   if (opts.allVarchar) {
     return { delimiter, header, names: cleaned.names, types, dateFormat: null, timestampFormat: null, warnings };

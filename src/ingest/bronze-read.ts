@@ -44,7 +44,7 @@ export async function readLandingFile(engine: Engine, store: ObjectStore, file: 
   const toKey = (text: string): string => text.replaceAll(path, file.key);
   let read;
   try {
-    read = await readFiles(engine, [path], { format: source.format, delimiter: source.delimiter, allVarchar: true });
+    read = await readFiles(engine, [path], { format: source.format, delimiter: source.delimiter, header: source.header, allVarchar: true });
   } catch (e) {
     if (!(e instanceof InvalidInput)) throw e;
     const error = toKey(e.message).replace(/^load: /, '');

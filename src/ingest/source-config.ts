@@ -13,6 +13,7 @@ const NAME = /^[a-z_][a-z0-9_]*$/;
  *     path: orders/          # under landing/ (default: '<name>/')
  *     format: csv            # csv|tsv|json|ndjson|parquet (default: by extension)
  *     delimiter: ','         # CSV/TSV only (default: detected)
+ *     header: true           # CSV/TSV only: line 1 names the columns (default); false: column_1, …
  *     table: bronze.orders   # default: bronze.<name>
  * ```
  */
@@ -24,6 +25,7 @@ export const sourceSchema = z.strictObject({
     .optional(),
   format: z.enum(FORMATS).optional(),
   delimiter: z.string().length(1, 'one character, e.g. "," or "\\t"').optional(),
+  header: z.boolean().optional(),
   table: z
     .string()
     .regex(/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/, 'namespace.table in lower-case letters, digits and _')

@@ -57,6 +57,11 @@ export async function sniffCsv(
       `load: ${path}: line 1${header ? ' (the header)' : ''} opens a quote that is never closed; close or remove the quote and put the file back`,
     );
   }
+  if (header && firstRecord.every((name) => name.trim() === '')) {
+    throw new InvalidInput(
+      `load: ${path}: line 1 (the header) names no columns (it is blank); put the header on line 1, or set header: false on its source in silt.yaml, and put the file back`,
+    );
+  }
   const cleaned = header
     ? cleanColumnNames(firstRecord)
     : cleanColumnNames(firstRecord.map(() => null));

@@ -41,3 +41,17 @@ test("a file starting with Excel's sep= line is rejected whole, saying what to d
     assert.match(String(rejects[0]?.error), /line 1 is Excel's "sep=;" hint, not CSV: delete that line/);
   });
 });
+
+test('a CSV whose first line is blank or only spaces is rejected whole, and adds no column', async () => {
+  await withLake(async (lake) => {
+    await land(lake.store, 'landing/people/ws.csv', '   \n\n1,x\n');
+    await land(lake.store, 'landing/people/good.csv', 'id,name\n2,y\n');
+    const r = await ingestSource(lake.catalog, lake.engine, 'people', {}, { runId: 'r1' });
+    assert.deepEqual([r.rowsWritten, r.rowsRejected], [1, 1]);
+    const rejects = await query(lake, 'SELECT file, error FROM bronze.people_rejects');
+    assert.equal(rejects[0]?.file, 'landing/people/ws.csv');
+    assert.match(String(rejects[0]?.error), /line 1 \(the header\) names no columns \(it is blank\)/);
+    const table = await lake.catalog.loadTable('bronze', 'people');
+    assert.deepEqual(table.metadata.schemas.at(-1)?.fields.map((f) => f.name).filter((n) => !n.startsWith('_')), ['id', 'name']);
+  });
+});

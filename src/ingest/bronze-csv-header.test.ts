@@ -30,28 +30,28 @@ test('a header of numbers is taken as names, with a warning that says how to dec
   });
 });
 
-test("a file starting with Excel's sep= line is rejected whole, saying what to do", async () => {
+/**
+ * Lands `bad` beside a good file; checks the bad one is one reject of the whole file matching
+ * `reason`, and the good one lands with the columns id and name only.
+ */
+async function refusedWhole(bad: string, good: string, reason: RegExp): Promise<void> {
   await withLake(async (lake) => {
-    await land(lake.store, 'landing/people/excel.csv', 'sep=;\nid;name\n1;x\n');
-    await land(lake.store, 'landing/people/good.csv', 'id;name\n2;y\n');
+    await land(lake.store, 'landing/people/bad.csv', bad);
+    await land(lake.store, 'landing/people/good.csv', good);
     const r = await ingestSource(lake.catalog, lake.engine, 'people', {}, { runId: 'r1' });
     assert.deepEqual([r.rowsWritten, r.rowsRejected], [1, 1]);
     const rejects = await query(lake, 'SELECT file, line, error FROM bronze.people_rejects');
-    assert.deepEqual(rejects.map((x) => [x.file, x.line]), [['landing/people/excel.csv', null]]);
-    assert.match(String(rejects[0]?.error), /line 1 is Excel's "sep=;" hint, not CSV: delete that line/);
-  });
-});
-
-test('a CSV whose first line is blank or only spaces is rejected whole, and adds no column', async () => {
-  await withLake(async (lake) => {
-    await land(lake.store, 'landing/people/ws.csv', '   \n\n1,x\n');
-    await land(lake.store, 'landing/people/good.csv', 'id,name\n2,y\n');
-    const r = await ingestSource(lake.catalog, lake.engine, 'people', {}, { runId: 'r1' });
-    assert.deepEqual([r.rowsWritten, r.rowsRejected], [1, 1]);
-    const rejects = await query(lake, 'SELECT file, error FROM bronze.people_rejects');
-    assert.equal(rejects[0]?.file, 'landing/people/ws.csv');
-    assert.match(String(rejects[0]?.error), /line 1 \(the header\) names no columns \(it is blank\)/);
+    assert.deepEqual(rejects.map((x) => [x.file, x.line]), [['landing/people/bad.csv', null]]);
+    assert.match(String(rejects[0]?.error), reason);
     const table = await lake.catalog.loadTable('bronze', 'people');
     assert.deepEqual(table.metadata.schemas.at(-1)?.fields.map((f) => f.name).filter((n) => !n.startsWith('_')), ['id', 'name']);
   });
+}
+
+test("a file starting with Excel's sep= line is rejected whole, saying what to do", async () => {
+  await refusedWhole('sep=;\nid;name\n1;x\n', 'id;name\n2;y\n', /line 1 is Excel's "sep=;" hint, not CSV: delete that line/);
+});
+
+test('a CSV whose first line is blank or only spaces is rejected whole, and adds no column', async () => {
+  await refusedWhole('   \n\n1,x\n', 'id,name\n2,y\n', /line 1 \(the header\) names no columns \(it is blank\)/);
 });

@@ -24,18 +24,10 @@ const SNIFF_BYTES = 64 * 1024;
  * Reads NDJSON (one record per line, numbered by physical line) or a JSON document (an array of
  * records, or records one after another, numbered by record). Records are parsed by DuckDB's
  * JSON functions from a table of the file's records, so every record is accounted for: loaded, or
- * rejected as malformed, not an object, or holding a value that does not fit its column.
+ * rejected as malformed, not an object, or holding a value that does not fit its column. A cut
+ * gzip file or UTF-16 text is turned away before (see checkedBytes in file-reader.ts).
  */
 export async function readJson(engine: Engine, path: string, compression: Compression, ndjson: boolean): Promise<FileRead> {
-  // A cut or damaged compressed file, or one in UTF-16, never gets here (see assertUsableBytes).
-  return readRecords(engine, path, compression, ndjson);
-}
-
-function fileReject(path: string, error: string): Reject {
-  return { file: path, line: null, column: null, raw: null, error };
-}
-
-async function readRecords(engine: Engine, path: string, compression: Compression, ndjson: boolean): Promise<FileRead> {
   const head = compression === 'zstd' ? null : headBytes(path, compression, SNIFF_BYTES);
   const layout = ndjson ? 'lines' : await guessLayout(engine, path, compression, head);
   const records = tempName('json');
@@ -490,6 +482,10 @@ async function parserReason(engine: Engine, text: string): Promise<string> {
 }
 
 /** `text` cut to RAW_CHARS; `partial` when it is already only the start of the record. */
+function fileReject(path: string, error: string): Reject {
+  return { file: path, line: null, column: null, raw: null, error };
+}
+
 function cut(text: string, partial = false): string {
   return text.length > RAW_CHARS || partial ? `${text.slice(0, RAW_CHARS)}…` : text;
 }

@@ -101,18 +101,26 @@ export async function dropReadResult(engine: Engine, result: Pick<ReadResult, 'r
  * or not compressed at all, a UTF-16/UTF-32 or binary file under a text format.
  */
 export async function assertUsableBytes(path: string, format: FileFormat, compression: Compression): Promise<void> {
-  await assertWholeCompressedFile(path, compression);
+  await checkedBytes(path, format, compression);
+}
+
+/**
+ * assertUsableBytes, with the slow part left running: the text check is made at once; a compressed
+ * file is inflated whole on Node's own threads, and the promise settles with that check, so a read
+ * can go on beside it.
+ */
+function checkedBytes(path: string, format: FileFormat, compression: Compression): Promise<void> {
   if (format !== 'parquet') assertTextFile(path, compression);
+  const whole = assertWholeCompressedFile(path, compression);
+  whole.catch(() => undefined);
+  return whole;
 }
 
 async function readOne(engine: Engine, path: string, opts: ReadOptions): Promise<FileRead> {
   const compression = compressionOf(path);
   const format = opts.format ?? detectFormat(path);
-  if (format !== 'parquet') assertTextFile(path, compression);
-  // A compressed file is checked whole beside the read (Node inflates it on its own threads), and
-  // its verdict comes first: the read of a cut file may fail, or worse, take its start silently.
-  const whole = assertWholeCompressedFile(path, compression);
-  whole.catch(() => undefined);
+  // The check's verdict comes first: the read of a cut file may fail, or worse, take its start silently.
+  const whole = checkedBytes(path, format, compression);
   const read = await readFormat(engine, path, compression, format, opts).catch(async (e: unknown) => {
     await whole;
     throw e;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import type { ObjectStore } from '../storage/index.js';
+import type { ObjectInfo, ObjectStore } from '../storage/index.js';
 
 /** A file modified more recently than this is taken to be still being written. */
 export const SETTLE_MS = 2000;
@@ -19,8 +19,14 @@ export interface LandingFile {
  * Hadoop/Spark write `_SUCCESS` and `_temporary/`) are left out altogether.
  */
 export async function listLanding(store: ObjectStore, prefix: string, nowMs = Date.now()): Promise<LandingFile[]> {
+  return landingFilesOf(await store.list(prefix), prefix, nowMs);
+}
+
+/** listLanding over a listing already made (of `prefix` or of a folder above it). */
+export function landingFilesOf(listed: readonly ObjectInfo[], prefix: string, nowMs = Date.now()): LandingFile[] {
   const out: LandingFile[] = [];
-  for (const o of await store.list(prefix)) {
+  for (const o of listed) {
+    if (!o.key.startsWith(prefix)) continue;
     const parts = o.key.slice(prefix.length).split('/');
     if (parts.some((p) => p.startsWith('.') || p.startsWith('_'))) continue;
     const writing = temporaryName(o.key) || nowMs - o.modifiedMs < SETTLE_MS;

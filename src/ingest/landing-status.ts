@@ -1,8 +1,8 @@
 import type { Catalog, IngestedFile } from '../catalog/index.js';
 import { didYouMean } from '../config/index.js';
-import type { ObjectStore } from '../storage/index.js';
+import type { ObjectInfo, ObjectStore } from '../storage/index.js';
 import { committedFiles, rejectedWholeFiles } from './bronze-ledger.js';
-import { fingerprint, listLanding, temporaryName, type LandingFile } from './landing-files.js';
+import { fingerprint, landingFilesOf, temporaryName, type LandingFile } from './landing-files.js';
 import { declinedBy } from './source-claims.js';
 import { bronzeTables, landingPrefix, type SourceConfig } from './source-config.js';
 
@@ -34,6 +34,9 @@ export interface LandingEntry {
  */
 export async function landingStatus(catalog: Catalog, sources: Record<string, SourceConfig>): Promise<LandingEntry[]> {
   const out: LandingEntry[] = [];
+  // One listing of the landing zone serves every source, the unclaimed files and the hidden ones.
+  const listed = await catalog.store.list(LANDING);
+  const nowMs = Date.now();
   for (const [name, source] of Object.entries(sources)) {
     const { namespace, table, rejects } = bronzeTables(name, source);
     const byFingerprint = new Map<string, IngestedFile>();
@@ -47,7 +50,7 @@ export async function landingStatus(catalog: Catalog, sources: Record<string, So
     for (const f of ledger) byFingerprint.set(f.fingerprint, f);
     const byKey = new Map(ledger.map((f) => [f.path, f]));
     const rejectsTable = `${namespace}.${rejects}`;
-    for (const file of await listLanding(catalog.store, landingPrefix(name, source))) {
+    for (const file of landingFilesOf(listed, landingPrefix(name, source), nowMs)) {
       if (declinedBy(name, source, file.key)) continue;
       const seen = byKey.get(file.key);
       const entry = (status: LandingEntry['status'], detail: string) => out.push({ source: name, path: file.key, size: file.size, status, detail });
@@ -62,10 +65,10 @@ export async function landingStatus(catalog: Catalog, sources: Record<string, So
       else entry('pending', 'new: the next ingest takes it');
     }
   }
-  for (const { file, reason, source } of await unclaimedLanding(catalog.store, sources)) {
+  for (const { file, reason, source } of await unclaimedLanding(catalog.store, sources, listed)) {
     out.push({ source: source ?? '', path: file.key, size: file.size, status: 'unclaimed', detail: reason });
   }
-  for (const o of await catalog.store.list(LANDING)) {
+  for (const o of listed) {
     if (o.key.slice(LANDING.length).split('/').some((p) => p.startsWith('.') || p.startsWith('_'))) {
       out.push({ source: '', path: o.key, size: o.size, status: 'ignored', detail: HIDDEN });
     }
@@ -100,11 +103,12 @@ const HIDDEN = 'a name (or folder) starting with . or _ is hidden, as writers ma
 export async function unclaimedLanding(
   store: ObjectStore,
   sources: Record<string, SourceConfig>,
+  listed?: readonly ObjectInfo[],
 ): Promise<{ file: LandingFile; reason: string; source?: string }[]> {
   const declared = Object.entries(sources).map(([name, source]) => ({ name, source, prefix: landingPrefix(name, source) }));
   const paths = declared.map((d) => d.prefix.slice(LANDING.length));
   const out: { file: LandingFile; reason: string; source?: string }[] = [];
-  for (const file of await listLanding(store, LANDING)) {
+  for (const file of landingFilesOf(listed ?? (await store.list(LANDING)), LANDING)) {
     const under = declared.filter((d) => file.key.startsWith(d.prefix));
     if (under.length > 0) {
       const reasons = under.map((d) => declinedBy(d.name, d.source, file.key));

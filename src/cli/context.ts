@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { withProject, type Project } from '../project/index.js';
 import { reportError } from './errors.js';
+import { InvalidInput } from '../errors.js';
 
 /** Wraps a command action (keeping commander's `this`): errors become one line on stderr and an exit code. */
 export function action<A extends unknown[]>(
@@ -23,4 +24,11 @@ export function inProject<T>(cmd: Command, fn: (p: Project) => Promise<T>): Prom
 
 export function out(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+}
+
+/** An option's value as a whole number of at least 1, or one line naming the command and option. */
+export function positiveWhole(command: string, option: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidInput(`${command}: ${option} must be a positive whole number, found ${JSON.stringify(text)}`);
+  return n;
 }

@@ -2,9 +2,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { crawl, DEFAULT_NAMESPACE, type CrawledTable, type CrawlReport } from '../../crawler/index.js';
-import { InvalidInput } from '../../errors.js';
 import type { Project } from '../../project/index.js';
-import { action, inProject, out } from '../context.js';
+import { action, inProject, out, positiveWhole } from '../context.js';
 import { EXIT } from '../errors.js';
 import { textTable } from '../render.js';
 
@@ -18,10 +17,7 @@ export function register(program: Command): void {
     .option('--verbose', 'list the entries skipped as not data')
     .action(
       action(async function (this: Command, target: string, opts: { into: string; sample: string; verbose?: boolean }) {
-        const sampleFiles = Number(opts.sample);
-        if (!Number.isInteger(sampleFiles) || sampleFiles < 1) {
-          throw new InvalidInput(`crawl: --sample must be a positive whole number, found ${JSON.stringify(opts.sample)}`);
-        }
+        const sampleFiles = positiveWhole('crawl', '--sample', opts.sample);
         const report = await inProject(this, async (p) => {
           const engine = await p.openEngine();
           try {

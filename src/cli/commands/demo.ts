@@ -4,7 +4,7 @@ import { SqlSession } from '../../engine/index.js';
 import { createDemoProject, demoSummary } from '../../demo/index.js';
 import { runPipeline } from '../../pipeline/index.js';
 import { withProject } from '../../project/index.js';
-import { action, out } from '../context.js';
+import { action, out, positiveWhole } from '../context.js';
 import { formatBytes, Progress } from '../progress.js';
 import { textTable } from '../render.js';
 import { runReport } from './run.js';
@@ -19,9 +19,8 @@ export function register(program: Command): void {
     .option('--force', 'replace an existing demo project in --dir')
     .action(
       action(async function (this: Command, opts: { dir: string; rows: string; seed: string; force?: boolean }) {
-        const rows = Number(opts.rows);
+        const rows = positiveWhole('demo', '--rows', opts.rows);
         const seed = Number(opts.seed);
-        if (!Number.isInteger(rows) || rows < 1) throw new InvalidInput(`demo: --rows must be a positive whole number, found ${JSON.stringify(opts.rows)}`);
         if (!Number.isInteger(seed)) throw new InvalidInput(`demo: --seed must be a whole number, found ${JSON.stringify(opts.seed)}`);
 
         const gen = new Progress('generating');

@@ -3,7 +3,7 @@ import { InvalidInput } from '../../errors.js';
 import { SqlSession } from '../../engine/index.js';
 import { findQuarantine, pipelineConfig, quarantineTables, replayQuarantine, rulePredicate } from '../../pipeline/index.js';
 import { quoteIdent } from '../../engine/index.js';
-import { action, inProject, out } from '../context.js';
+import { action, inProject, out, positiveWhole } from '../context.js';
 import { render, text, textTable } from '../render.js';
 
 export function register(program: Command): void {
@@ -45,8 +45,7 @@ export function register(program: Command): void {
     .option('--format <format>', 'table, csv or json', 'table')
     .action(
       action(async function (this: Command, table: string, opts: { rule?: string; limit: string; format: string }) {
-        const limit = Number(opts.limit);
-        if (!Number.isInteger(limit) || limit < 1) throw new InvalidInput(`quarantine: --limit must be a positive whole number, found ${JSON.stringify(opts.limit)}`);
+        const limit = positiveWhole('quarantine', '--limit', opts.limit);
         if (!['table', 'csv', 'json'].includes(opts.format)) throw new InvalidInput(`quarantine: unknown --format ${JSON.stringify(opts.format)}; expected table, csv or json`);
         const result = await inProject(this, async (p) => {
           const q = findQuarantine(pipelineConfig(p.config), table);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { InvalidInput } from '../../errors.js';
 import { SqlSession, type QueryResult } from '../../engine/index.js';
-import { action, inProject, out } from '../context.js';
+import { action, inProject, out, positiveWhole } from '../context.js';
 import { render, type OutputFormat } from '../render.js';
 
 const FORMATS = ['table', 'csv', 'json', 'parquet'] as const;
@@ -26,8 +26,7 @@ export function register(program: Command): void {
         }
         if (format === 'parquet' && !opts.output) throw new InvalidInput('query: --format parquet needs --output FILE');
         if (opts.output) checkOutput(opts.output);
-        const maxRows = Number(opts.maxRows);
-        if (!Number.isInteger(maxRows) || maxRows < 1) throw new InvalidInput(`query: --max-rows must be a positive whole number`);
+        const maxRows = positiveWhole('query', '--max-rows', opts.maxRows);
 
         const result = await inProject(this, async (p) => {
           const engine = await p.openEngine();

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { InvalidInput, NotFound } from '../../errors.js';
+import { NotFound } from '../../errors.js';
 import { unclaimedLanding } from '../../ingest/index.js';
 import { pipelineConfig, runPipeline, type RunResult, type StepResult } from '../../pipeline/index.js';
 import type { Project } from '../../project/index.js';
-import { action, inProject, out } from '../context.js';
+import { action, inProject, out, positiveWhole } from '../context.js';
 import { Progress } from '../progress.js';
 import { textTable } from '../render.js';
 
@@ -30,8 +30,7 @@ export function register(program: Command): void {
     .option('--limit <n>', 'how many', '20')
     .action(
       action(async function (this: Command, opts: { limit: string }) {
-        const limit = Number(opts.limit);
-        if (!Number.isInteger(limit) || limit < 1) throw new InvalidInput(`runs: --limit must be a positive whole number, found ${JSON.stringify(opts.limit)}`);
+        const limit = positiveWhole('runs', '--limit', opts.limit);
         const list = await inProject(this, (p) => p.catalog.runLog.runs(limit));
         out(
           textTable(

@@ -12,6 +12,7 @@ import { selectSteps, topoOrder, type StepNode } from './graph.js';
 import { ingestStep } from './ingest-step.js';
 import { referencedTables } from './apply-contract.js';
 import { newRunId } from './run-id.js';
+import { scheduleSteps } from './schedule.js';
 import { silverStep } from './silver-step.js';
 
 export type Trigger = 'manual' | 'schedule' | 'file' | 'http' | 'demo';
@@ -66,15 +67,11 @@ export async function runPipeline(project: Project, opts: RunOptions = {}): Prom
       secret: project.secret(),
       progress,
     };
-    const failed = new Set<string>();
-    const steps: StepResult[] = [];
-    for (const node of nodes.filter((n) => picked.has(n.id))) {
-      const blocked = node.dependsOn.find((d) => failed.has(d));
-      const result = blocked
-        ? { id: node.id, kind: node.kind, table: node.table, status: 'not_run' as const, elapsedMs: 0, error: `${blocked} failed` }
+    const atOnce = Math.min(STEPS_AT_ONCE, await engine.threads());
+    const steps = await scheduleSteps(nodes.filter((n) => picked.has(n.id)), atOnce, async (node, blockedBy) => {
+      const result = blockedBy
+        ? { id: node.id, kind: node.kind, table: node.table, status: 'not_run' as const, elapsedMs: 0, error: `${blockedBy} failed` }
         : await runStep(ctx, node, config, models);
-      if (result.status !== 'succeeded') failed.add(node.id);
-      steps.push(result);
       await project.catalog.runLog.recordStep({
         runId,
         step: node.id,
@@ -92,7 +89,8 @@ export async function runPipeline(project: Project, opts: RunOptions = {}): Prom
         error: result.error ?? null,
       });
       opts.onStep?.(result);
-    }
+      return result;
+    });
     const status = steps.some((s) => s.status === 'failed') ? 'failed' : 'succeeded';
     const firstError = steps.find((s) => s.status === 'failed')?.error;
     await project.catalog.runLog.finish(runId, status, firstError);
@@ -102,7 +100,27 @@ export async function runPipeline(project: Project, opts: RunOptions = {}): Prom
   }
 }
 
+/**
+ * Steps that may run at once (see scheduleSteps), at most one per DuckDB thread. Two keep the
+ * cores busy while one step is in a phase that uses one core (reading a file, a commit); more
+ * would multiply what is held in memory at once.
+ */
+const STEPS_AT_ONCE = 2;
+
 async function runStep(ctx: StepContext, node: StepNode, config: PipelineConfig, models: Model[]): Promise<StepResult> {
+  // An ingest step may run beside others (see scheduleSteps), so it works on a connection of its own.
+  if (node.kind === 'ingest') {
+    const engine = await ctx.engine.fork();
+    try {
+      return await runStepOn({ ...ctx, engine }, node, config, models);
+    } finally {
+      engine.close();
+    }
+  }
+  return runStepOn(ctx, node, config, models);
+}
+
+async function runStepOn(ctx: StepContext, node: StepNode, config: PipelineConfig, models: Model[]): Promise<StepResult> {
   const t0 = Date.now();
   const base = { id: node.id, kind: node.kind, table: node.table };
   const name = node.id.slice(node.id.indexOf('.') + 1);

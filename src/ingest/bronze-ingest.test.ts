@@ -172,3 +172,24 @@ test('a bad source name or run id is refused, naming it', async () => {
     );
   });
 });
+
+test('files an earlier attempt of the same run committed count as this run ingesting them; other runs skip them', async () => {
+  await withLake(async (lake) => {
+    await land(lake.store, 'landing/orders/a.csv', 'id\n1\n2\nx,y\n');
+    await ingestSource(lake.catalog, lake.engine, 'orders', {}, { runId: 'run-1' });
+    await land(lake.store, 'landing/orders/b.csv', 'id\n3\n');
+    await land(lake.store, 'landing/orders/copy-of-a.csv', 'id\n1\n2\nx,y\n');
+    // The step, run again within run-1 (say alone, after running out of memory beside others).
+    const again = await ingestSource(lake.catalog, lake.engine, 'orders', {}, { runId: 'run-1' });
+    assert.deepEqual(again.files.map((f) => [f.path, f.status, f.rows, f.rejects]), [
+      ['landing/orders/a.csv', 'ingested', 2, 1],
+      ['landing/orders/b.csv', 'ingested', 1, 0],
+      ['landing/orders/copy-of-a.csv', 'already-ingested', 0, 0],
+    ]);
+    assert.deepEqual([again.rowsIn, again.rowsWritten, again.rowsRejected], [4, 3, 1]);
+    assert.equal(await count(lake, 'bronze.orders'), 3, 'nothing ingested twice');
+    const later = await ingestSource(lake.catalog, lake.engine, 'orders', {}, { runId: 'run-2' });
+    assert.deepEqual([later.rowsIn, later.rowsWritten, later.rowsRejected], [0, 0, 0]);
+    assert.ok(later.files.every((f) => f.status === 'already-ingested'));
+  });
+});

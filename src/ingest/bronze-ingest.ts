@@ -85,6 +85,17 @@ export async function ingestSource(
     incomplete: landing.filter((f) => f.state === 'incomplete').map((f) => f.key),
     rowsIn: 0, rowsWritten: 0, rowsRejected: 0, bytesRead: 0, bytesWritten: 0, newColumns: [], typeConflicts: [], warnings: [], elapsedMs: 0,
   };
+  // Batches an earlier attempt of this run committed (the run ran the step again) are this run's.
+  for (const [i, f] of known.entries()) {
+    if (f.ingested?.batchId !== opts.runId) continue;
+    const { rows, rejects, size, snapshotId } = f.ingested;
+    result.files[i] = { path: f.key, fingerprint: f.fingerprint, status: 'ingested', rows, rejects };
+    result.rowsIn += rows + rejects;
+    result.rowsWritten += rows;
+    result.rowsRejected += rejects;
+    result.bytesRead += size;
+    if (snapshotId !== null) result.snapshotId = snapshotId;
+  }
   const progress = { files: 0, rows: 0, bytes: 0 };
   const ingestedAtIso = new Date(started).toISOString();
   const chunkBytes = Math.min(CHUNK_BYTES, (await engine.memoryLimitBytes()) / CHUNK_SHARE_OF_MEMORY);
@@ -119,22 +130,24 @@ async function sortOut(
   catalog: Catalog,
   source: string,
   landing: readonly LandingFile[],
-): Promise<{ fresh: NewLandingFile[]; known: { key: string; fingerprint: string }[] }> {
+): Promise<{ fresh: NewLandingFile[]; known: { key: string; fingerprint: string; ingested?: IngestedFile }[] }> {
   const ledger = await catalog.ingestedFiles.list(source);
-  const done = new Set(ledger.map((f) => f.fingerprint));
+  const byFingerprint = new Map(ledger.map((f) => [f.fingerprint, f]));
   const byKey = new Map<string, IngestedFile>(ledger.map((f) => [f.path, f]));
+  const taken = new Set<string>();
   const fresh: NewLandingFile[] = [];
-  const known: { key: string; fingerprint: string }[] = [];
+  const known: { key: string; fingerprint: string; ingested?: IngestedFile }[] = [];
   for (const file of landing) {
     const seen = byKey.get(file.key);
     if (seen && seen.size === file.size && file.modifiedMs <= seen.ingestedMs) {
-      known.push({ key: file.key, fingerprint: seen.fingerprint });
+      known.push({ key: file.key, fingerprint: seen.fingerprint, ingested: seen });
       continue;
     }
     const fp = await fingerprint(catalog.store, file.key);
-    if (done.has(fp)) known.push({ key: file.key, fingerprint: fp });
+    const ingested = byFingerprint.get(fp);
+    if (ingested || taken.has(fp)) known.push({ key: file.key, fingerprint: fp, ...(ingested && ingested.path === file.key ? { ingested } : {}) });
     else {
-      done.add(fp);
+      taken.add(fp);
       fresh.push({ key: file.key, size: file.size, modifiedMs: file.modifiedMs, fingerprint: fp });
     }
   }

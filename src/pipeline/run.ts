@@ -68,28 +68,33 @@ export async function runPipeline(project: Project, opts: RunOptions = {}): Prom
       progress,
     };
     const atOnce = Math.min(STEPS_AT_ONCE, await engine.threads());
-    const steps = await scheduleSteps(nodes.filter((n) => picked.has(n.id)), atOnce, async (node, blockedBy) => {
-      const result = blockedBy
-        ? { id: node.id, kind: node.kind, table: node.table, status: 'not_run' as const, elapsedMs: 0, error: `${blockedBy} failed` }
-        : await runStep(ctx, node, config, models);
-      await project.catalog.runLog.recordStep({
-        runId,
-        step: node.id,
-        kind: node.kind,
-        status: result.status,
-        startedMs: Date.now() - result.elapsedMs,
-        finishedMs: Date.now(),
-        rowsIn: result.rowsIn ?? null,
-        rowsWritten: result.rowsWritten ?? null,
-        rowsQuarantined: result.rowsQuarantined ?? null,
-        rowsDeduplicated: result.rowsDeduplicated ?? null,
-        bytesWritten: result.bytesWritten ?? null,
-        snapshotId: result.snapshotId ?? null,
-        details: result.details || result.warnings?.length ? JSON.stringify({ ...result.details, ...(result.warnings?.length ? { warnings: result.warnings } : {}) }) : null,
-        error: result.error ?? null,
-      });
-      opts.onStep?.(result);
-      return result;
+    const steps = await scheduleSteps<StepResult>(nodes.filter((n) => picked.has(n.id)), atOnce, {
+      run: async (node, blockedBy, alone) => {
+        if (blockedBy) return { id: node.id, kind: node.kind, table: node.table, status: 'not_run', elapsedMs: 0, error: `${blockedBy} failed` };
+        if (alone) progress(`${node.id}: out of memory beside other steps; running it again on its own`);
+        const result = await runStep(ctx, node, config, models);
+        return alone ? { ...result, warnings: [...(result.warnings ?? []), 'ran out of memory beside other steps (engine.memory_limit is tight for this data), so it ran again on its own'] } : result;
+      },
+      again: (result) => result.status === 'failed' && /out of memory/i.test(result.error ?? ''),
+      ended: async (node, result) => {
+        await project.catalog.runLog.recordStep({
+          runId,
+          step: node.id,
+          kind: node.kind,
+          status: result.status,
+          startedMs: Date.now() - result.elapsedMs,
+          finishedMs: Date.now(),
+          rowsIn: result.rowsIn ?? null,
+          rowsWritten: result.rowsWritten ?? null,
+          rowsQuarantined: result.rowsQuarantined ?? null,
+          rowsDeduplicated: result.rowsDeduplicated ?? null,
+          bytesWritten: result.bytesWritten ?? null,
+          snapshotId: result.snapshotId ?? null,
+          details: result.details || result.warnings?.length ? JSON.stringify({ ...result.details, ...(result.warnings?.length ? { warnings: result.warnings } : {}) }) : null,
+          error: result.error ?? null,
+        });
+        opts.onStep?.(result);
+      },
     });
     const status = steps.some((s) => s.status === 'failed') ? 'failed' : 'succeeded';
     const firstError = steps.find((s) => s.status === 'failed')?.error;

@@ -10,21 +10,39 @@ const node = (id: string, dependsOn: string[] = []): StepNode => ({
   dependsOn,
 });
 
-/** Runs the steps, each taking `ms[id]` (default 5 ms), and notes what ran beside what. */
-async function trace(nodes: StepNode[], atOnce: number, opts: { ms?: Record<string, number>; fail?: string[] } = {}) {
+interface Traced {
+  id: string;
+  status: string;
+  blockedBy?: string;
+  alone?: boolean;
+  oom?: boolean;
+}
+
+/**
+ * Runs the steps, each taking `ms[id]` (default 5 ms), and notes what ran beside what. Steps in
+ * `oom` fail out of memory when they run beside another step.
+ */
+async function trace(nodes: StepNode[], atOnce: number, opts: { ms?: Record<string, number>; fail?: string[]; oom?: string[] } = {}) {
   const running = new Set<string>();
   const overlaps: string[][] = [];
   const started: string[] = [];
-  const results = await scheduleSteps(nodes, atOnce, async (n, blockedBy) => {
-    if (blockedBy) return { id: n.id, status: 'not_run', blockedBy };
-    started.push(n.id);
-    running.add(n.id);
-    overlaps.push([...running].sort());
-    await new Promise((r) => setTimeout(r, opts.ms?.[n.id] ?? 5));
-    running.delete(n.id);
-    return { id: n.id, status: opts.fail?.includes(n.id) ? 'failed' : 'succeeded', blockedBy };
+  const ended: string[] = [];
+  const results = await scheduleSteps<Traced>(nodes, atOnce, {
+    run: async (n, blockedBy, alone) => {
+      if (blockedBy) return { id: n.id, status: 'not_run', blockedBy };
+      started.push(n.id);
+      running.add(n.id);
+      overlaps.push([...running].sort());
+      const crowded = running.size > 1;
+      await new Promise((r) => setTimeout(r, opts.ms?.[n.id] ?? 5));
+      running.delete(n.id);
+      if (opts.oom?.includes(n.id) && (crowded || running.size > 0)) return { id: n.id, status: 'failed', oom: true };
+      return { id: n.id, status: opts.fail?.includes(n.id) ? 'failed' : 'succeeded', ...(alone ? { alone } : {}) };
+    },
+    again: (r) => r.oom === true,
+    ended: async (n) => void ended.push(n.id),
   });
-  return { results, overlaps, started };
+  return { results, overlaps, started, ended };
 }
 
 describe('scheduleSteps', () => {
@@ -70,6 +88,7 @@ describe('scheduleSteps', () => {
     const by = new Map(results.map((r) => [r.id, r]));
     assert.equal(by.get('silver.a')?.status, 'failed');
     assert.deepEqual(by.get('silver.b'), { id: 'silver.b', status: 'not_run', blockedBy: 'silver.a' });
+    assert.ok(!by.get('silver.a')?.alone, 'a failure beside others is run again only when `again` says so');
     assert.deepEqual(by.get('gold.g'), { id: 'gold.g', status: 'not_run', blockedBy: 'silver.a' });
     assert.equal(by.get('silver.c')?.status, 'succeeded');
   });
@@ -85,13 +104,33 @@ describe('scheduleSteps', () => {
     assert.equal(results[0]?.status, 'succeeded');
   });
 
+  it('runs a step again, alone, when it failed beside others in a way `again` names; only its last result ends', async () => {
+    const { results, overlaps, started, ended } = await trace(demo, 2, { oom: ['ingest.b'], ms: { 'ingest.a': 20, 'ingest.b': 10 } });
+    const b = results.find((r) => r.id === 'ingest.b');
+    assert.deepEqual(b, { id: 'ingest.b', status: 'succeeded', alone: true });
+    assert.equal(started.filter((id) => id === 'ingest.b').length, 2);
+    assert.equal(ended.filter((id) => id === 'ingest.b').length, 1);
+    assert.deepEqual(overlaps[started.lastIndexOf('ingest.b')], ['ingest.b'], 'nothing ran beside the second run');
+    assert.ok(results.every((r) => r.status === 'succeeded'));
+  });
+
+  it('keeps a failure that happened with nothing beside it', async () => {
+    const { results, started } = await trace([node('ingest.a')], 2, { oom: ['ingest.a'], fail: ['ingest.a'] });
+    assert.equal(results[0]?.status, 'failed');
+    assert.deepEqual(started, ['ingest.a']);
+  });
+
   it('lets running steps end before passing on an error thrown by one', async () => {
     const ended: string[] = [];
-    const run = scheduleSteps([node('ingest.a'), node('ingest.b')], 2, async (n) => {
-      if (n.id === 'ingest.a') throw new Error('boom');
-      await new Promise((r) => setTimeout(r, 20));
-      ended.push(n.id);
-      return { status: 'succeeded' };
+    const run = scheduleSteps([node('ingest.a'), node('ingest.b')], 2, {
+      run: async (n) => {
+        if (n.id === 'ingest.a') throw new Error('boom');
+        await new Promise((r) => setTimeout(r, 20));
+        ended.push(n.id);
+        return { status: 'succeeded' };
+      },
+      again: () => false,
+      ended: async () => undefined,
     });
     await assert.rejects(run, /boom/);
     assert.deepEqual(ended, ['ingest.b']);

@@ -27,14 +27,14 @@ test('fillPlaceholders names a placeholder that has no value', () => {
 
 test('parseSteps reads the step rows of `silt runs show`', () => {
   const text = [
-    'step                          status     rows_in  written  quarantined  deduplicated  seconds  reconciled',
-    'ingest.orders                 succeeded  105,922  105,645  277          0             2.4      yes',
-    'silver.orders                 succeeded  105,645  95,295   4,428        5,922         2.0      yes',
+    'step                          status     rows_in  written  quarantined  deduplicated  seconds  reconciled  started',
+    'ingest.orders                 succeeded  105,922  105,645  277          0             2.4      yes         +0.0',
+    'silver.orders                 succeeded  105,645  95,295   4,428        5,922         2.0      yes         +2.5',
     '  silver.orders: type(order_ts) [drop] 1066 rows',
   ].join('\n');
   assert.deepEqual(parseSteps(text), [
-    { step: 'ingest.orders', rowsIn: 105922, seconds: 2.4 },
-    { step: 'silver.orders', rowsIn: 105645, seconds: 2 },
+    { step: 'ingest.orders', rowsIn: 105922, seconds: 2.4, startedAt: 0 },
+    { step: 'silver.orders', rowsIn: 105645, seconds: 2, startedAt: 2.5 },
   ]);
 });
 

@@ -32,8 +32,8 @@ export function hasPython(): boolean {
 
 export interface SiltRun extends SideRun {
   runId: string;
-  /** Seconds per pipeline step, from `silt runs show`. */
-  steps: { step: string; seconds: number; rowsIn: number }[];
+  /** Per pipeline step, from `silt runs show`: its seconds and when it started (seconds into the run). */
+  steps: { step: string; seconds: number; rowsIn: number; startedAt: number }[];
 }
 
 /** `silt run` (only the `select`ed steps, when given) with the bench's PII secret. */
@@ -44,19 +44,23 @@ export async function runSilt(project: string, select: readonly string[] = []): 
   if (!m) throw new Error(`bench: could not find the run id in silt's output: ${JSON.stringify(run.stdout.slice(0, 300))}`);
   if (m[2] !== 'succeeded') throw new Error(`bench: silt run ${m[1]} ${m[2]}:\n${run.stdout}`);
   const steps = parseSteps((await silt(project, ['runs', 'show', m[1]!])).stdout);
-  const stage = (prefix: string) => steps.filter((s) => s.step.startsWith(prefix)).reduce((n, s) => n + s.seconds * 1000, 0);
+  // Steps of a layer may run side by side (and beside other layers'): a layer's time is its span.
+  const stage = (prefix: string) => {
+    const of = steps.filter((s) => s.step.startsWith(prefix));
+    return of.length === 0 ? 0 : (Math.max(...of.map((s) => s.startedAt + s.seconds)) - Math.min(...of.map((s) => s.startedAt))) * 1000;
+  };
   return {
     wallMs: run.wallMs, peakRssBytes: run.peakRssBytes, runId: m[1]!, steps,
     stages: { bronze: stage('ingest.'), silver: stage('silver.'), gold: stage('gold.') },
   };
 }
 
-/** Rows of `silt runs show`: `silver.orders  succeeded  105,645  95,295  4,428  5,922  2.0  yes`. */
+/** Rows of `silt runs show`: `silver.orders  succeeded  105,645  95,295  4,428  5,922  2.0  yes  +3.1`. */
 export function parseSteps(text: string): SiltRun['steps'] {
   const steps: SiltRun['steps'] = [];
   for (const line of text.split('\n')) {
-    const m = /^((?:ingest|silver|gold)\.\S+)\s+\w+\s+([\d,]+)\s+[\d,]+\s+[\d,]+\s+[\d,]+\s+([\d.]+)/.exec(line);
-    if (m) steps.push({ step: m[1]!, rowsIn: Number(m[2]!.replaceAll(',', '')), seconds: Number(m[3]) });
+    const m = /^((?:ingest|silver|gold)\.\S+)\s+\w+\s+([\d,]+)\s+[\d,]+\s+[\d,]+\s+[\d,]+\s+([\d.]+)\s+\w+\s+\+([\d.]+)/.exec(line);
+    if (m) steps.push({ step: m[1]!, rowsIn: Number(m[2]!.replaceAll(',', '')), seconds: Number(m[3]), startedAt: Number(m[4]) });
   }
   return steps;
 }

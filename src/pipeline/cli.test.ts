@@ -32,7 +32,7 @@ describe('the pipeline from the command line', () => {
   test('silt demo generates, runs every step, reconciles and summarizes', () => {
     assert.match(demoOut, /generated \d+ raw files/);
     for (const s of ['ingest.orders', 'silver.orders', 'silver.payments', 'gold.daily_sales', 'gold.sensor_hourly_summary']) {
-      assert.match(demoOut, new RegExp(`^${s.replace('.', '\\.')}\\s+succeeded\\s+[\\d,]+\\s+[\\d,]+\\s+[\\d,]+\\s+[\\d,]+\\s+[\\d.]+\\s+yes$`, 'm'), `${s} in\n${demoOut}`);
+      assert.match(demoOut, new RegExp(`^${s.replace('.', '\\.')}\\s+succeeded\\s+[\\d,]+\\s+[\\d,]+\\s+[\\d,]+\\s+[\\d,]+\\s+[\\d.]+\\s+yes\\s+\\+[\\d.]+$`, 'm'), `${s} in\n${demoOut}`);
     }
     assert.doesNotMatch(demoOut, /\b(NO|failed|not_run)\b/);
     assert.match(demoOut, new RegExp(`^silver\\.orders\\s+${truth.orders.cleanRecords.toLocaleString('en-US')}\\s`, 'm'), 'rows per table');

@@ -31,6 +31,8 @@ export interface StepResult extends Partial<StepOutcome> {
   kind: StepNode['kind'];
   table: string;
   status: StepStatus;
+  /** When the step started (epoch ms); absent for a step that did not run. */
+  startedMs?: number;
   elapsedMs: number;
   error?: string;
 }
@@ -39,6 +41,8 @@ export interface RunResult {
   runId: string;
   status: 'succeeded' | 'failed';
   steps: StepResult[];
+  /** Epoch ms. */
+  startedMs: number;
   elapsedMs: number;
 }
 
@@ -82,7 +86,7 @@ export async function runPipeline(project: Project, opts: RunOptions = {}): Prom
           step: node.id,
           kind: node.kind,
           status: result.status,
-          startedMs: Date.now() - result.elapsedMs,
+          startedMs: result.startedMs ?? Date.now(),
           finishedMs: Date.now(),
           rowsIn: result.rowsIn ?? null,
           rowsWritten: result.rowsWritten ?? null,
@@ -99,7 +103,7 @@ export async function runPipeline(project: Project, opts: RunOptions = {}): Prom
     const status = steps.some((s) => s.status === 'failed') ? 'failed' : 'succeeded';
     const firstError = steps.find((s) => s.status === 'failed')?.error;
     await project.catalog.runLog.finish(runId, status, firstError);
-    return { runId, status, steps, elapsedMs: Date.now() - started };
+    return { runId, status, steps, startedMs: started, elapsedMs: Date.now() - started };
   } finally {
     engine.close();
   }
@@ -140,11 +144,11 @@ async function runStepOn(ctx: StepContext, node: StepNode, config: PipelineConfi
     if (outcome.rowsIn !== outcome.rowsWritten + outcome.rowsQuarantined + outcome.rowsDeduplicated) {
       throw new RunFailed(`${node.id}: rows do not reconcile: in ${outcome.rowsIn} ≠ written ${outcome.rowsWritten} + quarantined ${outcome.rowsQuarantined} + deduplicated ${outcome.rowsDeduplicated}`);
     }
-    return { ...base, ...outcome, status: 'succeeded', elapsedMs: Date.now() - t0 };
+    return { ...base, ...outcome, status: 'succeeded', startedMs: t0, elapsedMs: Date.now() - t0 };
   } catch (e) {
     if (!isUserError(e) && !(e instanceof Error)) throw e;
     const message = e instanceof Error ? e.message : String(e);
-    return { ...base, status: 'failed', elapsedMs: Date.now() - t0, error: isUserError(e) ? message : `internal error: ${message}` };
+    return { ...base, status: 'failed', startedMs: t0, elapsedMs: Date.now() - t0, error: isUserError(e) ? message : `internal error: ${message}` };
   }
 }
 

@@ -63,6 +63,7 @@ export function register(program: Command): void {
             kind: s.kind,
             table: '',
             status: s.status,
+            ...(s.status === 'not_run' || s.startedMs === null ? {} : { startedMs: s.startedMs }),
             elapsedMs: (s.finishedMs ?? 0) - (s.startedMs ?? 0),
             rowsIn: s.rowsIn ?? undefined,
             rowsWritten: s.rowsWritten ?? undefined,
@@ -73,7 +74,7 @@ export function register(program: Command): void {
             warnings: details?.warnings,
           };
         });
-        out(stepTable(results));
+        out(stepTable(results, run.startedMs));
         for (const s of results) {
           for (const e of (s.details as StoredDetails | undefined)?.expectations?.filter((x) => x.failing_rows > 0) ?? []) {
             out(`  ${s.id}: ${e.label ?? e.rule}${e.column && !e.label ? `(${e.column})` : ''} [${e.policy}] ${e.failing_rows} rows`);
@@ -111,7 +112,7 @@ export function runReport(result: RunResult): string {
   if (result.steps.length === 0) {
     return `run ${result.runId}: nothing to do: silt.yaml declares no sources, silver contracts or gold models (declare one under \`sources:\`; \`silt demo\` makes a full example)`;
   }
-  const lines = [stepTable(result.steps), ...stepNotes(result.steps, { warningsPerStep: 10, runId: result.runId })];
+  const lines = [stepTable(result.steps, result.startedMs), ...stepNotes(result.steps, { warningsPerStep: 10, runId: result.runId })];
   lines.push(`run ${result.runId} ${result.status} in ${(result.elapsedMs / 1000).toFixed(1)} s`);
   return lines.join('\n');
 }
@@ -133,10 +134,11 @@ function stepNotes(steps: readonly StepResult[], cap?: { warningsPerStep: number
   });
 }
 
-function stepTable(steps: readonly StepResult[]): string {
+/** One row per step; `started` is seconds into the run, since steps may run side by side. */
+function stepTable(steps: readonly StepResult[], runStartedMs: number): string {
   const n = (v: number | undefined) => (v === undefined ? '' : v.toLocaleString('en-US'));
   return textTable(
-    ['step', 'status', 'rows_in', 'written', 'quarantined', 'deduplicated', 'seconds', 'reconciled'],
+    ['step', 'status', 'rows_in', 'written', 'quarantined', 'deduplicated', 'seconds', 'reconciled', 'started'],
     steps.map((s) => [
       s.id,
       s.status,
@@ -146,6 +148,7 @@ function stepTable(steps: readonly StepResult[]): string {
       n(s.rowsDeduplicated),
       (s.elapsedMs / 1000).toFixed(1),
       s.rowsIn === undefined ? '' : s.rowsIn === (s.rowsWritten ?? 0) + (s.rowsQuarantined ?? 0) + (s.rowsDeduplicated ?? 0) ? 'yes' : 'NO',
+      s.startedMs === undefined ? '' : `+${(Math.max(0, s.startedMs - runStartedMs) / 1000).toFixed(1)}`,
     ]),
   );
 }

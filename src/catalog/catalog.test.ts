@@ -1,15 +1,22 @@
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { AlreadyExists, InvalidInput, NotFound } from '../errors.js';
 import { LocalStore } from '../storage/index.js';
 import { buildSchema } from '../table/index.js';
 import { Catalog } from './catalog.js';
 
+/** Folders these tests made, removed when the file's tests are done. */
+const made: string[] = [];
+after(async () => {
+  for (const dir of made) await rm(dir, { recursive: true, force: true });
+});
+
 async function fixture(): Promise<{ dir: string; open: () => Promise<Catalog> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'silt-catalog-'));
+  made.push(dir);
   const store = new LocalStore(path.join(dir, 'lake'));
   return { dir, open: () => Catalog.open(path.join(dir, 'catalog.db'), store) };
 }

@@ -1,15 +1,23 @@
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import { openDb } from './db.js';
 import { LATEST_VERSION, migrate } from './migrations.js';
 
+/** Folders these tests made, removed when the file's tests are done. */
+const made: string[] = [];
+after(async () => {
+  for (const dir of made) await rm(dir, { recursive: true, force: true });
+});
+
 test('a new store is brought to the latest version; one already there is only read', async () => {
-  const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'silt-migrations-')), 'catalog.db');
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'silt-migrations-'));
+  made.push(dir);
+  const file = path.join(dir, 'catalog.db');
   const { db } = openDb(file);
   try {
     await migrate(db);

@@ -1,13 +1,20 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { findProjectDir, loadProject } from './load.js';
 import { projectTemplate } from './template.js';
 
+/** Folders these tests made, removed when the file's tests are done. */
+const made: string[] = [];
+after(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
 function project(yaml: string): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'silt-config-'));
+  made.push(dir);
   writeFileSync(path.join(dir, 'silt.yaml'), yaml);
   return dir;
 }

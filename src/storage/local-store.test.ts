@@ -1,14 +1,22 @@
 import assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { mock, test } from 'node:test';
+import { after, mock, test } from 'node:test';
 import { NotFound } from '../errors.js';
 import { LocalStore } from './local-store.js';
 
+/** Folders these tests made, removed when the file's tests are done. */
+const made: string[] = [];
+after(async () => {
+  for (const dir of made) await rm(dir, { recursive: true, force: true });
+});
+
 async function store(): Promise<LocalStore> {
-  return new LocalStore(await mkdtemp(path.join(os.tmpdir(), 'silt-store-')));
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'silt-store-'));
+  made.push(dir);
+  return new LocalStore(dir);
 }
 
 test('put, get, size, exists and delete round-trip', async () => {

@@ -163,16 +163,18 @@ function ingestOf(config: PipelineConfig, table: string): string | undefined {
 /** Steps and their dependencies, from the config and from the models' SQL. */
 export function buildGraph(config: PipelineConfig, models: readonly Model[]): StepNode[] {
   const nodes: StepNode[] = [];
-  const writer = new Map<string, string>();
+  // Two sources may feed one bronze table: whatever reads it waits for both.
+  const writers = new Map<string, string[]>();
+  const writes = (table: string, step: string) => writers.set(table, [...(writers.get(table) ?? []), step]);
   for (const [name, source] of Object.entries(config.sources)) {
     const table = bronzeOf(name, source);
     nodes.push({ id: `ingest.${name}`, kind: 'ingest', table, dependsOn: [] });
-    writer.set(table, `ingest.${name}`);
+    writes(table, `ingest.${name}`);
   }
-  for (const name of Object.keys(config.silver)) writer.set(`silver.${name}`, `silver.${name}`);
-  for (const m of models) writer.set(tableOf(m), `gold.${m.name}`);
+  for (const name of Object.keys(config.silver)) writes(`silver.${name}`, `silver.${name}`);
+  for (const m of models) writes(tableOf(m), `gold.${m.name}`);
   const deps = (tables: readonly string[], self: string) =>
-    [...new Set(tables.map((t) => writer.get(t.toLowerCase())).filter((d): d is string => d !== undefined && d !== self))];
+    [...new Set(tables.flatMap((t) => writers.get(t.toLowerCase()) ?? []).filter((d) => d !== self))];
   for (const [name, contract] of Object.entries(config.silver)) {
     const id = `silver.${name}`;
     nodes.push({ id, kind: 'silver', table: id, dependsOn: deps([contract.source, ...referencedTables(contract)], id) });

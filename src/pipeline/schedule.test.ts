@@ -78,6 +78,13 @@ describe('scheduleSteps', () => {
     assert.deepEqual(started, ['ingest.a', 'silver.a', 'gold.typo']);
   });
 
+  it('never runs two steps that write one table at once', async () => {
+    const shared = [{ ...node('ingest.east'), table: 'bronze.orders' }, { ...node('ingest.west'), table: 'bronze.orders' }, node('ingest.other')];
+    const { overlaps } = await trace(shared, 3, { ms: { 'ingest.east': 20 } });
+    assert.ok(overlaps.every((o) => !(o.includes('ingest.east') && o.includes('ingest.west'))), JSON.stringify(overlaps));
+    assert.ok(overlaps.some((o) => o.length === 2), 'the other source still ran beside one of them');
+  });
+
   it('starts a step only after every dependency has ended', async () => {
     const { started } = await trace(demo, 2, { ms: { 'ingest.b': 30 } });
     for (const n of demo) for (const d of n.dependsOn) assert.ok(started.indexOf(d) < started.indexOf(n.id), `${d} before ${n.id}`);

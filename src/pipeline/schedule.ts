@@ -14,15 +14,16 @@ export interface StepRunner<R> {
 
 /**
  * Runs `nodes` (in dependency order) each once its dependencies have ended, up to `atOnce` at a
- * time. Ingest steps may run beside each other and beside one silver or gold step; silver and gold
- * steps go one at a time and in the given order, because the SQL they run binds catalog tables to
- * views that every connection of the database shares. A step that failed beside others in a way
- * `again` names runs once more, alone: a failed step commits nothing, so this is safe, and steps
- * that share a tight memory limit then still complete. A dependency outside `nodes` (not
- * selected) counts as met. Results come back in `nodes` order.
+ * time, never two that write one table. Ingest steps may run beside each other and beside one
+ * silver or gold step; silver and gold steps go one at a time and in the given order, because the
+ * SQL they run binds catalog tables to views that every connection of the database shares. A step
+ * that failed beside others in a way `again` names runs once more, alone: a failed step commits
+ * nothing, so this is safe, and steps that share a tight memory limit then still complete. A
+ * dependency outside `nodes` (not selected) counts as met. Results come back in `nodes` order.
  */
 export async function scheduleSteps<R extends { status: string }>(nodes: readonly StepNode[], atOnce: number, runner: StepRunner<R>): Promise<R[]> {
   const ids = new Set(nodes.map((n) => n.id));
+  const tables = new Map(nodes.map((n) => [n.id, n.table.toLowerCase()]));
   const results = new Map<string, R>();
   const running = new Map<string, { done: Promise<unknown>; beside: boolean }>();
   const waiting = [...nodes];
@@ -65,9 +66,11 @@ export async function scheduleSteps<R extends { status: string }>(nodes: readonl
       const deps = node.dependsOn.filter((d) => ids.has(d));
       const ready = deps.every((d) => results.has(d));
       const blockedBy = ready ? deps.find((d) => results.get(d)?.status !== 'succeeded') : undefined;
+      // Two steps that write one table (two sources feeding one bronze table) never run at once.
+      const sameTable = [...running.keys()].some((id) => tables.get(id) === tables.get(node.id));
       const free = alone.has(node.id)
         ? running.size === 0
-        : !aloneBusy && running.size < atOnce && !(shared && (sharedBusy || sharedWaiting));
+        : !aloneBusy && !sameTable && running.size < atOnce && !(shared && (sharedBusy || sharedWaiting));
       if (!ready || (blockedBy === undefined && !free)) {
         sharedWaiting ||= shared;
         // A step to run alone waits for the others to end, and nothing starts before it.

@@ -79,7 +79,8 @@ export async function runPipeline(project: Project, opts: RunOptions = {}): Prom
         const result = await runStep(ctx, node, config, models);
         return alone ? { ...result, warnings: [...(result.warnings ?? []), 'ran out of memory beside other steps (engine.memory_limit is tight for this data), so it ran again on its own'] } : result;
       },
-      again: (result) => result.status === 'failed' && /out of memory/i.test(result.error ?? ''),
+      // DuckDB's own error type, not any message that mentions memory (a rule's reason, say).
+      again: (result) => result.status === 'failed' && (result.error ?? '').includes('Out of Memory Error'),
       ended: async (node, result) => {
         await project.catalog.runLog.recordStep({
           runId,

@@ -43,7 +43,7 @@ export async function readCsv(
     const lines = await locateCsvLines(engine, path, compression, dialect, good, rejected);
     if (!lines.exact) warnings.push(inexactWarning(path));
     const tables = [staging];
-    const query = await lineQuery(engine, staging, lines.segments, tables);
+    const query = await lineQuery(engine, staging, lines.segments, goodCount, tables);
     return {
       query,
       columns: csvColumns(dialect),
@@ -85,22 +85,31 @@ export function inexactWarning(path: string): string {
   return `${path}: could not match records to physical lines; line numbers are DuckDB's record count`;
 }
 
-/** The staging rows with `_source_line`, via a table of line segments when there is more than one. */
-async function lineQuery(engine: Engine, staging: string, segments: [number, number][], tables: string[]): Promise<string> {
+/**
+ * The staging rows with `_source_line`. Past a record spanning several lines the numbering shifts:
+ * a table of line segments (from good row `i` on, row `i` is on line `p`) is spelled out into one
+ * line per row, in row order, and joined to the rows by position (an ASOF join on the row number
+ * with an ORDER BY cost about as much as the rest of the write).
+ */
+async function lineQuery(engine: Engine, staging: string, segments: [number, number][], count: number, tables: string[]): Promise<string> {
   const first = segments[0] ?? [1, 1];
   if (segments.length === 1) {
     return `SELECT *, (rowid + ${1 + first[1] - first[0]})::BIGINT AS _source_line FROM ${quoteIdent(staging)}`;
   }
   const seg = tempName('segments');
-  tables.push(seg);
+  const lines = tempName('lines');
+  tables.push(seg, lines);
   await engine.run(`CREATE TABLE ${quoteIdent(seg)} (i BIGINT, p BIGINT)`);
   for (let k = 0; k < segments.length; k += 1000) {
     const values = segments.slice(k, k + 1000).map(([i, p]) => `(${i}, ${p})`).join(', ');
     await engine.run(`INSERT INTO ${quoteIdent(seg)} VALUES ${values}`);
   }
-  return `SELECT s.* EXCLUDE (_silt_ord), (seg.p + s._silt_ord - seg.i)::BIGINT AS _source_line
-    FROM (SELECT *, rowid + 1 AS _silt_ord FROM ${quoteIdent(staging)}) s
-    ASOF JOIN ${quoteIdent(seg)} seg ON s._silt_ord >= seg.i ORDER BY s._silt_ord`;
+  await engine.run(
+    `CREATE TABLE ${quoteIdent(lines)} AS SELECT ord + p - i AS _source_line
+     FROM (SELECT i, p, unnest(range(i, coalesce(lead(i) OVER (ORDER BY i), ${count + 1}))) AS ord FROM ${quoteIdent(seg)})
+     ORDER BY ord`,
+  );
+  return `SELECT s.*, l._source_line::BIGINT AS _source_line FROM ${quoteIdent(staging)} s POSITIONAL JOIN ${quoteIdent(lines)} l`;
 }
 
 function firstLine(message: string): string {

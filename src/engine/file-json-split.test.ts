@@ -25,7 +25,7 @@ test('a trailing comma in an array loses nothing and is noted', async () => {
 test('a cut-off array: the complete records land, the cut tail is a reject with its record number', async () => {
   const result = await readFiles(fx.engine, [fx.file('cut.json', '[\n{"id":1,"v":"a"},\n{"id":2,"v":"b"},\n{"id":4},{"id":5,"v')]);
   assert.deepEqual(await ids(result), ['1', '2', '4']);
-  assert.deepEqual(rejected(result), [[4, '{"id":5,"v', 'malformed JSON at byte 10 of input: unexpected end of data']]);
+  assert.deepEqual(rejected(result), [[4, '{"id":5,"v', 'malformed JSON at byte 10: unterminated string']]);
   assert.match(result.warnings.join('\n'), /cut\.json: the file ends before the array closes/);
 });
 
@@ -35,7 +35,7 @@ test('one bad record, scalars, and invalid UTF-8 inside an array are rejects of 
   const result = await readFiles(fx.engine, [fx.file('mixed.json', bytes)]);
   assert.deepEqual(await ids(result), ['1', '4']);
   assert.deepEqual(rejected(result), [
-    [2, '{"id":2,,}', 'malformed JSON at byte 8 of input: unexpected character'],
+    [2, '{"id":2,,}', 'malformed JSON at byte 8: expected double-quoted property name'],
     [3, '7', 'expected a JSON object, found a number'],
     [4, '"s"', 'expected a JSON object, found a string'],
     [5, '[1]', 'expected a JSON object, found an array'],
@@ -60,7 +60,7 @@ test('the split ignores brackets and commas inside strings', () => {
 test('NDJSON saved as .json whose first line is broken: read line by line, the other lines land', async () => {
   const result = await readFiles(fx.engine, [fx.file('lines.json', '{"id":1,"v"\n{"id":2,"v":"b"}\n{"id":3,"v":"c"}\n')]);
   assert.deepEqual(await ids(result), ['2', '3']);
-  assert.deepEqual(rejected(result), [[1, '{"id":1,"v"', 'malformed JSON at byte 11 of input: unexpected end of data']]);
+  assert.deepEqual(rejected(result), [[1, '{"id":1,"v"', 'malformed JSON at byte 11: unexpected end of input']]);
 });
 
 test('a pretty-printed object is one record, not lines', async () => {

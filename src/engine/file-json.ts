@@ -4,13 +4,14 @@ import { CRASH_GUARD_BYTES, MAX_JSON_DEPTH, structureDepth, takeTooDeep } from '
 import { splitDocument } from './file-json-split.js';
 import { checkedRejects, doubleColumn, integerColumn, integralColumns, suspectDoubles, type CheckedColumn } from './file-json-numbers.js';
 import { jsonColumns, jsonKind, keyNames, transformShape, type Shape } from './file-json-types.js';
+import { jsonSyntaxError } from './json-syntax.js';
 import { decompressionError, dropTables, linesSource, MAX_LINE_BYTES, newRejectTables, shiftLinesSql, tempName } from './file-lines.js';
 import type { FileRead, Reject } from './file-types.js';
 import { quoteFilePath, quoteIdent, quoteLiteral } from './sql-text.js';
 
 type JsonLayout = 'lines' | 'array' | 'unstructured';
 
-/** Rejects whose parser message we look up one by one; past this, "malformed JSON" only. */
+/** Rejects V8 reads but DuckDB does not: their DuckDB message is looked up one by one up to this many a file. */
 const DETAILED_REASONS = 20;
 const RAW_CHARS = 4096;
 /** Files up to this size may be read whole (see loadWholeLines). */
@@ -466,9 +467,7 @@ async function malformed(engine: Engine, path: string, records: string): Promise
     const error =
       r.kind !== null
         ? `expected a JSON object, found ${jsonKind(r.kind)}`
-        : i < DETAILED_REASONS
-          ? await parserReason(engine, r.text)
-          : 'malformed JSON';
+        : (jsonSyntaxError(r.text) ?? (i < DETAILED_REASONS ? await parserReason(engine, r.text) : 'malformed JSON'));
     out.push({ file: path, line: Number(r.line), column: null, raw: cut(r.text), error });
   }
   return out;

@@ -106,7 +106,10 @@ async function countPlainLines(engine: Engine, path: string): Promise<number | n
       `SELECT len(string_split(content, ${nl})) - CASE WHEN suffix(content, ${nl}) THEN 1 ELSE 0 END AS n FROM ${file}
        WHERE content <> '' AND NOT (contains(content, ${nl} || ${nl}) OR starts_with(content, ${nl}) OR contains(content, chr(13)) OR contains(content, chr(0)))`,
     )
-    .catch(() => []);
+    .catch((e: unknown) => {
+      if (/as valid UTF-8/.test((e as Error).message)) return [];
+      throw e;
+    });
   return rows.length === 1 ? Number(rows[0]?.n) : null;
 }
 

@@ -3,8 +3,8 @@ import type { CsvDialect } from './file-csv-dialect.js';
 import { duckdbLines, mapCsvLines, type LineMap } from './file-csv-lines.js';
 import type { CsvRejectedRecord } from './file-csv-rejects.js';
 import type { Compression } from './file-format.js';
-import { dropTables, linesSource, newRejectTables } from './file-lines.js';
-import { quoteFilePath, quoteIdent } from './sql-text.js';
+import { dropTables, linesSource, newRejectTables, noCrOrNul, notUtf8, wholeText } from './file-lines.js';
+import { quoteIdent } from './sql-text.js';
 
 /** The good rows of one CSV read, in file order (`rowid` order), and how to count a row's newlines. */
 export interface GoodRows {
@@ -52,8 +52,9 @@ export async function locateCsvLines(
 
 /**
  * Empty physical lines and the line count: for a plain file, from its newlines (countPlainLines);
- * else from one plain line scan; null if the scan fails (stray `\r`). DuckDB's latin-1 refuses bytes 0x80-0x9F; the UTF-8 scan then takes over, its bad lines
- * set aside like the others it cannot take.
+ * else from one plain line scan; null if the scan fails (stray `\r`). DuckDB's latin-1 refuses
+ * bytes 0x80-0x9F; the UTF-8 scan then takes over, its bad lines set aside like the others it
+ * cannot take.
  */
 async function scanBlankLines(
   engine: Engine,
@@ -97,17 +98,16 @@ async function scanBlankLines(
  * in a small share of the memory limit, or not UTF-8: the line scan handles those.
  */
 async function countPlainLines(engine: Engine, path: string): Promise<number | null> {
-  const file = `read_text(${quoteFilePath(path)})`;
-  const size = Number((await engine.all<{ size: bigint }>(`SELECT size FROM ${file}`))[0]?.size ?? Infinity);
-  if (size > Math.min(PLAIN_COUNT_BYTES, (await engine.memoryLimitBytes()) / 16)) return null;
+  const file = await wholeText(engine, path, PLAIN_COUNT_BYTES, 16);
+  if (file === null) return null;
   const nl = 'chr(10)';
   const rows = await engine
     .all<{ n: bigint }>(
       `SELECT len(string_split(content, ${nl})) - CASE WHEN suffix(content, ${nl}) THEN 1 ELSE 0 END AS n FROM ${file}
-       WHERE content <> '' AND NOT (contains(content, ${nl} || ${nl}) OR starts_with(content, ${nl}) OR contains(content, chr(13)) OR contains(content, chr(0)))`,
+       WHERE content <> '' AND ${noCrOrNul('content')} AND NOT (contains(content, ${nl} || ${nl}) OR starts_with(content, ${nl}))`,
     )
     .catch((e: unknown) => {
-      if (/as valid UTF-8/.test((e as Error).message)) return [];
+      if (notUtf8(e)) return [];
       throw e;
     });
   return rows.length === 1 ? Number(rows[0]?.n) : null;

@@ -5,7 +5,18 @@ import { splitDocument } from './file-json-split.js';
 import { checkedRejects, doubleColumn, integerColumn, integralColumns, suspectDoubles, type CheckedColumn } from './file-json-numbers.js';
 import { jsonColumns, jsonKind, keyNames, transformShape, type Shape } from './file-json-types.js';
 import { jsonSyntaxError } from './json-syntax.js';
-import { decompressionError, dropTables, linesSource, MAX_LINE_BYTES, newRejectTables, shiftLinesSql, tempName } from './file-lines.js';
+import {
+  decompressionError,
+  dropTables,
+  linesSource,
+  MAX_LINE_BYTES,
+  newRejectTables,
+  noCrOrNul,
+  notUtf8,
+  shiftLinesSql,
+  tempName,
+  wholeText,
+} from './file-lines.js';
 import type { FileRead, Reject } from './file-types.js';
 import { quoteFilePath, quoteIdent, quoteLiteral } from './sql-text.js';
 
@@ -331,13 +342,11 @@ const NON_BLANK = `CASE WHEN starts_with(text, '{') THEN true ELSE text IS NOT N
  * the line scan, which reports those lines, reads it.
  */
 async function loadWholeLines(engine: Engine, path: string, records: string): Promise<boolean> {
-  const file = `read_text(${quoteFilePath(path)})`;
-  const size = await engine.all<{ size: bigint }>(`SELECT size FROM ${file}`);
-  const bytes = Number(size[0]?.size);
   // The text, its lines and their records are held at once, by each lane reading side by side.
-  if (size.length !== 1 || bytes > WHOLE_FILE_BYTES || bytes * WHOLE_FILE_FOOTPRINT > (await engine.memoryLimitBytes())) return false;
+  const file = await wholeText(engine, path, WHOLE_FILE_BYTES, WHOLE_FILE_FOOTPRINT);
+  if (file === null) return false;
   // A file that is not plain makes no rows here, and goes to the line scan (as does one of blank lines).
-  const plain = `NOT (contains(content, chr(13)) OR contains(content, chr(0)) OR starts_with(content, chr(65279)))`;
+  const plain = `${noCrOrNul('content')} AND NOT starts_with(content, chr(65279))`;
   try {
     await engine.run(
       `CREATE TABLE ${quoteIdent(records)} AS ${recordColumns(
@@ -346,7 +355,7 @@ async function loadWholeLines(engine: Engine, path: string, records: string): Pr
       )}`,
     );
   } catch (e) {
-    if (/as valid UTF-8/.test((e as Error).message)) return false;
+    if (notUtf8(e)) return false;
     throw e;
   }
   const [read] = await engine.all<{ n: bigint; longest: bigint | null }>(`SELECT count(*) AS n, max(strlen(text)) AS longest FROM ${quoteIdent(records)}`);

@@ -76,3 +76,25 @@ export function decompressionError(e: unknown, compression: Compression): string
   const reason = message.replace(/^IO Error: /, '').replace(/:\s*\/\S*$/, '').replace(/\.$/, '');
   return `cannot decompress the ${compression} file (${reason}): it is damaged or not ${compression}; land a good copy again`;
 }
+
+/**
+ * A file read whole as one text (`read_text`), when it is at most `maxBytes` and, held `footprint`
+ * times over, within DuckDB's memory limit; null for a bigger one. Its `content` column is the text.
+ */
+export async function wholeText(engine: Engine, path: string, maxBytes: number, footprint: number): Promise<string | null> {
+  const file = `read_text(${quoteFilePath(path)})`;
+  const size = await engine.all<{ size: bigint }>(`SELECT size FROM ${file}`);
+  const bytes = Number(size[0]?.size);
+  if (size.length !== 1 || bytes > maxBytes || bytes * footprint > (await engine.memoryLimitBytes())) return null;
+  return file;
+}
+
+/** SQL over a whole text: true when it holds no carriage return or NUL byte, which only a line scan numbers right. */
+export function noCrOrNul(content: string): string {
+  return `NOT (contains(${content}, chr(13)) OR contains(${content}, chr(0)))`;
+}
+
+/** Whether `read_text` refused a file for not being UTF-8 (a line scan then reads it, reporting the bad lines). */
+export function notUtf8(e: unknown): boolean {
+  return /as valid UTF-8/.test(e instanceof Error ? e.message : String(e));
+}

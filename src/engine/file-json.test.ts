@@ -210,3 +210,14 @@ test('NDJSON: a value of another kind deep into a file turns its column to JSON 
   ]);
   assert.equal(result.rowsRead, 3003);
 });
+
+test('NDJSON: a key only in records that DuckDB reads and a strict JSON scan does not (NaN, a trailing comma) is still a column', async () => {
+  const path = file('extensions.ndjson', '{"id":1,"f":1.5}\n{"id":2,"f":NaN,"late":"x"}\n{"id":3,"tags":["a",],}\n');
+  const result = await readFiles(fx.engine, [path]);
+  assert.deepEqual(result.columns.map((c) => [c.name, c.duckdbType]), [['id', 'BIGINT'], ['f', 'DOUBLE'], ['late', 'VARCHAR'], ['tags', 'VARCHAR[]']]);
+  assert.deepEqual(await rows(result, 'id, late, tags'), [
+    { id: '1', late: null, tags: null },
+    { id: '2', late: 'x', tags: null },
+    { id: '3', late: null, tags: ['a'] },
+  ]);
+});

@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import type { Engine } from './duckdb.js';
 import { documentBytes, headBytes, type Compression } from './file-format.js';
 import { CRASH_GUARD_BYTES, MAX_JSON_DEPTH, structureDepth, takeTooDeep } from './file-json-depth.js';
 import { splitDocument } from './file-json-split.js';
 import { checkedRejects, doubleColumn, integerColumn, integralColumns, suspectDoubles, type CheckedColumn } from './file-json-numbers.js';
+import { scanStructure } from './file-json-structure.js';
 import { jsonColumns, jsonKind, keyNames, transformShape, type Shape } from './file-json-types.js';
 import { jsonSyntaxError } from './json-syntax.js';
 import {
@@ -45,6 +47,7 @@ export async function readJson(engine: Engine, path: string, compression: Compre
   const records = tempName('json');
   const rejects: Reject[] = [];
   const warnings: string[] = [];
+  let whole = false;
   try {
     if (layout === 'lines') {
       const loaded = await loadLines(engine, path, compression, records).catch((e: unknown) => {
@@ -54,6 +57,7 @@ export async function readJson(engine: Engine, path: string, compression: Compre
       });
       if (typeof loaded === 'string') return unreadable(fileReject(path, loaded));
       rejects.push(...loaded.rejects);
+      whole = loaded.whole;
       if (!loaded.exact) warnings.push(`${path}: holds a stray carriage return; line numbers after it may be off`);
     }
     else {
@@ -64,7 +68,7 @@ export async function readJson(engine: Engine, path: string, compression: Compre
     }
     rejects.push(...(await takeTooDeep(engine, path, records, cut, CRASH_GUARD_BYTES)));
     rejects.push(...(await malformed(engine, path, records)));
-    const parsed = await parseRecords(engine, path, records);
+    const parsed = await parseRecords(engine, path, records, whole ? scannedStructure(path, rejects) : undefined);
     rejects.push(...parsed.rejects);
     rejects.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
     const tables = [...parsed.tables];
@@ -100,10 +104,11 @@ interface Parsed {
 /**
  * The object records as columns, one per top-level key of the shape merged from every record (so
  * no key is dropped for being rare, and a key whose values disagree becomes JSON text). Each
- * record is then parsed once, to that shape.
+ * record is then parsed once, to that shape. `scanned` is that merged structure when it is known
+ * already (see scannedStructure).
  */
-async function parseRecords(engine: Engine, path: string, records: string): Promise<Parsed> {
-  let structure = await structureOf(engine, records);
+async function parseRecords(engine: Engine, path: string, records: string, scanned: unknown): Promise<Parsed> {
+  let structure = scanned === undefined ? await structureOf(engine, records) : scanned;
   const tooDeep: Reject[] = [];
   if (structureDepth(structure) > MAX_JSON_DEPTH) {
     tooDeep.push(...(await takeTooDeep(engine, path, records, cut)));
@@ -144,6 +149,18 @@ async function parseStructured(engine: Engine, path: string, records: string, st
     FROM ${quoteIdent(parsed)} WHERE NOT (${checked.failing})`;
   const objects = Number((await engine.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${quoteIdent(parsed)}`))[0]?.n ?? 0);
   return { query, rows: objects - checked.rejects.length, rejects: checked.rejects, changes: cleaned.changes, tables: [parsed] };
+}
+
+/**
+ * The merged structure of a file read whole, scanned from its bytes in Node, which costs about
+ * half of json_structure; undefined when the lines the scan could not read differ in any way from
+ * those DuckDB did not take as object records (`rejected`), and json_structure must give it.
+ */
+function scannedStructure(path: string, rejected: Reject[]): unknown {
+  const scan = scanStructure(readFileSync(path));
+  const lines = rejected.map((r) => r.line).sort((a, b) => (a ?? 0) - (b ?? 0));
+  const same = scan.unread.length === lines.length && scan.unread.every((line, i) => line === lines[i]);
+  return same ? scan.structure : undefined;
 }
 
 function isRecordShape(shape: Shape): shape is { [key: string]: Shape } {
@@ -288,8 +305,8 @@ async function loadLines(
   path: string,
   compression: Compression,
   records: string,
-): Promise<{ rejects: Reject[]; exact: boolean }> {
-  if (compression === 'none' && (await loadWholeLines(engine, path, records))) return { rejects: [], exact: true };
+): Promise<{ rejects: Reject[]; exact: boolean; whole: boolean }> {
+  if (compression === 'none' && (await loadWholeLines(engine, path, records))) return { rejects: [], exact: true, whole: true };
   const scanRejects = newRejectTables();
   try {
     const scan = (strict: boolean) =>
@@ -326,7 +343,7 @@ async function loadLines(
       raw: raw.get(Number(f.line)) ?? (TEXT_KEPT.includes(f.error_type) && f.csv_line !== null ? cut(f.csv_line, f.error_type !== 'TOO MANY COLUMNS') : null),
       error: lineScanError(f.error_type, f.error_message),
     }));
-    return { rejects, exact };
+    return { rejects, exact, whole: false };
   } finally {
     await dropTables(engine, scanRejects.errors, scanRejects.scans);
   }

@@ -1,0 +1,297 @@
+/**
+ * The merged structure of an NDJSON text's object records, as DuckDB's `json_structure` gives it
+ * for the array of those records, in one pass over the bytes and without building any value.
+ * It costs about half of asking DuckDB (which builds a structure per record batch and merges
+ * them), and runs on Node's thread while DuckDB's threads work on other files.
+ *
+ * It reads strict JSON only. A line it cannot read (malformed, not an object, nested deeper than
+ * MAX_JSON_DEPTH, or one of the extensions DuckDB accepts, such as NaN or a trailing comma) adds
+ * nothing and is returned in `unread`; the caller uses the structure only when those are exactly
+ * the lines DuckDB did not take as object records either, so any record the two judge
+ * differently sends the file to `json_structure`.
+ */
+import { MAX_JSON_DEPTH } from './file-json-depth.js';
+
+export interface ScannedStructure {
+  /** What `json_structure` gives for the array of the records read (`'NULL'` when none). */
+  structure: unknown;
+  /** Lines (1-based, blank lines counted) holding something other than a strict JSON object. */
+  unread: number[];
+}
+
+// The kinds of value seen at one place in the records.
+const UBIGINT = 1;
+const BIGINT = 2;
+const DOUBLE = 4;
+const VARCHAR = 8;
+const BOOLEAN = 16;
+const OBJECT = 32;
+const ARRAY = 64;
+const NUMBERS = UBIGINT | BIGINT | DOUBLE;
+
+/** One place in the records (the record, a key's value, an array's elements): the kinds of value seen there. */
+interface Place {
+  kinds: number;
+  /** An object's keys in order of first appearance, each with its bytes for comparing in place. */
+  keys: { key: string; bytes: Buffer | null; place: Place }[];
+  index: Map<string, number>;
+  element: Place | null;
+}
+
+const newPlace = (): Place => ({ kinds: 0, keys: [], index: new Map(), element: null });
+
+const [SPACE, TAB, NEWLINE, QUOTE, BACKSLASH, COMMA, COLON] = [0x20, 0x09, 0x0a, 0x22, 0x5c, 0x2c, 0x3a];
+const [OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, MINUS, DOT, ZERO, NINE] = [0x7b, 0x7d, 0x5b, 0x5d, 0x2d, 0x2e, 0x30, 0x39];
+
+export function scanStructure(bytes: Buffer): ScannedStructure {
+  const root = newPlace();
+  const unread: number[] = [];
+  const reader: LineReader = { bytes, root, undo: [], stack: [], inObject: [], nextKey: [] };
+  let line = 0;
+  for (let pos = 0; pos < bytes.length; ) {
+    line++;
+    let lineEnd = bytes.indexOf(NEWLINE, pos);
+    if (lineEnd < 0) lineEnd = bytes.length;
+    while (bytes[pos] === SPACE || bytes[pos] === TAB) pos++;
+    if (pos < lineEnd) {
+      reader.undo.length = 0;
+      if (!readRecord(reader, pos, lineEnd)) {
+        undoLine(reader.undo);
+        unread.push(line);
+      }
+    }
+    pos = lineEnd + 1;
+  }
+  return { structure: root.kinds === 0 ? 'NULL' : described(root), unread };
+}
+
+interface LineReader {
+  bytes: Buffer;
+  root: Place;
+  /**
+   * Changes made while reading the current line, undone when the line turns out unreadable:
+   * [place, kinds before] pairs, or [place, ADDED_KEY] / [place, ADDED_ELEMENT].
+   */
+  undo: (Place | number)[];
+  /** The objects and arrays open at each depth, whether each is an object, and the index of the key expected next in it. */
+  stack: Place[];
+  inObject: boolean[];
+  nextKey: number[];
+}
+
+/**
+ * Merges the record on bytes pos..lineEnd into the places; false when it is not a strict JSON
+ * object. One loop with the position in a local: this runs over every byte of the file.
+ */
+function readRecord(reader: LineReader, pos: number, lineEnd: number): boolean {
+  const { bytes, stack, inObject, nextKey, undo } = reader;
+  if (bytes[pos] !== OPEN_BRACE) return false;
+  let depth = 0;
+  stack[0] = reader.root;
+  inObject[0] = true;
+  nextKey[0] = 0;
+  mark(undo, reader.root, OBJECT);
+  pos++;
+  let first = true;
+  for (;;) {
+    let c = bytes[pos];
+    while (c === SPACE || c === TAB) c = bytes[++pos];
+    const holder = stack[depth]!;
+    let place: Place | null = null;
+    if (first && c === (inObject[depth] ? CLOSE_BRACE : CLOSE_BRACKET)) pos++;
+    else if (!inObject[depth]) place = holder.element;
+    else {
+      if (c !== QUOTE) return false;
+      const start = ++pos;
+      pos = stringEnd(bytes, pos, lineEnd);
+      if (pos < 0) return false;
+      const at = keyIndex(holder, bytes, start, pos - 1, nextKey[depth]!, undo);
+      if (at < 0) return false;
+      nextKey[depth] = at + 1;
+      place = holder.keys[at]!.place;
+      c = bytes[pos];
+      while (c === SPACE || c === TAB) c = bytes[++pos];
+      if (c !== COLON) return false;
+      c = bytes[++pos];
+      while (c === SPACE || c === TAB) c = bytes[++pos];
+    }
+    if (place !== null) {
+      first = false;
+      if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+        if (depth + 1 >= MAX_JSON_DEPTH) return false;
+        mark(undo, place, c === OPEN_BRACE ? OBJECT : ARRAY);
+        if (c === OPEN_BRACKET && place.element === null) {
+          place.element = newPlace();
+          undo.push(place, ADDED_ELEMENT);
+        }
+        depth++;
+        stack[depth] = place;
+        inObject[depth] = c === OPEN_BRACE;
+        nextKey[depth] = 0;
+        first = true;
+        pos++;
+        continue;
+      }
+      let kind: number;
+      if (c === QUOTE) {
+        pos = stringEnd(bytes, pos + 1, lineEnd);
+        if (pos < 0) return false;
+        kind = VARCHAR;
+      } else if (c === MINUS || (c !== undefined && c >= ZERO && c <= NINE)) {
+        const negative = c === MINUS;
+        if (negative) c = bytes[++pos];
+        const digitsStart = pos;
+        while (c !== undefined && c >= ZERO && c <= NINE) c = bytes[++pos];
+        const digits = pos - digitsStart;
+        if (digits === 0 || (digits > 1 && bytes[digitsStart] === ZERO)) return false;
+        let fraction = false;
+        if (c === DOT) {
+          const from = ++pos;
+          c = bytes[pos];
+          while (c !== undefined && c >= ZERO && c <= NINE) c = bytes[++pos];
+          if (pos === from) return false;
+          fraction = true;
+        }
+        if (c === 0x65 || c === 0x45) {
+          c = bytes[++pos];
+          if (c === 0x2b || c === MINUS) c = bytes[++pos];
+          const from = pos;
+          while (c !== undefined && c >= ZERO && c <= NINE) c = bytes[++pos];
+          if (pos === from) return false;
+          fraction = true;
+        }
+        kind = fraction ? DOUBLE : integerKind(bytes, digitsStart, pos, negative);
+      } else {
+        kind = -1;
+        for (const [word, wordKind] of WORDS) {
+          let i = 0;
+          while (i < word.length && bytes[pos + i] === word[i]) i++;
+          if (i === word.length) {
+            pos += word.length;
+            kind = wordKind;
+            break;
+          }
+        }
+        if (kind < 0) return false;
+      }
+      if (kind > 0) mark(undo, place, kind);
+    }
+    // After a value, or a container that just closed: a comma, or the close of the container.
+    for (;;) {
+      if (place === null && --depth < 0) {
+        while (bytes[pos] === SPACE || bytes[pos] === TAB) pos++;
+        return pos === lineEnd;
+      }
+      c = bytes[pos];
+      while (c === SPACE || c === TAB) c = bytes[++pos];
+      if (c === COMMA) {
+        pos++;
+        break;
+      }
+      if (c !== (inObject[depth] ? CLOSE_BRACE : CLOSE_BRACKET)) return false;
+      pos++;
+      place = null;
+    }
+  }
+}
+
+function mark(undo: (Place | number)[], place: Place, kind: number): void {
+  if ((place.kinds | kind) === place.kinds) return;
+  undo.push(place, place.kinds);
+  place.kinds |= kind;
+}
+
+/** The position after the string whose first byte is at `pos`, or -1 when it does not end on the line. */
+function stringEnd(bytes: Buffer, pos: number, lineEnd: number): number {
+  while (pos < lineEnd) {
+    const c = bytes[pos];
+    if (c === QUOTE) return pos + 1;
+    pos += c === BACKSLASH ? 2 : 1;
+  }
+  return -1;
+}
+
+/**
+ * The index in `holder` of the key written at bytes start..stop, added when new; -1 when its
+ * escapes are not JSON. Records mostly repeat the key order of the last, so the key expected next
+ * is compared in place first: a key is only decoded when it is not that one.
+ */
+function keyIndex(holder: Place, bytes: Buffer, start: number, stop: number, expected: number, undo: (Place | number)[]): number {
+  const keys = holder.keys;
+  if (sameBytes(keys[expected]?.bytes, bytes, start, stop)) return expected;
+  if (keys.length <= COMPARED_KEYS) {
+    for (let i = 0; i < keys.length; i++) if (sameBytes(keys[i]!.bytes, bytes, start, stop)) return i;
+  }
+  let key: string;
+  let escaped = false;
+  for (let i = start; i < stop && !escaped; i++) escaped = bytes[i] === BACKSLASH;
+  if (!escaped) key = bytes.toString('utf8', start, stop);
+  else {
+    try {
+      key = JSON.parse(bytes.toString('utf8', start - 1, stop + 1)) as string;
+    } catch {
+      return -1;
+    }
+  }
+  let at = holder.index.get(key);
+  if (at === undefined) {
+    at = keys.length;
+    holder.index.set(key, at);
+    // A key holding a backslash is never compared in place: its written bytes differ from it.
+    keys.push({ key, bytes: key.includes('\\') ? null : Buffer.from(key), place: newPlace() });
+    undo.push(holder, ADDED_KEY);
+  }
+  return at;
+}
+
+/** Objects with up to this many keys have a key looked up by comparing bytes, not by decoding it. */
+const COMPARED_KEYS = 64;
+
+function sameBytes(key: Buffer | null | undefined, bytes: Buffer, start: number, stop: number): boolean {
+  if (!key || key.length !== stop - start) return false;
+  for (let i = 0; i < key.length; i++) if (key[i] !== bytes[start + i]) return false;
+  return true;
+}
+
+/** An integer's kind as DuckDB's JSON reader takes it: past 64 bits it is a double. */
+function integerKind(bytes: Buffer, digitsStart: number, digitsEnd: number, negative: boolean): number {
+  const digits = digitsEnd - digitsStart;
+  if (digits < 19) return negative ? BIGINT : UBIGINT;
+  const text = bytes.toString('latin1', digitsStart, digitsEnd);
+  if (negative) return digits === 19 && text <= '9223372036854775808' ? BIGINT : DOUBLE;
+  return digits === 19 || (digits === 20 && text <= '18446744073709551615') ? UBIGINT : DOUBLE;
+}
+
+const ADDED_KEY = -1;
+const ADDED_ELEMENT = -2;
+const WORDS: [Buffer, number][] = [
+  [Buffer.from('true'), BOOLEAN],
+  [Buffer.from('false'), BOOLEAN],
+  [Buffer.from('null'), 0],
+];
+
+function undoLine(undo: (Place | number)[]): void {
+  for (let i = undo.length - 2; i >= 0; i -= 2) {
+    const place = undo[i] as Place;
+    const before = undo[i + 1] as number;
+    if (before === ADDED_KEY) place.index.delete(place.keys.pop()!.key);
+    else if (before === ADDED_ELEMENT) place.element = null;
+    else place.kinds = before;
+  }
+}
+
+/**
+ * A place as `json_structure` describes it: one kind is its type (an unsigned and a signed
+ * integer make HUGEINT, any number with a double DOUBLE), several are JSON, none is NULL; an object
+ * that never held a key is JSON.
+ */
+function described(place: Place): unknown {
+  const k = place.kinds;
+  if (k === 0) return 'NULL';
+  if ((k & NUMBERS) === k) return k & DOUBLE ? 'DOUBLE' : k === (UBIGINT | BIGINT) ? 'HUGEINT' : k === UBIGINT ? 'UBIGINT' : 'BIGINT';
+  if (k === VARCHAR) return 'VARCHAR';
+  if (k === BOOLEAN) return 'BOOLEAN';
+  if (k === ARRAY) return [described(place.element ?? newPlace())];
+  if (k === OBJECT && place.keys.length > 0) return Object.fromEntries(place.keys.map((e) => [e.key, described(e.place)]));
+  return 'JSON';
+}

@@ -24,7 +24,7 @@ async function duckdb(lines: string[]): Promise<{ structure: unknown; unread: nu
 const scan = (lines: string[]) => scanStructure(Buffer.from(lines.join('\n')));
 
 async function assertSame(lines: string[], label = lines.join(' | ')): Promise<void> {
-  const ours = scan(lines);
+  const ours = await scan(lines);
   const theirs = await duckdb(lines);
   // Key order matters: it becomes the column order.
   assert.equal(JSON.stringify(ours.structure), JSON.stringify(theirs.structure), label);
@@ -84,7 +84,7 @@ test('lines that are not strict JSON objects are unread and leave no trace in th
     '{"a":[1,]}',
     '{"a":1}',
   ];
-  const ours = scan(lines);
+  const ours = await scan(lines);
   assert.deepEqual(ours.structure, { a: 'UBIGINT' });
   assert.deepEqual(ours.unread, [1, 2, 3, 4, 5, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17]);
   // DuckDB takes NaN and trailing commas, which the scan does not: the caller sees them differ.
@@ -94,13 +94,13 @@ test('lines that are not strict JSON objects are unread and leave no trace in th
 
 test('a record nested deeper than 128 levels is unread; one 128 deep is read', async () => {
   const nested = (levels: number) => `${'{"a":'.repeat(levels - 1)}{"b":1}${'}'.repeat(levels - 1)}`;
-  const ours = scan([nested(128), nested(129), `{"x":${'['.repeat(128)}${']'.repeat(128)}}`]);
+  const ours = await scan([nested(128), nested(129), `{"x":${'['.repeat(128)}${']'.repeat(128)}}`]);
   assert.deepEqual(ours.unread, [2, 3]);
 });
 
 test('no records give NULL, as json_structure of an empty array does', async () => {
-  assert.deepEqual(scan(['', '[1]']), { structure: 'NULL', unread: [2] });
-  assert.deepEqual(scan([]), { structure: 'NULL', unread: [] });
+  assert.deepEqual(await scan(['', '[1]']), { structure: 'NULL', unread: [2] });
+  assert.deepEqual(await scan([]), { structure: 'NULL', unread: [] });
 });
 
 test('random records: the same structure and the same unread lines as DuckDB', async () => {
@@ -133,4 +133,12 @@ test('random records: the same structure and the same unread lines as DuckDB', a
     const lines = Array.from({ length: 1 + Math.floor(random() * 12) }, line);
     await assertSame(lines, `file ${file}: ${lines.join('\n')}`);
   }
+});
+
+test('a file scanned in slices: records on either side of a slice boundary all count', async () => {
+  const record = (i: number) => `{"id":${i},"name":"${'n'.repeat(i % 50)}","v":${i % 7 === 0 ? -i : i}}`;
+  const lines = Array.from({ length: 40_000 }, (_, i) => record(i));
+  lines.push('{"id":1,"late":{"k":true}}', '{"id":2,"cut":');
+  assert.ok(lines.join('\n').length > 2 * 1024 * 1024, 'more than two slices');
+  await assertSame(lines, 'sliced file');
 });

@@ -43,27 +43,37 @@ const newPlace = (): Place => ({ kinds: 0, keys: [], index: new Map(), element: 
 const [SPACE, TAB, NEWLINE, QUOTE, BACKSLASH, COMMA, COLON] = [0x20, 0x09, 0x0a, 0x22, 0x5c, 0x2c, 0x3a];
 const [OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, MINUS, DOT, ZERO, NINE] = [0x7b, 0x7d, 0x5b, 0x5d, 0x2d, 0x2e, 0x30, 0x39];
 
-export function scanStructure(bytes: Buffer): ScannedStructure {
+export async function scanStructure(bytes: Buffer): Promise<ScannedStructure> {
   const root = newPlace();
   const unread: number[] = [];
   const reader: LineReader = { bytes, root, undo: [], stack: [], inObject: [], nextKey: [] };
   let line = 0;
-  for (let pos = 0; pos < bytes.length; ) {
-    line++;
-    let lineEnd = bytes.indexOf(NEWLINE, pos);
-    if (lineEnd < 0) lineEnd = bytes.length;
-    while (bytes[pos] === SPACE || bytes[pos] === TAB) pos++;
-    if (pos < lineEnd) {
-      reader.undo.length = 0;
-      if (!readRecord(reader, pos, lineEnd)) {
-        undoLine(reader.undo);
-        unread.push(line);
+  let pos = 0;
+  while (pos < bytes.length) {
+    // Node's thread is shared by the files read side by side (and by a server taking pushes): it
+    // is handed back between slices, so their next statements start while a large file scans.
+    if (pos > 0) await new Promise((resolve) => setImmediate(resolve));
+    const sliceEnd = pos + SLICE_BYTES;
+    while (pos < bytes.length && pos < sliceEnd) {
+      line++;
+      let lineEnd = bytes.indexOf(NEWLINE, pos);
+      if (lineEnd < 0) lineEnd = bytes.length;
+      while (bytes[pos] === SPACE || bytes[pos] === TAB) pos++;
+      if (pos < lineEnd) {
+        reader.undo.length = 0;
+        if (!readRecord(reader, pos, lineEnd)) {
+          undoLine(reader.undo);
+          unread.push(line);
+        }
       }
+      pos = lineEnd + 1;
     }
-    pos = lineEnd + 1;
   }
   return { structure: root.kinds === 0 ? 'NULL' : described(root), unread };
 }
+
+/** Bytes scanned before Node's thread is handed back (a few milliseconds' work). */
+const SLICE_BYTES = 1024 * 1024;
 
 interface LineReader {
   bytes: Buffer;

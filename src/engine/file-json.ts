@@ -68,7 +68,7 @@ export async function readJson(engine: Engine, path: string, compression: Compre
     }
     rejects.push(...(await takeTooDeep(engine, path, records, cut, CRASH_GUARD_BYTES)));
     rejects.push(...(await malformed(engine, path, records)));
-    const parsed = await parseRecords(engine, path, records, whole ? scannedStructure(path, rejects) : undefined);
+    const parsed = await parseRecords(engine, path, records, whole ? await scannedStructure(path, rejects) : undefined);
     rejects.push(...parsed.rejects);
     rejects.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
     const tables = [...parsed.tables];
@@ -156,8 +156,8 @@ async function parseStructured(engine: Engine, path: string, records: string, st
  * half of json_structure; undefined when the lines the scan could not read differ in any way from
  * those DuckDB did not take as object records (`rejected`), and json_structure must give it.
  */
-function scannedStructure(path: string, rejected: Reject[]): unknown {
-  const scan = scanStructure(readFileSync(path));
+async function scannedStructure(path: string, rejected: Reject[]): Promise<unknown> {
+  const scan = await scanStructure(readFileSync(path));
   const lines = rejected.map((r) => r.line).sort((a, b) => (a ?? 0) - (b ?? 0));
   const same = scan.unread.length === lines.length && scan.unread.every((line, i) => line === lines[i]);
   return same ? scan.structure : undefined;

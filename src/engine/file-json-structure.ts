@@ -58,7 +58,7 @@ export async function scanStructure(bytes: Buffer): Promise<ScannedStructure> {
       line++;
       let lineEnd = bytes.indexOf(NEWLINE, pos);
       if (lineEnd < 0) lineEnd = bytes.length;
-      while (bytes[pos] === SPACE || bytes[pos] === TAB) pos++;
+      pos = afterBlanks(bytes, pos);
       if (pos < lineEnd) {
         reader.undo.length = 0;
         if (!readRecord(reader, pos, lineEnd)) {
@@ -104,8 +104,8 @@ function readRecord(reader: LineReader, pos: number, lineEnd: number): boolean {
   pos++;
   let first = true;
   for (;;) {
+    pos = afterBlanks(bytes, pos);
     let c = bytes[pos];
-    while (c === SPACE || c === TAB) c = bytes[++pos];
     const holder = stack[depth]!;
     let place: Place | null = null;
     if (first && c === (inObject[depth] ? CLOSE_BRACE : CLOSE_BRACKET)) pos++;
@@ -119,11 +119,10 @@ function readRecord(reader: LineReader, pos: number, lineEnd: number): boolean {
       if (at < 0) return false;
       nextKey[depth] = at + 1;
       place = holder.keys[at]!.place;
+      pos = afterBlanks(bytes, pos);
+      if (bytes[pos] !== COLON) return false;
+      pos = afterBlanks(bytes, pos + 1);
       c = bytes[pos];
-      while (c === SPACE || c === TAB) c = bytes[++pos];
-      if (c !== COLON) return false;
-      c = bytes[++pos];
-      while (c === SPACE || c === TAB) c = bytes[++pos];
     }
     if (place !== null) {
       first = false;
@@ -149,24 +148,20 @@ function readRecord(reader: LineReader, pos: number, lineEnd: number): boolean {
         kind = VARCHAR;
       } else if (c === MINUS || (c !== undefined && c >= ZERO && c <= NINE)) {
         const negative = c === MINUS;
-        if (negative) c = bytes[++pos];
-        const digitsStart = pos;
-        while (c !== undefined && c >= ZERO && c <= NINE) c = bytes[++pos];
+        const digitsStart = negative ? pos + 1 : pos;
+        pos = afterDigits(bytes, digitsStart);
         const digits = pos - digitsStart;
         if (digits === 0 || (digits > 1 && bytes[digitsStart] === ZERO)) return false;
         let fraction = false;
-        if (c === DOT) {
-          const from = ++pos;
-          c = bytes[pos];
-          while (c !== undefined && c >= ZERO && c <= NINE) c = bytes[++pos];
+        if (bytes[pos] === DOT) {
+          const from = pos + 1;
+          pos = afterDigits(bytes, from);
           if (pos === from) return false;
           fraction = true;
         }
-        if (c === 0x65 || c === 0x45) {
-          c = bytes[++pos];
-          if (c === 0x2b || c === MINUS) c = bytes[++pos];
-          const from = pos;
-          while (c !== undefined && c >= ZERO && c <= NINE) c = bytes[++pos];
+        if (bytes[pos] === 0x65 || bytes[pos] === 0x45) {
+          const from = bytes[pos + 1] === 0x2b || bytes[pos + 1] === MINUS ? pos + 2 : pos + 1;
+          pos = afterDigits(bytes, from);
           if (pos === from) return false;
           fraction = true;
         }
@@ -188,12 +183,9 @@ function readRecord(reader: LineReader, pos: number, lineEnd: number): boolean {
     }
     // After a value, or a container that just closed: a comma, or the close of the container.
     for (;;) {
-      if (place === null && --depth < 0) {
-        while (bytes[pos] === SPACE || bytes[pos] === TAB) pos++;
-        return pos === lineEnd;
-      }
+      if (place === null && --depth < 0) return afterBlanks(bytes, pos) === lineEnd;
+      pos = afterBlanks(bytes, pos);
       c = bytes[pos];
-      while (c === SPACE || c === TAB) c = bytes[++pos];
       if (c === COMMA) {
         pos++;
         break;
@@ -203,6 +195,17 @@ function readRecord(reader: LineReader, pos: number, lineEnd: number): boolean {
       place = null;
     }
   }
+}
+
+function afterBlanks(bytes: Buffer, pos: number): number {
+  while (bytes[pos] === SPACE || bytes[pos] === TAB) pos++;
+  return pos;
+}
+
+function afterDigits(bytes: Buffer, pos: number): number {
+  let c = bytes[pos];
+  while (c !== undefined && c >= ZERO && c <= NINE) c = bytes[++pos];
+  return pos;
 }
 
 function mark(undo: (Place | number)[], place: Place, kind: number): void {

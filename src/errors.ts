@@ -28,7 +28,16 @@ export class RunFailed extends Error {
   override readonly name = 'RunFailed';
 }
 
-export type UserError = InvalidInput | NotFound | AlreadyExists | CommitConflict | RunFailed;
+/**
+ * The machine or the files under Silt failed, not Silt and not the user's input: a full disk, a
+ * read-only warehouse, a data or metadata file deleted or damaged, a catalog database that is
+ * gone or corrupt. The message names the file or table and what to do.
+ */
+export class EnvironmentFault extends Error {
+  override readonly name = 'EnvironmentFault';
+}
+
+export type UserError = InvalidInput | NotFound | AlreadyExists | CommitConflict | RunFailed | EnvironmentFault;
 
 export function isUserError(e: unknown): e is UserError {
   return (
@@ -36,6 +45,7 @@ export function isUserError(e: unknown): e is UserError {
     e instanceof NotFound ||
     e instanceof AlreadyExists ||
     e instanceof CommitConflict ||
-    e instanceof RunFailed
+    e instanceof RunFailed ||
+    e instanceof EnvironmentFault
   );
 }

@@ -1,21 +1,21 @@
-import { AlreadyExists, CommitConflict, InvalidInput, NotFound, RunFailed } from '../errors.js';
+import { AlreadyExists, CommitConflict, EnvironmentFault, InvalidInput, NotFound, RunFailed } from '../errors.js';
 
-/** Exit codes: scripts can tell "fix your input" from "not there" from "try again". */
-export const EXIT = { ok: 0, invalid: 1, usage: 2, notFound: 3, conflict: 4, runFailed: 5, internal: 70 } as const;
+/** Exit codes: scripts can tell "fix your input" from "not there" from "try again" from "fix the machine". */
+export const EXIT = { ok: 0, invalid: 1, usage: 2, notFound: 3, conflict: 4, runFailed: 5, environment: 6, internal: 70 } as const;
+
+export function exitCodeOf(e: unknown): number {
+  if (e instanceof NotFound) return EXIT.notFound;
+  if (e instanceof CommitConflict) return EXIT.conflict;
+  if (e instanceof RunFailed) return EXIT.runFailed;
+  if (e instanceof EnvironmentFault) return EXIT.environment;
+  if (e instanceof InvalidInput || e instanceof AlreadyExists) return EXIT.invalid;
+  return EXIT.internal;
+}
 
 /** One line on stderr and an exit code; a stack trace only with SILT_DEBUG=1. */
 export function reportError(e: unknown): number {
   const message = e instanceof Error ? e.message : String(e);
-  const code =
-    e instanceof NotFound
-      ? EXIT.notFound
-      : e instanceof CommitConflict
-        ? EXIT.conflict
-        : e instanceof RunFailed
-          ? EXIT.runFailed
-          : e instanceof InvalidInput || e instanceof AlreadyExists
-            ? EXIT.invalid
-            : EXIT.internal;
+  const code = exitCodeOf(e);
   if (code === EXIT.internal) {
     process.stderr.write(`silt: internal error: ${message.split('\n')[0]}\n`);
     if (process.env['SILT_DEBUG']) process.stderr.write(`${(e as Error).stack ?? ''}\n`);

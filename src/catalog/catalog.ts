@@ -245,8 +245,19 @@ export class Catalog {
     checkName('namespace', namespace);
     checkName('table', name);
     if (await this.tableExists(namespace, name)) throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists`);
-    const location = this.store.uri(this.store.keyOf(metadataLocation));
-    await checkMetadataFile(this.store, location);
+    let location: string;
+    try {
+      location = this.store.uri(this.store.keyOf(metadataLocation));
+    } catch {
+      throw new InvalidInput(`catalog: ${metadataLocation} is outside this project's storage (${this.store.rootUri}); a table's files must be under it`);
+    }
+    const metadata = await checkMetadataFile(this.store, location);
+    const owner = await this.tableAt(metadata.location);
+    if (owner) {
+      throw new AlreadyExists(
+        `catalog: table ${owner} already lives at ${metadata.location}; registering it again as ${namespace}.${name} would let a drop of one delete the other's files`,
+      );
+    }
     if (opts.createNamespace) await this.createNamespace(namespace, {}, { ifNotExists: true });
     else if (!(await this.namespaceExists(namespace))) {
       throw new NotFound(`catalog: no namespace ${namespace}; create it first with \`silt ns create ${namespace}\``);
@@ -288,6 +299,18 @@ export class Catalog {
   /** Runs a write into a table; files it writes before committing are safe from vacuum meanwhile. */
   guardWrite<T>(namespace: string, name: string, fn: () => Promise<T>): Promise<T> {
     return this.activeWrites.run(namespace, name, fn);
+  }
+
+  /** The registered table whose metadata files live under `location`, if any (`<location>/metadata/<file>`). */
+  private async tableAt(location: string): Promise<string | undefined> {
+    const rows = await this.db
+      .selectFrom('iceberg_tables')
+      .select(['table_namespace', 'table_name', 'metadata_location'])
+      .where('catalog_name', '=', CATALOG_NAME)
+      .where('metadata_location', 'like', `${location.replace(/\/+$/, '')}/metadata/%`)
+      .execute();
+    const row = rows.find((r) => r.metadata_location?.slice(0, r.metadata_location.lastIndexOf('/metadata/')) === location.replace(/\/+$/, ''));
+    return row ? `${row.table_namespace}.${row.table_name}` : undefined;
   }
 
   private pointer(namespace: string, name: string): SqlPointer {

@@ -95,13 +95,21 @@ test('register: a table at an existing metadata file, with every refusal naming 
     const good = JSON.parse((await store.get(store.keyOf(aLocation))).toString('utf8')) as Record<string, unknown>;
     await store.put(noSchemas, JSON.stringify({ ...good, schemas: undefined }));
     await assert.rejects(c.registerTable('raw', 'x', store.uri(noSchemas)), /00003-x\.metadata\.json is not Iceberg v2 table metadata: required field schemas is missing/);
-    await assert.rejects(c.registerTable('raw', 'x', path.join(os.tmpdir(), 'elsewhere.metadata.json')), /outside the store/);
+    const outside = path.join(os.tmpdir(), 'elsewhere.metadata.json');
+    await assert.rejects(c.registerTable('raw', 'x', outside), (e) => e instanceof InvalidInput && e.message.includes(`${outside} is outside this project's storage`));
+    const noVersion = 'warehouse/raw/x/metadata/00004-x.metadata.json';
+    await store.put(noVersion, '{}');
+    await assert.rejects(c.registerTable('raw', 'x', store.uri(noVersion)), /00004-x\.metadata\.json is not Iceberg v2 table metadata: required field format-version is missing/);
 
     // A plain path inside the storage works as well as a file:// URI.
     const t = await c.registerTable('raw', 'a', path.join(dir, 'lake', store.keyOf(aLocation)));
     assert.equal(t.metadataLocation, aLocation);
     assert.equal(t.metadata.snapshots.length, 2);
     await assert.rejects(c.registerTable('raw', 'a', aLocation), (e) => e instanceof AlreadyExists && /table raw\.a already exists/.test(e.message));
+    await assert.rejects(
+      c.registerTable('raw', 'a_again', aLocation),
+      (e) => e instanceof AlreadyExists && /table raw\.a already lives at file:\/\/\S+\/warehouse\/raw\/a; registering it again as raw\.a_again/.test(e.message),
+    );
     // The registered table takes commits like any other.
     await t.append([fakeDataFile(store, 'warehouse/raw/a/data/3.parquet', 1)]);
     assert.equal((await c.loadTable('raw', 'a')).metadata.snapshots.length, 3);

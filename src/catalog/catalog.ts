@@ -4,6 +4,7 @@ import { didYouMean } from '../config/did-you-mean.js';
 import { AlreadyExists, InvalidInput, NotFound } from '../errors.js';
 import { joinKey, type ObjectStore } from '../storage/index.js';
 import {
+  checkMetadataFile,
   metadataFileKey,
   newTableMetadata,
   serializeMetadata,
@@ -11,7 +12,7 @@ import {
   type PartitionField,
   type Schema,
 } from '../table/index.js';
-import { openDb, type DbCapabilities, type MetadataDb } from './db.js';
+import { catalogFile, openDb, type DbCapabilities, type MetadataDb } from './db.js';
 import { ActiveWrites } from './active-writes.js';
 import { ExternalTables } from './external-tables.js';
 import { IngestedFiles } from './ingested-files.js';
@@ -19,12 +20,13 @@ import { RunLog } from './run-log.js';
 import { migrate } from './migrations.js';
 import { checkName } from './names.js';
 import { SqlPointer } from './sql-pointer.js';
+import { handleLostCatalog, type IfLost } from './lost-catalog.js';
+import { WAREHOUSE } from './warehouse-scan.js';
 
 /** The name PyIceberg must be given: `load_catalog("silt", **props)`. */
 export const CATALOG_NAME = 'silt';
 /** Java and PyIceberg mark a namespace created without properties with this reserved key. */
 const EXISTS_KEY = 'exists';
-const WAREHOUSE = 'warehouse';
 
 export interface TableDefinition {
   schema: Schema;
@@ -55,6 +57,8 @@ export class Catalog {
     private readonly db: Kysely<MetadataDb>,
     readonly store: ObjectStore,
     readonly capabilities: DbCapabilities,
+    /** Files of a lost catalog set aside when this one replaced it (`ifLost: 'replace'`). */
+    readonly setAside: readonly string[],
   ) {
     this.activeWrites = new ActiveWrites(db);
     this.ingestedFiles = new IngestedFiles(db);
@@ -62,10 +66,12 @@ export class Catalog {
     this.externalTables = new ExternalTables(db);
   }
 
-  static async open(uri: string, store: ObjectStore): Promise<Catalog> {
-    const { db, capabilities } = openDb(uri);
+  /** Opens the catalog; a lost one (see IfLost) is refused unless told otherwise. */
+  static async open(uri: string, store: ObjectStore, opts: { ifLost?: IfLost } = {}): Promise<Catalog> {
+    const lost = await handleLostCatalog(catalogFile(uri), uri, store, opts.ifLost ?? 'refuse');
+    const { db, capabilities } = openDb(lost.uri);
     await migrate(db);
-    return new Catalog(db, store, capabilities);
+    return new Catalog(db, store, capabilities, lost.setAside);
   }
 
   async close(): Promise<void> {
@@ -229,18 +235,43 @@ export class Catalog {
     return this.loadTable(namespace, name);
   }
 
-  /** Registers an existing Iceberg metadata file as a table (the crawler's and import's door). */
-  async registerTable(namespace: string, name: string, metadataLocation: string): Promise<Table> {
+  /**
+   * Registers an existing Iceberg metadata file as a table (Iceberg's register-table). The file
+   * must lie in this project's storage and be readable v2 metadata whose current snapshot's
+   * manifest list exists. Like Iceberg's REST catalog, the namespace must exist, unless
+   * `createNamespace` (recover re-creates the namespaces a lost catalog held).
+   */
+  async registerTable(namespace: string, name: string, metadataLocation: string, opts: { createNamespace?: boolean } = {}): Promise<Table> {
     checkName('namespace', namespace);
     checkName('table', name);
-    await this.createNamespace(namespace, {}, { ifNotExists: true });
+    if (await this.tableExists(namespace, name)) throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists`);
+    let location: string;
+    try {
+      location = this.store.uri(this.store.keyOf(metadataLocation));
+    } catch {
+      throw new InvalidInput(`catalog: ${metadataLocation} is outside this project's storage (${this.store.rootUri}); a table's files must be under it`);
+    }
+    const metadata = await checkMetadataFile(this.store, location);
+    const owner = await this.tableAt(metadata.location);
+    if (owner) {
+      throw new AlreadyExists(
+        `catalog: table ${owner} already lives at ${metadata.location}; registering it again as ${namespace}.${name} would let a drop of one delete the other's files`,
+      );
+    }
+    if (opts.createNamespace) await this.createNamespace(namespace, {}, { ifNotExists: true });
+    else if (!(await this.namespaceExists(namespace))) {
+      throw new NotFound(`catalog: no namespace ${namespace}; create it first with \`silt ns create ${namespace}\``);
+    }
+    if (await this.externalTables.get(namespace, name)) {
+      throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists as an external (crawled) table`);
+    }
     const inserted = await this.db
       .insertInto('iceberg_tables')
       .values({
         catalog_name: CATALOG_NAME,
         table_namespace: namespace,
         table_name: name,
-        metadata_location: metadataLocation,
+        metadata_location: location,
         previous_metadata_location: null,
         iceberg_type: 'TABLE',
       })
@@ -268,6 +299,18 @@ export class Catalog {
   /** Runs a write into a table; files it writes before committing are safe from vacuum meanwhile. */
   guardWrite<T>(namespace: string, name: string, fn: () => Promise<T>): Promise<T> {
     return this.activeWrites.run(namespace, name, fn);
+  }
+
+  /** The registered table whose metadata files live under `location`, if any (`<location>/metadata/<file>`). */
+  private async tableAt(location: string): Promise<string | undefined> {
+    const rows = await this.db
+      .selectFrom('iceberg_tables')
+      .select(['table_namespace', 'table_name', 'metadata_location'])
+      .where('catalog_name', '=', CATALOG_NAME)
+      .where('metadata_location', 'like', `${location.replace(/\/+$/, '')}/metadata/%`)
+      .execute();
+    const row = rows.find((r) => r.metadata_location?.slice(0, r.metadata_location.lastIndexOf('/metadata/')) === location.replace(/\/+$/, ''));
+    return row ? `${row.table_namespace}.${row.table_name}` : undefined;
   }
 
   private pointer(namespace: string, name: string): SqlPointer {

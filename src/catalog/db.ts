@@ -115,15 +115,20 @@ export interface OpenedDb {
   capabilities: DbCapabilities;
 }
 
-/** Opens the metadata store named by a catalog URI: a SQLite file path (PostgreSQL joins later). */
-export function openDb(uri: string): OpenedDb {
+/** The SQLite file a catalog URI names; InvalidInput for a store Silt does not support. */
+export function catalogFile(uri: string): string {
   if (/^postgres(ql)?:\/\//i.test(uri)) {
     throw new InvalidInput(`catalog: PostgreSQL metadata stores are not supported yet (${redact(uri)}); use a SQLite file path`);
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri) && !/^sqlite:\/\//i.test(uri)) {
     throw new InvalidInput(`config: catalog.uri: unsupported metadata store ${redact(uri)}; use a SQLite file path (PostgreSQL comes later)`);
   }
-  const file = uri.startsWith('sqlite:') ? uri.replace(/^sqlite:\/\//, '') : uri;
+  return uri.startsWith('sqlite:') ? uri.replace(/^sqlite:\/\//, '') : uri;
+}
+
+/** Opens the metadata store named by a catalog URI: a SQLite file path (PostgreSQL joins later). */
+export function openDb(uri: string): OpenedDb {
+  const file = catalogFile(uri);
   mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new Database(file, { timeout: 30_000 });
   // WAL lets readers run beside one writer; the busy timeout makes writers from several `silt`

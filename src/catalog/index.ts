@@ -12,3 +12,5 @@ export type {
   ExternalTableRead,
   ExternalTableSave,
 } from './external-tables.js';
+export type { IfLost } from './lost-catalog.js';
+export { scanWarehouse, type MetadataFileInfo, type WarehouseTable } from './warehouse-scan.js';

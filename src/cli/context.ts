@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { withProject, type Project } from '../project/index.js';
+import { withProject, type OpenOptions, type Project } from '../project/index.js';
 import { reportError } from './errors.js';
 import { InvalidInput } from '../errors.js';
 
@@ -17,9 +17,9 @@ export function action<A extends unknown[]>(
 }
 
 /** Runs `fn` with the project named by the global --project option, or found from the cwd. */
-export function inProject<T>(cmd: Command, fn: (p: Project) => Promise<T>): Promise<T> {
+export function inProject<T>(cmd: Command, fn: (p: Project) => Promise<T>, open: Pick<OpenOptions, 'ifLost'> = {}): Promise<T> {
   const opts = cmd.optsWithGlobals<{ project?: string }>();
-  return withProject({ projectDir: opts.project }, fn);
+  return withProject({ projectDir: opts.project, ...open }, fn);
 }
 
 export function out(text: string): void {

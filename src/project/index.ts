@@ -1,2 +1,2 @@
-export { openProject, withProject, type Project } from './open.js';
+export { openProject, withProject, type OpenOptions, type Project } from './open.js';
 export { initProject } from './init.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { findProjectDir, loadProject, type ProjectConfig } from '../config/index.js';
-import { Catalog } from '../catalog/index.js';
+import { Catalog, type IfLost } from '../catalog/index.js';
 import { InvalidInput } from '../errors.js';
 import { LocalStore, type ObjectStore } from '../storage/index.js';
 import { Engine, type EngineOptions } from '../engine/index.js';
@@ -20,11 +20,18 @@ export interface Project {
   close(): Promise<void>;
 }
 
-export async function openProject(opts: { cwd?: string; projectDir?: string } = {}): Promise<Project> {
+export interface OpenOptions {
+  cwd?: string;
+  projectDir?: string;
+  /** What a lost catalog (missing or empty while the warehouse holds tables) gets; refused by default. */
+  ifLost?: IfLost;
+}
+
+export async function openProject(opts: OpenOptions = {}): Promise<Project> {
   const dir = findProjectDir(opts.cwd ?? process.cwd(), opts.projectDir);
   const config = loadProject(dir);
   const store = openStore(config.storageLocation);
-  const catalog = await Catalog.open(config.catalogUri, store);
+  const catalog = await Catalog.open(config.catalogUri, store, { ifLost: opts.ifLost });
   const engineOptions = (): EngineOptions => ({
     memoryLimit: config.engine.memoryLimit,
     threads: config.engine.threads,
@@ -42,7 +49,7 @@ export async function openProject(opts: { cwd?: string; projectDir?: string } = 
   };
 }
 
-export async function withProject<T>(opts: { cwd?: string; projectDir?: string }, fn: (p: Project) => Promise<T>): Promise<T> {
+export async function withProject<T>(opts: OpenOptions, fn: (p: Project) => Promise<T>): Promise<T> {
   const project = await openProject(opts);
   try {
     return await fn(project);

@@ -12,6 +12,7 @@ export { coerceLiteral, type Literal } from './literals.js';
 export {
   currentSnapshot,
   metadataFileKey,
+  metadataVersion,
   newTableMetadata,
   readMetadataFile,
   snapshotAsOf,
@@ -21,6 +22,7 @@ export {
 export type { Expr } from './expr.js';
 export type { ScanPlan, PlanOptions } from './scan.js';
 export { Table, type RewritePrepare, type WriteOptions } from './table.js';
+export { checkMetadataFile } from './metadata-check.js';
 export { referencedFiles } from './referenced-files.js';
 export type { ManifestFile, FieldSummary } from './manifest-list.js';
 export { mergeFields } from './schema-merge.js';

@@ -23,6 +23,7 @@ export function parseMetadata(text: string): TableMetadata {
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InvalidInput('metadata: expected a JSON object');
   const m = raw as Record<string, unknown>;
+  if (m['format-version'] === undefined) throw new InvalidInput('metadata: required field format-version is missing');
   if (m['format-version'] !== 2) {
     throw new InvalidInput(`metadata: format-version ${String(m['format-version'])} is not supported (only 2)`);
   }

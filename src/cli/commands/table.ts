@@ -47,6 +47,19 @@ export function register(program: Command): void {
     );
 
   table
+    .command('register')
+    .description('register an existing Iceberg metadata file as a table (the namespace must exist)')
+    .argument('<table>', 'namespace.table')
+    .argument('<metadata-location>', 'the table\'s metadata.json: a path or file:// URI inside the project\'s storage')
+    .action(
+      action(async function (this: Command, name: string, location: string) {
+        const { namespace, name: table } = parseTableName(name);
+        const t = await inProject(this, (p) => p.catalog.registerTable(namespace, table, location));
+        out(`registered ${name} at ${t.metadataLocation} (snapshot ${t.metadata['current-snapshot-id'] ?? 'none'})`);
+      }),
+    );
+
+  table
     .command('rollback')
     .argument('<table>', 'namespace.table')
     .argument('<snapshot-id>')

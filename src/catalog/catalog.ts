@@ -50,22 +50,26 @@ export class Catalog {
   readonly runLog: RunLog;
   /** Crawled datasets, read in place (not Iceberg tables). */
   readonly externalTables: ExternalTables;
+  /** What went wrong without failing the command (cleanup after a commit, a degraded open); faces show them. */
+  readonly warnings: string[] = [];
 
   private constructor(
     private readonly db: Kysely<MetadataDb>,
     readonly store: ObjectStore,
     readonly capabilities: DbCapabilities,
   ) {
-    this.activeWrites = new ActiveWrites(db);
+    this.activeWrites = new ActiveWrites(db, (w) => this.warnings.push(w));
     this.ingestedFiles = new IngestedFiles(db);
     this.runLog = new RunLog(db);
     this.externalTables = new ExternalTables(db);
   }
 
   static async open(uri: string, store: ObjectStore): Promise<Catalog> {
-    const { db, capabilities } = openDb(uri);
+    const { db, capabilities, warning } = openDb(uri);
     await migrate(db);
-    return new Catalog(db, store, capabilities);
+    const catalog = new Catalog(db, store, capabilities);
+    if (warning) catalog.warnings.push(warning);
+    return catalog;
   }
 
   async close(): Promise<void> {

@@ -14,6 +14,7 @@ export {
   metadataFileKey,
   newTableMetadata,
   readMetadataFile,
+  readTableMetadata,
   snapshotAsOf,
   snapshotById,
   writeMetadataFile,
@@ -22,5 +23,6 @@ export type { Expr } from './expr.js';
 export type { ScanPlan, PlanOptions } from './scan.js';
 export { Table, type RewritePrepare, type WriteOptions } from './table.js';
 export { referencedFiles } from './referenced-files.js';
+export { ROLL_BACK } from './table-io.js';
 export type { ManifestFile, FieldSummary } from './manifest-list.js';
 export { mergeFields } from './schema-merge.js';

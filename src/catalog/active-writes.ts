@@ -12,7 +12,11 @@ const REMOTE_WRITE_TTL_MS = 24 * 3600_000;
  * apart through this registry: files of a table newer than the start of a live write are kept.
  */
 export class ActiveWrites {
-  constructor(private readonly db: Kysely<MetadataDb>) {}
+  constructor(
+    private readonly db: Kysely<MetadataDb>,
+    /** Told what cleanup failed after the write itself ended (a stale marker is harmless). */
+    private readonly warn: (message: string) => void,
+  ) {}
 
   async run<T>(namespace: string, table: string, fn: () => Promise<T>): Promise<T> {
     const id = randomUUID();
@@ -20,11 +24,27 @@ export class ActiveWrites {
       .insertInto('silt_active_writes')
       .values({ id, table_namespace: namespace, table_name: table, host: os.hostname(), pid: process.pid, started_ms: Date.now() })
       .execute();
+    // The marker's removal never decides the outcome: once `fn` committed, the write succeeded,
+    // and when `fn` failed, its error is the one to report. A marker left behind (say on a full
+    // disk) is forgotten by `oldestLiveStart` once this process has ended.
+    const clear = () =>
+      this.db
+        .deleteFrom('silt_active_writes')
+        .where('id', '=', id)
+        .execute()
+        .then(() => undefined, (e: unknown) => e);
+    let value: T;
     try {
-      return await fn();
-    } finally {
-      await this.db.deleteFrom('silt_active_writes').where('id', '=', id).execute();
+      value = await fn();
+    } catch (e) {
+      await clear();
+      throw e;
     }
+    const failed = await clear();
+    if (failed !== undefined) {
+      this.warn(`${namespace}.${table}: the write is done, but its in-progress marker could not be removed from the catalog (${firstLine(failed)}); it is harmless and forgotten once this command has ended`);
+    }
+    return value;
   }
 
   /** The start of the oldest live write into the table, or undefined; forgets writers that died. */
@@ -39,7 +59,8 @@ export class ActiveWrites {
     for (const r of rows) {
       const alive = r.host === os.hostname() ? pidAlive(r.pid) : Date.now() - Number(r.started_ms) < REMOTE_WRITE_TTL_MS;
       if (!alive) {
-        await this.db.deleteFrom('silt_active_writes').where('id', '=', r.id).execute();
+        // Tidying only: on a full disk or a read-only catalog, vacuum must still run.
+        await this.db.deleteFrom('silt_active_writes').where('id', '=', r.id).execute().catch(() => undefined);
         continue;
       }
       oldest = Math.min(oldest ?? Infinity, Number(r.started_ms));
@@ -55,4 +76,8 @@ export function pidAlive(pid: number): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
 }

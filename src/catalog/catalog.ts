@@ -52,6 +52,8 @@ export class Catalog {
   readonly runLog: RunLog;
   /** Crawled datasets, read in place (not Iceberg tables). */
   readonly externalTables: ExternalTables;
+  /** What went wrong without failing the command (cleanup after a commit, a degraded open); faces show them. */
+  readonly warnings: string[] = [];
 
   private constructor(
     private readonly db: Kysely<MetadataDb>,
@@ -60,7 +62,7 @@ export class Catalog {
     /** Files of a lost catalog set aside when this one replaced it (`ifLost: 'replace'`). */
     readonly setAside: readonly string[],
   ) {
-    this.activeWrites = new ActiveWrites(db);
+    this.activeWrites = new ActiveWrites(db, (w) => this.warnings.push(w));
     this.ingestedFiles = new IngestedFiles(db);
     this.runLog = new RunLog(db);
     this.externalTables = new ExternalTables(db);
@@ -69,9 +71,11 @@ export class Catalog {
   /** Opens the catalog; a lost one (see IfLost) is refused unless told otherwise. */
   static async open(uri: string, store: ObjectStore, opts: { ifLost?: IfLost } = {}): Promise<Catalog> {
     const lost = await handleLostCatalog(catalogFile(uri), uri, store, opts.ifLost ?? 'refuse');
-    const { db, capabilities } = openDb(lost.uri);
+    const { db, capabilities, warning } = openDb(lost.uri);
     await migrate(db);
-    return new Catalog(db, store, capabilities, lost.setAside);
+    const catalog = new Catalog(db, store, capabilities, lost.setAside);
+    if (warning) catalog.warnings.push(warning);
+    return catalog;
   }
 
   async close(): Promise<void> {

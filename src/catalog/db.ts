@@ -1,8 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
-import { InvalidInput } from '../errors.js';
+import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { EnvironmentFault, InvalidInput } from '../errors.js';
+import { machineFault } from '../storage/index.js';
 
 /**
  * Tables of the metadata store. `iceberg_tables` and `iceberg_namespace_properties` follow the
@@ -113,6 +114,8 @@ export interface DbCapabilities {
 export interface OpenedDb {
   db: Kysely<MetadataDb>;
   capabilities: DbCapabilities;
+  /** Set when the database could only be opened read-only (a full disk, a read-only file system). */
+  warning?: string;
 }
 
 /** The SQLite file a catalog URI names; InvalidInput for a store Silt does not support. */
@@ -128,17 +131,129 @@ export function catalogFile(uri: string): string {
 
 /** Opens the metadata store named by a catalog URI: a SQLite file path (PostgreSQL joins later). */
 export function openDb(uri: string): OpenedDb {
-  const file = catalogFile(uri);
+  const file = path.resolve(catalogFile(uri));
+  let sqlite: Database.Database;
+  let readOnly: { what: string; todo: string } | undefined;
+  let warning: string | undefined;
+  try {
+    sqlite = openFile(file);
+  } catch (e) {
+    readOnly = OPENS_READ_ONLY.test(sqliteCode(e)) && existsSync(file) ? diagnose(e, file) : undefined;
+    if (!readOnly) throw catalogFault(e, file);
+    // WAL mode needs room for its -shm and -wal files even to read. Without it (a full disk, a
+    // read-only file system) reads go to a copy in memory, so a user can still look, and vacuum.
+    sqlite = readOnlyCopy(file);
+    const wal = `${file}-wal`;
+    const pending = existsSync(wal) && statSync(wal).size > 0 ? `; changes still in ${wal} are not seen` : '';
+    warning = `catalog: ${file}: ${readOnly.what}; reading it read-only${pending}`;
+  }
+  const db = new Kysely<MetadataDb>({ dialect: new SqliteDialect({ database: faultsClassified(sqlite, file, readOnly) }) });
+  return { db, capabilities: { sqlalchemyUri: `sqlite:///${file}` }, ...(warning ? { warning } : {}) };
+}
+
+function openFile(file: string): Database.Database {
   mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new Database(file, { timeout: 30_000 });
-  // WAL lets readers run beside one writer; the busy timeout makes writers from several `silt`
-  // processes queue instead of failing.
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('busy_timeout = 30000');
+  try {
+    // WAL lets readers run beside one writer; the busy timeout makes writers from several `silt`
+    // processes queue instead of failing.
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('busy_timeout = 30000');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.prepare('SELECT count(*) FROM sqlite_master').get(); // opens the WAL index: a damaged file fails here
+    return sqlite;
+  } catch (e) {
+    sqlite.close();
+    throw e;
+  }
+}
+
+/** The database file's bytes as a read-only database in memory, marked as a rollback-journal file (no WAL). */
+function readOnlyCopy(file: string): Database.Database {
+  const bytes = readFileSync(file);
+  if (bytes.length >= 20) bytes[18] = bytes[19] = 1;
+  const sqlite = new Database(bytes, { readonly: true });
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<MetadataDb>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, capabilities: { sqlalchemyUri: `sqlite:///${path.resolve(file)}` } };
+  return sqlite;
+}
+
+/** Result codes after which the file can still be read from a copy. */
+const OPENS_READ_ONLY = /^SQLITE_(IOERR|FULL|READONLY|CANTOPEN)/;
+
+function sqliteCode(e: unknown): string {
+  const code = (e as { code?: unknown })?.code;
+  return typeof code === 'string' ? code : '';
+}
+
+function writable(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** What a failing database file or disk means, and what the user does about it. */
+function diagnose(e: unknown, file: string): { what: string; todo: string } | undefined {
+  const code = sqliteCode(e);
+  const said = e instanceof Error ? e.message : String(e);
+  const fs = machineFault(e, 'open', file);
+  if (fs !== e) return { what: (fs as Error).message.replace(/^.*?: cannot open [^:]*: /, '').replace(/;.*$/, ''), todo: 'fix that and retry' };
+  // SQLite says "unable to open" or "readonly" for a read-only file system: name the real cause.
+  if (/^SQLITE_(CANTOPEN|READONLY)/.test(code) && !writable(path.dirname(file))) {
+    return { what: `its folder is not writable (${said}; a read-only file system or no permission)`, todo: 'make it writable and retry' };
+  }
+  const free = 'free some space (`silt vacuum` removes what failed writes left) and retry';
+  if (code === 'SQLITE_FULL') return { what: `the disk is full (${said})`, todo: free };
+  if (code.startsWith('SQLITE_IOERR')) return { what: `${said} (the disk is full or failing)`, todo: `${free}, or check the disk` };
+  if (code.startsWith('SQLITE_READONLY')) return { what: `it is read-only (${said})`, todo: 'make the file, its folder and its file system writable, and retry' };
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return { what: `it is damaged (${said})`, todo: 'restore it from a backup' };
+  if (code.startsWith('SQLITE_CANTOPEN')) return { what: `it cannot be opened (${said})`, todo: 'check that it and its folder exist and are readable and writable' };
+  return undefined;
+}
+
+/**
+ * A failure of the database file or the disk under it, as an EnvironmentFault naming the file and
+ * what to do; anything else (a bad statement: a bug) as it is. `readOnly` is set on a database
+ * opened read-only (see openDb), naming why.
+ */
+export function catalogFault(e: unknown, file: string, readOnly?: { what: string; todo: string }): unknown {
+  if (readOnly && sqliteCode(e).startsWith('SQLITE_READONLY')) {
+    return new EnvironmentFault(`catalog: cannot write ${file}: ${readOnly.what}; ${readOnly.todo}`, { cause: e });
+  }
+  const d = diagnose(e, file);
+  return d ? new EnvironmentFault(`catalog: ${file}: ${d.what}; ${d.todo}`, { cause: e }) : e;
+}
+
+/** The database as Kysely sees it, every statement's failure passed through `catalogFault`. */
+function faultsClassified(sqlite: Database.Database, file: string, readOnly: { what: string; todo: string } | undefined): SqliteDatabase {
+  const guard = <T>(fn: () => T): T => {
+    try {
+      return fn();
+    } catch (e) {
+      throw catalogFault(e, file, readOnly);
+    }
+  };
+  return {
+    close: () => sqlite.close(),
+    prepare(sql) {
+      const stmt = guard(() => sqlite.prepare(sql));
+      return {
+        reader: stmt.reader,
+        all: (params) => guard(() => stmt.all(params)),
+        run: (params) => guard(() => stmt.run(params)),
+        *iterate(params) {
+          try {
+            yield* stmt.iterate(params);
+          } catch (e) {
+            throw catalogFault(e, file, readOnly);
+          }
+        },
+      };
+    },
+  };
 }
 
 function redact(uri: string): string {

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { NotFound } from '../errors.js';
 import type { ObjectStore } from '../storage/index.js';
-import { parseMetadata, type MetadataPointer, type TableMetadata } from '../table/index.js';
+import { readTableMetadata, type MetadataPointer, type TableMetadata } from '../table/index.js';
 import type { MetadataDb } from './db.js';
 
 /** A table's metadata pointer as a row of `iceberg_tables`; swap is the JDBC catalog's CAS update. */
@@ -28,8 +28,7 @@ export class SqlPointer implements MetadataPointer {
       .where((eb) => eb.or([eb('iceberg_type', '=', 'TABLE'), eb('iceberg_type', 'is', null)]))
       .executeTakeFirst();
     if (!row?.metadata_location) throw new NotFound(`catalog: no table ${this.name}`);
-    const text = (await this.store.get(this.store.keyOf(row.metadata_location))).toString('utf8');
-    return { metadataLocation: row.metadata_location, metadata: parseMetadata(text) };
+    return { metadataLocation: row.metadata_location, metadata: await readTableMetadata(this.store, row.metadata_location, this.name) };
   }
 
   async swap(expected: string, next: string): Promise<boolean> {

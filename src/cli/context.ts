@@ -16,10 +16,20 @@ export function action<A extends unknown[]>(
   };
 }
 
-/** Runs `fn` with the project named by the global --project option, or found from the cwd. */
-export function inProject<T>(cmd: Command, fn: (p: Project) => Promise<T>, open: Pick<OpenOptions, 'ifLost'> = {}): Promise<T> {
+/**
+ * Runs `fn` with the project named by the global --project option, or found from the cwd. When it
+ * succeeds, what went wrong on the side (say a marker not removed on a full disk) follows as
+ * `silt: warning: …` lines on stderr; when it fails, its error alone is reported.
+ */
+export async function inProject<T>(cmd: Command, fn: (p: Project) => Promise<T>, open: Pick<OpenOptions, 'ifLost'> = {}): Promise<T> {
   const opts = cmd.optsWithGlobals<{ project?: string }>();
-  return withProject({ projectDir: opts.project, ...open }, fn);
+  let warnings: readonly string[] = [];
+  const value = await withProject({ projectDir: opts.project, ...open }, (p) => {
+    warnings = p.catalog.warnings;
+    return fn(p);
+  });
+  for (const w of warnings) process.stderr.write(`silt: warning: ${w}\n`);
+  return value;
 }
 
 export function out(text: string): void {

@@ -25,8 +25,13 @@ export function newRejectTables(): RejectTables {
   return { errors: tempName('rejects'), scans: tempName('scans') };
 }
 
+/**
+ * Drops temporary tables, mostly from `finally` blocks: it never throws, so a failing drop (say
+ * on a DuckDB that a full disk invalidated) cannot replace the error being reported or fail a
+ * write already committed; a temporary table left behind goes with the in-memory database.
+ */
 export async function dropTables(engine: Engine, ...names: string[]): Promise<void> {
-  for (const name of names) await engine.run(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
+  for (const name of names) await engine.run(`DROP TABLE IF EXISTS ${quoteIdent(name)}`).catch(() => undefined);
 }
 
 export function compressionArg(compression: Compression): string {

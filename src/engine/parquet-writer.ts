@@ -108,7 +108,7 @@ export async function writeDataFiles(engine: Engine, options: WriteDataFilesOpti
   try {
     rows = await engine.allJson<CopyStatsRow>(sql);
   } catch (e) {
-    await removeWritten(store, dataKey, writeId);
+    await removeWritten(store, dataKey, writeId).catch(() => undefined); // the COPY's error is the one to report
     const error = translateError(e, 'write');
     // Keep DuckDB's whole message (say the CSV reader's options, naming the file) for callers.
     if (error !== e && error.cause === undefined) error.cause = e;
@@ -131,9 +131,13 @@ export async function writeDataFiles(engine: Engine, options: WriteDataFilesOpti
   return files;
 }
 
-/** Removes data files written but not committed (say a load that found too many bad lines). */
+/**
+ * Removes data files written but not committed (say a load that found too many bad lines). Runs
+ * on a failing write, so it never fails itself: the write's error is the one to report, and a
+ * file left behind is what `silt vacuum` removes.
+ */
 export async function removeDataFiles(store: ObjectStore, files: readonly DataFile[]): Promise<void> {
-  for (const f of files) await store.delete(store.keyOf(f.filePath));
+  for (const f of files) await store.delete(store.keyOf(f.filePath)).catch(() => undefined);
 }
 
 async function removeWritten(store: ObjectStore, dataKey: string, writeId: string): Promise<void> {

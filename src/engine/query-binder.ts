@@ -3,8 +3,8 @@
  * WHERE conjuncts that apply to it, and creates a view per table (and per time-travel snapshot)
  * named exactly as the query names it, so the user's SQL then runs unchanged.
  */
-import { InvalidInput, NotFound } from '../errors.js';
-import { currentSchema, onlySchema, schemaById, snapshotAsOf, snapshotById, type Expr, type Schema, type Table, type TableMetadata } from '../table/index.js';
+import { EnvironmentFault, InvalidInput, NotFound } from '../errors.js';
+import { currentSchema, onlySchema, ROLL_BACK, schemaById, snapshotAsOf, snapshotById, type Expr, type Schema, type Table, type TableMetadata } from '../table/index.js';
 import type { Engine } from './duckdb.js';
 import { anyOf, whereToExpr, type ColumnInfo } from './predicate.js';
 import { analyzeQuery, type TableScope } from './query-ast.js';
@@ -155,6 +155,26 @@ export class QueryBinder {
     this.views.push(view);
   }
 
+  /**
+   * A failed read of a bound table's data file (deleted, truncated, not Parquet) as an
+   * EnvironmentFault naming the table and the file; any other error as it is.
+   */
+  fileFault(e: unknown): unknown {
+    if (e instanceof EnvironmentFault) return e; // a write's full disk, say: already said well
+    const first = (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+    if (!DATA_FILE_FAULT.test(first)) return e;
+    const store = this.resolver.store;
+    for (const t of this.tables.values()) {
+      const dir = store.enginePath(store.keyOf(t.metadata.location)) + '/';
+      const at = first.indexOf(dir);
+      if (at < 0) continue;
+      const file = /^[^"'\s]+/.exec(first.slice(at))![0];
+      const what = /No such file|No files found/.test(first) ? 'is missing' : `is damaged (${first.replace(/^(query: )?/, '')})`;
+      return new EnvironmentFault(`query: table ${t.name}: its data file ${file} ${what}; ${ROLL_BACK}`, { cause: e });
+    }
+    return e;
+  }
+
   async release(): Promise<void> {
     for (const view of this.views.splice(0)) {
       await this.engine.run(`DROP VIEW IF EXISTS ${view}`).catch(() => undefined);
@@ -169,6 +189,9 @@ export function selectedSchema(m: TableMetadata, selector: SnapshotSelector): Sc
   const id = snapshot['schema-id'];
   return id !== undefined && m.schemas.some((s) => s['schema-id'] === id) ? schemaById(m, id) : currentSchema(m);
 }
+
+/** DuckDB's words for a data file that is gone or is not (whole) Parquet. */
+const DATA_FILE_FAULT = /No such file|No files found that match|No magic bytes|too small to be a Parquet file|Parquet|parquet|Corrupt|Invalid Input Error|IO Error/;
 
 function readOnly(namespace: string, name: string): InvalidInput {
   return new InvalidInput(`query: ${namespace}.${name} is an external table (crawled); it is read-only`);

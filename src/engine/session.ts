@@ -118,6 +118,8 @@ export class SqlSession {
       try {
         await binder.bind(statement.query);
         return this.result(await fn(statement.query), binder.stats, started);
+      } catch (e) {
+        throw binder.fileFault(e);
       } finally {
         await binder.release();
       }
@@ -154,6 +156,8 @@ export class SqlSession {
           outcome = await runDdl(ctx, statement);
       }
       return this.result(outcome, binder.stats, started);
+    } catch (e) {
+      throw binder.fileFault(e);
     } finally {
       await binder.release();
     }

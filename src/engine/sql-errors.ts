@@ -1,5 +1,6 @@
 /** DuckDB errors as Silt errors: the user's mistakes become one-line InvalidInput messages. */
-import { InvalidInput } from '../errors.js';
+import { EnvironmentFault, InvalidInput } from '../errors.js';
+import { machineAdvice } from '../storage/index.js';
 import type { Engine, Row } from './duckdb.js';
 
 const USER_ERROR =
@@ -10,6 +11,8 @@ export function translateError(e: unknown, domain: string): Error {
   if (!(e instanceof Error)) return new Error(`${domain}: ${String(e)}`);
   if (e.name !== 'Error' && !e.message.includes(' Error: ')) return e; // already ours (InvalidInput, NotFound, …)
   const first = e.message.split('\n')[0]!.trim();
+  const advice = machineAdvice(first);
+  if (advice) return new EnvironmentFault(`${domain}: ${first}; ${advice.replace(/^[^;]*; /, '')}`, { cause: e });
   const ours = /^Invalid Input Error: ((?:write|query|partition|insert|update): .*)$/.exec(first);
   if (ours) return new InvalidInput(ours[1]!); // raised by our own error() calls in generated SQL
   if (USER_ERROR.test(first)) return new InvalidInput(`${domain}: ${first}`);

@@ -109,7 +109,8 @@ export async function loadFiles(catalog: Catalog, engine: Engine, paths: string[
       };
       } catch (e) {
         // A load that created its table and then failed leaves no empty table behind.
-        if (!existed && (await table.refresh())['current-snapshot-id'] === undefined) {
+        // (When even the catalog cannot be read, the table is left for the user: `e` is what to report.)
+        if (!existed && (await table.refresh().catch(() => undefined)) && table.metadata['current-snapshot-id'] === undefined) {
           await catalog.dropTable(namespace, name).catch(() => undefined);
         }
         throw e;

@@ -29,7 +29,7 @@ export async function vacuum(catalog: Catalog, opts: VacuumOptions = {}): Promis
     // time the metadata is read, so its files are referenced.
     const liveStart = await catalog.activeWrites.oldestLiveStart(ident.namespace, ident.name);
     const table = await catalog.loadTable(ident.namespace, ident.name);
-    const keep = await referencedFiles(store, table.metadata, table.metadataLocation);
+    const keep = await referencedFiles(store, table.metadata, table.metadataLocation, table.name);
     const limit = Math.min(cutoff, liveStart ?? Infinity);
     result.tables++;
     for (const obj of await store.list(store.keyOf(table.metadata.location) + '/')) {

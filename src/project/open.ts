@@ -51,11 +51,16 @@ export async function openProject(opts: OpenOptions = {}): Promise<Project> {
 
 export async function withProject<T>(opts: OpenOptions, fn: (p: Project) => Promise<T>): Promise<T> {
   const project = await openProject(opts);
+  let value: T;
   try {
-    return await fn(project);
-  } finally {
-    await project.close();
+    value = await fn(project);
+  } catch (e) {
+    await project.close().catch(() => undefined); // `e` is the error to report
+    throw e;
   }
+  // The work is done (maybe committed): closing the catalog badly must not turn it into a failure.
+  await project.close().catch((e: unknown) => project.catalog.warnings.push(`closing the catalog: ${e instanceof Error ? e.message : String(e)}`));
+  return value;
 }
 
 function projectSecret(dir: string): string {

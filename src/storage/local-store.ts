@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { InvalidInput, NotFound } from '../errors.js';
+import { EnvironmentFault, InvalidInput, NotFound } from '../errors.js';
 import type { ObjectInfo, ObjectStore, PutOptions } from './object-store.js';
 
 /**
@@ -40,19 +40,20 @@ export class LocalStore implements ObjectStore {
   }
 
   async get(key: string): Promise<Buffer> {
+    const file = this.pathOf(key);
     try {
-      return await fs.readFile(this.pathOf(key));
+      return await fs.readFile(file);
     } catch (e) {
-      throw missing(e, key);
+      throw missing(e, key) ?? machineFault(e, 'read', file);
     }
   }
 
   async put(key: string, data: Uint8Array | string, options: PutOptions = {}): Promise<boolean> {
     const target = this.pathOf(key);
-    await fs.mkdir(path.dirname(target), { recursive: true });
     const tmp = `${target}.${randomUUID()}.tmp`;
-    await fs.writeFile(tmp, data);
     try {
+      await fs.mkdir(path.dirname(target), { recursive: true });
+      await fs.writeFile(tmp, data);
       if (!options.ifAbsent) {
         await fs.rename(tmp, target);
         return true;
@@ -64,8 +65,11 @@ export class LocalStore implements ObjectStore {
         if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
         throw e;
       }
+    } catch (e) {
+      throw machineFault(e, 'write', target);
     } finally {
-      await fs.rm(tmp, { force: true });
+      // Never replaces the write's own error; a temporary file left is what vacuum removes.
+      await fs.rm(tmp, { force: true }).catch(() => undefined);
     }
   }
 
@@ -79,7 +83,10 @@ export class LocalStore implements ObjectStore {
   }
 
   async delete(key: string): Promise<void> {
-    await fs.rm(this.pathOf(key), { force: true });
+    const file = this.pathOf(key);
+    await fs.rm(file, { force: true }).catch((e: unknown) => {
+      throw machineFault(e, 'delete', file);
+    });
   }
 
   async exists(key: string): Promise<boolean> {
@@ -92,10 +99,11 @@ export class LocalStore implements ObjectStore {
   }
 
   async size(key: string): Promise<number> {
+    const file = this.pathOf(key);
     try {
-      return (await fs.stat(this.pathOf(key))).size;
+      return (await fs.stat(file)).size;
     } catch (e) {
-      throw missing(e, key);
+      throw missing(e, key) ?? machineFault(e, 'read', file);
     }
   }
 
@@ -114,7 +122,7 @@ export class LocalStore implements ObjectStore {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return;
-      throw e;
+      throw machineFault(e, 'list', this.pathOf(dirKey));
     }
     for (const entry of entries) {
       const key = dirKey ? `${dirKey}/${entry.name}` : entry.name;
@@ -132,6 +140,36 @@ export class LocalStore implements ObjectStore {
   }
 }
 
-function missing(e: unknown, key: string): unknown {
-  return (e as NodeJS.ErrnoException).code === 'ENOENT' ? new NotFound(`storage: no object at ${key}`) : e;
+function missing(e: unknown, key: string): NotFound | undefined {
+  return (e as NodeJS.ErrnoException).code === 'ENOENT' ? new NotFound(`storage: no object at ${key}`) : undefined;
+}
+
+/** What the machine said, in words, and what to do about it. */
+const MACHINE_FAULTS: Record<string, string> = {
+  ENOSPC: 'the disk is full; free some space (`silt vacuum` removes what failed writes left) and retry',
+  EDQUOT: 'the disk quota is used up; free some space (`silt vacuum` removes what failed writes left) and retry',
+  EROFS: 'the file system is read-only; remount it read-write (reads still work) and retry',
+  EACCES: 'permission denied; give the user running silt access to the folder and retry',
+  EPERM: 'permission denied; give the user running silt access to the folder and retry',
+  EIO: 'an I/O error (the disk may be failing); check the disk and retry',
+};
+
+/** The same faults as other programs (DuckDB) spell them: strerror's text. */
+const STRERROR: Record<string, string> = {
+  'No space left on device': 'ENOSPC',
+  'Disk quota exceeded': 'EDQUOT',
+  'Read-only file system': 'EROFS',
+  'Input/output error': 'EIO',
+};
+
+/** What to do about a message that reports a full disk, a read-only file system or an I/O error, or undefined. */
+export function machineAdvice(text: string): string | undefined {
+  const said = Object.keys(STRERROR).find((k) => text.includes(k));
+  return said ? MACHINE_FAULTS[STRERROR[said]!] : undefined;
+}
+
+/** A full disk, a read-only file system, missing permission or an I/O error as an EnvironmentFault naming the file. */
+export function machineFault(e: unknown, verb: string, file: string): unknown {
+  const what = MACHINE_FAULTS[(e as NodeJS.ErrnoException)?.code ?? ''];
+  return what ? new EnvironmentFault(`storage: cannot ${verb} ${file}: ${what}`, { cause: e }) : e;
 }

@@ -15,6 +15,7 @@ export {
   metadataVersion,
   newTableMetadata,
   readMetadataFile,
+  readTableMetadata,
   snapshotAsOf,
   snapshotById,
   writeMetadataFile,
@@ -24,5 +25,6 @@ export type { ScanPlan, PlanOptions } from './scan.js';
 export { Table, type RewritePrepare, type WriteOptions } from './table.js';
 export { checkMetadataFile } from './metadata-check.js';
 export { referencedFiles } from './referenced-files.js';
+export { ROLL_BACK } from './table-io.js';
 export type { ManifestFile, FieldSummary } from './manifest-list.js';
 export { mergeFields } from './schema-merge.js';

@@ -8,7 +8,7 @@ import type { TableMetadata } from './types.js';
  * lists, manifests and live data files. Vacuum deletes files under the table location not in
  * this set; a manifest that cannot be read throws, so nothing is deleted on doubt.
  */
-export async function referencedFiles(store: ObjectStore, m: TableMetadata, metadataLocation: string): Promise<Set<string>> {
+export async function referencedFiles(store: ObjectStore, m: TableMetadata, metadataLocation: string, table = 'the table'): Promise<Set<string>> {
   const out = new Set<string>();
   const add = (uri: string): void => {
     try {
@@ -24,7 +24,7 @@ export async function referencedFiles(store: ObjectStore, m: TableMetadata, meta
     const list = extra[key];
     if (Array.isArray(list)) for (const s of list) if (typeof s?.['statistics-path'] === 'string') add(s['statistics-path']);
   }
-  const reader = new ManifestReader(store);
+  const reader = new ManifestReader(store, table);
   for (const snapshot of m.snapshots) {
     add(snapshot['manifest-list']);
     for (const mf of await reader.manifests(snapshot)) {

@@ -1,4 +1,4 @@
-import { InvalidInput } from '../errors.js';
+import { EnvironmentFault, InvalidInput, NotFound } from '../errors.js';
 import type { ObjectStore } from '../storage/index.js';
 import { u8 } from './bytes.js';
 import { decodeManifest } from './manifest.js';
@@ -14,13 +14,17 @@ const CACHE_LIMIT = 512;
 export class ManifestReader {
   private readonly cache = new Map<string, ManifestFile[] | ManifestEntry[]>();
 
-  constructor(private readonly store: ObjectStore) {}
+  /** `table` names the table in messages about its files. */
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly table: string,
+  ) {}
 
   async manifests(snapshot: Snapshot): Promise<ManifestFile[]> {
     const path = snapshot['manifest-list'];
     const hit = this.cache.get(path) as ManifestFile[] | undefined;
     if (hit) return hit;
-    const list = decodeManifestList(await this.read(path), path);
+    const list = await this.decode(path, 'manifest list', (bytes) => decodeManifestList(bytes, path));
     this.remember(path, list);
     return list;
   }
@@ -30,7 +34,7 @@ export class ManifestReader {
     const hit = this.cache.get(path) as ManifestEntry[] | undefined;
     if (hit) return hit;
     const spec = m['partition-specs'].find((s) => s['spec-id'] === manifest.partitionSpecId);
-    const entries = decodeManifest(await this.read(path), path, manifest, spec);
+    const entries = await this.decode(path, 'manifest', (bytes) => decodeManifest(bytes, path, manifest, spec));
     this.remember(path, entries);
     return entries;
   }
@@ -48,12 +52,31 @@ export class ManifestReader {
     return lists.flat();
   }
 
-  private async read(uri: string): Promise<Uint8Array> {
-    return u8(await this.store.get(this.store.keyOf(uri)));
+  private async decode<T>(uri: string, kind: string, decode: (bytes: Uint8Array) => T): Promise<T> {
+    try {
+      return decode(u8(await this.store.get(this.store.keyOf(uri))));
+    } catch (e) {
+      throw damagedFile(this.table, kind, uri, e, ROLL_BACK);
+    }
   }
 
   private remember(path: string, value: ManifestFile[] | ManifestEntry[]): void {
     if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(path, value);
   }
+}
+
+/** What to do about a missing or damaged file that some snapshots reference. */
+export const ROLL_BACK = 'restore the file, or roll the table back to a snapshot that does not reference it (`silt table rollback`)';
+
+/**
+ * A file of a table's metadata tree that is gone or does not parse: not the user's input and not
+ * a bug, but a fault of the files under Silt, named with its table.
+ */
+export function damagedFile(table: string, kind: string, uri: string, e: unknown, todo: string): unknown {
+  if (e instanceof NotFound) return new EnvironmentFault(`table ${table}: its ${kind} ${uri} is missing; ${todo}`, { cause: e });
+  if (e instanceof InvalidInput || e instanceof SyntaxError) {
+    return new EnvironmentFault(`table ${table}: its ${kind} ${uri} is damaged (${e.message.split('\n')[0]}); ${todo}`, { cause: e });
+  }
+  return e;
 }

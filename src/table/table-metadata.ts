@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { InvalidInput, NotFound } from '../errors.js';
+import { damagedFile } from './table-io.js';
 import type { ObjectStore } from '../storage/index.js';
 import { parseMetadata, serializeMetadata } from './metadata-json.js';
 import { indexById } from './schema.js';
@@ -69,6 +70,15 @@ export async function writeMetadataFile(store: ObjectStore, m: TableMetadata, ve
   const key = metadataFileKey(store.keyOf(m.location), version);
   await store.put(key, serializeMetadata(m), { ifAbsent: true });
   return store.uri(key);
+}
+
+/** The metadata file a table's catalog entry points at; a missing or damaged one is an EnvironmentFault naming both. */
+export async function readTableMetadata(store: ObjectStore, location: string, table: string): Promise<TableMetadata> {
+  try {
+    return parseMetadata((await store.get(store.keyOf(location))).toString('utf8'));
+  } catch (e) {
+    throw damagedFile(table, 'current metadata file', location, e, 'restore the file from a backup');
+  }
 }
 
 export async function readMetadataFile(store: ObjectStore, location: string): Promise<TableMetadata> {

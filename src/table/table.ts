@@ -39,7 +39,7 @@ export class Table {
     private readonly pointer: MetadataPointer,
   ) {
     this.name = pointer.name;
-    this.reader = new ManifestReader(store);
+    this.reader = new ManifestReader(store, pointer.name);
   }
 
   /** The metadata last loaded by refresh() or a commit. */

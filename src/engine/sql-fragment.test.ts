@@ -107,3 +107,11 @@ test('DELETE, UPDATE and ALTER cannot escape their statement: refused, nothing c
     assert.equal((await lake.sql.execute(`UPDATE a.t SET id = id + 100 -- comment\nWHERE id = 19`)).message, 'updated 1 row in a.t');
   });
 });
+
+test('a query cannot read the engine settings (home and temp directories) either', async () => {
+  await withLake(async (lake) => {
+    for (const sql of ["SELECT current_setting('home_directory')", "SELECT 1 WHERE getvariable('x') IS NULL", "SELECT (SELECT current_setting('temp_directory'))"]) {
+      await assert.rejects(lake.sql.execute(sql), (e: unknown) => e instanceof InvalidInput && /^query: \w+\(\) is not allowed: it reads the engine's settings$/.test(e.message), sql);
+    }
+  });
+});

@@ -34,7 +34,7 @@ async function createAs(ctx: StatementContext, s: CreateAs): Promise<StatementOu
   const partitionFields = s.partitionBy ? parsePartitionSpec(s.partitionBy, schema) : [];
   const table = await ctx.resolver.createTable(namespace, name, { schema, lastColumnId, partitionFields });
   try {
-    const files = await write(ctx, table.metadata, `SELECT * FROM (${s.query}\n)`);
+    const files = await write(ctx, table.metadata, `SELECT * FROM (${s.query})`);
     const rows = countRows(files);
     if (files.length === 0) return { rowCount: 0, message: `created table ${label} (0 rows)` };
     const snapshot = await table.append(files);
@@ -79,7 +79,7 @@ async function insert(ctx: StatementContext, s: Insert): Promise<StatementOutcom
     const i = targets.indexOf(f.name);
     return `${i >= 0 ? `__ins.${aliases[i]}` : 'NULL'} AS ${quoteIdent(f.name)}`;
   });
-  const files = await write(ctx, table.metadata, `SELECT ${select.join(', ')} FROM (${s.query}\n) AS __ins(${aliases.join(', ')})`);
+  const files = await write(ctx, table.metadata, `SELECT ${select.join(', ')} FROM (${s.query}) AS __ins(${aliases.join(', ')})`);
   const rows = countRows(files);
   if (files.length === 0) return { rowCount: 0, message: `inserted 0 rows into ${label}` };
   const snapshot = await table.append(files);

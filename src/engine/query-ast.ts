@@ -62,12 +62,8 @@ export async function analyzeQuery(engine: Engine, sql: string): Promise<QueryAn
     if (node['type'] === 'BASE_TABLE' && typeof node['table_name'] === 'string') {
       const ref = baseTable(node, ctes);
       if (ref) refs.push(ref);
-    } else if (node['type'] === 'TABLE_FUNCTION') {
-      const fn = node['function'] as AstNode | undefined;
-      const name = String(fn?.['function_name'] ?? '').toLowerCase();
-      if (!ALLOWED_TABLE_FUNCTIONS.has(name)) {
-        throw new InvalidInput(`query: table function ${name}() is not allowed: Silt SQL reads catalog tables (namespace.table) only`);
-      }
+    } else if (fileAccessIn(node)) {
+      throw new InvalidInput(`query: ${fileAccessIn(node)}`);
     } else if (node['type'] === 'SELECT_NODE') {
       const from = node['from_table'] as AstNode | undefined;
       const where = (node['where_clause'] as AstNode | null) ?? undefined;
@@ -93,9 +89,8 @@ function baseTable(node: AstNode, ctes: Set<string>): BaseTableRef | undefined {
   if (catalog) throw new InvalidInput(`query: ${catalog}.${schema}.${table}: name tables as namespace.table`);
   if (!schema) {
     if (ctes.has(table.toLowerCase())) return undefined;
-    if (/[./\\:]/.test(table)) {
-      throw new InvalidInput(`query: file paths are not allowed (${quoteLiteral(table)}): Silt SQL reads catalog tables (namespace.table) only`);
-    }
+    const path = fileAccessIn(node);
+    if (path) throw new InvalidInput(`query: ${path}`);
     throw new InvalidInput(`query: table ${table} needs its namespace: write namespace.${table}`);
   }
   const alias = String(node['alias'] ?? '');
@@ -117,6 +112,28 @@ function collectScopes(from: AstNode, prunable: boolean, visit: (node: AstNode, 
   const right = prunable && ordered && refType !== 'ASOF' && (joinType === 'INNER' || joinType === 'RIGHT');
   collectScopes(from['left'] as AstNode, left, visit);
   collectScopes(from['right'] as AstNode, right, visit);
+}
+
+/**
+ * Scalar functions that read the engine's settings or the process environment (the home and temp
+ * directories, extension paths): user SQL has no business with them.
+ */
+const DENIED_FUNCTIONS = new Set(['current_setting', 'getvariable', 'getenv']);
+
+/** Why an AST node reaches past catalog tables (a file-reading table function, a setting), else undefined. */
+export function fileAccessIn(node: AstNode): string | undefined {
+  if (node['type'] === 'TABLE_FUNCTION') {
+    const fn = node['function'] as AstNode | undefined;
+    const name = String(fn?.['function_name'] ?? '').toLowerCase();
+    if (!ALLOWED_TABLE_FUNCTIONS.has(name)) return `table function ${name}() is not allowed: Silt SQL reads catalog tables (namespace.table) only`;
+  }
+  if (node['type'] === 'BASE_TABLE' && !node['schema_name'] && /[./\\:]/.test(String(node['table_name'] ?? ''))) {
+    return `file paths are not allowed (${quoteLiteral(String(node['table_name']))}): Silt SQL reads catalog tables (namespace.table) only`;
+  }
+  if (node['class'] === 'FUNCTION' && DENIED_FUNCTIONS.has(String(node['function_name']).toLowerCase())) {
+    return `${String(node['function_name'])}() is not allowed: it reads the engine's settings`;
+  }
+  return undefined;
 }
 
 /** Depth-first over every object in the AST. */

@@ -8,6 +8,7 @@ import { currentSchema, onlySchema, type DataFile } from '../table/index.js';
 import type { StatementContext, StatementOutcome } from './session.js';
 import type { Statement } from './sql-statement.js';
 import { runSql } from './sql-errors.js';
+import { sqlExpression } from './sql-fragment.js';
 import { quoteIdent } from './sql-text.js';
 import { enginePathOf, scanSql } from './table-reader.js';
 import { rowsText, write } from './write-statements.js';
@@ -24,7 +25,7 @@ export async function runRewrite(ctx: StatementContext, s: Delete | Update): Pro
   await table.refresh();
   const fields = currentSchema(table.metadata).fields;
   const from = `${quoteIdent(namespace)}.${quoteIdent(name)}${s.alias ? ` AS ${quoteIdent(s.alias)}` : ''}`;
-  const where = s.where ? `(${s.where})` : 'true';
+  const where = s.where ? await sqlExpression(ctx.engine, s.where, `${s.kind}: WHERE`, { subqueries: true }) : 'true';
 
   const assignments = new Map<string, string>();
   if (s.kind === 'update') {
@@ -32,11 +33,11 @@ export async function runRewrite(ctx: StatementContext, s: Delete | Update): Pro
       const f = fields.find((x) => x.name === a.column) ?? fields.find((x) => x.name.toLowerCase() === a.column.toLowerCase());
       if (!f) throw new InvalidInput(`update: ${label} has no column ${a.column} (columns: ${fields.map((x) => x.name).join(', ')})`);
       if (assignments.has(f.name)) throw new InvalidInput(`update: column ${f.name} is set twice`);
-      assignments.set(f.name, a.expr);
+      assignments.set(f.name, await sqlExpression(ctx.engine, a.expr, `update: SET ${f.name}`, { subqueries: true }));
     }
   }
   // Checks the statement's SQL and binds every other table it reads; the target's view comes below.
-  const exprs = s.kind === 'update' ? [...assignments.values()].map((e) => `(${e})`).join(', ') : '1';
+  const exprs = s.kind === 'update' ? [...assignments.values()].join(', ') : '1';
   const { targetFilter } = await ctx.binder.bind(`SELECT ${exprs} FROM ${from} WHERE ${where}`, { target: s.table });
 
   const plan = await table.planFiles(targetFilter.op === 'true' ? {} : { filter: targetFilter });
@@ -85,7 +86,7 @@ export async function runRewrite(ctx: StatementContext, s: Delete | Update): Pro
                 const expr = assignments.get(f.name);
                 const col = quoteIdent(f.name);
                 if (expr === undefined) return col;
-                return s.where ? `CASE WHEN ${where} IS TRUE THEN (${expr}) ELSE ${col} END AS ${col}` : `(${expr}) AS ${col}`;
+                return s.where ? `CASE WHEN ${where} IS TRUE THEN ${expr} ELSE ${col} END AS ${col}` : `${expr} AS ${col}`;
               })
               .join(', ')} FROM ${from}`;
       written = await write(ctx, base, select);

@@ -3,6 +3,7 @@ import { DuckDBTypeId, type DuckDBType } from '@duckdb/node-api';
 import { InvalidInput } from '../errors.js';
 import type { IcebergType, IcebergTypeInput, PrimitiveType } from '../table/index.js';
 import type { Engine } from './duckdb.js';
+import { sqlType } from './sql-fragment.js';
 import { quoteIdent } from './sql-text.js';
 
 /**
@@ -137,16 +138,18 @@ const TYPE_TEXT = /^[A-Za-z0-9_ ,()[\]"]+$/;
 
 /**
  * Parses DuckDB type text a user wrote (ALTER TABLE … ADD COLUMN c DECIMAL(10,2)) into an Iceberg
- * type by letting DuckDB bind a cast; only type-like characters are accepted, so nothing else runs.
+ * type by letting DuckDB bind a cast; only type-like characters are accepted, and the text must parse as
+ * exactly one type (`sqlType`), so a `)` in it cannot close the cast and run what follows.
  */
 export async function parseTypeText(engine: Engine, text: string, column: string): Promise<IcebergTypeInput> {
   const trimmed = text.trim();
   if (!trimmed || !TYPE_TEXT.test(trimmed)) {
     throw new InvalidInput(`schema: column ${column}: ${JSON.stringify(text)} is not a type`);
   }
+  const type = await sqlType(engine, trimmed, `schema: column ${column}`);
   let prepared;
   try {
-    prepared = await engine.connection.prepare(`SELECT CAST(NULL AS ${trimmed})`);
+    prepared = await engine.connection.prepare(`SELECT CAST(NULL AS ${type}\n)`);
   } catch (e) {
     throw new InvalidInput(`schema: column ${column}: unknown type ${trimmed} (${firstLine(e)})`);
   }

@@ -49,7 +49,7 @@ describe('bindModel', () => {
     await bindFails('-- silt: materialized = incremental, unique_key = order_dat\nSELECT CAST(order_ts AS DATE) AS order_date FROM silver.orders',
       /^models: models\/m\.sql: unique_key: the model has no column order_dat \(did you mean order_date\?\); columns: order_date$/);
     await bindFails('-- silt: expect not_null(stat)\nSELECT status FROM silver.orders', /expect not_null\(stat\): the model has no column stat \(did you mean status\?\)/);
-    await bindFails("-- silt: expect sql('amount + ')\nSELECT amount FROM silver.orders", /^models: models\/m\.sql: expect sql\('amount \+ '\): Parser Error/);
+    await bindFails("-- silt: expect sql('amount + ')\nSELECT amount FROM silver.orders", /^models: models\/m\.sql: expect sql\('amount \+ '\): expected one SQL expression, found "amount \+": syntax error/);
     await bindFails("-- silt: expect regex(status, '(')\nSELECT status FROM silver.orders", /^models: models\/m\.sql: expect regex\(status, '\('\): /);
   });
 

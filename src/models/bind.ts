@@ -5,6 +5,7 @@
 import { didYouMean } from '../config/did-you-mean.js';
 import type { Engine } from '../engine/duckdb.js';
 import { runSql } from '../engine/sql-errors.js';
+import { sqlExpression } from '../engine/sql-fragment.js';
 import { quoteLiteral } from '../engine/sql-text.js';
 import { parseTypeText } from '../engine/types-map.js';
 import { InvalidInput } from '../errors.js';
@@ -43,10 +44,11 @@ export async function bindModel(engine: Engine, model: Model): Promise<BoundMode
   for (const c of model.config.incrementalBy ?? []) need(c, 'incremental_by');
   for (const e of model.config.expectations) {
     if ('column' in e) need(e.column, `expect ${e.label}`);
+    const field = `${where}: expect ${e.label}`;
     const check =
-      e.rule === 'sql' ? `SELECT (${e.predicate})::BOOLEAN FROM ${wrap(model)} LIMIT 0` :
+      e.rule === 'sql' ? `SELECT ${await sqlExpression(engine, e.predicate, field)}::BOOLEAN FROM ${wrap(model)} LIMIT 0` :
       e.rule === 'regex' ? `SELECT regexp_matches('', ${quoteLiteral(e.pattern)})` : undefined;
-    if (check) await runSql(engine, check, `${where}: expect ${e.label}`);
+    if (check) await runSql(engine, check, field);
   }
   const { schema, lastColumnId } = buildSchema(fields);
   let partitionFields: PartitionField[] = [];

@@ -70,4 +70,27 @@ describe('checkModel', () => {
       );
     });
   });
+
+  it('refuses an sql expectation that leaves its parentheses or reaches files or settings, naming it', async () => {
+    await withRows(async (engine) => {
+      for (const predicate of [
+        'revenue > 0) OR (true',
+        'x /* */ ) , (',
+        "(SELECT content FROM read_text(''/etc/hostname'')) <> ''''",
+        "revenue > (SELECT count(*) FROM ''/etc/hostname'')",
+        "current_setting(''home_directory'') <> ''''",
+        "getenv(''HOME'') IS NULL",
+        'revenue > 0 UNION SELECT true',
+        "status = ''unclosed",
+      ]) {
+        const model = modelWith(`-- silt: expect sql('${predicate}')`);
+        const label = model.config.expectations[0]!.label;
+        await assert.rejects(checkModel(engine, model, 'new_rows'), (e: unknown) => {
+          assert.ok(e instanceof InvalidInput, `${predicate}: ${String(e)}`);
+          assert.ok(e.message.startsWith(`models: models/daily_sales.sql: expect ${label}: expected one SQL expression, found `), e.message);
+          return true;
+        });
+      }
+    });
+  });
 });

@@ -1,6 +1,7 @@
 /** Runs a model's expectations: each rule is SQL selecting the failing rows; counts and samples come back. */
 import type { Engine } from '../engine/duckdb.js';
 import { runSql } from '../engine/sql-errors.js';
+import { sqlExpression } from '../engine/sql-fragment.js';
 import { quoteIdent, quoteLiteral } from '../engine/sql-text.js';
 import { RunFailed } from '../errors.js';
 import { tableOf, type Bound, type Expectation, type Model } from './model.js';
@@ -22,11 +23,9 @@ const SAMPLE_SIZE = 5;
 export async function checkModel(engine: Engine, model: Model, relation: string): Promise<ExpectationResult[]> {
   const results: ExpectationResult[] = [];
   for (const e of model.config.expectations) {
-    const rows = await runSql<{ n: string | number; samples: string[] | null }>(
-      engine,
-      expectationSql(e, relation),
-      `models: ${model.file}: expect ${e.label}`,
-    );
+    const where = `models: ${model.file}: expect ${e.label}`;
+    if (e.rule === 'sql') await sqlExpression(engine, e.predicate, where);
+    const rows = await runSql<{ n: string | number; samples: string[] | null }>(engine, expectationSql(e, relation), where);
     const row = rows[0]!;
     results.push({
       rule: e.rule,
@@ -48,7 +47,7 @@ export function expectationFailure(model: Model, results: readonly ExpectationRe
   return new RunFailed(`models: ${tableOf(model)} (${model.file}): expectation ${parts.join('; ')}`);
 }
 
-/** One row: `n` failing rows and `samples`. */
+/** One row: `n` failing rows and `samples`. An `sql` predicate must have passed `sqlExpression`. */
 export function expectationSql(e: Expectation, relation: string): string {
   const { failing, sample } = failingRows(e, relation);
   return (
@@ -59,7 +58,7 @@ export function expectationSql(e: Expectation, relation: string): string {
 
 function failingRows(e: Expectation, relation: string): { failing: string; sample: string } {
   const rowJson = 'CAST(to_json(__f) AS VARCHAR)';
-  if (e.rule === 'sql') return { failing: `SELECT * FROM ${relation} WHERE NOT ((${e.predicate})::BOOLEAN)`, sample: rowJson };
+  if (e.rule === 'sql') return { failing: `SELECT * FROM ${relation} WHERE NOT ((\n${e.predicate}\n)::BOOLEAN)`, sample: rowJson };
   const c = quoteIdent(e.column);
   const value = `CAST(__f.${c} AS VARCHAR)`;
   switch (e.rule) {

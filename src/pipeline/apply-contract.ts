@@ -1,5 +1,5 @@
 import { RunFailed } from '../errors.js';
-import { appendRows, currentScan, inferFields, mergeRows, quoteIdent, replaceWhere, scanSql } from '../engine/index.js';
+import { appendRows, currentScan, inferFields, mergeRows, quoteIdent, quoteQualified, replaceWhere, scanSql } from '../engine/index.js';
 import { buildSchema, currentSchema, mergeFields, type Table } from '../table/index.js';
 import { lookupColumns, releaseContractRun, runContract, type SilverContract } from '../transform/index.js';
 import type { StepContext, StepOutcome } from './context.js';
@@ -34,7 +34,8 @@ export async function applyContract(ctx: StepContext, name: string, contract: Si
     const lookups = new Map<string, string>();
     for (const [t, columns] of lookupColumns(contract)) {
       const rel = `__lookup_${t.replace('.', '_')}`;
-      await ctx.session.materialize(`SELECT ${columns.map(quoteIdent).join(', ')} FROM ${t}`, rel).catch((e: unknown) => {
+      // `t` is namespace.table (the contract schema's tableName).
+      await ctx.session.materialize(`SELECT ${columns.map(quoteIdent).join(', ')} FROM ${quoteQualified(...t.split('.'))}`, rel).catch((e: unknown) => {
         if (e instanceof Error) e.message = `silver.${name}: references/enrich read ${columns.join(', ')} from ${t}: ${e.message}`;
         throw e;
       });
@@ -46,7 +47,11 @@ export async function applyContract(ctx: StepContext, name: string, contract: Si
       name,
       source: batch.source,
       current: current === undefined ? undefined : quoteIdent(current),
-      lookup: (t) => lookups.get(t.toLowerCase()) ?? t,
+      lookup: (t) => {
+        const rel = lookups.get(t.toLowerCase());
+        if (rel === undefined) throw new Error(`silver.${name}: lookup table ${t} was not read`);
+        return rel;
+      },
       runId: ctx.runId,
       secret: ctx.secret,
     });

@@ -76,7 +76,7 @@ export function planChecks(ctx: CheckContext): Check[] {
     if (x.rule === 'sql') {
       add({
         label: x.name, policy: x.policy, implicit: false, stage: 'row',
-        flag: `(NOT COALESCE(CAST((${x.predicate}) AS BOOLEAN), TRUE))`,
+        flag: `(NOT COALESCE(CAST((\n${x.predicate}\n) AS BOOLEAN), TRUE))`, // checked by checkPredicates first
         reason: text(`${x.name}: predicate is false: ${x.predicate}`),
         sample: ctx.original,
       });

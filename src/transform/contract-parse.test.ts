@@ -77,6 +77,11 @@ test('contract errors name silver.<table>.<path> and what was expected', () => {
   rejects((c) => ({ ...c, expectations: [{ rule: 'range', column: 'amount', min: 5, max: 1 }] }), /^silver\.orders\.expectations\.0\.max: expected a max >= min \(5\), found 1$/);
   rejects((c) => ({ ...c, expectations: [{ rule: 'range', column: 'order_ts', min: 5 }] }), /^silver\.orders\.expectations\.0\.min: expected a timestamp written as a string/);
   rejects((c) => ({ ...c, expectations: [{ rule: 'not_null', column: 'amount', policy: 'stop' }] }), /^silver\.orders\.expectations\.0\.policy: expected one of "warn"\|"drop"\|"fail", found "stop"$/);
+  // Lookup tables are names, never SQL text: anything past namespace.table is refused here.
+  for (const table of ['silver.customers WHERE false UNION SELECT 1', "read_csv('/etc/hostname')", 'customers', 'a.b.c']) {
+    rejects((c) => ({ ...c, enrich: [{ table, on: 'customer_id', columns: ['segment'] }] }), /^silver\.orders\.enrich\.0\.table: expected a table as namespace\.table/);
+    rejects((c) => ({ ...c, expectations: [{ rule: 'references', column: 'customer_id', table, to: 'customer_id' }] }), /^silver\.orders\.expectations\.0\.table: expected a table as namespace\.table/);
+  }
   rejects((c) => ({ ...c, enrich: [{ table: 'silver.customers', on: 'customer_id', columns: ['segment AS status'] }] }), /^silver\.orders\.enrich\.0\.columns\.0: expected a column name not already used \(status exists/);
   rejects((c) => ({ ...c, key: ['phone'] }), /^silver\.orders\.key\.0: expected a key column that is unmasked or masked with hash/);
   rejects((c) => ({ ...c, columns: { ...c.columns, _batch_id: { type: 'string' } } }), /^silver\.orders\.columns\._batch_id: expected a name that does not start with __silt and is not a lineage column/);

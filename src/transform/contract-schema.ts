@@ -15,6 +15,8 @@ const name = z.string().min(1);
 const policy = z.enum(['warn', 'drop', 'fail']).default('warn');
 const common = { policy, name: name.optional(), description: z.string().optional() };
 const bound = z.union([z.number(), z.string()]);
+/** A table Silt reads for the contract: pasted into SQL only as `namespace.table`, never as free text. */
+const tableName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$/, 'a table as namespace.table, e.g. bronze.orders');
 
 export const columnSchema = z.strictObject({
   type: z.string().min(1),
@@ -49,21 +51,21 @@ export const expectationSchema = z.discriminatedUnion(
       max: z.number().int().nonnegative().optional(),
       ...common,
     }),
-    z.strictObject({ rule: z.literal('references'), column: name, table: name, to: name, ...common }),
+    z.strictObject({ rule: z.literal('references'), column: name, table: tableName, to: name, ...common }),
     z.strictObject({ rule: z.literal('sql'), name, predicate: z.string().min(1), policy, description: z.string().optional() }),
   ],
   { error: 'a rule: not_null, unique, range, allowed_values, regex, length, references or sql' },
 );
 
 export const enrichSchema = z.strictObject({
-  table: name,
+  table: tableName,
   on: z.union([name, z.array(name).min(1)]).transform((v) => (typeof v === 'string' ? [v] : v)),
   columns: z.array(name).min(1),
 });
 
 export const silverContractSchema = z
   .strictObject({
-    source: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$/, 'a table as namespace.table, e.g. bronze.orders'),
+    source: tableName,
     key: z
       .union([name, z.array(name).min(1)])
       .transform((v) => (typeof v === 'string' ? [v] : v))

@@ -4,6 +4,7 @@
  */
 import { PROJECT_FILE } from '../config/index.js';
 import type { Engine } from '../engine/duckdb.js';
+import { sqlExpression } from '../engine/sql-fragment.js';
 import { quoteLiteral } from '../engine/sql-text.js';
 import { InvalidInput } from '../errors.js';
 import { literal } from './checks.js';
@@ -42,12 +43,16 @@ export async function checkContractLiterals(engine: Engine, contract: SilverCont
   }
 }
 
-/** `sql` predicates: one expression that binds against the typed rows and is boolean. */
+/**
+ * `sql` predicates: one expression (no subquery, file or setting: `sqlExpression`) that binds
+ * against the typed rows and is boolean. Checked before `planChecks`' flags embed it.
+ */
 export async function checkPredicates(engine: Engine, contract: SilverContract, name: string, typedRelation: string): Promise<void> {
   const fail = failure(name);
   for (const [i, x] of contract.expectations.entries()) {
     if (x.rule !== 'sql') continue;
-    await checkPredicate(engine, x.predicate, typedRelation, (expected, e) => fail(['expectations', i, 'predicate'], expected, e));
+    const path = ['expectations', i, 'predicate'];
+    await checkPredicate(engine, x.predicate, `${PROJECT_FILE} silver.${name}.${path.join('.')}`, typedRelation, (expected, e) => fail(path, expected, e));
   }
 }
 
@@ -57,24 +62,11 @@ function failure(name: string): (path: (string | number)[], expected: string, e:
   };
 }
 
-async function checkPredicate(engine: Engine, predicate: string, relation: string, fail: (expected: string, e: unknown) => never): Promise<void> {
+async function checkPredicate(engine: Engine, predicate: string, field: string, relation: string, fail: (expected: string, e: unknown) => never): Promise<void> {
   const expected = 'one boolean SQL expression over the contract columns';
-  const [row] = await engine.allJson<{ j: string }>(`SELECT json_serialize_sql(${quoteLiteral(`SELECT (${predicate})`)}) AS j`);
-  const parsed = JSON.parse(row!.j) as { error: boolean; error_message?: string; statements?: { node: Record<string, unknown> }[] };
-  if (parsed.error) fail(expected, parsed.error_message);
-  const node = parsed.statements?.length === 1 ? parsed.statements[0]!.node : undefined;
-  const simple =
-    node?.['type'] === 'SELECT_NODE' &&
-    (node['select_list'] as unknown[]).length === 1 &&
-    (node['from_table'] as { type: string }).type === 'EMPTY' &&
-    (node['modifiers'] as unknown[]).length === 0 &&
-    node['where_clause'] === null &&
-    (node['group_expressions'] as unknown[]).length === 0 &&
-    node['having'] === null &&
-    node['qualify'] === null;
-  if (!simple) fail(expected, 'it is not a single expression');
+  const sql = await sqlExpression(engine, predicate, field);
   try {
-    await engine.all(`SELECT CAST((${predicate}) AS BOOLEAN) FROM ${relation} LIMIT 0`);
+    await engine.all(`SELECT CAST(${sql} AS BOOLEAN) FROM ${relation} LIMIT 0`);
   } catch (e) {
     fail(expected, e);
   }

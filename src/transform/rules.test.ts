@@ -127,12 +127,29 @@ test('contract SQL that DuckDB rejects is an InvalidInput naming the contract pa
       await assert.rejects(
         runRaw(engine, { source: 'bronze.orders', columns: COLUMNS, ...patch }, src),
         (e: unknown) => e instanceof InvalidInput && message.test(e.message),
-        String(message),
+        `${String(message)} for ${JSON.stringify(patch)}`,
       );
     };
     const sql = (predicate: string) => ({ expectations: [{ rule: 'sql', name: 'p', predicate }] });
-    await bad(sql('true) FROM customers WHERE (true'), /^silt\.yaml silver\.orders\.expectations\.0\.predicate: expected one boolean SQL expression over the contract columns; DuckDB says: it is not a single expression$/);
-    await bad(sql('1 UNION SELECT 2'), /silver\.orders\.expectations\.0\.predicate: expected one boolean SQL expression/);
+    // Hostile predicates: each is refused naming the field, before any row is read.
+    for (const hostile of [
+      'true) FROM customers WHERE (true',
+      'true) OR (true',
+      '1 UNION SELECT 2',
+      '1); SELECT 1; --',
+      'x /* */ ) , (',
+      "status = 'unclosed",
+      "(SELECT content FROM read_text('/etc/hostname')) <> ''",
+      "status IN (SELECT * FROM read_csv('/etc/hostname'))",
+      "length(current_setting('home_directory')) > 0",
+      "getenv('HOME') IS NULL",
+      '(SELECT true)',
+    ]) {
+      await bad(sql(hostile), /silver\.orders\.expectations\.0\.predicate: expected one SQL expression/);
+    }
+    await bad(sql("status IN (SELECT * FROM read_csv('/etc/hostname'))"), /table function read_csv\(\) is not allowed/);
+    await bad(sql('id IN (SELECT id FROM bronze.orders)'), /: subqueries are not allowed here$/);
+    await bad(sql("length(current_setting('home_directory')) > 0"), /current_setting\(\) is not allowed/);
     await bad(sql('nope > 1'), /silver\.orders\.expectations\.0\.predicate: .*nope/);
     await bad(sql("status = 'x' AND"), /silver\.orders\.expectations\.0\.predicate: .*syntax error/);
     await bad({ expectations: [{ rule: 'regex', column: 'email', pattern: '(?=a)' }] }, /silver\.orders\.expectations\.0\.pattern: expected a regular expression in RE2 syntax/);

@@ -123,3 +123,28 @@ test('a misspelled source column is named with a suggestion', async () => {
     );
   });
 });
+
+test('silt.yaml text that reaches SQL as data (names, null tokens, formats, patterns, values) stays data', async () => {
+  await withEngine({}, async (engine) => {
+    const hostile = "x'); SELECT 1; --";
+    const src = await bronze(engine, 'b', ['id', 'it\'s "col"', 'day', 'tag'], [
+      ['1', hostile, "01'02'2024", "it's"],
+      ['2', 'kept', "03'04'2024", 'x /* */ ) , ('],
+    ]);
+    const { merged, quarantine } = await runRaw(engine, {
+      source: 'bronze.b', key: ['id'],
+      columns: {
+        id: { type: 'long' },
+        'we"ird': { type: 'string', from: 'it\'s "col"', null_tokens: [hostile] },
+        day: { type: 'date', formats: ["%d'%m'%Y"] },
+        tag: { type: 'string' },
+      },
+      expectations: [
+        { rule: 'allowed_values', column: 'tag', values: ["it's", "'); DROP TABLE t; --"], policy: 'drop' },
+        { rule: 'regex', column: 'tag', pattern: "^[a-z']+$", policy: 'warn' },
+      ],
+    }, src);
+    assert.deepEqual(merged.map((r) => [r['id'], r['we"ird'], r['day'], r['tag']]), [['1', null, '2024-02-01', "it's"]]);
+    assert.deepEqual(quarantine.map((r) => [r['rule'], r['column']]), [['allowed_values', 'tag']]);
+  });
+});

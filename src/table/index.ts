@@ -22,5 +22,7 @@ export type { Expr } from './expr.js';
 export type { ScanPlan, PlanOptions } from './scan.js';
 export { Table, type RewritePrepare, type WriteOptions } from './table.js';
 export { referencedFiles } from './referenced-files.js';
+export { inspectDataFile, repairAdvice, verifiesChecksums, verifyDataFiles, VERIFY_CHECKSUMS_PROPERTY, type FileInspection, type FileProblem } from './file-integrity.js';
+export { checkTableFiles, type TableCheckOptions, type TableCheckResult } from './table-check.js';
 export type { ManifestFile, FieldSummary } from './manifest-list.js';
 export { mergeFields } from './schema-merge.js';

@@ -29,12 +29,16 @@ function faultNaming(file: string, what: RegExp) {
 test('a table asking for verified reads fails a query over a flipped byte, naming the file', async () => {
   await withLake(async (lake) => {
     await lake.sql.execute('CREATE TABLE s.t AS SELECT range AS id, range * 2 AS v FROM range(20000)');
-    await (await lake.catalog.loadTable('s', 't')).setProperties({ [VERIFY_CHECKSUMS_PROPERTY]: 'true' });
+    const altered = await lake.sql.execute(`ALTER TABLE s.t SET TBLPROPERTIES ('${VERIFY_CHECKSUMS_PROPERTY}' = 'true')`);
+    assert.match(altered.message ?? '', /set silt\.read\.verify-checksums = true/);
+    assert.equal((await lake.catalog.loadTable('s', 't')).metadata.properties[VERIFY_CHECKSUMS_PROPERTY], 'true');
     assert.deepEqual((await lake.sql.execute('SELECT sum(v)::VARCHAR FROM s.t')).rows, [['399980000']]);
     const f = await firstFile(lake);
     await flipMiddleByte(f.path);
     await assert.rejects(lake.sql.execute('SELECT sum(v) FROM s.t'), faultNaming(f.uri, /does not match its recorded checksum/));
     await assert.rejects(lake.sql.execute('DELETE FROM s.t WHERE id = 1'), faultNaming(f.uri, /does not match its recorded checksum/));
+    await lake.sql.execute(`ALTER TABLE s.t UNSET TBLPROPERTIES ('${VERIFY_CHECKSUMS_PROPERTY}')`);
+    assert.equal((await lake.catalog.loadTable('s', 't')).metadata.properties[VERIFY_CHECKSUMS_PROPERTY], undefined);
   });
 });
 

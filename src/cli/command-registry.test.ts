@@ -19,7 +19,7 @@ test('only the named command is loaded; help and unknown words load them all', a
   assert.deepEqual(await names(['query', 'SELECT 1']), ['query']);
   assert.deepEqual(await names(['runs', 'show', 'x']), ['run', 'runs']);
   const all = await names(['--help']);
-  for (const name of ['demo', 'init', 'ns', 'table', 'load', 'query', 'crawl', 'plan', 'apply', 'run', 'runs', 'ingest', 'landing', 'quarantine', 'vacuum', 'connect']) {
+  for (const name of ['demo', 'init', 'ns', 'table', 'load', 'query', 'crawl', 'plan', 'apply', 'run', 'runs', 'ingest', 'landing', 'quarantine', 'vacuum', 'check', 'connect']) {
     assert.ok(all.includes(name), `help lists ${name}`);
   }
   assert.deepEqual(await names(['quer']), all);

@@ -44,13 +44,17 @@ export async function runDdl(ctx: StatementContext, s: Ddl): Promise<StatementOu
       if (s.action.kind === 'drop' && s.action.ifExists && !exists(s.action.name)) {
         return { rowCount: 0, message: `column ${s.action.name} does not exist in ${label}` };
       }
+      if (s.action.kind === 'properties') {
+        await table.setProperties(s.action.set, s.action.remove);
+        return { rowCount: 0, message: `altered table ${label}: ${describe(s.action)}` };
+      }
       await table.evolveSchema([await schemaChange(ctx, s.action)]);
       return { rowCount: 0, message: `altered table ${label}: ${describe(s.action)}` };
     }
   }
 }
 
-async function schemaChange(ctx: StatementContext, a: AlterAction): Promise<SchemaChange> {
+async function schemaChange(ctx: StatementContext, a: Exclude<AlterAction, { kind: 'properties' }>): Promise<SchemaChange> {
   switch (a.kind) {
     case 'add':
       return { kind: 'add', name: a.name, type: await parseTypeText(ctx.engine, a.typeText, a.name) };
@@ -76,5 +80,7 @@ function describe(a: AlterAction): string {
       return `dropped column ${a.name}`;
     case 'widen':
       return `changed column ${a.name} to ${a.typeText}`;
+    case 'properties':
+      return [...Object.entries(a.set).map(([k, v]) => `set ${k} = ${v}`), ...a.remove.map((k) => `unset ${k}`)].join(', ');
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Writes the rows of a query as Iceberg data files: one DuckDB COPY, cast to the table schema, with
  * field ids, partitioned by SQL-computed transform columns, and the returned stats turned into
- * DataFile records (counts, bounds, partition values). Nothing is committed here.
+ * DataFile records (counts, bounds, partition values) with the SHA-256 of the bytes written, which
+ * `silt check` and verifying reads compare against. Nothing is committed here.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
@@ -126,7 +127,7 @@ export async function writeDataFiles(engine: Engine, options: WriteDataFilesOpti
       continue;
     }
     if (onePartition) row.partition_keys = onePartition;
-    files.push(dataFileFromStats(row, { uri: store.uri(key), schema, spec, partitions: allParts }));
+    files.push({ ...dataFileFromStats(row, { uri: store.uri(key), schema, spec, partitions: allParts }), sha256: await store.sha256(key) });
   }
   return files;
 }

@@ -11,7 +11,7 @@ import { analyzeQuery, type TableScope } from './query-ast.js';
 import { externalScanSql, type ExternalTableDef } from './external-scan.js';
 import { execSql } from './sql-errors.js';
 import { quoteIdent } from './sql-text.js';
-import { scanSql } from './table-reader.js';
+import { currentScan, scanSql } from './table-reader.js';
 import { loadForQuery, type TableResolver } from './table-resolver.js';
 import type { SnapshotSelector, TimeTravelRef } from './time-travel.js';
 
@@ -141,7 +141,7 @@ export class QueryBinder {
     this.stats.bytes_total += plan.bytesTotal;
     this.stats.files_scanned += plan.files.length;
     this.stats.bytes_scanned += plan.files.reduce((n, f) => n + f.fileSizeInBytes, 0);
-    await this.createViewSql(g.namespace, g.view, scanSql({ schema, files: plan.files, byName: onlySchema(t.metadata, schema) }, this.resolver.store));
+    await this.createViewSql(g.namespace, g.view, await scanSql(currentScan(t.metadata, `${g.namespace}.${g.table}`, plan.files, schema), this.resolver.store));
   }
 
   /** Creates (or replaces) the view `ns.name`; dropped again by release(). */

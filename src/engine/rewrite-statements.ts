@@ -4,13 +4,13 @@
  * A row whose condition is NULL is neither deleted nor updated, as in SQL.
  */
 import { InvalidInput } from '../errors.js';
-import { currentSchema, onlySchema, type DataFile } from '../table/index.js';
+import { currentSchema, type DataFile } from '../table/index.js';
 import type { StatementContext, StatementOutcome } from './session.js';
 import type { Statement } from './sql-statement.js';
 import { runSql } from './sql-errors.js';
 import { sqlExpression } from './sql-fragment.js';
 import { quoteIdent } from './sql-text.js';
-import { enginePathOf, scanSql } from './table-reader.js';
+import { currentScan, enginePathOf, scanSql } from './table-reader.js';
 import { rowsText, write } from './write-statements.js';
 
 type Delete = Extract<Statement, { kind: 'delete' }>;
@@ -63,8 +63,8 @@ export async function runRewrite(ctx: StatementContext, s: Delete | Update): Pro
       const schema = currentSchema(base);
       // Files added since planning were never pruned, so they are candidates too.
       const candidates = live.map((e) => e.dataFile).filter((f) => !prunedOut.has(f.filePath));
-      const view = (files: DataFile[]): Promise<void> =>
-        ctx.binder.createViewSql(namespace, name, scanSql({ schema, files, byName: onlySchema(base, schema) }, store, { fileColumn: FILE_COLUMN }));
+      const view = async (files: DataFile[]): Promise<void> =>
+        ctx.binder.createViewSql(namespace, name, await scanSql(currentScan(base, label, files, schema), store, { fileColumn: FILE_COLUMN }));
       await view(candidates);
       const matches = await runSql<{ f: string; n: string }>(
         ctx.engine,

@@ -32,6 +32,8 @@ test('write and DDL statements are taken apart', () => {
   assert.deepEqual((parseStatement('ALTER TABLE a.b RENAME COLUMN c TO d') as { action: unknown }).action, { kind: 'rename', from: 'c', to: 'd' });
   assert.deepEqual((parseStatement('ALTER TABLE a.b DROP COLUMN IF EXISTS c') as { action: unknown }).action, { kind: 'drop', name: 'c', ifExists: true });
   assert.deepEqual((parseStatement('ALTER TABLE a.b ALTER COLUMN c SET DATA TYPE BIGINT') as { action: unknown }).action, { kind: 'widen', name: 'c', typeText: 'BIGINT' });
+  assert.deepEqual((parseStatement("ALTER TABLE a.b SET TBLPROPERTIES ('k' = 'v', 'x.y' = 'it''s')") as { action: unknown }).action, { kind: 'properties', set: { k: 'v', 'x.y': "it's" }, remove: [] });
+  assert.deepEqual((parseStatement("ALTER TABLE a.b UNSET TBLPROPERTIES ('k', 'x')") as { action: unknown }).action, { kind: 'properties', set: {}, remove: ['k', 'x'] });
   assert.deepEqual(parseStatement('DROP TABLE IF EXISTS a.b'), { kind: 'drop', table: { namespace: 'a', name: 'b' }, ifExists: true });
   assert.equal(parseStatement('WITH x AS (SELECT 1) SELECT * FROM x').kind, 'query');
   assert.deepEqual(parseStatement('DESCRIBE a.b'), { kind: 'query', sql: 'DESCRIBE a.b', query: 'SELECT * FROM a.b' });
@@ -51,6 +53,9 @@ test('statements that could reach files or the engine are rejected', () => {
     ['DELETE FROM a.b USING a.c', /DELETE … USING is not supported/],
     ['SELECT \'unterminated', /unterminated string/],
     ['ALTER TABLE a.b SET x', /ALTER TABLE supports/],
+    ["ALTER TABLE a.b SET TBLPROPERTIES ('k' 'v')", /expected = after 'k'/],
+    ['ALTER TABLE a.b SET TBLPROPERTIES (k = 1)', /expected a property name as a quoted string, found k/],
+    ["ALTER TABLE a.b SET TBLPROPERTIES ('k' = 'v'", /expected \) after the last property/],
   ];
   for (const [sql, message] of bad) assert.throws(() => parseStatement(sql), (e: unknown) => e instanceof InvalidInput && message.test(e.message), sql);
 });

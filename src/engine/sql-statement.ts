@@ -22,7 +22,8 @@ export type AlterAction =
   | { kind: 'add'; name: string; typeText: string; ifNotExists: boolean }
   | { kind: 'rename'; from: string; to: string }
   | { kind: 'drop'; name: string; ifExists: boolean }
-  | { kind: 'widen'; name: string; typeText: string };
+  | { kind: 'widen'; name: string; typeText: string }
+  | { kind: 'properties'; set: Record<string, string>; remove: string[] };
 
 export type Statement =
   /** `query` is the SELECT to check; `sql` is what runs (EXPLAIN/DESCRIBE/SUMMARIZE wrap it). */
@@ -317,11 +318,42 @@ class Parser {
       if (this.accept('SET')) this.expect('DATA');
       this.expect('TYPE');
       action = { kind: 'widen', name, typeText: this.typeToEnd() };
+    } else if (isWord(verb, 'SET', 'UNSET') && isWord(this.t[this.i + 1], 'TBLPROPERTIES')) {
+      const unset = this.accept('UNSET');
+      this.i += unset ? 1 : 2;
+      action = unset ? { kind: 'properties', set: {}, remove: this.propertyList(false).map(([k]) => k) } : { kind: 'properties', set: Object.fromEntries(this.propertyList(true)), remove: [] };
+      this.end();
     } else {
       const got = verb ? this.sql.slice(verb.start, verb.end) : 'end of statement';
-      throw new InvalidInput(`query: ALTER TABLE supports ADD COLUMN, RENAME COLUMN, DROP COLUMN and ALTER COLUMN … TYPE, found ${got}`);
+      throw new InvalidInput(`query: ALTER TABLE supports ADD COLUMN, RENAME COLUMN, DROP COLUMN, ALTER COLUMN … TYPE and SET/UNSET TBLPROPERTIES, found ${got}`);
     }
     return { kind: 'alter', table, action };
+  }
+
+  /** `('k' = 'v', …)`, or `('k', …)` without values. */
+  private propertyList(withValues: boolean): [string, string][] {
+    const str = (what: string): string => {
+      const tok = this.t[this.i];
+      if (tok?.kind !== 'string') throw new InvalidInput(`query: TBLPROPERTIES: expected ${what} as a quoted string, found ${tok ? this.sql.slice(tok.start, tok.end) : 'end of statement'}`);
+      this.i++;
+      return tok.value;
+    };
+    const out: [string, string][] = [];
+    if (!isOp(this.t[this.i], '(')) throw new InvalidInput("query: TBLPROPERTIES: expected ('key' = 'value', …)");
+    do {
+      this.i++;
+      const key = str('a property name');
+      let value = '';
+      if (withValues) {
+        if (!isOp(this.t[this.i], '=')) throw new InvalidInput(`query: TBLPROPERTIES: expected = after '${key}'`);
+        this.i++;
+        value = str(`the value of '${key}'`);
+      }
+      out.push([key, value]);
+    } while (isOp(this.t[this.i], ','));
+    if (!isOp(this.t[this.i], ')')) throw new InvalidInput('query: TBLPROPERTIES: expected ) after the last property');
+    this.i++;
+    return out;
   }
 
   private typeToEnd(): string {

@@ -2,7 +2,7 @@
  * SQL that reads a scan plan's data files as the plan's schema. Columns are matched by Parquet
  * field id, so renamed, added, dropped and widened columns read correctly from older files.
  */
-import { currentSchema, onlySchema, type DataFile, type Schema, type TableMetadata } from '../table/index.js';
+import { currentSchema, onlySchema, verifiesChecksums, verifyDataFiles, type DataFile, type Schema, type TableMetadata } from '../table/index.js';
 import type { ObjectStore } from '../storage/index.js';
 import { quoteIdent, quoteList, quoteLiteral } from './sql-text.js';
 import { icebergToDuckdb } from './types-map.js';
@@ -16,12 +16,15 @@ export interface ScanSource {
    * min/max from the files' statistics.
    */
   byName?: boolean;
+  /** The table's name, for errors about its files. */
+  table: string;
+  /** The table asks for each file's checksum to be verified before it is read. */
+  verifyChecksums: boolean;
 }
 
-/** A scan of `files` as the table's current schema. */
-export function currentScan(m: TableMetadata, files: readonly DataFile[]): ScanSource {
-  const schema = currentSchema(m);
-  return { schema, files, byName: onlySchema(m, schema) };
+/** A scan of `files` of table `m` as `schema` (default: the current schema). */
+export function currentScan(m: TableMetadata, table: string, files: readonly DataFile[], schema: Schema = currentSchema(m)): ScanSource {
+  return { schema, files, byName: onlySchema(m, schema), table, verifyChecksums: verifiesChecksums(m.properties) };
 }
 
 export interface ScanSqlOptions {
@@ -29,8 +32,14 @@ export interface ScanSqlOptions {
   fileColumn?: string;
 }
 
-export function scanSql(source: ScanSource, store: ObjectStore, options: ScanSqlOptions = {}): string {
+/**
+ * SQL reading the source's files, once each is found present at its recorded size (and, when the
+ * table asks, with its recorded checksum): a damaged file fails the query naming the file rather
+ * than change its results.
+ */
+export async function scanSql(source: ScanSource, store: ObjectStore, options: ScanSqlOptions = {}): Promise<string> {
   const { schema, files } = source;
+  await verifyDataFiles(store, files, { table: source.table, checksums: source.verifyChecksums });
   const names = schema.fields.map((f) => quoteIdent(f.name));
   if (files.length === 0) {
     const cols = schema.fields.map((f) => `CAST(NULL AS ${icebergToDuckdb(f.type)}) AS ${quoteIdent(f.name)}`);

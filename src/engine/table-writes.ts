@@ -4,12 +4,12 @@
  * commit race are deleted before the next attempt writes new ones.
  */
 import type { ObjectStore } from '../storage/index.js';
-import { currentSchema, onlySchema, type DataFile, type Snapshot, type Table, type TableMetadata } from '../table/index.js';
+import { currentSchema, type DataFile, type Snapshot, type Table, type TableMetadata } from '../table/index.js';
 import type { Engine } from './duckdb.js';
 import { writeDataFiles } from './parquet-writer.js';
 import { runSql } from './sql-errors.js';
 import { quoteIdent } from './sql-text.js';
-import { enginePathOf, scanSql } from './table-reader.js';
+import { currentScan, enginePathOf, scanSql } from './table-reader.js';
 
 export interface WriteSummary {
   /** Extra snapshot summary entries (string values), e.g. the source snapshot a step processed. */
@@ -99,14 +99,14 @@ export async function replaceWhere(
         await dropFiles(store, written);
         const schema = currentSchema(base);
         const files = live.map((e) => e.dataFile);
-        const scan = (fs: DataFile[]) => scanSql({ schema, files: fs, byName: onlySchema(base, schema) }, store, { fileColumn: FILE_COLUMN });
-        const hits = await runSql<{ f: string }>(engine, `SELECT DISTINCT t.${file} AS f FROM (${scan(files)}) t WHERE ${change.where}`, 'write');
+        const scan = (fs: DataFile[]): Promise<string> => scanSql(currentScan(base, table.name, fs, schema), store, { fileColumn: FILE_COLUMN });
+        const hits = await runSql<{ f: string }>(engine, `SELECT DISTINCT t.${file} AS f FROM (${await scan(files)}) t WHERE ${change.where}`, 'write');
         const byPath = new Map(files.map((f) => [enginePathOf(store, f), f]));
         const hit = hits.map((h) => byPath.get(h.f)).filter((f): f is DataFile => f !== undefined);
         const cols = schema.fields.map((f) => quoteIdent(f.name)).join(', ');
         const insert = `SELECT ${cols} FROM (${change.insert})`;
         const rows = hit.length
-          ? `SELECT ${cols} FROM (${scan(hit)}) t WHERE (${change.where}) IS NOT TRUE UNION ALL ${insert}`
+          ? `SELECT ${cols} FROM (${await scan(hit)}) t WHERE (${change.where}) IS NOT TRUE UNION ALL ${insert}`
           : insert;
         written.push(...(await write(engine, store, base, rows)));
         return { remove: hit.map((f) => f.filePath), add: [...written] };

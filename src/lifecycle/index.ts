@@ -1,2 +1,3 @@
 export { vacuum, type VacuumOptions, type VacuumResult } from './vacuum.js';
 export { recover, type RecoveredTable, type RecoverResult, type RecoverStatus } from './recover.js';
+export { checkTables, type CheckOptions, type CheckResult, type TableCheck } from './check.js';

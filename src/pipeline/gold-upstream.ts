@@ -54,7 +54,7 @@ export async function changedRelations(ctx: StepContext, model: Model, before: U
     const isPaths = new Set(is.map((f) => f.filePath));
     const delta = [...is.filter((f) => !wasPaths.has(f.filePath)), ...was.filter((f) => !isPaths.has(f.filePath))];
     const view = `__changed_${ns}_${name}`;
-    await ctx.engine.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(view)} AS ${scanSql(currentScan(table.metadata, delta), ctx.store)}`);
+    await ctx.engine.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(view)} AS ${await scanSql(currentScan(table.metadata, t, delta), ctx.store)}`);
     views.push(view);
     changed.set(t, view); // a bare name: the model SQL is rewritten to read it
   }
@@ -69,7 +69,7 @@ export async function bindUpstream(ctx: StepContext, model: Model, views: string
     const table = await ctx.catalog.loadTable(ns, name);
     await ctx.engine.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(ns)}`);
     const view = `${quoteIdent(ns)}.${quoteIdent(name)}`;
-    await ctx.engine.run(`CREATE OR REPLACE VIEW ${view} AS ${scanSql(currentScan(table.metadata, (await table.planFiles()).files), ctx.store)}`);
+    await ctx.engine.run(`CREATE OR REPLACE VIEW ${view} AS ${await scanSql(currentScan(table.metadata, t, (await table.planFiles()).files), ctx.store)}`);
     views.push(view);
   }
 }

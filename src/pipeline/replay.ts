@@ -40,7 +40,7 @@ export async function replayQuarantine(project: Project, name: string, opts: { r
       throw new NotFound(`quarantine: silver.${name} holds no rows for rule ${opts.rule}; rules held: ${rules.rows.map((r) => String(r[0])).join(', ') || 'none'}`);
     }
     const view = '__replay_src';
-    const all = scanSql(currentScan(source.metadata, (await source.planFiles()).files), store);
+    const all = await scanSql(currentScan(source.metadata, source.name, (await source.planFiles()).files), store);
     await engine.run(
       `CREATE OR REPLACE TEMP VIEW ${view} AS SELECT s.* FROM (${all}) s SEMI JOIN ${held} h ON s._source_file = h._source_file AND s._source_line IS NOT DISTINCT FROM h._source_line`,
     );

@@ -1,5 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, promises as fs } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { EnvironmentFault, InvalidInput, NotFound } from '../errors.js';
 import type { ObjectInfo, ObjectStore, PutOptions } from './object-store.js';
@@ -105,6 +106,16 @@ export class LocalStore implements ObjectStore {
     } catch (e) {
       throw missing(e, key) ?? machineFault(e, 'read', file);
     }
+  }
+
+  async sha256(key: string): Promise<string> {
+    const hash = createHash('sha256');
+    try {
+      await pipeline(createReadStream(this.pathOf(key), { highWaterMark: 1 << 20 }), hash);
+    } catch (e) {
+      throw missing(e, key);
+    }
+    return hash.digest('hex');
   }
 
   private pathOf(key: string): string {

@@ -34,6 +34,8 @@ export interface ObjectStore {
   delete(key: string): Promise<void>;
   exists(key: string): Promise<boolean>;
   size(key: string): Promise<number>;
+  /** The SHA-256 of the object's bytes as lowercase hex, read as a stream (NotFound when missing). */
+  sha256(key: string): Promise<string>;
 }
 
 /** Joins key parts with '/', dropping empty parts and duplicate slashes. */

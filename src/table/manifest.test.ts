@@ -121,3 +121,19 @@ test('a manifest list round-trips with counts, partition summaries and Java head
     await fs.rm(dir, { recursive: true, force: true });
   }
 });
+
+test('data file checksums round-trip through the manifest metadata, outside the Iceberg entry schema', () => {
+  const sum = 'ab'.repeat(32);
+  const withSum: EntryToWrite[] = [
+    { ...entries[0]!, dataFile: { ...file('a', 19727, 5), sha256: sum } },
+    entries[1]!,
+  ];
+  const bytes = encodeManifest({ schema, spec, partitionTypes: types, entries: withSum });
+  const { meta, schema: avroSchema } = readAvro(bytes, 'm.avro');
+  assert.deepEqual(JSON.parse(meta['silt.sha256']!), { 'file:///lake/t/data/a.parquet': sum });
+  assert.doesNotMatch(JSON.stringify(avroSchema), /sha256/);
+  const back = decodeManifest(bytes, 'm.avro', { sequenceNumber: 9, addedSnapshotId: snapshotId, partitionSpecId: 0 }, spec);
+  assert.equal(back[0]!.dataFile.sha256, sum);
+  assert.equal(back[1]!.dataFile.sha256, undefined);
+  assert.equal(readAvro(encodeManifest({ schema, spec, partitionTypes: types, entries }), 'm.avro').meta['silt.sha256'], undefined);
+});

@@ -70,7 +70,35 @@ export function encodeManifest(args: ManifestWriteArgs): Uint8Array {
     'partition-spec-id': String(spec['spec-id']),
     'format-version': '2',
     content: 'data',
+    ...checksumMeta(args.entries),
   });
+}
+
+/**
+ * Silt's checksums of the data files, as Avro file metadata: a JSON object {file_path: sha256}.
+ * Iceberg has no checksum field, and adding one to the entry schema would break other readers;
+ * they skip metadata keys they do not know. Rewritten manifests carry the checksums over, as
+ * entries read back carry them.
+ */
+export const CHECKSUM_META_KEY = 'silt.sha256';
+
+function checksumMeta(entries: readonly EntryToWrite[]): Record<string, string> {
+  const sums: Record<string, string> = {};
+  for (const e of entries) if (e.dataFile.sha256) sums[e.dataFile.filePath] = e.dataFile.sha256;
+  return Object.keys(sums).length > 0 ? { [CHECKSUM_META_KEY]: JSON.stringify(sums) } : {};
+}
+
+function readChecksums(meta: Record<string, string>, path: string): Map<string, string> {
+  const text = meta[CHECKSUM_META_KEY];
+  if (text === undefined) return new Map();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new InvalidInput(`manifest: ${path}: ${CHECKSUM_META_KEY} is not JSON`);
+  }
+  if (typeof parsed !== 'object' || parsed === null) throw new InvalidInput(`manifest: ${path}: ${CHECKSUM_META_KEY} is not a JSON object`);
+  return new Map(Object.entries(parsed).filter((kv): kv is [string, string] => typeof kv[1] === 'string'));
 }
 
 /** Metric maps are written empty rather than null when unknown: PyIceberg's inspect tables expect maps. */
@@ -132,6 +160,7 @@ export function decodeManifest(
   const dfFields = recordFields(entry.field(2)?.type) ?? [];
   const df = new ById(dfFields);
   const partFields: readonly AvroField[] = recordFields(df.field(102)?.type) ?? [];
+  const checksums = readChecksums(file.meta, path);
   const order = spec ? spec.fields.map((f) => partFields.find((a) => a['field-id'] === f['field-id'])) : partFields;
   return file.records.map((r) => {
     const status = Number(entry.get(r, 0, 'status')) as EntryStatus;
@@ -144,9 +173,10 @@ export function decodeManifest(
     const num = (v: unknown): number => Number(v);
     const bytesOf = (v: unknown): Uint8Array => Uint8Array.from(u8(v as Buffer));
     const sequenceNumber = seqRaw === undefined ? (added ? inherit.sequenceNumber : 0) : Number(seqRaw);
+    const filePath = String(df.get(d, 100, 'file_path'));
     const dataFile: DataFile = {
       content: Number(df.get(d, 134, 'content') ?? 0) as FileContent,
-      filePath: String(df.get(d, 100, 'file_path')),
+      filePath,
       fileFormat: String(df.get(d, 101, 'file_format')).toUpperCase() as 'PARQUET',
       specId: inherit.partitionSpecId,
       partition: order.map((f) => (f ? fromAvroPartition(f.type, part[f.name]) : null)),
@@ -160,6 +190,7 @@ export function decodeManifest(
       ...opt('upperBounds', intKeyed(df.get(d, 128, 'upper_bounds'), bytesOf)),
       ...opt('splitOffsets', (df.get(d, 132, 'split_offsets') as unknown[] | undefined)?.map((v) => BigInt(v as bigint))),
       ...opt('sortOrderId', df.get(d, 140, 'sort_order_id') as number | undefined),
+      ...opt('sha256', checksums.get(filePath)),
     };
     return {
       status,

@@ -178,6 +178,11 @@ export interface DataFile {
   readonly upperBounds?: ReadonlyMap<number, Uint8Array>;
   readonly splitOffsets?: readonly bigint[];
   readonly sortOrderId?: number;
+  /**
+   * SHA-256 of the file's bytes (hex), computed by Silt after writing. Not an Iceberg field: kept
+   * in the manifest's Avro file metadata (`silt.sha256`), which other readers ignore.
+   */
+  readonly sha256?: string;
 }
 
 export const EntryStatus = { Existing: 0, Added: 1, Deleted: 2 } as const;

@@ -1,4 +1,5 @@
 import type { Engine } from './duckdb.js';
+import { longLineReason } from './file-lines.js';
 import { quoteIdent } from './sql-text.js';
 
 /** One rejected CSV record as DuckDB numbers it (`line` counts a multi-line record once). */
@@ -95,7 +96,7 @@ function describe(e: ErrorRow, all: ErrorRow[]): string {
     case 'INVALID ENCODING':
       return 'invalid UTF-8 (the file is not UTF-8 encoded)';
     case 'LINE SIZE OVER MAXIMUM':
-      return e.error_message.replace(/\.$/, '');
+      return longLineReason(e.error_message, 'split the value, or load it from a Parquet file, which has no line limit');
     default:
       return e.error_message;
   }

@@ -8,9 +8,11 @@ import { scanStructure } from './file-json-structure.js';
 import { jsonColumns, jsonKind, keyNames, transformShape, type Shape } from './file-json-types.js';
 import { jsonSyntaxError } from './json-syntax.js';
 import {
+  DEFAULT_BUFFER_BYTES,
   decompressionError,
   dropTables,
   linesSource,
+  longLineReason,
   MAX_LINE_BYTES,
   newRejectTables,
   noCrOrNul,
@@ -41,7 +43,13 @@ const SNIFF_BYTES = 64 * 1024;
  * rejected as malformed, not an object, or holding a value that does not fit its column. A cut
  * gzip file or UTF-16 text is turned away before (see checkedBytes in file-reader.ts).
  */
-export async function readJson(engine: Engine, path: string, compression: Compression, ndjson: boolean): Promise<FileRead> {
+export async function readJson(
+  engine: Engine,
+  path: string,
+  compression: Compression,
+  ndjson: boolean,
+  buffer = DEFAULT_BUFFER_BYTES,
+): Promise<FileRead> {
   const head = compression === 'zstd' ? null : headBytes(path, compression, SNIFF_BYTES);
   const layout = ndjson ? 'lines' : await guessLayout(engine, path, compression, head);
   const records = tempName('json');
@@ -50,7 +58,7 @@ export async function readJson(engine: Engine, path: string, compression: Compre
   let whole = false;
   try {
     if (layout === 'lines') {
-      const loaded = await loadLines(engine, path, compression, records).catch((e: unknown) => {
+      const loaded = await loadLines(engine, path, compression, records, buffer).catch((e: unknown) => {
         const damaged = decompressionError(e, compression);
         if (damaged === null) throw e;
         return damaged;
@@ -305,6 +313,7 @@ async function loadLines(
   path: string,
   compression: Compression,
   records: string,
+  buffer: number,
 ): Promise<{ rejects: Reject[]; exact: boolean; whole: boolean }> {
   if (compression === 'none' && (await loadWholeLines(engine, path, records))) return { rejects: [], exact: true, whole: true };
   const scanRejects = newRejectTables();
@@ -312,7 +321,7 @@ async function loadLines(
     const scan = (strict: boolean) =>
       engine.run(
         `CREATE OR REPLACE TABLE ${quoteIdent(records)} AS ${recordColumns(
-          `SELECT line, text FROM (SELECT row_number() OVER () AS line, text FROM ${linesSource(path, compression, 'utf-8', scanRejects, strict)})
+          `SELECT line, text FROM (SELECT row_number() OVER () AS line, text FROM ${linesSource(path, compression, 'utf-8', scanRejects, strict, buffer)})
            WHERE ${NON_BLANK}`,
         )}`,
       );
@@ -335,7 +344,7 @@ async function loadLines(
          FROM (${shiftLinesSql(`SELECT line AS ord, text, ok FROM ${quoteIdent(records)}`, excluded)})`,
       );
     }
-    const raw = await undecodedLines(engine, path, compression, failed.filter((f) => f.error_type === 'INVALID ENCODING').map((f) => Number(f.line)));
+    const raw = await undecodedLines(engine, path, compression, buffer, failed.filter((f) => f.error_type === 'INVALID ENCODING').map((f) => Number(f.line)));
     const rejects = failed.map((f) => ({
       file: path,
       line: Number(f.line),
@@ -386,12 +395,12 @@ async function loadWholeLines(engine: Engine, path: string, records: string): Pr
  * shows what was there. Read as latin-1, which decodes any byte; if that read has to skip a line
  * itself (a NUL byte), its numbering is off and no text is given.
  */
-async function undecodedLines(engine: Engine, path: string, compression: Compression, lines: number[]): Promise<Map<number, string>> {
+async function undecodedLines(engine: Engine, path: string, compression: Compression, buffer: number, lines: number[]): Promise<Map<number, string>> {
   if (lines.length === 0) return new Map();
   const rejects = newRejectTables();
   try {
     const rows = await engine.all<{ line: bigint; text: string | null }>(
-      `SELECT line, text FROM (SELECT row_number() OVER () AS line, text FROM ${linesSource(path, compression, 'latin-1', rejects)})
+      `SELECT line, text FROM (SELECT row_number() OVER () AS line, text FROM ${linesSource(path, compression, 'latin-1', rejects, true, buffer)})
        WHERE line IN (${lines.map((l) => String(Math.trunc(l))).join(', ')})`,
     );
     const skipped = await engine.all(`SELECT 1 FROM ${quoteIdent(rejects.errors)} LIMIT 1`).catch(() => []);
@@ -406,11 +415,7 @@ function lineScanError(type: string, message: string): string {
   if (type === 'INVALID ENCODING') return 'invalid UTF-8 (the file is not UTF-8 encoded)';
   if (type === 'TOO MANY COLUMNS') return 'line holds a NUL byte, which JSON allows only escaped (\\u0000)';
   if (type === 'LINE SIZE OVER MAXIMUM') {
-    const size = /Actual Size:\s*(\d+)/.exec(message)?.[1];
-    return (
-      `line is ${size ? `${Number(size).toLocaleString('en-US')} bytes` : 'too long'}, more than the ${MAX_LINE_BYTES / 1024 ** 2} MiB ` +
-      'Silt reads in one line; split the record, or land the records as a JSON array (.json), which takes longer ones'
-    );
+    return longLineReason(message, 'split the record, or land the records as a JSON array (.json), which takes longer ones');
   }
   return message.replace(/\.$/, '');
 }

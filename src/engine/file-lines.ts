@@ -4,6 +4,8 @@ import { quoteFilePath, quoteIdent, quoteLiteral } from './sql-text.js';
 
 /** Longest line (or CSV record) the readers accept; longer ones become rejects, never a crash. */
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
+/** DuckDB's read buffer when no line is longer than MAX_LINE_BYTES (see readBufferBytes for longer ones). */
+export const DEFAULT_BUFFER_BYTES = MAX_LINE_BYTES * 2;
 
 export interface RejectTables {
   errors: string;
@@ -40,6 +42,7 @@ export function compressionArg(compression: Compression): string {
  * decode, so it is used when only line structure matters. DuckDB 1.5 accepts `\n` and `\r\n`
  * line ends; a stray `\r` inside a line makes the strict scan fail as a whole, and the lenient one
  * (`strict = false`) then splits lines there, so callers treat its numbers as approximate.
+ * `buffer` must hold the file's longest line: DuckDB skips a longer one without a word.
  */
 export function linesSource(
   path: string,
@@ -47,11 +50,12 @@ export function linesSource(
   encoding: 'utf-8' | 'latin-1',
   rejects: RejectTables,
   strict = true,
+  buffer = DEFAULT_BUFFER_BYTES,
 ): string {
   return `read_csv(${quoteFilePath(path)}, columns = {'text': 'VARCHAR'}, header = false, auto_detect = false,
     delim = chr(0), quote = '', escape = '', strict_mode = ${strict}, encoding = ${quoteLiteral(encoding)},
     compression = ${compressionArg(compression)}, max_line_size = ${MAX_LINE_BYTES},
-    buffer_size = ${MAX_LINE_BYTES * 2}, ignore_errors = true, store_rejects = true,
+    buffer_size = ${buffer}, ignore_errors = true, store_rejects = true,
     rejects_table = ${quoteLiteral(rejects.errors)}, rejects_scan = ${quoteLiteral(rejects.scans)})`;
 }
 
@@ -67,6 +71,13 @@ export function shiftLinesSql(source: string, excluded: string): string {
     ), steps AS (SELECT t, max(j) AS j FROM ex GROUP BY t)
     SELECT s.*, s.ord + coalesce(steps.j, 0) AS line
     FROM (${source}) s ASOF LEFT JOIN steps ON s.ord > steps.t`;
+}
+
+/** The reason for a line DuckDB found longer than MAX_LINE_BYTES, from its message (which gives the size), and what to do. */
+export function longLineReason(duckdbMessage: string, advice: string): string {
+  const size = /Actual Size:\s*(\d+)/.exec(duckdbMessage)?.[1];
+  const bytes = size ? `${Number(size).toLocaleString('en-US')} bytes` : 'too long';
+  return `line is ${bytes}, more than the ${MAX_LINE_BYTES / 1024 ** 2} MiB Silt reads in one line; ${advice}`;
 }
 
 /** For DuckDB's error on a compressed file it cannot inflate (damaged, or not that format): the reject reason; else null. */

@@ -2,9 +2,10 @@ import type { Engine } from './duckdb.js';
 import { readCsv } from './file-csv.js';
 import { assertWholeCompressedFile } from './file-compressed.js';
 import { assertTextFile } from './file-encoding.js';
-import { assertReadableFile, compressionOf, detectFormat, type Compression, type FileFormat } from './file-format.js';
+import { assertReadableFile, compressionOf, detectFormat, isRemotePath, type Compression, type FileFormat } from './file-format.js';
 import { readJson } from './file-json.js';
-import { dropTables, tempName } from './file-lines.js';
+import { DEFAULT_BUFFER_BYTES, dropTables, tempName } from './file-lines.js';
+import { longestPlainLine, LongLineWatch, readBufferBytes, type LongLine } from './file-long-lines.js';
 import { readParquet } from './file-parquet.js';
 import type { Column, FileRead, ReadOptions, Reject } from './file-types.js';
 import { appendRows, createResultTable, resultSelect, unionColumns } from './file-union.js';
@@ -98,20 +99,25 @@ export async function dropReadResult(engine: Engine, result: Pick<ReadResult, 'r
 
 /**
  * Turns away, with what to do, a file whose bytes no reader should take: a gzip/zstd file cut short
- * or not compressed at all, a UTF-16/UTF-32 or binary file under a text format.
+ * or not compressed at all, a UTF-16/UTF-32 or binary file under a text format. Returns the
+ * longest line of a text file when it is longer than MAX_LINE_BYTES (see file-long-lines.ts).
  */
-export async function assertUsableBytes(path: string, format: FileFormat, compression: Compression): Promise<void> {
-  await checkedBytes(path, format, compression);
+export function assertUsableBytes(path: string, format: FileFormat, compression: Compression): Promise<LongLine | null> {
+  return checkedBytes(path, format, compression);
 }
 
 /**
  * assertUsableBytes, with the slow part left running: the text check is made at once; a compressed
- * file is inflated whole on Node's own threads, and the promise settles with that check, so a read
- * can go on beside it.
+ * file is inflated whole on Node's own threads (its long lines watched on the way), and the promise
+ * settles with that check, so a read can go on beside it. zstd's lines are not watched: Node
+ * cannot inflate it.
  */
-function checkedBytes(path: string, format: FileFormat, compression: Compression): Promise<void> {
-  if (format !== 'parquet') assertTextFile(path, compression);
-  const whole = assertWholeCompressedFile(path, compression);
+function checkedBytes(path: string, format: FileFormat, compression: Compression): Promise<LongLine | null> {
+  if (format === 'parquet') return assertWholeCompressedFile(path, compression).then(() => null);
+  assertTextFile(path, compression);
+  const plain = compression === 'none' && !isRemotePath(path) ? longestPlainLine(path) : null;
+  const lines = new LongLineWatch();
+  const whole = assertWholeCompressedFile(path, compression, (chunk) => lines.feed(chunk)).then(() => plain ?? lines.finish());
   whole.catch(() => undefined);
   return whole;
 }
@@ -121,12 +127,19 @@ async function readOne(engine: Engine, path: string, opts: ReadOptions): Promise
   const format = opts.format ?? detectFormat(path);
   // The check's verdict comes first: the read of a cut file may fail, or worse, take its start silently.
   const whole = checkedBytes(path, format, compression);
-  const read = await readFormat(engine, path, compression, format, opts).catch(async (e: unknown) => {
+  // A plain file's long lines are known at once; a gzip file's only once it is inflated, and the
+  // rare file holding one is then read again with a buffer that holds it.
+  const buffer = compression === 'none' ? await readBufferBytes(engine, path, compression, await whole) : DEFAULT_BUFFER_BYTES;
+  let read = await readFormat(engine, path, compression, format, opts, buffer).catch(async (e: unknown) => {
     await whole;
     throw e;
   });
   try {
-    await whole;
+    const needed = await readBufferBytes(engine, path, compression, await whole);
+    if (needed !== buffer) {
+      await dropTables(engine, ...read.tables);
+      read = await readFormat(engine, path, compression, format, opts, needed);
+    }
   } catch (e) {
     await dropTables(engine, ...read.tables);
     throw e;
@@ -134,14 +147,14 @@ async function readOne(engine: Engine, path: string, opts: ReadOptions): Promise
   return read;
 }
 
-function readFormat(engine: Engine, path: string, compression: Compression, format: FileFormat, opts: ReadOptions): Promise<FileRead> {
+function readFormat(engine: Engine, path: string, compression: Compression, format: FileFormat, opts: ReadOptions, buffer: number): Promise<FileRead> {
   switch (format) {
     case 'csv':
     case 'tsv':
-      return readCsv(engine, path, compression, format, opts);
+      return readCsv(engine, path, compression, format, opts, buffer);
     case 'json':
     case 'ndjson':
-      return readJson(engine, path, compression, format === 'ndjson');
+      return readJson(engine, path, compression, format === 'ndjson', buffer);
     case 'parquet':
       return readParquet(engine, path);
   }

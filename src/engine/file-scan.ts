@@ -3,6 +3,7 @@ import { streamCsv } from './file-csv-stream.js';
 import { assertReadableFile, compressionOf, detectFormat } from './file-format.js';
 import { readJson } from './file-json.js';
 import { dropTables } from './file-lines.js';
+import { readBufferBytes } from './file-long-lines.js';
 import { readParquet } from './file-parquet.js';
 import { assertUsableBytes } from './file-reader.js';
 import type { Column, FileRead, FileStream, ReadOptions, Reject } from './file-types.js';
@@ -107,14 +108,14 @@ export async function scanFiles(
 async function openOne(engine: Engine, path: string, opts: ReadOptions): Promise<FileStream> {
   const format = opts.format ?? detectFormat(path);
   const compression = compressionOf(path);
-  await assertUsableBytes(path, format, compression);
+  const buffer = await readBufferBytes(engine, path, compression, await assertUsableBytes(path, format, compression));
   switch (format) {
     case 'csv':
     case 'tsv':
-      return streamCsv(engine, path, compression, format, opts);
+      return streamCsv(engine, path, compression, format, opts, buffer);
     case 'json':
     case 'ndjson':
-      return fromRead(engine, await readJson(engine, path, compression, format === 'ndjson'));
+      return fromRead(engine, await readJson(engine, path, compression, format === 'ndjson', buffer));
     case 'parquet':
       return fromRead(engine, await readParquet(engine, path));
   }

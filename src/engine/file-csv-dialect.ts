@@ -2,7 +2,6 @@ import { InvalidInput } from '../errors.js';
 import type { Engine } from './duckdb.js';
 import type { Compression } from './file-format.js';
 import { headLines } from './file-csv-head.js';
-import { DEFAULT_BUFFER_BYTES } from './file-lines.js';
 import { cleanColumnNames } from './file-names.js';
 import { quoteFilePath, quoteLiteral } from './sql-text.js';
 
@@ -14,8 +13,6 @@ export interface CsvDialect {
   dateFormat: string | null;
   timestampFormat: string | null;
   warnings: string[];
-  /** DuckDB's read buffer: it must hold the file's longest line (see readBufferBytes). */
-  bufferBytes: number;
 }
 
 export interface CsvSniffOptions {
@@ -23,7 +20,6 @@ export interface CsvSniffOptions {
   header?: boolean;
   sampleSize?: number;
   allVarchar?: boolean;
-  bufferBytes?: number;
 }
 
 const CANDIDATES = [',', '\t', ';', '|'];
@@ -78,9 +74,8 @@ export async function sniffCsv(
     );
   }
   let types = cleaned.names.map(() => 'VARCHAR');
-  const bufferBytes = opts.bufferBytes ?? DEFAULT_BUFFER_BYTES;
   if (opts.allVarchar) {
-    return { delimiter, header, names: cleaned.names, types, dateFormat: null, timestampFormat: null, warnings, bufferBytes };
+    return { delimiter, header, names: cleaned.names, types, dateFormat: null, timestampFormat: null, warnings };
   }
   const sniffed = await sniffTypes(engine, path, compression, delimiter, header, opts.sampleSize);
   if (sniffed.ok && sniffed.types.length === types.length) types = sniffed.types;
@@ -94,7 +89,6 @@ export async function sniffCsv(
     dateFormat: sniffed.ok ? sniffed.dateFormat : null,
     timestampFormat: sniffed.ok ? sniffed.timestampFormat : null,
     warnings,
-    bufferBytes,
   };
 }
 

@@ -33,7 +33,7 @@ export async function locateCsvLines(
   good: GoodRows,
   rejected: CsvRejectedRecord[],
 ): Promise<LineMap> {
-  const scan = await scanBlankLines(engine, path, compression, dialect.bufferBytes);
+  const scan = await scanBlankLines(engine, path, compression);
   if (!scan) return duckdbLines(dialect.header ? 2 : 1, rejected);
   // With one column a blank line is a record (a NULL value), not something DuckDB skips.
   const blankLines = dialect.names.length === 1 ? [] : scan.blankLines;
@@ -60,7 +60,6 @@ async function scanBlankLines(
   engine: Engine,
   path: string,
   compression: Compression,
-  buffer: number,
 ): Promise<{ blankLines: number[]; totalLines: number } | null> {
   const plain = compression === 'none' ? await countPlainLines(engine, path) : null;
   if (plain !== null) return { blankLines: [], totalLines: plain };
@@ -69,7 +68,7 @@ async function scanBlankLines(
     const scan = (encoding: 'latin-1' | 'utf-8') =>
       engine.all<{ total: bigint; blanks: bigint[] | null }>(
         `SELECT count(*) AS total, list(ord ORDER BY ord) FILTER (WHERE text IS NULL) AS blanks
-         FROM (SELECT row_number() OVER () AS ord, text FROM ${linesSource(path, compression, encoding, rejects, true, buffer)})`,
+         FROM (SELECT row_number() OVER () AS ord, text FROM ${linesSource(path, compression, encoding, rejects)})`,
       );
     const rows = await scan('latin-1').catch(async () => {
       await dropTables(engine, rejects.errors, rejects.scans);

@@ -5,7 +5,7 @@ import { detailCsvRejects } from './file-csv-reject-detail.js';
 import { collectCsvRejects, type CsvRejectedRecord } from './file-csv-rejects.js';
 import { csvColumns, csvSource, inexactWarning, lenientWarning } from './file-csv.js';
 import type { Compression } from './file-format.js';
-import { DEFAULT_BUFFER_BYTES, dropTables, newRejectTables, tempName } from './file-lines.js';
+import { dropTables, newRejectTables, tempName } from './file-lines.js';
 import type { FileStream, ReadOptions } from './file-types.js';
 import { quoteIdent } from './sql-text.js';
 
@@ -21,9 +21,8 @@ export async function streamCsv(
   compression: Compression,
   format: 'csv' | 'tsv',
   opts: ReadOptions,
-  bufferBytes = DEFAULT_BUFFER_BYTES,
 ): Promise<FileStream> {
-  const dialect = await sniffCsv(engine, path, compression, format === 'tsv' ? '\t' : undefined, { ...opts, bufferBytes });
+  const dialect = await sniffCsv(engine, path, compression, format === 'tsv' ? '\t' : undefined, opts);
   if (!dialect) return emptyStream();
   const rejectTables = newRejectTables();
   const warnings = [...dialect.warnings];

@@ -4,7 +4,7 @@ import { locateCsvLines, newlinesSql } from './file-csv-locate.js';
 import { detailCsvRejects } from './file-csv-reject-detail.js';
 import { collectCsvRejects } from './file-csv-rejects.js';
 import type { Compression } from './file-format.js';
-import { compressionArg, DEFAULT_BUFFER_BYTES, dropTables, MAX_LINE_BYTES, newRejectTables, tempName, type RejectTables } from './file-lines.js';
+import { compressionArg, dropTables, MAX_LINE_BYTES, newRejectTables, tempName, type RejectTables } from './file-lines.js';
 import type { Column, FileRead, ReadOptions } from './file-types.js';
 import { quoteFilePath, quoteIdent, quoteLiteral } from './sql-text.js';
 
@@ -20,9 +20,8 @@ export async function readCsv(
   compression: Compression,
   format: 'csv' | 'tsv',
   opts: ReadOptions,
-  bufferBytes = DEFAULT_BUFFER_BYTES,
 ): Promise<FileRead> {
-  const dialect = await sniffCsv(engine, path, compression, format === 'tsv' ? '\t' : undefined, { ...opts, bufferBytes });
+  const dialect = await sniffCsv(engine, path, compression, format === 'tsv' ? '\t' : undefined, opts);
   if (!dialect) return { query: null, columns: [], rows: 0, rejects: [], warnings: [], tables: [] };
   const staging = tempName('csv');
   const rejectTables = newRejectTables();
@@ -74,7 +73,7 @@ export function csvSource(path: string, compression: Compression, d: CsvDialect,
   return `read_csv(${quoteFilePath(path)}, columns = {${columns}}, header = ${d.header}, auto_detect = false,
     delim = ${quoteLiteral(d.delimiter)}, quote = '"', escape = '"', strict_mode = ${strict}, null_padding = false,
     encoding = 'utf-8', compression = ${compressionArg(compression)}, max_line_size = ${MAX_LINE_BYTES},
-    buffer_size = ${d.bufferBytes}, ignore_errors = true, store_rejects = true,
+    buffer_size = ${MAX_LINE_BYTES * 2}, ignore_errors = true, store_rejects = true,
     rejects_table = ${quoteLiteral(rejects.errors)}, rejects_scan = ${quoteLiteral(rejects.scans)}${formats})`;
 }
 

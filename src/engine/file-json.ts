@@ -8,9 +8,9 @@ import { scanStructure } from './file-json-structure.js';
 import { jsonColumns, jsonKind, keyNames, transformShape, type Shape } from './file-json-types.js';
 import { jsonSyntaxError } from './json-syntax.js';
 import {
-  DEFAULT_BUFFER_BYTES,
   decompressionError,
   dropTables,
+  duckdbLineSize,
   linesSource,
   longLineReason,
   MAX_LINE_BYTES,
@@ -43,13 +43,7 @@ const SNIFF_BYTES = 64 * 1024;
  * rejected as malformed, not an object, or holding a value that does not fit its column. A cut
  * gzip file or UTF-16 text is turned away before (see checkedBytes in file-reader.ts).
  */
-export async function readJson(
-  engine: Engine,
-  path: string,
-  compression: Compression,
-  ndjson: boolean,
-  buffer = DEFAULT_BUFFER_BYTES,
-): Promise<FileRead> {
+export async function readJson(engine: Engine, path: string, compression: Compression, ndjson: boolean): Promise<FileRead> {
   const head = compression === 'zstd' ? null : headBytes(path, compression, SNIFF_BYTES);
   const layout = ndjson ? 'lines' : await guessLayout(engine, path, compression, head);
   const records = tempName('json');
@@ -58,7 +52,7 @@ export async function readJson(
   let whole = false;
   try {
     if (layout === 'lines') {
-      const loaded = await loadLines(engine, path, compression, records, buffer).catch((e: unknown) => {
+      const loaded = await loadLines(engine, path, compression, records).catch((e: unknown) => {
         const damaged = decompressionError(e, compression);
         if (damaged === null) throw e;
         return damaged;
@@ -313,7 +307,6 @@ async function loadLines(
   path: string,
   compression: Compression,
   records: string,
-  buffer: number,
 ): Promise<{ rejects: Reject[]; exact: boolean; whole: boolean }> {
   if (compression === 'none' && (await loadWholeLines(engine, path, records))) return { rejects: [], exact: true, whole: true };
   const scanRejects = newRejectTables();
@@ -321,7 +314,7 @@ async function loadLines(
     const scan = (strict: boolean) =>
       engine.run(
         `CREATE OR REPLACE TABLE ${quoteIdent(records)} AS ${recordColumns(
-          `SELECT line, text FROM (SELECT row_number() OVER () AS line, text FROM ${linesSource(path, compression, 'utf-8', scanRejects, strict, buffer)})
+          `SELECT line, text FROM (SELECT row_number() OVER () AS line, text FROM ${linesSource(path, compression, 'utf-8', scanRejects, strict)})
            WHERE ${NON_BLANK}`,
         )}`,
       );
@@ -344,7 +337,7 @@ async function loadLines(
          FROM (${shiftLinesSql(`SELECT line AS ord, text, ok FROM ${quoteIdent(records)}`, excluded)})`,
       );
     }
-    const raw = await undecodedLines(engine, path, compression, buffer, failed.filter((f) => f.error_type === 'INVALID ENCODING').map((f) => Number(f.line)));
+    const raw = await undecodedLines(engine, path, compression, failed.filter((f) => f.error_type === 'INVALID ENCODING').map((f) => Number(f.line)));
     const rejects = failed.map((f) => ({
       file: path,
       line: Number(f.line),
@@ -395,12 +388,12 @@ async function loadWholeLines(engine: Engine, path: string, records: string): Pr
  * shows what was there. Read as latin-1, which decodes any byte; if that read has to skip a line
  * itself (a NUL byte), its numbering is off and no text is given.
  */
-async function undecodedLines(engine: Engine, path: string, compression: Compression, buffer: number, lines: number[]): Promise<Map<number, string>> {
+async function undecodedLines(engine: Engine, path: string, compression: Compression, lines: number[]): Promise<Map<number, string>> {
   if (lines.length === 0) return new Map();
   const rejects = newRejectTables();
   try {
     const rows = await engine.all<{ line: bigint; text: string | null }>(
-      `SELECT line, text FROM (SELECT row_number() OVER () AS line, text FROM ${linesSource(path, compression, 'latin-1', rejects, true, buffer)})
+      `SELECT line, text FROM (SELECT row_number() OVER () AS line, text FROM ${linesSource(path, compression, 'latin-1', rejects)})
        WHERE line IN (${lines.map((l) => String(Math.trunc(l))).join(', ')})`,
     );
     const skipped = await engine.all(`SELECT 1 FROM ${quoteIdent(rejects.errors)} LIMIT 1`).catch(() => []);
@@ -414,11 +407,11 @@ async function undecodedLines(engine: Engine, path: string, compression: Compres
 function lineScanError(type: string, message: string): string {
   if (type === 'INVALID ENCODING') return 'invalid UTF-8 (the file is not UTF-8 encoded)';
   if (type === 'TOO MANY COLUMNS') return 'line holds a NUL byte, which JSON allows only escaped (\\u0000)';
-  if (type === 'LINE SIZE OVER MAXIMUM') {
-    return longLineReason(message, 'split the record, or land the records as a JSON array (.json), which takes longer ones');
-  }
+  if (type === 'LINE SIZE OVER MAXIMUM') return longLineReason(duckdbLineSize(message), JSON_LINE_ADVICE);
   return message.replace(/\.$/, '');
 }
+
+export const JSON_LINE_ADVICE = 'split the record, or land the records as a JSON array (.json), which takes longer ones';
 
 /** Line errors whose scanned text (`csv_line`) is the line as found, or its start. */
 const TEXT_KEPT = ['TOO MANY COLUMNS', 'LINE SIZE OVER MAXIMUM'];

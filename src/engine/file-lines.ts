@@ -4,8 +4,6 @@ import { quoteFilePath, quoteIdent, quoteLiteral } from './sql-text.js';
 
 /** Longest line (or CSV record) the readers accept; longer ones become rejects, never a crash. */
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
-/** DuckDB's read buffer when no line is longer than MAX_LINE_BYTES (see readBufferBytes for longer ones). */
-export const DEFAULT_BUFFER_BYTES = MAX_LINE_BYTES * 2;
 
 export interface RejectTables {
   errors: string;
@@ -42,7 +40,6 @@ export function compressionArg(compression: Compression): string {
  * decode, so it is used when only line structure matters. DuckDB 1.5 accepts `\n` and `\r\n`
  * line ends; a stray `\r` inside a line makes the strict scan fail as a whole, and the lenient one
  * (`strict = false`) then splits lines there, so callers treat its numbers as approximate.
- * `buffer` must hold the file's longest line: DuckDB skips a longer one without a word.
  */
 export function linesSource(
   path: string,
@@ -50,12 +47,11 @@ export function linesSource(
   encoding: 'utf-8' | 'latin-1',
   rejects: RejectTables,
   strict = true,
-  buffer = DEFAULT_BUFFER_BYTES,
 ): string {
   return `read_csv(${quoteFilePath(path)}, columns = {'text': 'VARCHAR'}, header = false, auto_detect = false,
     delim = chr(0), quote = '', escape = '', strict_mode = ${strict}, encoding = ${quoteLiteral(encoding)},
     compression = ${compressionArg(compression)}, max_line_size = ${MAX_LINE_BYTES},
-    buffer_size = ${buffer}, ignore_errors = true, store_rejects = true,
+    buffer_size = ${MAX_LINE_BYTES * 2}, ignore_errors = true, store_rejects = true,
     rejects_table = ${quoteLiteral(rejects.errors)}, rejects_scan = ${quoteLiteral(rejects.scans)})`;
 }
 
@@ -73,11 +69,16 @@ export function shiftLinesSql(source: string, excluded: string): string {
     FROM (${source}) s ASOF LEFT JOIN steps ON s.ord > steps.t`;
 }
 
-/** The reason for a line DuckDB found longer than MAX_LINE_BYTES, from its message (which gives the size), and what to do. */
-export function longLineReason(duckdbMessage: string, advice: string): string {
-  const size = /Actual Size:\s*(\d+)/.exec(duckdbMessage)?.[1];
-  const bytes = size ? `${Number(size).toLocaleString('en-US')} bytes` : 'too long';
-  return `line is ${bytes}, more than the ${MAX_LINE_BYTES / 1024 ** 2} MiB Silt reads in one line; ${advice}`;
+/** Why a line longer than MAX_LINE_BYTES is a reject, given its size in bytes (null when unknown), and what to do. */
+export function longLineReason(bytes: number | null, advice: string): string {
+  const size = bytes === null ? 'too long' : `${bytes.toLocaleString('en-US')} bytes`;
+  return `line is ${size}, more than the ${MAX_LINE_BYTES / 1024 ** 2} MiB Silt reads in one line; ${advice}`;
+}
+
+/** The size DuckDB's LINE SIZE OVER MAXIMUM message gives, or null. */
+export function duckdbLineSize(message: string): number | null {
+  const size = /Actual Size:\s*(\d+)/.exec(message)?.[1];
+  return size === undefined ? null : Number(size);
 }
 
 /** For DuckDB's error on a compressed file it cannot inflate (damaged, or not that format): the reject reason; else null. */

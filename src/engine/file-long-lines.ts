@@ -1,16 +1,22 @@
-import { closeSync, createReadStream, openSync, readSync, fstatSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, openSync, readSync, fstatSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { InvalidInput } from '../errors.js';
-import type { Engine } from './duckdb.js';
 import type { Compression } from './file-format.js';
-import { DEFAULT_BUFFER_BYTES, MAX_LINE_BYTES } from './file-lines.js';
+import { longLineReason, MAX_LINE_BYTES } from './file-lines.js';
+import type { FileRead, FileStream, Reject } from './file-types.js';
 
 /**
- * Finding physical lines longer than MAX_LINE_BYTES before DuckDB reads a file. DuckDB 1.5's CSV
- * reader (which the line scans use too) skips a line longer than its `buffer_size` without a
- * reject and without counting it; a line between `max_line_size` and `buffer_size` is a reject
- * like any other. So a file with a longer line is read with a buffer that holds it (see
- * readBufferBytes), and DuckDB then rejects it with its line and size.
+ * Lines longer than MAX_LINE_BYTES never reach DuckDB. Its CSV reader (which the line scans use
+ * too) rejects such a line only where it lies within one read buffer; one running across two
+ * buffers is skipped without a reject and without being counted, so the row count would come from
+ * what the parser kept, not from the file. A file holding such a line (found cheaply: see
+ * longestPlainLine, LongLineWatch) is read from a plain copy in which each record holding one is
+ * blank lines (which every reader skips but counts), and that record is a reject made here, with
+ * its file, first line and size.
  */
 export interface LongLine {
   /** Byte offset (of the uncompressed text) where the line starts. */
@@ -97,41 +103,152 @@ export class LongLineWatch {
   }
 }
 
-/**
- * DuckDB's `buffer_size` for a file whose longest line is `long` (null: none over MAX_LINE_BYTES).
- * DuckDB holds about three buffers while it sets such a line aside, outside its memory limit, so a
- * line longer than a quarter of the limit is refused, naming it, rather than risk the machine.
- */
-export async function readBufferBytes(engine: Engine, path: string, compression: Compression, long: LongLine | null): Promise<number> {
-  const needed = long === null ? 0 : long.bytes + 2 * 1024 ** 2;
-  if (needed <= DEFAULT_BUFFER_BYTES) return DEFAULT_BUFFER_BYTES;
-  const limit = await engine.memoryLimitBytes();
-  if (needed * 4 > limit) {
-    const line = await lineNumberAt(path, compression, (long as LongLine).offset);
-    throw new InvalidInput(
-      `load: ${path}: line ${line} is ${(long as LongLine).bytes.toLocaleString('en-US')} bytes, more than the ${MAX_LINE_BYTES / 1024 ** 2} MiB ` +
-        `Silt reads in one line, and too long to set aside within engine.memory_limit (${Math.round(limit / 1024 ** 2)} MiB); ` +
-        'split that line (or raise engine.memory_limit to four times its size) and put the file back',
-    );
-  }
-  return Math.ceil(needed / 1024 ** 2) * 1024 ** 2;
+/** A plain copy of a file with its long records blanked, and those records as rejects of the file. */
+export interface LinesAside {
+  copy: string;
+  rejects: Reject[];
+  remove(): Promise<void>;
 }
 
-/** The 1-based physical line starting at byte `offset` of the (uncompressed) text. */
-async function lineNumberAt(path: string, compression: Compression, offset: number): Promise<number> {
-  let line = 1;
-  let seen = 0;
-  const input = createReadStream(path);
-  const stream = compression === 'gzip' ? input.pipe(createGunzip()) : input;
+/** Characters of a set-aside record kept as its raw text. */
+const RAW_CHARS = 4096;
+
+/**
+ * The copy of `path` (inflated if gzip) with every record holding a line longer than
+ * MAX_LINE_BYTES replaced by as many empty lines. A CSV record runs over the lines a quoted value
+ * spans (quote state carried across lines; `""` counts twice, so the parity alone tells); an NDJSON
+ * record is its line. Two passes over the file: one finds the records, one writes the copy.
+ */
+export async function setAsideLongLines(path: string, compression: Compression, csv: boolean, advice: string): Promise<LinesAside> {
+  const records = await longRecords(path, compression, csv);
+  const dir = await mkdtemp(join(tmpdir(), 'silt-long-lines-'));
+  const copy = join(dir, basename(path).replace(/\.(gz|gzip)$/i, ''));
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      const part = chunk.subarray(0, Math.max(0, offset - seen));
-      for (let i = part.indexOf(10); i >= 0; i = part.indexOf(10, i + 1)) line += 1;
-      seen += chunk.length;
-      if (seen >= offset) break;
-    }
-  } finally {
-    input.destroy();
+    await pipeline(inflated(path, compression), blanking(records), createWriteStream(copy));
+  } catch (e) {
+    await rm(dir, { recursive: true, force: true });
+    throw e;
   }
-  return line;
+  const rejects = records.map((r): Reject => ({ file: path, line: r.line, column: null, raw: r.raw, error: longLineReason(r.bytes, advice) }));
+  return { copy, rejects, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+interface LongRecord {
+  line: number;
+  /** Byte offsets of its text: from the start of its first line to the end of its last (no newline). */
+  start: number;
+  end: number;
+  /** Newlines inside it (lines it spans, less one). */
+  newlines: number;
+  bytes: number;
+  raw: string;
+}
+
+function inflated(path: string, compression: Compression): NodeJS.ReadableStream {
+  const input = createReadStream(path);
+  return compression === 'gzip' ? input.pipe(createGunzip()) : input;
+}
+
+async function longRecords(path: string, compression: Compression, csv: boolean): Promise<LongRecord[]> {
+  const found: LongRecord[] = [];
+  let offset = 0;
+  let line = 1;
+  let lineStart = 0;
+  let inQuotes = false;
+  let record = { line: 1, start: 0, long: false, head: '' };
+  const endLine = (end: number, odd: boolean) => {
+    if (end - lineStart > MAX_LINE_BYTES) record.long = true;
+    if (csv && odd) inQuotes = !inQuotes;
+    if (!inQuotes) {
+      if (record.long) {
+        found.push({ line: record.line, start: record.start, end, newlines: line - record.line, bytes: end - record.start, raw: `${record.head.replace(/\n$/, '')}…` });
+      }
+      record = { line: line + 1, start: end + 1, long: false, head: '' };
+    }
+  };
+  let odd = false;
+  for await (const chunk of inflated(path, compression) as AsyncIterable<Buffer>) {
+    for (let i = 0; i < chunk.length; ) {
+      const nl = chunk.indexOf(10, i);
+      const end = nl < 0 ? chunk.length : nl;
+      const piece = chunk.subarray(i, end);
+      if (record.head.length < RAW_CHARS) {
+        record.head += piece.toString('utf8', 0, Math.min(piece.length, RAW_CHARS - record.head.length)) + (nl < 0 ? '' : '\n');
+      }
+      if (csv) for (let q = piece.indexOf(34); q >= 0; q = piece.indexOf(34, q + 1)) odd = !odd;
+      if (nl < 0) break;
+      endLine(offset + nl, odd);
+      odd = false;
+      line += 1;
+      lineStart = offset + nl + 1;
+      i = nl + 1;
+    }
+    offset += chunk.length;
+  }
+  if (offset > lineStart || inQuotes) {
+    inQuotes = false;
+    endLine(offset, false);
+  }
+  return found;
+}
+
+/** Passes the bytes through, but each long record's as its newlines only. */
+function blanking(records: LongRecord[]): Transform {
+  let offset = 0;
+  let k = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      const from = offset;
+      offset += chunk.length;
+      let at = from;
+      while (k < records.length && (records[k] as LongRecord).start < offset) {
+        const r = records[k] as LongRecord;
+        if (r.start > at) this.push(chunk.subarray(at - from, r.start - from));
+        if (at <= r.start) this.push(Buffer.from('\n'.repeat(r.newlines)));
+        at = Math.max(at, Math.min(r.end, offset));
+        if (r.end > offset) break;
+        k += 1;
+      }
+      if (at < offset) this.push(chunk.subarray(at - from));
+      done();
+    },
+  });
+}
+
+/** `read` (of the copy) as a read of `path`: the copy's rejects and warnings name `path`, and the long records are among the rejects. */
+export function readOfOriginal(read: FileRead, aside: LinesAside, path: string): FileRead {
+  return {
+    ...read,
+    rejects: [...aside.rejects, ...read.rejects.map((r) => ({ ...r, file: r.file === aside.copy ? path : r.file }))].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)),
+    warnings: read.warnings.map((w) => w.split(aside.copy).join(path)),
+  };
+}
+
+/** readOfOriginal for a stream; its close removes the copy. */
+export function streamOfOriginal(stream: FileStream, aside: LinesAside, path: string): FileStream {
+  return {
+    columns: stream.columns,
+    get warnings() {
+      return stream.warnings.map((w) => w.split(aside.copy).join(path));
+    },
+    query: () => stream.query(),
+    readLeniently: (e) => stream.readLeniently(e),
+    async rejects() {
+      const read = { query: null, columns: [], rows: 0, rejects: await stream.rejects(), warnings: [], tables: [] };
+      return readOfOriginal(read, aside, path).rejects;
+    },
+    async close() {
+      try {
+        await stream.close();
+      } finally {
+        await aside.remove();
+      }
+    },
+  };
+}
+
+/** An error from reading the copy, as one of reading `path`. */
+export function errorOfOriginal(e: unknown, aside: LinesAside, path: string): unknown {
+  if (e instanceof Error) e.message = e.message.split(aside.copy).join(path);
+  return e;
 }

@@ -4,8 +4,18 @@ import { assertWholeCompressedFile } from './file-compressed.js';
 import { assertTextFile } from './file-encoding.js';
 import { assertReadableFile, compressionOf, detectFormat, isRemotePath, type Compression, type FileFormat } from './file-format.js';
 import { readJson } from './file-json.js';
-import { DEFAULT_BUFFER_BYTES, dropTables, tempName } from './file-lines.js';
-import { longestPlainLine, LongLineWatch, readBufferBytes, type LongLine } from './file-long-lines.js';
+import { dropTables, tempName } from './file-lines.js';
+import { CSV_LINE_ADVICE } from './file-csv-rejects.js';
+import { JSON_LINE_ADVICE } from './file-json.js';
+import {
+  errorOfOriginal,
+  longestPlainLine,
+  LongLineWatch,
+  readOfOriginal,
+  setAsideLongLines,
+  type LinesAside,
+  type LongLine,
+} from './file-long-lines.js';
 import { readParquet } from './file-parquet.js';
 import type { Column, FileRead, ReadOptions, Reject } from './file-types.js';
 import { appendRows, createResultTable, resultSelect, unionColumns } from './file-union.js';
@@ -108,9 +118,9 @@ export function assertUsableBytes(path: string, format: FileFormat, compression:
 
 /**
  * assertUsableBytes, with the slow part left running: the text check is made at once; a compressed
- * file is inflated whole on Node's own threads (its long lines watched on the way), and the promise
- * settles with that check, so a read can go on beside it. zstd's lines are not watched: Node
- * cannot inflate it.
+ * file is inflated whole on Node's own threads (its lines watched on the way), and the promise
+ * settles with that check, so a read can go on beside it. A zstd file's lines are not watched:
+ * Node 20 cannot inflate zstd.
  */
 function checkedBytes(path: string, format: FileFormat, compression: Compression): Promise<LongLine | null> {
   if (format === 'parquet') return assertWholeCompressedFile(path, compression).then(() => null);
@@ -122,39 +132,64 @@ function checkedBytes(path: string, format: FileFormat, compression: Compression
   return whole;
 }
 
+/**
+ * `read` over the file, or, when it holds a line longer than MAX_LINE_BYTES, over its copy with
+ * those records set aside (see setAsideLongLines); the result names the file either way.
+ */
+export async function readAsideLongLines<T>(
+  path: string,
+  compression: Compression,
+  format: FileFormat,
+  long: LongLine | null,
+  read: (path: string, compression: Compression) => Promise<T>,
+  ofOriginal: (result: T, aside: LinesAside) => T | Promise<T>,
+): Promise<T> {
+  if (long === null || !(format === 'csv' || format === 'tsv' || format === 'ndjson')) return read(path, compression);
+  const advice = format === 'ndjson' ? JSON_LINE_ADVICE : CSV_LINE_ADVICE;
+  const aside = await setAsideLongLines(path, compression, format !== 'ndjson', advice);
+  try {
+    return await ofOriginal(await read(aside.copy, 'none'), aside);
+  } catch (e) {
+    await aside.remove();
+    throw errorOfOriginal(e, aside, path);
+  }
+}
+
 async function readOne(engine: Engine, path: string, opts: ReadOptions): Promise<FileRead> {
   const compression = compressionOf(path);
   const format = opts.format ?? detectFormat(path);
   // The check's verdict comes first: the read of a cut file may fail, or worse, take its start silently.
   const whole = checkedBytes(path, format, compression);
-  // A plain file's long lines are known at once; a gzip file's only once it is inflated, and the
-  // rare file holding one is then read again with a buffer that holds it.
-  const buffer = compression === 'none' ? await readBufferBytes(engine, path, compression, await whole) : DEFAULT_BUFFER_BYTES;
-  let read = await readFormat(engine, path, compression, format, opts, buffer).catch(async (e: unknown) => {
+  // A plain file's long lines are known at once; a gzip file's once it is inflated, beside the read.
+  const plainLong = compression === 'none' ? await whole : null;
+  const readAside = (long: LongLine | null) =>
+    readAsideLongLines(path, compression, format, long, (p, c) => readFormat(engine, p, c, format, opts), async (read, aside) => {
+      await aside.remove();
+      return readOfOriginal(read, aside, path);
+    });
+  const read = await readAside(plainLong).catch(async (e: unknown) => {
     await whole;
     throw e;
   });
   try {
-    const needed = await readBufferBytes(engine, path, compression, await whole);
-    if (needed !== buffer) {
-      await dropTables(engine, ...read.tables);
-      read = await readFormat(engine, path, compression, format, opts, needed);
-    }
+    const long = await whole;
+    if (plainLong !== null || long === null) return read;
+    await dropTables(engine, ...read.tables);
   } catch (e) {
     await dropTables(engine, ...read.tables);
     throw e;
   }
-  return read;
+  return readAside(await whole);
 }
 
-function readFormat(engine: Engine, path: string, compression: Compression, format: FileFormat, opts: ReadOptions, buffer: number): Promise<FileRead> {
+function readFormat(engine: Engine, path: string, compression: Compression, format: FileFormat, opts: ReadOptions): Promise<FileRead> {
   switch (format) {
     case 'csv':
     case 'tsv':
-      return readCsv(engine, path, compression, format, opts, buffer);
+      return readCsv(engine, path, compression, format, opts);
     case 'json':
     case 'ndjson':
-      return readJson(engine, path, compression, format === 'ndjson', buffer);
+      return readJson(engine, path, compression, format === 'ndjson');
     case 'parquet':
       return readParquet(engine, path);
   }

@@ -44,8 +44,7 @@ const SNIFF_BYTES = 64 * 1024;
  * gzip file or UTF-16 text is turned away before (see checkedBytes in file-reader.ts).
  */
 export async function readJson(engine: Engine, path: string, compression: Compression, ndjson: boolean): Promise<FileRead> {
-  const head = compression === 'zstd' ? null : headBytes(path, compression, SNIFF_BYTES);
-  const layout = ndjson ? 'lines' : await guessLayout(engine, path, compression, head);
+  const layout = ndjson ? 'lines' : await guessLayout(engine, path, compression);
   const records = tempName('json');
   const rejects: Reject[] = [];
   const warnings: string[] = [];
@@ -235,11 +234,17 @@ async function parseKeyByKey(engine: Engine, path: string, structure: unknown, r
   return { query, rows, rejects: checked.rejects, changes, tables: [kept] };
 }
 
+/** Whether a JSON file holds one record per line (NDJSON), as readJson reads it. */
+export async function jsonHoldsLines(engine: Engine, path: string, compression: Compression): Promise<boolean> {
+  return (await guessLayout(engine, path, compression)) === 'lines';
+}
+
 /**
  * Array, lines or concatenated objects, by the first non-blank line: from the file's first bytes,
  * or (zstd, which Node cannot inflate) from a line scan, which gives the start of an over-long line.
  */
-async function guessLayout(engine: Engine, path: string, compression: Compression, head: Uint8Array | null): Promise<JsonLayout> {
+async function guessLayout(engine: Engine, path: string, compression: Compression): Promise<JsonLayout> {
+  const head = compression === 'zstd' ? null : headBytes(path, compression, SNIFF_BYTES);
   if (head !== null) {
     const lines = Buffer.from(head).toString('utf8').split('\n');
     // The last line may be cut off at the end of the head.

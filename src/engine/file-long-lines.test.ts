@@ -54,3 +54,11 @@ test('a quoted CSV record holding a line over the limit is one reject at its fir
     assert.ok(r.rejects[0]?.raw?.startsWith('1,"a ""quoted"" start\nzzz') && r.rejects[0].raw.length < 5000, name);
   }
 });
+
+test('a .json file of one record per line has its long line set aside like an .ndjson one', async () => {
+  const path = fx.file('lines.json', `{"id":1}\n{"id":2,"v":"${'y'.repeat(33 * 1024 ** 2)}"}\n{"id":3}\n`);
+  const r = await readFiles(fx.engine, [path]);
+  assert.equal(r.rowsRead, 2);
+  assert.deepEqual(r.rejects.map((x) => [x.file, x.line]), [[path, 2]]);
+  assert.match(r.rejects[0]?.error ?? '', /^line is 34,603,023 bytes, more than the 16 MiB Silt reads in one line; split the record/);
+});

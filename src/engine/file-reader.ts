@@ -3,10 +3,9 @@ import { readCsv } from './file-csv.js';
 import { assertWholeCompressedFile } from './file-compressed.js';
 import { assertTextFile } from './file-encoding.js';
 import { assertReadableFile, compressionOf, detectFormat, isRemotePath, type Compression, type FileFormat } from './file-format.js';
-import { readJson } from './file-json.js';
 import { dropTables, tempName } from './file-lines.js';
 import { CSV_LINE_ADVICE } from './file-csv-rejects.js';
-import { JSON_LINE_ADVICE } from './file-json.js';
+import { jsonHoldsLines, JSON_LINE_ADVICE, readJson } from './file-json.js';
 import {
   errorOfOriginal,
   longestPlainLine,
@@ -137,6 +136,7 @@ function checkedBytes(path: string, format: FileFormat, compression: Compression
  * those records set aside (see setAsideLongLines); the result names the file either way.
  */
 export async function readAsideLongLines<T>(
+  engine: Engine,
   path: string,
   compression: Compression,
   format: FileFormat,
@@ -144,9 +144,10 @@ export async function readAsideLongLines<T>(
   read: (path: string, compression: Compression) => Promise<T>,
   ofOriginal: (result: T, aside: LinesAside) => T | Promise<T>,
 ): Promise<T> {
-  if (long === null || !(format === 'csv' || format === 'tsv' || format === 'ndjson')) return read(path, compression);
-  const advice = format === 'ndjson' ? JSON_LINE_ADVICE : CSV_LINE_ADVICE;
-  const aside = await setAsideLongLines(path, compression, format !== 'ndjson', advice);
+  const csv = format === 'csv' || format === 'tsv';
+  const lines = format === 'ndjson' || (format === 'json' && long !== null && (await jsonHoldsLines(engine, path, compression)));
+  if (long === null || !(csv || lines)) return read(path, compression);
+  const aside = await setAsideLongLines(path, compression, csv, csv ? CSV_LINE_ADVICE : JSON_LINE_ADVICE);
   try {
     return await ofOriginal(await read(aside.copy, 'none'), aside);
   } catch (e) {
@@ -163,7 +164,7 @@ async function readOne(engine: Engine, path: string, opts: ReadOptions): Promise
   // A plain file's long lines are known at once; a gzip file's once it is inflated, beside the read.
   const plainLong = compression === 'none' ? await whole : null;
   const readAside = (long: LongLine | null) =>
-    readAsideLongLines(path, compression, format, long, (p, c) => readFormat(engine, p, c, format, opts), async (read, aside) => {
+    readAsideLongLines(engine, path, compression, format, long, (p, c) => readFormat(engine, p, c, format, opts), async (read, aside) => {
       await aside.remove();
       return readOfOriginal(read, aside, path);
     });

@@ -109,7 +109,7 @@ async function openOne(engine: Engine, path: string, opts: ReadOptions): Promise
   const format = opts.format ?? detectFormat(path);
   const compression = compressionOf(path);
   const long = await assertUsableBytes(path, format, compression);
-  return readAsideLongLines(path, compression, format, long, (p, c) => openFormat(engine, p, c, format, opts), (stream, aside) => streamOfOriginal(stream, aside, path));
+  return readAsideLongLines(engine, path, compression, format, long, (p, c) => openFormat(engine, p, c, format, opts), (stream, aside) => streamOfOriginal(stream, aside, path));
 }
 
 async function openFormat(engine: Engine, path: string, compression: Compression, format: FileFormat, opts: ReadOptions): Promise<FileStream> {

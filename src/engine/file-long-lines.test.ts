@@ -62,3 +62,13 @@ test('a .json file of one record per line has its long line set aside like an .n
   assert.deepEqual(r.rejects.map((x) => [x.file, x.line]), [[path, 2]]);
   assert.match(r.rejects[0]?.error ?? '', /^line is 34,603,023 bytes, more than the 16 MiB Silt reads in one line; split the record/);
 });
+
+test('a file of old-Mac lines (carriage returns only) past 16 MiB is ordinary lines, read whole', async () => {
+  const rows = Array.from({ length: 1_000_000 }, (_, i) => `${i},value ${i}`);
+  const text = `id,v\r${rows.join('\r')}\r`;
+  assert.ok(text.length > MAX_LINE_BYTES);
+  const path = fx.file('mac.csv', text);
+  assert.equal(longestPlainLine(path), null);
+  const r = await readFiles(fx.engine, [path]);
+  assert.deepEqual([r.rowsRead, r.rejects.length], [1_000_000, 0]);
+});

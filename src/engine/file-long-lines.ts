@@ -27,6 +27,18 @@ export interface LongLine {
 
 const BLOCK = 64 * 1024;
 
+// DuckDB ends a line at a lone carriage return too (old Mac files), so a line is only long when it
+// holds neither byte for that long.
+function firstBreak(bytes: Buffer): number {
+  const nl = bytes.indexOf(10);
+  const cr = bytes.indexOf(13);
+  return nl < 0 ? cr : cr < 0 ? nl : Math.min(nl, cr);
+}
+
+function lastBreak(bytes: Buffer): number {
+  return Math.max(bytes.lastIndexOf(10), bytes.lastIndexOf(13));
+}
+
 /**
  * The longest line of a plain file when it is longer than MAX_LINE_BYTES, else null. Lines are
  * checked a window at a time: the last newline within MAX_LINE_BYTES of a line's start is looked
@@ -46,7 +58,7 @@ export function longestPlainLine(path: string): LongLine | null {
       let nl = -1;
       for (let to = windowEnd; to > start && nl < 0; to -= BLOCK) {
         const from = Math.max(start, to - BLOCK);
-        const at = read(from, to).lastIndexOf(10);
+        const at = lastBreak(read(from, to));
         if (at >= 0) nl = from + at;
       }
       if (nl >= 0) {
@@ -55,7 +67,7 @@ export function longestPlainLine(path: string): LongLine | null {
       }
       let end = size;
       for (let from = windowEnd; from < size; from += BLOCK) {
-        const at = read(from, Math.min(size, from + BLOCK)).indexOf(10);
+        const at = firstBreak(read(from, Math.min(size, from + BLOCK)));
         if (at >= 0) {
           end = from + at;
           break;
@@ -84,10 +96,10 @@ export class LongLineWatch {
       for (let i = 0; i < chunk.length; i += MAX_LINE_BYTES) this.feed(chunk.subarray(i, i + MAX_LINE_BYTES));
       return;
     }
-    const first = chunk.indexOf(10);
+    const first = firstBreak(chunk);
     if (first >= 0) {
       this.close(this.offset + first);
-      this.lineStart = this.offset + chunk.lastIndexOf(10) + 1;
+      this.lineStart = this.offset + lastBreak(chunk) + 1;
     }
     this.offset += chunk.length;
   }

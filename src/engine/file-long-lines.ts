@@ -1,10 +1,11 @@
 import { closeSync, createReadStream, createWriteStream, openSync, readSync, fstatSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, isAbsolute, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
+import type { Engine } from './duckdb.js';
 import type { Compression } from './file-format.js';
 import { longLineReason, MAX_LINE_BYTES } from './file-lines.js';
 import type { FileRead, FileStream, Reject } from './file-types.js';
@@ -131,9 +132,9 @@ const RAW_CHARS = 4096;
  * spans (quote state carried across lines; `""` counts twice, so the parity alone tells); an NDJSON
  * record is its line. Two passes over the file: one finds the records, one writes the copy.
  */
-export async function setAsideLongLines(path: string, compression: Compression, csv: boolean, advice: string): Promise<LinesAside> {
+export async function setAsideLongLines(engine: Engine, path: string, compression: Compression, csv: boolean, advice: string): Promise<LinesAside> {
   const records = await longRecords(path, compression, csv);
-  const dir = await mkdtemp(join(tmpdir(), 'silt-long-lines-'));
+  const dir = await mkdtemp(join(await spillFolder(engine), 'silt-long-lines-'));
   const copy = join(dir, basename(path).replace(/\.(gz|gzip)$/i, ''));
   try {
     await pipeline(inflated(path, compression), blanking(records), createWriteStream(copy));
@@ -143,6 +144,14 @@ export async function setAsideLongLines(path: string, compression: Compression, 
   }
   const rejects = records.map((r): Reject => ({ file: path, line: r.line, column: null, raw: r.raw, error: longLineReason(r.bytes, advice) }));
   return { copy, rejects, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** DuckDB's spill folder when set (a project's, on its disk), else the system's temp folder: the copy may be as big as the file inflated. */
+async function spillFolder(engine: Engine): Promise<string> {
+  const [row] = await engine.all<{ dir: string | null }>(`SELECT current_setting('temp_directory') AS dir`);
+  if (!row?.dir || !isAbsolute(row.dir)) return tmpdir();
+  await mkdir(row.dir, { recursive: true });
+  return row.dir;
 }
 
 interface LongRecord {

@@ -147,7 +147,7 @@ export async function readAsideLongLines<T>(
   const csv = format === 'csv' || format === 'tsv';
   const lines = format === 'ndjson' || (format === 'json' && long !== null && (await jsonHoldsLines(engine, path, compression)));
   if (long === null || !(csv || lines)) return read(path, compression);
-  const aside = await setAsideLongLines(path, compression, csv, csv ? CSV_LINE_ADVICE : JSON_LINE_ADVICE);
+  const aside = await setAsideLongLines(engine, path, compression, csv, csv ? CSV_LINE_ADVICE : JSON_LINE_ADVICE);
   try {
     return await ofOriginal(await read(aside.copy, 'none'), aside);
   } catch (e) {

@@ -11,19 +11,26 @@ import { isRemotePath, type Compression } from './file-format.js';
  * or zstd file cut short (a copy still running, a failed download) without complaint, which would
  * load part of the file and mark it done. gzip is inflated once here (its trailer holds a CRC and
  * the length); zstd's frames and blocks are walked by their headers (Node has no zstd). Remote
- * files are left to DuckDB, which still refuses bytes that are not gzip/zstd at all.
+ * files are left to DuckDB, which still refuses bytes that are not gzip/zstd at all. `watch`
+ * sees the inflated bytes of a gzip file go by.
  */
-export async function assertWholeCompressedFile(path: string, compression: Compression): Promise<void> {
+export async function assertWholeCompressedFile(path: string, compression: Compression, watch?: (chunk: Buffer) => void): Promise<void> {
   if (compression === 'none' || isRemotePath(path)) return;
   const empty = statSync(path).size === 0 ? `the file is empty, so not ${compression} data` : null;
-  const problem = empty ?? (compression === 'gzip' ? await gzipProblem(path) : await zstdProblem(path));
+  const problem = empty ?? (compression === 'gzip' ? await gzipProblem(path, watch) : await zstdProblem(path));
   if (problem === null) return;
   const ext = compression === 'gzip' ? '.gz' : '.zst';
   throw new InvalidInput(`load: ${path}: ${problem}; put the complete ${compression} file back (or drop ${ext} from its name if it is not compressed)`);
 }
 
-async function gzipProblem(path: string): Promise<string | null> {
-  const discard = new Writable({ write: (_chunk, _enc, done) => done() });
+/** `watch` sees the inflated bytes go by. */
+async function gzipProblem(path: string, watch?: (chunk: Buffer) => void): Promise<string | null> {
+  const discard = new Writable({
+    write: (chunk: Buffer, _enc, done) => {
+      watch?.(chunk);
+      done();
+    },
+  });
   try {
     await pipeline(createReadStream(path), createGunzip(), discard);
   } catch (e) {

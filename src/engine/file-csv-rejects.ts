@@ -1,4 +1,7 @@
 import type { Engine } from './duckdb.js';
+import { duckdbLineSize, longLineReason } from './file-lines.js';
+
+export const CSV_LINE_ADVICE = 'split the value, or load it from a Parquet file, which has no line limit';
 import { quoteIdent } from './sql-text.js';
 
 /** One rejected CSV record as DuckDB numbers it (`line` counts a multi-line record once). */
@@ -95,7 +98,7 @@ function describe(e: ErrorRow, all: ErrorRow[]): string {
     case 'INVALID ENCODING':
       return 'invalid UTF-8 (the file is not UTF-8 encoded)';
     case 'LINE SIZE OVER MAXIMUM':
-      return e.error_message.replace(/\.$/, '');
+      return longLineReason(duckdbLineSize(e.error_message), CSV_LINE_ADVICE);
     default:
       return e.error_message;
   }

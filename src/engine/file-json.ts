@@ -10,7 +10,9 @@ import { jsonSyntaxError } from './json-syntax.js';
 import {
   decompressionError,
   dropTables,
+  duckdbLineSize,
   linesSource,
+  longLineReason,
   MAX_LINE_BYTES,
   newRejectTables,
   noCrOrNul,
@@ -42,8 +44,7 @@ const SNIFF_BYTES = 64 * 1024;
  * gzip file or UTF-16 text is turned away before (see checkedBytes in file-reader.ts).
  */
 export async function readJson(engine: Engine, path: string, compression: Compression, ndjson: boolean): Promise<FileRead> {
-  const head = compression === 'zstd' ? null : headBytes(path, compression, SNIFF_BYTES);
-  const layout = ndjson ? 'lines' : await guessLayout(engine, path, compression, head);
+  const layout = ndjson ? 'lines' : await guessLayout(engine, path, compression);
   const records = tempName('json');
   const rejects: Reject[] = [];
   const warnings: string[] = [];
@@ -233,11 +234,17 @@ async function parseKeyByKey(engine: Engine, path: string, structure: unknown, r
   return { query, rows, rejects: checked.rejects, changes, tables: [kept] };
 }
 
+/** Whether a JSON file holds one record per line (NDJSON), as readJson reads it. */
+export async function jsonHoldsLines(engine: Engine, path: string, compression: Compression): Promise<boolean> {
+  return (await guessLayout(engine, path, compression)) === 'lines';
+}
+
 /**
  * Array, lines or concatenated objects, by the first non-blank line: from the file's first bytes,
  * or (zstd, which Node cannot inflate) from a line scan, which gives the start of an over-long line.
  */
-async function guessLayout(engine: Engine, path: string, compression: Compression, head: Uint8Array | null): Promise<JsonLayout> {
+async function guessLayout(engine: Engine, path: string, compression: Compression): Promise<JsonLayout> {
+  const head = compression === 'zstd' ? null : headBytes(path, compression, SNIFF_BYTES);
   if (head !== null) {
     const lines = Buffer.from(head).toString('utf8').split('\n');
     // The last line may be cut off at the end of the head.
@@ -405,15 +412,11 @@ async function undecodedLines(engine: Engine, path: string, compression: Compres
 function lineScanError(type: string, message: string): string {
   if (type === 'INVALID ENCODING') return 'invalid UTF-8 (the file is not UTF-8 encoded)';
   if (type === 'TOO MANY COLUMNS') return 'line holds a NUL byte, which JSON allows only escaped (\\u0000)';
-  if (type === 'LINE SIZE OVER MAXIMUM') {
-    const size = /Actual Size:\s*(\d+)/.exec(message)?.[1];
-    return (
-      `line is ${size ? `${Number(size).toLocaleString('en-US')} bytes` : 'too long'}, more than the ${MAX_LINE_BYTES / 1024 ** 2} MiB ` +
-      'Silt reads in one line; split the record, or land the records as a JSON array (.json), which takes longer ones'
-    );
-  }
+  if (type === 'LINE SIZE OVER MAXIMUM') return longLineReason(duckdbLineSize(message), JSON_LINE_ADVICE);
   return message.replace(/\.$/, '');
 }
+
+export const JSON_LINE_ADVICE = 'split the record, or land the records as a JSON array (.json), which takes longer ones';
 
 /** Line errors whose scanned text (`csv_line`) is the line as found, or its start. */
 const TEXT_KEPT = ['TOO MANY COLUMNS', 'LINE SIZE OVER MAXIMUM'];

@@ -74,6 +74,18 @@ export function shiftLinesSql(source: string, excluded: string): string {
     FROM (${source}) s ASOF LEFT JOIN steps ON s.ord > steps.t`;
 }
 
+/** Why a line longer than MAX_LINE_BYTES is a reject, given its size in bytes (null when unknown), and what to do. */
+export function longLineReason(bytes: number | null, advice: string): string {
+  const size = bytes === null ? 'too long' : `${bytes.toLocaleString('en-US')} bytes`;
+  return `line is ${size}, more than the ${MAX_LINE_BYTES / 1024 ** 2} MiB Silt reads in one line; ${advice}`;
+}
+
+/** The size DuckDB's LINE SIZE OVER MAXIMUM message gives, or null. */
+export function duckdbLineSize(message: string): number | null {
+  const size = /Actual Size:\s*(\d+)/.exec(message)?.[1];
+  return size === undefined ? null : Number(size);
+}
+
 /** For DuckDB's error on a compressed file it cannot inflate (damaged, or not that format): the reject reason; else null. */
 export function decompressionError(e: unknown, compression: Compression): string | null {
   const message = e instanceof Error ? (e.message.split('\n')[0] ?? '') : '';

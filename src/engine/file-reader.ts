@@ -2,9 +2,19 @@ import type { Engine } from './duckdb.js';
 import { readCsv } from './file-csv.js';
 import { assertWholeCompressedFile } from './file-compressed.js';
 import { assertTextFile } from './file-encoding.js';
-import { assertReadableFile, compressionOf, detectFormat, type Compression, type FileFormat } from './file-format.js';
-import { readJson } from './file-json.js';
+import { assertReadableFile, compressionOf, detectFormat, isRemotePath, type Compression, type FileFormat } from './file-format.js';
 import { dropTables, tempName } from './file-lines.js';
+import { CSV_LINE_ADVICE } from './file-csv-rejects.js';
+import { jsonHoldsLines, JSON_LINE_ADVICE, readJson } from './file-json.js';
+import {
+  errorOfOriginal,
+  longestPlainLine,
+  LongLineWatch,
+  readOfOriginal,
+  setAsideLongLines,
+  type LinesAside,
+  type LongLine,
+} from './file-long-lines.js';
 import { readParquet } from './file-parquet.js';
 import type { Column, FileRead, ReadOptions, Reject } from './file-types.js';
 import { appendRows, createResultTable, resultSelect, unionColumns } from './file-union.js';
@@ -98,22 +108,52 @@ export async function dropReadResult(engine: Engine, result: Pick<ReadResult, 'r
 
 /**
  * Turns away, with what to do, a file whose bytes no reader should take: a gzip/zstd file cut short
- * or not compressed at all, a UTF-16/UTF-32 or binary file under a text format.
+ * or not compressed at all, a UTF-16/UTF-32 or binary file under a text format. Returns the
+ * longest line of a text file when it is longer than MAX_LINE_BYTES (see file-long-lines.ts).
  */
-export async function assertUsableBytes(path: string, format: FileFormat, compression: Compression): Promise<void> {
-  await checkedBytes(path, format, compression);
+export function assertUsableBytes(path: string, format: FileFormat, compression: Compression): Promise<LongLine | null> {
+  return checkedBytes(path, format, compression);
 }
 
 /**
  * assertUsableBytes, with the slow part left running: the text check is made at once; a compressed
- * file is inflated whole on Node's own threads, and the promise settles with that check, so a read
- * can go on beside it.
+ * file is inflated whole on Node's own threads (its lines watched on the way), and the promise
+ * settles with that check, so a read can go on beside it. A zstd file's lines are not watched:
+ * Node 20 cannot inflate zstd.
  */
-function checkedBytes(path: string, format: FileFormat, compression: Compression): Promise<void> {
-  if (format !== 'parquet') assertTextFile(path, compression);
-  const whole = assertWholeCompressedFile(path, compression);
+function checkedBytes(path: string, format: FileFormat, compression: Compression): Promise<LongLine | null> {
+  if (format === 'parquet') return assertWholeCompressedFile(path, compression).then(() => null);
+  assertTextFile(path, compression);
+  const plain = compression === 'none' && !isRemotePath(path) ? longestPlainLine(path) : null;
+  const lines = new LongLineWatch();
+  const whole = assertWholeCompressedFile(path, compression, (chunk) => lines.feed(chunk)).then(() => plain ?? lines.finish());
   whole.catch(() => undefined);
   return whole;
+}
+
+/**
+ * `read` over the file, or, when it holds a line longer than MAX_LINE_BYTES, over its copy with
+ * those records set aside (see setAsideLongLines); the result names the file either way.
+ */
+export async function readAsideLongLines<T>(
+  engine: Engine,
+  path: string,
+  compression: Compression,
+  format: FileFormat,
+  long: LongLine | null,
+  read: (path: string, compression: Compression) => Promise<T>,
+  ofOriginal: (result: T, aside: LinesAside) => T | Promise<T>,
+): Promise<T> {
+  const csv = format === 'csv' || format === 'tsv';
+  const lines = format === 'ndjson' || (format === 'json' && long !== null && (await jsonHoldsLines(engine, path, compression)));
+  if (long === null || !(csv || lines)) return read(path, compression);
+  const aside = await setAsideLongLines(engine, path, compression, csv, csv ? CSV_LINE_ADVICE : JSON_LINE_ADVICE);
+  try {
+    return await ofOriginal(await read(aside.copy, 'none'), aside);
+  } catch (e) {
+    await aside.remove();
+    throw errorOfOriginal(e, aside, path);
+  }
 }
 
 async function readOne(engine: Engine, path: string, opts: ReadOptions): Promise<FileRead> {
@@ -121,17 +161,26 @@ async function readOne(engine: Engine, path: string, opts: ReadOptions): Promise
   const format = opts.format ?? detectFormat(path);
   // The check's verdict comes first: the read of a cut file may fail, or worse, take its start silently.
   const whole = checkedBytes(path, format, compression);
-  const read = await readFormat(engine, path, compression, format, opts).catch(async (e: unknown) => {
+  // A plain file's long lines are known at once; a gzip file's once it is inflated, beside the read.
+  const plainLong = compression === 'none' ? await whole : null;
+  const readAside = (long: LongLine | null) =>
+    readAsideLongLines(engine, path, compression, format, long, (p, c) => readFormat(engine, p, c, format, opts), async (read, aside) => {
+      await aside.remove();
+      return readOfOriginal(read, aside, path);
+    });
+  const read = await readAside(plainLong).catch(async (e: unknown) => {
     await whole;
     throw e;
   });
   try {
-    await whole;
+    const long = await whole;
+    if (plainLong !== null || long === null) return read;
+    await dropTables(engine, ...read.tables);
   } catch (e) {
     await dropTables(engine, ...read.tables);
     throw e;
   }
-  return read;
+  return readAside(await whole);
 }
 
 function readFormat(engine: Engine, path: string, compression: Compression, format: FileFormat, opts: ReadOptions): Promise<FileRead> {

@@ -1,10 +1,11 @@
 import type { Engine } from './duckdb.js';
 import { streamCsv } from './file-csv-stream.js';
-import { assertReadableFile, compressionOf, detectFormat } from './file-format.js';
+import { assertReadableFile, compressionOf, detectFormat, type Compression, type FileFormat } from './file-format.js';
 import { readJson } from './file-json.js';
 import { dropTables } from './file-lines.js';
 import { readParquet } from './file-parquet.js';
-import { assertUsableBytes } from './file-reader.js';
+import { assertUsableBytes, readAsideLongLines } from './file-reader.js';
+import { streamOfOriginal } from './file-long-lines.js';
 import type { Column, FileRead, FileStream, ReadOptions, Reject } from './file-types.js';
 import { unionColumns, unionSelect } from './file-union.js';
 import { withQueryProgress } from './query-progress.js';
@@ -107,7 +108,11 @@ export async function scanFiles(
 async function openOne(engine: Engine, path: string, opts: ReadOptions): Promise<FileStream> {
   const format = opts.format ?? detectFormat(path);
   const compression = compressionOf(path);
-  await assertUsableBytes(path, format, compression);
+  const long = await assertUsableBytes(path, format, compression);
+  return readAsideLongLines(engine, path, compression, format, long, (p, c) => openFormat(engine, p, c, format, opts), (stream, aside) => streamOfOriginal(stream, aside, path));
+}
+
+async function openFormat(engine: Engine, path: string, compression: Compression, format: FileFormat, opts: ReadOptions): Promise<FileStream> {
   switch (format) {
     case 'csv':
     case 'tsv':

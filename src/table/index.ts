@@ -22,5 +22,6 @@ export type { Expr } from './expr.js';
 export type { ScanPlan, PlanOptions } from './scan.js';
 export { Table, type RewritePrepare, type WriteOptions } from './table.js';
 export { referencedFiles } from './referenced-files.js';
+export { summaryState } from './snapshot-state.js';
 export type { ManifestFile, FieldSummary } from './manifest-list.js';
 export { mergeFields } from './schema-merge.js';

@@ -1,4 +1,5 @@
 /** Runs a bound query: streams at most `maxRows` rows back, or copies the whole result to a file. */
+import { JsonDuckDBValueConverter } from '@duckdb/node-api';
 import type { Engine } from './duckdb.js';
 import type { Cell, StatementOutcome } from './session.js';
 import { runSql, translateError } from './sql-errors.js';
@@ -6,19 +7,26 @@ import { quoteLiteral } from './sql-text.js';
 
 export type CopyFormat = 'csv' | 'parquet' | 'json';
 
+/** The first `maxRows` rows; the rest are counted (not kept), so the caller can say how many it left out. */
 export async function runQuery(engine: Engine, sql: string, maxRows: number): Promise<StatementOutcome> {
   try {
-    const reader = await engine.connection.streamAndReadUntil(sql, maxRows + 1);
-    const names = reader.columnNames();
-    const types = reader.columnTypes();
-    const rows = reader.getRowsJson() as Cell[][];
-    const truncated = rows.length > maxRows;
-    const kept = rows.length > maxRows ? rows.slice(0, maxRows) : rows;
+    const result = await engine.connection.stream(sql);
+    const names = result.columnNames();
+    const types = result.columnTypes();
+    const rows: Cell[][] = [];
+    let total = 0;
+    for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+      if (rows.length < maxRows) {
+        for (const row of chunk.convertRows(JsonDuckDBValueConverter).slice(0, maxRows - rows.length)) rows.push(row as Cell[]);
+      }
+      total += chunk.rowCount;
+    }
     return {
       columns: names.map((name, i) => ({ name, type: types[i]!.toString() })),
-      rows: kept,
-      truncated,
-      rowCount: kept.length,
+      rows,
+      truncated: total > rows.length,
+      totalRows: total,
+      rowCount: rows.length,
     };
   } catch (e) {
     throw translateError(e, 'query');

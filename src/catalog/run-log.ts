@@ -1,6 +1,7 @@
 import os from 'node:os';
-import type { Kysely } from 'kysely';
-import { pidAlive } from './active-writes.js';
+import { sql, type Kysely } from 'kysely';
+import { CommitConflict } from '../errors.js';
+import { pidAlive, processAlive } from './active-writes.js';
 import type { MetadataDb } from './db.js';
 
 export type RunStatus = 'running' | 'succeeded' | 'failed';
@@ -34,25 +35,49 @@ export interface StepRecord {
   error: string | null;
 }
 
+const ABANDONED = 'the run stopped before it finished (its process ended); run again: reruns are safe';
+
 /** Pipeline runs and, per step, what went in, where it went, and how long it took. */
 export class RunLog {
   constructor(private readonly db: Kysely<MetadataDb>) {}
 
+  /**
+   * Records the start of a run, unless another run is in progress: two runs at once would race for
+   * the same batches, and the loser's steps would fail half-way. Refused (CommitConflict), this one
+   * has run nothing. A run whose process has died does not count; it is marked failed here.
+   */
   async start(run: Pick<RunRecord, 'runId' | 'trigger' | 'selector'>): Promise<void> {
-    await this.db
-      .insertInto('silt_runs')
-      .values({
-        run_id: run.runId,
-        trigger: run.trigger,
-        selector: run.selector,
-        status: 'running',
-        started_ms: Date.now(),
-        finished_ms: null,
-        error: null,
-        host: os.hostname(),
-        pid: process.pid,
-      })
-      .execute();
+    await this.db.transaction().execute(async (tx) => {
+      // A write first takes the write lock, so two runs starting at once queue here, and the
+      // second sees the first.
+      await sql`UPDATE silt_runs SET status = status WHERE status = 'running'`.execute(tx);
+      for (const r of await tx.selectFrom('silt_runs').selectAll().where('status', '=', 'running').execute()) {
+        const pid = r.pid === null ? null : Number(r.pid);
+        if (!processAlive(r.host, pid, Number(r.started_ms))) {
+          await tx.updateTable('silt_runs').set({ status: 'failed', finished_ms: Date.now(), error: ABANDONED }).where('run_id', '=', r.run_id).execute();
+          continue;
+        }
+        const who = `pid ${pid ?? '?'}${r.host && r.host !== os.hostname() ? ` on ${r.host}` : ''}`;
+        throw new CommitConflict(
+          `run: another run is in progress (run ${r.run_id}, ${who}, started ${new Date(Number(r.started_ms)).toISOString()}); ` +
+            'nothing was run; retry when it ends (`silt runs` shows it)',
+        );
+      }
+      await tx
+        .insertInto('silt_runs')
+        .values({
+          run_id: run.runId,
+          trigger: run.trigger,
+          selector: run.selector,
+          status: 'running',
+          started_ms: Date.now(),
+          finished_ms: null,
+          error: null,
+          host: os.hostname(),
+          pid: process.pid,
+        })
+        .execute();
+    });
   }
 
   async finish(runId: string, status: RunStatus, error?: string): Promise<void> {
@@ -98,7 +123,7 @@ export class RunLog {
     const running = await this.db.selectFrom('silt_runs').selectAll().where('status', '=', 'running').execute();
     for (const r of running) {
       if (r.host !== os.hostname() || r.pid === null || pidAlive(Number(r.pid))) continue;
-      await this.finish(r.run_id, 'failed', 'the run stopped before it finished (its process ended); run again: reruns are safe');
+      await this.finish(r.run_id, 'failed', ABANDONED);
     }
   }
 

@@ -12,3 +12,4 @@ export type {
   ExternalTableRead,
   ExternalTableSave,
 } from './external-tables.js';
+export { purgeFolder } from './pending-folders.js';

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
 import { CommitConflict } from '../errors.js';
 import { openProject, type Project } from '../project/index.js';
 import { ordersYaml } from './orders-yaml.js';
@@ -42,5 +43,20 @@ describe('a run while another is in progress', () => {
     const run = await runPipeline(project);
     assertReconciled(run.steps);
     assert.equal(await project.catalog.tableExists('silver', 'orders'), true);
+  });
+
+  test('a run on another host (or container) not heard from for ten minutes holds nothing up', async () => {
+    await project.catalog.runLog.start({ runId: 'silent', trigger: 'manual', selector: null });
+    const db = new Database(path.join(dir, '.silt', 'catalog.db'));
+    try {
+      const eleven = Date.now() - 11 * 60_000;
+      db.prepare("UPDATE silt_runs SET host = 'a-container-gone', pid = 1, started_ms = ?, heartbeat_ms = ? WHERE run_id = 'silent'").run(eleven, eleven);
+    } finally {
+      db.close();
+    }
+    assertReconciled((await runPipeline(project)).steps);
+    const silent = (await project.catalog.runLog.runs()).find((r) => r.runId === 'silent');
+    assert.equal(silent?.status, 'failed');
+    assert.match(silent?.error ?? '', /not heard from for 10 minutes/);
   });
 });

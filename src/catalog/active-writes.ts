@@ -3,7 +3,7 @@ import os from 'node:os';
 import type { Kysely } from 'kysely';
 import type { MetadataDb } from './db.js';
 
-/** Writes from other hosts are trusted to be alive for this long, since their pid cannot be checked. */
+/** Writers (and runs) on other hosts are trusted to be alive for this long, since their pid cannot be checked. */
 const REMOTE_WRITE_TTL_MS = 24 * 3600_000;
 
 /**
@@ -57,8 +57,7 @@ export class ActiveWrites {
       .execute();
     let oldest: number | undefined;
     for (const r of rows) {
-      const alive = r.host === os.hostname() ? pidAlive(r.pid) : Date.now() - Number(r.started_ms) < REMOTE_WRITE_TTL_MS;
-      if (!alive) {
+      if (!processAlive(r.host, Number(r.pid), Number(r.started_ms))) {
         // Tidying only: on a full disk or a read-only catalog, vacuum must still run.
         await this.db.deleteFrom('silt_active_writes').where('id', '=', r.id).execute().catch(() => undefined);
         continue;
@@ -67,6 +66,12 @@ export class ActiveWrites {
     }
     return oldest;
   }
+}
+
+/** Whether the process that started something at `startedMs` may still be at it. */
+export function processAlive(host: string | null, pid: number | null, startedMs: number): boolean {
+  if (host === os.hostname()) return pid !== null && pidAlive(pid);
+  return Date.now() - startedMs < REMOTE_WRITE_TTL_MS;
 }
 
 export function pidAlive(pid: number): boolean {

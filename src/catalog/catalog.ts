@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { didYouMean } from '../config/did-you-mean.js';
-import { AlreadyExists, InvalidInput, NotFound } from '../errors.js';
+import { AlreadyExists, EnvironmentFault, InvalidInput, NotFound } from '../errors.js';
 import { joinKey, type ObjectStore } from '../storage/index.js';
 import {
   checkMetadataFile,
@@ -19,6 +19,7 @@ import { IngestedFiles } from './ingested-files.js';
 import { RunLog } from './run-log.js';
 import { migrate } from './migrations.js';
 import { checkName } from './names.js';
+import { abandoned, markedFolders, markerKey, purgeFolder, putMarker, StagedPointer } from './pending-folders.js';
 import { SqlPointer } from './sql-pointer.js';
 import { handleLostCatalog, type IfLost } from './lost-catalog.js';
 import { WAREHOUSE } from './warehouse-scan.js';
@@ -199,17 +200,70 @@ export class Catalog {
    * another process is loaded instead, so concurrent loads into a new table all succeed.
    */
   async createTable(namespace: string, name: string, def: TableDefinition, opts: { ifNotExists?: boolean } = {}): Promise<Table> {
-    checkName('namespace', namespace);
-    checkName('table', name);
-    if (await this.tableExists(namespace, name)) {
+    if (await this.checkNewTable(namespace, name)) {
       if (opts.ifNotExists) return this.loadTable(namespace, name);
       throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists`);
     }
+    await this.createNamespace(namespace, {}, { ifNotExists: true });
+    const tableKey = await this.freshTableKey(namespace, name);
+    const key = await this.writeFirstMetadata(tableKey, def);
+    if (!(await this.insertTable(namespace, name, this.store.uri(key)))) {
+      await this.store.delete(key);
+      if (opts.ifNotExists) return this.loadTable(namespace, name);
+      throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists`);
+    }
+    return this.loadTable(namespace, name);
+  }
+
+  /**
+   * Creates a table all or nothing: `fill` makes its first commits (schema changes, data) while
+   * no catalog entry exists, and the table is registered at the last of them only once `fill`
+   * returns. A failed `fill`, or a process killed meanwhile, leaves no table; the folder it wrote
+   * is removed (at once, or by vacuum or the next create of the name, through its marker).
+   * Undefined when another process registered the name first: this one's files are removed, and
+   * the caller writes into that table instead.
+   */
+  async createTableWith<T>(namespace: string, name: string, def: TableDefinition, fill: (table: Table) => Promise<T>): Promise<{ table: Table; value: T } | undefined> {
+    if (await this.checkNewTable(namespace, name)) return undefined;
+    let tableKey = await this.freshTableKey(namespace, name);
+    if (!(await putMarker(this.store, tableKey, 'staged', `${namespace}.${name}`, { ifAbsent: true }))) {
+      tableKey = `${joinKey(WAREHOUSE, namespace, name)}-${randomBytes(4).toString('hex')}`;
+      await putMarker(this.store, tableKey, 'staged', `${namespace}.${name}`, { ifAbsent: true });
+    }
+    let value: T;
+    let location: string;
+    try {
+      const pointer = new StagedPointer(`${namespace}.${name}`, this.store, this.store.uri(await this.writeFirstMetadata(tableKey, def)));
+      const staged = new Table(this.store, pointer);
+      await staged.refresh();
+      value = await fill(staged);
+      location = pointer.metadataLocation;
+      await this.createNamespace(namespace, {}, { ifNotExists: true });
+    } catch (e) {
+      await purgeFolder(this.store, tableKey).catch(() => undefined);
+      throw e;
+    }
+    if (!(await this.insertTable(namespace, name, location))) {
+      await purgeFolder(this.store, tableKey).catch(() => undefined);
+      return undefined;
+    }
+    // Registered: the marker is only a stray file now, which vacuum removes if this delete fails.
+    await this.store.delete(markerKey(tableKey)).catch(() => undefined);
+    return { table: await this.loadTable(namespace, name), value };
+  }
+
+  /** Whether the name is taken by a table (true); throws when by a crawled one. */
+  private async checkNewTable(namespace: string, name: string): Promise<boolean> {
+    checkName('namespace', namespace);
+    checkName('table', name);
+    if (await this.tableExists(namespace, name)) return true;
     if (await this.externalTables.get(namespace, name)) {
       throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists as an external (crawled) table`);
     }
-    await this.createNamespace(namespace, {}, { ifNotExists: true });
-    const tableKey = await this.freshTableKey(namespace, name);
+    return false;
+  }
+
+  private async writeFirstMetadata(tableKey: string, def: TableDefinition): Promise<string> {
     const metadata = newTableMetadata({
       location: this.store.uri(tableKey),
       schema: def.schema,
@@ -219,24 +273,7 @@ export class Catalog {
     });
     const key = metadataFileKey(tableKey, 0);
     await this.store.put(key, serializeMetadata(metadata));
-    const inserted = await this.db
-      .insertInto('iceberg_tables')
-      .values({
-        catalog_name: CATALOG_NAME,
-        table_namespace: namespace,
-        table_name: name,
-        metadata_location: this.store.uri(key),
-        previous_metadata_location: null,
-        iceberg_type: 'TABLE',
-      })
-      .onConflict((oc) => oc.doNothing())
-      .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) !== 1) {
-      await this.store.delete(key);
-      if (opts.ifNotExists) return this.loadTable(namespace, name);
-      throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists`);
-    }
-    return this.loadTable(namespace, name);
+    return key;
   }
 
   /**
@@ -269,35 +306,70 @@ export class Catalog {
     if (await this.externalTables.get(namespace, name)) {
       throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists as an external (crawled) table`);
     }
+    if (!(await this.insertTable(namespace, name, location))) throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists`);
+    return this.loadTable(namespace, name);
+  }
+
+  /** Registers a table's metadata location; false when the name is taken meanwhile. */
+  private async insertTable(namespace: string, name: string, metadataLocation: string): Promise<boolean> {
     const inserted = await this.db
       .insertInto('iceberg_tables')
       .values({
         catalog_name: CATALOG_NAME,
         table_namespace: namespace,
         table_name: name,
-        metadata_location: location,
+        metadata_location: metadataLocation,
         previous_metadata_location: null,
         iceberg_type: 'TABLE',
       })
       .onConflict((oc) => oc.doNothing())
       .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) !== 1) throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists`);
-    return this.loadTable(namespace, name);
+    return Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1;
   }
 
-  /** Removes the table from the catalog and, with `purge` (the default), deletes its files. */
+  /**
+   * Removes the table from the catalog and, with `purge` (the default), deletes its files. The
+   * folder is marked dropped first, so files a failed or killed purge leaves are vacuum's to remove.
+   */
   async dropTable(namespace: string, name: string, opts: { purge?: boolean } = {}): Promise<void> {
     const table = await this.loadTable(namespace, name);
+    const purge = opts.purge ?? true;
+    const folder = this.store.keyOf(table.metadata.location);
+    if (purge) await putMarker(this.store, folder, 'dropped', `${namespace}.${name}`);
     await this.db
       .deleteFrom('iceberg_tables')
       .where('catalog_name', '=', CATALOG_NAME)
       .where('table_namespace', '=', namespace)
       .where('table_name', '=', name)
       .execute();
-    if (opts.purge ?? true) {
-      const prefix = this.store.keyOf(table.metadata.location) + '/';
-      for (const o of await this.store.list(prefix)) await this.store.delete(o.key);
+    if (!purge) return;
+    try {
+      await purgeFolder(this.store, folder);
+    } catch (e) {
+      throw new EnvironmentFault(
+        `catalog: dropped table ${namespace}.${name}, but could not remove all its files under ${table.metadata.location} ` +
+          `(${e instanceof Error ? e.message : String(e)}); \`silt vacuum\` removes them once that is fixed`,
+      );
     }
+  }
+
+  /** Folders (store keys) of dropped tables a purge left, and of creates killed before registering. */
+  async abandonedFolders(): Promise<string[]> {
+    const registered = new Set(await this.tableFolders());
+    const out: string[] = [];
+    for (const folder of await markedFolders(this.store, WAREHOUSE)) {
+      if (!registered.has(folder) && (await abandoned(this.store, folder))) out.push(folder);
+    }
+    return out;
+  }
+
+  /** The folders of registered tables (store keys), whatever their type. */
+  private async tableFolders(): Promise<string[]> {
+    const rows = await this.db.selectFrom('iceberg_tables').select('metadata_location').where('catalog_name', '=', CATALOG_NAME).execute();
+    return rows
+      .map((r) => r.metadata_location)
+      .filter((l): l is string => l !== null)
+      .map((l) => this.store.keyOf(l).replace(/\/metadata\/[^/]*$/, ''));
   }
 
   /** Runs a write into a table; files it writes before committing are safe from vacuum meanwhile. */
@@ -337,10 +409,15 @@ export class Catalog {
     );
   }
 
-  /** `warehouse/<ns>/<name>`, or with a random suffix when files of an earlier table linger there. */
+  /** `warehouse/<ns>/<name>`, or with a random suffix when files of another table (or of an unknown past) are there. */
   private async freshTableKey(namespace: string, name: string): Promise<string> {
     const key = joinKey(WAREHOUSE, namespace, name);
-    const leftovers = await this.store.list(key + '/');
+    let leftovers = await this.store.list(key + '/');
+    // A dropped table's folder, or one a killed create left, is removed rather than stepped around.
+    if (leftovers.length > 0 && (await abandoned(this.store, key)) && !(await this.tableFolders()).includes(key)) {
+      await purgeFolder(this.store, key).catch(() => undefined);
+      leftovers = await this.store.list(key + '/');
+    }
     return leftovers.length === 0 ? key : `${key}-${randomBytes(4).toString('hex')}`;
   }
 }

@@ -46,6 +46,8 @@ export interface MetadataDb {
     error: string | null;
     host: string | null;
     pid: number | null;
+    /** Last sign of life of a running run (epoch ms); see RunLog.heartbeat. */
+    heartbeat_ms: number | null;
   };
   silt_run_steps: {
     run_id: string;

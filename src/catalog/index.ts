@@ -14,3 +14,4 @@ export type {
 } from './external-tables.js';
 export type { IfLost } from './lost-catalog.js';
 export { scanWarehouse, type MetadataFileInfo, type WarehouseTable } from './warehouse-scan.js';
+export { purgeFolder } from './pending-folders.js';

@@ -157,6 +157,13 @@ const MIGRATIONS: readonly Migration[] = [
       await db.schema.alterTable('silt_runs').addColumn('pid', 'integer').execute();
     },
   },
+  {
+    version: 7,
+    name: 'a heartbeat of each run, so a run whose process is gone (on any host) does not hold off the next',
+    async up(db) {
+      await db.schema.alterTable('silt_runs').addColumn('heartbeat_ms', 'bigint').execute();
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

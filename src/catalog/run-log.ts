@@ -1,6 +1,7 @@
 import os from 'node:os';
-import type { Kysely } from 'kysely';
-import { pidAlive } from './active-writes.js';
+import { sql, type Kysely } from 'kysely';
+import { CommitConflict } from '../errors.js';
+import { processAlive } from './active-writes.js';
 import type { MetadataDb } from './db.js';
 
 export type RunStatus = 'running' | 'succeeded' | 'failed';
@@ -34,28 +35,81 @@ export interface StepRecord {
   error: string | null;
 }
 
+/** How often a running run says it is alive. */
+const HEARTBEAT_MS = 30_000;
+/**
+ * A run not heard from for this long is gone, whatever its pid says (pids are reused, and another
+ * host's or container's cannot be checked). Generous, so a busy run is never taken for dead.
+ */
+const SILENT_MS = 20 * HEARTBEAT_MS; // 10 minutes, as ABANDONED says
+
+/** A run is alive while it gives heartbeats and, on this host, while its process exists. */
+function runAlive(r: MetadataDb['silt_runs'], now = Date.now()): boolean {
+  const lastSign = Number(r.heartbeat_ms ?? r.started_ms);
+  if (now - lastSign >= SILENT_MS) return false;
+  return processAlive(r.host, r.pid === null ? null : Number(r.pid), lastSign);
+}
+
+const ABANDONED = 'the run stopped before it finished (its process ended, or was not heard from for 10 minutes); run again: reruns are safe';
+
 /** Pipeline runs and, per step, what went in, where it went, and how long it took. */
 export class RunLog {
+  /** Heartbeat timers of the runs this process is running. */
+  private readonly beats = new Map<string, NodeJS.Timeout>();
+
   constructor(private readonly db: Kysely<MetadataDb>) {}
 
+  /**
+   * Records the start of a run, unless another run is in progress: two runs at once would race for
+   * the same batches, and the loser's steps would fail half-way. Refused (CommitConflict), this one
+   * has run nothing. A run whose process has died does not count; it is marked failed here. Until
+   * finish(), the run gives a heartbeat every HEARTBEAT_MS.
+   */
   async start(run: Pick<RunRecord, 'runId' | 'trigger' | 'selector'>): Promise<void> {
-    await this.db
-      .insertInto('silt_runs')
-      .values({
-        run_id: run.runId,
-        trigger: run.trigger,
-        selector: run.selector,
-        status: 'running',
-        started_ms: Date.now(),
-        finished_ms: null,
-        error: null,
-        host: os.hostname(),
-        pid: process.pid,
-      })
-      .execute();
+    await this.db.transaction().execute(async (tx) => {
+      // A write first takes the write lock, so two runs starting at once queue here, and the
+      // second sees the first.
+      await sql`UPDATE silt_runs SET status = status WHERE status = 'running'`.execute(tx);
+      for (const r of await tx.selectFrom('silt_runs').selectAll().where('status', '=', 'running').execute()) {
+        const pid = r.pid === null ? null : Number(r.pid);
+        if (!runAlive(r)) {
+          await tx.updateTable('silt_runs').set({ status: 'failed', finished_ms: Date.now(), error: ABANDONED }).where('run_id', '=', r.run_id).execute();
+          continue;
+        }
+        const who = `pid ${pid ?? '?'}${r.host && r.host !== os.hostname() ? ` on ${r.host}` : ''}`;
+        throw new CommitConflict(
+          `run: another run is in progress (run ${r.run_id}, ${who}, started ${new Date(Number(r.started_ms)).toISOString()}); ` +
+            'nothing was run; retry when it ends (`silt runs` shows it)',
+        );
+      }
+      await tx
+        .insertInto('silt_runs')
+        .values({
+          run_id: run.runId,
+          trigger: run.trigger,
+          selector: run.selector,
+          status: 'running',
+          started_ms: Date.now(),
+          finished_ms: null,
+          error: null,
+          host: os.hostname(),
+          pid: process.pid,
+          heartbeat_ms: Date.now(),
+        })
+        .execute();
+    });
+    const beat = setInterval(() => void this.heartbeat(run.runId).catch(() => undefined), HEARTBEAT_MS);
+    beat.unref();
+    this.beats.set(run.runId, beat);
+  }
+
+  private async heartbeat(runId: string): Promise<void> {
+    await this.db.updateTable('silt_runs').set({ heartbeat_ms: Date.now() }).where('run_id', '=', runId).where('status', '=', 'running').execute();
   }
 
   async finish(runId: string, status: RunStatus, error?: string): Promise<void> {
+    clearInterval(this.beats.get(runId));
+    this.beats.delete(runId);
     await this.db
       .updateTable('silt_runs')
       .set({ status, finished_ms: Date.now(), error: error ?? null })
@@ -93,12 +147,11 @@ export class RunLog {
     return rows.map(toRun);
   }
 
-  /** Runs left `running` by a process on this host that no longer exists ended without finishing. */
+  /** Runs left `running` by a process that is gone ended without finishing. */
   async markAbandoned(): Promise<void> {
     const running = await this.db.selectFrom('silt_runs').selectAll().where('status', '=', 'running').execute();
     for (const r of running) {
-      if (r.host !== os.hostname() || r.pid === null || pidAlive(Number(r.pid))) continue;
-      await this.finish(r.run_id, 'failed', 'the run stopped before it finished (its process ended); run again: reruns are safe');
+      if (!runAlive(r)) await this.finish(r.run_id, 'failed', ABANDONED);
     }
   }
 

@@ -37,6 +37,8 @@ export interface QueryResult {
   rows: Cell[][];
   /** More rows existed than `maxRows`; only the first `maxRows` are in `rows`. */
   truncated: boolean;
+  /** Rows the query produced, kept or not (for a query; the rows kept otherwise). */
+  totalRows: number;
   stats: QueryStats;
   /** What a write or DDL statement did, e.g. "inserted 3 rows into sales.orders". */
   message?: string;
@@ -56,6 +58,7 @@ export interface StatementOutcome {
   columns?: ResultColumn[];
   rows?: Cell[][];
   truncated?: boolean;
+  totalRows?: number;
   rowCount: number;
   message?: string;
   snapshotId?: bigint;
@@ -172,6 +175,7 @@ export class SqlSession {
       columns: outcome.columns ?? [],
       rows: outcome.rows ?? [],
       truncated: outcome.truncated ?? false,
+      totalRows: outcome.totalRows ?? outcome.rows?.length ?? 0,
       stats: { ...scan, rows: outcome.rowCount, elapsed_ms: Math.round(performance.now() - started) },
       ...(outcome.message !== undefined ? { message: outcome.message } : {}),
       ...(outcome.snapshotId !== undefined ? { snapshotId: outcome.snapshotId.toString() } : {}),

@@ -16,6 +16,11 @@ export interface TableResolver {
   /** NotFound naming the table (and ideally the tables that do exist) when missing. */
   loadTable(namespace: string, name: string): Promise<Table>;
   createTable(namespace: string, name: string, def: NewTableDefinition, opts?: { ifNotExists?: boolean }): Promise<Table>;
+  /**
+   * Creates a table whose first commits `fill` makes before the table is registered: nothing is
+   * visible until it returns, nothing is left if it fails. Undefined when the name was taken meanwhile.
+   */
+  createTableWith<T>(namespace: string, name: string, def: NewTableDefinition, fill: (table: Table) => Promise<T>): Promise<{ table: Table; value: T } | undefined>;
   dropTable(namespace: string, name: string): Promise<void>;
   tableExists(namespace: string, name: string): Promise<boolean>;
   /** Runs a write into the table so that files it puts in place before committing are protected from vacuum. */

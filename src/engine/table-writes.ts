@@ -14,6 +14,8 @@ import { currentScan, enginePathOf, scanSql } from './table-reader.js';
 export interface WriteSummary {
   /** Extra snapshot summary entries (string values), e.g. the source snapshot a step processed. */
   summary?: Record<string, string>;
+  /** Commit even when no row changes, so the summary (state the writer keeps in it) is recorded. */
+  commitEmpty?: boolean;
 }
 
 const FILE_COLUMN = '__silt_file';
@@ -30,8 +32,13 @@ async function dropFiles(store: ObjectStore, files: DataFile[]): Promise<void> {
   for (const f of files.splice(0)) await store.delete(store.keyOf(f.filePath)).catch(() => undefined);
 }
 
+/** With `commitEmpty`, a snapshot that adds no file but records the summary. */
+async function emptyCommit(table: Table, opts: WriteSummary): Promise<Snapshot | undefined> {
+  return opts.commitEmpty ? table.append([], { summary: opts.summary }) : undefined;
+}
+
 /** Appends the rows of `selectSql`; no commit when there are none (unless a summary must be recorded). */
-export async function appendRows(engine: Engine, table: Table, store: ObjectStore, selectSql: string, opts: WriteSummary & { commitEmpty?: boolean } = {}): Promise<Snapshot | undefined> {
+export async function appendRows(engine: Engine, table: Table, store: ObjectStore, selectSql: string, opts: WriteSummary = {}): Promise<Snapshot | undefined> {
   await table.refresh();
   const files = await write(engine, store, table.metadata, selectSql);
   if (files.length === 0 && !opts.commitEmpty) return undefined;
@@ -47,7 +54,7 @@ export async function appendRows(engine: Engine, table: Table, store: ObjectStor
 export async function replaceRows(engine: Engine, table: Table, store: ObjectStore, selectSql: string, opts: WriteSummary = {}): Promise<Snapshot | undefined> {
   const written: DataFile[] = [];
   try {
-    return await table.rewrite(
+    const snapshot = await table.rewrite(
       'overwrite',
       async (base, live) => {
         await dropFiles(store, written);
@@ -56,6 +63,7 @@ export async function replaceRows(engine: Engine, table: Table, store: ObjectSto
       },
       { summary: opts.summary },
     );
+    return snapshot ?? (await emptyCommit(table, opts));
   } catch (e) {
     await dropFiles(store, written);
     throw e;
@@ -93,7 +101,7 @@ export async function replaceWhere(
   const written: DataFile[] = [];
   const file = quoteIdent(FILE_COLUMN);
   try {
-    return await table.rewrite(
+    const snapshot = await table.rewrite(
       'overwrite',
       async (base, live) => {
         await dropFiles(store, written);
@@ -113,6 +121,7 @@ export async function replaceWhere(
       },
       { summary: opts.summary },
     );
+    return snapshot ?? (await emptyCommit(table, opts));
   } catch (e) {
     await dropFiles(store, written);
     throw e;

@@ -32,18 +32,21 @@ async function createAs(ctx: StatementContext, s: CreateAs): Promise<StatementOu
   }
   const { schema, lastColumnId } = buildSchema(columns.map((c) => ({ name: c.name, type: duckdbToIceberg(c.type, c.name) })));
   const partitionFields = s.partitionBy ? parsePartitionSpec(s.partitionBy, schema) : [];
-  const table = await ctx.resolver.createTable(namespace, name, { schema, lastColumnId, partitionFields });
-  try {
+  // Registered only with its rows: a failed or killed statement leaves no table, empty or not.
+  const created = await ctx.resolver.createTableWith(namespace, name, { schema, lastColumnId, partitionFields }, async (table) => {
     const files = await write(ctx, table.metadata, `SELECT * FROM (${s.query})`);
-    const rows = countRows(files);
-    if (files.length === 0) return { rowCount: 0, message: `created table ${label} (0 rows)` };
-    const snapshot = await table.append(files);
-    return { rowCount: rows, message: `created table ${label} (${rowsText(rows)})`, snapshotId: snapshot['snapshot-id'] };
-  } catch (e) {
-    // The statement commits nothing: take the empty table back out (dropping purges written files).
-    await ctx.resolver.dropTable(namespace, name).catch(() => undefined);
-    throw e;
+    return { rows: countRows(files), snapshot: files.length > 0 ? await table.append(files) : undefined };
+  });
+  if (!created) {
+    if (s.ifNotExists) return { rowCount: 0, message: `table ${label} already exists; nothing written` };
+    throw new AlreadyExists(`query: table ${label} already exists (created meanwhile by another writer)`);
   }
+  const { rows, snapshot } = created.value;
+  return {
+    rowCount: rows,
+    message: `created table ${label} (${rowsText(rows)})`,
+    ...(snapshot ? { snapshotId: snapshot['snapshot-id'] } : {}),
+  };
 }
 
 async function insert(ctx: StatementContext, s: Insert): Promise<StatementOutcome> {

@@ -1,4 +1,4 @@
-import { parseTableName, type Catalog } from '../catalog/index.js';
+import { parseTableName, type Catalog, type TableDefinition } from '../catalog/index.js';
 import { InvalidInput } from '../errors.js';
 import {
   icebergToDuckdb,
@@ -64,14 +64,7 @@ export async function loadFiles(catalog: Catalog, engine: Engine, paths: string[
     }
     const incoming = await inferFields(engine, scan.selectSql);
 
-    return await catalog.guardWrite(namespace, name, async () => {
-      const existed = await catalog.tableExists(namespace, name);
-      const table = existed ? await catalog.loadTable(namespace, name) : await create(catalog, namespace, name, incoming, opts.partitionBy);
-      // Rerunning the creating command (after a crash, or racing another load) appends when the spec matches.
-      if (existed && opts.partitionBy && !sameSpec(table, opts.partitionBy)) {
-        throw new InvalidInput(`load: ${opts.into} exists already with another partitioning; --partition-by applies only when a load creates the table`);
-      }
-      try {
+    const writeInto = async (table: Table, created: boolean): Promise<LoadResult> => {
       const changes = await fitColumns(engine, paths, opts, currentSchema(table.metadata), incoming);
       if (changes.length > 0) await table.evolveSchema(changes);
       const metadata = table.metadata;
@@ -96,7 +89,7 @@ export async function loadFiles(catalog: Catalog, engine: Engine, paths: string[
       const rowsWritten = files.reduce((n, f) => n + f.recordCount, 0);
       return {
         table: opts.into,
-        created: !existed,
+        created,
         rowsRead: rowsWritten,
         rowsWritten,
         bytesRead: scan.bytesRead,
@@ -107,24 +100,32 @@ export async function loadFiles(catalog: Catalog, engine: Engine, paths: string[
         warnings,
         snapshotId: snapshot?.['snapshot-id'],
       };
-      } catch (e) {
-        // A load that created its table and then failed leaves no empty table behind.
-        // (When even the catalog cannot be read, the table is left for the user: `e` is what to report.)
-        if (!existed && (await table.refresh().catch(() => undefined)) && table.metadata['current-snapshot-id'] === undefined) {
-          await catalog.dropTable(namespace, name).catch(() => undefined);
+    };
+
+    const outcome = await catalog.guardWrite(namespace, name, async () => {
+      if (await catalog.tableExists(namespace, name)) {
+        const table = await catalog.loadTable(namespace, name);
+        // Rerunning the creating command (after a crash, or racing another load) appends when the spec matches.
+        if (opts.partitionBy && !sameSpec(table, opts.partitionBy)) {
+          throw new InvalidInput(`load: ${opts.into} exists already with another partitioning; --partition-by applies only when a load creates the table`);
         }
-        throw e;
+        return writeInto(table, false);
       }
+      // A new table is registered only with its data, in one step: a failed or killed load leaves no table.
+      const created = await catalog.createTableWith(namespace, name, definition(incoming, opts.partitionBy), (table) => writeInto(table, true));
+      return created?.value;
     });
+    if (outcome) return outcome;
   } finally {
     await scan.close();
   }
+  // Another load created the table meanwhile: append to it, reading the files again.
+  return loadFiles(catalog, engine, paths, opts);
 }
 
-async function create(catalog: Catalog, namespace: string, name: string, fields: NewField[], partitionBy?: string): Promise<Table> {
+function definition(fields: NewField[], partitionBy?: string): TableDefinition {
   const { schema, lastColumnId } = buildSchema(fields);
-  const partitionFields = partitionBy ? parsePartitionSpec(partitionBy, schema) : [];
-  return catalog.createTable(namespace, name, { schema, lastColumnId, partitionFields }, { ifNotExists: true });
+  return { schema, lastColumnId, partitionFields: partitionBy ? parsePartitionSpec(partitionBy, schema) : [] };
 }
 
 function sameSpec(table: Table, partitionBy: string): boolean {

@@ -1,4 +1,4 @@
-import type { Catalog, TableIdent } from '../catalog/index.js';
+import { purgeFolder, type Catalog, type TableIdent } from '../catalog/index.js';
 import { referencedFiles } from '../table/index.js';
 
 export interface VacuumOptions {
@@ -17,7 +17,9 @@ export interface VacuumResult {
 
 /**
  * Removes files under each table's location that no metadata references: what a crashed or failed
- * write left behind. Files a live writer may still commit are kept (see ActiveWrites).
+ * write left behind. Files a live writer may still commit are kept (see ActiveWrites). Without a
+ * list of tables, also removes the folders of dropped tables whose files a purge left, and of
+ * tables a killed create never registered (both marked as such; see pending-folders.ts).
  */
 export async function vacuum(catalog: Catalog, opts: VacuumOptions = {}): Promise<VacuumResult> {
   const store = catalog.store;
@@ -40,5 +42,18 @@ export async function vacuum(catalog: Catalog, opts: VacuumOptions = {}): Promis
       result.removed.push(obj.key);
     }
   }
+  if (!opts.tables) await vacuumAbandoned(catalog, cutoff, opts.dryRun ?? false, result);
   return result;
+}
+
+async function vacuumAbandoned(catalog: Catalog, cutoff: number, dryRun: boolean, result: VacuumResult): Promise<void> {
+  const store = catalog.store;
+  for (const folder of await catalog.abandonedFolders()) {
+    const files = await store.list(folder + '/');
+    if (files.some((f) => f.modifiedMs >= cutoff)) continue;
+    const gone = dryRun ? { files: files.length, bytes: files.reduce((n, f) => n + f.size, 0), keys: files.map((f) => f.key) } : await purgeFolder(store, folder);
+    result.filesRemoved += gone.files;
+    result.bytesRemoved += gone.bytes;
+    result.removed.push(...gone.keys);
+  }
 }

@@ -11,6 +11,7 @@ export interface ContractBatch {
   replacesQuarantine: string;
   /** Extra columns for the quarantine rows, e.g. the batch key. */
   quarantineExtra: Record<string, string>;
+  /** Recorded in the silver commit's summary, which is made even when no row changes. */
   summary: Record<string, string>;
 }
 
@@ -74,8 +75,8 @@ export async function applyContract(ctx: StepContext, name: string, contract: Si
     const merged = out.merged;
     const snapshot = await ctx.catalog.guardWrite('silver', name, () =>
       keys.length
-        ? mergeRows(ctx.engine, table, ctx.store, merged, keys, { summary })
-        : appendRows(ctx.engine, table, ctx.store, `SELECT * FROM ${merged}`, { summary }),
+        ? mergeRows(ctx.engine, table, ctx.store, merged, keys, { summary, commitEmpty: true })
+        : appendRows(ctx.engine, table, ctx.store, `SELECT * FROM ${merged}`, { summary, commitEmpty: true }),
     );
     return {
       rowsIn: c.rows_in,

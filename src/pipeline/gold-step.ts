@@ -1,7 +1,7 @@
 import { isUserError, RunFailed } from '../errors.js';
 import { inferFields, quoteIdent, replaceRows, replaceWhere, type WriteSummary } from '../engine/index.js';
 import { checkModel, planIncremental, tableOf, type Model } from '../models/index.js';
-import { buildSchema, currentSchema, mergeFields, parsePartitionSpec, type Table } from '../table/index.js';
+import { buildSchema, currentSchema, mergeFields, parsePartitionSpec, summaryState, type Table } from '../table/index.js';
 import type { StepContext, StepOutcome } from './context.js';
 import { bindUpstream, changedRelations, currentUpstream, parseUpstream, UPSTREAM_PROPERTY } from './gold-upstream.js';
 
@@ -28,7 +28,7 @@ async function buildModel(ctx: StepContext, model: Model): Promise<StepOutcome> 
   const [ns, name] = target.split('.') as [string, string];
   const now = await currentUpstream(ctx, model);
   const existing = (await ctx.catalog.tableExists(ns, name)) ? await ctx.catalog.loadTable(ns, name) : undefined;
-  const before = parseUpstream(existing?.metadata.properties[UPSTREAM_PROPERTY]);
+  const before = parseUpstream(existing ? summaryState(existing.metadata, UPSTREAM_PROPERTY) : undefined);
   if (before && JSON.stringify(before) === JSON.stringify(now)) return nothing(model, { upToDate: true });
 
   const relation = `__gold_${model.name}`;
@@ -59,14 +59,13 @@ async function buildModel(ctx: StepContext, model: Model): Promise<StepOutcome> 
       );
     }
     const table = await ensureTable(ctx, model, relation);
-    const write: WriteSummary = { summary: { 'silt.run-id': ctx.runId } };
+    const write: WriteSummary = { summary: { 'silt.run-id': ctx.runId, [UPSTREAM_PROPERTY]: JSON.stringify(now) }, commitEmpty: true };
     const select = `SELECT * FROM ${quoteIdent(relation)}`;
     const snapshot = await ctx.catalog.guardWrite(ns, name, () =>
       replace === undefined
         ? replaceRows(ctx.engine, table, ctx.store, select, write)
         : replaceWhere(ctx.engine, table, ctx.store, { where: replace, insert: select }, write),
     );
-    await table.setProperties({ [UPSTREAM_PROPERTY]: JSON.stringify(now) });
     return {
       rowsIn: rows,
       rowsWritten: rows,

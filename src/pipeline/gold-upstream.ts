@@ -10,7 +10,10 @@ export interface Upstream {
   ids: Record<string, string>;
 }
 
-/** Kept as a table property: unchanged upstream means nothing to rebuild. */
+/**
+ * Kept in the summary of each gold commit, so it moves with the table's snapshot (a rollback takes
+ * it back): unchanged upstream means nothing to rebuild.
+ */
 export const UPSTREAM_PROPERTY = 'silt.upstream-snapshots';
 
 export async function currentUpstream(ctx: StepContext, model: Model): Promise<Upstream> {

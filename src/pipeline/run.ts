@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { StepStatus } from '../catalog/index.js';
 import type { SourceConfig } from '../ingest/index.js';
 import { isUserError, RunFailed } from '../errors.js';
-import { SqlSession } from '../engine/index.js';
+import { SqlSession, type Engine } from '../engine/index.js';
 import { discoverModels, tableOf, type Model } from '../models/index.js';
 import type { Project } from '../project/index.js';
 import { pipelineConfig, type PipelineConfig } from './config.js';
@@ -56,58 +56,79 @@ export async function runPipeline(project: Project, opts: RunOptions = {}): Prom
   const config = pipelineConfig(project.config);
   const engine = await project.openEngine();
   const runId = newRunId();
-  const progress = opts.onProgress ?? (() => undefined);
   try {
     const models = existsSync(config.modelsDir) ? await discoverModels(engine, config.modelsDir) : [];
     const nodes = topoOrder(buildGraph(config, models));
     const picked = selectSteps(nodes, opts.select ?? []);
     await project.catalog.runLog.start({ runId, trigger: opts.trigger ?? 'manual', selector: opts.select?.join(' ') || null });
-    const ctx: StepContext = {
-      catalog: project.catalog,
-      store: project.store,
-      engine,
-      session: new SqlSession(engine, project.catalog),
-      runId,
-      secret: project.secret(),
-      progress,
-    };
-    const atOnce = Math.min(STEPS_AT_ONCE, await engine.threads());
-    const steps = await scheduleSteps<StepResult>(nodes.filter((n) => picked.has(n.id)), atOnce, {
-      run: async (node, blockedBy, alone) => {
-        if (blockedBy) return { id: node.id, kind: node.kind, table: node.table, status: 'not_run', elapsedMs: 0, error: `${blockedBy} failed` };
-        if (alone) progress(`${node.id}: out of memory beside other steps; running it again on its own`);
-        const result = await runStep(ctx, node, config, models);
-        return alone ? { ...result, warnings: [...(result.warnings ?? []), 'ran out of memory beside other steps (engine.memory_limit is tight for this data), so it ran again on its own'] } : result;
-      },
-      // DuckDB's own error type, not any message that mentions memory (a rule's reason, say).
-      again: (result) => result.status === 'failed' && (result.error ?? '').includes('Out of Memory Error'),
-      ended: async (node, result) => {
-        await project.catalog.runLog.recordStep({
-          runId,
-          step: node.id,
-          kind: node.kind,
-          status: result.status,
-          startedMs: result.startedMs ?? Date.now(),
-          finishedMs: Date.now(),
-          rowsIn: result.rowsIn ?? null,
-          rowsWritten: result.rowsWritten ?? null,
-          rowsQuarantined: result.rowsQuarantined ?? null,
-          rowsDeduplicated: result.rowsDeduplicated ?? null,
-          bytesWritten: result.bytesWritten ?? null,
-          snapshotId: result.snapshotId ?? null,
-          details: result.details || result.warnings?.length ? JSON.stringify({ ...result.details, ...(result.warnings?.length ? { warnings: result.warnings } : {}) }) : null,
-          error: result.error ?? null,
-        });
-        opts.onStep?.(result);
-      },
-    });
-    const status = steps.some((s) => s.status === 'failed') ? 'failed' : 'succeeded';
-    const firstError = steps.find((s) => s.status === 'failed')?.error;
-    await project.catalog.runLog.finish(runId, status, firstError);
-    return { runId, status, steps, startedMs: started, elapsedMs: Date.now() - started };
+    try {
+      const plan = { runId, started, config, models, steps: nodes.filter((n) => picked.has(n.id)) };
+      return await runSteps(project, engine, plan, opts);
+    } catch (e) {
+      // Recorded as ended, so the run does not hold off the next one until this process exits.
+      await project.catalog.runLog.finish(runId, 'failed', e instanceof Error ? e.message : String(e)).catch(() => undefined);
+      throw e;
+    }
   } finally {
     engine.close();
   }
+}
+
+/** What a run was asked to do, once it has the right to run. */
+interface RunPlan {
+  runId: string;
+  started: number;
+  config: PipelineConfig;
+  models: Model[];
+  steps: StepNode[];
+}
+
+async function runSteps(project: Project, engine: Engine, plan: RunPlan, opts: RunOptions): Promise<RunResult> {
+  const { runId, started, config, models } = plan;
+  const progress = opts.onProgress ?? (() => undefined);
+  const ctx: StepContext = {
+    catalog: project.catalog,
+    store: project.store,
+    engine,
+    session: new SqlSession(engine, project.catalog),
+    runId,
+    secret: project.secret(),
+    progress,
+  };
+  const atOnce = Math.min(STEPS_AT_ONCE, await engine.threads());
+  const steps = await scheduleSteps<StepResult>(plan.steps, atOnce, {
+    run: async (node, blockedBy, alone) => {
+      if (blockedBy) return { id: node.id, kind: node.kind, table: node.table, status: 'not_run', elapsedMs: 0, error: `${blockedBy} failed` };
+      if (alone) progress(`${node.id}: out of memory beside other steps; running it again on its own`);
+      const result = await runStep(ctx, node, config, models);
+      return alone ? { ...result, warnings: [...(result.warnings ?? []), 'ran out of memory beside other steps (engine.memory_limit is tight for this data), so it ran again on its own'] } : result;
+    },
+    // DuckDB's own error type, not any message that mentions memory (a rule's reason, say).
+    again: (result) => result.status === 'failed' && (result.error ?? '').includes('Out of Memory Error'),
+    ended: async (node, result) => {
+      await project.catalog.runLog.recordStep({
+        runId,
+        step: node.id,
+        kind: node.kind,
+        status: result.status,
+        startedMs: result.startedMs ?? Date.now(),
+        finishedMs: Date.now(),
+        rowsIn: result.rowsIn ?? null,
+        rowsWritten: result.rowsWritten ?? null,
+        rowsQuarantined: result.rowsQuarantined ?? null,
+        rowsDeduplicated: result.rowsDeduplicated ?? null,
+        bytesWritten: result.bytesWritten ?? null,
+        snapshotId: result.snapshotId ?? null,
+        details: result.details || result.warnings?.length ? JSON.stringify({ ...result.details, ...(result.warnings?.length ? { warnings: result.warnings } : {}) }) : null,
+        error: result.error ?? null,
+      });
+      opts.onStep?.(result);
+    },
+  });
+  const status = steps.some((s) => s.status === 'failed') ? 'failed' : 'succeeded';
+  const firstError = steps.find((s) => s.status === 'failed')?.error;
+  await project.catalog.runLog.finish(runId, status, firstError);
+  return { runId, status, steps, startedMs: started, elapsedMs: Date.now() - started };
 }
 
 /**

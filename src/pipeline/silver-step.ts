@@ -1,13 +1,17 @@
 import { parseTableName } from '../catalog/index.js';
 import { currentScan, quoteIdent, quoteLiteral, scanSql } from '../engine/index.js';
-import type { DataFile, Table } from '../table/index.js';
+import { summaryState, type DataFile, type Table } from '../table/index.js';
 import { didYouMean, PROJECT_FILE } from '../config/index.js';
 import { NotFound } from '../errors.js';
 import { checkContractSource, type SilverContract } from '../transform/index.js';
 import { applyContract } from './apply-contract.js';
 import type { StepContext, StepOutcome } from './context.js';
 
-/** The source snapshot a silver table has processed up to, kept as a table property. */
+/**
+ * The source snapshot a silver table has processed up to, recorded in the summary of each silver
+ * commit: a rollback of the silver table takes it back too, so the next run reads again what the
+ * rolled-back snapshots had read.
+ */
 export const PROCESSED_SNAPSHOT = 'silt.source-snapshot';
 /** The declared contract a silver table was last built with (JSON), so `silt plan` can show rule changes. */
 export const CONTRACT_PROPERTY = 'silt.contract';
@@ -28,7 +32,7 @@ export async function silverStep(ctx: StepContext, name: string, contract: Silve
     };
   }
   const silver = (await ctx.catalog.tableExists('silver', name)) ? await ctx.catalog.loadTable('silver', name) : undefined;
-  const processed = silver?.metadata.properties[PROCESSED_SNAPSHOT];
+  const processed = silver ? summaryState(silver.metadata, PROCESSED_SNAPSHOT) : undefined;
   const head = source.metadata['current-snapshot-id']?.toString();
   const upToDate = head === undefined || head === processed;
   const newFiles = upToDate ? [] : await filesSince(source, processed);
@@ -42,12 +46,12 @@ export async function silverStep(ctx: StepContext, name: string, contract: Silve
     const batchKey = `${contract.source}@${processed ?? 'start'}..${head}`;
     const outcome = await applyContract(ctx, name, contract, {
       source: quoteIdent(view),
-      replacesQuarantine: `t.${quoteIdent(BATCH_COLUMN)} = ${quoteLiteral(batchKey)}`,
+      replacesQuarantine: batchesAfter(source, processed),
       quarantineExtra: { [BATCH_COLUMN]: quoteLiteral(batchKey) },
       summary: { [PROCESSED_SNAPSHOT]: head },
     });
     const table = await ctx.catalog.loadTable('silver', name);
-    await table.setProperties({ [PROCESSED_SNAPSHOT]: head, [CONTRACT_PROPERTY]: JSON.stringify(contract) });
+    await table.setProperties({ [CONTRACT_PROPERTY]: JSON.stringify(contract) });
     return { ...outcome, details: { ...outcome.details, source: contract.source, sourceSnapshot: head, newFiles: newFiles.length } };
   } finally {
     await ctx.engine.run(`DROP VIEW IF EXISTS ${quoteIdent(view)}`);
@@ -69,6 +73,20 @@ async function sourceTable(ctx: StepContext, name: string, contract: SilverContr
     `silver.${name}: source ${contract.source} (${PROJECT_FILE} silver.${name}.source) is no table${hint ? ` (did you mean ${hint}?)` : ''}; ` +
       `tables: ${(near.length ? near : known).join(', ') || 'none yet'} (a source's bronze table appears once its first file is ingested)`,
   );
+}
+
+/**
+ * Quarantine rows (aliased `t`) of batches that ended after the `processed` source snapshot: the
+ * batch being read now, an earlier attempt at it, and batches a rollback of silver took back. The
+ * rows of batches silver still holds stay.
+ */
+function batchesAfter(source: Table, processed: string | undefined): string {
+  const snapshots = source.metadata.snapshots;
+  const from = snapshots.find((s) => s['snapshot-id'].toString() === processed);
+  if (!from) return 'TRUE';
+  const later = snapshots.filter((s) => s['sequence-number'] > from['sequence-number']).map((s) => quoteLiteral(s['snapshot-id'].toString()));
+  if (later.length === 0) return 'FALSE';
+  return `regexp_extract(t.${quoteIdent(BATCH_COLUMN)}, '\\.\\.(\\d+)$', 1) IN (${later.join(', ')})`;
 }
 
 /** Data files of the current snapshot that the `since` snapshot did not have (all, without one). */

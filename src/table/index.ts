@@ -28,5 +28,6 @@ export { referencedFiles } from './referenced-files.js';
 export { ROLL_BACK } from './table-io.js';
 export { inspectDataFile, repairAdvice, verifiesChecksums, verifyDataFiles, VERIFY_CHECKSUMS_PROPERTY, type FileInspection, type FileProblem } from './file-integrity.js';
 export { checkTableFiles, type TableCheckOptions, type TableCheckResult } from './table-check.js';
+export { summaryState } from './snapshot-state.js';
 export type { ManifestFile, FieldSummary } from './manifest-list.js';
 export { mergeFields } from './schema-merge.js';

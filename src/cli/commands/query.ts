@@ -37,7 +37,8 @@ export function register(program: Command): void {
                 throw /^(query: )?IO Error/.test(e instanceof Error ? e.message : '') ? cannotWrite(opts.output!, e) : e;
               });
             }
-            return await session.execute(sql, { maxRows: format === 'table' ? maxRows : Number.MAX_SAFE_INTEGER });
+            // A file holds every row; only the screen is limited.
+            return await session.execute(sql, { maxRows: format === 'table' && !opts.output ? maxRows : Number.MAX_SAFE_INTEGER });
           } finally {
             engine.close();
           }
@@ -86,6 +87,15 @@ function show(result: QueryResult, format: OutputFormat, output?: string): void 
   }
   process.stdout.write(text);
   if (format === 'table') {
-    out(result.truncated ? `(first ${result.rows.length} rows; use --max-rows or --output for more)` : `(${result.rows.length} row${result.rows.length === 1 ? '' : 's'})`);
+    out(footer(result));
   }
+}
+
+/** The line under a table on screen: how many rows, and how many were left out and how to see them. */
+export function footer(result: Pick<QueryResult, 'rows' | 'totalRows'>): string {
+  const shown = result.rows.length;
+  const total = Math.max(result.totalRows, shown);
+  const n = (x: number) => x.toLocaleString('en-US');
+  if (total === shown) return `(${n(shown)} row${shown === 1 ? '' : 's'})`;
+  return `(first ${n(shown)} of ${n(total)} rows; ${n(total - shown)} not shown: --max-rows ${total} shows them, --output FILE writes them all)`;
 }

@@ -104,30 +104,57 @@ test('a load killed with SIGKILL at any moment leaves the old or the new snapsho
   });
 });
 
-test('a load that creates its table, killed while writing: the table is absent or empty, and the same command then succeeds', async () => {
+/** The project's warehouse folder. */
+async function warehouseOf(dir: string): Promise<string> {
+  const props = JSON.parse(await siltOk(dir, 'connect', 'pyiceberg')) as { warehouse: string };
+  return fileURLToPath(props.warehouse);
+}
+
+/** Starts `silt ARGS` and kills it with SIGKILL once a data file shows up anywhere in the warehouse. */
+async function killOnFirstDataFile(dir: string, warehouse: string, args: string[]): Promise<void> {
+  const child = startSilt(dir, args);
+  const done = finished(child);
+  let over = false;
+  void done.then(() => (over = true));
+  while (!over && !(await filesUnder(warehouse)).some((f) => f.includes(`${path.sep}data${path.sep}`))) await sleep(5);
+  child.kill('SIGKILL');
+  const r = await done;
+  assert.equal(r.signal, 'SIGKILL', `silt ${args[0]} ended before it could be killed: ${r.stderr}`);
+}
+
+/** Files of the warehouse outside the table's folder. */
+async function filesBeside(dir: string, warehouse: string, table: string): Promise<string[]> {
+  const root = await tableDir(dir, table);
+  return (await filesUnder(warehouse)).map((f) => path.join(warehouse, f)).filter((f) => !f.startsWith(root + path.sep));
+}
+
+test('a load that creates its table, killed while writing: no table, the same command then creates it, and vacuum leaves only its files', async () => {
   await withProject(async (dir) => {
     const t = 'ops.fresh';
     await writeEventsCsv(path.join(dir, 'big.csv'), 0, BIG_ROWS);
-    const props = JSON.parse(await siltOk(dir, 'connect', 'pyiceberg')) as { warehouse: string };
-    const warehouse = fileURLToPath(props.warehouse);
+    const warehouse = await warehouseOf(dir);
     const args = ['load', 'big.csv', '--into', t, '--partition-by', 'day(ts)'];
-    const child = startSilt(dir, args);
-    const done = finished(child);
-    let over = false;
-    void done.then(() => (over = true));
-    while (!over && !(await filesUnder(warehouse)).some((f) => f.includes(`${path.sep}data${path.sep}`))) await sleep(5);
-    child.kill('SIGKILL');
-    const r = await done;
-    assert.equal(r.signal, 'SIGKILL', `the load ended before it could be killed: ${r.stderr}`);
-
-    const tables = (await siltOk(dir, 'table', 'list')).trim();
-    if (tables.includes(t)) assert.equal(await queryNumber(dir, `SELECT count(*) FROM ${t}`), 0, 'a table the crash left holds no rows');
+    await killOnFirstDataFile(dir, warehouse, args);
+    assert.doesNotMatch(await siltOk(dir, 'table', 'list'), /ops\.fresh/, 'a killed load leaves no table, not even an empty one');
     // the user runs the same command again
-    await siltOk(dir, ...args);
+    assert.match(await siltOk(dir, ...args), /created/);
     assert.equal(await queryNumber(dir, `SELECT count(*) FROM ${t}`), BIG_ROWS);
     await siltOk(dir, 'vacuum');
     const after = await audit(dir, t, await tableDir(dir, t));
     assert.deepEqual(after.orphans, [], 'vacuum removed what the killed load wrote');
     assert.deepEqual(after.missing, []);
+    assert.deepEqual(await filesBeside(dir, warehouse, t), [], 'no folder of the killed load is left beside the table');
+  });
+});
+
+test('CREATE TABLE … AS killed while writing leaves no table, and the same statement then succeeds', async () => {
+  await withProject(async (dir) => {
+    const warehouse = await warehouseOf(dir);
+    const sql = "CREATE TABLE ops.wide AS SELECT range AS n, repeat('x', 64) || range AS pad FROM range(3000000)";
+    await killOnFirstDataFile(dir, warehouse, ['query', sql]);
+    assert.doesNotMatch(await siltOk(dir, 'table', 'list'), /ops\.wide/, 'a killed CREATE TABLE … AS leaves no table');
+    assert.match(await siltOk(dir, 'query', sql), /created table ops\.wide \(3000000 rows\)/);
+    await siltOk(dir, 'vacuum');
+    assert.deepEqual(await filesBeside(dir, warehouse, 'ops.wide'), [], 'nothing of the killed statement is left');
   });
 });

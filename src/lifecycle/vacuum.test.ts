@@ -1,0 +1,94 @@
+/** Folders no catalog entry owns any more (a dropped table's, a create that never registered) are vacuum's to remove. */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { Catalog } from '../catalog/index.js';
+import { EnvironmentFault } from '../errors.js';
+import { LocalStore } from '../storage/index.js';
+import { buildSchema } from '../table/index.js';
+import { vacuum } from './vacuum.js';
+
+/** A local store whose deletes of metadata files fail while `failing` is set, as on a faulty disk. */
+class FaultyStore extends LocalStore {
+  failing = false;
+  override async delete(key: string): Promise<void> {
+    if (this.failing && key.endsWith('.metadata.json')) throw Object.assign(new Error(`EIO: i/o error, unlink '${key}'`), { code: 'EIO' });
+    return super.delete(key);
+  }
+}
+
+const made: string[] = [];
+after(async () => {
+  for (const dir of made) await rm(dir, { recursive: true, force: true });
+});
+
+async function lake(): Promise<{ catalog: Catalog; store: FaultyStore }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'silt-vacuum-'));
+  made.push(dir);
+  const store = new FaultyStore(path.join(dir, 'lake'));
+  return { catalog: await Catalog.open(path.join(dir, 'catalog.db'), store), store };
+}
+
+const def = () => buildSchema([{ name: 'id', type: 'long' }]);
+const filesOf = async (store: LocalStore, folder: string) => (await store.list(folder + '/')).map((o) => o.key);
+
+test('a DROP whose purge fails says so, and vacuum then removes the files it left; the name is free again', async () => {
+  const { catalog, store } = await lake();
+  try {
+    const table = await catalog.createTable('a', 't', def());
+    await table.setProperties({ k: 'v' });
+    const folder = store.keyOf(table.metadata.location);
+    store.failing = true;
+    await assert.rejects(catalog.dropTable('a', 't'), (e: unknown) => {
+      assert.ok(e instanceof EnvironmentFault, String(e));
+      assert.match(e.message, /^catalog: dropped table a\.t, but could not remove all its files under .+ \(EIO: i\/o error.*\); `silt vacuum` removes them/);
+      return true;
+    });
+    store.failing = false;
+    assert.equal(await catalog.tableExists('a', 't'), false);
+    assert.ok((await filesOf(store, folder)).length > 0, 'the failed purge left files');
+    const result = await vacuum(catalog);
+    assert.deepEqual(await filesOf(store, folder), [], 'vacuum removed them');
+    assert.ok(result.filesRemoved >= 2);
+    const again = await catalog.createTable('a', 't', def());
+    assert.equal(store.keyOf(again.metadata.location), folder, 'a new table of the name takes the same folder');
+  } finally {
+    await catalog.close();
+  }
+});
+
+test('a create whose first commits fail registers nothing and leaves no folder', async () => {
+  const { catalog, store } = await lake();
+  try {
+    await assert.rejects(
+      catalog.createTableWith('a', 'n', def(), async (t) => {
+        await t.setProperties({ k: 'v' });
+        throw new Error('the data could not be written');
+      }),
+      /the data could not be written/,
+    );
+    assert.equal(await catalog.tableExists('a', 'n'), false);
+    assert.deepEqual(await store.list('warehouse/'), []);
+  } finally {
+    await catalog.close();
+  }
+});
+
+test('a create that another process beats to the name gives way: its files go, the other table stays', async () => {
+  const { catalog, store } = await lake();
+  try {
+    let other = '';
+    const created = await catalog.createTableWith('a', 'n', def(), async (t) => {
+      await t.setProperties({ mine: 'yes' });
+      other = store.keyOf((await catalog.createTable('a', 'n', def())).metadata.location);
+    });
+    assert.equal(created, undefined);
+    const table = await catalog.loadTable('a', 'n');
+    assert.equal(table.metadata.properties['mine'], undefined, 'the registered table is the other one');
+    assert.deepEqual((await store.list('warehouse/')).map((o) => path.dirname(path.dirname(o.key))), [other], 'only its files remain');
+  } finally {
+    await catalog.close();
+  }
+});

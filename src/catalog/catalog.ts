@@ -9,6 +9,7 @@ import {
   newTableMetadata,
   serializeMetadata,
   Table,
+  type MetadataPointer,
   type PartitionField,
   type Schema,
 } from '../table/index.js';
@@ -389,7 +390,8 @@ export class Catalog {
     return row ? `${row.table_namespace}.${row.table_name}` : undefined;
   }
 
-  private pointer(namespace: string, name: string): SqlPointer {
+  /** The table's metadata pointer, which the commit protocol compare-and-swaps (see table/commit.ts). */
+  pointer(namespace: string, name: string): MetadataPointer {
     return new SqlPointer(this.db, this.store, CATALOG_NAME, namespace, name);
   }
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after } from 'node:test';
-import { LocalStore } from '../storage/index.js';
+import { LocalStore, type ObjectStore } from '../storage/index.js';
 import type { DataFile } from '../table/index.js';
 import { Catalog } from './catalog.js';
 import type { IfLost } from './lost-catalog.js';
@@ -23,6 +23,6 @@ export async function catalogFixture(prefix: string) {
 }
 
 /** A data file entry for metadata-only tests (no Parquet behind it). */
-export function fakeDataFile(store: LocalStore, key: string, rows: number): DataFile {
+export function fakeDataFile(store: ObjectStore, key: string, rows: number): DataFile {
   return { content: 0, filePath: store.uri(key), fileFormat: 'PARQUET', specId: 0, partition: [], recordCount: rows, fileSizeInBytes: 10 * rows };
 }

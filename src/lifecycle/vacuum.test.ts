@@ -1,10 +1,12 @@
 /** Folders no catalog entry owns any more (a dropped table's, a create that never registered) are vacuum's to remove. */
 import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { Catalog } from '../catalog/index.js';
+import { catalogFixture } from '../catalog/test-support.js';
 import { EnvironmentFault } from '../errors.js';
 import { LocalStore } from '../storage/index.js';
 import { buildSchema } from '../table/index.js';
@@ -88,6 +90,23 @@ test('a create that another process beats to the name gives way: its files go, t
     const table = await catalog.loadTable('a', 'n');
     assert.equal(table.metadata.properties['mine'], undefined, 'the registered table is the other one');
     assert.deepEqual((await store.list('warehouse/')).map((o) => path.dirname(path.dirname(o.key))), [other], 'only its files remain');
+  } finally {
+    await catalog.close();
+  }
+});
+
+test('vacuum removes the temporary file an interrupted put left, though a listing hides it', async () => {
+  const { store, open } = await catalogFixture('silt-vacuum-');
+  const catalog = await open();
+  try {
+    const table = await catalog.createTable('raw', 'events', buildSchema([{ name: 'id', type: 'long' }]));
+    const tableKey = store.keyOf(table.metadata.location);
+    const left = `${tableKey}/data/part-0.parquet.0b5e4c1e-8a9f-4e57-9d2a-4f1c2b3a4d5e.tmp`;
+    await fs.mkdir(store.enginePath(`${tableKey}/data`), { recursive: true });
+    await fs.writeFile(store.enginePath(left), 'half a file');
+    const result = await vacuum(catalog);
+    assert.deepEqual(result.removed, [left]);
+    assert.equal(await fs.stat(store.enginePath(left)).catch(() => undefined), undefined);
   } finally {
     await catalog.close();
   }

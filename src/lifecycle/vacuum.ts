@@ -34,7 +34,7 @@ export async function vacuum(catalog: Catalog, opts: VacuumOptions = {}): Promis
     const keep = await referencedFiles(store, table.metadata, table.metadataLocation, table.name);
     const limit = Math.min(cutoff, liveStart ?? Infinity);
     result.tables++;
-    for (const obj of await store.list(store.keyOf(table.metadata.location) + '/')) {
+    for (const obj of await store.list(store.keyOf(table.metadata.location) + '/', { leftovers: true })) {
       if (keep.has(store.uri(obj.key)) || obj.modifiedMs >= limit) continue;
       if (!opts.dryRun) await store.delete(obj.key);
       result.filesRemoved++;

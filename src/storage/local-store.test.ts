@@ -80,3 +80,12 @@ test('uri and keyOf are inverse; keys cannot escape the root', async () => {
   await assert.rejects(s.put('../escape', 'x'), /escapes the store root/);
   await assert.rejects(s.get('nope'), (e) => e instanceof NotFound && /no object at nope/.test(e.message));
 });
+
+test('a temporary file an interrupted put left is listed only when leftovers are asked for', async () => {
+  const s = await store();
+  await s.put('t/data/a.parquet', 'x');
+  const left = `${s.enginePath('t/data/b.parquet')}.0b5e4c1e-8a9f-4e57-9d2a-4f1c2b3a4d5e.tmp`;
+  await fsp.writeFile(left, 'half');
+  assert.deepEqual((await s.list('t/')).map((o) => o.key), ['t/data/a.parquet']);
+  assert.deepEqual((await s.list('t/', { leftovers: true })).map((o) => o.key), ['t/data/a.parquet', `t/data/${path.basename(left)}`]);
+});

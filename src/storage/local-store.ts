@@ -1,9 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { EnvironmentFault, InvalidInput, NotFound } from '../errors.js';
-import type { ObjectInfo, ObjectStore, PutOptions } from './object-store.js';
+import { Readable } from 'node:stream';
+import type { ByteRange, ListOptions, ObjectInfo, ObjectStore, PutOptions } from './object-store.js';
 
 /**
  * An object store on a local folder. Writes go to a temporary file beside the target and are
@@ -49,6 +51,39 @@ export class LocalStore implements ObjectStore {
     }
   }
 
+  async read(key: string, range: ByteRange): Promise<Buffer> {
+    const { offset, length } = checkRange(key, range);
+    const file = this.pathOf(key);
+    const { handle, size } = await this.open(key);
+    try {
+      const want = Math.max(0, Math.min(length ?? Infinity, size - offset));
+      const out = new Uint8Array(want);
+      let got = 0;
+      while (got < want) {
+        const { bytesRead } = await handle.read(out, got, want - got, offset + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      return Buffer.from(out.buffer, 0, got);
+    } catch (e) {
+      throw machineFault(e, 'read', file);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async stream(key: string, range: ByteRange = { offset: 0 }): Promise<Readable> {
+    const { offset, length } = checkRange(key, range);
+    // Opened first, so a missing object is NotFound here rather than an error event later.
+    const { handle } = await this.open(key);
+    if (length === 0) {
+      await handle.close();
+      return Readable.from([]);
+    }
+    // createReadStream's `end` is inclusive.
+    return handle.createReadStream({ start: offset, end: length === undefined ? Infinity : offset + length - 1, highWaterMark: 1 << 20 });
+  }
+
   async put(key: string, data: Uint8Array | string, options: PutOptions = {}): Promise<boolean> {
     const target = this.pathOf(key);
     const tmp = `${target}.${randomUUID()}.tmp`;
@@ -74,47 +109,53 @@ export class LocalStore implements ObjectStore {
     }
   }
 
-  async list(prefix: string): Promise<ObjectInfo[]> {
+  async list(prefix: string, options: ListOptions = {}): Promise<ObjectInfo[]> {
     // Walk from the deepest folder the prefix names, then filter by the full prefix.
     const slash = prefix.lastIndexOf('/');
     const dirKey = slash >= 0 ? prefix.slice(0, slash) : '';
     const out: ObjectInfo[] = [];
     await this.walk(dirKey, out);
-    return out.filter((o) => o.key.startsWith(prefix)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return out
+      .filter((o) => o.key.startsWith(prefix) && (options.leftovers || !TEMPORARY.test(o.key))).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
   async delete(key: string): Promise<void> {
     const file = this.pathOf(key);
     await fs.rm(file, { force: true }).catch((e: unknown) => {
+      // A folder is no object: on a store of keys, `d` is only a prefix of `d/x`.
+      if (isFolder(e)) return;
       throw machineFault(e, 'delete', file);
     });
   }
 
   async exists(key: string): Promise<boolean> {
-    try {
-      await fs.access(this.pathOf(key));
-      return true;
-    } catch {
-      return false;
-    }
+    return (await fs.stat(this.pathOf(key)).catch(() => undefined))?.isFile() ?? false;
   }
 
   async size(key: string): Promise<number> {
     const file = this.pathOf(key);
-    try {
-      return (await fs.stat(file)).size;
-    } catch (e) {
+    const st = await fs.stat(file).catch((e: unknown) => {
       throw missing(e, key) ?? machineFault(e, 'read', file);
-    }
+    });
+    if (!st.isFile()) throw notFound(key);
+    return st.size;
+  }
+
+  /** The object's file, open for reading, and its size; NotFound for a missing key or a folder. */
+  private async open(key: string): Promise<{ handle: FileHandle; size: number }> {
+    const file = this.pathOf(key);
+    const handle = await fs.open(file, 'r').catch((e: unknown) => {
+      throw missing(e, key) ?? machineFault(e, 'read', file);
+    });
+    const st = await handle.stat();
+    if (st.isFile()) return { handle, size: st.size };
+    await handle.close();
+    throw notFound(key);
   }
 
   async sha256(key: string): Promise<string> {
     const hash = createHash('sha256');
-    try {
-      await pipeline(createReadStream(this.pathOf(key), { highWaterMark: 1 << 20 }), hash);
-    } catch (e) {
-      throw missing(e, key);
-    }
+    await pipeline(await this.stream(key), hash);
     return hash.digest('hex');
   }
 
@@ -151,8 +192,30 @@ export class LocalStore implements ObjectStore {
   }
 }
 
+/** The range with its numbers checked: whole and not negative. */
+function checkRange(key: string, range: ByteRange): ByteRange {
+  const ok = (n: number | undefined) => n === undefined || (Number.isSafeInteger(n) && n >= 0);
+  if (!ok(range.offset) || !ok(range.length)) {
+    throw new InvalidInput(`storage: ${key}: byte range ${JSON.stringify(range)} must have a whole, non-negative offset and length`);
+  }
+  return range;
+}
+
+/** The name `put` gives its temporary file beside the target: `<key>.<uuid>.tmp`. */
+const TEMPORARY = /\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.tmp$/;
+
+function isFolder(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'EISDIR' || code === 'ERR_FS_EISDIR';
+}
+
+/** NotFound for a missing file, or a folder (a prefix of keys, not an object). */
 function missing(e: unknown, key: string): NotFound | undefined {
-  return (e as NodeJS.ErrnoException).code === 'ENOENT' ? new NotFound(`storage: no object at ${key}`) : undefined;
+  return (e as NodeJS.ErrnoException).code === 'ENOENT' || isFolder(e) ? notFound(key) : undefined;
+}
+
+function notFound(key: string): NotFound {
+  return new NotFound(`storage: no object at ${key}`);
 }
 
 /** What the machine said, in words, and what to do about it. */

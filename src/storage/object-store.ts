@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+
 /**
  * The object store: every file Silt keeps (landing files, Parquet data, Iceberg metadata) lives
  * here under a key relative to the store's root. A local folder by default; S3 later, through
@@ -14,6 +16,20 @@ export interface PutOptions {
   ifAbsent?: boolean;
 }
 
+/** A byte range of an object: from `offset`, `length` bytes (to the end when left out). */
+export interface ByteRange {
+  offset: number;
+  length?: number;
+}
+
+export interface ListOptions {
+  /**
+   * Also list what interrupted writes left behind (a local store's temporary files), which a
+   * normal listing never shows; vacuum removes them.
+   */
+  leftovers?: boolean;
+}
+
 export interface ObjectStore {
   /** Fully qualified URI of the store root, ending in '/', e.g. `file:///srv/lake/`. */
   readonly rootUri: string;
@@ -26,13 +42,25 @@ export interface ObjectStore {
    */
   enginePath(key: string): string;
   get(key: string): Promise<Buffer>;
+  /**
+   * The bytes of `range` (NotFound when missing). A range reaching past the end gives the bytes
+   * there are, so an offset at or past the end gives none; a negative offset or length is InvalidInput.
+   */
+  read(key: string, range: ByteRange): Promise<Buffer>;
+  /** The object's bytes (or a range of them) as a stream; NotFound, before any byte, when missing. */
+  stream(key: string, range?: ByteRange): Promise<Readable>;
   /** Atomic: a reader sees either no object or the whole new one, never a torn write. */
   put(key: string, data: Uint8Array | string, options?: PutOptions): Promise<boolean>;
-  /** Every object whose key starts with `prefix`, recursively, sorted by key. */
-  list(prefix: string): Promise<ObjectInfo[]>;
-  /** Removes the object; a missing key is not an error. */
+  /**
+   * Every object whose key starts with `prefix`, recursively, sorted by key (code unit order);
+   * an object being written is not listed until its put completes.
+   */
+  list(prefix: string, options?: ListOptions): Promise<ObjectInfo[]>;
+  /** Removes the object; a missing key (or a key that is only a prefix of others) is not an error. */
   delete(key: string): Promise<void>;
+  /** Whether an object is stored under exactly this key (a prefix of other keys is not one). */
   exists(key: string): Promise<boolean>;
+  /** The object's length in bytes (NotFound when missing). */
   size(key: string): Promise<number>;
   /** The SHA-256 of the object's bytes as lowercase hex, read as a stream (NotFound when missing). */
   sha256(key: string): Promise<string>;

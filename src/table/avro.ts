@@ -66,6 +66,11 @@ export function writeAvro(schema: AvroSchema, records: readonly unknown[], meta:
   return concatBytes(parts);
 }
 
+/** Where an Avro container's header (magic, metadata, sync marker) ends; negative when truncated. */
+export function avroHeaderEnd(bytes: Uint8Array): number {
+  return HEADER.decode(toBuffer(bytes), 0).offset;
+}
+
 export interface AvroFile {
   /** The writer schema exactly as stored in the header. */
   schema: AvroSchema;

@@ -231,7 +231,8 @@ export class Table {
     this.loaded = { metadata: done.metadata, location: done.metadataLocation };
   }
 
-  private async commitWith(produce: ChangeProducer): Promise<Committed> {
+  /** Commits the change `produce` builds on each attempt's base (see commit.ts). */
+  async commitWith(produce: ChangeProducer): Promise<Committed> {
     const done = await commit(this.store, this.pointer, produce);
     this.committed(done);
     return done;

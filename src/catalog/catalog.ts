@@ -5,11 +5,16 @@ import { AlreadyExists, EnvironmentFault, InvalidInput, NotFound } from '../erro
 import { joinKey, type ObjectStore } from '../storage/index.js';
 import {
   checkMetadataFile,
+  commitAll,
+  fixedChange,
   metadataFileKey,
   newTableMetadata,
   serializeMetadata,
   Table,
+  type ChangeProducer,
+  type Committed,
   type MetadataPointer,
+  type TableChange,
   type PartitionField,
   type Schema,
 } from '../table/index.js';
@@ -21,7 +26,7 @@ import { RunLog } from './run-log.js';
 import { migrate } from './migrations.js';
 import { checkName } from './names.js';
 import { abandoned, markedFolders, markerKey, purgeFolder, putMarker, StagedPointer } from './pending-folders.js';
-import { SqlPointer } from './sql-pointer.js';
+import { SqlPointer, swapAll } from './sql-pointer.js';
 import { handleLostCatalog, type IfLost } from './lost-catalog.js';
 import { WAREHOUSE } from './warehouse-scan.js';
 
@@ -388,6 +393,19 @@ export class Catalog {
       .execute();
     const row = rows.find((r) => r.metadata_location?.slice(0, r.metadata_location.lastIndexOf('/metadata/')) === location.replace(/\/+$/, ''));
     return row ? `${row.table_namespace}.${row.table_name}` : undefined;
+  }
+
+  /**
+   * Commits changes to several tables at once: each table's next metadata file is written, then all
+   * pointers are swapped in one metadata-store transaction, so a reader sees every change or none.
+   * A change is data (requirements and updates, e.g. a REST client's) or a producer that builds it
+   * on each attempt's base (Silt's writers). A lost swap retries them all on the fresh bases.
+   */
+  async commitTransaction(changes: readonly { table: Table; change: TableChange | ChangeProducer }[]): Promise<Committed[]> {
+    const targets = changes.map(({ table, change }) => table.target(typeof change === 'function' ? change : fixedChange(change)));
+    const done = await commitAll(this.store, targets, { swapAll: (swaps) => swapAll(this.db, swaps) });
+    changes.forEach(({ table }, i) => table.committed(done[i]!));
+    return done;
   }
 
   /** The table's metadata pointer, which the commit protocol compare-and-swaps (see table/commit.ts). */

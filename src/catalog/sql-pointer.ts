@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { NotFound } from '../errors.js';
 import type { ObjectStore } from '../storage/index.js';
-import { readTableMetadata, type MetadataPointer, type TableMetadata } from '../table/index.js';
+import { readTableMetadata, type MetadataPointer, type PointerSwap, type TableMetadata } from '../table/index.js';
 import type { MetadataDb } from './db.js';
 
 /** A table's metadata pointer as a row of `iceberg_tables`; swap is the JDBC catalog's CAS update. */
@@ -31,8 +31,13 @@ export class SqlPointer implements MetadataPointer {
     return { metadataLocation: row.metadata_location, metadata: await readTableMetadata(this.store, row.metadata_location, this.name) };
   }
 
-  async swap(expected: string, next: string): Promise<boolean> {
-    const result = await this.db
+  swap(expected: string, next: string): Promise<boolean> {
+    return this.swapWith(this.db, expected, next);
+  }
+
+  /** The compare-and-swap UPDATE, run on `db` (the catalog's, or a transaction of it). */
+  async swapWith(db: Kysely<MetadataDb>, expected: string, next: string): Promise<boolean> {
+    const result = await db
       .updateTable('iceberg_tables')
       .set({ metadata_location: next, previous_metadata_location: expected })
       .where('catalog_name', '=', this.catalogName)
@@ -41,5 +46,28 @@ export class SqlPointer implements MetadataPointer {
       .where('metadata_location', '=', expected)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
+  }
+}
+
+/** Thrown inside a swap transaction to roll it back when one pointer moved. */
+class SwapLost extends Error {}
+
+/**
+ * Swaps several tables' pointers in ONE metadata-store transaction, each a compare-and-swap:
+ * when any pointer no longer holds its expected location, the transaction rolls back and no
+ * pointer changes.
+ */
+export async function swapAll(db: Kysely<MetadataDb>, swaps: readonly PointerSwap[]): Promise<boolean> {
+  try {
+    await db.transaction().execute(async (trx) => {
+      for (const s of swaps) {
+        if (!(s.pointer instanceof SqlPointer)) throw new Error(`catalog: ${s.pointer.name} is not a registered table; it cannot join a transaction`);
+        if (!(await s.pointer.swapWith(trx, s.expected, s.next))) throw new SwapLost();
+      }
+    });
+    return true;
+  } catch (e) {
+    if (e instanceof SwapLost) return false;
+    throw e;
   }
 }

@@ -27,7 +27,7 @@ export {
 export { scanFiles, type ConsumeResult, type FileScan, type ScanProgress } from './file-scan.js';
 export { inferFields } from './infer-schema.js';
 export { sideBySide } from './side-by-side.js';
-export { appendRows, mergeRows, replaceRows, replaceWhere, type WriteSummary } from './table-writes.js';
+export { appendRows, appendWrite, commitWrite, mergeRows, mergeWrite, replaceRows, replaceWhere, replaceWhereWrite, type TableWrite, type WriteSummary } from './table-writes.js';
 export {
   describeExternalFiles,
   externalScanSql,

@@ -1,6 +1,6 @@
 import { RunFailed } from '../errors.js';
-import { appendRows, currentScan, inferFields, mergeRows, quoteIdent, quoteQualified, replaceWhere, scanSql } from '../engine/index.js';
-import { buildSchema, currentSchema, mergeFields, type Table } from '../table/index.js';
+import { appendWrite, currentScan, inferFields, mergeWrite, quoteIdent, quoteQualified, replaceWhereWrite, scanSql, type TableWrite } from '../engine/index.js';
+import { buildSchema, currentSchema, currentSnapshot, mergeFields, type Table } from '../table/index.js';
 import { lookupColumns, releaseContractRun, runContract, type SilverContract } from '../transform/index.js';
 import type { StepContext, StepOutcome } from './context.js';
 
@@ -13,12 +13,14 @@ export interface ContractBatch {
   quarantineExtra: Record<string, string>;
   /** Recorded in the silver commit's summary, which is made even when no row changes. */
   summary: Record<string, string>;
+  /** Silver table properties set in the same commit. */
+  properties?: Record<string, string>;
 }
 
 /**
- * Runs a contract over a batch of source rows and commits: quarantined rows first (replacing the
- * rows an earlier attempt at the same batch left), then the good rows merged by key. A broken
- * `fail` rule, or counts that do not reconcile, commit nothing.
+ * Runs a contract over a batch of source rows and commits, in one transaction over both tables,
+ * the quarantined rows (replacing the rows an earlier attempt at the same batch left) and the good
+ * rows merged by key. A broken `fail` rule, or counts that do not reconcile, commit nothing.
  */
 export async function applyContract(ctx: StepContext, name: string, contract: SilverContract, batch: ContractBatch): Promise<StepOutcome> {
   const temps: string[] = [];
@@ -65,18 +67,27 @@ export async function applyContract(ctx: StepContext, name: string, contract: Si
     const extra = Object.entries(batch.quarantineExtra).map(([k, v]) => `, ${v} AS ${quoteIdent(k)}`).join('');
     const quarantineSql = `SELECT *${extra} FROM ${out.quarantine}`;
     const quarantine = await ensureTable(ctx, `${name}_quarantine`, quarantineSql);
-    await ctx.catalog.guardWrite('silver', `${name}_quarantine`, () =>
-      replaceWhere(ctx.engine, quarantine, ctx.store, { where: batch.replacesQuarantine, insert: quarantineSql }),
-    );
-
     const table = await ensureTable(ctx, name, `SELECT * FROM ${out.merged}`);
     const keys = contract.key ?? [];
-    const summary = { 'silt.run-id': ctx.runId, ...batch.summary };
+    const opts = { summary: { 'silt.run-id': ctx.runId, ...batch.summary }, commitEmpty: true, ...(batch.properties ? { properties: batch.properties } : {}) };
     const merged = out.merged;
-    const snapshot = await ctx.catalog.guardWrite('silver', name, () =>
-      keys.length
-        ? mergeRows(ctx.engine, table, ctx.store, merged, keys, { summary, commitEmpty: true })
-        : appendRows(ctx.engine, table, ctx.store, `SELECT * FROM ${merged}`, { summary, commitEmpty: true }),
+    // The quarantine and the silver rows (with the state kept in their summary and properties)
+    // become visible together, in one catalog transaction: a reader never sees one without the other.
+    const snapshot = await ctx.catalog.guardWrite('silver', `${name}_quarantine`, () =>
+      ctx.catalog.guardWrite('silver', name, async () => {
+        const writes: TableWrite[] = [];
+        try {
+          writes.push(await replaceWhereWrite(ctx.engine, quarantine, ctx.store, { where: batch.replacesQuarantine, insert: quarantineSql }));
+          writes.push(keys.length
+            ? await mergeWrite(ctx.engine, table, ctx.store, merged, keys, opts)
+            : await appendWrite(ctx.engine, table, ctx.store, `SELECT * FROM ${merged}`, opts));
+          const [, silverDone] = await ctx.catalog.commitTransaction(writes.map((w) => ({ table: w.table, change: w.change })));
+          return silverDone!.changed ? currentSnapshot(silverDone!.metadata) : undefined;
+        } catch (e) {
+          for (const w of writes) await w.discard();
+          throw e;
+        }
+      }),
     );
     return {
       rowsIn: c.rows_in,

@@ -49,9 +49,8 @@ export async function silverStep(ctx: StepContext, name: string, contract: Silve
       replacesQuarantine: batchesAfter(source, processed),
       quarantineExtra: { [BATCH_COLUMN]: quoteLiteral(batchKey) },
       summary: { [PROCESSED_SNAPSHOT]: head },
+      properties: { [CONTRACT_PROPERTY]: JSON.stringify(contract) },
     });
-    const table = await ctx.catalog.loadTable('silver', name);
-    await table.setProperties({ [CONTRACT_PROPERTY]: JSON.stringify(contract) });
     return { ...outcome, details: { ...outcome.details, source: contract.source, sourceSnapshot: head, newFiles: newFiles.length } };
   } finally {
     await ctx.engine.run(`DROP VIEW IF EXISTS ${quoteIdent(view)}`);

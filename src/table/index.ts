@@ -31,3 +31,7 @@ export { checkTableFiles, type TableCheckOptions, type TableCheckResult } from '
 export { summaryState } from './snapshot-state.js';
 export type { ManifestFile, FieldSummary } from './manifest-list.js';
 export { mergeFields } from './schema-merge.js';
+export type { PointerSwap, PointerTransaction } from './pointer.js';
+export { commitAll, fixedChange, type Change, type ChangeProducer, type Committed, type CommitTarget } from './commit.js';
+export { applyUpdates, checkRequirements, describeRequirement } from './apply-updates.js';
+export { assertRef, LAST_ADDED, setBranch, type TableChange, type TableRequirement, type TableUpdate } from './updates.js';

@@ -15,3 +15,18 @@ export interface MetadataPointer {
    */
   swap(expected: string, next: string): Promise<boolean>;
 }
+
+/** One pointer's swap within a transaction over several tables. */
+export interface PointerSwap {
+  readonly pointer: MetadataPointer;
+  readonly expected: string;
+  readonly next: string;
+}
+
+/**
+ * Swaps several tables' pointers at once, all or none (the catalog does it in one metadata-store
+ * transaction). Returns false, changing nothing, when any pointer no longer holds its `expected`.
+ */
+export interface PointerTransaction {
+  swapAll(swaps: readonly PointerSwap[]): Promise<boolean>;
+}

@@ -78,12 +78,15 @@ export function listEntry(w: WrittenManifest, snapshotId: bigint, seq: number): 
   });
 }
 
-/** Writes the manifest list and returns the metadata with the new snapshot as current on main. */
-export async function addSnapshot(
+/**
+ * Writes the manifest list of a new snapshot on top of the base's current one and returns the
+ * snapshot, for an add-snapshot update (the commit makes it current with set-snapshot-ref).
+ */
+export async function writeSnapshot(
   store: ObjectStore,
   base: TableMetadata,
   args: { snapshotId: bigint; listKey: string; manifests: readonly ManifestFile[]; summary: SnapshotSummary },
-): Promise<TableMetadata> {
+): Promise<Snapshot> {
   const parent = currentSnapshot(base);
   const seq = base['last-sequence-number'] + 1;
   const bytes = encodeManifestList(
@@ -91,23 +94,13 @@ export async function addSnapshot(
     args.manifests,
   );
   await store.put(args.listKey, bytes);
-  const now = Date.now();
-  const snapshot: Snapshot = {
+  return {
     'sequence-number': seq,
     'snapshot-id': args.snapshotId,
     ...(parent ? { 'parent-snapshot-id': parent['snapshot-id'] } : {}),
-    'timestamp-ms': now,
+    'timestamp-ms': Date.now(),
     summary: args.summary,
     'manifest-list': store.uri(args.listKey),
     'schema-id': base['current-schema-id'],
-  };
-  return {
-    ...base,
-    'last-sequence-number': seq,
-    'last-updated-ms': now,
-    'current-snapshot-id': args.snapshotId,
-    refs: { ...base.refs, main: { 'snapshot-id': args.snapshotId, type: 'branch' } },
-    snapshots: [...base.snapshots, snapshot],
-    'snapshot-log': [...base['snapshot-log'], { 'timestamp-ms': now, 'snapshot-id': args.snapshotId }],
   };
 }

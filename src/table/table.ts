@@ -1,20 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidInput } from '../errors.js';
 import type { ObjectStore } from '../storage/index.js';
-import { commit, type Committed } from './commit.js';
+import { commit, fixedChange, type ChangeProducer, type Change, type Committed, type CommitTarget } from './commit.js';
 import type { EntryToWrite } from './manifest.js';
 import type { MetadataPointer } from './pointer.js';
 import { planScan, type PlanOptions, type ScanPlan } from './scan.js';
 import { evolveSchema, type SchemaChange } from './schema-evolution.js';
 import { buildSummary } from './snapshot-summary.js';
-import { addSnapshot, checkDataFiles, listEntry, writeManifests, type WrittenManifest } from './snapshot-writer.js';
+import { checkDataFiles, listEntry, writeManifests, writeSnapshot, type WrittenManifest } from './snapshot-writer.js';
 import { currentSnapshot, newSnapshotId, snapshotById } from './table-metadata.js';
 import { ManifestReader } from './table-io.js';
 import type { DataFile, ManifestEntry, Snapshot, TableMetadata } from './types.js';
+import { assertRef, LAST_ADDED, setBranch, type TableChange, type TableRequirement, type TableUpdate } from './updates.js';
 
 export interface WriteOptions {
   schemaChanges?: SchemaChange[];
   summary?: Record<string, string>;
+  /** Table properties set in the same commit (bookkeeping that must not be seen apart from the data). */
+  properties?: Record<string, string>;
   /**
    * Runs against the fresh base on every commit attempt, before anything is written; throw to
    * abandon the commit. Lets a writer refuse what a concurrent commit already did (e.g. ingest
@@ -69,10 +72,20 @@ export class Table {
   }
 
   async append(files: DataFile[], opts: WriteOptions = {}): Promise<Snapshot> {
+    const done = await this.commitWith(this.appendChange(files, opts));
+    return currentSnapshot(done.metadata)!;
+  }
+
+  /**
+   * The change an append makes, built on each attempt's base: a new snapshot on top of main.
+   * Its manifests are written once (ADDED entries carry no sequence number, so they stay valid
+   * across retries); only the manifest list is written again when the base moved.
+   */
+  appendChange(files: DataFile[], opts: WriteOptions = {}): ChangeProducer {
     const commitUuid = randomUUID();
     let snapshotId: bigint | undefined;
     let written: WrittenManifest[] | undefined;
-    const done = await this.commit(async (b, attempt) => {
+    return async (b, attempt) => {
       opts.check?.(b);
       const base = opts.schemaChanges ? evolveSchema(b, opts.schemaChanges) : b;
       checkDataFiles(base, files, `append to ${this.name}`);
@@ -81,7 +94,6 @@ export class Table {
         written = undefined;
       }
       const id = snapshotId;
-      // ADDED entries carry no sequence number, so these manifests stay valid across retries
       const entries: EntryToWrite[] = files.map((dataFile) => ({
         status: 1, snapshotId: id, sequenceNumber: null, fileSequenceNumber: null, dataFile,
       }));
@@ -90,14 +102,13 @@ export class Table {
       const seq = base['last-sequence-number'] + 1;
       const carried = parent ? await this.reader.manifests(parent) : [];
       const listKey = this.metaKey(base, `snap-${id}-${attempt + 1}-${commitUuid}.avro`);
-      const metadata = await addSnapshot(this.store, base, {
+      const snapshot = await writeSnapshot(this.store, base, {
         snapshotId: id, listKey,
         manifests: [...written.map((w) => listEntry(w, id, seq)), ...carried],
         summary: buildSummary({ operation: 'append', parent, added: files, removed: [], extra: opts.summary }),
       });
-      return { metadata, scratch: [listKey] };
-    });
-    return currentSnapshot(done.metadata)!;
+      return snapshotChange(b, base, snapshot, [listKey], opts);
+    };
   }
 
   /**
@@ -105,9 +116,18 @@ export class Table {
    * entries are rewritten (kept entries EXISTING, removed ones DELETED), the others carried over.
    */
   async rewrite(operation: 'overwrite' | 'delete', prepare: RewritePrepare, opts: WriteOptions = {}): Promise<Snapshot | undefined> {
+    const done = await this.commitWith(this.rewriteChange(operation, prepare, opts));
+    return done.changed ? currentSnapshot(done.metadata) : undefined;
+  }
+
+  /**
+   * The change a rewrite makes on each attempt's base; undefined when `prepare` removes and adds
+   * nothing. It requires main to be still where `prepare` saw it, so the files it rewrote are live.
+   */
+  rewriteChange(operation: 'overwrite' | 'delete', prepare: RewritePrepare, opts: WriteOptions = {}): ChangeProducer {
     const commitUuid = randomUUID();
     const what = `${operation} in ${this.name}`;
-    const done = await this.commit(async (b, attempt) => {
+    return async (b, attempt) => {
       opts.check?.(b);
       const base = opts.schemaChanges ? evolveSchema(b, opts.schemaChanges) : b;
       const parent = currentSnapshot(base);
@@ -156,39 +176,28 @@ export class Table {
         }
       }
       const listKey = this.metaKey(base, `snap-${id}-${attempt + 1}-${commitUuid}.avro`);
-      const metadata = await addSnapshot(this.store, base, {
+      const snapshot = await writeSnapshot(this.store, base, {
         snapshotId: id, listKey, manifests,
         summary: buildSummary({ operation, parent, added: add, removed, extra: opts.summary }),
       });
-      return { metadata, scratch: [...scratch, listKey] };
-    });
-    return done.changed ? currentSnapshot(done.metadata) : undefined;
+      return snapshotChange(b, base, snapshot, [...scratch, listKey], opts);
+    };
   }
 
   async evolveSchema(changes: SchemaChange[]): Promise<TableMetadata> {
-    const done = await this.commit(async (base) => {
+    const done = await this.commitWith(async (base) => {
       const next = evolveSchema(base, changes);
-      return next === base ? undefined : { metadata: next, scratch: [] };
+      return next === base ? undefined : { requirements: schemaRequirements(base), updates: schemaUpdates(base, next) };
     });
     return done.metadata;
   }
 
   /** Makes a known snapshot current on main again (recorded in the snapshot log). */
   async rollback(snapshotId: bigint): Promise<TableMetadata> {
-    const done = await this.commit(async (base) => {
+    const done = await this.commitWith(async (base) => {
       snapshotById(base, snapshotId);
       if (base['current-snapshot-id'] === snapshotId) return undefined;
-      const now = Date.now();
-      return {
-        metadata: {
-          ...base,
-          'current-snapshot-id': snapshotId,
-          refs: { ...base.refs, main: { 'snapshot-id': snapshotId, type: 'branch' } },
-          'snapshot-log': [...base['snapshot-log'], { 'timestamp-ms': now, 'snapshot-id': snapshotId }],
-          'last-updated-ms': now,
-        },
-        scratch: [],
-      };
+      return { requirements: [assertRef(base['current-snapshot-id'])], updates: [setBranch(snapshotId)] };
     });
     return done.metadata;
   }
@@ -197,18 +206,35 @@ export class Table {
     for (const [k, v] of Object.entries(set)) {
       if (typeof v !== 'string') throw new InvalidInput(`table ${this.name}: property ${k} must be a string`);
     }
-    const done = await this.commit(async (base) => {
+    const done = await this.commitWith(async (base) => {
       const properties = { ...base.properties, ...set };
       for (const k of remove) delete properties[k];
       const same = JSON.stringify(Object.entries(properties).sort()) === JSON.stringify(Object.entries(base.properties).sort());
-      return same ? undefined : { metadata: { ...base, properties }, scratch: [] };
+      if (same) return undefined;
+      return { requirements: [], updates: propertyUpdates(set, remove) };
     });
     return done.metadata;
   }
 
-  private async commit(build: Parameters<typeof commit>[2]): Promise<Committed> {
-    const done = await commit(this.store, this.pointer, build);
+  /** Commits a change given as data, e.g. a REST client's requirements and updates. */
+  async commitChange(change: TableChange): Promise<TableMetadata> {
+    return (await this.commitWith(fixedChange(change))).metadata;
+  }
+
+  /** What a commit of this table in a transaction over several (see commitAll) takes. */
+  target(produce: ChangeProducer): CommitTarget {
+    return { pointer: this.pointer, produce };
+  }
+
+  /** Takes the result of a commit made elsewhere (a transaction over several tables) as the loaded state. */
+  committed(done: Committed): void {
     this.loaded = { metadata: done.metadata, location: done.metadataLocation };
+  }
+
+  /** Commits the change `produce` builds on each attempt's base (see commit.ts). */
+  async commitWith(produce: ChangeProducer): Promise<Committed> {
+    const done = await commit(this.store, this.pointer, produce);
+    this.committed(done);
     return done;
   }
 
@@ -220,4 +246,43 @@ export class Table {
     if (!this.loaded) throw new InvalidInput(`table ${this.name}: metadata not loaded yet; call refresh() first`);
     return this.loaded;
   }
+}
+
+/** The change that makes `snapshot` (built on `base`, which is `b` with the writer's schema changes) the head of main. */
+function snapshotChange(b: TableMetadata, base: TableMetadata, snapshot: Snapshot, scratch: string[], opts: WriteOptions): Change {
+  return {
+    requirements: [...(base === b ? [] : schemaRequirements(b)), assertRef(b['current-snapshot-id'])],
+    updates: [
+      ...schemaUpdates(b, base),
+      { action: 'add-snapshot', snapshot },
+      setBranch(snapshot['snapshot-id']),
+      ...(opts.properties ? propertyUpdates(opts.properties, []) : []),
+    ],
+    scratch,
+  };
+}
+
+function schemaRequirements(base: TableMetadata): TableRequirement[] {
+  return [
+    { type: 'assert-current-schema-id', 'current-schema-id': base['current-schema-id'] },
+    { type: 'assert-last-assigned-field-id', 'last-assigned-field-id': base['last-column-id'] },
+  ];
+}
+
+/** The updates that take `base` to `evolved` (evolveSchema's result): add the new schema, or go back to an earlier one. */
+function schemaUpdates(base: TableMetadata, evolved: TableMetadata): TableUpdate[] {
+  if (evolved === base) return [];
+  const added = evolved.schemas.length > base.schemas.length ? evolved.schemas[evolved.schemas.length - 1] : undefined;
+  if (!added) return [{ action: 'set-current-schema', 'schema-id': evolved['current-schema-id'] }];
+  return [
+    { action: 'add-schema', schema: added, 'last-column-id': evolved['last-column-id'] },
+    { action: 'set-current-schema', 'schema-id': LAST_ADDED },
+  ];
+}
+
+function propertyUpdates(set: Record<string, string>, remove: string[]): TableUpdate[] {
+  return [
+    ...(Object.keys(set).length ? [{ action: 'set-properties' as const, updates: set }] : []),
+    ...(remove.length ? [{ action: 'remove-properties' as const, removals: remove }] : []),
+  ];
 }

@@ -119,6 +119,30 @@ export interface MetadataLogEntry {
   readonly 'metadata-file': string;
 }
 
+/** A Puffin statistics file of a snapshot (spec "Table Statistics"). */
+export interface BlobMetadata {
+  readonly type: string;
+  readonly 'snapshot-id': bigint;
+  readonly 'sequence-number': number;
+  readonly fields: readonly number[];
+  readonly properties?: Readonly<Record<string, string>>;
+}
+
+export interface StatisticsFile {
+  readonly 'snapshot-id': bigint;
+  readonly 'statistics-path': string;
+  readonly 'file-size-in-bytes': number;
+  readonly 'file-footer-size-in-bytes': number;
+  readonly 'key-metadata'?: string;
+  readonly 'blob-metadata': readonly BlobMetadata[];
+}
+
+export interface PartitionStatisticsFile {
+  readonly 'snapshot-id': bigint;
+  readonly 'statistics-path': string;
+  readonly 'file-size-in-bytes': number;
+}
+
 export interface TableMetadata {
   readonly 'format-version': 2;
   readonly 'table-uuid': string;
@@ -140,6 +164,8 @@ export interface TableMetadata {
   readonly 'sort-orders': readonly SortOrder[];
   readonly 'default-sort-order-id': number;
   readonly refs: Readonly<Record<string, SnapshotRef>>;
+  readonly statistics?: readonly StatisticsFile[];
+  readonly 'partition-statistics'?: readonly PartitionStatisticsFile[];
 }
 
 /**

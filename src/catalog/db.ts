@@ -133,7 +133,9 @@ export function catalogFile(uri: string): string {
 
 /** Opens the metadata store named by a catalog URI: a SQLite file path (PostgreSQL joins later). */
 export function openDb(uri: string): OpenedDb {
-  const file = path.resolve(catalogFile(uri));
+  const named = catalogFile(uri);
+  // SQLite's own name for a database in memory (a dry run's): not a file of the working folder.
+  const file = named === ':memory:' ? named : path.resolve(named);
   let sqlite: Database.Database;
   let readOnly: { what: string; todo: string } | undefined;
   let warning: string | undefined;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { test } from 'node:test';
 import type { Catalog } from '../catalog/index.js';
 import { catalogFixture, fakeDataFile } from '../catalog/test-support.js';
@@ -41,6 +41,7 @@ test('recover registers every table of the warehouse at its latest metadata, wit
     ],
   );
   await assert.rejects(open(), /catalog file .* is missing/, 'a dry run registers nothing');
+  assert.equal(existsSync(':memory:'), false, 'the dry run kept its catalog in memory, not in a file of the working folder');
 
   const c = await open('replace');
   try {

@@ -6,7 +6,7 @@
  * runs, so `silt query` does not parse the pipeline or the demo generator. The demo generator's
  * worker thread is an entry point too, because demo/run-tasks.ts starts `./worker.js` next to itself.
  */
-import { rmSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,3 +35,6 @@ await esbuild.build({
   sourcemap: true,
   logLevel: 'warning',
 });
+
+// The demo's model SQL, beside the bundle's chunks (models/demo-models.ts finds it there).
+cpSync(path.join(root, 'src', 'models', 'demo'), path.join(root, 'dist', 'bundle', 'demo-models'), { recursive: true });

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# The test suite: installs what it needs on first use, type-checks and builds (the CLI tests run
+# The test suite: installs what it needs on first use, checks the import rules
+# (scripts/lint-imports.mjs), type-checks and builds (the CLI tests run
 # the bundle, as `silt` does), then runs every *.test.js under dist/ with node's test runner.
 # Interop tests use interop/.venv (PyIceberg).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm install --no-save --no-audit --no-fund --loglevel=error
 [ -x interop/.venv/bin/python ] || bash interop/setup.sh
+node scripts/lint-imports.mjs
 rm -rf dist
 bash scripts/build.sh
 touch dist/.built

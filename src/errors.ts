@@ -1,31 +1,82 @@
 /**
  * The few error classes Silt raises, named for what the caller does next.
- * Faces (CLI, HTTP) map them to exit codes and status codes; anything else is a bug.
+ * Each carries a stable `code` (a class's own, or a finer one such as `table_not_found`) and
+ * optional `details` naming the file, line, column, table or key concerned. Faces turn them into
+ * text once each: the CLI in `cli/errors.ts` (exit codes), HTTP in `errors-http.ts` (statuses).
+ * Anything else thrown is a bug.
  */
 
+/** What an error is about, as far as the thrower knows it. */
+export interface ErrorDetails {
+  /** A path or storage key the user can find. */
+  file?: string;
+  /** 1-based line in `file` (or in the statement, for SQL). */
+  line?: number;
+  /** 1-based column in that line. */
+  column?: number;
+  /** `namespace.table`. */
+  table?: string;
+  /** A config key, a column name, a snapshot id, a source name: what the message names. */
+  key?: string;
+  [more: string]: string | number | boolean | undefined;
+}
+
+export interface SiltErrorOptions extends ErrorOptions {
+  /** A finer code than the class's own, in snake_case; stable once published. */
+  code?: string;
+  details?: ErrorDetails;
+}
+
+/** The part every Silt error shares; not thrown itself. */
+export abstract class SiltError extends Error {
+  /** The class's code: what a face maps to an exit code or an HTTP status. */
+  abstract readonly kind: ErrorKind;
+  readonly details: ErrorDetails;
+  readonly #code: string | undefined;
+
+  constructor(message: string, options: SiltErrorOptions = {}) {
+    const { code, details, ...rest } = options;
+    super(message, rest);
+    this.#code = code;
+    this.details = details ?? {};
+  }
+
+  /** Stable, snake_case: the class's kind or a finer code. */
+  get code(): string {
+    return this.#code ?? this.kind;
+  }
+}
+
+export type ErrorKind = 'invalid_input' | 'not_found' | 'already_exists' | 'commit_conflict' | 'run_failed' | 'environment_fault';
+
 /** The user gave something wrong (a file, a config key, a SQL statement). Fix the input and retry. */
-export class InvalidInput extends Error {
+export class InvalidInput extends SiltError {
   override readonly name = 'InvalidInput';
+  readonly kind = 'invalid_input';
 }
 
 /** A named thing (namespace, table, snapshot, file) does not exist. */
-export class NotFound extends Error {
+export class NotFound extends SiltError {
   override readonly name = 'NotFound';
+  readonly kind = 'not_found';
 }
 
 /** A named thing already exists. */
-export class AlreadyExists extends Error {
+export class AlreadyExists extends SiltError {
   override readonly name = 'AlreadyExists';
+  readonly kind = 'already_exists';
 }
 
 /** Someone else committed first; refresh and retry. Raised only after retries are exhausted. */
-export class CommitConflict extends Error {
+export class CommitConflict extends SiltError {
   override readonly name = 'CommitConflict';
+  readonly kind = 'commit_conflict';
 }
 
 /** A data-quality rule with policy `fail`, or a reconciliation, stopped a run. Nothing was committed. */
-export class RunFailed extends Error {
+export class RunFailed extends SiltError {
   override readonly name = 'RunFailed';
+  readonly kind = 'run_failed';
 }
 
 /**
@@ -33,19 +84,24 @@ export class RunFailed extends Error {
  * read-only warehouse, a data or metadata file deleted or damaged, a catalog database that is
  * gone or corrupt. The message names the file or table and what to do.
  */
-export class EnvironmentFault extends Error {
+export class EnvironmentFault extends SiltError {
   override readonly name = 'EnvironmentFault';
+  readonly kind = 'environment_fault';
 }
 
 export type UserError = InvalidInput | NotFound | AlreadyExists | CommitConflict | RunFailed | EnvironmentFault;
 
 export function isUserError(e: unknown): e is UserError {
-  return (
-    e instanceof InvalidInput ||
-    e instanceof NotFound ||
-    e instanceof AlreadyExists ||
-    e instanceof CommitConflict ||
-    e instanceof RunFailed ||
-    e instanceof EnvironmentFault
-  );
+  return e instanceof SiltError;
+}
+
+/** The error as data, the same for every face: what HTTP sends as its body, what `SILT_ERRORS=json` prints. */
+export interface ErrorBody {
+  error: { code: string; message: string; details: ErrorDetails };
+}
+
+/** `internal` for anything not a Silt error: a bug, whose message is not the user's business. */
+export function errorBody(e: unknown): ErrorBody {
+  if (e instanceof SiltError) return { error: { code: e.code, message: e.message, details: e.details } };
+  return { error: { code: 'internal', message: 'internal error (a bug in Silt)', details: {} } };
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { didYouMean } from '../config/did-you-mean.js';
+import { didYouMean } from '../config/index.js';
 import { AlreadyExists, EnvironmentFault, InvalidInput, NotFound } from '../errors.js';
 import { joinKey, type ObjectStore } from '../storage/index.js';
 import {
@@ -208,7 +208,7 @@ export class Catalog {
   async createTable(namespace: string, name: string, def: TableDefinition, opts: { ifNotExists?: boolean } = {}): Promise<Table> {
     if (await this.checkNewTable(namespace, name)) {
       if (opts.ifNotExists) return this.loadTable(namespace, name);
-      throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists`);
+      throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists`, { code: 'table_exists', details: { table: `${namespace}.${name}` } });
     }
     await this.createNamespace(namespace, {}, { ifNotExists: true });
     const tableKey = await this.freshTableKey(namespace, name);
@@ -216,7 +216,7 @@ export class Catalog {
     if (!(await this.insertTable(namespace, name, this.store.uri(key)))) {
       await this.store.delete(key);
       if (opts.ifNotExists) return this.loadTable(namespace, name);
-      throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists`);
+      throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists`, { code: 'table_exists', details: { table: `${namespace}.${name}` } });
     }
     return this.loadTable(namespace, name);
   }
@@ -291,7 +291,7 @@ export class Catalog {
   async registerTable(namespace: string, name: string, metadataLocation: string, opts: { createNamespace?: boolean } = {}): Promise<Table> {
     checkName('namespace', namespace);
     checkName('table', name);
-    if (await this.tableExists(namespace, name)) throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists`);
+    if (await this.tableExists(namespace, name)) throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists`, { code: 'table_exists', details: { table: `${namespace}.${name}` } });
     let location: string;
     try {
       location = this.store.uri(this.store.keyOf(metadataLocation));
@@ -312,7 +312,7 @@ export class Catalog {
     if (await this.externalTables.get(namespace, name)) {
       throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists as an external (crawled) table`);
     }
-    if (!(await this.insertTable(namespace, name, location))) throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists`);
+    if (!(await this.insertTable(namespace, name, location))) throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists`, { code: 'table_exists', details: { table: `${namespace}.${name}` } });
     return this.loadTable(namespace, name);
   }
 
@@ -416,7 +416,10 @@ export class Catalog {
   private async requireNamespace(namespace: string): Promise<void> {
     if (!(await this.namespaceExists(namespace))) {
       const known = await this.listNamespaces();
-      throw new NotFound(`catalog: no namespace ${namespace}${known.length ? ` (namespaces: ${known.join(', ')})` : ''}`);
+      throw new NotFound(`catalog: no namespace ${namespace}${known.length ? ` (namespaces: ${known.join(', ')})` : ''}`, {
+        code: 'namespace_not_found',
+        details: { key: namespace },
+      });
     }
   }
 
@@ -426,6 +429,7 @@ export class Catalog {
     const hint = didYouMean(name, known);
     return new NotFound(
       `catalog: no table ${namespace}.${name}${hint ? ` (did you mean ${namespace}.${hint}?)` : ''}${known.length ? ` (tables in ${namespace}: ${known.join(', ')})` : ''}`,
+      { code: 'table_not_found', details: { table: `${namespace}.${name}` } },
     );
   }
 

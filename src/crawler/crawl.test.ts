@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { withLake, type Lake } from '../engine/test-lake.js';
+import { withLake, type Lake } from '../testing/lake.js';
 import { AlreadyExists, InvalidInput, NotFound } from '../errors.js';
 import { crawl } from './index.js';
 

@@ -6,7 +6,7 @@ import { Engine, quoteIdent, quoteLiteral } from '../engine/index.js';
 import { runPipeline, type RunResult } from '../pipeline/index.js';
 import {
   assertReconciled, count, demoProject, query, removeDir, step, tempDir, withSession,
-} from '../pipeline/test-project.js';
+} from '../testing/pipeline-project.js';
 import { openProject, type Project } from '../project/index.js';
 import { currentSchema } from '../table/index.js';
 import { demoSummary } from './summary.js';

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Catalog } from '../catalog/index.js';
 import { EnvironmentFault } from '../errors.js';
 import { referencedFiles } from '../table/index.js';
-import { withLake, type Lake } from './test-lake.js';
+import { withLake, type Lake } from '../testing/lake.js';
 
 /**
  * Files under Silt that are gone or damaged are faults of the machine (EnvironmentFault, exit 6),

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { test } from 'node:test';
 import type { ExternalColumn, ExternalFormat } from '../catalog/index.js';
-import { withLake, type Lake } from './test-lake.js';
+import { withLake, type Lake } from '../testing/lake.js';
 
 async function put(file: string, data: string | Uint8Array): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true });

@@ -20,7 +20,7 @@ export async function assertWholeCompressedFile(path: string, compression: Compr
   const problem = empty ?? (compression === 'gzip' ? await gzipProblem(path, watch) : await zstdProblem(path));
   if (problem === null) return;
   const ext = compression === 'gzip' ? '.gz' : '.zst';
-  throw new InvalidInput(`load: ${path}: ${problem}; put the complete ${compression} file back (or drop ${ext} from its name if it is not compressed)`);
+  throw new InvalidInput(`load: ${path}: ${problem}; put the complete ${compression} file back (or drop ${ext} from its name if it is not compressed)`, { code: 'file_rejected', details: { file: path } });
 }
 
 /** `watch` sees the inflated bytes go by. */

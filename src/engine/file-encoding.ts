@@ -14,10 +14,10 @@ export function assertTextFile(path: string, compression: Compression): void {
   const head = headBytes(path, compression, SAMPLE);
   const encoding = wideEncoding(head);
   if (encoding !== null) {
-    throw new InvalidInput(`load: ${path}: the file is ${encoding}; Silt reads text files as UTF-8: save it as UTF-8 (in Excel: "CSV UTF-8") and put it back`);
+    throw new InvalidInput(`load: ${path}: the file is ${encoding}; Silt reads text files as UTF-8: save it as UTF-8 (in Excel: "CSV UTF-8") and put it back`, { code: 'file_rejected', details: { file: path } });
   }
   const binary = binaryKind(head);
-  if (binary !== null) throw new InvalidInput(`load: ${path}: the file is not text but ${binary}`);
+  if (binary !== null) throw new InvalidInput(`load: ${path}: the file is not text but ${binary}`, { code: 'file_rejected', details: { file: path } });
 }
 
 const MAGIC: [number[], string][] = [

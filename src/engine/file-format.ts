@@ -50,11 +50,11 @@ export function assertReadableFile(path: string): number {
   let size: number;
   try {
     const stat = statSync(path);
-    if (stat.isDirectory()) throw new InvalidInput(`load: ${path} is a directory, not a file`);
+    if (stat.isDirectory()) throw new InvalidInput(`load: ${path} is a directory, not a file`, { code: 'file_rejected', details: { file: path } });
     if (!stat.isFile()) throw new InvalidInput(`load: ${path} is not a regular file`);
     size = stat.size;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFound(`load: ${path}: no such file`);
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFound(`load: ${path}: no such file`, { code: 'file_not_found', details: { file: path } });
     throw e;
   }
   return size;

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { test } from 'node:test';
 import { EnvironmentFault } from '../errors.js';
 import { VERIFY_CHECKSUMS_PROPERTY } from '../table/index.js';
-import { withLake, type Lake } from './test-lake.js';
+import { withLake, type Lake } from '../testing/lake.js';
 
 async function firstFile(lake: Lake): Promise<{ uri: string; path: string; size: number }> {
   const [f] = (await (await lake.catalog.loadTable('s', 't')).planFiles()).files;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { AlreadyExists, InvalidInput, NotFound } from '../errors.js';
 import { currentSchema, onlySchema } from '../table/index.js';
-import { withLake, type Lake } from './test-lake.js';
+import { withLake, type Lake } from '../testing/lake.js';
 
 const rowsOf = async (lake: Lake, sql: string): Promise<unknown[][]> => (await lake.sql.execute(sql)).rows;
 

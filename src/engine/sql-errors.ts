@@ -15,8 +15,17 @@ export function translateError(e: unknown, domain: string): Error {
   if (advice) return new EnvironmentFault(`${domain}: ${first}; ${advice.replace(/^[^;]*; /, '')}`, { cause: e });
   const ours = /^Invalid Input Error: ((?:write|query|partition|insert|update): .*)$/.exec(first);
   if (ours) return new InvalidInput(ours[1]!); // raised by our own error() calls in generated SQL
-  if (USER_ERROR.test(first)) return new InvalidInput(`${domain}: ${first}`);
+  if (USER_ERROR.test(first)) return new InvalidInput(`${domain}: ${first}`, { code: 'bad_sql', details: statementPosition(e.message) });
   return new Error(`${domain}: ${first}`, { cause: e });
+}
+
+/** The line (and column, where DuckDB's caret shows it) of the statement DuckDB's message points at. */
+function statementPosition(message: string): { line?: number; column?: number } {
+  const at = /\nLINE (\d+): (.*)\n( *)\^/.exec(message) ?? /\nLINE (\d+):/.exec(message);
+  if (!at) return {};
+  const line = Number(at[1]);
+  // The caret is under the statement text, which follows "LINE n: ".
+  return at[3] === undefined ? { line } : { line, column: at[3].length - `LINE ${at[1]}: `.length + 1 };
 }
 
 /** Runs SQL and returns JSON-safe rows, translating DuckDB errors. */

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { InvalidInput } from '../errors.js';
 import { withEngine } from './duckdb.js';
 import { sqlExpression, sqlType } from './sql-fragment.js';
-import { withLake, type Lake } from './test-lake.js';
+import { withLake, type Lake } from '../testing/lake.js';
 
 /** Fragments that try to leave their place in Silt's SQL, or to reach files and settings. */
 const HOSTILE = [

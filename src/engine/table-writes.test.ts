@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { mergeRows, replaceRows, replaceWhere } from './table-writes.js';
-import { withLake, type Lake } from './test-lake.js';
+import { withLake, type Lake } from '../testing/lake.js';
 
 async function rows(lake: Lake, sql: string): Promise<unknown[][]> {
   return (await lake.sql.execute(sql)).rows;

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { quoteLiteral } from '../engine/index.js';
-import { withLake } from '../engine/test-lake.js';
+import { withLake } from '../testing/lake.js';
 import { ingestSource } from './bronze-ingest.js';
-import { count, land, query } from './bronze-test-support.js';
+import { count, land, query } from '../testing/bronze.js';
 
 const csv = `id,v\n${Array.from({ length: 5000 }, (_, i) => `${i},value ${i}`).join('\n')}\n`;
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { appendFileSync, utimesSync } from 'node:fs';
 import { test } from 'node:test';
-import { withLake } from '../engine/test-lake.js';
+import { withLake } from '../testing/lake.js';
 import { ingestSource } from './bronze-ingest.js';
-import { count, land } from './bronze-test-support.js';
+import { count, land } from '../testing/bronze.js';
 
 test('a file that grows while it is read is not ingested half; the next run takes it whole', async () => {
   await withLake(async (lake) => {

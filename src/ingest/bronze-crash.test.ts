@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Engine } from '../engine/index.js';
 import { CommitConflict } from '../errors.js';
-import { withLake } from '../engine/test-lake.js';
+import { withLake } from '../testing/lake.js';
 import { commitRejects, openRejectsTable, RejectStage } from './bronze-rejects.js';
 import { ingestSource } from './bronze-ingest.js';
-import { count, land, query, snapshots } from './bronze-test-support.js';
+import { count, land, query, snapshots } from '../testing/bronze.js';
 import { landingStatus } from './landing-status.js';
 
 const crash = (): never => {

@@ -1,9 +1,9 @@
 /** CSV files whose first line is not a header: none, or Excel's sep= hint. No row is taken for a name unsaid. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { withLake } from '../engine/test-lake.js';
+import { withLake } from '../testing/lake.js';
 import { ingestSource } from './bronze-ingest.js';
-import { land, query } from './bronze-test-support.js';
+import { land, query } from '../testing/bronze.js';
 
 const NO_HEADER = '1,alice,10\n2,bob,20\n3,carol,30\n';
 

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { quoteLiteral } from '../engine/index.js';
-import { withLake } from '../engine/test-lake.js';
+import { withLake } from '../testing/lake.js';
 import { currentSchema } from '../table/index.js';
 import { typeText } from './bronze-schema.js';
 import { ingestSource } from './bronze-ingest.js';
-import { count, land, query } from './bronze-test-support.js';
+import { count, land, query } from '../testing/bronze.js';
 
 const reconciles = (r: { rowsIn: number; rowsWritten: number; rowsRejected: number }): void =>
   assert.equal(r.rowsIn, r.rowsWritten + r.rowsRejected, 'rows in = written + rejected');

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { withLake } from '../engine/test-lake.js';
+import { withLake } from '../testing/lake.js';
 import { InvalidInput } from '../errors.js';
 import { currentSchema } from '../table/index.js';
 import { ingestSource } from './bronze-ingest.js';
 import { SUMMARY_BATCH, SUMMARY_FINGERPRINTS } from './bronze-ledger.js';
-import { count, land, query, snapshots } from './bronze-test-support.js';
+import { count, land, query, snapshots } from '../testing/bronze.js';
 import { landingStatus } from './landing-status.js';
 
 test('CSV lands as text with bronze columns; a ragged line goes to rejects with its line and reason', async () => {

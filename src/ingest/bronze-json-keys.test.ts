@@ -1,10 +1,10 @@
 /** JSON keys that Iceberg would misread as struct paths land as plain columns. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { withLake } from '../engine/test-lake.js';
+import { withLake } from '../testing/lake.js';
 import { currentSchema } from '../table/index.js';
 import { ingestSource } from './bronze-ingest.js';
-import { land, query } from './bronze-test-support.js';
+import { land, query } from '../testing/bronze.js';
 
 test('a key with a dot beside a struct holding that path lands as its own column, with a warning', async () => {
   await withLake(async (lake) => {

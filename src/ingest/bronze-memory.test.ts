@@ -1,9 +1,9 @@
 /** Landing far larger than DuckDB's memory limit ingests whole, in batches the limit can hold. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { withLake } from '../engine/test-lake.js';
+import { withLake } from '../testing/lake.js';
 import { ingestSource } from './bronze-ingest.js';
-import { count, land, snapshots } from './bronze-test-support.js';
+import { count, land, snapshots } from '../testing/bronze.js';
 
 const FILES = 8;
 const ROWS = 120_000;

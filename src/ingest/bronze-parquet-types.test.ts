@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { quoteLiteral } from '../engine/index.js';
-import { withLake } from '../engine/test-lake.js';
+import { withLake } from '../testing/lake.js';
 import { currentSchema } from '../table/index.js';
 import { ingestSource } from './bronze-ingest.js';
 import { typeText } from './bronze-schema.js';
-import { land, query } from './bronze-test-support.js';
+import { land, query } from '../testing/bronze.js';
 
 test('Parquet types Iceberg cannot hold land without losing a value, each change told', async () => {
   await withLake(async (lake) => {

@@ -1,9 +1,9 @@
 /** A value that does not fit the type bronze already has: a reject saying what was expected and found, never a changed value. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { withLake } from '../engine/test-lake.js';
+import { withLake } from '../testing/lake.js';
 import { ingestSource } from './bronze-ingest.js';
-import { land, query } from './bronze-test-support.js';
+import { land, query } from '../testing/bronze.js';
 
 test('values convert to the column type only when exact; the rest are rejects naming what was expected and found', async () => {
   await withLake(async (lake) => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { withLake } from '../engine/test-lake.js';
+import { withLake } from '../testing/lake.js';
 import { ingestSource } from './bronze-ingest.js';
-import { land } from './bronze-test-support.js';
+import { land } from '../testing/bronze.js';
 import { landingStatus } from './landing-status.js';
 
 const WHEN = 'on \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { withLake } from '../engine/test-lake.js';
+import { withLake } from '../testing/lake.js';
 import { ingestSource } from './bronze-ingest.js';
-import { land, query } from './bronze-test-support.js';
+import { land, query } from '../testing/bronze.js';
 import { loadFiles } from './load.js';
 
 // Longer than the 32 MiB buffer DuckDB reads a file with: DuckDB 1.5 skips such a line without a word.

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { withLake, type Lake } from '../engine/test-lake.js';
+import { withLake, type Lake } from '../testing/lake.js';
 import { loadFiles } from '../ingest/index.js';
 import type { DataFile } from '../table/index.js';
 import { checkTables } from './check.js';

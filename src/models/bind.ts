@@ -2,7 +2,7 @@
  * Binds a model against the tables in the engine: its output columns and their Iceberg types, and
  * every header setting checked against them, so mistakes surface naming the model file before a run.
  */
-import { didYouMean } from '../config/did-you-mean.js';
+import { didYouMean } from '../config/index.js';
 import type { Engine } from '../engine/duckdb.js';
 import { runSql } from '../engine/sql-errors.js';
 import { sqlExpression } from '../engine/sql-fragment.js';

@@ -6,15 +6,13 @@ import { fileURLToPath } from 'node:url';
 export const DEMO_MODELS = ['customer_lifetime_value', 'daily_sales', 'orders_by_status', 'sensor_hourly_summary'] as const;
 
 /**
- * The folder holding the demo `.sql` files. They live in the source tree (the compiler does not copy
- * them), and this code runs from `src/models/`, `dist/models/` or the CLI bundle, so the checkout is
- * found by looking upward from here.
+ * The folder holding the demo `.sql` files, found next to this module: the build copies them to
+ * `dist/models/demo/` (beside the compiled file) and `dist/bundle/demo-models/` (beside the CLI
+ * bundle), so an install of `dist/` alone runs `silt demo`.
  */
 export function demoModelsDir(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  for (let dir = here; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'src', 'models', 'demo');
-    if (existsSync(candidate)) return candidate;
-    if (path.dirname(dir) === dir) throw new Error(`demo: no src/models/demo/ in ${here} or any folder above it`);
-  }
+  const found = [path.join(here, 'demo'), path.join(here, 'demo-models')].find((d) => existsSync(path.join(d, `${DEMO_MODELS[0]}.sql`)));
+  if (!found) throw new Error(`demo: the demo models are not beside ${here} (in demo/ or demo-models/); rebuild Silt`);
+  return found;
 }

@@ -1,5 +1,5 @@
 /** Reads `expect rule(args) [policy=warn|fail]` from a model header. */
-import { didYouMean } from '../config/did-you-mean.js';
+import { didYouMean } from '../config/index.js';
 import { InvalidInput } from '../errors.js';
 import { splitTopLevel, unquote } from './header-text.js';
 import type { Bound, Expectation, ExpectationPolicy } from './model.js';

@@ -2,7 +2,7 @@
  * Reads a model file: `-- silt: key = value, expect rule(args), …` lines before the SQL configure
  * the model; the rest is its SELECT.
  */
-import { didYouMean } from '../config/did-you-mean.js';
+import { didYouMean } from '../config/index.js';
 import { InvalidInput } from '../errors.js';
 import { parseExpectation } from './expectation-parse.js';
 import { columnList, splitTopLevel, unquote } from './header-text.js';

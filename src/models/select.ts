@@ -1,5 +1,5 @@
 /** dbt-like model selection: `name`, `+name` (with everything upstream), `name+` (with everything downstream). */
-import { didYouMean } from '../config/did-you-mean.js';
+import { didYouMean } from '../config/index.js';
 import { InvalidInput } from '../errors.js';
 import type { Model } from './model.js';
 import { byTable, upstreamOf } from './order.js';

@@ -2,14 +2,14 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ordersYaml } from './orders-yaml.js';
-import { assertNoStack, cli, cliOk, removeDir, smallProject, tempDir } from './test-project.js';
+import { ordersYaml } from '../testing/orders-yaml.js';
+import { assertNoStack, cli, cliOk, removeDir, smallProject, tempDir } from '../testing/pipeline-project.js';
 
 const YAML = ordersYaml('    expectations:\n      - { rule: range, column: amount, min: 0, policy: drop }\n');
 
 const CASES: [string[], number, RegExp][] = [
   [['ingest', 'order'], 3, /^silt: ingest: no source order in silt\.yaml \(did you mean orders\?\); sources: orders$/],
-  [['run', '--select', 'silver.order'], 1, /^silt: run: --select silver\.order: no step or table named silver\.order \(did you mean silver\.orders\?\); steps: ingest\.orders, silver\.orders$/],
+  [['run', '--select', 'silver.order'], 3, /^silt: run: --select silver\.order: no step or table named silver\.order \(did you mean silver\.orders\?\); steps: ingest\.orders, silver\.orders$/],
   [['runs', '--limit', 'abc'], 1, /^silt: runs: --limit must be a positive whole number, found "abc"$/],
   [['runs', '--limit', '-3'], 1, /^silt: runs: --limit must be a positive whole number, found "-3"$/],
   [['runs', 'show', 'nosuchid'], 3, /^silt: runs: no run nosuchid; `silt runs` lists them$/],

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ordersYaml } from './orders-yaml.js';
-import { assertNoStack, cli, cliOk, removeDir, smallProject, tempDir } from './test-project.js';
+import { ordersYaml } from '../testing/orders-yaml.js';
+import { assertNoStack, cli, cliOk, removeDir, smallProject, tempDir } from '../testing/pipeline-project.js';
 
 const YAML = ordersYaml('', '  feed:   { path: feed/, format: ndjson, table: raw.feed }\n');
 

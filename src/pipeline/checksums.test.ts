@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { checkTables } from '../lifecycle/index.js';
 import { openProject } from '../project/index.js';
 import { runPipeline } from './run.js';
-import { demoProject, removeDir, tempDir } from './test-project.js';
+import { demoProject, removeDir, tempDir } from '../testing/pipeline-project.js';
 
 test('a pipeline run records a checksum for every data file of every layer', async () => {
   const root = await tempDir('checksums');

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { PROJECT_FILE } from '../config/index.js';
 import { TRUTH_PATH, type DemoTruth } from '../demo/index.js';
-import { assertNoStack, cli, cliOk, removeDir, tempDir } from './test-project.js';
+import { assertNoStack, cli, cliOk, removeDir, tempDir } from '../testing/pipeline-project.js';
 
 /** The numbers of the one row a `silt query … --format csv` prints. */
 async function numbers(dir: string, sql: string): Promise<number[]> {

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { didYouMean, PROJECT_FILE, type ProjectConfig } from '../config/index.js';
-import { InvalidInput } from '../errors.js';
+import { InvalidInput, NotFound } from '../errors.js';
 import { sourcesSchema, type SourceConfig } from '../ingest/index.js';
 import { silverSectionSchema, type SilverContract } from '../transform/index.js';
 
@@ -34,4 +34,17 @@ export function pipelineConfig(config: ProjectConfig): PipelineConfig {
     silver: config.section('silver', silverSectionSchema) ?? {},
     modelsDir,
   };
+}
+
+/** The ingest steps for the named sources (all when none is named); NotFound naming the one meant for a source not declared. */
+export function ingestSelection(config: PipelineConfig, names: readonly string[]): string[] {
+  const all = Object.keys(config.sources);
+  for (const s of names.filter((x) => !all.includes(x))) {
+    const hint = didYouMean(s, all);
+    throw new NotFound(`ingest: no source ${s} in ${PROJECT_FILE}${hint ? ` (did you mean ${hint}?)` : ''}; sources: ${all.join(', ') || 'none declared'}`, {
+      code: 'source_not_found',
+      details: { key: s },
+    });
+  }
+  return (names.length ? names : all).map((s) => `ingest.${s}`);
 }

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { assertNoStack, cli, cliOk, removeDir, rewritePipelineYaml, smallProject, tempDir } from './test-project.js';
+import { assertNoStack, cli, cliOk, removeDir, rewritePipelineYaml, smallProject, tempDir } from '../testing/pipeline-project.js';
 
 const yaml = (source: string, column: string, rule = '') => `
 sources:
@@ -43,7 +43,7 @@ describe('contract against its source', () => {
     await rewritePipelineYaml(dir, yaml('bronze.orders', 'amout'));
     const r = await cli(dir, 'run');
     assertNoStack(r, 'run');
-    assert.equal(r.code, 5, r.stdout);
+    assert.equal(r.code, 1, r.stdout); // invalid input: not a fail rule (5)
     assert.match(r.stdout, /^silver\.orders: failed: .*column amout reads amout, which the source does not have \(did you mean amount\?\)/m, r.stdout);
   });
 
@@ -51,7 +51,7 @@ describe('contract against its source', () => {
     await rewritePipelineYaml(dir, yaml('bronze.order', 'amount'));
     const r = await cli(dir, 'run');
     assertNoStack(r, 'run');
-    assert.equal(r.code, 5, r.stdout);
+    assert.equal(r.code, 3, r.stdout); // not found, as in every command
     assert.match(
       r.stdout,
       /^silver\.orders: failed: silver\.orders: source bronze\.order \(silt\.yaml silver\.orders\.source\) is no table \(did you mean bronze\.orders\?\); tables: bronze\.orders\b/m,
@@ -63,7 +63,7 @@ describe('contract against its source', () => {
     await rewritePipelineYaml(dir, yaml('bronze.orders', 'amount', '{ rule: range, column: amount, max: lots }'));
     const r = await cli(dir, 'run');
     assertNoStack(r, 'run');
-    assert.equal(r.code, 5, r.stdout);
+    assert.equal(r.code, 1, r.stdout);
     assert.match(r.stdout, /^silver\.orders: failed: silt\.yaml silver\.orders\.expectations\.0\.max: expected a double value; DuckDB says: .*'lots'/m, r.stdout);
   });
 });

@@ -7,7 +7,7 @@ import { withProject, type Project } from '../project/index.js';
 import { runPipeline } from './run.js';
 import {
   assertReconciled, cliFinished, cliOk, contentDigests, demoProject, removeDir, startCli, tempDir, VOLATILE_COLUMNS,
-} from './test-project.js';
+} from '../testing/pipeline-project.js';
 
 const ROWS = 5000;
 const SEED = 77;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { cli, cliOk, removeDir, smallProject, tempDir } from './test-project.js';
+import { cli, cliOk, removeDir, smallProject, tempDir } from '../testing/pipeline-project.js';
 
 describe('a project with nothing declared', () => {
   let root: string;

@@ -7,7 +7,7 @@ import { openProject, withProject, type Project } from '../project/index.js';
 import { runPipeline, type RunResult } from './run.js';
 import {
   addLanding, assertReconciled, count, query, removeDir, rewritePipelineYaml, smallProject, snapshotOf, step, tempDir, withSession,
-} from './test-project.js';
+} from '../testing/pipeline-project.js';
 
 type Kind = 'not_null' | 'unique' | 'range' | 'allowed_values' | 'regex' | 'length' | 'references' | 'sql';
 

@@ -10,7 +10,7 @@ import { DEMO_RULES, type DemoTruth } from '../demo/index.js';
 import { Engine, quoteLiteral } from '../engine/index.js';
 import { openProject, type Project } from '../project/index.js';
 import { runPipeline } from './run.js';
-import { demoProject, query, removeDir, tempDir, withSession } from './test-project.js';
+import { demoProject, query, removeDir, tempDir, withSession } from '../testing/pipeline-project.js';
 
 const list = (xs: readonly (string | number)[]) => xs.map((x) => (typeof x === 'string' ? quoteLiteral(x) : String(x))).join(', ');
 const NULL_TOKENS = list(['', 'N/A', 'null', 'NULL', 'none', '-']);

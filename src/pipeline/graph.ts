@@ -1,5 +1,5 @@
 import { didYouMean } from '../config/index.js';
-import { InvalidInput } from '../errors.js';
+import { InvalidInput, NotFound } from '../errors.js';
 
 /** A step of a run and the steps it depends on. */
 export interface StepNode {
@@ -49,8 +49,9 @@ export function selectSteps(nodes: readonly StepNode[], selectors: readonly stri
     const hits = nodes.filter((n) => n.id === name || n.table === name || n.id.split('.')[1] === name);
     if (hits.length === 0) {
       const hint = didYouMean(name, [...new Set(nodes.flatMap((n) => [n.id, n.table, n.id.split('.')[1]!]))]);
-      throw new InvalidInput(
+      throw new NotFound(
         `run: --select ${raw}: no step or table named ${name}${hint ? ` (did you mean ${hint}?)` : ''}; steps: ${nodes.map((n) => n.id).join(', ')}`,
+        { code: 'step_not_found', details: { key: name } },
       );
     }
     for (const h of hits) {

@@ -1,7 +1,7 @@
 export { runPipeline, buildGraph, type RunOptions, type RunResult, type StepResult, type Trigger } from './run.js';
-export { pipelineConfig, type PipelineConfig } from './config.js';
+export { ingestSelection, pipelineConfig, type PipelineConfig } from './config.js';
 export { topoOrder, selectSteps, type StepNode } from './graph.js';
 export { replayQuarantine } from './replay.js';
-export { planLakehouse, type PlanItem } from './plan.js';
+export { blockedPlan, planLakehouse, type PlanItem } from './plan.js';
 export { CONTRACT_PROPERTY, PROCESSED_SNAPSHOT } from './silver-step.js';
 export { findQuarantine, quarantineTables, rulePredicate, type QuarantineTable } from './quarantine-tables.js';

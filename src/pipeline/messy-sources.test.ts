@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { withProject } from '../project/index.js';
-import { assertNoStack, cli, cliOk, count, query, removeDir, smallProject, tempDir, withSession } from './test-project.js';
+import { assertNoStack, cli, cliOk, count, query, removeDir, smallProject, tempDir, withSession } from '../testing/pipeline-project.js';
 
 const bytes = (text: string) => new Uint8Array(Buffer.from(text, 'latin1'));
 const BOM = '\xef\xbb\xbf';

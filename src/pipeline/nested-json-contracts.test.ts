@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { withProject } from '../project/index.js';
-import { cliOk, query, removeDir, smallProject, tempDir, withSession } from './test-project.js';
+import { cliOk, query, removeDir, smallProject, tempDir, withSession } from '../testing/pipeline-project.js';
 
 const EVENTS = [
   '{"id":1,"tags":[{"k":"a","v":1}],"meta":{"list":[1,2],"s":"x"},"poly":{"a":1}}',

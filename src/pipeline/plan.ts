@@ -24,6 +24,17 @@ export interface PlanItem {
   detail: string;
 }
 
+/** The error a plan with changes marked `!` stands for (`plan` and `apply` exit with it); undefined when none is. */
+export function blockedPlan(items: readonly PlanItem[], command: 'plan' | 'apply'): InvalidInput | undefined {
+  const blocked = items.filter((i) => i.action === '!');
+  if (blocked.length === 0) return undefined;
+  const n = `${blocked.length} change${blocked.length > 1 ? 's' : ''}`;
+  return new InvalidInput(
+    `${command}: ${n} cannot be applied (marked !): ${blocked.map((i) => i.table).join(', ')}; ${command === 'apply' ? 'nothing was changed' : 'fix silt.yaml or the tables first'}`,
+    { code: 'plan_blocked', details: { table: blocked[0]!.table } },
+  );
+}
+
 /**
  * What applying silt.yaml would create or alter: tables, columns, partitioning and rules, compared
  * with the catalog. With `apply`, creates the missing silver and gold tables and evolves schemas;

@@ -9,7 +9,7 @@ import { pipelineConfig } from './config.js';
 import { runPipeline } from './run.js';
 import {
   addLanding, assertReconciled, contentDigests, count, demoProject, query, removeDir, settleLanding, snapshotOf, step, tempDir, withSession,
-} from './test-project.js';
+} from '../testing/pipeline-project.js';
 
 const LAYERS = ['bronze', 'silver', 'gold'];
 const ORDERS_HEADER = 'order_id,customer_id,order_ts,status,amount,currency,email,phone,updated_at';

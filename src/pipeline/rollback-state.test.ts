@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { openProject, type Project } from '../project/index.js';
-import { ordersYaml } from './orders-yaml.js';
+import { ordersYaml } from '../testing/orders-yaml.js';
 import { runPipeline } from './run.js';
-import { addLanding, assertReconciled, count, query, removeDir, smallProject, snapshotOf, step, tempDir, withSession } from './test-project.js';
+import { addLanding, assertReconciled, count, query, removeDir, smallProject, snapshotOf, step, tempDir, withSession } from '../testing/pipeline-project.js';
 
 const MODEL = '-- silt: materialized = incremental, unique_key = id\nSELECT id, amount FROM silver.orders\n';
 

@@ -5,9 +5,9 @@ import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { CommitConflict } from '../errors.js';
 import { openProject, type Project } from '../project/index.js';
-import { ordersYaml } from './orders-yaml.js';
+import { ordersYaml } from '../testing/orders-yaml.js';
 import { runPipeline } from './run.js';
-import { assertReconciled, cli, removeDir, smallProject, tempDir } from './test-project.js';
+import { assertReconciled, cli, removeDir, smallProject, tempDir } from '../testing/pipeline-project.js';
 
 describe('a run while another is in progress', () => {
   let root: string;

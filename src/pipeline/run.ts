@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { StepStatus } from '../catalog/index.js';
 import type { SourceConfig } from '../ingest/index.js';
-import { isUserError, RunFailed } from '../errors.js';
+import { isUserError, RunFailed, type ErrorKind } from '../errors.js';
 import { SqlSession, type Engine } from '../engine/index.js';
 import { discoverModels, tableOf, type Model } from '../models/index.js';
 import type { Project } from '../project/index.js';
@@ -35,6 +35,8 @@ export interface StepResult extends Partial<StepOutcome> {
   startedMs?: number;
   elapsedMs: number;
   error?: string;
+  /** The kind of error that failed the step (`internal` for a bug), so a face can say why the run failed. */
+  errorKind?: ErrorKind | 'internal';
 }
 
 export interface RunResult {
@@ -170,7 +172,9 @@ async function runStepOn(ctx: StepContext, node: StepNode, config: PipelineConfi
   } catch (e) {
     if (!isUserError(e) && !(e instanceof Error)) throw e;
     const message = e instanceof Error ? e.message : String(e);
-    return { ...base, status: 'failed', startedMs: t0, elapsedMs: Date.now() - t0, error: isUserError(e) ? message : `internal error: ${message}` };
+    return { ...base, status: 'failed', startedMs: t0, elapsedMs: Date.now() - t0, error: isUserError(e) ? message : `internal error: ${message}`,
+      errorKind: isUserError(e) ? e.kind : 'internal',
+    };
   }
 }
 

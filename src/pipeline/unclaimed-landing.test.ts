@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { cliOk, removeDir, smallProject, tempDir } from './test-project.js';
+import { cliOk, removeDir, smallProject, tempDir } from '../testing/pipeline-project.js';
 
 const YAML = `
 sources:

@@ -1,6 +1,6 @@
 /** Cross-field checks on a parsed contract; each issue has the key path it is about. */
 import { isTemporal, parseColumnType, TYPE_EXPECTED, type ColumnType } from './column-type.js';
-import type { SilverContract } from './contract-schema.js';
+import type { SilverContract } from './contract-shape.js';
 import { parseEnrichColumn } from './enrich-columns.js';
 import { INTERNAL_PREFIX, isLineage } from './lineage.js';
 

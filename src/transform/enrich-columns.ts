@@ -1,4 +1,4 @@
-import type { EnrichSpec } from './contract-schema.js';
+import type { EnrichSpec } from './contract-shape.js';
 
 export interface EnrichColumn {
   /** Column in the looked-up table. */

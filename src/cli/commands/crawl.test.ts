@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { queryCsv, silt, siltOk } from '../e2e/silt-process.js';
-import { withProject } from '../e2e/temp-project.js';
+import { queryCsv, silt, siltOk } from '../../testing/silt-process.js';
+import { withProject } from '../../testing/temp-project.js';
 
 async function put(file: string, text: string): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });

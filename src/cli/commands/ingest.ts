@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
-import { didYouMean, PROJECT_FILE } from '../../config/index.js';
-import { NotFound } from '../../errors.js';
+import { PROJECT_FILE } from '../../config/index.js';
 import { landingStatus } from '../../ingest/index.js';
-import { pipelineConfig, runPipeline } from '../../pipeline/index.js';
+import { ingestSelection, pipelineConfig, runPipeline } from '../../pipeline/index.js';
 import { action, inProject, out } from '../context.js';
 import { formatBytes, Progress } from '../progress.js';
 import { textTable } from '../render.js';
-import { runReport, unclaimedNote } from './run.js';
+import { runExitCode, runReport, unclaimedNote } from './run.js';
 
 export function register(program: Command): void {
   program
@@ -17,13 +16,9 @@ export function register(program: Command): void {
       action(async function (this: Command, sources: string[]) {
         const progress = new Progress('ingest');
         const done = await inProject(this, async (p) => {
-          const all = Object.keys(pipelineConfig(p.config).sources);
-          if (all.length === 0) return undefined;
-          for (const s of sources.filter((x) => !all.includes(x))) {
-            const hint = didYouMean(s, all);
-            throw new NotFound(`ingest: no source ${s} in ${PROJECT_FILE}${hint ? ` (did you mean ${hint}?)` : ''}; sources: ${all.join(', ') || 'none declared'}`);
-          }
-          const select = (sources.length ? sources : all).map((s) => `ingest.${s}`);
+          const config = pipelineConfig(p.config);
+          if (Object.keys(config.sources).length === 0) return undefined;
+          const select = ingestSelection(config, sources);
           return { result: await runPipeline(p, { select, trigger: 'manual', onProgress: (m) => progress.note(m) }), unclaimed: await unclaimedNote(p) };
         }).finally(() => progress.done());
         if (!done) {
@@ -32,7 +27,7 @@ export function register(program: Command): void {
         }
         const { result, unclaimed } = done;
         out(runReport(result) + unclaimed);
-        if (result.status === 'failed') process.exitCode = 5;
+        process.exitCode = runExitCode(result);
       }),
     );
 

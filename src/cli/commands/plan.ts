@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { planLakehouse, type PlanItem } from '../../pipeline/index.js';
+import { blockedPlan, planLakehouse, type PlanItem } from '../../pipeline/index.js';
+import { reportError } from '../errors.js';
 import { action, inProject, out } from '../context.js';
 
 export function register(program: Command): void {
@@ -10,6 +11,8 @@ export function register(program: Command): void {
       action(async function (this: Command) {
         const items = await inProject(this, (p) => planLakehouse(p));
         out(report(items, false));
+        const blocked = blockedPlan(items, 'plan');
+        if (blocked) process.exitCode = reportError(blocked);
       }),
     );
   program
@@ -18,11 +21,10 @@ export function register(program: Command): void {
     .action(
       action(async function (this: Command) {
         const items = await inProject(this, (p) => planLakehouse(p));
-        const blocked = items.filter((i) => i.action === '!');
-        if (blocked.length) {
+        const blocked = blockedPlan(items, 'apply');
+        if (blocked) {
           out(report(items, false));
-          process.exitCode = 1;
-          process.stderr.write(`silt: apply: ${blocked.length} change${blocked.length > 1 ? 's' : ''} cannot be applied (marked !); nothing was changed\n`);
+          process.exitCode = reportError(blocked);
           return;
         }
         const done = await inProject(this, (p) => planLakehouse(p, { apply: true }));

@@ -3,6 +3,7 @@ import { NotFound } from '../../errors.js';
 import { unclaimedLanding } from '../../ingest/index.js';
 import { pipelineConfig, runPipeline, type RunResult, type StepResult } from '../../pipeline/index.js';
 import type { Project } from '../../project/index.js';
+import { EXIT, exitCodeOfKind } from '../errors.js';
 import { action, inProject, out, positiveWhole } from '../context.js';
 import { Progress } from '../progress.js';
 import { textTable } from '../render.js';
@@ -20,7 +21,7 @@ export function register(program: Command): void {
           unclaimed: await unclaimedNote(p),
         })).finally(() => progress.done());
         out(runReport(result) + unclaimed);
-        if (result.status === 'failed') process.exitCode = 5;
+        process.exitCode = runExitCode(result);
       }),
     );
 
@@ -98,6 +99,15 @@ interface Expectation {
   label?: string;
   policy: string;
   failing_rows: number;
+}
+
+/**
+ * A run's exit code: 0 when every step succeeded, otherwise the code of its first failed step's
+ * error, so a missing source table exits 3 and only a `fail` rule (or rows that do not reconcile) 5.
+ */
+export function runExitCode(result: RunResult): number {
+  const failed = result.steps.find((s) => s.status === 'failed');
+  return failed ? exitCodeOfKind(failed.errorKind ?? 'internal') : EXIT.ok;
 }
 
 /** A line for the end of ingest and run output when landing holds files no source reads; '' otherwise. */

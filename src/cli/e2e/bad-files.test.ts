@@ -3,8 +3,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
-import { assertCleanFailure, queryNumber, silt, siltOk } from './silt-process.js';
-import { currentSnapshot, makeProject, removeProject, withProject } from './temp-project.js';
+import { assertCleanFailure, queryNumber, silt, siltOk } from '../../testing/silt-process.js';
+import { currentSnapshot, makeProject, removeProject, withProject } from '../../testing/temp-project.js';
 
 /** A messy file as a new user would try it, and what must happen: rows loaded (all of them), or a clean failure. */
 interface Case {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { assertCleanFailure, silt, siltOk } from './silt-process.js';
-import { currentSnapshot, makeProject, removeProject } from './temp-project.js';
+import { assertCleanFailure, silt, siltOk } from '../../testing/silt-process.js';
+import { currentSnapshot, makeProject, removeProject } from '../../testing/temp-project.js';
 
 /** A command that must fail with one clear line: exit code (when it matters) and what the line says. */
 interface Case {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { silt, siltOk } from './silt-process.js';
-import { withProject } from './temp-project.js';
+import { silt, siltOk } from '../../testing/silt-process.js';
+import { withProject } from '../../testing/temp-project.js';
 
 test('silt check: exit 0 with counts on a clean table, exit 6 naming the damaged file', async () => {
   await withProject(async (dir) => {

@@ -3,9 +3,9 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { diffParquet } from './parquet-diff.js';
-import { assertCleanFailure, queryCsv, queryNumber, silt, siltOk } from './silt-process.js';
-import { currentSnapshot, snapshots, withProject } from './temp-project.js';
+import { diffParquet } from '../../testing/parquet-diff.js';
+import { assertCleanFailure, queryCsv, queryNumber, silt, siltOk } from '../../testing/silt-process.js';
+import { currentSnapshot, snapshots, withProject } from '../../testing/temp-project.js';
 
 test('init writes a commented silt.yaml and the folders; a second init refuses', async () => {
   await withProject(async (dir) => {

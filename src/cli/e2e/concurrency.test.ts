@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { eventLine, writeEventsCsv } from './csv-data.js';
-import { queryCsv, queryNumber, silt } from './silt-process.js';
-import { snapshots, withProject } from './temp-project.js';
+import { eventLine, writeEventsCsv } from '../../testing/csv-data.js';
+import { queryCsv, queryNumber, silt } from '../../testing/silt-process.js';
+import { snapshots, withProject } from '../../testing/temp-project.js';
 
 const ROWS = 2000;
 

@@ -3,10 +3,10 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { writeEventsCsv } from './csv-data.js';
-import { pyicebergFiles, requirePyIceberg } from './pyiceberg.js';
-import { finished, queryNumber, siltOk, startSilt } from './silt-process.js';
-import { filesUnder, snapshots, tableDir, withProject } from './temp-project.js';
+import { writeEventsCsv } from '../../testing/csv-data.js';
+import { pyicebergFiles, requirePyIceberg } from '../../testing/pyiceberg.js';
+import { finished, queryNumber, siltOk, startSilt } from '../../testing/silt-process.js';
+import { filesUnder, snapshots, tableDir, withProject } from '../../testing/temp-project.js';
 
 const BIG_ROWS = 300_000;
 

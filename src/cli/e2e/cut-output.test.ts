@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import { SILT_MAIN } from './silt-process.js';
-import { makeProject, removeProject } from './temp-project.js';
+import { SILT_MAIN } from '../../testing/silt-process.js';
+import { makeProject, removeProject } from '../../testing/temp-project.js';
 
 let dir: string;
 before(async () => {

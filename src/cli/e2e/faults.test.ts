@@ -4,9 +4,9 @@ import { mkdir, mkdtemp, rm, statfs, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { writeEventsCsv } from './csv-data.js';
-import { queryNumber, silt, siltOk, type SiltResult } from './silt-process.js';
-import { filesUnder } from './temp-project.js';
+import { writeEventsCsv } from '../../testing/csv-data.js';
+import { queryNumber, silt, siltOk, type SiltResult } from '../../testing/silt-process.js';
+import { filesUnder } from '../../testing/temp-project.js';
 
 /**
  * Real faults, no mocks: the project's warehouse and its catalog folder (.silt) each sit on their

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { icebergRead } from 'icebird';
-import { serveFolder, withFileUrlsOver } from './http-warehouse.js';
-import { siltOk } from './silt-process.js';
-import { snapshots, withProject } from './temp-project.js';
+import { serveFolder, withFileUrlsOver } from '../../testing/http-warehouse.js';
+import { siltOk } from '../../testing/silt-process.js';
+import { snapshots, withProject } from '../../testing/temp-project.js';
 
 /** An icebird value rendered like `silt query --format json` renders it (a date as its day, a timestamp in full). */
 function canonical(value: unknown, like: unknown): unknown {

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { diffParquet } from './parquet-diff.js';
-import { pyicebergRead, pyicebergReadAll, requirePyIceberg } from './pyiceberg.js';
-import { queryNumber, siltOk } from './silt-process.js';
-import { currentSnapshot, snapshots, withProject } from './temp-project.js';
+import { diffParquet } from '../../testing/parquet-diff.js';
+import { pyicebergRead, pyicebergReadAll, requirePyIceberg } from '../../testing/pyiceberg.js';
+import { queryNumber, siltOk } from '../../testing/silt-process.js';
+import { currentSnapshot, snapshots, withProject } from '../../testing/temp-project.js';
 
 let reads = 0;
 

@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import { rm, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { pyicebergRead } from './pyiceberg.js';
-import { assertCleanFailure, queryNumber, silt, siltOk } from './silt-process.js';
-import { withProject } from './temp-project.js';
+import { pyicebergRead } from '../../testing/pyiceberg.js';
+import { assertCleanFailure, queryNumber, silt, siltOk } from '../../testing/silt-process.js';
+import { withProject } from '../../testing/temp-project.js';
 
 test('a lost catalog stops every command with exit 6 naming it; silt recover brings the tables back, all rows, PyIceberg too', async () => {
   await withProject(async (dir) => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { eventLine, writeEventsCsv } from './csv-data.js';
-import { silt, siltOk } from './silt-process.js';
-import { withProject } from './temp-project.js';
+import { eventLine, writeEventsCsv } from '../../testing/csv-data.js';
+import { silt, siltOk } from '../../testing/silt-process.js';
+import { withProject } from '../../testing/temp-project.js';
 
 interface Stats {
   files_total: number;

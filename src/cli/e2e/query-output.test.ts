@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { siltOk } from './silt-process.js';
-import { makeProject, removeProject } from './temp-project.js';
+import { siltOk } from '../../testing/silt-process.js';
+import { makeProject, removeProject } from '../../testing/temp-project.js';
 
 let dir: string;
 before(async () => {

@@ -1,4 +1,4 @@
-import { withEngine, quoteLiteral } from '../../engine/index.js';
+import { withEngine, quoteLiteral } from '../engine/index.js';
 
 export interface ParquetDiff {
   columnsA: string[];

@@ -1,6 +1,6 @@
 /** Test support for bronze ingest: landing files that look settled, and query rows as objects. */
 import { utimesSync } from 'node:fs';
-import type { Lake } from '../engine/test-lake.js';
+import type { Lake } from './lake.js';
 import type { ObjectStore } from '../storage/index.js';
 
 /** Puts a landing file, dated `ageMs` in the past (newer files count as still being written). */

@@ -4,8 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Catalog } from '../catalog/index.js';
 import { LocalStore } from '../storage/index.js';
-import { Engine, type EngineOptions } from './duckdb.js';
-import { SqlSession } from './session.js';
+import { Engine, SqlSession, type EngineOptions } from '../engine/index.js';
 
 export interface Lake {
   dir: string;

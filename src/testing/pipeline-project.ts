@@ -5,13 +5,13 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { finished, startSilt, type SiltResult } from '../cli/e2e/silt-process.js';
+import { finished, startSilt, type SiltResult } from './silt-process.js';
 import { PROJECT_FILE } from '../config/index.js';
 import { createDemoProject, type DemoTruth } from '../demo/index.js';
 import { quoteIdent, SqlSession, type Cell } from '../engine/index.js';
 import { initProject, type Project } from '../project/index.js';
 import { currentSchema } from '../table/index.js';
-import type { StepResult } from './run.js';
+import type { StepResult } from '../pipeline/index.js';
 
 /** Every project in these tests salts PII hashes alike, so two projects' silver tables compare equal. */
 export const TEST_SECRET = 'pipeline-tests-secret';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The checkout: this file runs from <root>/dist/cli/e2e/. */
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SILT_MAIN = path.join(REPO_ROOT, 'dist/bundle/silt.js');
 
 export interface SiltResult {

@@ -1,0 +1,84 @@
+/**
+ * The silver contract's shape as declared under `silver.<name>` in silt.yaml, and its types:
+ * zod's shape checks only. `contract-schema.ts` adds the cross-field checks.
+ */
+import { z } from 'zod';
+
+export const DEFAULT_NULL_TOKENS: readonly string[] = Object.freeze(['', 'N/A', 'null', 'NULL', 'none', '-']);
+export const PII_KINDS = ['email', 'phone', 'card_number', 'national_id', 'name', 'address'] as const;
+export type PiiKind = (typeof PII_KINDS)[number];
+export type Policy = 'warn' | 'drop' | 'fail';
+
+const name = z.string().min(1);
+const policy = z.enum(['warn', 'drop', 'fail']).default('warn');
+const common = { policy, name: name.optional(), description: z.string().optional() };
+const bound = z.union([z.number(), z.string()]);
+/** A table Silt reads for the contract: pasted into SQL only as `namespace.table`, never as free text. */
+const tableName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$/, 'a table as namespace.table, e.g. bronze.orders');
+
+export const columnSchema = z.strictObject({
+  type: z.string().min(1),
+  required: z.boolean().default(false),
+  from: name.optional(),
+  trim: z.boolean().default(false),
+  case: z.enum(['lower', 'upper', 'title']).optional(),
+  formats: z.array(z.string().min(1)).min(1).optional(),
+  null_tokens: z.array(z.string()).optional(),
+  pii: z.enum(PII_KINDS).optional(),
+  mask: z.enum(['redact', 'hash', 'partial']).optional(),
+  description: z.string().optional(),
+});
+
+export const expectationSchema = z.discriminatedUnion(
+  'rule',
+  [
+    z.strictObject({ rule: z.literal('not_null'), column: name, ...common }),
+    z.strictObject({ rule: z.literal('unique'), column: name, ...common }),
+    z.strictObject({ rule: z.literal('range'), column: name, min: bound.optional(), max: bound.optional(), ...common }),
+    z.strictObject({
+      rule: z.literal('allowed_values'),
+      column: name,
+      values: z.array(z.union([z.string(), z.number(), z.boolean()])).min(1),
+      ...common,
+    }),
+    z.strictObject({ rule: z.literal('regex'), column: name, pattern: z.string().min(1), ...common }),
+    z.strictObject({
+      rule: z.literal('length'),
+      column: name,
+      min: z.number().int().nonnegative().optional(),
+      max: z.number().int().nonnegative().optional(),
+      ...common,
+    }),
+    z.strictObject({ rule: z.literal('references'), column: name, table: tableName, to: name, ...common }),
+    z.strictObject({ rule: z.literal('sql'), name, predicate: z.string().min(1), policy, description: z.string().optional() }),
+  ],
+  { error: 'a rule: not_null, unique, range, allowed_values, regex, length, references or sql' },
+);
+
+export const enrichSchema = z.strictObject({
+  table: tableName,
+  on: z.union([name, z.array(name).min(1)]).transform((v) => (typeof v === 'string' ? [v] : v)),
+  columns: z.array(name).min(1),
+});
+
+export const silverContractShape = z
+  .strictObject({
+    source: tableName,
+    key: z
+      .union([name, z.array(name).min(1)])
+      .transform((v) => (typeof v === 'string' ? [v] : v))
+      .optional(),
+    order_by: name.optional(),
+    flatten: z.boolean().default(true),
+    columns: z.record(name, columnSchema).refine((c) => Object.keys(c).length > 0, 'at least one column'),
+    null_tokens: z.array(z.string()).default([...DEFAULT_NULL_TOKENS]),
+    expectations: z.array(expectationSchema).default([]),
+    enrich: z.array(enrichSchema).default([]),
+    description: z.string().optional(),
+  });
+
+export type SilverContract = z.output<typeof silverContractShape>;
+export type ColumnSpec = z.output<typeof columnSchema>;
+export type Expectation = z.output<typeof expectationSchema>;
+export type EnrichSpec = z.output<typeof enrichSchema>;
+export type ColumnRule = Exclude<Expectation, { rule: 'sql' }>;

@@ -48,6 +48,7 @@ export async function analyzeQuery(engine: Engine, sql: string): Promise<QueryAn
     throw new InvalidInput(`query: ${message}`);
   }
   const statements = ast['statements'] as AstNode[];
+  if (statements.length === 0) throw new InvalidInput('query: empty statement (only comments)');
   if (statements.length !== 1) throw new InvalidInput('query: run one statement at a time');
 
   const ctes = new Set<string>();

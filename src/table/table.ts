@@ -176,7 +176,7 @@ export class Table {
   /** Makes a known snapshot current on main again (recorded in the snapshot log). */
   async rollback(snapshotId: bigint): Promise<TableMetadata> {
     const done = await this.commit(async (base) => {
-      snapshotById(base, snapshotId);
+      snapshotById(base, snapshotId, this.name);
       if (base['current-snapshot-id'] === snapshotId) return undefined;
       const now = Date.now();
       return {

@@ -50,7 +50,9 @@ export async function sniffCsv(
     );
   }
   const delimiter = opts.delimiter ?? defaultDelimiter ?? guessDelimiter(head);
-  if (delimiter.length !== 1) throw new InvalidInput(`load: ${path}: delimiter must be one character, got ${JSON.stringify(delimiter)}`);
+  if (delimiter.length !== 1 || /["\r\n]/.test(delimiter)) {
+    throw new InvalidInput(`load: ${path}: delimiter must be one character other than a quote or a line break, got ${JSON.stringify(delimiter)}`);
+  }
   const header = opts.header ?? true;
   const firstRecord = splitRecord(head, delimiter);
   if (firstRecord === null) {

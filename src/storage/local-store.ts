@@ -9,6 +9,13 @@ import type { ObjectInfo, ObjectStore, PutOptions } from './object-store.js';
  * renamed into place (atomic on POSIX); create-if-absent uses link(2), which fails if the target
  * exists, so two writers racing for one key cannot both win.
  */
+/** A location outside the store's folder: another project's file, or this project's before it was moved. */
+export class OutsideStore extends InvalidInput {
+  constructor(readonly uri: string, readonly root: string) {
+    super(`storage: ${uri} is outside the store at ${root}`);
+  }
+}
+
 export class LocalStore implements ObjectStore {
   readonly rootUri: string;
   private readonly root: string;
@@ -30,7 +37,7 @@ export class LocalStore implements ObjectStore {
     const abs = uri.startsWith('file://') ? uri.slice('file://'.length) : uri.startsWith('file:') ? uri.slice('file:'.length) : path.resolve(uri);
     const rel = path.relative(this.root, abs);
     if (rel.startsWith('..') || path.isAbsolute(rel)) {
-      throw new InvalidInput(`storage: ${uri} is outside the store at ${this.rootUri}`);
+      throw new OutsideStore(uri, this.rootUri);
     }
     return rel.split(path.sep).join('/');
   }

@@ -80,3 +80,19 @@ test('uri and keyOf are inverse; keys cannot escape the root', async () => {
   await assert.rejects(s.put('../escape', 'x'), /escapes the store root/);
   await assert.rejects(s.get('nope'), (e) => e instanceof NotFound && /no object at nope/.test(e.message));
 });
+
+test('list takes a symbolic link to a file as that file (a user links a file into landing); dangling links and loops are skipped', async () => {
+  const s = await store();
+  await s.put('landing/orders/real.csv', 'a\n1\n');
+  const outside = await mkdtemp(path.join(os.tmpdir(), 'silt-linked-'));
+  made.push(outside);
+  await fsp.writeFile(path.join(outside, 'export.csv'), 'a\n1\n2\n');
+  const dir = path.join(s.enginePath('landing/orders'));
+  await fsp.symlink(path.join(outside, 'export.csv'), path.join(dir, 'linked.csv'));
+  await fsp.symlink(path.join(outside, 'gone.csv'), path.join(dir, 'dangling.csv'));
+  await fsp.symlink(path.join(dir, 'loop-b.csv'), path.join(dir, 'loop-a.csv'));
+  await fsp.symlink(path.join(dir, 'loop-a.csv'), path.join(dir, 'loop-b.csv'));
+  const listed = await s.list('landing/orders/');
+  assert.deepEqual(listed.map((o) => [o.key, o.size]), [['landing/orders/linked.csv', 6], ['landing/orders/real.csv', 4]]);
+  assert.equal((await s.get('landing/orders/linked.csv')).toString(), 'a\n1\n2\n');
+});

@@ -135,13 +135,15 @@ export class LocalStore implements ObjectStore {
       const key = dirKey ? `${dirKey}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
         await this.walk(key, out);
-      } else if (entry.isFile()) {
+      } else if (entry.isFile() || entry.isSymbolicLink()) {
         // Another process may delete the file (or rename its temporary file into place) meanwhile.
+        // A link counts as the file it points to (a user may link a file into landing); a link to
+        // nothing, to a folder or to itself is no file.
         const st = await fs.stat(this.pathOf(key)).catch((e: NodeJS.ErrnoException) => {
-          if (e.code === 'ENOENT') return undefined;
+          if (e.code === 'ENOENT' || (entry.isSymbolicLink() && e.code === 'ELOOP')) return undefined;
           throw e;
         });
-        if (st) out.push({ key, size: st.size, modifiedMs: st.mtimeMs });
+        if (st?.isFile()) out.push({ key, size: st.size, modifiedMs: st.mtimeMs });
       }
     }
   }

@@ -1,6 +1,8 @@
 import { InvalidInput } from '../errors.js';
 
 const NAME = /^[a-z_][a-z0-9_]*$/;
+/** Each name is a folder of the warehouse (and gets suffixes like `_quarantine`): well under a file system's 255. */
+const MAX_NAME = 128;
 
 /** Namespace and table names are lower-case SQL identifiers, so `ns.table` needs no quoting anywhere. */
 export function checkName(kind: 'namespace' | 'table', name: string): string {
@@ -9,6 +11,9 @@ export function checkName(kind: 'namespace' | 'table', name: string): string {
     throw new InvalidInput(
       `catalog: invalid ${kind} name ${JSON.stringify(name)}: use lower-case letters, digits and _ (e.g. ${JSON.stringify(hint)})`,
     );
+  }
+  if (name.length > MAX_NAME) {
+    throw new InvalidInput(`catalog: ${kind} name ${JSON.stringify(`${name.slice(0, 20)}…`)} is ${name.length} characters long; at most ${MAX_NAME}`);
   }
   return name;
 }

@@ -151,7 +151,13 @@ function expectation(issue: z.core.$ZodIssue): string {
     // YAML words, not JavaScript ones: a user writes mappings, not records or objects.
     if (issue.expected === 'record') return 'a mapping of `name: …` entries';
     if (issue.expected === 'object') return 'a mapping of `key: value` settings';
+    if (issue.expected === 'int') return 'a whole number';
     return `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
+  }
+  if ((issue.code === 'too_small' || issue.code === 'too_big') && issue.origin === 'number') {
+    const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
+    const side = issue.code === 'too_small' ? (issue.inclusive ? 'at least' : 'above') : issue.inclusive ? 'at most' : 'below';
+    return `a number ${side} ${String(bound)}`;
   }
   if (issue.code === 'invalid_value') return `one of ${issue.values.map(String).join(', ')}`;
   if (issue.code === 'invalid_union' && issue.message === 'Invalid input') {

@@ -2,6 +2,7 @@ import { InvalidInput } from '../errors.js';
 import type { Engine } from './duckdb.js';
 import type { Compression } from './file-format.js';
 import { headLines } from './file-csv-head.js';
+import { inexactDoubleColumns } from './file-csv-numbers.js';
 import { cleanColumnNames } from './file-names.js';
 import { quoteFilePath, quoteLiteral } from './sql-text.js';
 
@@ -49,7 +50,9 @@ export async function sniffCsv(
     );
   }
   const delimiter = opts.delimiter ?? defaultDelimiter ?? guessDelimiter(head);
-  if (delimiter.length !== 1) throw new InvalidInput(`load: ${path}: delimiter must be one character, got ${JSON.stringify(delimiter)}`);
+  if (delimiter.length !== 1 || /["\r\n]/.test(delimiter)) {
+    throw new InvalidInput(`load: ${path}: delimiter must be one character other than a quote or a line break, got ${JSON.stringify(delimiter)}`);
+  }
   const header = opts.header ?? true;
   const firstRecord = splitRecord(head, delimiter);
   if (firstRecord === null) {
@@ -81,6 +84,10 @@ export async function sniffCsv(
   if (sniffed.ok && sniffed.types.length === types.length) types = sniffed.types;
   else if (sniffed.ok) warnings.push(`${path}: DuckDB's sniffer found ${sniffed.types.length} columns, the header has ${types.length}; reading every column as text`);
   else warnings.push(`${path}: could not infer column types (${sniffed.reason}); reading every column as text`);
+  for (const { index, value } of await inexactDoubleColumns(engine, path, compression, { delimiter, header, names: cleaned.names, types }, opts.sampleSize)) {
+    types[index] = 'VARCHAR';
+    warnings.push(`${path}: column ${cleaned.names[index]} holds ${value}, which a double would change; read the column as text so no digit is lost`);
+  }
   return {
     delimiter,
     header,

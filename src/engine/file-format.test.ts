@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -46,4 +46,18 @@ test('missing file is NotFound, a directory is InvalidInput, both naming the pat
   const sub = join(dir, 'landing.csv');
   mkdirSync(sub);
   assert.throws(() => detectFormat(sub), (e: unknown) => e instanceof InvalidInput && /landing\.csv is a directory/.test(e.message));
+});
+
+test('a path the system cannot resolve to a file is an input error naming it, not a crash', () => {
+  symlinkSync(join(dir, 'loop-b.csv'), join(dir, 'loop-a.csv'));
+  symlinkSync(join(dir, 'loop-a.csv'), join(dir, 'loop-b.csv'));
+  const plain = file('plain.csv', 'a\n1\n');
+  const cases: [string, (e: unknown) => boolean, RegExp][] = [
+    [join(dir, 'loop-a.csv'), (e) => e instanceof InvalidInput, /loop-a\.csv.*symbolic links/],
+    [join(plain, 'inside.csv'), (e) => e instanceof NotFound, /plain\.csv.*no such file/],
+    [join(dir, `${'n'.repeat(300)}.csv`), (e) => e instanceof InvalidInput, /name is too long/],
+  ];
+  for (const [path, kind, text] of cases) {
+    assert.throws(() => detectFormat(path), (e: unknown) => kind(e) && text.test((e as Error).message), path);
+  }
 });

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { InvalidInput, NotFound } from '../errors.js';
+import { machineFault } from '../storage/index.js';
 
 export type FileFormat = 'csv' | 'tsv' | 'json' | 'ndjson' | 'parquet';
 export type Compression = 'none' | 'gzip' | 'zstd';
@@ -54,10 +55,24 @@ export function assertReadableFile(path: string): number {
     if (!stat.isFile()) throw new InvalidInput(`load: ${path} is not a regular file`);
     size = stat.size;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFound(`load: ${path}: no such file`, { code: 'file_not_found', details: { file: path } });
-    throw e;
+    throw unreadable(e, path);
   }
   return size;
+}
+
+/** What the system said about a path it could not stat, as an error naming the path. */
+function unreadable(e: unknown, path: string): unknown {
+  switch ((e as NodeJS.ErrnoException).code) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return new NotFound(`load: ${path}: no such file`, { code: 'file_not_found', details: { file: path } });
+    case 'ELOOP':
+      return new InvalidInput(`load: ${path}: too many symbolic links (a link that points back to itself?); give the file's real path`);
+    case 'ENAMETOOLONG':
+      return new InvalidInput(`load: ${path}: the name is too long for the file system`);
+    default:
+      return machineFault(e, 'read', path);
+  }
 }
 
 /** Whether an engine path is a URL (`s3://…`) rather than a local file Node can open. */

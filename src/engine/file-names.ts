@@ -28,6 +28,7 @@ export function cleanColumnNames(raw: readonly (string | null | undefined)[]): C
     names.push(name);
     if (trimmed === '') changes.push(`column ${i + 1} has no name; named it ${name}`);
     else if (visible !== trimmed) changes.push(`column ${i + 1} name ${JSON.stringify(trimmed)} holds control characters; named it ${name}`);
+    else if (RESERVED.has(base.toLowerCase())) changes.push(`column ${i + 1} is named ${JSON.stringify(base)}, a name Silt keeps for where each row came from; named it ${name}`);
     else if (name !== base) changes.push(`column ${i + 1} repeats the name ${JSON.stringify(base)}; named it ${name}`);
   });
   return { names, changes };

@@ -5,8 +5,8 @@
 import { isInteger, isSafeNumber, parse } from 'lossless-json';
 import { InvalidInput } from '../errors.js';
 import type { Engine } from './duckdb.js';
+import { serializeSql } from './sql-ast-json.js';
 import { quoteLiteral } from './sql-text.js';
-import { runSql } from './sql-errors.js';
 
 export type AstNode = { [key: string]: unknown };
 
@@ -40,8 +40,7 @@ export interface QueryAnalysis {
 
 /** Parses one SELECT (DuckDB dialect) and returns its catalog table references and their WHERE scopes. */
 export async function analyzeQuery(engine: Engine, sql: string): Promise<QueryAnalysis> {
-  const rows = await runSql<{ j: string }>(engine, `SELECT json_serialize_sql(${quoteLiteral(sql)}) AS j`, 'query');
-  const ast = parse(rows[0]!.j, null, (n: string) => (isInteger(n) && !isSafeNumber(n) ? BigInt(n) : Number(n))) as AstNode;
+  const ast = parse(await serializeSql(engine, sql, 'query'), null, (n: string) => (isInteger(n) && !isSafeNumber(n) ? BigInt(n) : Number(n))) as AstNode;
   if (ast['error']) {
     const type = String(ast['error_type'] ?? '');
     const message = String(ast['error_message'] ?? 'cannot parse');
@@ -49,6 +48,7 @@ export async function analyzeQuery(engine: Engine, sql: string): Promise<QueryAn
     throw new InvalidInput(`query: ${message}`);
   }
   const statements = ast['statements'] as AstNode[];
+  if (statements.length === 0) throw new InvalidInput('query: empty statement (only comments)');
   if (statements.length !== 1) throw new InvalidInput('query: run one statement at a time');
 
   const ctes = new Set<string>();
@@ -151,8 +151,7 @@ export function walk(node: unknown, visit: (node: AstNode) => void): void {
  * otherwise a refusal naming the statement.
  */
 export async function rejectStatement(engine: Engine, sql: string, verb: string): Promise<never> {
-  const rows = await runSql<{ j: string }>(engine, `SELECT json_serialize_sql(${quoteLiteral(sql)}) AS j`, 'query');
-  const ast = JSON.parse(rows[0]!.j) as AstNode;
+  const ast = JSON.parse(await serializeSql(engine, sql, 'query')) as AstNode;
   if (ast['error'] && ast['error_type'] === 'parser') {
     throw new InvalidInput(`query: Parser Error: ${String(ast['error_message'])}`);
   }

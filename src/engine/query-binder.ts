@@ -96,7 +96,7 @@ export class QueryBinder {
         continue;
       }
       const t = await this.table(ref.namespace, table);
-      const schema = selectedSchema(t.metadata, selector);
+      const schema = selectedSchema(t.metadata, selector, `${ref.namespace}.${table}`);
       const scope = scopesByRef.get(ref);
       const filter =
         scope && scope.prunable && !ref.renamed
@@ -183,9 +183,9 @@ export class QueryBinder {
 }
 
 /** The schema a read sees: the current one, or the snapshot's for time travel. */
-export function selectedSchema(m: TableMetadata, selector: SnapshotSelector): Schema {
+export function selectedSchema(m: TableMetadata, selector: SnapshotSelector, name?: string): Schema {
   if (selector.kind === 'current') return currentSchema(m);
-  const snapshot = selector.kind === 'version' ? snapshotById(m, selector.snapshotId) : snapshotAsOf(m, selector.ms);
+  const snapshot = selector.kind === 'version' ? snapshotById(m, selector.snapshotId, name) : snapshotAsOf(m, selector.ms, name);
   const id = snapshot['schema-id'];
   return id !== undefined && m.schemas.some((s) => s['schema-id'] === id) ? schemaById(m, id) : currentSchema(m);
 }

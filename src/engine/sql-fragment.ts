@@ -6,6 +6,7 @@
  */
 import { InvalidInput } from '../errors.js';
 import type { Engine } from './duckdb.js';
+import { assertFiniteNumbers } from './sql-ast-json.js';
 import { fileAccessIn, walk, type AstNode } from './query-ast.js';
 import { runSql } from './sql-errors.js';
 import { quoteLiteral } from './sql-text.js';
@@ -61,7 +62,7 @@ async function oneSelectItem(
     field,
   );
   const original = shown;
-  const a = JSON.parse(row!.a) as AstNode;
+  const a = JSON.parse(assertFiniteNumbers(row!.a, field)) as AstNode;
   if (a['error']) refuse(field, expected, original, String(a['error_message'] ?? 'it does not parse'));
   const b = JSON.parse(row!.b) as AstNode;
   if (b['error']) refuse(field, expected, original, 'it does not stand alone in parentheses');

@@ -26,3 +26,18 @@ test('bad source settings are refused, naming the key', () => {
   assert.match(problems({ orders: { pth: 'x' } })[0] ?? '', /pth/);
   assert.match(problems({ 'Web Events': {} })[0] ?? '', /source name of lower-case letters/);
 });
+
+test('two sources reading the same landing folder, or one inside the other, are refused: a file would land in two tables', () => {
+  const problems = (value: unknown): string[] => {
+    const r = sourcesSchema.safeParse(value);
+    return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  };
+  assert.deepEqual(problems({ orders: {}, customers: { path: 'orders/' } }), [
+    'customers.path: a folder no other source reads (source orders reads landing/orders/ too, so its files would be ingested twice)',
+  ]);
+  assert.deepEqual(problems({ all: { path: '.' }, orders: {} }), [
+    'orders.path: a folder no other source reads (source all reads landing/orders/ too, under landing/, so its files would be ingested twice)',
+  ]);
+  assert.deepEqual(problems({ shop: { path: 'shop' }, shop_eu: { path: 'shop/eu/' }, shopping: {} }).length, 1);
+  assert.deepEqual(problems({ orders: {}, orders_archive: { path: 'orders_archive' } }), []);
+});

@@ -41,6 +41,18 @@ export const sourcesSchema = z.record(z.string(), sourceSchema).superRefine((sou
       ctx.addIssue({ code: 'custom', path: [name], message: 'a source name of lower-case letters, digits and _ (it names the bronze table)' });
     }
   }
+  // Each source lists its own folder: a folder inside another's would be read by both.
+  const prefixes = Object.entries(sources).map(([name, source]) => ({ name, prefix: landingPrefix(name, source) }));
+  prefixes.forEach((inner, i) => {
+    const outer = prefixes.find((o, j) => j !== i && inner.prefix.startsWith(o.prefix) && (o.prefix !== inner.prefix || j < i));
+    if (!outer) return;
+    const where = outer.prefix === inner.prefix ? '' : `, under ${outer.prefix}`;
+    ctx.addIssue({
+      code: 'custom',
+      path: [inner.name, 'path'],
+      message: `a folder no other source reads (source ${outer.name} reads ${inner.prefix} too${where}, so its files would be ingested twice)`,
+    });
+  });
 });
 
 export type SourcesConfig = z.output<typeof sourcesSchema>;

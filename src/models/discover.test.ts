@@ -85,3 +85,8 @@ GROUP BY 1`,
     await rejects({ 'x.sql': '-- silt: materialized = tabel\nSELECT 1' }, /^models: models\/x\.sql line 1: materialized = tabel/);
   });
 });
+
+describe('a model of only a block comment', () => {
+  it('is refused as empty, not as several statements', () =>
+    rejects({ 'empty.sql': '/* nothing here yet */\n' }, /^models: models\/empty\.sql: empty statement \(only comments\)$/));
+});

@@ -68,5 +68,8 @@ SELECT 1`);
   it('refuses header lines after the SQL and files without SQL', () => {
     fails('SELECT 1\n-- silt: materialized = table', /line 2: -- silt: lines belong at the top of the file/);
     fails('-- silt: materialized = table\n\n;', /^models: models\/daily_sales\.sql: the file has no SELECT$/);
+    fails('-- only a comment\n\n-- and another\n', /^models: models\/daily_sales\.sql: the file has no SELECT$/);
+    fails('', /^models: models\/daily_sales\.sql: the file has no SELECT$/);
+    fails('\u0000\u0001PAR1\ufffd', /^models: models\/daily_sales\.sql: the file is not UTF-8 text \(it holds binary bytes\); save the model as a UTF-8 \.sql file$/);
   });
 });

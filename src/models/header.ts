@@ -19,6 +19,10 @@ export interface ModelFile {
 
 /** `file` is the path used in messages (`models/daily_sales.sql`). */
 export function parseModelFile(file: string, text: string): ModelFile {
+  // A NUL or an invalid UTF-8 sequence (read as U+FFFD) means a binary file; DuckDB's parser would stop at the NUL.
+  if (/[\u0000\ufffd]/.test(text)) {
+    throw new InvalidInput(`models: ${file}: the file is not UTF-8 text (it holds binary bytes); save the model as a UTF-8 .sql file`);
+  }
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const values = new Map<Key, { value: string; where: string }>();
   const expectations: Expectation[] = [];
@@ -55,7 +59,7 @@ export function parseModelFile(file: string, text: string): ModelFile {
   });
   let sql = body.join('\n').trim();
   if (sql.endsWith(';')) sql = sql.slice(0, -1).trimEnd();
-  if (!sql) throw new InvalidInput(`models: ${file}: the file has no SELECT`);
+  if (sql.split('\n').every((line) => /^\s*(--.*)?$/.test(line))) throw new InvalidInput(`models: ${file}: the file has no SELECT`);
   return { config: buildConfig(values, expectations, file), sql };
 }
 

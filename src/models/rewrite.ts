@@ -1,6 +1,7 @@
 /** Rewrites which relations a model's SELECT reads, through DuckDB's own parser and printer. */
 import { parse, stringify } from 'lossless-json';
 import type { Engine } from '../engine/duckdb.js';
+import { serializeSql } from '../engine/sql-ast-json.js';
 import { runSql } from '../engine/sql-errors.js';
 import { quoteLiteral } from '../engine/sql-text.js';
 import type { Model } from './model.js';
@@ -14,9 +15,8 @@ type Node = { [key: string]: unknown };
  */
 export async function replaceTables(engine: Engine, model: Model, replace: ReadonlyMap<string, string>): Promise<string> {
   const where = `models: ${model.file}`;
-  const [row] = await runSql<{ j: string }>(engine, `SELECT json_serialize_sql(${quoteLiteral(model.sql)}) AS j`, where);
   // lossless: the AST holds uint64 positions that a JS number would round.
-  const ast = parse(row!.j) as Node;
+  const ast = parse(await serializeSql(engine, model.sql, where)) as Node;
   let replaced = 0;
   visit(ast, (node) => {
     if (node['type'] !== 'BASE_TABLE' || node['catalog_name'] || !node['schema_name']) return;

@@ -21,7 +21,7 @@ export function topoOrder(nodes: readonly StepNode[]): StepNode[] {
     if (s === 'done') return;
     if (s === 'visiting') {
       const cycle = [...path.slice(path.indexOf(n.id)), n.id];
-      throw new InvalidInput(`run: the pipeline has a cycle: ${cycle.join(' → ')}`);
+      throw new InvalidInput(`pipeline: the steps read each other in a cycle: ${cycle.join(' → ')}; a step cannot read a table it feeds`);
     }
     state.set(n.id, 'visiting');
     for (const d of n.dependsOn) {

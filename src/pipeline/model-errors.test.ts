@@ -53,6 +53,23 @@ describe('gold model mistakes', () => {
     assert.match(r.stderr, /^silt: models: models\/bad_syntax\.sql: .*syntax error at or near "SELEC"\n$/);
   });
 
+  test('models that read each other are a cycle: plan, apply and run all refuse it, naming the models', async () => {
+    await fs.writeFile(path.join(dir, 'models', 'bad_syntax.sql'), 'SELECT 1 AS x');
+    await fs.writeFile(path.join(dir, 'models', 'cyc_a.sql'), 'SELECT * FROM gold.cyc_b');
+    await fs.writeFile(path.join(dir, 'models', 'cyc_b.sql'), 'SELECT * FROM gold.cyc_a');
+    try {
+      for (const command of ['plan', 'apply', 'run']) {
+        const r = await cli(dir, command);
+        assertNoStack(r, command);
+        assert.equal(r.code, 1, `${command}: ${r.stdout}`);
+        assert.match(r.stderr, /^silt: pipeline: the steps read each other in a cycle: gold\.cyc_a → gold\.cyc_b → gold\.cyc_a; a step cannot read a table it feeds\n$/, command);
+      }
+    } finally {
+      await fs.rm(path.join(dir, 'models', 'cyc_a.sql'));
+      await fs.rm(path.join(dir, 'models', 'cyc_b.sql'));
+    }
+  });
+
   test('a models folder that is not there is a config error with the folder meant, not a run without models', async () => {
     await rewritePipelineYaml(dir, `${YAML}gold:\n  models: modles\n`);
     const r = await cli(dir, 'run');

@@ -15,6 +15,8 @@ import {
 } from '../table/index.js';
 import { LINEAGE_COLUMNS, parseColumnType, QUARANTINE_COLUMNS, type ColumnType, type SilverContract } from '../transform/index.js';
 import { pipelineConfig } from './config.js';
+import { topoOrder } from './graph.js';
+import { buildGraph } from './run.js';
 import { BATCH_COLUMN, CONTRACT_PROPERTY } from './silver-step.js';
 
 export interface PlanItem {
@@ -62,6 +64,7 @@ export async function planLakehouse(project: Project, opts: { apply?: boolean } 
       items.push(...(await planSilver(project, name, contract, !!opts.apply)));
     }
     const models = await discoverModels(engine, config.modelsDir);
+    topoOrder(buildGraph(config, models)); // a cycle is refused before anything is created
     const session = new SqlSession(engine, catalog);
     for (const m of models) {
       declared.add(tableOf(m));

@@ -1,3 +1,3 @@
 export type { ByteRange, ListOptions, ObjectInfo, ObjectStore, PutOptions } from './object-store.js';
 export { joinKey } from './object-store.js';
-export { LocalStore, machineAdvice, machineFault } from './local-store.js';
+export { LocalStore, machineAdvice, machineFault, OutsideStore } from './local-store.js';

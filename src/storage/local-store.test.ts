@@ -89,3 +89,19 @@ test('a temporary file an interrupted put left is listed only when leftovers are
   assert.deepEqual((await s.list('t/')).map((o) => o.key), ['t/data/a.parquet']);
   assert.deepEqual((await s.list('t/', { leftovers: true })).map((o) => o.key), ['t/data/a.parquet', `t/data/${path.basename(left)}`]);
 });
+
+test('list takes a symbolic link to a file as that file (a user links a file into landing); dangling links and loops are skipped', async () => {
+  const s = await store();
+  await s.put('landing/orders/real.csv', 'a\n1\n');
+  const outside = await mkdtemp(path.join(os.tmpdir(), 'silt-linked-'));
+  made.push(outside);
+  await fsp.writeFile(path.join(outside, 'export.csv'), 'a\n1\n2\n');
+  const dir = path.join(s.enginePath('landing/orders'));
+  await fsp.symlink(path.join(outside, 'export.csv'), path.join(dir, 'linked.csv'));
+  await fsp.symlink(path.join(outside, 'gone.csv'), path.join(dir, 'dangling.csv'));
+  await fsp.symlink(path.join(dir, 'loop-b.csv'), path.join(dir, 'loop-a.csv'));
+  await fsp.symlink(path.join(dir, 'loop-a.csv'), path.join(dir, 'loop-b.csv'));
+  const listed = await s.list('landing/orders/');
+  assert.deepEqual(listed.map((o) => [o.key, o.size]), [['landing/orders/linked.csv', 6], ['landing/orders/real.csv', 4]]);
+  assert.equal((await s.get('landing/orders/linked.csv')).toString(), 'a\n1\n2\n');
+});

@@ -12,6 +12,13 @@ import type { ByteRange, ListOptions, ObjectInfo, ObjectStore, PutOptions } from
  * renamed into place (atomic on POSIX); create-if-absent uses link(2), which fails if the target
  * exists, so two writers racing for one key cannot both win.
  */
+/** A location outside the store's folder: another project's file, or this project's before it was moved. */
+export class OutsideStore extends InvalidInput {
+  constructor(readonly uri: string, readonly root: string) {
+    super(`storage: ${uri} is outside the store at ${root}`);
+  }
+}
+
 export class LocalStore implements ObjectStore {
   readonly rootUri: string;
   private readonly root: string;
@@ -33,7 +40,7 @@ export class LocalStore implements ObjectStore {
     const abs = uri.startsWith('file://') ? uri.slice('file://'.length) : uri.startsWith('file:') ? uri.slice('file:'.length) : path.resolve(uri);
     const rel = path.relative(this.root, abs);
     if (rel.startsWith('..') || path.isAbsolute(rel)) {
-      throw new InvalidInput(`storage: ${uri} is outside the store at ${this.rootUri}`);
+      throw new OutsideStore(uri, this.rootUri);
     }
     return rel.split(path.sep).join('/');
   }
@@ -180,13 +187,15 @@ export class LocalStore implements ObjectStore {
       const key = dirKey ? `${dirKey}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
         await this.walk(key, out);
-      } else if (entry.isFile()) {
+      } else if (entry.isFile() || entry.isSymbolicLink()) {
         // Another process may delete the file (or rename its temporary file into place) meanwhile.
+        // A link counts as the file it points to (a user may link a file into landing); a link to
+        // nothing, to a folder or to itself is no file.
         const st = await fs.stat(this.pathOf(key)).catch((e: NodeJS.ErrnoException) => {
-          if (e.code === 'ENOENT') return undefined;
+          if (e.code === 'ENOENT' || (entry.isSymbolicLink() && e.code === 'ELOOP')) return undefined;
           throw e;
         });
-        if (st) out.push({ key, size: st.size, modifiedMs: st.mtimeMs });
+        if (st?.isFile()) out.push({ key, size: st.size, modifiedMs: st.mtimeMs });
       }
     }
   }

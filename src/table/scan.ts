@@ -34,8 +34,8 @@ export async function planScan(reader: ManifestReader, m: TableMetadata, opts: P
   if (opts.snapshotId !== undefined && opts.asOfMs !== undefined) {
     throw new InvalidInput(`scan of ${name}: give a snapshot id or a timestamp, not both`);
   }
-  const snapshot = opts.snapshotId !== undefined ? snapshotById(m, opts.snapshotId)
-    : opts.asOfMs !== undefined ? snapshotAsOf(m, opts.asOfMs) : currentSnapshot(m);
+  const snapshot = opts.snapshotId !== undefined ? snapshotById(m, opts.snapshotId, name)
+    : opts.asOfMs !== undefined ? snapshotAsOf(m, opts.asOfMs, name) : currentSnapshot(m);
   const schemaId = snapshot?.['schema-id'];
   const schema = schemaId !== undefined && m.schemas.some((s) => s['schema-id'] === schemaId)
     ? schemaById(m, schemaId) : currentSchema(m);

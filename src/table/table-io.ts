@@ -1,5 +1,5 @@
 import { EnvironmentFault, InvalidInput, NotFound } from '../errors.js';
-import type { ObjectStore } from '../storage/index.js';
+import { OutsideStore, type ObjectStore } from '../storage/index.js';
 import { u8 } from './bytes.js';
 import { decodeManifest } from './manifest.js';
 import { decodeManifestList, type ManifestFile } from './manifest-list.js';
@@ -75,6 +75,13 @@ export const ROLL_BACK = 'restore the file, or roll the table back to a snapshot
  */
 export function damagedFile(table: string, kind: string, uri: string, e: unknown, todo: string): unknown {
   if (e instanceof NotFound) return new EnvironmentFault(`table ${table}: its ${kind} ${uri} is missing; ${todo}`, { cause: e });
+  if (e instanceof OutsideStore) {
+    return new EnvironmentFault(
+      `table ${table}: its ${kind} ${uri} is outside this project's storage (${e.root}); a project moved or copied to another folder ` +
+        "cannot read its tables, which record their files' full paths: move the project back",
+      { cause: e },
+    );
+  }
   if (e instanceof InvalidInput || e instanceof SyntaxError) {
     return new EnvironmentFault(`table ${table}: its ${kind} ${uri} is damaged (${e.message.split('\n')[0]}); ${todo}`, { cause: e });
   }

@@ -96,22 +96,31 @@ export function currentSnapshot(m: TableMetadata): Snapshot | undefined {
   return id === undefined ? undefined : snapshotById(m, id);
 }
 
-export function snapshotById(m: TableMetadata, id: bigint): Snapshot {
+/** The snapshot `id` of the table; `name` (`ns.table`) names it in the error when there is none. */
+export function snapshotById(m: TableMetadata, id: bigint, name?: string): Snapshot {
   const s = m.snapshots.find((x) => x['snapshot-id'] === id);
-  if (!s) throw new NotFound(`snapshot: table at ${m.location} has no snapshot ${id}`);
+  if (!s) throw new NotFound(`snapshot: ${tableText(m, name)} has no snapshot ${id}${listHint(name)}`);
   return s;
 }
 
+function tableText(m: TableMetadata, name: string | undefined): string {
+  return name ?? `table at ${m.location}`;
+}
+
+function listHint(name: string | undefined): string {
+  return name ? `; \`silt table snapshots ${name}\` lists them` : '';
+}
+
 /** The snapshot that was current on main at `timestampMs` (by the snapshot log). */
-export function snapshotAsOf(m: TableMetadata, timestampMs: number): Snapshot {
+export function snapshotAsOf(m: TableMetadata, timestampMs: number, name?: string): Snapshot {
   let found: bigint | undefined;
   for (const entry of m['snapshot-log']) {
     if (entry['timestamp-ms'] <= timestampMs) found = entry['snapshot-id'];
   }
   if (found === undefined) {
-    throw new NotFound(`snapshot: table at ${m.location} has no snapshot at or before ${new Date(timestampMs).toISOString()}`);
+    throw new NotFound(`snapshot: ${tableText(m, name)} has no snapshot at or before ${new Date(timestampMs).toISOString()}${listHint(name)}`);
   }
-  return snapshotById(m, found);
+  return snapshotById(m, found, name);
 }
 
 /** A random positive int64 that no snapshot of `m` uses (spec Appendix F). */

@@ -213,7 +213,8 @@ test('rollback makes an older snapshot current and logs it; snapshotAsOf follows
   assert.equal(snapshotAsOf(m, Date.now())['snapshot-id'], s2!['snapshot-id']);
   assert.throws(() => snapshotAsOf(m, s1!['timestamp-ms'] - 1), (e) => e instanceof NotFound && /no snapshot at or before/.test(e.message));
   assert.deepEqual(names((await table.planFiles({ asOfMs: s1!['timestamp-ms'] })).files), names([a, b]));
-  await assert.rejects(table.rollback(42n), (e) => e instanceof NotFound && /no snapshot 42/.test(e.message));
+  await assert.rejects(table.rollback(42n), (e) => e instanceof NotFound && /^snapshot: db\.events has no snapshot 42; `silt table snapshots db\.events` lists them$/.test(e.message));
+  await assert.rejects(table.planFiles({ snapshotId: 43n }), (e) => e instanceof NotFound && /^snapshot: db\.events has no snapshot 43;/.test(e.message));
 });
 
 test('concurrent appends from two Table objects on one pointer both land', async () => {

@@ -195,7 +195,7 @@ export class Table {
   /** Makes a known snapshot current on main again (recorded in the snapshot log). */
   async rollback(snapshotId: bigint): Promise<TableMetadata> {
     const done = await this.commitWith(async (base) => {
-      snapshotById(base, snapshotId);
+      snapshotById(base, snapshotId, this.name);
       if (base['current-snapshot-id'] === snapshotId) return undefined;
       return { requirements: [assertRef(base['current-snapshot-id'])], updates: [setBranch(snapshotId)] };
     });

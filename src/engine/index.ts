@@ -1,5 +1,7 @@
 export { Engine, withEngine, type EngineOptions, type Row } from './duckdb.js';
 export { quoteIdent, quoteList, quoteLiteral, quoteQualified } from './sql-text.js';
+export { serializeSql } from './sql-ast-json.js';
+export { runSql } from './sql-errors.js';
 export {
   SqlSession,
   type Cell,

@@ -1,9 +1,6 @@
 /** Rewrites which relations a model's SELECT reads, through DuckDB's own parser and printer. */
 import { parse, stringify } from 'lossless-json';
-import type { Engine } from '../engine/duckdb.js';
-import { serializeSql } from '../engine/sql-ast-json.js';
-import { runSql } from '../engine/sql-errors.js';
-import { quoteLiteral } from '../engine/sql-text.js';
+import { quoteLiteral, runSql, serializeSql, type Engine } from '../engine/index.js';
 import type { Model } from './model.js';
 
 type Node = { [key: string]: unknown };

@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { EnvironmentFault, InvalidInput, NotFound } from '../errors.js';
 import { Readable } from 'node:stream';
-import type { ByteRange, ListOptions, ObjectInfo, ObjectStore, PutOptions } from './object-store.js';
+import { checkRange, type ByteRange, type EngineAccess, type ListOptions, type ObjectInfo, type ObjectStore, type PutOptions } from './object-store.js';
 
 /**
  * An object store on a local folder. Writes go to a temporary file beside the target and are
@@ -14,6 +14,7 @@ import type { ByteRange, ListOptions, ObjectInfo, ObjectStore, PutOptions } from
  */
 export class LocalStore implements ObjectStore {
   readonly rootUri: string;
+  readonly engine: EngineAccess = { inPlace: true, setup: [] };
   private readonly root: string;
 
   constructor(rootDir: string) {
@@ -40,6 +41,10 @@ export class LocalStore implements ObjectStore {
 
   enginePath(key: string): string {
     return this.pathOf(key);
+  }
+
+  async engineFiles(keys: readonly string[]): Promise<string[]> {
+    return keys.map((k) => this.pathOf(k));
   }
 
   async get(key: string): Promise<Buffer> {
@@ -190,15 +195,6 @@ export class LocalStore implements ObjectStore {
       }
     }
   }
-}
-
-/** The range with its numbers checked: whole and not negative. */
-function checkRange(key: string, range: ByteRange): ByteRange {
-  const ok = (n: number | undefined) => n === undefined || (Number.isSafeInteger(n) && n >= 0);
-  if (!ok(range.offset) || !ok(range.length)) {
-    throw new InvalidInput(`storage: ${key}: byte range ${JSON.stringify(range)} must have a whole, non-negative offset and length`);
-  }
-  return range;
 }
 
 /** The name `put` gives its temporary file beside the target: `<key>.<uuid>.tmp`. */

@@ -40,7 +40,7 @@ export interface BronzeFileRead {
  * reject for the whole file, so it is accounted for and not retried.
  */
 export async function readLandingFile(engine: Engine, store: ObjectStore, file: NewLandingFile, source: SourceConfig): Promise<BronzeFileRead> {
-  const path = store.enginePath(file.key);
+  const [path] = (await store.engineFiles([file.key])) as [string];
   const toKey = (text: string): string => text.replaceAll(path, file.key);
   let read;
   try {

@@ -47,6 +47,14 @@ export class LocalStore implements ObjectStore {
     return keys.map((k) => this.pathOf(k));
   }
 
+  async engineFolder(prefix: string): Promise<string> {
+    const dir = this.pathOf(prefix);
+    await fs.mkdir(dir, { recursive: true }).catch((e: unknown) => {
+      throw machineFault(e, 'write', dir);
+    });
+    return dir;
+  }
+
   async get(key: string): Promise<Buffer> {
     const file = this.pathOf(key);
     try {

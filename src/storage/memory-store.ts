@@ -41,6 +41,10 @@ export class MemoryStore implements ObjectStore {
     return out;
   }
 
+  async engineFolder(prefix: string): Promise<string> {
+    throw new InvalidInput(`storage: DuckDB cannot write to ${this.uri(prefix)}: a memory store is read through copies`);
+  }
+
   /** Removes the copies made for DuckDB. */
   async dispose(): Promise<void> {
     await fs.rm(this.copies, { recursive: true, force: true });

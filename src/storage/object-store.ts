@@ -61,6 +61,11 @@ export interface ObjectStore {
    * `enginePath`s; another copies the objects there first (NotFound when one is missing).
    */
   engineFiles(keys: readonly string[]): Promise<string[]>;
+  /**
+   * Where DuckDB writes files under this key prefix, ready to write (a local store makes the
+   * folders, as DuckDB makes only the last one). A store DuckDB cannot reach refuses.
+   */
+  engineFolder(prefix: string): Promise<string>;
   get(key: string): Promise<Buffer>;
   /**
    * The bytes of `range` (NotFound when missing). A range reaching past the end gives the bytes

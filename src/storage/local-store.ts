@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { createWriteStream, promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
@@ -118,6 +118,20 @@ export class LocalStore implements ObjectStore {
       throw machineFault(e, 'write', target);
     } finally {
       // Never replaces the write's own error; a temporary file left is what vacuum removes.
+      await fs.rm(tmp, { force: true }).catch(() => undefined);
+    }
+  }
+
+  async putStream(key: string, data: AsyncIterable<Uint8Array>): Promise<void> {
+    const target = this.pathOf(key);
+    const tmp = `${target}.${randomUUID()}.tmp`;
+    try {
+      await fs.mkdir(path.dirname(target), { recursive: true });
+      await pipeline(data, createWriteStream(tmp));
+      await fs.rename(tmp, target);
+    } catch (e) {
+      throw machineFault(e, 'write', target);
+    } finally {
       await fs.rm(tmp, { force: true }).catch(() => undefined);
     }
   }

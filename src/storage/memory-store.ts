@@ -72,6 +72,15 @@ export class MemoryStore implements ObjectStore {
     return true;
   }
 
+  async putStream(key: string, data: AsyncIterable<Uint8Array>): Promise<void> {
+    checkKey(key);
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of data) chunks.push(chunk);
+    const whole = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+    chunks.reduce((at, c) => (whole.set(c, at), at + c.length), 0);
+    this.objects.set(key, { data: whole, modifiedMs: Date.now() });
+  }
+
   async list(prefix: string, _options: ListOptions = {}): Promise<ObjectInfo[]> {
     return [...this.objects.entries()]
       .filter(([key]) => key.startsWith(prefix))

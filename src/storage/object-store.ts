@@ -77,6 +77,11 @@ export interface ObjectStore {
   /** Atomic: a reader sees either no object or the whole new one, never a torn write. */
   put(key: string, data: Uint8Array | string, options?: PutOptions): Promise<boolean>;
   /**
+   * Writes the object from a stream of chunks, atomically as `put` does: when the stream ends the
+   * whole object appears; when it fails (or is destroyed) nothing does, and the error is thrown.
+   */
+  putStream(key: string, data: AsyncIterable<Uint8Array>): Promise<void>;
+  /**
    * Every object whose key starts with `prefix`, recursively, sorted by key (code unit order);
    * an object being written is not listed until its put completes.
    */

@@ -148,6 +148,21 @@ export function objectStoreContract(name: string, factory: StoreFactory): void {
     assert.equal((await s.read('empty', { offset: 0, length: 5 })).length, 0);
   });
 
+  it('putStream writes the chunks as one object; a stream that fails leaves no object and nothing listed', async (s) => {
+    async function* chunks(fail: boolean) {
+      yield new TextEncoder().encode('one,');
+      yield new TextEncoder().encode('two');
+      if (fail) throw new Error('the source broke');
+    }
+    await s.putStream('streamed/ok.csv', chunks(false));
+    assert.equal((await s.get('streamed/ok.csv')).toString(), 'one,two');
+    await assert.rejects(s.putStream('streamed/broken.csv', chunks(true)), /the source broke/);
+    assert.equal(await s.exists('streamed/broken.csv'), false);
+    assert.deepEqual((await s.list('streamed/')).map((o) => o.key), ['streamed/ok.csv']);
+    await assert.rejects(s.putStream('streamed/ok.csv', chunks(true)), /the source broke/);
+    assert.equal((await s.get('streamed/ok.csv')).toString(), 'one,two');
+  });
+
   it('sha256 is the hex digest of the bytes', async (s) => {
     await s.put('h', 'abc');
     assert.equal(await s.sha256('h'), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');

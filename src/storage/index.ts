@@ -2,3 +2,4 @@ export type { ByteRange, EngineAccess, ListOptions, ObjectInfo, ObjectStore, Put
 export { joinKey } from './object-store.js';
 export { LocalStore, machineAdvice, machineFault } from './local-store.js';
 export { MemoryStore } from './memory-store.js';
+export { openStore } from './open-store.js';

@@ -27,20 +27,6 @@ const PROJECT_FILES: Record<string, string> = {
   'pipeline/test-project.ts': 'test support: temporary projects',
 };
 
-/**
- * Not yet behind the seam: the file readers take a local path from the store's `engineFiles` (or
- * the file argument of `silt load`) and check its bytes with synchronous reads. Moving them means
- * `readFiles` taking store keys and each byte check reading ranges through the store.
- */
-const NOT_YET: Record<string, string> = {
-  'engine/file-format.ts': 'sniffs the format and text encoding from the first bytes of a path',
-  'engine/file-csv-head.ts': 'reads the head of a CSV file by path',
-  'engine/file-compressed.ts': 'inflates a compressed file by path to check it is whole',
-  'engine/file-csv-reject-detail.ts': "re-reads a rejected CSV line's text by path",
-  'engine/file-json.ts': 'scans NDJSON structure from the bytes of a path',
-  'engine/file-long-lines.ts': 'finds long lines by path and writes a copy with them set aside',
-};
-
 const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src');
 /** Folders outside the data path: the store itself, and the faces reading the files users name. */
 const OUTSIDE = ['storage/', 'cli/'];
@@ -72,21 +58,21 @@ function offenders(pattern: RegExp, allowed: Record<string, string>): string[] {
     );
 }
 
-test('outside storage/, only project files, test support and the listed readers import the file system', () => {
+test('outside storage/, only project files and test support import the file system', () => {
   assert.deepEqual(
-    offenders(FS_IMPORT, { ...PROJECT_FILES, ...NOT_YET }),
+    offenders(FS_IMPORT, PROJECT_FILES),
     [],
     'data-path code must reach files through the object store (src/storage); a module that reads project files belongs in the allow-list with its reason',
   );
 });
 
 test('outside storage/, no code asks whether a location is a URI or a local path', () => {
-  assert.deepEqual(offenders(URI_CHECK, { ...URI_CHECK_ALLOWED, ...NOT_YET }), [], 'ask the object store (enginePath, engineFiles, engineFolder) instead');
+  assert.deepEqual(offenders(URI_CHECK, URI_CHECK_ALLOWED), [], 'ask the object store (enginePath, engineFiles, engineFolder) instead');
 });
 
 test('every module on the allow-lists still exists and still needs its place there', () => {
   const all = new Set(sources(SRC));
-  for (const f of [...Object.keys(PROJECT_FILES), ...Object.keys(NOT_YET)]) {
+  for (const f of Object.keys(PROJECT_FILES)) {
     assert.ok(all.has(f), `${f} is allowed but gone; remove it from the list`);
     assert.ok(FS_IMPORT.test(readFileSync(path.join(SRC, f), 'utf8')), `${f} no longer imports the file system; remove it from the list`);
   }

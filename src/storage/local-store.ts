@@ -159,6 +159,11 @@ export class LocalStore implements ObjectStore {
     return (await fs.stat(this.pathOf(key)).catch(() => undefined))?.isFile() ?? false;
   }
 
+  /** Whether the key names a folder, empty or not: a local store has folders, where others have only prefixes of keys. */
+  async isFolder(key: string): Promise<boolean> {
+    return (await fs.stat(this.pathOf(key)).catch(() => undefined))?.isDirectory() ?? false;
+  }
+
   async size(key: string): Promise<number> {
     const file = this.pathOf(key);
     const st = await fs.stat(file).catch((e: unknown) => {

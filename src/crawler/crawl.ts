@@ -35,7 +35,7 @@ export interface CrawlReport {
   path: string;
   namespace: string;
   tables: CrawledTable[];
-  /** Entries that are not data: unknown formats, unreadable folders, Iceberg tables. */
+  /** Entries that are not data: unknown formats, Iceberg tables. */
   skipped: SkippedPath[];
 }
 
@@ -43,12 +43,14 @@ export async function crawl(catalog: Catalog, engine: Engine, target: CrawlTarge
   const { store } = target;
   const prefix = target.prefix.replace(/\/+$/, '');
   const root = store.enginePath(prefix);
-  await requireFolder(store, prefix, root);
+  if (await store.exists(prefix)) throw new InvalidInput(`crawl: ${root} is a file; crawl the folder that holds it`);
   const namespace = options.namespace ?? DEFAULT_NAMESPACE;
   checkName('namespace', namespace);
   const nowMs = options.nowMs ?? Date.now();
   const sampleFiles = options.sampleFiles ?? SAMPLE_FILES;
-  const { datasets, skipped } = await discover(store, prefix);
+  const { datasets, skipped, listed } = await discover(store, prefix);
+  // On a store of keys an empty folder is no folder.
+  if (listed === 0) throw new NotFound(`crawl: ${root}: no such folder`);
 
   const existing = await catalog.externalTables.list(namespace);
   const iceberg = (await catalog.namespaceExists(namespace)) ? await catalog.listTables(namespace) : [];
@@ -70,12 +72,6 @@ export async function crawl(catalog: Catalog, engine: Engine, target: CrawlTarge
     tables.push(await crawlTable(catalog, engine, store, { namespace, name: t.name, key: '', location: t.location, format: t.format, files: [], previous: t }, sampleFiles, nowMs));
   }
   return { path: root, namespace, tables, skipped };
-}
-
-/** The folder must hold something; an object under exactly that key is a file, not a folder. */
-async function requireFolder(store: ObjectStore, prefix: string, root: string): Promise<void> {
-  if (await store.exists(prefix)) throw new InvalidInput(`crawl: ${root} is a file; crawl the folder that holds it`);
-  if ((await store.list(prefix ? `${prefix}/` : '')).length === 0) throw new NotFound(`crawl: ${root}: no such folder`);
 }
 
 function within(location: string, root: string): boolean {

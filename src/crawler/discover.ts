@@ -40,10 +40,12 @@ export interface SkippedPath {
 export interface Discovery {
   datasets: Dataset[];
   skipped: SkippedPath[];
+  /** Objects found under the folder, data or not (none: there is no such folder). */
+  listed: number;
 }
 
-export async function discover(store: ObjectStore, prefix: string): Promise<Discovery> {
-  const base = prefix.replace(/\/+$/, '');
+/** The datasets under `base` (a folder key without a trailing '/', '' for the store's root), from one listing. */
+export async function discover(store: ObjectStore, base: string): Promise<Discovery> {
   const rootName = base ? base.split('/').at(-1)! : path.basename(store.enginePath(''));
   const objects = await store.list(base ? `${base}/` : '');
   // Relative names, in the order a walk of the folders visits them (a folder's entries by name).
@@ -97,7 +99,7 @@ export async function discover(store: ObjectStore, prefix: string): Promise<Disc
   const formatsAt = new Map<string, number>();
   for (const d of datasets) formatsAt.set(d.location, (formatsAt.get(d.location) ?? 0) + 1);
   for (const d of datasets) d.mixed = (formatsAt.get(d.location) ?? 0) > 1;
-  return { datasets, skipped };
+  return { datasets, skipped, listed: objects.length };
 }
 
 /** Iceberg tables keep `metadata/*.metadata.json` beside their data; their Parquet files are not a dataset. */

@@ -13,6 +13,7 @@ import { loadFiles } from '../ingest/index.js';
 import { checkTables } from '../lifecycle/index.js';
 import { blockedPlan, findQuarantine, ingestSelection, pipelineConfig, planLakehouse, replayQuarantine, runPipeline } from '../pipeline/index.js';
 import { openProject, type Project } from '../project/index.js';
+import { LocalStore } from '../storage/index.js';
 import { ordersYaml } from '../testing/orders-yaml.js';
 import { removeDir, rewritePipelineYaml, smallProject, tempDir } from '../testing/pipeline-project.js';
 import { runExitCode } from './commands/run.js';
@@ -77,7 +78,7 @@ describe('exit codes per command', () => {
     ['crawl of a missing folder', 3, async () => {
       const engine = await p.openEngine();
       try {
-        return await crawl(p.catalog, engine, path.join(dir, 'nope'));
+        return await crawl(p.catalog, engine, { store: new LocalStore(dir), prefix: 'nope' });
       } finally {
         engine.close();
       }

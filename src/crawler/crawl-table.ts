@@ -2,6 +2,7 @@
 import type { Catalog, ExternalColumn, ExternalFileEntry, ExternalSchemaChange, ExternalTableInfo } from '../catalog/index.js';
 import type { Engine, ExternalFormat } from '../engine/index.js';
 import { InvalidInput, isUserError } from '../errors.js';
+import { joinKey, type ObjectStore } from '../storage/index.js';
 import type { FoundFile } from './discover.js';
 import { inferColumns, pickSample, readerOptions } from './infer.js';
 import { partitionColumns, partitionText } from './partitions.js';
@@ -30,13 +31,16 @@ export interface CrawledTable {
 export interface TableTarget {
   namespace: string;
   name: string;
+  /** The dataset's folder in the store (its files' keys are `key/path`). */
+  key: string;
+  /** Where DuckDB reads the folder, recorded for queries. */
   location: string;
   format: ExternalFormat;
   files: readonly FoundFile[];
   previous: ExternalTableInfo | undefined;
 }
 
-export async function crawlTable(catalog: Catalog, engine: Engine, t: TableTarget, sampleFiles: number, nowMs: number): Promise<CrawledTable> {
+export async function crawlTable(catalog: Catalog, engine: Engine, store: ObjectStore, t: TableTarget, sampleFiles: number, nowMs: number): Promise<CrawledTable> {
   const oldFiles = t.previous ? await catalog.externalTables.files(t.namespace, t.name) : [];
   const oldByPath = new Map(oldFiles.map((f) => [f.path, f]));
   const newPaths = new Set(t.files.map((f) => f.path));
@@ -66,7 +70,7 @@ export async function crawlTable(catalog: Catalog, engine: Engine, t: TableTarge
   if (t.previous && added.length + changed.length + removed.length === 0) return report;
 
   try {
-    const sample = pickSample(t.previous ? [...added, ...changed] : t.files, sampleFiles).map((f) => `${t.location}/${f.path}`);
+    const sample = await store.engineFiles(pickSample(t.previous ? [...added, ...changed] : t.files, sampleFiles).map((f) => joinKey(t.key, f.path)));
     if (!t.previous && sample.length === 0) {
       throw new InvalidInput(`crawl: ${t.location}: every ${t.format} file is empty; nothing to infer a schema from`);
     }

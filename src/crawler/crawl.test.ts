@@ -4,7 +4,11 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { withLake, type Lake } from '../testing/lake.js';
 import { AlreadyExists, InvalidInput, NotFound } from '../errors.js';
-import { crawl } from './index.js';
+import { LocalStore, MemoryStore } from '../storage/index.js';
+import { crawl, type CrawlTarget } from './index.js';
+
+/** A local folder as the crawler reaches it: a store rooted there. */
+const folder = (dir: string): CrawlTarget => ({ store: new LocalStore(dir), prefix: '' });
 
 async function put(file: string, text: string): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true });
@@ -26,7 +30,7 @@ async function landing(lake: Lake): Promise<string> {
 test('crawl registers each dataset with its partitions, and SQL reads them in place', async () => {
   await withLake(async (lake) => {
     const root = await landing(lake);
-    const report = await crawl(lake.catalog, lake.engine, root);
+    const report = await crawl(lake.catalog, lake.engine, folder(root));
     assert.equal(report.namespace, 'crawled');
     const byName = new Map(report.tables.map((t) => [t.name, t]));
     assert.deepEqual([...byName.keys()].sort(), ['customers', 'sales']);
@@ -60,11 +64,11 @@ test('crawl registers each dataset with its partitions, and SQL reads them in pl
 test('a re-crawl records new files, partitions and columns as a new schema version, and drops removed files', async () => {
   await withLake(async (lake) => {
     const root = await landing(lake);
-    await crawl(lake.catalog, lake.engine, root, { nowMs: 1_000 });
+    await crawl(lake.catalog, lake.engine, folder(root), { nowMs: 1_000 });
     await put(path.join(root, 'sales/year=2024/month=3/part-0.csv'), 'id,amount,day,channel\n4,2.5,2024-03-01,web\n');
     await put(path.join(root, 'customers/customers.ndjson'), '{"id":1,"name":"Ada","email":"ada@example.com"}\n{"id":2,"name":"Bo"}\n{"id":3,"name":"Cy"}\n');
 
-    const second = await crawl(lake.catalog, lake.engine, root, { nowMs: 2_000 });
+    const second = await crawl(lake.catalog, lake.engine, folder(root), { nowMs: 2_000 });
     const sales = second.tables.find((t) => t.name === 'sales')!;
     assert.equal(sales.status, 'updated');
     assert.deepEqual(
@@ -86,21 +90,21 @@ test('a re-crawl records new files, partitions and columns as a new schema versi
 
     await fs.rm(path.join(root, 'sales/year=2024/month=1'), { recursive: true });
     await fs.rm(path.join(root, 'customers'), { recursive: true });
-    const third = await crawl(lake.catalog, lake.engine, root, { nowMs: 3_000 });
+    const third = await crawl(lake.catalog, lake.engine, folder(root), { nowMs: 3_000 });
     const after = new Map(third.tables.map((t) => [t.name, t]));
     assert.deepEqual([after.get('sales')!.files, after.get('sales')!.filesRemoved, after.get('sales')!.schemaVersion], [2, 1, 2]);
     assert.deepEqual([after.get('customers')!.files, after.get('customers')!.filesRemoved], [0, 1]);
     assert.deepEqual(await rows(lake, 'SELECT count(*) FROM crawled.sales'), [['2']]);
     assert.deepEqual(await rows(lake, 'SELECT count(*), max(name) FROM crawled.customers'), [['0', null]]);
 
-    const fourth = await crawl(lake.catalog, lake.engine, root, { nowMs: 4_000 });
+    const fourth = await crawl(lake.catalog, lake.engine, folder(root), { nowMs: 4_000 });
     assert.deepEqual(fourth.tables.map((t) => t.status), ['unchanged', 'unchanged']);
   });
 });
 
 test('external tables are read-only, and time travel on them is refused', async () => {
   await withLake(async (lake) => {
-    await crawl(lake.catalog, lake.engine, await landing(lake), { namespace: 'raw' });
+    await crawl(lake.catalog, lake.engine, folder(await landing(lake)), { namespace: 'raw' });
     const readOnly = /^query: raw\.sales is an external table \(crawled\); it is read-only$/;
     for (const sql of [
       `INSERT INTO raw.sales VALUES (9, 9, DATE '2024-01-01', 2024, 1)`,
@@ -124,18 +128,52 @@ test('crawl errors name the path: missing folder, a file, an unreadable data fil
   await withLake(async (lake) => {
     const root = await landing(lake);
     const missing = path.join(root, 'nope');
-    await assert.rejects(crawl(lake.catalog, lake.engine, missing), (e: Error) => e instanceof NotFound && e.message === `crawl: ${missing}: no such folder`);
+    await assert.rejects(crawl(lake.catalog, lake.engine, folder(missing)), (e: Error) => e instanceof NotFound && e.message === `crawl: ${missing}: no such folder`);
     const file = path.join(root, 'README.md');
-    await assert.rejects(crawl(lake.catalog, lake.engine, file), (e: Error) => e instanceof InvalidInput && e.message.startsWith(`crawl: ${file} is a file`));
-    await assert.rejects(crawl(lake.catalog, lake.engine, root, { namespace: 'Bad-NS' }), /invalid namespace name "Bad-NS"/);
+    await assert.rejects(crawl(lake.catalog, lake.engine, folder(file)), (e: Error) => e instanceof InvalidInput && e.message.startsWith(`crawl: ${file} is a file`));
+    await assert.rejects(crawl(lake.catalog, lake.engine, folder(root), { namespace: 'Bad-NS' }), /invalid namespace name "Bad-NS"/);
 
     const broken = path.join(root, 'broken/data.parquet');
     await put(broken, 'this is not parquet');
-    const report = await crawl(lake.catalog, lake.engine, root);
+    const report = await crawl(lake.catalog, lake.engine, folder(root));
     const failed = report.tables.find((t) => t.name === 'broken')!;
     assert.equal(failed.status, 'failed');
     assert.ok(failed.error?.startsWith(`crawl: ${broken}: cannot read it as PARQUET`), failed.error);
     assert.equal(await lake.catalog.externalTables.get('crawled', 'broken'), undefined);
     assert.equal(report.tables.filter((t) => t.status === 'created').length, 2);
+  });
+});
+
+test('the crawler works on a store that is not a folder: it lists by key and DuckDB reads copies of the sampled files', async () => {
+  await withLake(async (lake) => {
+    const store = new MemoryStore();
+    try {
+      await store.put('in/sales/year=2024/month=1/part-0.csv', 'id,amount\n1,10\n2,20\n');
+      await store.put('in/sales/year=2024/month=2/part-0.csv', 'id,amount\n3,30\n');
+      await store.put('in/_staging/x.csv', 'id\n9\n');
+      await store.put('in/notes.txt', 'not data');
+      await store.put('in/tbl/metadata/v1.metadata.json', '{}');
+      await store.put('in/tbl/data/f.parquet', 'x');
+      await store.put('elsewhere/other.csv', 'id\n1\n');
+
+      const report = await crawl(lake.catalog, lake.engine, { store, prefix: 'in' });
+      assert.deepEqual(report.tables.map((t) => [t.name, t.status, t.files, t.partitions]), [['sales', 'created', 2, 2]]);
+      assert.deepEqual(report.skipped.map((s) => s.path), ['notes.txt', 'tbl']);
+      const info = await lake.catalog.externalTables.get('crawled', 'sales');
+      assert.deepEqual(info?.columns.map((c) => `${c.name} ${c.type}`), ['id BIGINT', 'amount BIGINT', 'year BIGINT', 'month BIGINT']);
+      // Every file was sampled, so every file has a copy DuckDB reads.
+      assert.deepEqual(await rows(lake, 'SELECT month, sum(amount) FROM crawled.sales GROUP BY month ORDER BY month'), [['1', '30'], ['2', '30']]);
+
+      await store.put('in/sales/year=2024/month=3/part-0.csv', 'id,amount,note\n4,1.5,late\n');
+      const again = await crawl(lake.catalog, lake.engine, { store, prefix: 'in/' });
+      assert.deepEqual(again.tables[0]!.schemaChanges, [
+        { column: 'amount', kind: 'widened', from: 'BIGINT', to: 'DOUBLE' },
+        { column: 'note', kind: 'added', to: 'VARCHAR' },
+      ]);
+      await assert.rejects(crawl(lake.catalog, lake.engine, { store, prefix: 'nothing' }), (e: Error) => e instanceof NotFound && /no such folder$/.test(e.message));
+      await assert.rejects(crawl(lake.catalog, lake.engine, { store, prefix: 'in/notes.txt' }), (e: Error) => e instanceof InvalidInput && /is a file; crawl the folder that holds it$/.test(e.message));
+    } finally {
+      await store.dispose();
+    }
   });
 });

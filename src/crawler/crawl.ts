@@ -3,11 +3,11 @@
  * records new, changed and removed files, new partitions and schema changes (as new versions).
  * Each table is saved on its own; one that cannot be read is reported as failed and left as it was.
  */
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { checkName, type Catalog, type ExternalTableInfo } from '../catalog/index.js';
 import type { Engine } from '../engine/index.js';
 import { InvalidInput, NotFound } from '../errors.js';
+import type { ObjectStore } from '../storage/index.js';
 import { crawlTable, type CrawledTable } from './crawl-table.js';
 import { discover, type SkippedPath } from './discover.js';
 import { SAMPLE_FILES } from './infer.js';
@@ -23,23 +23,34 @@ export interface CrawlOptions {
   nowMs?: number;
 }
 
+/** A folder of an object store: the project's store, or a local folder given on the command line. */
+export interface CrawlTarget {
+  store: ObjectStore;
+  /** The folder's key prefix ('' for the store's root). */
+  prefix: string;
+}
+
 export interface CrawlReport {
-  /** The crawled folder, absolute. */
+  /** Where DuckDB reads the crawled folder (for a local folder, its absolute path). */
   path: string;
   namespace: string;
   tables: CrawledTable[];
-  /** Entries that are not data: unknown formats, unreadable folders, Iceberg tables. */
+  /** Entries that are not data: unknown formats, Iceberg tables. */
   skipped: SkippedPath[];
 }
 
-export async function crawl(catalog: Catalog, engine: Engine, folder: string, options: CrawlOptions = {}): Promise<CrawlReport> {
-  const root = path.resolve(folder);
-  await requireFolder(root);
+export async function crawl(catalog: Catalog, engine: Engine, target: CrawlTarget, options: CrawlOptions = {}): Promise<CrawlReport> {
+  const { store } = target;
+  const prefix = target.prefix.replace(/\/+$/, '');
+  const root = store.enginePath(prefix);
+  if (await store.exists(prefix)) throw new InvalidInput(`crawl: ${root} is a file; crawl the folder that holds it`);
   const namespace = options.namespace ?? DEFAULT_NAMESPACE;
   checkName('namespace', namespace);
   const nowMs = options.nowMs ?? Date.now();
   const sampleFiles = options.sampleFiles ?? SAMPLE_FILES;
-  const { datasets, skipped } = await discover(root);
+  const { datasets, skipped, listed } = await discover(store, prefix);
+  // On a store of keys an empty folder is no folder.
+  if (listed === 0) throw new NotFound(`crawl: ${root}: no such folder`);
 
   const existing = await catalog.externalTables.list(namespace);
   const iceberg = (await catalog.namespaceExists(namespace)) ? await catalog.listTables(namespace) : [];
@@ -53,26 +64,14 @@ export async function crawl(catalog: Catalog, engine: Engine, folder: string, op
     if (previous) seen.add(previous);
     const name = previous?.name ?? uniqueTableName(d.folders, d.mixed ? d.format : '', taken);
     taken.add(name);
-    tables.push(await crawlTable(catalog, engine, { namespace, name, location: d.location, format: d.format, files: d.files, previous }, sampleFiles, nowMs));
+    tables.push(await crawlTable(catalog, engine, store, { namespace, name, key: d.key, location: d.location, format: d.format, files: d.files, previous }, sampleFiles, nowMs));
   }
   // Tables crawled here before whose folder (or format) is gone now: their files are dropped from the list.
   for (const t of existing) {
     if (seen.has(t) || !within(t.location, root)) continue;
-    tables.push(await crawlTable(catalog, engine, { namespace, name: t.name, location: t.location, format: t.format, files: [], previous: t }, sampleFiles, nowMs));
+    tables.push(await crawlTable(catalog, engine, store, { namespace, name: t.name, key: '', location: t.location, format: t.format, files: [], previous: t }, sampleFiles, nowMs));
   }
   return { path: root, namespace, tables, skipped };
-}
-
-async function requireFolder(root: string): Promise<void> {
-  let stat;
-  try {
-    stat = await fs.stat(root);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new NotFound(`crawl: ${root}: no such folder`);
-    throw new InvalidInput(`crawl: ${root}: cannot read it (${code ?? String(e)})`);
-  }
-  if (!stat.isDirectory()) throw new InvalidInput(`crawl: ${root} is a file; crawl the folder that holds it`);
 }
 
 function within(location: string, root: string): boolean {

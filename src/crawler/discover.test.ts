@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { LocalStore } from '../storage/index.js';
 import { discover } from './discover.js';
 import { tableNameOf, uniqueTableName } from './naming.js';
 import { partitionColumns } from './partitions.js';
@@ -33,7 +34,7 @@ test('discover: a dataset per folder and format; partitions and date layouts sta
     'iceberg/data/f.parquet': '',
   });
   try {
-    const { datasets, skipped } = await discover(root);
+    const { datasets, skipped } = await discover(new LocalStore(root), '');
     const summary = datasets
       .map((d) => `${path.relative(root, d.location) || '.'} ${d.format}${d.mixed ? ' mixed' : ''}: ${d.files.map((f) => f.path).join(', ')}`)
       .sort();

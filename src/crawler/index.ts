@@ -1,3 +1,3 @@
-export { crawl, DEFAULT_NAMESPACE, type CrawlOptions, type CrawlReport } from './crawl.js';
+export { crawl, DEFAULT_NAMESPACE, type CrawlOptions, type CrawlTarget, type CrawlReport } from './crawl.js';
 export type { CrawledTable } from './crawl-table.js';
 export type { SkippedPath } from './discover.js';

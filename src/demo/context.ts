@@ -1,11 +1,12 @@
+import type { ObjectStore } from '../storage/index.js';
 import type { GeneratedFile, Progress } from './file-series.js';
 import type { Customers } from './profiles.js';
 import type { DemoSizes } from './sizes.js';
 
 /** What every source generator gets. */
 export interface DemoContext {
-  /** Absolute demo dir; files go under `landing/<source>/`. */
-  readonly root: string;
+  /** The demo's store; files go under `landing/<source>/`. */
+  readonly store: ObjectStore;
   readonly seed: number;
   readonly sizes: DemoSizes;
   readonly customers: Customers;

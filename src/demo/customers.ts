@@ -17,7 +17,7 @@ const HEADER = 'customer_id,name,email,phone,country,city,signup_date,segment\n'
 export async function writeCustomers(ctx: DemoContext): Promise<CustomersTruth> {
   const rng = new Rng(ctx.seed, 'customers');
   const count = ctx.sizes.customers;
-  const series = new FileSeries(ctx.root, 'customers', 'csv', HEADER, ctx.onProgress);
+  const series = new FileSeries(ctx.store, 'customers', 'csv', HEADER, ctx.onProgress);
   const roll = new Roll(count, [series]);
   const later = new Later<string>();
   const truth: CustomersTruth = { ...emptySource(), nonCanonicalEmails: 0, nullTokens: 0 };

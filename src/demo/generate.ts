@@ -1,6 +1,6 @@
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { AlreadyExists, InvalidInput } from '../errors.js';
+import { LocalStore } from '../storage/index.js';
 import { WINDOW_END, WINDOW_START } from './calendar.js';
 import type { GeneratedFile, Progress } from './file-series.js';
 import { runTasks } from './run-tasks.js';
@@ -39,13 +39,12 @@ export async function generateDemoData(
     throw new InvalidInput(`demo: seed must be an integer, got ${opts.seed}`);
   }
   const root = path.resolve(dir);
+  // The demo's --dir, a folder the user names: its data goes through a store rooted there.
+  const store = new LocalStore(root);
   for (const source of DEMO_SOURCES) {
-    const folder = path.join(root, 'landing', source);
-    const entries = await fs.readdir(folder).catch(() => []);
-    if (entries.length > 0) {
+    if ((await store.list(`landing/${source}/`)).length > 0) {
       throw new AlreadyExists(`demo: landing/${source} in ${root} already holds files; use an empty --dir`);
     }
-    await fs.mkdir(folder, { recursive: true });
   }
   const parallel = opts.parallel ?? opts.rows >= PARALLEL_FROM_ROWS;
   const results = await runTasks({ root, seed: opts.seed, rows: opts.rows }, parallel, opts.onProgress);
@@ -60,7 +59,6 @@ export async function generateDemoData(
     customers: parts.customers, orders: parts.orders, payments: parts.payments,
     sensors: parts.sensors, webEvents: parts.webEvents,
   };
-  await fs.mkdir(path.join(root, '.silt'), { recursive: true });
-  await fs.writeFile(path.join(root, TRUTH_PATH), `${JSON.stringify(truth, null, 2)}\n`);
+  await store.put(TRUTH_PATH, `${JSON.stringify(truth, null, 2)}\n`);
   return { files: results.flatMap((r) => r.files), truth };
 }

@@ -48,8 +48,8 @@ export async function writeOrders(ctx: DemoContext): Promise<{ orders: OrdersTru
   const rng = new Rng(ctx.seed, 'orders');
   const n = ctx.sizes.orders;
   const timeline = new Timeline(new Rng(ctx.seed, 'orders/timeline'));
-  const series = new FileSeries(ctx.root, 'orders', 'csv', HEADER, ctx.onProgress);
-  const payments = new PaymentWriter(ctx.root, ctx.seed, n, ctx.onProgress);
+  const series = new FileSeries(ctx.store, 'orders', 'csv', HEADER, ctx.onProgress);
+  const payments = new PaymentWriter(ctx.store, ctx.seed, n, ctx.onProgress);
   const roll = new Roll(n, [series, payments.series]);
   const later = new Later<string | Update>();
   const t: OrdersTruth = {

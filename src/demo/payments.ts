@@ -1,3 +1,4 @@
+import type { ObjectStore } from '../storage/index.js';
 import { WINDOW_END, isoZulu } from './calendar.js';
 import { centsToDecimal } from './catalog.js';
 import { FileSeries, type Progress } from './file-series.js';
@@ -29,9 +30,9 @@ export class PaymentWriter {
   private readonly later = new Later<string>();
   private nextId = 1;
 
-  constructor(root: string, seed: number, private readonly maxOrderId: number, onProgress?: Progress) {
+  constructor(store: ObjectStore, seed: number, private readonly maxOrderId: number, onProgress?: Progress) {
     this.rng = new Rng(seed, 'payments');
-    this.series = new FileSeries(root, 'payments', 'csv', PAYMENTS_HEADER, onProgress);
+    this.series = new FileSeries(store, 'payments', 'csv', PAYMENTS_HEADER, onProgress);
   }
 
   /** Maybe pays order `orderId` placed at `orderSec`; `perFile` bounds how late a re-send lands. */

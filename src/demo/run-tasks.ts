@@ -1,6 +1,5 @@
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { LocalStore } from '../storage/index.js';
 import type { Progress } from './file-series.js';
 import { TASKS, runTask, type TaskInput, type TaskResult } from './tasks.js';
 
@@ -43,13 +42,11 @@ export async function runTasks(
   }
 }
 
-/** Files a stopped worker left half-written. */
+/** What a stopped worker left half-written: the store's unfinished writes, never listed as objects. */
 async function removePartials(root: string): Promise<void> {
-  const landing = path.join(root, 'landing');
-  for (const source of await fs.readdir(landing).catch(() => [])) {
-    const folder = path.join(landing, source);
-    for (const name of await fs.readdir(folder).catch(() => [])) {
-      if (name.endsWith('.partial')) await fs.rm(path.join(folder, name), { force: true });
-    }
+  const store = new LocalStore(root);
+  const complete = new Set((await store.list('landing/')).map((o) => o.key));
+  for (const o of await store.list('landing/', { leftovers: true })) {
+    if (!complete.has(o.key)) await store.delete(o.key);
   }
 }

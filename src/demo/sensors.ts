@@ -25,7 +25,7 @@ export async function writeSensors(ctx: DemoContext): Promise<SensorsTruth> {
   const fleet = new Fleet(new Rng(ctx.seed, 'sensors/devices'), ctx.sizes.devices);
   const d = fleet.size;
   const interval = (WINDOW_END - WINDOW_START) / Math.ceil(total / d);
-  const series = new FileSeries(ctx.root, 'sensors', 'ndjson', null, ctx.onProgress);
+  const series = new FileSeries(ctx.store, 'sensors', 'ndjson', null, ctx.onProgress);
   const roll = new Roll(total, [series]);
   const later = new Later<string>();
   const t: SensorsTruth = { ...emptySource(), devices: d, outlierReadings: 0, missingFields: 0, nullFields: 0 };

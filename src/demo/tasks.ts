@@ -1,3 +1,4 @@
+import { LocalStore } from '../storage/index.js';
 import type { DemoContext } from './context.js';
 import { writeCustomers } from './customers.js';
 import type { GeneratedFile, Progress } from './file-series.js';
@@ -28,7 +29,7 @@ export interface TaskResult {
 export async function runTask(input: TaskInput, onProgress?: Progress): Promise<TaskResult> {
   const sizes = demoSizes(input.rows);
   const ctx: DemoContext = {
-    root: input.root, seed: input.seed, sizes, customers: new Customers(input.seed, sizes.customers),
+    store: new LocalStore(input.root), seed: input.seed, sizes, customers: new Customers(input.seed, sizes.customers),
     written: [], ...(onProgress ? { onProgress } : {}),
   };
   switch (input.task) {

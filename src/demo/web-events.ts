@@ -23,7 +23,7 @@ export async function writeWebEvents(ctx: DemoContext): Promise<WebEventsTruth> 
   const rng = new Rng(ctx.seed, 'web_events');
   const total = ctx.sizes.webEvents;
   const timeline = new Timeline(new Rng(ctx.seed, 'web_events/timeline'));
-  const series = new FileSeries(ctx.root, 'web_events', 'ndjson', null, ctx.onProgress);
+  const series = new FileSeries(ctx.store, 'web_events', 'ndjson', null, ctx.onProgress);
   const roll = new Roll(total, [series]);
   const later = new Later<string>();
   const t: WebEventsTruth = { ...emptySource(), invalidEventTypes: 0, unknownCustomerRefs: 0, anonymousEvents: 0 };

@@ -1,4 +1,5 @@
 import { InvalidInput } from '../errors.js';
+import type { InputFile } from './file-input.js';
 import type { Engine } from './duckdb.js';
 import type { Compression } from './file-format.js';
 import { headLines } from './file-csv-head.js';
@@ -35,12 +36,13 @@ const NUMBER = /^[-+]?\d+([.,]\d+)?$/;
  */
 export async function sniffCsv(
   engine: Engine,
-  path: string,
+  file: InputFile,
   compression: Compression,
   defaultDelimiter: string | undefined,
   opts: CsvSniffOptions,
 ): Promise<CsvDialect | null> {
-  const head = await headLines(engine, path, compression);
+  const { path } = file;
+  const head = await headLines(engine, file, compression);
   if (head.length === 0) return null;
   const excelHint = /^sep=(.)$/.exec(head[0] ?? '');
   if (excelHint) {

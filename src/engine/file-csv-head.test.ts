@@ -3,9 +3,10 @@ import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { fileFixture } from './file-test-fixture.js';
 import { headLines } from './file-csv-head.js';
+import { localInput } from './file-input.js';
 
 const fx = fileFixture('head', 1);
-const file = fx.file;
+const file = (name: string, content: string | Uint8Array) => localInput(fx.file(name, content));
 
 test('BOM, CRLF, blank lines and a last line without a newline', async () => {
   assert.deepEqual(await headLines(fx.engine, file('a.csv', '\uFEFFid,name\r\n1,a\r\n\r\n2,b'), 'none'), ['id,name', '1,a', '', '2,b']);

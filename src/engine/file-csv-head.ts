@@ -1,5 +1,5 @@
-import { statSync } from 'node:fs';
 import type { Engine } from './duckdb.js';
+import type { InputFile } from './file-input.js';
 import { headBytes, type Compression } from './file-format.js';
 import { dropTables, linesSource, newRejectTables } from './file-lines.js';
 
@@ -7,10 +7,11 @@ const HEAD_LINES = 200;
 const HEAD_BYTES = 64 * 1024;
 
 /** The first lines of the file as text, from its first 64 KiB (DuckDB's line scan for zstd or a longer first line). */
-export async function headLines(engine: Engine, path: string, compression: Compression): Promise<string[]> {
-  const bytes = compression === 'zstd' ? null : headBytes(path, compression, HEAD_BYTES);
+export async function headLines(engine: Engine, file: InputFile, compression: Compression): Promise<string[]> {
+  const { path } = file;
+  const bytes = compression === 'zstd' ? null : await headBytes(file, compression, HEAD_BYTES);
   const text = bytes === null ? null : Buffer.from(bytes).toString('utf8');
-  const whole = bytes !== null && statSync(path).size < HEAD_BYTES;
+  const whole = bytes !== null && (await file.store.size(file.key)) < HEAD_BYTES;
   // No newline: the first line is longer than we read, or the line ends are old-Mac `\r`.
   if (text === null || (!text.includes('\n') && (!whole || text.includes('\r')))) return duckdbHeadLines(engine, path, compression);
   const lines = text.split('\n');

@@ -1,7 +1,7 @@
-import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
+import type { InputFile } from './file-input.js';
 import type { CsvRejectedRecord } from './file-csv-rejects.js';
-import { isRemotePath, type Compression } from './file-format.js';
+import type { Compression } from './file-format.js';
 import type { Reject } from './file-types.js';
 
 /**
@@ -13,14 +13,15 @@ import type { Reject } from './file-types.js';
  *   for each bad sequence, and the reason names the bytes and where they sit in the line.
  */
 export async function detailCsvRejects(
-  path: string,
+  file: InputFile,
   compression: Compression,
   delimiter: string,
   rejected: readonly CsvRejectedRecord[],
   lines: readonly (number | undefined)[],
 ): Promise<Reject[]> {
   const encoding = rejected.flatMap((r, i) => (r.type === 'INVALID ENCODING' && lines[i] !== undefined ? [lines[i] as number] : []));
-  const bytes = encoding.length > 0 ? await lineBytes(path, compression, encoding) : new Map<number, Uint8Array>();
+  const bytes = encoding.length > 0 ? await lineBytes(file, compression, encoding) : new Map<number, Uint8Array>();
+  const { path } = file;
   return rejected.flatMap((r, i): Reject[] => {
     const line = lines[i] ?? null;
     const reject: Reject = { file: path, line, column: r.column, raw: r.raw, error: r.error };
@@ -69,15 +70,15 @@ function unclosedQuote(reject: Reject, raw: string): Reject[] {
 }
 
 /**
- * The bytes of some physical lines of a local file (gunzipped), or none for zstd and remote files.
+ * The bytes of some physical lines of a file (gunzipped), read through its store; none for zstd.
  * Read here, not by DuckDB: its latin-1 decoding refuses bytes 0x80-0x9F, common in bad UTF-8.
  */
-async function lineBytes(path: string, compression: Compression, lines: number[]): Promise<Map<number, Uint8Array>> {
+async function lineBytes(source: InputFile, compression: Compression, lines: number[]): Promise<Map<number, Uint8Array>> {
   const out = new Map<number, Uint8Array>();
-  if (compression === 'zstd' || isRemotePath(path)) return out;
+  if (compression === 'zstd') return out;
   const wanted = new Set(lines);
   const last = Math.max(...lines);
-  const file = createReadStream(path);
+  const file = await source.store.stream(source.key);
   const input = compression === 'gzip' ? file.pipe(createGunzip()) : file;
   let line = 1;
   let parts: Uint8Array[] = [];

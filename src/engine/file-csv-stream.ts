@@ -1,4 +1,5 @@
 import type { Engine } from './duckdb.js';
+import type { InputFile } from './file-input.js';
 import { sniffCsv, type CsvDialect } from './file-csv-dialect.js';
 import { locateCsvLines, newlinesSql } from './file-csv-locate.js';
 import { detailCsvRejects } from './file-csv-reject-detail.js';
@@ -17,12 +18,13 @@ import { quoteIdent } from './sql-text.js';
  */
 export async function streamCsv(
   engine: Engine,
-  path: string,
+  file: InputFile,
   compression: Compression,
   format: 'csv' | 'tsv',
   opts: ReadOptions,
 ): Promise<FileStream> {
-  const dialect = await sniffCsv(engine, path, compression, format === 'tsv' ? '\t' : undefined, opts);
+  const { path } = file;
+  const dialect = await sniffCsv(engine, file, compression, format === 'tsv' ? '\t' : undefined, opts);
   if (!dialect) return emptyStream();
   const rejectTables = newRejectTables();
   const warnings = [...dialect.warnings];
@@ -44,7 +46,7 @@ export async function streamCsv(
       if (rejected.length === 0) return [];
       const lines = await rejectLines(engine, path, compression, dialect, strict, rejected);
       if (!lines.exact) warnings.push(inexactWarning(path));
-      return detailCsvRejects(path, compression, dialect.delimiter, rejected, lines.rejectLines);
+      return detailCsvRejects(file, compression, dialect.delimiter, rejected, lines.rejectLines);
     },
     close: () => dropTables(engine, rejectTables.errors, rejectTables.scans),
   };

@@ -1,4 +1,5 @@
 import type { Engine } from './duckdb.js';
+import type { InputFile } from './file-input.js';
 import { sniffCsv, type CsvDialect } from './file-csv-dialect.js';
 import { locateCsvLines, newlinesSql } from './file-csv-locate.js';
 import { detailCsvRejects } from './file-csv-reject-detail.js';
@@ -16,12 +17,13 @@ import { quoteFilePath, quoteIdent, quoteLiteral } from './sql-text.js';
  */
 export async function readCsv(
   engine: Engine,
-  path: string,
+  file: InputFile,
   compression: Compression,
   format: 'csv' | 'tsv',
   opts: ReadOptions,
 ): Promise<FileRead> {
-  const dialect = await sniffCsv(engine, path, compression, format === 'tsv' ? '\t' : undefined, opts);
+  const { path } = file;
+  const dialect = await sniffCsv(engine, file, compression, format === 'tsv' ? '\t' : undefined, opts);
   if (!dialect) return { query: null, columns: [], rows: 0, rejects: [], warnings: [], tables: [] };
   const staging = tempName('csv');
   const rejectTables = newRejectTables();
@@ -48,7 +50,7 @@ export async function readCsv(
       query,
       columns: csvColumns(dialect),
       rows: goodCount,
-      rejects: await detailCsvRejects(path, compression, dialect.delimiter, rejected, lines.rejectLines),
+      rejects: await detailCsvRejects(file, compression, dialect.delimiter, rejected, lines.rejectLines),
       warnings,
       tables,
     };

@@ -1,5 +1,6 @@
 import { InvalidInput } from '../errors.js';
 import { headBytes, type Compression } from './file-format.js';
+import type { InputFile } from './file-input.js';
 
 const SAMPLE = 4096;
 
@@ -10,8 +11,9 @@ const SAMPLE = 4096;
  * compressed file without its .gz/.zst), or bytes that are mostly control characters. Read as UTF-8
  * such a file is garbage: a column name of binary noise, rows of it, nothing useful.
  */
-export function assertTextFile(path: string, compression: Compression): void {
-  const head = headBytes(path, compression, SAMPLE);
+export async function assertTextFile(file: InputFile, compression: Compression): Promise<void> {
+  const { path } = file;
+  const head = await headBytes(file, compression, SAMPLE);
   const encoding = wideEncoding(head);
   if (encoding !== null) {
     throw new InvalidInput(`load: ${path}: the file is ${encoding}; Silt reads text files as UTF-8: save it as UTF-8 (in Excel: "CSV UTF-8") and put it back`, { code: 'file_rejected', details: { file: path } });

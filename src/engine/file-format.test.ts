@@ -6,6 +6,7 @@ import { after, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { InvalidInput, NotFound } from '../errors.js';
 import { detectFormat } from './file-format.js';
+import { localInput } from './file-input.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'silt-format-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -16,39 +17,39 @@ function file(name: string, content: string | Uint8Array): string {
   return path;
 }
 
-test('format by extension, compressed ones included', () => {
-  assert.equal(detectFormat(file('a.csv', 'x\n')), 'csv');
-  assert.equal(detectFormat(file('a.TSV', 'x\n')), 'tsv');
-  assert.equal(detectFormat(file('a.csv.gz', new Uint8Array(gzipSync('x\n')))), 'csv');
-  assert.equal(detectFormat(file('a.ndjson.zst', 'not really zstd')), 'ndjson');
-  assert.equal(detectFormat(file('a.jsonl', '{}\n')), 'ndjson');
-  assert.equal(detectFormat(file('a.json.zstd', '')), 'json');
-  assert.equal(detectFormat(file('a.parquet', 'PAR1')), 'parquet');
+test('format by extension, compressed ones included', async () => {
+  assert.equal(await detectFormat(localInput(file('a.csv', 'x\n'))), 'csv');
+  assert.equal(await detectFormat(localInput(file('a.TSV', 'x\n'))), 'tsv');
+  assert.equal(await detectFormat(localInput(file('a.csv.gz', new Uint8Array(gzipSync('x\n'))))), 'csv');
+  assert.equal(await detectFormat(localInput(file('a.ndjson.zst', 'not really zstd'))), 'ndjson');
+  assert.equal(await detectFormat(localInput(file('a.jsonl', '{}\n'))), 'ndjson');
+  assert.equal(await detectFormat(localInput(file('a.json.zstd', ''))), 'json');
+  assert.equal(await detectFormat(localInput(file('a.parquet', 'PAR1'))), 'parquet');
 });
 
-test('format by content when the extension says nothing', () => {
-  assert.equal(detectFormat(file('export', 'id;name\n1;a\n')), 'csv');
-  assert.equal(detectFormat(file('export2', 'id\tname\n1\ta\n')), 'tsv');
-  assert.equal(detectFormat(file('events', '{"a":1}\n{"a":2}\n')), 'ndjson');
-  assert.equal(detectFormat(file('doc', '[{"a":1}]')), 'json');
-  assert.equal(detectFormat(file('blob.dat', 'PAR1\u0000\u0000')), 'parquet');
-  assert.equal(detectFormat(file('events.gz', new Uint8Array(gzipSync('{"a":1}\n')))), 'ndjson');
+test('format by content when the extension says nothing', async () => {
+  assert.equal(await detectFormat(localInput(file('export', 'id;name\n1;a\n'))), 'csv');
+  assert.equal(await detectFormat(localInput(file('export2', 'id\tname\n1\ta\n'))), 'tsv');
+  assert.equal(await detectFormat(localInput(file('events', '{"a":1}\n{"a":2}\n'))), 'ndjson');
+  assert.equal(await detectFormat(localInput(file('doc', '[{"a":1}]'))), 'json');
+  assert.equal(await detectFormat(localInput(file('blob.dat', 'PAR1\u0000\u0000'))), 'parquet');
+  assert.equal(await detectFormat(localInput(file('events.gz', new Uint8Array(gzipSync('{"a":1}\n'))))), 'ndjson');
 });
 
-test('unknown format names the file', () => {
+test('unknown format names the file', async () => {
   const path = file('notes.bin', 'hello world');
-  assert.throws(() => detectFormat(path), (e: unknown) => e instanceof InvalidInput && e.message.includes('notes.bin') && /unknown file format/.test(e.message));
+  await assert.rejects(detectFormat(localInput(path)), (e: unknown) => e instanceof InvalidInput && e.message.includes('notes.bin') && /unknown file format/.test(e.message));
 });
 
-test('missing file is NotFound, a directory is InvalidInput, both naming the path', () => {
+test('missing file is NotFound, a directory is InvalidInput, both naming the path', async () => {
   const missing = join(dir, 'nope.csv');
-  assert.throws(() => detectFormat(missing), (e: unknown) => e instanceof NotFound && e.message.includes('nope.csv'));
+  await assert.rejects(detectFormat(localInput(missing)), (e: unknown) => e instanceof NotFound && e.message.includes('nope.csv'));
   const sub = join(dir, 'landing.csv');
   mkdirSync(sub);
-  assert.throws(() => detectFormat(sub), (e: unknown) => e instanceof InvalidInput && /landing\.csv is a directory/.test(e.message));
+  await assert.rejects(detectFormat(localInput(sub)), (e: unknown) => e instanceof InvalidInput && /landing\.csv is a directory/.test(e.message));
 });
 
-test('a path the system cannot resolve to a file is an input error naming it, not a crash', () => {
+test('a path the system cannot resolve to a file is an input error naming it, not a crash', async () => {
   symlinkSync(join(dir, 'loop-b.csv'), join(dir, 'loop-a.csv'));
   symlinkSync(join(dir, 'loop-a.csv'), join(dir, 'loop-b.csv'));
   const plain = file('plain.csv', 'a\n1\n');
@@ -58,6 +59,6 @@ test('a path the system cannot resolve to a file is an input error naming it, no
     [join(dir, `${'n'.repeat(300)}.csv`), (e) => e instanceof InvalidInput, /name is too long/],
   ];
   for (const [path, kind, text] of cases) {
-    assert.throws(() => detectFormat(path), (e: unknown) => kind(e) && text.test((e as Error).message), path);
+    await assert.rejects(detectFormat(localInput(path)), (e: unknown) => kind(e) && text.test((e as Error).message), path);
   }
 });

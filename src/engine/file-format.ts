@@ -1,7 +1,6 @@
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
-import { InvalidInput, NotFound } from '../errors.js';
-import { machineFault } from '../storage/index.js';
+import { InvalidInput } from '../errors.js';
+import { assertReadableFile, type InputFile } from './file-input.js';
 
 export type FileFormat = 'csv' | 'tsv' | 'json' | 'ndjson' | 'parquet';
 export type Compression = 'none' | 'gzip' | 'zstd';
@@ -32,52 +31,15 @@ export function compressionOf(path: string): Compression {
  * The format of a file: by extension (compressed ones too: `.csv.gz`, `.ndjson.zst`, `.jsonl`),
  * else by looking at its first bytes.
  */
-export function detectFormat(path: string): FileFormat {
-  assertReadableFile(path);
-  const exts = extensions(path);
-  const compression = compressionOf(path);
-  const formatExt = compression === 'none' ? exts.at(-1) : exts.at(-2);
-  const byExtension = formatExt ? FORMAT_BY_EXTENSION[formatExt] : undefined;
+export async function detectFormat(file: InputFile): Promise<FileFormat> {
+  await assertReadableFile(file);
+  const byExtension = formatOfName(file.path);
   if (byExtension) return byExtension;
-  const sniffed = sniffFormat(headBytes(path, compression));
+  const sniffed = sniffFormat(await headBytes(file, compressionOf(file.path)));
   if (sniffed) return sniffed;
   throw new InvalidInput(
-    `load: ${path}: unknown file format; expected .csv, .tsv, .json, .ndjson/.jsonl or .parquet (optionally .gz/.zst)`,
+    `load: ${file.path}: unknown file format; expected .csv, .tsv, .json, .ndjson/.jsonl or .parquet (optionally .gz/.zst)`,
   );
-}
-
-/** NotFound for a missing path, InvalidInput for a directory or something else that is not a file. */
-export function assertReadableFile(path: string): number {
-  let size: number;
-  try {
-    const stat = statSync(path);
-    if (stat.isDirectory()) throw new InvalidInput(`load: ${path} is a directory, not a file`, { code: 'file_rejected', details: { file: path } });
-    if (!stat.isFile()) throw new InvalidInput(`load: ${path} is not a regular file`);
-    size = stat.size;
-  } catch (e) {
-    throw unreadable(e, path);
-  }
-  return size;
-}
-
-/** What the system said about a path it could not stat, as an error naming the path. */
-function unreadable(e: unknown, path: string): unknown {
-  switch ((e as NodeJS.ErrnoException).code) {
-    case 'ENOENT':
-    case 'ENOTDIR':
-      return new NotFound(`load: ${path}: no such file`, { code: 'file_not_found', details: { file: path } });
-    case 'ELOOP':
-      return new InvalidInput(`load: ${path}: too many symbolic links (a link that points back to itself?); give the file's real path`);
-    case 'ENAMETOOLONG':
-      return new InvalidInput(`load: ${path}: the name is too long for the file system`);
-    default:
-      return machineFault(e, 'read', path);
-  }
-}
-
-/** Whether an engine path is a URL (`s3://…`) rather than a local file Node can open. */
-export function isRemotePath(path: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(path);
 }
 
 function extensions(path: string): string[] {
@@ -86,15 +48,8 @@ function extensions(path: string): string[] {
 }
 
 /** Up to the first `bytes` bytes of a file, gunzipped (a gzip file's first `bytes` compressed bytes); empty for zstd. */
-export function headBytes(path: string, compression: Compression, bytes = SNIFF_BYTES): Uint8Array {
-  const fd = openSync(path, 'r');
-  let head: Uint8Array;
-  try {
-    const buf = new Uint8Array(bytes);
-    head = buf.subarray(0, readSync(fd, buf, 0, bytes, 0));
-  } finally {
-    closeSync(fd);
-  }
+export async function headBytes(file: InputFile, compression: Compression, bytes = SNIFF_BYTES): Promise<Uint8Array> {
+  const head = new Uint8Array(await file.store.read(file.key, { offset: 0, length: bytes }));
   if (compression === 'gzip') {
     try {
       return new Uint8Array(gunzipSync(head, { finishFlush: zlibConstants.Z_SYNC_FLUSH }));
@@ -111,9 +66,9 @@ export function headBytes(path: string, compression: Compression, bytes = SNIFF_
  * A whole file's bytes, gunzipped (as far as it goes, if cut short); null when it holds more than
  * `limit` bytes, or is zstd, which Node 20 cannot inflate.
  */
-export function documentBytes(path: string, compression: Compression, limit: number): Uint8Array | null {
-  if (compression === 'zstd' || statSync(path).size > limit) return null;
-  const raw = new Uint8Array(readFileSync(path));
+export async function documentBytes(file: InputFile, compression: Compression, limit: number): Promise<Uint8Array | null> {
+  if (compression === 'zstd' || (await file.store.size(file.key)) > limit) return null;
+  const raw = new Uint8Array(await file.store.get(file.key));
   if (compression === 'none') return raw;
   try {
     return new Uint8Array(gunzipSync(raw, { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: limit }));

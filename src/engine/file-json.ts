@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { Engine } from './duckdb.js';
+import type { InputFile } from './file-input.js';
 import { documentBytes, headBytes, type Compression } from './file-format.js';
 import { CRASH_GUARD_BYTES, MAX_JSON_DEPTH, structureDepth, takeTooDeep } from './file-json-depth.js';
 import { splitDocument } from './file-json-split.js';
@@ -43,8 +43,9 @@ const SNIFF_BYTES = 64 * 1024;
  * rejected as malformed, not an object, or holding a value that does not fit its column. A cut
  * gzip file or UTF-16 text is turned away before (see checkedBytes in file-reader.ts).
  */
-export async function readJson(engine: Engine, path: string, compression: Compression, ndjson: boolean): Promise<FileRead> {
-  const layout = ndjson ? 'lines' : await guessLayout(engine, path, compression);
+export async function readJson(engine: Engine, file: InputFile, compression: Compression, ndjson: boolean): Promise<FileRead> {
+  const { path } = file;
+  const layout = ndjson ? 'lines' : await guessLayout(engine, file, compression);
   const records = tempName('json');
   const rejects: Reject[] = [];
   const warnings: string[] = [];
@@ -62,14 +63,14 @@ export async function readJson(engine: Engine, path: string, compression: Compre
       if (!loaded.exact) warnings.push(`${path}: holds a stray carriage return; line numbers after it may be off`);
     }
     else {
-      const loaded = await loadDocument(engine, path, compression, layout, records);
+      const loaded = await loadDocument(engine, file, compression, layout, records);
       if (loaded.unreadable) return unreadable(loaded.unreadable);
       rejects.push(...loaded.rejects);
       warnings.push(...loaded.warnings);
     }
     rejects.push(...(await takeTooDeep(engine, path, records, cut, CRASH_GUARD_BYTES)));
     rejects.push(...(await malformed(engine, path, records)));
-    const parsed = await parseRecords(engine, path, records, whole ? await scannedStructure(path, rejects) : undefined);
+    const parsed = await parseRecords(engine, path, records, whole ? await scannedStructure(file, rejects) : undefined);
     rejects.push(...parsed.rejects);
     rejects.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
     const tables = [...parsed.tables];
@@ -157,8 +158,8 @@ async function parseStructured(engine: Engine, path: string, records: string, st
  * half of json_structure; undefined when the lines the scan could not read differ in any way from
  * those DuckDB did not take as object records (`rejected`), and json_structure must give it.
  */
-async function scannedStructure(path: string, rejected: Reject[]): Promise<unknown> {
-  const scan = await scanStructure(readFileSync(path));
+async function scannedStructure(file: InputFile, rejected: Reject[]): Promise<unknown> {
+  const scan = await scanStructure(await file.store.get(file.key));
   const lines = rejected.map((r) => r.line).sort((a, b) => (a ?? 0) - (b ?? 0));
   const same = scan.unread.length === lines.length && scan.unread.every((line, i) => line === lines[i]);
   return same ? scan.structure : undefined;
@@ -235,16 +236,17 @@ async function parseKeyByKey(engine: Engine, path: string, structure: unknown, r
 }
 
 /** Whether a JSON file holds one record per line (NDJSON), as readJson reads it. */
-export async function jsonHoldsLines(engine: Engine, path: string, compression: Compression): Promise<boolean> {
-  return (await guessLayout(engine, path, compression)) === 'lines';
+export async function jsonHoldsLines(engine: Engine, file: InputFile, compression: Compression): Promise<boolean> {
+  return (await guessLayout(engine, file, compression)) === 'lines';
 }
 
 /**
  * Array, lines or concatenated objects, by the first non-blank line: from the file's first bytes,
  * or (zstd, which Node cannot inflate) from a line scan, which gives the start of an over-long line.
  */
-async function guessLayout(engine: Engine, path: string, compression: Compression): Promise<JsonLayout> {
-  const head = compression === 'zstd' ? null : headBytes(path, compression, SNIFF_BYTES);
+async function guessLayout(engine: Engine, file: InputFile, compression: Compression): Promise<JsonLayout> {
+  const { path } = file;
+  const head = compression === 'zstd' ? null : await headBytes(file, compression, SNIFF_BYTES);
   if (head !== null) {
     const lines = Buffer.from(head).toString('utf8').split('\n');
     // The last line may be cut off at the end of the head.
@@ -428,11 +430,12 @@ const TEXT_KEPT = ['TOO MANY COLUMNS', 'LINE SIZE OVER MAXIMUM'];
  */
 async function loadDocument(
   engine: Engine,
-  path: string,
+  file: InputFile,
   compression: Compression,
   layout: 'array' | 'unstructured',
   records: string,
 ): Promise<{ unreadable?: Reject; rejects: Reject[]; warnings: string[] }> {
+  const { path } = file;
   try {
     await engine.run(
       `CREATE TABLE ${quoteIdent(records)} AS ${recordColumns(
@@ -441,7 +444,7 @@ async function loadDocument(
     );
     return { rejects: [], warnings: [] };
   } catch (e) {
-    const bytes = documentBytes(path, compression, WHOLE_FILE_BYTES);
+    const bytes = await documentBytes(file, compression, WHOLE_FILE_BYTES);
     if (bytes === null) return { unreadable: documentFailure(path, e), rejects: [], warnings: [] };
     const split = splitDocument(bytes);
     return { rejects: await loadPieces(engine, path, split.pieces, records), warnings: split.notes.map((n) => `${path}: ${n}`) };

@@ -3,22 +3,23 @@ import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { MAX_LINE_BYTES } from './file-lines.js';
 import { longestPlainLine, LongLineWatch } from './file-long-lines.js';
+import { localInput } from './file-input.js';
 import { readFiles } from './file-reader.js';
 import { fileFixture } from './file-test-fixture.js';
 
 const fx = fileFixture('long-lines', 2);
 const over = 'z'.repeat(MAX_LINE_BYTES + 1);
 
-test('the longest line over the limit is found with its start, in a plain file and in chunks going by', () => {
+test('the longest line over the limit is found with its start, in a plain file and in chunks going by', async () => {
   const text = `a\n${'y'.repeat(MAX_LINE_BYTES)}\nb\n${over}\n${'w'.repeat(MAX_LINE_BYTES + 5)}`;
   const path = fx.file('lines.txt', text);
   const expected = { offset: 2 + MAX_LINE_BYTES + 1 + 2 + MAX_LINE_BYTES + 2, bytes: MAX_LINE_BYTES + 5 };
-  assert.deepEqual(longestPlainLine(path), expected, 'a line of exactly the limit is not over it; the last line needs no newline');
+  assert.deepEqual(await longestPlainLine(localInput(path)), expected, 'a line of exactly the limit is not over it; the last line needs no newline');
   const watch = new LongLineWatch();
   const bytes = Buffer.from(text);
   for (let i = 0; i < bytes.length; i += 16 * 1024) watch.feed(bytes.subarray(i, i + 16 * 1024));
   assert.deepEqual(watch.finish(), expected);
-  assert.equal(longestPlainLine(fx.file('short.txt', `a\n${'y'.repeat(MAX_LINE_BYTES)}\n`)), null);
+  assert.equal(await longestPlainLine(localInput(fx.file('short.txt', `a\n${'y'.repeat(MAX_LINE_BYTES)}\n`))), null);
 });
 
 test('a CSV line just under the limit loads; just over, it is a reject on its line and the next rows keep theirs', async () => {
@@ -68,7 +69,7 @@ test('a file of old-Mac lines (carriage returns only) past 16 MiB is ordinary li
   const text = `id,v\r${rows.join('\r')}\r`;
   assert.ok(text.length > MAX_LINE_BYTES);
   const path = fx.file('mac.csv', text);
-  assert.equal(longestPlainLine(path), null);
+  assert.equal(await longestPlainLine(localInput(path)), null);
   const r = await readFiles(fx.engine, [path]);
   assert.deepEqual([r.rowsRead, r.rejects.length], [1_000_000, 0]);
 });

@@ -1,12 +1,12 @@
-import { closeSync, createReadStream, createWriteStream, openSync, readSync, fstatSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { basename, isAbsolute, join } from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { basename, isAbsolute } from 'node:path';
+import { pipeline, Transform, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { LocalStore } from '../storage/index.js';
 import type { Engine } from './duckdb.js';
 import type { Compression } from './file-format.js';
+import type { InputFile } from './file-input.js';
 import { longLineReason, MAX_LINE_BYTES } from './file-lines.js';
 import type { FileRead, FileStream, Reject } from './file-types.js';
 
@@ -45,42 +45,35 @@ function lastBreak(bytes: Buffer): number {
  * checked a window at a time: the last newline within MAX_LINE_BYTES of a line's start is looked
  * for backwards, so an ordinary file costs one small read per 16 MiB.
  */
-export function longestPlainLine(path: string): LongLine | null {
-  const fd = openSync(path, 'r');
-  try {
-    const size = fstatSync(fd).size;
-    const bytes = new Uint8Array(BLOCK);
-    const buf = Buffer.from(bytes.buffer);
-    const read = (from: number, to: number): Buffer => buf.subarray(0, readSync(fd, bytes, 0, to - from, from));
-    let longest: LongLine | null = null;
-    let start = 0;
-    while (size - start > MAX_LINE_BYTES) {
-      const windowEnd = start + MAX_LINE_BYTES + 1;
-      let nl = -1;
-      for (let to = windowEnd; to > start && nl < 0; to -= BLOCK) {
-        const from = Math.max(start, to - BLOCK);
-        const at = lastBreak(read(from, to));
-        if (at >= 0) nl = from + at;
-      }
-      if (nl >= 0) {
-        start = nl + 1;
-        continue;
-      }
-      let end = size;
-      for (let from = windowEnd; from < size; from += BLOCK) {
-        const at = firstBreak(read(from, Math.min(size, from + BLOCK)));
-        if (at >= 0) {
-          end = from + at;
-          break;
-        }
-      }
-      if (!longest || end - start > longest.bytes) longest = { offset: start, bytes: end - start };
-      start = end + 1;
+export async function longestPlainLine(file: InputFile): Promise<LongLine | null> {
+  const size = await file.store.size(file.key);
+  const read = (from: number, to: number): Promise<Buffer> => file.store.read(file.key, { offset: from, length: to - from });
+  let longest: LongLine | null = null;
+  let start = 0;
+  while (size - start > MAX_LINE_BYTES) {
+    const windowEnd = start + MAX_LINE_BYTES + 1;
+    let nl = -1;
+    for (let to = windowEnd; to > start && nl < 0; to -= BLOCK) {
+      const from = Math.max(start, to - BLOCK);
+      const at = lastBreak(await read(from, to));
+      if (at >= 0) nl = from + at;
     }
-    return longest;
-  } finally {
-    closeSync(fd);
+    if (nl >= 0) {
+      start = nl + 1;
+      continue;
+    }
+    let end = size;
+    for (let from = windowEnd; from < size; from += BLOCK) {
+      const at = firstBreak(await read(from, Math.min(size, from + BLOCK)));
+      if (at >= 0) {
+        end = from + at;
+        break;
+      }
+    }
+    if (!longest || end - start > longest.bytes) longest = { offset: start, bytes: end - start };
+    start = end + 1;
   }
+  return longest;
 }
 
 /**
@@ -118,7 +111,8 @@ export class LongLineWatch {
 
 /** A plain copy of a file with its long records blanked, and those records as rejects of the file. */
 export interface LinesAside {
-  copy: string;
+  /** The copy, in DuckDB's temporary folder. */
+  copy: InputFile;
   rejects: Reject[];
   remove(): Promise<void>;
 }
@@ -132,26 +126,22 @@ const RAW_CHARS = 4096;
  * spans (quote state carried across lines; `""` counts twice, so the parity alone tells); an NDJSON
  * record is its line. Two passes over the file: one finds the records, one writes the copy.
  */
-export async function setAsideLongLines(engine: Engine, path: string, compression: Compression, csv: boolean, advice: string): Promise<LinesAside> {
-  const records = await longRecords(path, compression, csv);
-  const dir = await mkdtemp(join(await spillFolder(engine), 'silt-long-lines-'));
-  const copy = join(dir, basename(path).replace(/\.(gz|gzip)$/i, ''));
-  try {
-    await pipeline(inflated(path, compression), blanking(records), createWriteStream(copy));
-  } catch (e) {
-    await rm(dir, { recursive: true, force: true });
-    throw e;
-  }
-  const rejects = records.map((r): Reject => ({ file: path, line: r.line, column: null, raw: r.raw, error: longLineReason(r.bytes, advice) }));
-  return { copy, rejects, remove: () => rm(dir, { recursive: true, force: true }) };
+export async function setAsideLongLines(engine: Engine, file: InputFile, compression: Compression, csv: boolean, advice: string): Promise<LinesAside> {
+  const records = await longRecords(file, compression, csv);
+  const scratch = await spillStore(engine);
+  const key = `silt-long-lines-${randomUUID()}-${basename(file.path).replace(/\.(gz|gzip)$/i, '')}`;
+  const blanked = pipeline(await inflated(file, compression), blanking(records), () => undefined);
+  await scratch.putStream(key, blanked);
+  const rejects = records.map((r): Reject => ({ file: file.path, line: r.line, column: null, raw: r.raw, error: longLineReason(r.bytes, advice) }));
+  return { copy: { path: scratch.enginePath(key), store: scratch, key }, rejects, remove: () => scratch.delete(key) };
 }
 
 /** DuckDB's spill folder when set (a project's, on its disk), else the system's temp folder: the copy may be as big as the file inflated. */
-async function spillFolder(engine: Engine): Promise<string> {
+async function spillStore(engine: Engine): Promise<LocalStore> {
   const [row] = await engine.all<{ dir: string | null }>(`SELECT current_setting('temp_directory') AS dir`);
-  if (!row?.dir || !isAbsolute(row.dir)) return tmpdir();
-  await mkdir(row.dir, { recursive: true });
-  return row.dir;
+  const store = new LocalStore(row?.dir && isAbsolute(row.dir) ? row.dir : tmpdir());
+  await store.engineFolder('');
+  return store;
 }
 
 interface LongRecord {
@@ -165,12 +155,12 @@ interface LongRecord {
   raw: string;
 }
 
-function inflated(path: string, compression: Compression): NodeJS.ReadableStream {
-  const input = createReadStream(path);
-  return compression === 'gzip' ? input.pipe(createGunzip()) : input;
+async function inflated(file: InputFile, compression: Compression): Promise<Readable> {
+  const input = await file.store.stream(file.key);
+  return compression === 'gzip' ? pipeline(input, createGunzip(), () => undefined) : input;
 }
 
-async function longRecords(path: string, compression: Compression, csv: boolean): Promise<LongRecord[]> {
+async function longRecords(file: InputFile, compression: Compression, csv: boolean): Promise<LongRecord[]> {
   const found: LongRecord[] = [];
   let offset = 0;
   let line = 1;
@@ -188,7 +178,7 @@ async function longRecords(path: string, compression: Compression, csv: boolean)
     }
   };
   let odd = false;
-  for await (const chunk of inflated(path, compression) as AsyncIterable<Buffer>) {
+  for await (const chunk of (await inflated(file, compression)) as AsyncIterable<Buffer>) {
     for (let i = 0; i < chunk.length; ) {
       const nl = chunk.indexOf(10, i);
       const end = nl < 0 ? chunk.length : nl;
@@ -240,8 +230,8 @@ function blanking(records: LongRecord[]): Transform {
 export function readOfOriginal(read: FileRead, aside: LinesAside, path: string): FileRead {
   return {
     ...read,
-    rejects: [...aside.rejects, ...read.rejects.map((r) => ({ ...r, file: r.file === aside.copy ? path : r.file }))].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)),
-    warnings: read.warnings.map((w) => w.split(aside.copy).join(path)),
+    rejects: [...aside.rejects, ...read.rejects.map((r) => ({ ...r, file: r.file === aside.copy.path ? path : r.file }))].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)),
+    warnings: read.warnings.map((w) => w.split(aside.copy.path).join(path)),
   };
 }
 
@@ -250,7 +240,7 @@ export function streamOfOriginal(stream: FileStream, aside: LinesAside, path: st
   return {
     columns: stream.columns,
     get warnings() {
-      return stream.warnings.map((w) => w.split(aside.copy).join(path));
+      return stream.warnings.map((w) => w.split(aside.copy.path).join(path));
     },
     query: () => stream.query(),
     readLeniently: (e) => stream.readLeniently(e),
@@ -270,6 +260,6 @@ export function streamOfOriginal(stream: FileStream, aside: LinesAside, path: st
 
 /** An error from reading the copy, as one of reading `path`. */
 export function errorOfOriginal(e: unknown, aside: LinesAside, path: string): unknown {
-  if (e instanceof Error) e.message = e.message.split(aside.copy).join(path);
+  if (e instanceof Error) e.message = e.message.split(aside.copy.path).join(path);
   return e;
 }

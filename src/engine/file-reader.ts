@@ -2,7 +2,8 @@ import type { Engine } from './duckdb.js';
 import { readCsv } from './file-csv.js';
 import { assertWholeCompressedFile } from './file-compressed.js';
 import { assertTextFile } from './file-encoding.js';
-import { assertReadableFile, compressionOf, detectFormat, isRemotePath, type Compression, type FileFormat } from './file-format.js';
+import { compressionOf, detectFormat, type Compression, type FileFormat } from './file-format.js';
+import { assertReadableFile, inputOf, type InputFile } from './file-input.js';
 import { dropTables, tempName } from './file-lines.js';
 import { CSV_LINE_ADVICE } from './file-csv-rejects.js';
 import { jsonHoldsLines, JSON_LINE_ADVICE, readJson } from './file-json.js';
@@ -58,16 +59,19 @@ export interface ReadProgress {
  */
 export async function readFiles(
   engine: Engine,
-  paths: string[],
+  inputs: readonly (string | InputFile)[],
   opts: ReadOptions & { onProgress?: (p: ReadProgress) => void } = {},
 ): Promise<ReadResult> {
-  if (paths.length === 0) throw new InvalidInput('load: no input files given');
-  const sizes = paths.map((p) => assertReadableFile(p));
+  if (inputs.length === 0) throw new InvalidInput('load: no input files given');
+  const files = inputs.map(inputOf);
+  const paths = files.map((f) => f.path);
+  const sizes: number[] = [];
+  for (const f of files) sizes.push(await assertReadableFile(f));
   const reads: FileRead[] = [];
   const progress: ReadProgress = { files: 0, rows: 0, bytes: 0 };
   try {
     // Files are read side by side; the reads are used in path order.
-    const ordered = await sideBySide(engine, paths, (on, path) => readOne(on, path, opts), (read, i) => {
+    const ordered = await sideBySide(engine, files, (on, file) => readOne(on, file, opts), (read, i) => {
       reads.push(read);
       progress.files += 1;
       progress.rows += read.rows;
@@ -111,8 +115,8 @@ export async function dropReadResult(engine: Engine, result: Pick<ReadResult, 'r
  * or not compressed at all, a UTF-16/UTF-32 or binary file under a text format. Returns the
  * longest line of a text file when it is longer than MAX_LINE_BYTES (see file-long-lines.ts).
  */
-export function assertUsableBytes(path: string, format: FileFormat, compression: Compression): Promise<LongLine | null> {
-  return checkedBytes(path, format, compression);
+export async function assertUsableBytes(file: InputFile, format: FileFormat, compression: Compression): Promise<LongLine | null> {
+  return (await checkedBytes(file, format, compression)).whole;
 }
 
 /**
@@ -121,14 +125,14 @@ export function assertUsableBytes(path: string, format: FileFormat, compression:
  * settles with that check, so a read can go on beside it. A zstd file's lines are not watched:
  * Node 20 cannot inflate zstd.
  */
-function checkedBytes(path: string, format: FileFormat, compression: Compression): Promise<LongLine | null> {
-  if (format === 'parquet') return assertWholeCompressedFile(path, compression).then(() => null);
-  assertTextFile(path, compression);
-  const plain = compression === 'none' && !isRemotePath(path) ? longestPlainLine(path) : null;
+async function checkedBytes(file: InputFile, format: FileFormat, compression: Compression): Promise<{ whole: Promise<LongLine | null> }> {
+  if (format === 'parquet') return { whole: assertWholeCompressedFile(file, compression).then(() => null) };
+  await assertTextFile(file, compression);
+  const plain = compression === 'none' ? await longestPlainLine(file) : null;
   const lines = new LongLineWatch();
-  const whole = assertWholeCompressedFile(path, compression, (chunk) => lines.feed(chunk)).then(() => plain ?? lines.finish());
+  const whole = assertWholeCompressedFile(file, compression, (chunk) => lines.feed(chunk)).then(() => plain ?? lines.finish());
   whole.catch(() => undefined);
-  return whole;
+  return { whole };
 }
 
 /**
@@ -137,17 +141,18 @@ function checkedBytes(path: string, format: FileFormat, compression: Compression
  */
 export async function readAsideLongLines<T>(
   engine: Engine,
-  path: string,
+  file: InputFile,
   compression: Compression,
   format: FileFormat,
   long: LongLine | null,
-  read: (path: string, compression: Compression) => Promise<T>,
+  read: (file: InputFile, compression: Compression) => Promise<T>,
   ofOriginal: (result: T, aside: LinesAside) => T | Promise<T>,
 ): Promise<T> {
+  const { path } = file;
   const csv = format === 'csv' || format === 'tsv';
-  const lines = format === 'ndjson' || (format === 'json' && long !== null && (await jsonHoldsLines(engine, path, compression)));
-  if (long === null || !(csv || lines)) return read(path, compression);
-  const aside = await setAsideLongLines(engine, path, compression, csv, csv ? CSV_LINE_ADVICE : JSON_LINE_ADVICE);
+  const lines = format === 'ndjson' || (format === 'json' && long !== null && (await jsonHoldsLines(engine, file, compression)));
+  if (long === null || !(csv || lines)) return read(file, compression);
+  const aside = await setAsideLongLines(engine, file, compression, csv, csv ? CSV_LINE_ADVICE : JSON_LINE_ADVICE);
   try {
     return await ofOriginal(await read(aside.copy, 'none'), aside);
   } catch (e) {
@@ -156,15 +161,16 @@ export async function readAsideLongLines<T>(
   }
 }
 
-async function readOne(engine: Engine, path: string, opts: ReadOptions): Promise<FileRead> {
+async function readOne(engine: Engine, file: InputFile, opts: ReadOptions): Promise<FileRead> {
+  const { path } = file;
   const compression = compressionOf(path);
-  const format = opts.format ?? detectFormat(path);
+  const format = opts.format ?? (await detectFormat(file));
   // The check's verdict comes first: the read of a cut file may fail, or worse, take its start silently.
-  const whole = checkedBytes(path, format, compression);
+  const { whole } = await checkedBytes(file, format, compression);
   // A plain file's long lines are known at once; a gzip file's once it is inflated, beside the read.
   const plainLong = compression === 'none' ? await whole : null;
   const readAside = (long: LongLine | null) =>
-    readAsideLongLines(engine, path, compression, format, long, (p, c) => readFormat(engine, p, c, format, opts), async (read, aside) => {
+    readAsideLongLines(engine, file, compression, format, long, (f, c) => readFormat(engine, f, c, format, opts), async (read, aside) => {
       await aside.remove();
       return readOfOriginal(read, aside, path);
     });
@@ -183,15 +189,15 @@ async function readOne(engine: Engine, path: string, opts: ReadOptions): Promise
   return readAside(await whole);
 }
 
-function readFormat(engine: Engine, path: string, compression: Compression, format: FileFormat, opts: ReadOptions): Promise<FileRead> {
+function readFormat(engine: Engine, file: InputFile, compression: Compression, format: FileFormat, opts: ReadOptions): Promise<FileRead> {
   switch (format) {
     case 'csv':
     case 'tsv':
-      return readCsv(engine, path, compression, format, opts);
+      return readCsv(engine, file, compression, format, opts);
     case 'json':
     case 'ndjson':
-      return readJson(engine, path, compression, format === 'ndjson');
+      return readJson(engine, file, compression, format === 'ndjson');
     case 'parquet':
-      return readParquet(engine, path);
+      return readParquet(engine, file.path);
   }
 }

@@ -1,6 +1,7 @@
 import type { Engine } from './duckdb.js';
 import { streamCsv } from './file-csv-stream.js';
-import { assertReadableFile, compressionOf, detectFormat, type Compression, type FileFormat } from './file-format.js';
+import { compressionOf, detectFormat, type Compression, type FileFormat } from './file-format.js';
+import { assertReadableFile, inputOf, type InputFile } from './file-input.js';
 import { readJson } from './file-json.js';
 import { dropTables } from './file-lines.js';
 import { readParquet } from './file-parquet.js';
@@ -54,14 +55,16 @@ export interface FileScan {
  */
 export async function scanFiles(
   engine: Engine,
-  paths: string[],
+  inputs: readonly (string | InputFile)[],
   opts: ReadOptions & { onProgress?: (p: ScanProgress) => void } = {},
 ): Promise<FileScan> {
-  if (paths.length === 0) throw new InvalidInput('load: no input files given');
-  const sizes = paths.map((p) => assertReadableFile(p));
+  if (inputs.length === 0) throw new InvalidInput('load: no input files given');
+  const files = inputs.map(inputOf);
+  const sizes: number[] = [];
+  for (const f of files) sizes.push(await assertReadableFile(f));
   const streams: FileStream[] = [];
   try {
-    for (const path of paths) streams.push(await openOne(engine, path, opts));
+    for (const file of files) streams.push(await openOne(engine, file, opts));
   } catch (e) {
     for (const s of streams) await s.close();
     throw e;
@@ -96,7 +99,7 @@ export async function scanFiles(
       }
       const rejects: Reject[] = [];
       for (const s of streams) rejects.push(...(await s.rejects()));
-      opts.onProgress?.({ files: paths.length, bytes: bytesRead });
+      opts.onProgress?.({ files: files.length, bytes: bytesRead });
       return { value, rejects, warnings: streams.flatMap((s) => s.warnings) };
     },
     async close() {
@@ -105,23 +108,23 @@ export async function scanFiles(
   };
 }
 
-async function openOne(engine: Engine, path: string, opts: ReadOptions): Promise<FileStream> {
-  const format = opts.format ?? detectFormat(path);
-  const compression = compressionOf(path);
-  const long = await assertUsableBytes(path, format, compression);
-  return readAsideLongLines(engine, path, compression, format, long, (p, c) => openFormat(engine, p, c, format, opts), (stream, aside) => streamOfOriginal(stream, aside, path));
+async function openOne(engine: Engine, file: InputFile, opts: ReadOptions): Promise<FileStream> {
+  const format = opts.format ?? (await detectFormat(file));
+  const compression = compressionOf(file.path);
+  const long = await assertUsableBytes(file, format, compression);
+  return readAsideLongLines(engine, file, compression, format, long, (f, c) => openFormat(engine, f, c, format, opts), (stream, aside) => streamOfOriginal(stream, aside, file.path));
 }
 
-async function openFormat(engine: Engine, path: string, compression: Compression, format: FileFormat, opts: ReadOptions): Promise<FileStream> {
+async function openFormat(engine: Engine, file: InputFile, compression: Compression, format: FileFormat, opts: ReadOptions): Promise<FileStream> {
   switch (format) {
     case 'csv':
     case 'tsv':
-      return streamCsv(engine, path, compression, format, opts);
+      return streamCsv(engine, file, compression, format, opts);
     case 'json':
     case 'ndjson':
-      return fromRead(engine, await readJson(engine, path, compression, format === 'ndjson'));
+      return fromRead(engine, await readJson(engine, file, compression, format === 'ndjson'));
     case 'parquet':
-      return fromRead(engine, await readParquet(engine, path));
+      return fromRead(engine, await readParquet(engine, file.path));
   }
 }
 

@@ -39,3 +39,4 @@ export {
   type ExternalTableDef,
 } from './external-scan.js';
 export { formatOfName } from './file-format.js';
+export { localInput, storeInput, type InputFile } from './file-input.js';

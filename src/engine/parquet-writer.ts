@@ -5,7 +5,6 @@
  * `silt check` and verifying reads compare against. Nothing is committed here.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import type { DataFile, PartitionSpec, Schema } from '../table/index.js';
 import type { ObjectStore } from '../storage/index.js';
 import { joinKey } from '../storage/index.js';
@@ -49,9 +48,7 @@ export async function writeDataFiles(engine: Engine, options: WriteDataFilesOpti
   const { schema, spec, store } = options;
   registerTransformFunctions(engine);
   const dataKey = joinKey(store.keyOf(options.tableLocation), 'data');
-  const dataPath = store.enginePath(dataKey);
-  // DuckDB creates only the last folder of a local target; object stores have no folders.
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(dataPath)) await mkdir(dataPath, { recursive: true });
+  const dataPath = await store.engineFolder(dataKey);
   const allParts = partitionColumns(spec, schema);
   const writeId = randomBytes(4).toString('hex');
   const parts = allParts.filter((p) => p.sql !== undefined);
@@ -93,8 +90,7 @@ export async function writeDataFiles(engine: Engine, options: WriteDataFilesOpti
     onePartition = parts.map((p) => ({ key: p.alias, value: first[0]?.[p.alias] ?? null }));
     // Hive-style folders, as the partitioned writer makes, when the values need no escaping.
     if (onePartition.every((kv) => kv.value !== null && /^[\w.:-]+$/.test(kv.value) && /^\w+$/.test(kv.key))) {
-      target = `${dataPath}/${onePartition.map((kv) => `${kv.key}=${kv.value}`).join('/')}`;
-      if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) await mkdir(target, { recursive: true });
+      target = await store.engineFolder(joinKey(dataKey, ...onePartition.map((kv) => `${kv.key}=${kv.value}`)));
     }
   }
   if (parts.length > 0 && !onePartition) {

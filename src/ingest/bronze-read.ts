@@ -1,5 +1,5 @@
 import { InvalidInput } from '../errors.js';
-import { dropReadResult, inferFields, quoteIdent, quoteLiteral, readFiles, type Engine, type Reject } from '../engine/index.js';
+import { dropReadResult, inferFields, quoteIdent, quoteLiteral, readFiles, storeInput, type Engine, type Reject } from '../engine/index.js';
 import type { ObjectStore } from '../storage/index.js';
 import type { NewField } from '../table/index.js';
 import { BATCH_ID, INGESTED_AT } from './bronze-schema.js';
@@ -40,11 +40,11 @@ export interface BronzeFileRead {
  * reject for the whole file, so it is accounted for and not retried.
  */
 export async function readLandingFile(engine: Engine, store: ObjectStore, file: NewLandingFile, source: SourceConfig): Promise<BronzeFileRead> {
-  const path = store.enginePath(file.key);
-  const toKey = (text: string): string => text.replaceAll(path, file.key);
+  const input = await storeInput(store, file.key);
+  const toKey = (text: string): string => text.replaceAll(input.path, file.key);
   let read;
   try {
-    read = await readFiles(engine, [path], { format: source.format, delimiter: source.delimiter, header: source.header, allVarchar: true });
+    read = await readFiles(engine, [input], { format: source.format, delimiter: source.delimiter, header: source.header, allVarchar: true });
   } catch (e) {
     if (!(e instanceof InvalidInput)) throw e;
     const error = toKey(e.message).replace(/^load: /, '');

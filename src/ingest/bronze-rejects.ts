@@ -104,7 +104,8 @@ export async function commitRejects(
   const snapshot = await table.rewrite(
     'overwrite',
     async (base, live) => {
-      const paths = new Map(live.map((e) => [store.enginePath(store.keyOf(e.dataFile.filePath)), e.dataFile.filePath]));
+      const located = await store.engineFiles(live.map((e) => store.keyOf(e.dataFile.filePath)));
+      const paths = new Map(live.map((e, i) => [located[i]!, e.dataFile.filePath]));
       let affected: string[] = [];
       if (paths.size > 0 && fingerprints.length > 0) {
         const hits = await engine.all<{ filename: string }>(

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import type { ObjectInfo, ObjectStore } from '../storage/index.js';
 
 /** A file modified more recently than this is taken to be still being written. */
@@ -68,14 +66,7 @@ export async function changedSinceListed(
   return new Set(files.filter((f) => now.get(f.key)?.size !== f.size || now.get(f.key)?.modifiedMs !== f.modifiedMs).map((f) => f.key));
 }
 
-/** sha256 of the file's bytes, hex; streamed from disk when the store is a local folder. */
-export async function fingerprint(store: ObjectStore, key: string): Promise<string> {
-  const hash = createHash('sha256');
-  const path = store.enginePath(key);
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
-    hash.update(new Uint8Array(await store.get(key)));
-  } else {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Uint8Array);
-  }
-  return hash.digest('hex');
+/** sha256 of the file's bytes, hex, streamed by the store. */
+export function fingerprint(store: ObjectStore, key: string): Promise<string> {
+  return store.sha256(key);
 }

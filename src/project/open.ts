@@ -3,8 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { findProjectDir, loadProject, type ProjectConfig } from '../config/index.js';
 import { Catalog, type IfLost } from '../catalog/index.js';
-import { InvalidInput } from '../errors.js';
-import { LocalStore, type ObjectStore } from '../storage/index.js';
+import { openStore, type ObjectStore } from '../storage/index.js';
 import { Engine, type EngineOptions } from '../engine/index.js';
 
 /** An opened project: its config, object store and catalog. Close it when done. */
@@ -76,11 +75,4 @@ function projectSecret(dir: string): string {
     }
   }
   return readFileSync(file, 'utf8').trim();
-}
-
-function openStore(location: string): ObjectStore {
-  if (/^s3:\/\//i.test(location)) {
-    throw new InvalidInput(`config: S3 storage (${location}) is not supported yet; use a local folder for storage.location`);
-  }
-  return new LocalStore(location);
 }

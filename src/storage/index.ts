@@ -1,3 +1,5 @@
-export type { ByteRange, ListOptions, ObjectInfo, ObjectStore, PutOptions } from './object-store.js';
+export type { ByteRange, EngineAccess, ListOptions, ObjectInfo, ObjectStore, PutOptions } from './object-store.js';
 export { joinKey } from './object-store.js';
 export { LocalStore, machineAdvice, machineFault, OutsideStore } from './local-store.js';
+export { MemoryStore } from './memory-store.js';
+export { openStore } from './open-store.js';

@@ -1,11 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { createWriteStream, promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { EnvironmentFault, InvalidInput, NotFound } from '../errors.js';
 import { Readable } from 'node:stream';
-import type { ByteRange, ListOptions, ObjectInfo, ObjectStore, PutOptions } from './object-store.js';
+import { checkRange, type ByteRange, type EngineAccess, type ListOptions, type ObjectInfo, type ObjectStore, type PutOptions } from './object-store.js';
 
 /**
  * An object store on a local folder. Writes go to a temporary file beside the target and are
@@ -21,6 +21,7 @@ export class OutsideStore extends InvalidInput {
 
 export class LocalStore implements ObjectStore {
   readonly rootUri: string;
+  readonly engine: EngineAccess = { inPlace: true, setup: [] };
   private readonly root: string;
 
   constructor(rootDir: string) {
@@ -47,6 +48,18 @@ export class LocalStore implements ObjectStore {
 
   enginePath(key: string): string {
     return this.pathOf(key);
+  }
+
+  async engineFiles(keys: readonly string[]): Promise<string[]> {
+    return keys.map((k) => this.pathOf(k));
+  }
+
+  async engineFolder(prefix: string): Promise<string> {
+    const dir = this.pathOf(prefix);
+    await fs.mkdir(dir, { recursive: true }).catch((e: unknown) => {
+      throw machineFault(e, 'write', dir);
+    });
+    return dir;
   }
 
   async get(key: string): Promise<Buffer> {
@@ -116,6 +129,20 @@ export class LocalStore implements ObjectStore {
     }
   }
 
+  async putStream(key: string, data: AsyncIterable<Uint8Array>): Promise<void> {
+    const target = this.pathOf(key);
+    const tmp = `${target}.${randomUUID()}.tmp`;
+    try {
+      await fs.mkdir(path.dirname(target), { recursive: true });
+      await pipeline(data, createWriteStream(tmp));
+      await fs.rename(tmp, target);
+    } catch (e) {
+      throw machineFault(e, 'write', target);
+    } finally {
+      await fs.rm(tmp, { force: true }).catch(() => undefined);
+    }
+  }
+
   async list(prefix: string, options: ListOptions = {}): Promise<ObjectInfo[]> {
     // Walk from the deepest folder the prefix names, then filter by the full prefix.
     const slash = prefix.lastIndexOf('/');
@@ -137,6 +164,11 @@ export class LocalStore implements ObjectStore {
 
   async exists(key: string): Promise<boolean> {
     return (await fs.stat(this.pathOf(key)).catch(() => undefined))?.isFile() ?? false;
+  }
+
+  /** Whether the key names a folder, empty or not: a local store has folders, where others have only prefixes of keys. */
+  async isFolder(key: string): Promise<boolean> {
+    return (await fs.stat(this.pathOf(key)).catch(() => undefined))?.isDirectory() ?? false;
   }
 
   async size(key: string): Promise<number> {
@@ -201,15 +233,6 @@ export class LocalStore implements ObjectStore {
   }
 }
 
-/** The range with its numbers checked: whole and not negative. */
-function checkRange(key: string, range: ByteRange): ByteRange {
-  const ok = (n: number | undefined) => n === undefined || (Number.isSafeInteger(n) && n >= 0);
-  if (!ok(range.offset) || !ok(range.length)) {
-    throw new InvalidInput(`storage: ${key}: byte range ${JSON.stringify(range)} must have a whole, non-negative offset and length`);
-  }
-  return range;
-}
-
 /** The name `put` gives its temporary file beside the target: `<key>.<uuid>.tmp`. */
 const TEMPORARY = /\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.tmp$/;
 
@@ -220,7 +243,9 @@ function isFolder(e: unknown): boolean {
 
 /** NotFound for a missing file, or a folder (a prefix of keys, not an object). */
 function missing(e: unknown, key: string): NotFound | undefined {
-  return (e as NodeJS.ErrnoException).code === 'ENOENT' || isFolder(e) ? notFound(key) : undefined;
+  // ENOTDIR: a part of the key is a file (`a.csv/b`), so no object has that key either.
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR' || isFolder(e) ? notFound(key) : undefined;
 }
 
 function notFound(key: string): NotFound {

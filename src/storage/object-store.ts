@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { InvalidInput } from '../errors.js';
 
 /**
  * The object store: every file Silt keeps (landing files, Parquet data, Iceberg metadata) lives
@@ -30,7 +31,21 @@ export interface ListOptions {
   leftovers?: boolean;
 }
 
+/** How DuckDB reaches the store's objects: what the store can do for the engine. */
+export interface EngineAccess {
+  /**
+   * DuckDB reads and writes objects in place, at `enginePath` (a local folder; S3 with `setup`).
+   * When false, DuckDB cannot reach the store: `engineFiles` copies the objects it is given to a
+   * local folder first, and DuckDB must not write to the store.
+   */
+  readonly inPlace: boolean;
+  /** Statements DuckDB runs once before it touches the store (e.g. `CREATE SECRET` for S3); none for a local folder. */
+  readonly setup: readonly string[];
+}
+
 export interface ObjectStore {
+  /** What DuckDB needs to reach the store. */
+  readonly engine: EngineAccess;
   /** Fully qualified URI of the store root, ending in '/', e.g. `file:///srv/lake/`. */
   readonly rootUri: string;
   /** Fully qualified URI of a key (Iceberg metadata records these). */
@@ -41,6 +56,16 @@ export interface ObjectStore {
    * A location DuckDB can read and write directly for this key (a local path, or an s3:// URI).
    */
   enginePath(key: string): string;
+  /**
+   * The locations DuckDB reads these keys at, ready to read: a store DuckDB reads in place gives
+   * `enginePath`s; another copies the objects there first (NotFound when one is missing).
+   */
+  engineFiles(keys: readonly string[]): Promise<string[]>;
+  /**
+   * Where DuckDB writes files under this key prefix, ready to write (a local store makes the
+   * folders, as DuckDB makes only the last one). A store DuckDB cannot reach refuses.
+   */
+  engineFolder(prefix: string): Promise<string>;
   get(key: string): Promise<Buffer>;
   /**
    * The bytes of `range` (NotFound when missing). A range reaching past the end gives the bytes
@@ -51,6 +76,11 @@ export interface ObjectStore {
   stream(key: string, range?: ByteRange): Promise<Readable>;
   /** Atomic: a reader sees either no object or the whole new one, never a torn write. */
   put(key: string, data: Uint8Array | string, options?: PutOptions): Promise<boolean>;
+  /**
+   * Writes the object from a stream of chunks, atomically as `put` does: when the stream ends the
+   * whole object appears; when it fails (or is destroyed) nothing does, and the error is thrown.
+   */
+  putStream(key: string, data: AsyncIterable<Uint8Array>): Promise<void>;
   /**
    * Every object whose key starts with `prefix`, recursively, sorted by key (code unit order);
    * an object being written is not listed until its put completes.
@@ -72,4 +102,13 @@ export function joinKey(...parts: string[]): string {
     .flatMap((p) => p.split('/'))
     .filter((p) => p.length > 0)
     .join('/');
+}
+
+/** The range with its numbers checked: whole and not negative. */
+export function checkRange(key: string, range: ByteRange): ByteRange {
+  const ok = (n: number | undefined) => n === undefined || (Number.isSafeInteger(n) && n >= 0);
+  if (!ok(range.offset) || !ok(range.length)) {
+    throw new InvalidInput(`storage: ${key}: byte range ${JSON.stringify(range)} must have a whole, non-negative offset and length`);
+  }
+  return range;
 }

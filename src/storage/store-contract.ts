@@ -38,7 +38,7 @@ export function objectStoreContract(name: string, factory: StoreFactory): void {
 
   it('a missing key is NotFound for get, size, read, stream and sha256, and false for exists', async (s) => {
     await s.put('dir/present', 'x');
-    for (const key of ['absent', 'dir/absent', 'dir']) {
+    for (const key of ['absent', 'dir/absent', 'dir', 'dir/present/below']) {
       const named = (e: unknown) => e instanceof NotFound && e.message.includes(key);
       await assert.rejects(s.get(key), named, `get ${key}`);
       await assert.rejects(s.size(key), named, `size ${key}`);
@@ -146,6 +146,21 @@ export function objectStoreContract(name: string, factory: StoreFactory): void {
     await s.put('empty', '');
     assert.equal((await drain(await s.stream('empty'))).length, 0);
     assert.equal((await s.read('empty', { offset: 0, length: 5 })).length, 0);
+  });
+
+  it('putStream writes the chunks as one object; a stream that fails leaves no object and nothing listed', async (s) => {
+    async function* chunks(fail: boolean) {
+      yield new TextEncoder().encode('one,');
+      yield new TextEncoder().encode('two');
+      if (fail) throw new Error('the source broke');
+    }
+    await s.putStream('streamed/ok.csv', chunks(false));
+    assert.equal((await s.get('streamed/ok.csv')).toString(), 'one,two');
+    await assert.rejects(s.putStream('streamed/broken.csv', chunks(true)), /the source broke/);
+    assert.equal(await s.exists('streamed/broken.csv'), false);
+    assert.deepEqual((await s.list('streamed/')).map((o) => o.key), ['streamed/ok.csv']);
+    await assert.rejects(s.putStream('streamed/ok.csv', chunks(true)), /the source broke/);
+    assert.equal((await s.get('streamed/ok.csv')).toString(), 'one,two');
   });
 
   it('sha256 is the hex digest of the bytes', async (s) => {

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { crawl, DEFAULT_NAMESPACE, type CrawledTable, type CrawlReport } from '../../crawler/index.js';
+import { crawl, DEFAULT_NAMESPACE, type CrawledTable, type CrawlReport, type CrawlTarget } from '../../crawler/index.js';
+import { LocalStore } from '../../storage/index.js';
 import type { Project } from '../../project/index.js';
 import { action, inProject, out, positiveWhole } from '../context.js';
 import { EXIT } from '../errors.js';
@@ -21,7 +22,7 @@ export function register(program: Command): void {
         const report = await inProject(this, async (p) => {
           const engine = await p.openEngine();
           try {
-            return await crawl(p.catalog, engine, folderOf(p, target), { namespace: opts.into, sampleFiles });
+            return await crawl(p.catalog, engine, await folderOf(p, target), { namespace: opts.into, sampleFiles });
           } finally {
             engine.close();
           }
@@ -34,13 +35,17 @@ export function register(program: Command): void {
     );
 }
 
-/** The folder as given (relative to the working directory), else the same path inside the project's store. */
-function folderOf(p: Project, target: string): string {
-  const local = path.resolve(target);
-  if (existsSync(local) || path.isAbsolute(target)) return local;
+/**
+ * The folder as given (relative to the working directory; a file argument, read through a store
+ * rooted there), else the folder of that name in the project's store.
+ */
+async function folderOf(p: Project, target: string): Promise<CrawlTarget> {
+  const dir = path.resolve(target);
+  const local: CrawlTarget = { store: new LocalStore(dir), prefix: '' };
+  if (existsSync(dir) || path.isAbsolute(target)) return local;
+  const prefix = target.replace(/\\/g, '/').replace(/^\.\/|\/+$/g, '');
   try {
-    const inStore = p.store.enginePath(target.replace(/\\/g, '/'));
-    return existsSync(inStore) ? inStore : local;
+    return (await p.store.list(`${prefix}/`)).length > 0 ? { store: p.store, prefix } : local;
   } catch {
     return local;
   }

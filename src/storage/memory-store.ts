@@ -1,0 +1,121 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { InvalidInput, NotFound } from '../errors.js';
+import { checkRange, type ByteRange, type EngineAccess, type ListOptions, type ObjectInfo, type ObjectStore, type PutOptions } from './object-store.js';
+
+/**
+ * An object store held in memory: a store that is not a folder, which proves that callers reach
+ * data only by key. DuckDB cannot read memory, so `engineFiles` copies the objects it is asked
+ * for into a private temporary folder (removed by `dispose`) and DuckDB reads those copies.
+ */
+export class MemoryStore implements ObjectStore {
+  readonly rootUri = `memory://${randomUUID()}/`;
+  readonly engine: EngineAccess = { inPlace: false, setup: [] };
+  private readonly objects = new Map<string, { data: Uint8Array; modifiedMs: number }>();
+  private readonly copies = path.join(os.tmpdir(), `silt-memory-store-${randomUUID()}`);
+
+  uri(key: string): string {
+    return this.rootUri + checkKey(key);
+  }
+
+  keyOf(uri: string): string {
+    if (!uri.startsWith(this.rootUri)) throw new InvalidInput(`storage: ${uri} is outside the store at ${this.rootUri}`);
+    return uri.slice(this.rootUri.length);
+  }
+
+  enginePath(key: string): string {
+    return path.join(this.copies, ...checkKey(key).split('/'));
+  }
+
+  async engineFiles(keys: readonly string[]): Promise<string[]> {
+    const out: string[] = [];
+    for (const key of keys) {
+      const file = this.enginePath(key);
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      await fs.writeFile(file, this.object(key).data);
+      out.push(file);
+    }
+    return out;
+  }
+
+  async engineFolder(prefix: string): Promise<string> {
+    throw new InvalidInput(`storage: DuckDB cannot write to ${this.uri(prefix)}: a memory store is read through copies`);
+  }
+
+  /** Removes the copies made for DuckDB. */
+  async dispose(): Promise<void> {
+    await fs.rm(this.copies, { recursive: true, force: true });
+  }
+
+  async get(key: string): Promise<Buffer> {
+    return Buffer.from(Uint8Array.from(this.object(key).data));
+  }
+
+  async read(key: string, range: ByteRange): Promise<Buffer> {
+    const { offset, length } = checkRange(key, range);
+    const data = this.object(key).data;
+    return Buffer.from(data.slice(offset, length === undefined ? undefined : offset + length));
+  }
+
+  async stream(key: string, range: ByteRange = { offset: 0 }): Promise<Readable> {
+    const bytes = await this.read(key, range);
+    return Readable.from(bytes.length ? [bytes] : []);
+  }
+
+  async put(key: string, data: Uint8Array | string, options: PutOptions = {}): Promise<boolean> {
+    checkKey(key);
+    if (options.ifAbsent && this.objects.has(key)) return false;
+    this.objects.set(key, { data: typeof data === 'string' ? new TextEncoder().encode(data) : Uint8Array.from(data), modifiedMs: Date.now() });
+    return true;
+  }
+
+  async putStream(key: string, data: AsyncIterable<Uint8Array>): Promise<void> {
+    checkKey(key);
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of data) chunks.push(chunk);
+    const whole = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+    chunks.reduce((at, c) => (whole.set(c, at), at + c.length), 0);
+    this.objects.set(key, { data: whole, modifiedMs: Date.now() });
+  }
+
+  async list(prefix: string, _options: ListOptions = {}): Promise<ObjectInfo[]> {
+    return [...this.objects.entries()]
+      .filter(([key]) => key.startsWith(prefix))
+      .map(([key, o]) => ({ key, size: o.data.length, modifiedMs: o.modifiedMs }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  async delete(key: string): Promise<void> {
+    this.objects.delete(key);
+  }
+
+  async exists(key: string): Promise<boolean> {
+    return this.objects.has(key);
+  }
+
+  async size(key: string): Promise<number> {
+    return this.object(key).data.length;
+  }
+
+  async sha256(key: string): Promise<string> {
+    return createHash('sha256').update(this.object(key).data).digest('hex');
+  }
+
+  private object(key: string): { data: Uint8Array; modifiedMs: number } {
+    const o = this.objects.get(key);
+    if (!o) throw new NotFound(`storage: no object at ${key}`);
+    return o;
+  }
+}
+
+/** A key is '/'-separated names, none empty, `.` or `..`. */
+function checkKey(key: string): string {
+  if (key === '') return key;
+  if (key.split('/').some((p) => p === '' || p === '.' || p === '..')) {
+    throw new InvalidInput(`storage: key ${JSON.stringify(key)} is not a key (no empty, '.' or '..' parts)`);
+  }
+  return key;
+}

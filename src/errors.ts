@@ -37,7 +37,17 @@ export class EnvironmentFault extends Error {
   override readonly name = 'EnvironmentFault';
 }
 
-export type UserError = InvalidInput | NotFound | AlreadyExists | CommitConflict | RunFailed | EnvironmentFault;
+/** A statement went past a limit it was given (rows returned, bytes scanned, wall time); nothing was committed. */
+export class LimitExceeded extends Error {
+  override readonly name = 'LimitExceeded';
+}
+
+/** The caller cancelled a statement; it stopped and committed nothing. */
+export class Cancelled extends Error {
+  override readonly name = 'Cancelled';
+}
+
+export type UserError = InvalidInput | NotFound | AlreadyExists | CommitConflict | RunFailed | EnvironmentFault | LimitExceeded | Cancelled;
 
 export function isUserError(e: unknown): e is UserError {
   return (
@@ -46,6 +56,8 @@ export function isUserError(e: unknown): e is UserError {
     e instanceof AlreadyExists ||
     e instanceof CommitConflict ||
     e instanceof RunFailed ||
-    e instanceof EnvironmentFault
+    e instanceof EnvironmentFault ||
+    e instanceof LimitExceeded ||
+    e instanceof Cancelled
   );
 }

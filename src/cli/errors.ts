@@ -1,4 +1,4 @@
-import { AlreadyExists, CommitConflict, EnvironmentFault, InvalidInput, NotFound, RunFailed } from '../errors.js';
+import { AlreadyExists, Cancelled, CommitConflict, EnvironmentFault, InvalidInput, LimitExceeded, NotFound, RunFailed } from '../errors.js';
 
 /** Exit codes: scripts can tell "fix your input" from "not there" from "try again" from "fix the machine". */
 export const EXIT = { ok: 0, invalid: 1, usage: 2, notFound: 3, conflict: 4, runFailed: 5, environment: 6, internal: 70 } as const;
@@ -8,7 +8,7 @@ export function exitCodeOf(e: unknown): number {
   if (e instanceof CommitConflict) return EXIT.conflict;
   if (e instanceof RunFailed) return EXIT.runFailed;
   if (e instanceof EnvironmentFault) return EXIT.environment;
-  if (e instanceof InvalidInput || e instanceof AlreadyExists) return EXIT.invalid;
+  if (e instanceof InvalidInput || e instanceof AlreadyExists || e instanceof LimitExceeded || e instanceof Cancelled) return EXIT.invalid;
   return EXIT.internal;
 }
 

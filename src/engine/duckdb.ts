@@ -7,6 +7,13 @@ export interface EngineOptions {
   threads?: number;
   /** Where DuckDB spills; defaults to DuckDB's own choice. */
   tempDirectory?: string;
+  /**
+   * For an engine that runs user SQL: DuckDB may then touch only these folders (and the temp
+   * folder), never the network, extensions or other files, and no statement can change that.
+   */
+  onlyFolders?: readonly string[];
+  /** Single files such an engine may also touch (a query's output file). */
+  onlyFiles?: readonly string[];
 }
 
 export type Row = Record<string, unknown>;
@@ -32,7 +39,39 @@ export class Engine {
     if (options.tempDirectory) config['temp_directory'] = options.tempDirectory;
     const instance = await DuckDBInstance.create(':memory:', config);
     const connection = await instance.connect();
-    return new Engine(instance, connection);
+    const engine = new Engine(instance, connection);
+    if (options.onlyFolders) {
+      await engine.lockTo([...options.onlyFolders, ...(options.tempDirectory ? [options.tempDirectory] : [])], options.onlyFiles ?? []).catch((e: unknown) => {
+        engine.close();
+        throw e;
+      });
+    }
+    return engine;
+  }
+
+  /**
+   * Locks the database to `folders`: file access elsewhere, network and extension loading are
+   * refused, and settings can no longer be changed (by anyone: it holds for every connection
+   * and cannot be undone). Time zones are UTC, set before the lock.
+   */
+  private async lockTo(folders: readonly string[], files: readonly string[]): Promise<void> {
+    const dirs = folders.map((d) => quoteLiteral(d.endsWith('/') ? d : `${d}/`));
+    await this.run(`SET GLOBAL TimeZone = 'UTC'`);
+    await this.run(`SET allowed_directories = [${dirs.join(', ')}]`);
+    if (files.length > 0) await this.run(`SET allowed_paths = [${files.map(quoteLiteral).join(', ')}]`);
+    await this.run('SET enable_external_access = false');
+    await this.run('SET lock_configuration = true');
+  }
+
+  /** Shows and compares timestamps with time zone in UTC on this connection (and its later forks). */
+  async utc(): Promise<void> {
+    const [row] = await this.all<{ zone: string }>(`SELECT current_setting('TimeZone') AS zone`);
+    if (row?.zone !== 'UTC') await this.run(`SET TimeZone = 'UTC'`);
+  }
+
+  /** Stops the statement running on this connection; it fails with DuckDB's "Interrupted". */
+  interrupt(): void {
+    this.connection.interrupt();
   }
 
   async run(sql: string, params?: DuckDBValue[]): Promise<void> {
@@ -60,7 +99,8 @@ export class Engine {
     const fork = new Engine(this.instance, await this.instance.connect(), false);
     // Settings made with SET belong to a connection; the one casts depend on goes along.
     const zone = await this.all<{ zone: string }>(`SELECT current_setting('TimeZone') AS zone`);
-    await fork.run(`SET TimeZone = ${quoteLiteral(zone[0]?.zone ?? 'UTC')}`);
+    const [has] = await fork.all<{ zone: string }>(`SELECT current_setting('TimeZone') AS zone`);
+    if (has?.zone !== zone[0]?.zone) await fork.run(`SET TimeZone = ${quoteLiteral(zone[0]?.zone ?? 'UTC')}`);
     return fork;
   }
 

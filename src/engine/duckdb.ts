@@ -19,6 +19,14 @@ export interface EngineOptions {
 export type Row = Record<string, unknown>;
 
 /**
+ * DuckDB keeps at most `partitioned_write_max_open_files` (default 100) files open in a
+ * partitioned COPY and closes the rest at each flush (every 512Ki rows a thread), so a year of
+ * day partitions came out as ~15 files a day. With room for every partition each gets one file
+ * (parquet-writer.ts); a locked engine has it set before the lock.
+ */
+export const MAX_OPEN_PARTITION_FILES = 4096;
+
+/**
  * One in-process DuckDB database and a connection to it. Every Silt command that touches data
  * opens one, uses it, and closes it in `finally` (see `withEngine`). `fork` gives more
  * connections to the same database, for statements that run side by side.
@@ -57,10 +65,17 @@ export class Engine {
   private async lockTo(folders: readonly string[], files: readonly string[]): Promise<void> {
     const dirs = folders.map((d) => quoteLiteral(d.endsWith('/') ? d : `${d}/`));
     await this.run(`SET GLOBAL TimeZone = 'UTC'`);
+    await this.run(`SET GLOBAL partitioned_write_max_open_files = ${MAX_OPEN_PARTITION_FILES}`);
     await this.run(`SET allowed_directories = [${dirs.join(', ')}]`);
     if (files.length > 0) await this.run(`SET allowed_paths = [${files.map(quoteLiteral).join(', ')}]`);
     await this.run('SET enable_external_access = false');
     await this.run('SET lock_configuration = true');
+  }
+
+  /** Sets a setting unless it holds that value already (as on a locked database, where no SET works). */
+  async ensure(setting: string, value: number): Promise<void> {
+    const [row] = await this.all<{ v: string }>(`SELECT current_setting(${quoteLiteral(setting)})::VARCHAR AS v`);
+    if (row?.v !== String(value)) await this.run(`SET ${setting} = ${value}`);
   }
 
   /** Shows and compares timestamps with time zone in UTC on this connection (and its later forks). */

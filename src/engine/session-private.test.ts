@@ -23,9 +23,20 @@ test('20 statements at once over the same and different snapshots of one table e
       { sql: 'SELECT count(*), sum(x) FROM shop.t WHERE x >= 15', want: [['5', '85']] },
       { sql: `SELECT count(*), sum(t.x) FROM shop.t JOIN shop.t FOR VERSION AS OF ${a} AS o USING (x)`, want: [['10', '45']] },
     ];
-    const runs = Array.from({ length: 20 }, (_, i) => cases[i % cases.length]!);
-    const results = await Promise.all(runs.map((c) => lake.sql.execute(c.sql)));
-    results.forEach((r, i) => assert.deepEqual(r.rows, runs[i]!.want, runs[i]!.sql));
+    // Several sessions, as a server would hold, each on a connection of the one database.
+    const forks = await Promise.all([1, 2, 3].map(() => lake.engine.fork()));
+    const sessions = [lake.sql, ...forks.map((f) => new SqlSession(f, lake.catalog))];
+    try {
+      const runs = Array.from({ length: 20 }, (_, i) => cases[i % cases.length]!);
+      // A model built into a temp table (as a gold step does) beside them.
+      const model = sessions[1]!.materialize(`SELECT x FROM shop.t FOR VERSION AS OF ${a} WHERE x < 3`, 'gold_model');
+      const results = await Promise.all(runs.map((c, i) => sessions[i % sessions.length]!.execute(c.sql)));
+      results.forEach((r, i) => assert.deepEqual(r.rows, runs[i]!.want, runs[i]!.sql));
+      assert.equal((await model).stats.rows, 3);
+      assert.deepEqual(await forks[0]!.all('SELECT sum(x)::INT AS s FROM gold_model'), [{ s: 3 }]);
+    } finally {
+      for (const f of forks) f.close();
+    }
     // Nothing a statement bound is left behind.
     const left = await lake.engine.all(`SELECT view_name FROM duckdb_views() WHERE view_name LIKE 'silt_bind_%'`);
     assert.deepEqual(left, []);
@@ -133,6 +144,8 @@ test('user SQL on a locked engine reaches no file but the bound tables', async (
       const sql = new SqlSession(engine, lake.catalog);
       await sql.execute('CREATE TABLE shop.t AS SELECT i AS x FROM range(3) r(i)');
       assert.deepEqual((await sql.execute('SELECT sum(x) FROM shop.t')).rows, [['3']]);
+      // A partitioned write works under the lock (its COPY setting was made before it).
+      assert.equal((await sql.execute('CREATE TABLE shop.p PARTITIONED BY (x) AS SELECT x FROM shop.t')).message, 'created table shop.p (3 rows)');
       const dataFile = (await (await lake.catalog.loadTable('shop', 't')).planFiles()).files[0]!.filePath;
       const dataPath = lake.store.enginePath(lake.store.keyOf(dataFile));
       const out = path.join(lake.dir, 'out.csv');

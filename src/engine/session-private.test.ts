@@ -87,6 +87,11 @@ test('limits: bytes scanned is refused before reading, rows returned and wall ti
       (e: Error) => e instanceof LimitExceeded && /200 ms wall time/.test(e.message),
     );
     assert.ok(Date.now() - started < 1200);
+    await assert.rejects(
+      lake.sql.execute('CREATE TABLE shop.big AS SELECT count(*) AS n FROM shop.t, range(100000000000) r(i) WHERE i % 7 = x', { limits: { wallMs: 200 } }),
+      LimitExceeded,
+    );
+    assert.equal(await lake.catalog.tableExists('shop', 'big'), false);
   });
 });
 

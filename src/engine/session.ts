@@ -80,6 +80,8 @@ interface Running {
   binder: QueryBinder;
   options: ExecuteOptions;
   started: number;
+  /** Aborted when the caller cancels or the wall time runs out: a write checks it before committing. */
+  signal: AbortSignal;
   /** The error a limit or cancel put in place of DuckDB's "Interrupted". */
   stopped(e: unknown): unknown;
   end(): Promise<void>;
@@ -108,7 +110,7 @@ export class SqlSession {
       resolver: this.resolver,
       binder,
       ...(opts.targetFileBytes ? { targetFileBytes: opts.targetFileBytes } : {}),
-      ...(opts.signal ? { signal: opts.signal } : {}),
+      signal: run.signal,
     };
     try {
       let outcome: StatementOutcome;
@@ -227,8 +229,10 @@ export class SqlSession {
       ...(opts.limits?.bytesScanned !== undefined ? { maxBytesScanned: opts.limits.bytesScanned } : {}),
     });
     let why: Error | undefined;
+    const halt = new AbortController();
     const stop = (e: Error): void => {
       why ??= e;
+      halt.abort(e);
       engine.interrupt();
     };
     const onAbort = (): void => stop(cancelled());
@@ -242,6 +246,7 @@ export class SqlSession {
       binder,
       options: opts,
       started,
+      signal: halt.signal,
       stopped: (e) => why ?? binder.fileFault(e),
       end: async () => {
         if (timer) clearTimeout(timer);

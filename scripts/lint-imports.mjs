@@ -56,20 +56,6 @@ const ALLOWED_BY_REASON = [
       'front-door transform/typed-sql.ts -> engine/sql-text.ts',
     ],
   ],
-  [
-    'the SQL session and its statement kinds refer to each other (types only); the query-session work that rebuilds session.ts removes it',
-    [
-      'file-cycle engine/ddl-statements.ts -> engine/session.ts',
-      'file-cycle engine/query-run.ts -> engine/session.ts',
-      'file-cycle engine/rewrite-statements.ts -> engine/session.ts',
-      'file-cycle engine/rewrite-statements.ts -> engine/write-statements.ts',
-      'file-cycle engine/session.ts -> engine/ddl-statements.ts',
-      'file-cycle engine/session.ts -> engine/query-run.ts',
-      'file-cycle engine/session.ts -> engine/rewrite-statements.ts',
-      'file-cycle engine/session.ts -> engine/write-statements.ts',
-      'file-cycle engine/write-statements.ts -> engine/session.ts',
-    ],
-  ],
 ];
 const ALLOWED = new Map(ALLOWED_BY_REASON.flatMap(([reason, keys]) => keys.map((k) => [k, reason])));
 

@@ -89,7 +89,25 @@ export class EnvironmentFault extends SiltError {
   readonly kind = 'environment_fault';
 }
 
-export type UserError = InvalidInput | NotFound | AlreadyExists | CommitConflict | RunFailed | EnvironmentFault;
+/** A statement went past a limit it was given (rows returned, bytes scanned, wall time); nothing was committed. */
+export class LimitExceeded extends SiltError {
+  override readonly name = 'LimitExceeded';
+  readonly kind = 'invalid_input';
+  constructor(message: string, options: SiltErrorOptions = {}) {
+    super(message, { code: 'limit_exceeded', ...options });
+  }
+}
+
+/** The caller cancelled a statement; it stopped and committed nothing. */
+export class Cancelled extends SiltError {
+  override readonly name = 'Cancelled';
+  readonly kind = 'invalid_input';
+  constructor(message: string, options: SiltErrorOptions = {}) {
+    super(message, { code: 'cancelled', ...options });
+  }
+}
+
+export type UserError = InvalidInput | NotFound | AlreadyExists | CommitConflict | RunFailed | EnvironmentFault | LimitExceeded | Cancelled;
 
 export function isUserError(e: unknown): e is UserError {
   return e instanceof SiltError;

@@ -1,7 +1,7 @@
 /** CREATE TABLE (columns), ALTER TABLE and DROP TABLE: catalog and schema changes, no data written. */
 import { AlreadyExists, InvalidInput } from '../errors.js';
 import { buildSchema, currentSchema, parsePartitionSpec, type PrimitiveType, type SchemaChange } from '../table/index.js';
-import type { StatementContext, StatementOutcome } from './session.js';
+import type { StatementContext, StatementOutcome } from './statement-types.js';
 import type { AlterAction, Statement } from './sql-statement.js';
 import { parseTypeText } from './types-map.js';
 

@@ -7,9 +7,24 @@ export interface EngineOptions {
   threads?: number;
   /** Where DuckDB spills; defaults to DuckDB's own choice. */
   tempDirectory?: string;
+  /**
+   * For an engine that runs user SQL: DuckDB may then touch only these folders (and the temp
+   * folder), never the network, extensions or other files, and no statement can change that.
+   */
+  onlyFolders?: readonly string[];
+  /** Single files such an engine may also touch (a query's output file). */
+  onlyFiles?: readonly string[];
 }
 
 export type Row = Record<string, unknown>;
+
+/**
+ * DuckDB keeps at most `partitioned_write_max_open_files` (default 100) files open in a
+ * partitioned COPY and closes the rest at each flush (every 512Ki rows a thread), so a year of
+ * day partitions came out as ~15 files a day. With room for every partition each gets one file
+ * (parquet-writer.ts); a locked engine has it set before the lock.
+ */
+export const MAX_OPEN_PARTITION_FILES = 4096;
 
 /**
  * One in-process DuckDB database and a connection to it. Every Silt command that touches data
@@ -32,7 +47,46 @@ export class Engine {
     if (options.tempDirectory) config['temp_directory'] = options.tempDirectory;
     const instance = await DuckDBInstance.create(':memory:', config);
     const connection = await instance.connect();
-    return new Engine(instance, connection);
+    const engine = new Engine(instance, connection);
+    if (options.onlyFolders) {
+      await engine.lockTo([...options.onlyFolders, ...(options.tempDirectory ? [options.tempDirectory] : [])], options.onlyFiles ?? []).catch((e: unknown) => {
+        engine.close();
+        throw e;
+      });
+    }
+    return engine;
+  }
+
+  /**
+   * Locks the database to `folders`: file access elsewhere, network and extension loading are
+   * refused, and settings can no longer be changed (by anyone: it holds for every connection
+   * and cannot be undone). Time zones are UTC, set before the lock.
+   */
+  private async lockTo(folders: readonly string[], files: readonly string[]): Promise<void> {
+    const dirs = folders.map((d) => quoteLiteral(d.endsWith('/') ? d : `${d}/`));
+    await this.run(`SET GLOBAL TimeZone = 'UTC'`);
+    await this.run(`SET GLOBAL partitioned_write_max_open_files = ${MAX_OPEN_PARTITION_FILES}`);
+    await this.run(`SET allowed_directories = [${dirs.join(', ')}]`);
+    if (files.length > 0) await this.run(`SET allowed_paths = [${files.map(quoteLiteral).join(', ')}]`);
+    await this.run('SET enable_external_access = false');
+    await this.run('SET lock_configuration = true');
+  }
+
+  /** Sets a setting unless it holds that value already (as on a locked database, where no SET works). */
+  async ensure(setting: string, value: number): Promise<void> {
+    const [row] = await this.all<{ v: string }>(`SELECT current_setting(${quoteLiteral(setting)})::VARCHAR AS v`);
+    if (row?.v !== String(value)) await this.run(`SET ${setting} = ${value}`);
+  }
+
+  /** Shows and compares timestamps with time zone in UTC on this connection (and its later forks). */
+  async utc(): Promise<void> {
+    const [row] = await this.all<{ zone: string }>(`SELECT current_setting('TimeZone') AS zone`);
+    if (row?.zone !== 'UTC') await this.run(`SET TimeZone = 'UTC'`);
+  }
+
+  /** Stops the statement running on this connection; it fails with DuckDB's "Interrupted". */
+  interrupt(): void {
+    this.connection.interrupt();
   }
 
   async run(sql: string, params?: DuckDBValue[]): Promise<void> {
@@ -60,7 +114,8 @@ export class Engine {
     const fork = new Engine(this.instance, await this.instance.connect(), false);
     // Settings made with SET belong to a connection; the one casts depend on goes along.
     const zone = await this.all<{ zone: string }>(`SELECT current_setting('TimeZone') AS zone`);
-    await fork.run(`SET TimeZone = ${quoteLiteral(zone[0]?.zone ?? 'UTC')}`);
+    const [has] = await fork.all<{ zone: string }>(`SELECT current_setting('TimeZone') AS zone`);
+    if (has?.zone !== zone[0]?.zone) await fork.run(`SET TimeZone = ${quoteLiteral(zone[0]?.zone ?? 'UTC')}`);
     return fork;
   }
 

@@ -6,11 +6,25 @@ export {
   SqlSession,
   type Cell,
   type ExecuteOptions,
+  type Limits,
+  type SessionOptions,
+  type StreamOptions,
   type QueryResult,
   type QueryStats,
   type ResultColumn,
 } from './session.js';
 export type { CopyFormat } from './query-run.js';
+export {
+  ALLOW_ALL,
+  OWNER,
+  OWNER_ACCESS,
+  PIPELINE,
+  type AccessPolicy,
+  type Principal,
+  type ReadAccess,
+  type ReadGrant,
+  type TableRef,
+} from './access-policy.js';
 export type { NewTableDefinition, TableResolver } from './table-resolver.js';
 export { removeDataFiles, writeDataFiles, type WriteDataFilesOptions } from './parquet-writer.js';
 export { currentScan, scanSql, type ScanSource, type ScanSqlOptions } from './table-reader.js';

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { DataFile, PartitionSpec, Schema } from '../table/index.js';
 import type { ObjectStore } from '../storage/index.js';
 import { joinKey } from '../storage/index.js';
-import type { Engine } from './duckdb.js';
+import { MAX_OPEN_PARTITION_FILES, type Engine } from './duckdb.js';
 import { fieldIdsOption } from './field-ids.js';
 import { partitionColumns } from './partition-sql.js';
 import { quoteIdent, quoteLiteral } from './sql-text.js';
@@ -37,12 +37,6 @@ export interface WriteDataFilesOptions {
 }
 
 const DEFAULT_TARGET_FILE_BYTES = 512 * 1024 * 1024;
-/**
- * DuckDB keeps at most `partitioned_write_max_open_files` (default 100) files open in a
- * partitioned COPY and closes the rest at each flush (every 512Ki rows a thread), so a year of
- * day partitions came out as ~15 files a day. With room for every partition each gets one file.
- */
-const MAX_OPEN_PARTITION_FILES = 4096;
 
 export async function writeDataFiles(engine: Engine, options: WriteDataFilesOptions): Promise<DataFile[]> {
   const { schema, spec, store } = options;
@@ -100,7 +94,7 @@ export async function writeDataFiles(engine: Engine, options: WriteDataFilesOpti
   }
   const sql = `COPY (SELECT ${(onePartition ? schema.fields.map((f) => `__rows.${quoteIdent(f.name)}`) : columns).join(', ')} FROM ${source}) ` +
     `TO ${quoteLiteral(target)} (${copyOptions.join(', ')})`;
-  if (parts.length > 0 && !onePartition) await engine.run(`SET partitioned_write_max_open_files = ${MAX_OPEN_PARTITION_FILES}`);
+  if (parts.length > 0 && !onePartition) await engine.ensure('partitioned_write_max_open_files', MAX_OPEN_PARTITION_FILES);
   let rows: CopyStatsRow[];
   try {
     rows = await engine.allJson<CopyStatsRow>(sql);

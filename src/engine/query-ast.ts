@@ -2,10 +2,11 @@
  * Reads a SELECT through DuckDB's own parser (`json_serialize_sql`) and checks what it touches:
  * catalog tables `ns.table` and CTEs only — no file paths, no file-reading table functions.
  */
-import { isInteger, isSafeNumber, parse } from 'lossless-json';
+import { isInteger, isSafeNumber, parse, stringify } from 'lossless-json';
 import { InvalidInput } from '../errors.js';
 import type { Engine } from './duckdb.js';
 import { serializeSql } from './sql-ast-json.js';
+import { runSql } from './sql-errors.js';
 import { quoteLiteral } from './sql-text.js';
 
 export type AstNode = { [key: string]: unknown };
@@ -36,11 +37,14 @@ export interface TableScope {
 export interface QueryAnalysis {
   refs: BaseTableRef[];
   scopes: Map<AstNode, TableScope>;
+  /** DuckDB's JSON AST of the statement as it came, for `renameTables`. */
+  json: string;
 }
 
 /** Parses one SELECT (DuckDB dialect) and returns its catalog table references and their WHERE scopes. */
 export async function analyzeQuery(engine: Engine, sql: string): Promise<QueryAnalysis> {
-  const ast = parse(await serializeSql(engine, sql, 'query'), null, (n: string) => (isInteger(n) && !isSafeNumber(n) ? BigInt(n) : Number(n))) as AstNode;
+  const json = await serializeSql(engine, sql, 'query');
+  const ast = parse(json, null, (n: string) => (isInteger(n) && !isSafeNumber(n) ? BigInt(n) : Number(n))) as AstNode;
   if (ast['error']) {
     const type = String(ast['error_type'] ?? '');
     const message = String(ast['error_message'] ?? 'cannot parse');
@@ -76,7 +80,42 @@ export async function analyzeQuery(engine: Engine, sql: string): Promise<QueryAn
     if (scope) scope.ref = ref;
   }
   for (const [node, scope] of scopes) if (!scope.ref) scopes.delete(node); // CTE references
-  return { refs, scopes };
+  return { refs, scopes, json };
+}
+
+/** What `renameTables` puts in place of the i-th catalog table reference (`refs[i]`). */
+export interface Renamed {
+  name: string;
+  /** The name the statement's columns qualify it with. */
+  alias: string;
+}
+
+/**
+ * The statement of `analysis` with each catalog table reference `ns.t` read from `rename(i)`
+ * instead, rendered back to SQL by DuckDB. Columns qualified `ns.t.col` become `t.col`. Numbers
+ * stay exactly as parsed (lossless), so literals render as they were written.
+ */
+export async function renameTables(engine: Engine, analysis: QueryAnalysis, rename: (i: number) => Renamed): Promise<string> {
+  const ast = parse(analysis.json) as AstNode;
+  const qualified = new Map<string, string>();
+  let i = 0;
+  walk((ast['statements'] as AstNode[])[0], (node) => {
+    if (node['type'] !== 'BASE_TABLE' || typeof node['table_name'] !== 'string' || !node['schema_name']) return;
+    const to = rename(i++);
+    if (!node['alias']) qualified.set(`${String(node['schema_name'])}.${String(node['table_name'])}`.toLowerCase(), to.alias);
+    node['catalog_name'] = '';
+    node['schema_name'] = '';
+    node['table_name'] = to.name;
+    node['alias'] = to.alias;
+  });
+  walk(ast, (node) => {
+    const names = node['class'] === 'COLUMN_REF' ? (node['column_names'] as unknown[] | undefined) : undefined;
+    if (!names || names.length < 3) return;
+    const alias = qualified.get(`${String(names[0])}.${String(names[1])}`.toLowerCase());
+    if (alias !== undefined) node['column_names'] = [alias, ...names.slice(2)];
+  });
+  const rows = await runSql<{ s: string }>(engine, `SELECT json_deserialize_sql(${quoteLiteral(stringify(ast)!)}::JSON) AS s`, 'query');
+  return rows[0]!.s;
 }
 
 function baseTable(node: AstNode, ctes: Set<string>): BaseTableRef | undefined {

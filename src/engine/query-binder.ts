@@ -1,13 +1,16 @@
 /**
  * Binds a checked SELECT to catalog tables: loads each referenced table, plans its files with the
- * WHERE conjuncts that apply to it, and creates a view per table (and per time-travel snapshot)
- * named exactly as the query names it, so the user's SQL then runs unchanged.
+ * WHERE conjuncts that apply to it, creates a relation of its own per table (and per time-travel
+ * snapshot) under a name private to this statement (`silt_bind_<statement>_<n>`), and rewrites the
+ * statement to read those. Statements bound so run side by side on one database, whatever they
+ * read: no two share a name. The access policy decides what each relation holds.
  */
-import { EnvironmentFault, InvalidInput, NotFound } from '../errors.js';
-import { currentSchema, onlySchema, ROLL_BACK, schemaById, snapshotAsOf, snapshotById, type Expr, type Schema, type Table, type TableMetadata } from '../table/index.js';
+import { EnvironmentFault, InvalidInput, LimitExceeded, NotFound } from '../errors.js';
+import { currentSchema, ROLL_BACK, schemaById, snapshotAsOf, snapshotById, type Expr, type Schema, type Table, type TableMetadata } from '../table/index.js';
+import { applyGrant, grantFor, isWholeGrant, OWNER_ACCESS, type ReadAccess, type ReadGrant } from './access-policy.js';
 import type { Engine } from './duckdb.js';
 import { anyOf, whereToExpr, type ColumnInfo } from './predicate.js';
-import { analyzeQuery, type TableScope } from './query-ast.js';
+import { analyzeQuery, renameTables, type QueryAnalysis, type Renamed, type TableScope } from './query-ast.js';
 import { externalScanSql, type ExternalTableDef } from './external-scan.js';
 import { execSql } from './sql-errors.js';
 import { quoteIdent } from './sql-text.js';
@@ -27,8 +30,24 @@ export function emptyScanStats(): ScanStats {
 }
 
 export interface BindOptions {
-  /** A table whose view the caller creates itself (DML targets); its filter is returned instead. */
+  /** A table whose relation the caller creates itself (DML targets); its filter and name are returned. */
   target?: { namespace: string; name: string };
+}
+
+export interface Bound {
+  /** The statement, reading the private relations. */
+  sql: string;
+  /** The WHERE conjuncts that apply to the target (`true` without one). */
+  targetFilter: Expr;
+  /** The private name the statement reads the target by; the caller creates it (`createViewSql`). */
+  targetView: string;
+}
+
+export interface BinderOptions {
+  /** Who reads, and the policy that says what. Default: the owner, allowed everything. */
+  access?: ReadAccess;
+  /** Refuse, before reading, a statement whose pruned files add up to more bytes than this. */
+  maxBytesScanned?: number;
 }
 
 interface Group {
@@ -37,20 +56,29 @@ interface Group {
   view: string;
   selector: SnapshotSelector;
   filters: Expr[];
+  grant: ReadGrant;
   external?: ExternalTableDef;
 }
+
+let statements = 0;
 
 export class QueryBinder {
   readonly stats = emptyScanStats();
   private readonly tables = new Map<string, Table>();
   private readonly views: string[] = [];
-  private readonly schemas = new Set<string>();
+  /** Private relation name per `ns.t` (lower case) as the statement names it. */
+  private readonly names = new Map<string, string>();
+  private readonly id = ++statements;
+  private readonly access: ReadAccess;
 
   constructor(
     private readonly engine: Engine,
     private readonly resolver: TableResolver,
     private readonly timeTravel: ReadonlyMap<string, TimeTravelRef> = new Map(),
-  ) {}
+    private readonly options: BinderOptions = {},
+  ) {
+    this.access = options.access ?? OWNER_ACCESS;
+  }
 
   async table(namespace: string, name: string): Promise<Table> {
     const key = `${namespace}.${name}`;
@@ -74,60 +102,106 @@ export class QueryBinder {
     return tables.find(namespace.toLowerCase(), name.toLowerCase());
   }
 
-  /** Binds every table the query reads; returns the target's filter when `target` is given. */
-  async bind(query: string, options: BindOptions = {}): Promise<{ targetFilter: Expr }> {
+  /** The private relation name for `ns.t` as the statement names it. */
+  private nameFor(namespace: string, table: string): string {
+    const key = `${namespace}.${table}`.toLowerCase();
+    let name = this.names.get(key);
+    if (!name) {
+      name = `silt_bind_${this.id}_${this.names.size}`;
+      this.names.set(key, name);
+    }
+    return name;
+  }
+
+  /** Binds every table the query reads and returns the query rewritten to read them. */
+  async bind(query: string, options: BindOptions = {}): Promise<Bound> {
     const analysis = await analyzeQuery(this.engine, query);
     const groups = new Map<string, Group>();
     const scopesByRef = new Map<unknown, TableScope>();
     for (const scope of analysis.scopes.values()) scopesByRef.set(scope.ref, scope);
     let targetFilters: Expr[] = [];
+    let targetView = '';
     for (const ref of analysis.refs) {
       const travel = this.timeTravel.get(`${ref.namespace}.${ref.table}`.toLowerCase());
       const table = travel?.table ?? ref.table;
       const selector = travel?.selector ?? { kind: 'current' };
+      const key = `${ref.namespace}.${ref.table}`.toLowerCase();
+      const view = this.nameFor(ref.namespace, ref.table);
       const external = await this.external(ref.namespace, table);
       if (external) {
         if (travel) throw new InvalidInput(`query: ${ref.namespace}.${table} is an external table (crawled); it has no snapshots to travel to`);
         if (options.target && sameName(options.target.namespace, ref.namespace) && sameName(options.target.name, ref.table)) {
           throw readOnly(ref.namespace, ref.table);
         }
-        const key = `${ref.namespace}.${ref.table}`.toLowerCase();
-        groups.set(key, { namespace: ref.namespace, table, view: ref.table, selector, filters: [], external });
+        const columns = external.columns.map((c) => c.name);
+        const grant = await grantFor(this.access, { namespace: ref.namespace, name: table, columns });
+        groups.set(key, { namespace: ref.namespace, table, view, selector, filters: [], grant, external });
         continue;
       }
       const t = await this.table(ref.namespace, table);
       const schema = selectedSchema(t.metadata, selector, `${ref.namespace}.${table}`);
+      const columns = schema.fields.map((f) => f.name);
+      const grant = groups.get(key)?.grant ?? (await grantFor(this.access, { namespace: ref.namespace, name: table, columns }));
       const scope = scopesByRef.get(ref);
-      const filter =
-        scope && scope.prunable && !ref.renamed
-          ? whereToExpr(scope.where, (names) => resolveColumn(names, schema, ref.namespace, ref.table, ref.qualifier, scope.single))
-          : { op: 'true' as const };
+      // A masked or hidden column's filter is not pushed: the files hold the values it hides.
+      const plain = (names: string[]): ColumnInfo | undefined => {
+        const col = resolveColumn(names, schema, ref.namespace, ref.table, ref.qualifier, scope?.single ?? false);
+        return col && grant.masks?.[col.name] === undefined && (!grant.columns || grant.columns.includes(col.name)) ? col : undefined;
+      };
+      const filter = scope && scope.prunable && !ref.renamed ? whereToExpr(scope.where, plain) : { op: 'true' as const };
       const isTarget =
         options.target !== undefined && !travel &&
         sameName(options.target.namespace, ref.namespace) && sameName(options.target.name, ref.table);
       if (isTarget) {
+        if (!isWholeGrant(grant, columns)) {
+          throw new InvalidInput(`query: ${this.access.principal.kind} ${this.access.principal.name} reads ${ref.namespace}.${table} through a filter or mask, so may not change it`);
+        }
         targetFilters.push(filter);
+        targetView = view;
         continue;
       }
-      const key = `${ref.namespace}.${ref.table}`.toLowerCase();
-      const group = groups.get(key) ?? { namespace: ref.namespace, table, view: ref.table, selector, filters: [] };
+      const group = groups.get(key) ?? { namespace: ref.namespace, table, view, selector, filters: [], grant };
       group.filters.push(filter);
       groups.set(key, group);
     }
-    for (const g of groups.values()) await this.createView(g);
+    const scans: [string, string][] = [];
+    for (const g of groups.values()) scans.push([g.view, await this.scan(g)]);
+    const limit = this.options.maxBytesScanned;
+    if (limit !== undefined && this.stats.bytes_scanned > limit) {
+      throw new LimitExceeded(`query: the statement would scan ${this.stats.bytes_scanned} bytes, more than its limit of ${limit} bytes scanned; narrow its WHERE or raise the limit`);
+    }
+    for (const [view, sql] of scans) await this.createViewSql(view, sql);
     if (targetFilters.length === 0) targetFilters = [{ op: 'true' }];
-    return { targetFilter: anyOf(targetFilters) };
+    return { sql: await this.render(analysis, query), targetFilter: anyOf(targetFilters), targetView };
   }
 
-  private async createView(g: Group): Promise<void> {
+  /** Another statement over the tables `bind` bound (a DML's later steps), rewritten the same way. */
+  async rewrite(query: string): Promise<string> {
+    const analysis = await analyzeQuery(this.engine, query);
+    for (const ref of analysis.refs) {
+      if (!this.names.has(`${ref.namespace}.${ref.table}`.toLowerCase())) throw new Error(`query: ${ref.namespace}.${ref.table} was not bound`);
+    }
+    return this.render(analysis, query);
+  }
+
+  /** The statement reading the private relations; one that reads no catalog table runs as written. */
+  private render(analysis: QueryAnalysis, query: string): Promise<string> {
+    if (analysis.refs.length === 0) return Promise.resolve(query);
+    return renameTables(this.engine, analysis, (i): Renamed => {
+      const ref = analysis.refs[i]!;
+      return { name: this.nameFor(ref.namespace, ref.table), alias: ref.qualifier };
+    });
+  }
+
+  /** SQL for one group's relation; counts what it reads. */
+  private async scan(g: Group): Promise<string> {
     if (g.external) {
       const bytes = g.external.files.reduce((n, f) => n + f.size, 0);
       this.stats.files_total += g.external.files.length;
       this.stats.files_scanned += g.external.files.length;
       this.stats.bytes_total += bytes;
       this.stats.bytes_scanned += bytes;
-      await this.createViewSql(g.namespace, g.view, externalScanSql(g.external));
-      return;
+      return applyGrant(externalScanSql(g.external), g.grant, g.external.columns.map((c) => c.name));
     }
     const t = await this.table(g.namespace, g.table);
     const filter = anyOf(g.filters);
@@ -141,18 +215,14 @@ export class QueryBinder {
     this.stats.bytes_total += plan.bytesTotal;
     this.stats.files_scanned += plan.files.length;
     this.stats.bytes_scanned += plan.files.reduce((n, f) => n + f.fileSizeInBytes, 0);
-    await this.createViewSql(g.namespace, g.view, await scanSql(currentScan(t.metadata, `${g.namespace}.${g.table}`, plan.files, schema), this.resolver.store));
+    return scanSql(currentScan(t.metadata, `${g.namespace}.${g.table}`, plan.files, schema), this.resolver.store, { grant: g.grant });
   }
 
-  /** Creates (or replaces) the view `ns.name`; dropped again by release(). */
-  async createViewSql(namespace: string, name: string, sql: string): Promise<void> {
-    if (!this.schemas.has(namespace)) {
-      await execSql(this.engine, `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(namespace)}`, 'query');
-      this.schemas.add(namespace);
-    }
-    const view = `${quoteIdent(namespace)}.${quoteIdent(name)}`;
-    await execSql(this.engine, `CREATE OR REPLACE VIEW ${view} AS ${sql}`, 'query');
+  /** Creates the private view `name`; dropped again by release(). */
+  async createViewSql(name: string, sql: string): Promise<void> {
+    const view = quoteIdent(name);
     this.views.push(view);
+    await execSql(this.engine, `CREATE OR REPLACE VIEW ${view} AS ${sql}`, 'query');
   }
 
   /**

@@ -5,13 +5,13 @@
  */
 import { InvalidInput } from '../errors.js';
 import { currentSchema, type DataFile } from '../table/index.js';
-import type { StatementContext, StatementOutcome } from './session.js';
+import type { StatementContext, StatementOutcome } from './statement-types.js';
 import type { Statement } from './sql-statement.js';
 import { runSql } from './sql-errors.js';
 import { sqlExpression } from './sql-fragment.js';
 import { quoteIdent } from './sql-text.js';
 import { currentScan, enginePathOf, scanSql } from './table-reader.js';
-import { rowsText, write } from './write-statements.js';
+import { notCancelled, rowsText, write } from './write-statements.js';
 
 type Delete = Extract<Statement, { kind: 'delete' }>;
 type Update = Extract<Statement, { kind: 'update' }>;
@@ -38,7 +38,7 @@ export async function runRewrite(ctx: StatementContext, s: Delete | Update): Pro
   }
   // Checks the statement's SQL and binds every other table it reads; the target's view comes below.
   const exprs = s.kind === 'update' ? [...assignments.values()].join(', ') : '1';
-  const { targetFilter } = await ctx.binder.bind(`SELECT ${exprs} FROM ${from} WHERE ${where}`, { target: s.table });
+  const { targetFilter, targetView } = await ctx.binder.bind(`SELECT ${exprs} FROM ${from} WHERE ${where}`, { target: s.table });
 
   const plan = await table.planFiles(targetFilter.op === 'true' ? {} : { filter: targetFilter });
   const stats = ctx.binder.stats;
@@ -64,11 +64,11 @@ export async function runRewrite(ctx: StatementContext, s: Delete | Update): Pro
       // Files added since planning were never pruned, so they are candidates too.
       const candidates = live.map((e) => e.dataFile).filter((f) => !prunedOut.has(f.filePath));
       const view = async (files: DataFile[]): Promise<void> =>
-        ctx.binder.createViewSql(namespace, name, await scanSql(currentScan(base, label, files, schema), store, { fileColumn: FILE_COLUMN }));
+        ctx.binder.createViewSql(targetView, await scanSql(currentScan(base, label, files, schema), store, { fileColumn: FILE_COLUMN }));
       await view(candidates);
       const matches = await runSql<{ f: string; n: string }>(
         ctx.engine,
-        `SELECT ${quoteIdent(FILE_COLUMN)} AS f, count(*) AS n FROM ${from} WHERE ${where} GROUP BY 1`,
+        await ctx.binder.rewrite(`SELECT ${quoteIdent(FILE_COLUMN)} AS f, count(*) AS n FROM ${from} WHERE ${where} GROUP BY 1`),
         s.kind,
       );
       const byPath = new Map(candidates.map((f) => [enginePathOf(store, f), f]));
@@ -89,7 +89,8 @@ export async function runRewrite(ctx: StatementContext, s: Delete | Update): Pro
                 return s.where ? `CASE WHEN ${where} IS TRUE THEN ${expr} ELSE ${col} END AS ${col}` : `${expr} AS ${col}`;
               })
               .join(', ')} FROM ${from}`;
-      written = await write(ctx, base, select);
+      written = await write(ctx, base, await ctx.binder.rewrite(select));
+      notCancelled(ctx);
       return { remove: hit.map((f) => f.filePath), add: written };
     });
     const rows = changed;

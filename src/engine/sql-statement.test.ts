@@ -36,7 +36,7 @@ test('write and DDL statements are taken apart', () => {
   assert.deepEqual((parseStatement("ALTER TABLE a.b UNSET TBLPROPERTIES ('k', 'x')") as { action: unknown }).action, { kind: 'properties', set: {}, remove: ['k', 'x'] });
   assert.deepEqual(parseStatement('DROP TABLE IF EXISTS a.b'), { kind: 'drop', table: { namespace: 'a', name: 'b' }, ifExists: true });
   assert.equal(parseStatement('WITH x AS (SELECT 1) SELECT * FROM x').kind, 'query');
-  assert.deepEqual(parseStatement('DESCRIBE a.b'), { kind: 'query', sql: 'DESCRIBE a.b', query: 'SELECT * FROM a.b' });
+  assert.deepEqual(parseStatement('DESCRIBE a.b'), { kind: 'query', sql: 'DESCRIBE a.b', query: 'SELECT * FROM a.b', prefix: 'DESCRIBE' });
 });
 
 test('statements that could reach files or the engine are rejected', () => {

@@ -27,7 +27,7 @@ export type AlterAction =
 
 export type Statement =
   /** `query` is the SELECT to check; `sql` is what runs (EXPLAIN/DESCRIBE/SUMMARIZE wrap it). */
-  | { kind: 'query'; sql: string; query: string }
+  | { kind: 'query'; sql: string; query: string; /** EXPLAIN [ANALYZE] / DESCRIBE / SUMMARIZE before `query`, else ''. */ prefix: string }
   | { kind: 'create-as'; table: TableName; ifNotExists: boolean; partitionBy?: string; query: string }
   | { kind: 'create'; table: TableName; ifNotExists: boolean; partitionBy?: string; columns: ColumnDef[] }
   | { kind: 'insert'; table: TableName; columns?: string[]; byName: boolean; query: string }
@@ -48,7 +48,7 @@ export function parseStatement(sql: string): Statement {
   const p = new Parser(sql, t);
   const first = t[0]!;
   if (isOp(first, '(') || (first.kind === 'word' && QUERY_START.has(first.value))) {
-    return { kind: 'query', sql: p.rest(0), query: p.rest(0) };
+    return { kind: 'query', sql: p.rest(0), query: p.rest(0), prefix: '' };
   }
   switch (first.kind === 'word' ? first.value : '') {
     case 'EXPLAIN':
@@ -58,7 +58,7 @@ export function parseStatement(sql: string): Statement {
       if (isWord(t[i], 'ANALYZE')) i++;
       const inner = p.rest(i);
       const isQuery = isOp(t[i], '(') || (t[i]?.kind === 'word' && QUERY_START.has(t[i]!.value));
-      return { kind: 'query', sql, query: isQuery ? inner : `SELECT * FROM ${inner}` };
+      return { kind: 'query', sql, query: isQuery ? inner : `SELECT * FROM ${inner}`, prefix: t.slice(0, i).map((x) => x.value).join(' ') };
     }
     case 'CREATE':
       return p.create();

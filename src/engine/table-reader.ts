@@ -6,6 +6,7 @@ import { currentSchema, onlySchema, verifiesChecksums, verifyDataFiles, type Dat
 import type { ObjectStore } from '../storage/index.js';
 import { quoteIdent, quoteList, quoteLiteral } from './sql-text.js';
 import { icebergToDuckdb } from './types-map.js';
+import { applyGrant, grantFor, type ReadAccess, type ReadGrant } from './access-policy.js';
 
 export interface ScanSource {
   schema: Schema;
@@ -30,6 +31,10 @@ export function currentScan(m: TableMetadata, table: string, files: readonly Dat
 export interface ScanSqlOptions {
   /** Adds a VARCHAR column with this name holding each row's data file path as the engine sees it. */
   fileColumn?: string;
+  /** Who reads: the policy's grant for the table narrows what the SQL reads (default: everything). */
+  access?: ReadAccess;
+  /** The grant itself, when the caller has it already. */
+  grant?: ReadGrant;
 }
 
 /**
@@ -38,6 +43,19 @@ export interface ScanSqlOptions {
  * than change its results.
  */
 export async function scanSql(source: ScanSource, store: ObjectStore, options: ScanSqlOptions = {}): Promise<string> {
+  const columns = source.schema.fields.map((f) => f.name);
+  const [namespace, name] = splitName(source.table);
+  const grant = options.grant ?? (options.access ? await grantFor(options.access, { namespace, name, columns }) : {});
+  const sql = await filesSql(source, store, options);
+  return applyGrant(sql, grant, options.fileColumn ? [...columns, options.fileColumn] : columns);
+}
+
+function splitName(table: string): [string, string] {
+  const dot = table.indexOf('.');
+  return dot < 0 ? ['', table] : [table.slice(0, dot), table.slice(dot + 1)];
+}
+
+async function filesSql(source: ScanSource, store: ObjectStore, options: ScanSqlOptions): Promise<string> {
   const { schema, files } = source;
   await verifyDataFiles(store, files, { table: source.table, checksums: source.verifyChecksums });
   const names = schema.fields.map((f) => quoteIdent(f.name));

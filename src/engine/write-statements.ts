@@ -1,8 +1,8 @@
 /** CREATE TABLE … AS SELECT and INSERT INTO: write Parquet files, then commit them in one append. */
-import { AlreadyExists, InvalidInput } from '../errors.js';
+import { AlreadyExists, Cancelled, InvalidInput } from '../errors.js';
 import { buildSchema, currentSchema, parsePartitionSpec, type DataFile, type PartitionSpec, type TableMetadata } from '../table/index.js';
 import type { DuckDBType } from '@duckdb/node-api';
-import type { StatementContext, StatementOutcome } from './session.js';
+import type { StatementContext, StatementOutcome } from './statement-types.js';
 import type { Statement } from './sql-statement.js';
 import { translateError } from './sql-errors.js';
 import { quoteIdent } from './sql-text.js';
@@ -23,8 +23,8 @@ async function createAs(ctx: StatementContext, s: CreateAs): Promise<StatementOu
     if (s.ifNotExists) return { rowCount: 0, message: `table ${label} already exists; nothing written` };
     throw new AlreadyExists(`query: table ${label} already exists`);
   }
-  await ctx.binder.bind(s.query);
-  const columns = await describe(ctx, s.query);
+  const query = (await ctx.binder.bind(s.query)).sql;
+  const columns = await describe(ctx, query);
   const seen = new Set<string>();
   for (const c of columns) {
     if (seen.has(c.name.toLowerCase())) throw new InvalidInput(`query: CREATE TABLE ${label}: column ${c.name} appears twice; give it an alias`);
@@ -34,7 +34,8 @@ async function createAs(ctx: StatementContext, s: CreateAs): Promise<StatementOu
   const partitionFields = s.partitionBy ? parsePartitionSpec(s.partitionBy, schema) : [];
   // Registered only with its rows: a failed or killed statement leaves no table, empty or not.
   const created = await ctx.resolver.createTableWith(namespace, name, { schema, lastColumnId, partitionFields }, async (table) => {
-    const files = await write(ctx, table.metadata, `SELECT * FROM (${s.query})`);
+    const files = await write(ctx, table.metadata, `SELECT * FROM (${query})`);
+    notCancelled(ctx);
     return { rows: countRows(files), snapshot: files.length > 0 ? await table.append(files) : undefined };
   });
   if (!created) {
@@ -54,8 +55,8 @@ async function insert(ctx: StatementContext, s: Insert): Promise<StatementOutcom
   const label = `${namespace}.${name}`;
   const table = await ctx.binder.table(namespace, name);
   await table.refresh();
-  await ctx.binder.bind(s.query);
-  const source = await describe(ctx, s.query);
+  const query = (await ctx.binder.bind(s.query)).sql;
+  const source = await describe(ctx, query);
   const fields = currentSchema(table.metadata).fields;
   const findField = (col: string): string => {
     const f = fields.find((x) => x.name === col) ?? fields.find((x) => x.name.toLowerCase() === col.toLowerCase());
@@ -82,7 +83,8 @@ async function insert(ctx: StatementContext, s: Insert): Promise<StatementOutcom
     const i = targets.indexOf(f.name);
     return `${i >= 0 ? `__ins.${aliases[i]}` : 'NULL'} AS ${quoteIdent(f.name)}`;
   });
-  const files = await write(ctx, table.metadata, `SELECT ${select.join(', ')} FROM (${s.query}) AS __ins(${aliases.join(', ')})`);
+  const files = await write(ctx, table.metadata, `SELECT ${select.join(', ')} FROM (${query}) AS __ins(${aliases.join(', ')})`);
+  notCancelled(ctx);
   const rows = countRows(files);
   if (files.length === 0) return { rowCount: 0, message: `inserted 0 rows into ${label}` };
   const snapshot = await table.append(files);
@@ -97,8 +99,13 @@ export async function write(ctx: StatementContext, m: TableMetadata, selectSql: 
     spec: defaultSpec(m),
     store: ctx.resolver.store,
     tableLocation: m.location,
-    ...(ctx.options.targetFileBytes ? { targetFileBytes: ctx.options.targetFileBytes } : {}),
+    ...(ctx.targetFileBytes ? { targetFileBytes: ctx.targetFileBytes } : {}),
   });
+}
+
+/** A statement cancelled while it wrote stops before its commit. */
+export function notCancelled(ctx: StatementContext): void {
+  if (ctx.signal?.aborted) throw new Cancelled('query: the statement was cancelled; nothing was committed');
 }
 
 export function defaultSpec(m: TableMetadata): PartitionSpec {

@@ -32,9 +32,15 @@ export interface IncrementalPlan {
 
 /**
  * `changed` maps upstream tables (`ns.t` from `model.dependsOn`) to a relation holding their changed
- * rows; upstream tables that did not change are left out. Other tables read from their own names.
+ * rows; upstream tables that did not change are left out. Other tables read from `upstream`'s
+ * relation when it names one, else from their own names.
  */
-export async function planIncremental(engine: Engine, model: Model, changed: ReadonlyMap<string, string>): Promise<IncrementalPlan> {
+export async function planIncremental(
+  engine: Engine,
+  model: Model,
+  changed: ReadonlyMap<string, string>,
+  upstream: ReadonlyMap<string, string> = new Map(),
+): Promise<IncrementalPlan> {
   const keys = incrementalKeys(model.config);
   if (model.config.materialized !== 'incremental' || keys.length === 0) {
     throw new InvalidInput(`models: ${tableOf(model)} is not incremental (${model.file}); rebuild it as a table`);
@@ -45,17 +51,18 @@ export async function planIncremental(engine: Engine, model: Model, changed: Rea
   const cols = keys.map(quoteIdent).join(', ');
   const parts: string[] = [];
   for (const [table, relation] of changed) {
-    const sql = await replaceTables(engine, model, new Map([[table, relation]]));
+    const sql = await replaceTables(engine, model, new Map([...upstream, [table, relation]]));
     parts.push(`SELECT ${cols} FROM (\n${sql}\n) AS __changed`);
   }
-  const touchedSql = parts.length ? parts.join('\nUNION\n') : `SELECT ${cols} FROM (\n${model.sql}\n) AS __none LIMIT 0`;
+  const full = upstream.size > 0 ? await replaceTables(engine, model, upstream) : model.sql;
+  const touchedSql = parts.length ? parts.join('\nUNION\n') : `SELECT ${cols} FROM (\n${full}\n) AS __none LIMIT 0`;
   // A struct compares NULL fields as equal, so a NULL key value matches itself.
   const tuple = `{${keys.map((k, i) => `'k${i}': ${quoteIdent(k)}`).join(', ')}}`;
   const inTouched = (touched: string): string => `${tuple} IN (SELECT ${tuple} FROM ${touched})`;
   return {
     keys,
     touchedSql,
-    rebuildSql: (touched) => `SELECT * FROM (\n${model.sql}\n) AS __model WHERE ${inTouched(touched)}`,
+    rebuildSql: (touched) => `SELECT * FROM (\n${full}\n) AS __model WHERE ${inTouched(touched)}`,
     replacedPredicate: inTouched,
   };
 }

@@ -31,7 +31,7 @@ export async function applyContract(ctx: StepContext, name: string, contract: Si
     if (silver) {
       current = `__silver_cur_${name}`;
       const files = (await silver.planFiles()).files;
-      await ctx.engine.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(current)} AS ${await scanSql(currentScan(silver.metadata, silver.name, files), ctx.store)}`);
+      await ctx.engine.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(current)} AS ${await scanSql(currentScan(silver.metadata, silver.name, files), ctx.store, { access: ctx.access })}`);
       temps.push(current);
     }
     const lookups = new Map<string, string>();

@@ -1,5 +1,5 @@
 import type { Catalog } from '../catalog/index.js';
-import type { Engine, SqlSession } from '../engine/index.js';
+import type { Engine, ReadAccess, SqlSession } from '../engine/index.js';
 import type { ObjectStore } from '../storage/index.js';
 
 /** What every step of a run works with. */
@@ -8,6 +8,8 @@ export interface StepContext {
   store: ObjectStore;
   engine: Engine;
   session: SqlSession;
+  /** Who the run reads as, and the policy that says what: every read of a table goes through it. */
+  access: ReadAccess;
   runId: string;
   /** Salts the hashes of masked PII. */
   secret: string;

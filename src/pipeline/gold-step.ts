@@ -38,8 +38,7 @@ async function buildModel(ctx: StepContext, model: Model): Promise<StepOutcome> 
     const incremental = model.config.materialized === 'incremental' && existing && before && before.sql === now.sql;
     const changed = incremental ? await changedRelations(ctx, model, before, now, views) : undefined;
     if (changed) {
-      const plan = await planIncremental(ctx.engine, model, changed);
-      await bindUpstream(ctx, model, views);
+      const plan = await planIncremental(ctx.engine, model, changed, await bindUpstream(ctx, model, views));
       const touched = `__touched_${model.name}`;
       await ctx.engine.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(touched)} AS ${plan.touchedSql}`);
       views.push(touched);

@@ -57,22 +57,27 @@ export async function changedRelations(ctx: StepContext, model: Model, before: U
     const isPaths = new Set(is.map((f) => f.filePath));
     const delta = [...is.filter((f) => !wasPaths.has(f.filePath)), ...was.filter((f) => !isPaths.has(f.filePath))];
     const view = `__changed_${ns}_${name}`;
-    await ctx.engine.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(view)} AS ${await scanSql(currentScan(table.metadata, t, delta), ctx.store)}`);
+    await ctx.engine.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(view)} AS ${await scanSql(currentScan(table.metadata, t, delta), ctx.store, { access: ctx.access })}`);
     views.push(view);
     changed.set(t, view); // a bare name: the model SQL is rewritten to read it
   }
   return changed;
 }
 
-/** Views `ns.t` over each upstream table's current files, for SQL run directly on the engine. */
-export async function bindUpstream(ctx: StepContext, model: Model, views: string[]): Promise<void> {
+/**
+ * A temp view (of the step's own connection) over each upstream table's current files, for SQL
+ * run directly on the engine; returns `ns.t` → view, for the model's SQL to be rewritten to read them.
+ */
+export async function bindUpstream(ctx: StepContext, model: Model, views: string[]): Promise<Map<string, string>> {
+  const bound = new Map<string, string>();
   for (const t of model.dependsOn) {
     const [ns, name] = t.split('.') as [string, string];
     if (!(await ctx.catalog.tableExists(ns, name))) continue;
     const table = await ctx.catalog.loadTable(ns, name);
-    await ctx.engine.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(ns)}`);
-    const view = `${quoteIdent(ns)}.${quoteIdent(name)}`;
-    await ctx.engine.run(`CREATE OR REPLACE VIEW ${view} AS ${await scanSql(currentScan(table.metadata, t, (await table.planFiles()).files), ctx.store)}`);
+    const view = `__upstream_${ns}_${name}`;
+    await ctx.engine.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(view)} AS ${await scanSql(currentScan(table.metadata, t, (await table.planFiles()).files), ctx.store, { access: ctx.access })}`);
     views.push(view);
+    bound.set(t, view);
   }
+  return bound;
 }

@@ -1,6 +1,6 @@
 import { parseTableName } from '../catalog/index.js';
 import { InvalidInput, NotFound } from '../errors.js';
-import { currentScan, quoteLiteral, scanSql, SqlSession } from '../engine/index.js';
+import { ALLOW_ALL, currentScan, PIPELINE, quoteLiteral, scanSql, SqlSession, type ReadAccess } from '../engine/index.js';
 import type { Project } from '../project/index.js';
 import { currentSchema } from '../table/index.js';
 import { applyContract } from './apply-contract.js';
@@ -31,7 +31,8 @@ export async function replayQuarantine(project: Project, name: string, opts: { r
   const runId = newRunId();
   const engine = await project.openEngine();
   try {
-    const session = new SqlSession(engine, catalog);
+    const access: ReadAccess = { principal: PIPELINE, policy: ALLOW_ALL };
+    const session = new SqlSession(engine, catalog, { principal: access.principal, policy: access.policy });
     const held = '__replay_held';
     const ruleFilter = opts.rule ? ` WHERE ${rulePredicate(opts.rule)}` : '';
     await session.materialize(`SELECT DISTINCT _source_file, _source_line FROM silver.${name}_quarantine${ruleFilter}`, held);
@@ -40,14 +41,14 @@ export async function replayQuarantine(project: Project, name: string, opts: { r
       throw new NotFound(`quarantine: silver.${name} holds no rows for rule ${opts.rule}; rules held: ${rules.rows.map((r) => String(r[0])).join(', ') || 'none'}`);
     }
     const view = '__replay_src';
-    const all = await scanSql(currentScan(source.metadata, source.name, (await source.planFiles()).files), store);
+    const all = await scanSql(currentScan(source.metadata, source.name, (await source.planFiles()).files), store, { access });
     await engine.run(
       `CREATE OR REPLACE TEMP VIEW ${view} AS SELECT s.* FROM (${all}) s SEMI JOIN ${held} h ON s._source_file = h._source_file AND s._source_line IS NOT DISTINCT FROM h._source_line`,
     );
     await catalog.runLog.start({ runId, trigger: 'manual', selector: `quarantine replay ${name}` });
     try {
       const outcome = await applyContract(
-        { catalog, store, engine, session, runId, secret: project.secret(), progress: () => undefined },
+        { catalog, store, engine, session, access, runId, secret: project.secret(), progress: () => undefined },
         name,
         contract,
         {

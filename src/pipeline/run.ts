@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { StepStatus } from '../catalog/index.js';
 import type { SourceConfig } from '../ingest/index.js';
 import { isUserError, RunFailed, type ErrorKind } from '../errors.js';
-import { SqlSession, type Engine } from '../engine/index.js';
+import { ALLOW_ALL, PIPELINE, SqlSession, type Engine, type ReadAccess } from '../engine/index.js';
 import { discoverModels, tableOf, type Model } from '../models/index.js';
 import type { Project } from '../project/index.js';
 import { pipelineConfig, type PipelineConfig } from './config.js';
@@ -92,7 +92,8 @@ async function runSteps(project: Project, engine: Engine, plan: RunPlan, opts: R
     catalog: project.catalog,
     store: project.store,
     engine,
-    session: new SqlSession(engine, project.catalog),
+    session: new SqlSession(engine, project.catalog, { principal: PIPELINE_ACCESS.principal, policy: PIPELINE_ACCESS.policy }),
+    access: PIPELINE_ACCESS,
     runId,
     secret: project.secret(),
     progress,
@@ -102,7 +103,7 @@ async function runSteps(project: Project, engine: Engine, plan: RunPlan, opts: R
     run: async (node, blockedBy, alone) => {
       if (blockedBy) return { id: node.id, kind: node.kind, table: node.table, status: 'not_run', elapsedMs: 0, error: `${blockedBy} failed` };
       if (alone) progress(`${node.id}: out of memory beside other steps; running it again on its own`);
-      const result = await runStep(ctx, node, config, models);
+      const result = await onOwnConnection(ctx, (stepCtx) => runStep(stepCtx, node, config, models));
       return alone ? { ...result, warnings: [...(result.warnings ?? []), 'ran out of memory beside other steps (engine.memory_limit is tight for this data), so it ran again on its own'] } : result;
     },
     // DuckDB's own error type, not any message that mentions memory (a rule's reason, say).
@@ -131,6 +132,19 @@ async function runSteps(project: Project, engine: Engine, plan: RunPlan, opts: R
   const firstError = steps.find((s) => s.status === 'failed')?.error;
   await project.catalog.runLog.finish(runId, status, firstError);
   return { runId, status, steps, startedMs: started, elapsedMs: Date.now() - started };
+}
+
+/** The run reads every table as the pipeline, through the project's (today: the allow-all) policy. */
+const PIPELINE_ACCESS: ReadAccess = { principal: PIPELINE, policy: ALLOW_ALL };
+
+/** A step's temp views and tables live on a connection of its own, so steps run side by side. */
+async function onOwnConnection<T>(ctx: StepContext, fn: (ctx: StepContext) => Promise<T>): Promise<T> {
+  const engine = await ctx.engine.fork();
+  try {
+    return await fn({ ...ctx, engine, session: new SqlSession(engine, ctx.catalog, { principal: ctx.access.principal, policy: ctx.access.policy }) });
+  } finally {
+    engine.close();
+  }
 }
 
 /**

@@ -14,9 +14,9 @@ export interface StepRunner<R> {
 
 /**
  * Runs `nodes` (in dependency order) each once its dependencies have ended, up to `atOnce` at a
- * time, never two that write one table. Ingest steps may run beside each other and beside one
- * silver or gold step; silver and gold steps go one at a time and in the given order, because the
- * SQL they run binds catalog tables to views that every connection of the database shares. A step
+ * time, never two that write one table. Steps that do not depend on each other run side by side,
+ * whatever their kind: each binds the tables it reads under names of its own, on a connection of
+ * its own. Silver and gold steps start in the given order. A step
  * that failed beside others in a way `again` names runs once more, alone: a failed step commits
  * nothing, so this is safe, and steps that share a tight memory limit then still complete. A
  * dependency outside `nodes` (not selected) counts as met. Results come back in `nodes` order.
@@ -28,13 +28,10 @@ export async function scheduleSteps<R extends { status: string }>(nodes: readonl
   const running = new Map<string, { done: Promise<unknown>; beside: boolean }>();
   const waiting = [...nodes];
   const alone = new Set<string>();
-  let sharedBusy = false;
   let aloneBusy = false;
   let failure: { error: unknown } | undefined;
   const start = (node: StepNode, blockedBy: string | undefined): void => {
-    const shared = node.kind !== 'ingest' && blockedBy === undefined;
     const solo = alone.has(node.id) && blockedBy === undefined;
-    if (shared) sharedBusy = true;
     if (solo) aloneBusy = true;
     if (blockedBy === undefined) for (const other of running.values()) other.beside = true;
     const entry = { done: Promise.resolve(), beside: blockedBy === undefined && running.size > 0 };
@@ -52,7 +49,6 @@ export async function scheduleSteps<R extends { status: string }>(nodes: readonl
       .catch((error: unknown) => void (failure ??= { error }))
       .finally(() => {
         running.delete(node.id);
-        if (shared) sharedBusy = false;
         if (solo) aloneBusy = false;
       });
     running.set(node.id, entry);
@@ -70,7 +66,7 @@ export async function scheduleSteps<R extends { status: string }>(nodes: readonl
       const sameTable = [...running.keys()].some((id) => tables.get(id) === tables.get(node.id));
       const free = alone.has(node.id)
         ? running.size === 0
-        : !aloneBusy && !sameTable && running.size < atOnce && !(shared && (sharedBusy || sharedWaiting));
+        : !aloneBusy && !sameTable && running.size < atOnce && !(shared && sharedWaiting);
       if (!ready || (blockedBy === undefined && !free)) {
         sharedWaiting ||= shared;
         // A step to run alone waits for the others to end, and nothing starts before it.

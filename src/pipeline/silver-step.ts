@@ -37,7 +37,7 @@ export async function silverStep(ctx: StepContext, name: string, contract: Silve
   const upToDate = head === undefined || head === processed;
   const newFiles = upToDate ? [] : await filesSince(source, processed);
   const view = `__silver_src_${name}`;
-  await ctx.engine.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(view)} AS ${await scanSql(currentScan(source.metadata, source.name, newFiles), ctx.store)}`);
+  await ctx.engine.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(view)} AS ${await scanSql(currentScan(source.metadata, source.name, newFiles), ctx.store, { access: ctx.access })}`);
   try {
     if (upToDate) {
       await checkContractSource(ctx.engine, contract, name, quoteIdent(view));

@@ -16,6 +16,11 @@ export interface Project {
   secret(): string;
   /** Opens a DuckDB engine with the project's limits; the caller closes it. */
   openEngine(): Promise<Engine>;
+  /**
+   * An engine for user SQL: it may touch only the warehouse, the crawled tables' folders, the
+   * spill folder and `files` (an output file), and no statement can change that.
+   */
+  openUserSqlEngine(files?: readonly string[]): Promise<Engine>;
   close(): Promise<void>;
 }
 
@@ -44,6 +49,12 @@ export async function openProject(opts: OpenOptions = {}): Promise<Project> {
     engineOptions,
     secret: () => projectSecret(config.dir),
     openEngine: () => Engine.open(engineOptions()),
+    openUserSqlEngine: async (files = []) => {
+      const crawled = (await catalog.externalTables.list()).map((t) => store.enginePath(store.keyOf(t.location)));
+      const tmp = engineOptions().tempDirectory!;
+      mkdirSync(tmp, { recursive: true });
+      return Engine.open({ ...engineOptions(), onlyFolders: [store.enginePath(''), ...crawled], onlyFiles: files });
+    },
     close: () => catalog.close(),
   };
 }

@@ -29,7 +29,7 @@ export function register(program: Command): void {
         const maxRows = positiveWhole('query', '--max-rows', opts.maxRows);
 
         const result = await inProject(this, async (p) => {
-          const engine = await p.openEngine();
+          const engine = await p.openUserSqlEngine(opts.output ? [path.resolve(opts.output)] : []);
           try {
             const session = new SqlSession(engine, p.catalog);
             if (opts.output && format !== 'table') {

@@ -3,7 +3,9 @@
 //  1. layers: foundations never import services or faces; services never import faces;
 //  2. no cycle between files, nor between folders (type-only imports count: they couple too);
 //  3. production files never import test support;
-//  4. a file reaches into another folder only through that folder's index.ts.
+//  4. a file reaches into another folder only through that folder's index.ts;
+//  5. a folder split into rooms (ROOMS below): a room imports only the rooms listed for it, and
+//     only through the room's index.ts.
 // Known violations are listed in ALLOWED below, each with why; any other one fails with file:line,
 // and so does an allowed one that no longer occurs (so the list only shrinks).
 import { readdirSync, readFileSync } from 'node:fs';
@@ -19,44 +21,19 @@ const LAYER = {
 };
 const RANK = { foundation: 0, service: 1, face: 2 };
 
+/** Folders split into rooms, each room with its index.ts: the rooms each room may import. */
+const ROOMS = {
+  engine: { core: [], files: ['core'], write: ['core'], sql: ['core', 'write'] },
+};
+
+/** `engine/sql/x.ts` -> `engine/sql`, or undefined outside a room. */
+function roomOf(file) {
+  const [folder, room] = file.split('/');
+  return ROOMS[folder]?.[room] !== undefined && file.split('/').length > 2 ? `${folder}/${room}` : undefined;
+}
+
 /** Known violations, `rule from -> to` (paths under src/), grouped by why each stays for now. */
-const ALLOWED_BY_REASON = [
-  [
-    "models/ and transform/ build SQL with the engine's pieces (quoting, fragments, the DuckDB handle); they go through a front door once src/engine is split into its rooms, each with its index.ts",
-    [
-      'front-door models/bind.ts -> engine/duckdb.ts',
-      'front-door models/bind.ts -> engine/sql-errors.ts',
-      'front-door models/bind.ts -> engine/sql-fragment.ts',
-      'front-door models/bind.ts -> engine/sql-text.ts',
-      'front-door models/bind.ts -> engine/types-map.ts',
-      'front-door models/discover.ts -> engine/duckdb.ts',
-      'front-door models/discover.ts -> engine/query-ast.ts',
-      'front-door models/expectations.ts -> engine/duckdb.ts',
-      'front-door models/expectations.ts -> engine/sql-errors.ts',
-      'front-door models/expectations.ts -> engine/sql-fragment.ts',
-      'front-door models/expectations.ts -> engine/sql-text.ts',
-      'front-door models/incremental.ts -> engine/duckdb.ts',
-      'front-door models/incremental.ts -> engine/sql-text.ts',
-      'front-door transform/checks.ts -> engine/sql-text.ts',
-      'front-door transform/column-type.ts -> engine/types-map.ts',
-      'front-door transform/contract-sql-checks.ts -> engine/duckdb.ts',
-      'front-door transform/contract-sql-checks.ts -> engine/sql-fragment.ts',
-      'front-door transform/contract-sql-checks.ts -> engine/sql-text.ts',
-      'front-door transform/dedup-sql.ts -> engine/sql-text.ts',
-      'front-door transform/mask-sql.ts -> engine/sql-text.ts',
-      'front-door transform/pii-scan.ts -> engine/duckdb.ts',
-      'front-door transform/pii-scan.ts -> engine/sql-text.ts',
-      'front-door transform/quarantine-sql.ts -> engine/sql-text.ts',
-      'front-door transform/run-contract.ts -> engine/duckdb.ts',
-      'front-door transform/run-contract.ts -> engine/sql-text.ts',
-      'front-door transform/run-report.ts -> engine/duckdb.ts',
-      'front-door transform/source-columns.ts -> engine/duckdb.ts',
-      'front-door transform/source-columns.ts -> engine/sql-text.ts',
-      'front-door transform/standardize-sql.ts -> engine/sql-text.ts',
-      'front-door transform/typed-sql.ts -> engine/sql-text.ts',
-    ],
-  ],
-];
+const ALLOWED_BY_REASON = [];
 const ALLOWED = new Map(ALLOWED_BY_REASON.flatMap(([reason, keys]) => keys.map((k) => [k, reason])));
 
 /**
@@ -136,6 +113,13 @@ for (const file of files) {
     const lt = layerOf(to);
     if (lf && lt && RANK[lt] > RANK[lf]) report(file, line, 'layers', target, `a ${lf} (${from}) imports a ${lt} (${to}): imports point down only`);
     if (to !== from && to !== '.' && target !== `${to}/index.ts`) report(file, line, 'front-door', target, `reaches into ${to}/ past its index.ts (${target})`);
+    const [roomFrom, roomTo] = [roomOf(file), roomOf(target)];
+    if (roomFrom && to === from && roomTo !== roomFrom) {
+      const [folder, name] = roomFrom.split('/');
+      const other = roomTo?.split('/')[1];
+      if (!other || !ROOMS[folder][name].includes(other)) report(file, line, 'rooms', target, `room ${roomFrom} imports ${target}; it may import only ${ROOMS[folder][name].map((r) => `${folder}/${r}`).join(', ') || 'nothing else in ' + folder}`);
+      else if (target !== `${roomTo}/index.ts`) report(file, line, 'rooms', target, `reaches into ${roomTo}/ past its index.ts (${target})`);
+    }
   }
 }
 

@@ -1,56 +1,90 @@
-export { Engine, withEngine, type EngineOptions, type Row } from './duckdb.js';
-export { quoteIdent, quoteList, quoteLiteral, quoteQualified } from './sql-text.js';
-export { serializeSql } from './sql-ast-json.js';
-export { runSql } from './sql-errors.js';
-export {
-  SqlSession,
-  type Cell,
-  type ExecuteOptions,
-  type Limits,
-  type SessionOptions,
-  type StreamOptions,
-  type QueryResult,
-  type QueryStats,
-  type ResultColumn,
-} from './session.js';
-export type { CopyFormat } from './query-run.js';
+// The engine's front door for the rest of Silt. The engine is four rooms, each with its own
+// index.ts: core/ (the DuckDB handle, SQL text, types, table scans), files/ (input files read with
+// rejects), write/ (Parquet and table writes) and sql/ (the SQL session and its binding).
 export {
   ALLOW_ALL,
+  analyzeQuery,
+  duckdbToIceberg,
+  Engine,
+  icebergToDuckdb,
   OWNER,
   OWNER_ACCESS,
+  parseTypeText,
   PIPELINE,
+  primitiveToDuckdb,
+  quoteIdent,
+  quoteList,
+  quoteLiteral,
+  quoteQualified,
+  runSql,
+  serializeSql,
+  sideBySide,
+  sqlExpression,
+  withEngine,
+  currentScan,
+  scanSql,
   type AccessPolicy,
+  type EngineOptions,
   type Principal,
   type ReadAccess,
   type ReadGrant,
+  type Row,
+  type ScanSource,
+  type ScanSqlOptions,
   type TableRef,
-} from './access-policy.js';
-export type { NewTableDefinition, TableResolver } from './table-resolver.js';
-export { removeDataFiles, writeDataFiles, type WriteDataFilesOptions } from './parquet-writer.js';
-export { currentScan, scanSql, type ScanSource, type ScanSqlOptions } from './table-reader.js';
-export { duckdbToIceberg, icebergToDuckdb, parseTypeText } from './types-map.js';
+} from './core/index.js';
 export {
   detectFormat,
   dropReadResult,
+  formatOfName,
+  inferFields,
+  localInput,
   readFiles,
+  scanFiles,
+  storeInput,
   type Column,
+  type ConsumeResult,
   type FileFormat,
+  type FileScan,
+  type InputFile,
   type ReadOptions,
   type ReadProgress,
   type ReadResult,
   type Reject,
-} from './file-reader.js';
-export { scanFiles, type ConsumeResult, type FileScan, type ScanProgress } from './file-scan.js';
-export { inferFields } from './infer-schema.js';
-export { sideBySide } from './side-by-side.js';
-export { appendRows, appendWrite, commitWrite, mergeRows, mergeWrite, replaceRows, replaceWhere, replaceWhereWrite, type TableWrite, type WriteSummary } from './table-writes.js';
+  type ScanProgress,
+} from './files/index.js';
+export {
+  appendRows,
+  appendWrite,
+  commitWrite,
+  mergeRows,
+  mergeWrite,
+  removeDataFiles,
+  replaceRows,
+  replaceWhere,
+  replaceWhereWrite,
+  writeDataFiles,
+  type TableWrite,
+  type WriteDataFilesOptions,
+  type WriteSummary,
+} from './write/index.js';
 export {
   describeExternalFiles,
   externalScanSql,
   sniffCsvOptions,
+  SqlSession,
+  type Cell,
+  type CopyFormat,
+  type ExecuteOptions,
   type ExternalColumnDef,
   type ExternalFormat,
   type ExternalTableDef,
-} from './external-scan.js';
-export { formatOfName } from './file-format.js';
-export { localInput, storeInput, type InputFile } from './file-input.js';
+  type Limits,
+  type NewTableDefinition,
+  type QueryResult,
+  type QueryStats,
+  type ResultColumn,
+  type SessionOptions,
+  type StreamOptions,
+  type TableResolver,
+} from './sql/index.js';

@@ -3,11 +3,7 @@
  * every header setting checked against them, so mistakes surface naming the model file before a run.
  */
 import { didYouMean } from '../config/index.js';
-import type { Engine } from '../engine/duckdb.js';
-import { runSql } from '../engine/sql-errors.js';
-import { sqlExpression } from '../engine/sql-fragment.js';
-import { quoteLiteral } from '../engine/sql-text.js';
-import { parseTypeText } from '../engine/types-map.js';
+import { type Engine, parseTypeText, quoteLiteral, runSql, sqlExpression } from '../engine/index.js';
 import { InvalidInput } from '../errors.js';
 import { buildSchema, parsePartitionSpec, type NewField, type PartitionField, type Schema } from '../table/index.js';
 import type { Model } from './model.js';

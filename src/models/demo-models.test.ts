@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { quoteIdent } from '../engine/sql-text.js';
+import { quoteIdent } from '../engine/index.js';
 import { demoModelsDir } from './demo-models.js';
 import { discoverModels } from './discover.js';
 import { checkModel, expectationFailure } from './expectations.js';

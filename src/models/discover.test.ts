@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { Engine } from '../engine/duckdb.js';
+import { Engine } from '../engine/index.js';
 import { InvalidInput } from '../errors.js';
 import { discoverModels } from './discover.js';
 

@@ -1,8 +1,7 @@
 /** Finds the model files under a project's models/ folder and reads each one's config and dependencies. */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Engine } from '../engine/duckdb.js';
-import { analyzeQuery } from '../engine/query-ast.js';
+import { analyzeQuery, type Engine } from '../engine/index.js';
 import { InvalidInput } from '../errors.js';
 import { parseModelFile } from './header.js';
 import type { Model } from './model.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Engine } from '../engine/duckdb.js';
+import { Engine } from '../engine/index.js';
 import { InvalidInput, RunFailed } from '../errors.js';
 import { checkModel, expectationFailure } from './expectations.js';
 import { parseModelFile } from './header.js';

@@ -1,8 +1,5 @@
 /** Runs a model's expectations: each rule is SQL selecting the failing rows; counts and samples come back. */
-import type { Engine } from '../engine/duckdb.js';
-import { runSql } from '../engine/sql-errors.js';
-import { sqlExpression } from '../engine/sql-fragment.js';
-import { quoteIdent, quoteLiteral } from '../engine/sql-text.js';
+import { type Engine, quoteIdent, quoteLiteral, runSql, sqlExpression } from '../engine/index.js';
 import { RunFailed } from '../errors.js';
 import { tableOf, type Bound, type Expectation, type Model } from './model.js';
 

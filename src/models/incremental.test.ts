@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import type { Engine } from '../engine/duckdb.js';
+import type { Engine } from '../engine/index.js';
 import { InvalidInput } from '../errors.js';
 import { demoModelsDir } from './demo-models.js';
 import { readModel } from './discover.js';

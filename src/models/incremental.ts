@@ -13,8 +13,7 @@
  * key, row-level SELECTs, joins). Not for models whose output for a key depends on rows of other
  * keys (window functions across keys, HAVING on a count over old rows, LIMIT): make those `table`.
  */
-import type { Engine } from '../engine/duckdb.js';
-import { quoteIdent } from '../engine/sql-text.js';
+import { type Engine, quoteIdent } from '../engine/index.js';
 import { InvalidInput } from '../errors.js';
 import { incrementalKeys, tableOf, type Model } from './model.js';
 import { replaceTables } from './rewrite.js';

@@ -1,5 +1,5 @@
 /** Test support: a DuckDB engine with empty stand-ins for the silver tables the demo models read. */
-import { Engine } from '../engine/duckdb.js';
+import { Engine } from '../engine/index.js';
 
 export const SILVER_TABLES = `
 CREATE SCHEMA silver;

@@ -21,7 +21,7 @@ const PROJECT_FILES: Record<string, string> = {
   'pipeline/run.ts': 'checks the models folder declared in silt.yaml',
   'demo/create-project.ts': "writes the demo project's silt.yaml and models",
   'catalog/test-support.ts': 'test support: temporary folders',
-  'engine/file-test-fixture.ts': 'test support: temporary folders',
+  'engine/files/file-test-fixture.ts': 'test support: temporary folders',
 };
 
 const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src');

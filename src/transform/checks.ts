@@ -3,7 +3,7 @@
  * required or key value), then the declared expectations. Each is a boolean SQL flag that is TRUE
  * when the row FAILS, a reason and a sample value (both masked for PII columns).
  */
-import { quoteIdent, quoteLiteral } from '../engine/sql-text.js';
+import { quoteIdent, quoteLiteral } from '../engine/index.js';
 import { isNumeric, type ColumnType } from './column-type.js';
 import type { Policy, SilverContract } from './contract-schema.js';
 import { maskSql, reportMask } from './mask-sql.js';

@@ -1,5 +1,5 @@
 /** Contract column types: Iceberg type names (plus `list<T>`) and the DuckDB types they cast to. */
-import { primitiveToDuckdb } from '../engine/types-map.js';
+import { primitiveToDuckdb } from '../engine/index.js';
 import type { PrimitiveType } from '../table/index.js';
 
 const SIMPLE = ['boolean', 'int', 'long', 'float', 'double', 'date', 'time', 'timestamp', 'timestamptz', 'string', 'uuid', 'binary'] as const;

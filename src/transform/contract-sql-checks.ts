@@ -3,9 +3,7 @@
  * literals against column types, and `sql` predicates (one expression, binds, is boolean).
  */
 import { PROJECT_FILE } from '../config/index.js';
-import type { Engine } from '../engine/duckdb.js';
-import { sqlExpression } from '../engine/sql-fragment.js';
-import { quoteLiteral } from '../engine/sql-text.js';
+import { type Engine, quoteLiteral, sqlExpression } from '../engine/index.js';
 import { InvalidInput } from '../errors.js';
 import { literal } from './checks.js';
 import type { SilverContract } from './contract-schema.js';

@@ -4,7 +4,7 @@
  * to the current row (a replay changes nothing). Without a key, exact duplicates collapse.
  * Then `unique` expectations are flagged on the winners against the new silver state.
  */
-import { quoteIdent } from '../engine/sql-text.js';
+import { quoteIdent } from '../engine/index.js';
 import type { Check } from './checks.js';
 import type { SilverContract } from './contract-schema.js';
 import { LINEAGE_COLUMNS } from './lineage.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { withEngine, type Engine } from '../engine/duckdb.js';
+import { withEngine, type Engine } from '../engine/index.js';
 import { bronze, expectation, runRaw, type Cell } from './test-support.js';
 
 const CONTRACT = {

@@ -6,7 +6,7 @@
  *   number, national id and untagged values keep the last 4 characters (`***4567`); a name keeps
  *   each word's initial (`J*** S***`); an address keeps what follows its last comma (`***, Springfield`).
  */
-import { quoteLiteral } from '../engine/sql-text.js';
+import { quoteLiteral } from '../engine/index.js';
 import type { ColumnSpec } from './contract-schema.js';
 
 export function maskSql(value: string, spec: Pick<ColumnSpec, 'mask' | 'pii'>, secret: string): string {

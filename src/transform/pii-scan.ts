@@ -2,8 +2,7 @@
  * PII detection on a sample: regexes per kind (plus a Luhn check for card numbers, and a column
  * name hint for person names, whose values alone look like any capitalized words).
  */
-import type { Engine } from '../engine/duckdb.js';
-import { quoteLiteral } from '../engine/sql-text.js';
+import { type Engine, quoteLiteral } from '../engine/index.js';
 import type { PiiKind } from './contract-schema.js';
 import { isLineage } from './lineage.js';
 import { sourceColumns } from './source-columns.js';

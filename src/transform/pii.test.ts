@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { withEngine } from '../engine/duckdb.js';
+import { withEngine } from '../engine/index.js';
 import { scanPii } from './pii-scan.js';
 import { bronze, expectation, runRaw } from './test-support.js';
 

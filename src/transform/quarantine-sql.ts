@@ -1,5 +1,5 @@
 /** Quarantine rows: one per input row that broke a `drop` rule, with the first rule and every reason. */
-import { quoteIdent, quoteLiteral } from '../engine/sql-text.js';
+import { quoteIdent, quoteLiteral } from '../engine/index.js';
 import type { Check } from './checks.js';
 import { maskSql, reportMask } from './mask-sql.js';
 import type { SourceColumn } from './source-columns.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { withEngine } from '../engine/duckdb.js';
+import { withEngine } from '../engine/index.js';
 import { parseContract } from './contract-parse.js';
 import { releaseContractRun, runContract } from './run-contract.js';
 import { expectation, runRaw } from './test-support.js';

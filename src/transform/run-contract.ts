@@ -3,8 +3,7 @@
  * casts in one pass into a temp table, every other rule as boolean columns in one SELECT, then
  * split into quarantine and survivors, dedup/merge, `unique`, and mask. No per-row JS.
  */
-import type { Engine } from '../engine/duckdb.js';
-import { quoteIdent } from '../engine/sql-text.js';
+import { type Engine, quoteIdent } from '../engine/index.js';
 import { InvalidInput } from '../errors.js';
 import { planChecks, type Check } from './checks.js';
 import { checkContractLiterals, checkPredicates } from './contract-sql-checks.js';

@@ -1,5 +1,5 @@
 /** Turning flag columns into expectation results: counts in one pass, a few sample values each. */
-import type { Engine } from '../engine/duckdb.js';
+import type { Engine } from '../engine/index.js';
 import type { Check } from './checks.js';
 import type { Policy } from './contract-schema.js';
 

@@ -1,6 +1,5 @@
 /** The columns of a source relation, with STRUCT columns flattened to `parent_child` columns. */
-import type { Engine } from '../engine/duckdb.js';
-import { quoteIdent, quoteLiteral } from '../engine/sql-text.js';
+import { type Engine, quoteIdent, quoteLiteral } from '../engine/index.js';
 import { InvalidInput } from '../errors.js';
 
 export interface SourceColumn {

@@ -3,7 +3,7 @@
  * SQL that types it (`typed`, over the norm column). A non-null norm whose typed value is NULL is
  * a failed cast, which the caller turns into an implicit `type` violation.
  */
-import { quoteIdent, quoteList, quoteLiteral } from '../engine/sql-text.js';
+import { quoteIdent, quoteList, quoteLiteral } from '../engine/index.js';
 import { InvalidInput } from '../errors.js';
 import { didYouMean } from '../config/index.js';
 import { isNumeric, isTemporal, parseColumnType, type ColumnType } from './column-type.js';

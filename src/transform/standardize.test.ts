@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { withEngine } from '../engine/duckdb.js';
+import { withEngine } from '../engine/index.js';
 import { InvalidInput } from '../errors.js';
 import { bronze, expectation, runRaw } from './test-support.js';
 

@@ -1,7 +1,6 @@
 /** Test helpers: bronze-like tables built from rows, and a contract run that checks reconciliation. */
 import assert from 'node:assert/strict';
-import type { Engine, Row } from '../engine/duckdb.js';
-import { quoteIdent, quoteLiteral } from '../engine/sql-text.js';
+import { type Engine, quoteIdent, quoteLiteral, type Row } from '../engine/index.js';
 import { parseContract } from './contract-parse.js';
 import { releaseContractRun, runContract, type ContractRunOutput } from './run-contract.js';
 

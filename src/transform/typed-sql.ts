@@ -3,7 +3,7 @@
  * result keeps the raw row (`__silt_raw`, for the quarantine), the typed contract columns under
  * their own names, the lineage columns and the enriched columns.
  */
-import { quoteIdent } from '../engine/sql-text.js';
+import { quoteIdent } from '../engine/index.js';
 import type { Check } from './checks.js';
 import type { SilverContract } from './contract-schema.js';
 import { enrichColumns } from './enrich-columns.js';

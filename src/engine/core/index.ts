@@ -1,0 +1,34 @@
+export {
+  type AccessPolicy,
+  ALLOW_ALL,
+  applyGrant,
+  grantFor,
+  isWholeGrant,
+  OWNER,
+  OWNER_ACCESS,
+  PIPELINE,
+  type Principal,
+  type ReadAccess,
+  type ReadGrant,
+  type TableRef,
+} from './access-policy.js';
+export { Engine, type EngineOptions, MAX_OPEN_PARTITION_FILES, type Row, withEngine } from './duckdb.js';
+export {
+  analyzeQuery,
+  type AstNode,
+  type QueryAnalysis,
+  rejectStatement,
+  type Renamed,
+  renameTables,
+  type TableScope,
+} from './query-ast.js';
+export { withQueryProgress } from './query-progress.js';
+export { sideBySide } from './side-by-side.js';
+export { serializeSql } from './sql-ast-json.js';
+export { execSql, runSql, translateError } from './sql-errors.js';
+export { sqlExpression } from './sql-fragment.js';
+export { quoteFilePath, quoteIdent, quoteList, quoteLiteral, quoteQualified } from './sql-text.js';
+export { decimalText, lowerBound, parseStatValue, upperBound } from './stat-values.js';
+export { currentScan, enginePathOf, type ScanSource, scanSql, type ScanSqlOptions } from './table-reader.js';
+export { registerTransformFunctions } from './transform-functions.js';
+export { decimalParts, duckdbToIceberg, icebergToDuckdb, parseTypeText, primitiveToDuckdb } from './types-map.js';

@@ -1,0 +1,301 @@
+/**
+ * Binds a checked SELECT to catalog tables: loads each referenced table, plans its files with the
+ * WHERE conjuncts that apply to it, creates a relation of its own per table (and per time-travel
+ * snapshot) under a name private to this statement (`silt_bind_<statement>_<n>`), and rewrites the
+ * statement to read those. Statements bound so run side by side on one database, whatever they
+ * read: no two share a name. The access policy decides what each relation holds.
+ */
+import { EnvironmentFault, InvalidInput, LimitExceeded, NotFound } from '../../errors.js';
+import { currentSchema, ROLL_BACK, schemaById, snapshotAsOf, snapshotById, type Expr, type Schema, type Table, type TableMetadata } from '../../table/index.js';
+import {
+  analyzeQuery,
+  applyGrant,
+  currentScan,
+  type Engine,
+  execSql,
+  grantFor,
+  isWholeGrant,
+  OWNER_ACCESS,
+  type QueryAnalysis,
+  quoteIdent,
+  type ReadAccess,
+  type ReadGrant,
+  type Renamed,
+  renameTables,
+  scanSql,
+  type TableScope,
+} from '../core/index.js';
+import { anyOf, whereToExpr, type ColumnInfo } from './predicate.js';
+import { externalScanSql, type ExternalTableDef } from './external-scan.js';
+import { loadForQuery, type TableResolver } from './table-resolver.js';
+import type { SnapshotSelector, TimeTravelRef } from './time-travel.js';
+
+export interface ScanStats {
+  files_total: number;
+  files_scanned: number;
+  bytes_total: number;
+  bytes_scanned: number;
+}
+
+export function emptyScanStats(): ScanStats {
+  return { files_total: 0, files_scanned: 0, bytes_total: 0, bytes_scanned: 0 };
+}
+
+export interface BindOptions {
+  /** A table whose relation the caller creates itself (DML targets); its filter and name are returned. */
+  target?: { namespace: string; name: string };
+}
+
+export interface Bound {
+  /** The statement, reading the private relations. */
+  sql: string;
+  /** The WHERE conjuncts that apply to the target (`true` without one). */
+  targetFilter: Expr;
+  /** The private name the statement reads the target by; the caller creates it (`createViewSql`). */
+  targetView: string;
+}
+
+export interface BinderOptions {
+  /** Who reads, and the policy that says what. Default: the owner, allowed everything. */
+  access?: ReadAccess;
+  /** Refuse, before reading, a statement whose pruned files add up to more bytes than this. */
+  maxBytesScanned?: number;
+}
+
+interface Group {
+  namespace: string;
+  table: string;
+  view: string;
+  selector: SnapshotSelector;
+  filters: Expr[];
+  grant: ReadGrant;
+  external?: ExternalTableDef;
+}
+
+let statements = 0;
+
+export class QueryBinder {
+  readonly stats = emptyScanStats();
+  private readonly tables = new Map<string, Table>();
+  private readonly views: string[] = [];
+  /** Private relation name per `ns.t` (lower case) as the statement names it. */
+  private readonly names = new Map<string, string>();
+  private readonly id = ++statements;
+  private readonly access: ReadAccess;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly resolver: TableResolver,
+    private readonly timeTravel: ReadonlyMap<string, TimeTravelRef> = new Map(),
+    private readonly options: BinderOptions = {},
+  ) {
+    this.access = options.access ?? OWNER_ACCESS;
+  }
+
+  async table(namespace: string, name: string): Promise<Table> {
+    const key = `${namespace}.${name}`;
+    let t = this.tables.get(key);
+    if (!t) {
+      try {
+        t = await loadForQuery(this.resolver, namespace, name);
+      } catch (e) {
+        if (e instanceof NotFound && (await this.external(namespace, name))) throw readOnly(namespace, name);
+        throw e;
+      }
+      this.tables.set(key, t);
+    }
+    return t;
+  }
+
+  /** The crawled table `ns.name`, when no Iceberg table has that name. */
+  private async external(namespace: string, name: string): Promise<ExternalTableDef | undefined> {
+    const tables = this.resolver.externalTables;
+    if (!tables || this.tables.has(`${namespace}.${name}`) || (await this.resolver.tableExists(namespace, name))) return undefined;
+    return tables.find(namespace.toLowerCase(), name.toLowerCase());
+  }
+
+  /** The private relation name for `ns.t` as the statement names it. */
+  private nameFor(namespace: string, table: string): string {
+    const key = `${namespace}.${table}`.toLowerCase();
+    let name = this.names.get(key);
+    if (!name) {
+      name = `silt_bind_${this.id}_${this.names.size}`;
+      this.names.set(key, name);
+    }
+    return name;
+  }
+
+  /** Binds every table the query reads and returns the query rewritten to read them. */
+  async bind(query: string, options: BindOptions = {}): Promise<Bound> {
+    const analysis = await analyzeQuery(this.engine, query);
+    const groups = new Map<string, Group>();
+    const scopesByRef = new Map<unknown, TableScope>();
+    for (const scope of analysis.scopes.values()) scopesByRef.set(scope.ref, scope);
+    let targetFilters: Expr[] = [];
+    let targetView = '';
+    for (const ref of analysis.refs) {
+      const travel = this.timeTravel.get(`${ref.namespace}.${ref.table}`.toLowerCase());
+      const table = travel?.table ?? ref.table;
+      const selector = travel?.selector ?? { kind: 'current' };
+      const key = `${ref.namespace}.${ref.table}`.toLowerCase();
+      const view = this.nameFor(ref.namespace, ref.table);
+      const external = await this.external(ref.namespace, table);
+      if (external) {
+        if (travel) throw new InvalidInput(`query: ${ref.namespace}.${table} is an external table (crawled); it has no snapshots to travel to`);
+        if (options.target && sameName(options.target.namespace, ref.namespace) && sameName(options.target.name, ref.table)) {
+          throw readOnly(ref.namespace, ref.table);
+        }
+        const columns = external.columns.map((c) => c.name);
+        const grant = await grantFor(this.access, { namespace: ref.namespace, name: table, columns });
+        groups.set(key, { namespace: ref.namespace, table, view, selector, filters: [], grant, external });
+        continue;
+      }
+      const t = await this.table(ref.namespace, table);
+      const schema = selectedSchema(t.metadata, selector, `${ref.namespace}.${table}`);
+      const columns = schema.fields.map((f) => f.name);
+      const grant = groups.get(key)?.grant ?? (await grantFor(this.access, { namespace: ref.namespace, name: table, columns }));
+      const scope = scopesByRef.get(ref);
+      // A masked or hidden column's filter is not pushed: the files hold the values it hides.
+      const plain = (names: string[]): ColumnInfo | undefined => {
+        const col = resolveColumn(names, schema, ref.namespace, ref.table, ref.qualifier, scope?.single ?? false);
+        return col && grant.masks?.[col.name] === undefined && (!grant.columns || grant.columns.includes(col.name)) ? col : undefined;
+      };
+      const filter = scope && scope.prunable && !ref.renamed ? whereToExpr(scope.where, plain) : { op: 'true' as const };
+      const isTarget =
+        options.target !== undefined && !travel &&
+        sameName(options.target.namespace, ref.namespace) && sameName(options.target.name, ref.table);
+      if (isTarget) {
+        if (!isWholeGrant(grant, columns)) {
+          throw new InvalidInput(`query: ${this.access.principal.kind} ${this.access.principal.name} reads ${ref.namespace}.${table} through a filter or mask, so may not change it`);
+        }
+        targetFilters.push(filter);
+        targetView = view;
+        continue;
+      }
+      const group = groups.get(key) ?? { namespace: ref.namespace, table, view, selector, filters: [], grant };
+      group.filters.push(filter);
+      groups.set(key, group);
+    }
+    const scans: [string, string][] = [];
+    for (const g of groups.values()) scans.push([g.view, await this.scan(g)]);
+    const limit = this.options.maxBytesScanned;
+    if (limit !== undefined && this.stats.bytes_scanned > limit) {
+      throw new LimitExceeded(`query: the statement would scan ${this.stats.bytes_scanned} bytes, more than its limit of ${limit} bytes scanned; narrow its WHERE or raise the limit`);
+    }
+    for (const [view, sql] of scans) await this.createViewSql(view, sql);
+    if (targetFilters.length === 0) targetFilters = [{ op: 'true' }];
+    return { sql: await this.render(analysis, query), targetFilter: anyOf(targetFilters), targetView };
+  }
+
+  /** Another statement over the tables `bind` bound (a DML's later steps), rewritten the same way. */
+  async rewrite(query: string): Promise<string> {
+    const analysis = await analyzeQuery(this.engine, query);
+    for (const ref of analysis.refs) {
+      if (!this.names.has(`${ref.namespace}.${ref.table}`.toLowerCase())) throw new Error(`query: ${ref.namespace}.${ref.table} was not bound`);
+    }
+    return this.render(analysis, query);
+  }
+
+  /** The statement reading the private relations; one that reads no catalog table runs as written. */
+  private render(analysis: QueryAnalysis, query: string): Promise<string> {
+    if (analysis.refs.length === 0) return Promise.resolve(query);
+    return renameTables(this.engine, analysis, (i): Renamed => {
+      const ref = analysis.refs[i]!;
+      return { name: this.nameFor(ref.namespace, ref.table), alias: ref.qualifier };
+    });
+  }
+
+  /** SQL for one group's relation; counts what it reads. */
+  private async scan(g: Group): Promise<string> {
+    if (g.external) {
+      const bytes = g.external.files.reduce((n, f) => n + f.size, 0);
+      this.stats.files_total += g.external.files.length;
+      this.stats.files_scanned += g.external.files.length;
+      this.stats.bytes_total += bytes;
+      this.stats.bytes_scanned += bytes;
+      return applyGrant(externalScanSql(g.external), g.grant, g.external.columns.map((c) => c.name));
+    }
+    const t = await this.table(g.namespace, g.table);
+    const filter = anyOf(g.filters);
+    const plan = await t.planFiles({
+      ...(g.selector.kind === 'version' ? { snapshotId: g.selector.snapshotId } : {}),
+      ...(g.selector.kind === 'timestamp' ? { asOfMs: g.selector.ms } : {}),
+      ...(filter.op === 'true' ? {} : { filter }),
+    });
+    const schema = g.selector.kind === 'current' ? currentSchema(t.metadata) : plan.schema;
+    this.stats.files_total += plan.filesTotal;
+    this.stats.bytes_total += plan.bytesTotal;
+    this.stats.files_scanned += plan.files.length;
+    this.stats.bytes_scanned += plan.files.reduce((n, f) => n + f.fileSizeInBytes, 0);
+    return scanSql(currentScan(t.metadata, `${g.namespace}.${g.table}`, plan.files, schema), this.resolver.store, { grant: g.grant });
+  }
+
+  /** Creates the private view `name`; dropped again by release(). */
+  async createViewSql(name: string, sql: string): Promise<void> {
+    const view = quoteIdent(name);
+    this.views.push(view);
+    await execSql(this.engine, `CREATE OR REPLACE VIEW ${view} AS ${sql}`, 'query');
+  }
+
+  /**
+   * A failed read of a bound table's data file (deleted, truncated, not Parquet) as an
+   * EnvironmentFault naming the table and the file; any other error as it is.
+   */
+  fileFault(e: unknown): unknown {
+    if (e instanceof EnvironmentFault) return e; // a write's full disk, say: already said well
+    const first = (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+    if (!DATA_FILE_FAULT.test(first)) return e;
+    const store = this.resolver.store;
+    for (const t of this.tables.values()) {
+      const dir = store.enginePath(store.keyOf(t.metadata.location)) + '/';
+      const at = first.indexOf(dir);
+      if (at < 0) continue;
+      const file = /^[^"'\s]+/.exec(first.slice(at))![0];
+      const what = /No such file|No files found/.test(first) ? 'is missing' : `is damaged (${first.replace(/^(query: )?/, '')})`;
+      return new EnvironmentFault(`query: table ${t.name}: its data file ${file} ${what}; ${ROLL_BACK}`, { cause: e });
+    }
+    return e;
+  }
+
+  async release(): Promise<void> {
+    for (const view of this.views.splice(0)) {
+      await this.engine.run(`DROP VIEW IF EXISTS ${view}`).catch(() => undefined);
+    }
+  }
+}
+
+/** The schema a read sees: the current one, or the snapshot's for time travel. */
+export function selectedSchema(m: TableMetadata, selector: SnapshotSelector, name?: string): Schema {
+  if (selector.kind === 'current') return currentSchema(m);
+  const snapshot = selector.kind === 'version' ? snapshotById(m, selector.snapshotId, name) : snapshotAsOf(m, selector.ms, name);
+  const id = snapshot['schema-id'];
+  return id !== undefined && m.schemas.some((s) => s['schema-id'] === id) ? schemaById(m, id) : currentSchema(m);
+}
+
+/** DuckDB's words for a data file that is gone or is not (whole) Parquet. */
+const DATA_FILE_FAULT = /No such file|No files found that match|No magic bytes|too small to be a Parquet file|Parquet|parquet|Corrupt|Invalid Input Error|IO Error/;
+
+function readOnly(namespace: string, name: string): InvalidInput {
+  return new InvalidInput(`query: ${namespace}.${name} is an external table (crawled); it is read-only`);
+}
+
+function sameName(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+function resolveColumn(
+  names: string[],
+  schema: Schema,
+  namespace: string,
+  table: string,
+  qualifier: string,
+  single: boolean,
+): ColumnInfo | undefined {
+  let col: string | undefined;
+  if (names.length === 1 && single) col = names[0];
+  else if (names.length === 2 && sameName(names[0]!, qualifier)) col = names[1];
+  else if (names.length === 3 && qualifier === table && sameName(names[0]!, namespace) && sameName(names[1]!, table)) col = names[2];
+  if (col === undefined) return undefined;
+  const field = schema.fields.find((f) => f.name === col) ?? schema.fields.find((f) => sameName(f.name, col));
+  return field && typeof field.type === 'string' ? { name: field.name, type: field.type } : undefined;
+}

@@ -1,0 +1,378 @@
+/**
+ * Classifies one Silt SQL statement and takes its parts apart. Queries go to DuckDB unchanged;
+ * writes and DDL are recognised here so they become Iceberg commits. Anything that could reach
+ * files or change the engine (COPY, ATTACH, INSTALL, LOAD, PRAGMA, SET, EXPORT, …) is refused.
+ */
+import { InvalidInput } from '../../errors.js';
+import { isOp, isWord, matchParen, splitTopLevel, tokenize, type Token } from './sql-tokens.js';
+import { nameOf } from './time-travel.js';
+
+export interface TableName {
+  namespace: string;
+  name: string;
+}
+
+export interface ColumnDef {
+  name: string;
+  typeText: string;
+  required: boolean;
+}
+
+export type AlterAction =
+  | { kind: 'add'; name: string; typeText: string; ifNotExists: boolean }
+  | { kind: 'rename'; from: string; to: string }
+  | { kind: 'drop'; name: string; ifExists: boolean }
+  | { kind: 'widen'; name: string; typeText: string }
+  | { kind: 'properties'; set: Record<string, string>; remove: string[] };
+
+export type Statement =
+  /** `query` is the SELECT to check; `sql` is what runs (EXPLAIN/DESCRIBE/SUMMARIZE wrap it). */
+  | { kind: 'query'; sql: string; query: string; /** EXPLAIN [ANALYZE] / DESCRIBE / SUMMARIZE before `query`, else ''. */ prefix: string }
+  | { kind: 'create-as'; table: TableName; ifNotExists: boolean; partitionBy?: string; query: string }
+  | { kind: 'create'; table: TableName; ifNotExists: boolean; partitionBy?: string; columns: ColumnDef[] }
+  | { kind: 'insert'; table: TableName; columns?: string[]; byName: boolean; query: string }
+  | { kind: 'delete'; table: TableName; alias?: string; where?: string }
+  | { kind: 'update'; table: TableName; alias?: string; assignments: { column: string; expr: string }[]; where?: string }
+  | { kind: 'alter'; table: TableName; action: AlterAction }
+  | { kind: 'drop'; table: TableName; ifExists: boolean }
+  /** Not a statement Silt runs (COPY, ATTACH, SET, …) — or not SQL at all; see rejectStatement. */
+  | { kind: 'rejected'; verb: string };
+
+const QUERY_START = new Set(['SELECT', 'WITH', 'FROM', 'VALUES', 'TABLE']);
+
+export function parseStatement(sql: string): Statement {
+  const t = tokenize(sql);
+  if (t.some((x) => isOp(x, ';') && x !== t[t.length - 1])) throw new InvalidInput('query: run one statement at a time');
+  if (isOp(t[t.length - 1], ';')) t.pop();
+  if (t.length === 0) throw new InvalidInput('query: empty statement');
+  const p = new Parser(sql, t);
+  const first = t[0]!;
+  if (isOp(first, '(') || (first.kind === 'word' && QUERY_START.has(first.value))) {
+    return { kind: 'query', sql: p.rest(0), query: p.rest(0), prefix: '' };
+  }
+  switch (first.kind === 'word' ? first.value : '') {
+    case 'EXPLAIN':
+    case 'DESCRIBE':
+    case 'SUMMARIZE': {
+      let i = 1;
+      if (isWord(t[i], 'ANALYZE')) i++;
+      const inner = p.rest(i);
+      const isQuery = isOp(t[i], '(') || (t[i]?.kind === 'word' && QUERY_START.has(t[i]!.value));
+      return { kind: 'query', sql, query: isQuery ? inner : `SELECT * FROM ${inner}`, prefix: t.slice(0, i).map((x) => x.value).join(' ') };
+    }
+    case 'CREATE':
+      return p.create();
+    case 'INSERT':
+      return p.insert();
+    case 'DELETE':
+      return p.delete();
+    case 'UPDATE':
+      return p.update();
+    case 'ALTER':
+      return p.alter();
+    case 'DROP':
+      return p.drop();
+  }
+  return { kind: 'rejected', verb: first.kind === 'word' ? first.value : sql.slice(first.start, first.end) };
+}
+
+class Parser {
+  i = 0;
+  constructor(
+    private readonly sql: string,
+    private readonly t: Token[],
+  ) {}
+
+  rest(from: number): string {
+    const tok = this.t[from];
+    return tok ? this.sql.slice(tok.start, this.t[this.t.length - 1]!.end) : '';
+  }
+
+  private text(from: number, to: number): string {
+    return from >= to ? '' : this.sql.slice(this.t[from]!.start, this.t[to - 1]!.end);
+  }
+
+  private expect(...words: string[]): void {
+    const tok = this.t[this.i];
+    if (!isWord(tok, ...words)) {
+      const got = tok ? this.sql.slice(tok.start, tok.end) : 'end of statement';
+      throw new InvalidInput(`query: expected ${words.join(' or ')}, found ${got}`);
+    }
+    this.i++;
+  }
+
+  private accept(...words: string[]): boolean {
+    if (isWord(this.t[this.i], ...words)) {
+      this.i++;
+      return true;
+    }
+    return false;
+  }
+
+  private ident(what: string): string {
+    const tok = this.t[this.i];
+    if (!tok || (tok.kind !== 'word' && tok.kind !== 'ident')) {
+      throw new InvalidInput(`query: expected ${what}, found ${tok ? this.sql.slice(tok.start, tok.end) : 'end of statement'}`);
+    }
+    this.i++;
+    return nameOf(this.sql, tok);
+  }
+
+  private tableName(): TableName {
+    const first = this.ident('a table name');
+    if (!isOp(this.t[this.i], '.')) throw new InvalidInput(`query: table ${first} needs its namespace: write namespace.${first}`);
+    this.i++;
+    const name = this.ident('a table name');
+    if (isOp(this.t[this.i], '.')) throw new InvalidInput(`query: name tables as namespace.table`);
+    return { namespace: first, name };
+  }
+
+  private ifExists(): boolean {
+    if (!isWord(this.t[this.i], 'IF')) return false;
+    this.i++;
+    this.expect('EXISTS');
+    return true;
+  }
+
+  private ifNotExists(): boolean {
+    if (!isWord(this.t[this.i], 'IF')) return false;
+    this.i++;
+    this.expect('NOT');
+    this.expect('EXISTS');
+    return true;
+  }
+
+  private end(): void {
+    const tok = this.t[this.i];
+    if (tok) throw new InvalidInput(`query: unexpected ${this.sql.slice(tok.start, tok.end)}`);
+  }
+
+  /** `PARTITIONED BY (…)` → the text inside the parentheses. */
+  private partitionedBy(): string | undefined {
+    if (!isWord(this.t[this.i], 'PARTITIONED')) return undefined;
+    this.i++;
+    this.expect('BY');
+    if (!isOp(this.t[this.i], '(')) throw new InvalidInput('query: PARTITIONED BY needs a parenthesised list, e.g. PARTITIONED BY (day(ts))');
+    const close = matchParen(this.t, this.i);
+    const text = this.text(this.i + 1, close);
+    this.i = close + 1;
+    return text;
+  }
+
+  create(): Statement {
+    this.i = 1;
+    if (isWord(this.t[1], 'OR')) throw new InvalidInput('query: CREATE OR REPLACE is not supported; DROP TABLE first');
+    if (!isWord(this.t[1], 'TABLE')) {
+      const what = this.t[1] ? this.sql.slice(this.t[1].start, this.t[1].end).toUpperCase() : '';
+      throw new InvalidInput(`query: CREATE ${what} is not allowed: only CREATE TABLE namespace.table`);
+    }
+    this.i = 2;
+    const ifNotExists = this.ifNotExists();
+    const table = this.tableName();
+    if (isOp(this.t[this.i], '(')) {
+      const close = matchParen(this.t, this.i);
+      const columns = splitTopLevel(this.t, this.i + 1, close).map(([a, b]) => this.columnDef(a, b));
+      this.i = close + 1;
+      const partitionBy = this.partitionedBy();
+      this.end();
+      return { kind: 'create', table, ifNotExists, columns, ...(partitionBy ? { partitionBy } : {}) };
+    }
+    const partitionBy = this.partitionedBy();
+    this.expect('AS');
+    const query = this.rest(this.i);
+    if (!query) throw new InvalidInput('query: CREATE TABLE … AS needs a query');
+    return { kind: 'create-as', table, ifNotExists, query, ...(partitionBy ? { partitionBy } : {}) };
+  }
+
+  private columnDef(from: number, to: number): ColumnDef {
+    const name = this.t[from];
+    if (!name || (name.kind !== 'word' && name.kind !== 'ident') || to - from < 2) {
+      throw new InvalidInput(`query: expected a column definition "name TYPE", found ${this.text(from, to) || 'nothing'}`);
+    }
+    let end = to;
+    let required = false;
+    if (isWord(this.t[end - 1], 'NULL')) {
+      required = isWord(this.t[end - 2], 'NOT');
+      end -= required ? 2 : 1;
+    }
+    const typeText = this.text(from + 1, end);
+    if (/\b(PRIMARY|UNIQUE|CHECK|DEFAULT|REFERENCES|GENERATED|COLLATE)\b/i.test(typeText)) {
+      throw new InvalidInput(`query: column ${nameOf(this.sql, name)}: constraints and defaults are not supported`);
+    }
+    return { name: nameOf(this.sql, name), typeText, required };
+  }
+
+  insert(): Statement {
+    this.i = 1;
+    this.expect('INTO');
+    const table = this.tableName();
+    let columns: string[] | undefined;
+    let byName = false;
+    if (this.accept('BY')) {
+      this.expect('NAME');
+      byName = true;
+    } else if (isOp(this.t[this.i], '(') && !isWord(this.t[this.i + 1], 'SELECT', 'WITH', 'FROM', 'VALUES')) {
+      const close = matchParen(this.t, this.i);
+      columns = splitTopLevel(this.t, this.i + 1, close).map(([a, b]) => {
+        if (b - a !== 1) throw new InvalidInput(`query: expected a column name, found ${this.text(a, b) || 'nothing'}`);
+        return nameOf(this.sql, this.t[a]!);
+      });
+      this.i = close + 1;
+    }
+    const query = this.rest(this.i);
+    if (!query) throw new InvalidInput('query: INSERT needs a query or VALUES');
+    return { kind: 'insert', table, byName, query, ...(columns ? { columns } : {}) };
+  }
+
+  private alias(): string | undefined {
+    if (this.accept('AS')) return this.ident('an alias');
+    const tok = this.t[this.i];
+    if (tok && (tok.kind === 'ident' || (tok.kind === 'word' && !['WHERE', 'SET', 'USING', 'FROM', 'RETURNING'].includes(tok.value)))) {
+      return this.ident('an alias');
+    }
+    return undefined;
+  }
+
+  /** Index of the first top-level word `word` at or after `from`, or -1. */
+  private topLevel(word: string, from: number): number {
+    let depth = 0;
+    for (let k = from; k < this.t.length; k++) {
+      const tok = this.t[k]!;
+      if (isOp(tok, '(')) depth++;
+      else if (isOp(tok, ')')) depth--;
+      else if (depth === 0 && isWord(tok, word)) return k;
+    }
+    return -1;
+  }
+
+  private where(): string | undefined {
+    if (!this.accept('WHERE')) {
+      this.end();
+      return undefined;
+    }
+    const text = this.rest(this.i);
+    if (!text) throw new InvalidInput('query: WHERE needs a condition');
+    if (this.topLevel('RETURNING', this.i) >= 0) throw new InvalidInput('query: RETURNING is not supported');
+    return text;
+  }
+
+  delete(): Statement {
+    this.i = 1;
+    this.expect('FROM');
+    const table = this.tableName();
+    const alias = this.alias();
+    if (isWord(this.t[this.i], 'USING')) throw new InvalidInput('query: DELETE … USING is not supported; use WHERE … IN (SELECT …)');
+    const where = this.where();
+    return { kind: 'delete', table, ...(alias ? { alias } : {}), ...(where ? { where } : {}) };
+  }
+
+  update(): Statement {
+    this.i = 1;
+    const table = this.tableName();
+    const alias = this.alias();
+    this.expect('SET');
+    const whereAt = this.topLevel('WHERE', this.i);
+    const setEnd = whereAt < 0 ? this.t.length : whereAt;
+    if (this.topLevel('FROM', this.i) >= 0 && (this.topLevel('FROM', this.i) < setEnd)) {
+      throw new InvalidInput('query: UPDATE … FROM is not supported; use a subquery in SET or WHERE');
+    }
+    const assignments = splitTopLevel(this.t, this.i, setEnd).map(([a, b]) => {
+      if (b - a < 3 || !isOp(this.t[a + 1], '=')) {
+        throw new InvalidInput(`query: expected "column = expression" in SET, found ${this.text(a, b) || 'nothing'}`);
+      }
+      const tok = this.t[a]!;
+      if (tok.kind !== 'word' && tok.kind !== 'ident') throw new InvalidInput(`query: expected a column name in SET, found ${this.text(a, a + 1)}`);
+      return { column: nameOf(this.sql, tok), expr: this.text(a + 2, b) };
+    });
+    this.i = setEnd;
+    const where = this.where();
+    return { kind: 'update', table, assignments, ...(alias ? { alias } : {}), ...(where ? { where } : {}) };
+  }
+
+  alter(): Statement {
+    this.i = 1;
+    this.expect('TABLE');
+    const table = this.tableName();
+    const verb = this.t[this.i];
+    let action: AlterAction;
+    if (this.accept('ADD')) {
+      this.accept('COLUMN');
+      const ifNotExists = this.ifNotExists();
+      const name = this.ident('a column name');
+      action = { kind: 'add', name, typeText: this.typeToEnd(), ifNotExists };
+    } else if (this.accept('RENAME')) {
+      if (isWord(this.t[this.i], 'TO')) throw new InvalidInput('query: renaming a table is not supported here; use the catalog');
+      this.accept('COLUMN');
+      const from = this.ident('a column name');
+      this.expect('TO');
+      action = { kind: 'rename', from, to: this.ident('a new column name') };
+      this.end();
+    } else if (this.accept('DROP')) {
+      this.accept('COLUMN');
+      const ifExists = this.ifExists();
+      action = { kind: 'drop', name: this.ident('a column name'), ifExists };
+      this.end();
+    } else if (this.accept('ALTER')) {
+      this.accept('COLUMN');
+      const name = this.ident('a column name');
+      if (this.accept('SET')) this.expect('DATA');
+      this.expect('TYPE');
+      action = { kind: 'widen', name, typeText: this.typeToEnd() };
+    } else if (isWord(verb, 'SET', 'UNSET') && isWord(this.t[this.i + 1], 'TBLPROPERTIES')) {
+      const unset = this.accept('UNSET');
+      this.i += unset ? 1 : 2;
+      action = unset ? { kind: 'properties', set: {}, remove: this.propertyList(false).map(([k]) => k) } : { kind: 'properties', set: Object.fromEntries(this.propertyList(true)), remove: [] };
+      this.end();
+    } else {
+      const got = verb ? this.sql.slice(verb.start, verb.end) : 'end of statement';
+      throw new InvalidInput(`query: ALTER TABLE supports ADD COLUMN, RENAME COLUMN, DROP COLUMN, ALTER COLUMN … TYPE and SET/UNSET TBLPROPERTIES, found ${got}`);
+    }
+    return { kind: 'alter', table, action };
+  }
+
+  /** `('k' = 'v', …)`, or `('k', …)` without values. */
+  private propertyList(withValues: boolean): [string, string][] {
+    const str = (what: string): string => {
+      const tok = this.t[this.i];
+      if (tok?.kind !== 'string') throw new InvalidInput(`query: TBLPROPERTIES: expected ${what} as a quoted string, found ${tok ? this.sql.slice(tok.start, tok.end) : 'end of statement'}`);
+      this.i++;
+      return tok.value;
+    };
+    const out: [string, string][] = [];
+    if (!isOp(this.t[this.i], '(')) throw new InvalidInput("query: TBLPROPERTIES: expected ('key' = 'value', …)");
+    do {
+      this.i++;
+      const key = str('a property name');
+      let value = '';
+      if (withValues) {
+        if (!isOp(this.t[this.i], '=')) throw new InvalidInput(`query: TBLPROPERTIES: expected = after '${key}'`);
+        this.i++;
+        value = str(`the value of '${key}'`);
+      }
+      out.push([key, value]);
+    } while (isOp(this.t[this.i], ','));
+    if (!isOp(this.t[this.i], ')')) throw new InvalidInput('query: TBLPROPERTIES: expected ) after the last property');
+    this.i++;
+    return out;
+  }
+
+  private typeToEnd(): string {
+    const text = this.rest(this.i);
+    if (!text) throw new InvalidInput('query: expected a column type');
+    this.i = this.t.length;
+    return text;
+  }
+
+  drop(): Statement {
+    this.i = 1;
+    if (!isWord(this.t[1], 'TABLE')) {
+      const what = this.t[1] ? this.sql.slice(this.t[1].start, this.t[1].end).toUpperCase() : '';
+      throw new InvalidInput(`query: DROP ${what} is not allowed: only DROP TABLE namespace.table`);
+    }
+    this.i = 2;
+    const ifExists = this.ifExists();
+    const table = this.tableName();
+    this.end();
+    return { kind: 'drop', table, ifExists };
+  }
+}

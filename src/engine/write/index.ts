@@ -1,0 +1,13 @@
+export { removeDataFiles, writeDataFiles, type WriteDataFilesOptions } from './parquet-writer.js';
+export {
+  appendRows,
+  appendWrite,
+  commitWrite,
+  mergeRows,
+  mergeWrite,
+  replaceRows,
+  replaceWhere,
+  replaceWhereWrite,
+  type TableWrite,
+  type WriteSummary,
+} from './table-writes.js';

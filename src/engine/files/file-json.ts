@@ -2,6 +2,7 @@ import { type Engine, quoteFilePath, quoteIdent, quoteLiteral } from '../core/in
 import type { InputFile } from './file-input.js';
 import { documentBytes, headBytes, type Compression } from './file-format.js';
 import { CRASH_GUARD_BYTES, MAX_JSON_DEPTH, structureDepth, takeTooDeep } from './file-json-depth.js';
+import { takeRepeatedKeys } from './file-json-keys.js';
 import { splitDocument } from './file-json-split.js';
 import { checkedRejects, doubleColumn, integerColumn, integralColumns, suspectDoubles, type CheckedColumn } from './file-json-numbers.js';
 import { scanStructure } from './file-json-structure.js';
@@ -69,7 +70,11 @@ export async function readJson(engine: Engine, file: InputFile, compression: Com
     }
     rejects.push(...(await takeTooDeep(engine, path, records, cut, CRASH_GUARD_BYTES)));
     rejects.push(...(await malformed(engine, path, records)));
-    const parsed = await parseRecords(engine, path, records, whole ? await scannedStructure(file, rejects) : undefined);
+    const repeated = await takeRepeatedKeys(engine, path, records, cut);
+    // The scan merges the shapes of records with repeated keys too: json_structure then gives it without them.
+    const scanned = whole && repeated.length === 0 ? await scannedStructure(file, rejects) : undefined;
+    rejects.push(...repeated);
+    const parsed = await parseRecords(engine, path, records, scanned);
     rejects.push(...parsed.rejects);
     rejects.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
     const tables = [...parsed.tables];

@@ -99,8 +99,23 @@ test('a record nested deeper than 128 levels is unread; one 128 deep is read', a
 });
 
 test('no records give NULL, as json_structure of an empty array does', async () => {
-  assert.deepEqual(await scan(['', '[1]']), { structure: 'NULL', unread: [2] });
-  assert.deepEqual(await scan([]), { structure: 'NULL', unread: [] });
+  assert.deepEqual(await scan(['', '[1]']), { structure: 'NULL', unread: [2], repeated: [] });
+  assert.deepEqual(await scan([]), { structure: 'NULL', unread: [], repeated: [] });
+});
+
+test('records holding a top-level key twice are named, however the key is written; nested and case twins are not', async () => {
+  const lines = [
+    '{"a":1,"b":2}',
+    '{"a":1,"a":2}',
+    '{"a":1,"b":{"a":1,"a":2}}',
+    '{"b":1,"\\u0061":2,"a":3}',
+    '{"A":1,"a":2}',
+    '{"a":1,"a":[1',
+    '{"b":1,"b":2,"b":3}',
+  ];
+  const { repeated, unread } = await scan(lines);
+  assert.deepEqual(repeated, [2, 4, 7]);
+  assert.deepEqual(unread, [6]);
 });
 
 test('random records: the same structure and the same unread lines as DuckDB', async () => {

@@ -17,6 +17,8 @@ export interface ScannedStructure {
   structure: unknown;
   /** Lines (1-based, blank lines counted) holding something other than a strict JSON object. */
   unread: number[];
+  /** Lines whose record holds a top-level key more than once (DuckDB keeps one of its values). */
+  repeated: number[];
 }
 
 // The kinds of value seen at one place in the records.
@@ -46,7 +48,8 @@ const [OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, MINUS, DOT, ZERO, N
 export async function scanStructure(bytes: Buffer): Promise<ScannedStructure> {
   const root = newPlace();
   const unread: number[] = [];
-  const reader: LineReader = { bytes, root, undo: [], stack: [], inObject: [], nextKey: [] };
+  const repeated: number[] = [];
+  const reader: LineReader = { bytes, root, undo: [], stack: [], inObject: [], nextKey: [], line: 0, seen: [], repeats: false };
   let line = 0;
   let pos = 0;
   while (pos < bytes.length) {
@@ -61,15 +64,17 @@ export async function scanStructure(bytes: Buffer): Promise<ScannedStructure> {
       pos = afterBlanks(bytes, pos);
       if (pos < lineEnd) {
         reader.undo.length = 0;
+        reader.line = line;
+        reader.repeats = false;
         if (!readRecord(reader, pos, lineEnd)) {
           undoLine(reader.undo);
           unread.push(line);
-        }
+        } else if (reader.repeats) repeated.push(line);
       }
       pos = lineEnd + 1;
     }
   }
-  return { structure: root.kinds === 0 ? 'NULL' : described(root), unread };
+  return { structure: root.kinds === 0 ? 'NULL' : described(root), unread, repeated };
 }
 
 /** Bytes scanned before Node's thread is handed back (a few milliseconds' work). */
@@ -87,6 +92,11 @@ interface LineReader {
   stack: Place[];
   inObject: boolean[];
   nextKey: number[];
+  /** The line being read; for each top-level key (by index), the last line it was seen on. */
+  line: number;
+  seen: number[];
+  /** Whether the line being read repeats a top-level key. */
+  repeats: boolean;
 }
 
 /**
@@ -118,6 +128,10 @@ function readRecord(reader: LineReader, pos: number, lineEnd: number): boolean {
       const at = keyIndex(holder, bytes, start, pos - 1, nextKey[depth]!, undo);
       if (at < 0) return false;
       nextKey[depth] = at + 1;
+      if (depth === 0) {
+        if (reader.seen[at] === reader.line) reader.repeats = true;
+        else reader.seen[at] = reader.line;
+      }
       place = holder.keys[at]!.place;
       pos = afterBlanks(bytes, pos);
       if (bytes[pos] !== COLON) return false;

@@ -5,7 +5,7 @@ import { CRASH_GUARD_BYTES, MAX_JSON_DEPTH, structureDepth, takeTooDeep } from '
 import { takeRepeatedKeys } from './file-json-keys.js';
 import { splitDocument } from './file-json-split.js';
 import { checkedRejects, doubleColumn, integerColumn, integralColumns, suspectDoubles, type CheckedColumn } from './file-json-numbers.js';
-import { scanStructure } from './file-json-structure.js';
+import { scanStructure, type ScannedStructure } from './file-json-structure.js';
 import { jsonColumns, jsonKind, keyNames, transformShape, type Shape } from './file-json-types.js';
 import { jsonSyntaxError } from './json-syntax.js';
 import {
@@ -70,9 +70,12 @@ export async function readJson(engine: Engine, file: InputFile, compression: Com
     }
     rejects.push(...(await takeTooDeep(engine, path, records, cut, CRASH_GUARD_BYTES)));
     rejects.push(...(await malformed(engine, path, records)));
-    const repeated = await takeRepeatedKeys(engine, path, records, cut);
-    // The scan merges the shapes of records with repeated keys too: json_structure then gives it without them.
-    const scanned = whole && repeated.length === 0 ? await scannedStructure(file, rejects) : undefined;
+    const scan = whole ? await trustedScan(file, rejects) : undefined;
+    // A scan that read exactly the records DuckDB took also names those repeating a key: when it
+    // found none, DuckDB need not parse every record again to look. It merges the shapes of such
+    // records too, so when there are any, json_structure gives the shape without them.
+    const repeated = scan?.repeated.length === 0 ? [] : await takeRepeatedKeys(engine, path, records, cut);
+    const scanned = scan?.repeated.length === 0 ? scan.structure : undefined;
     rejects.push(...repeated);
     const parsed = await parseRecords(engine, path, records, scanned);
     rejects.push(...parsed.rejects);
@@ -158,15 +161,15 @@ async function parseStructured(engine: Engine, path: string, records: string, st
 }
 
 /**
- * The merged structure of a file read whole, scanned from its bytes in Node, which costs about
- * half of json_structure; undefined when the lines the scan could not read differ in any way from
- * those DuckDB did not take as object records (`rejected`), and json_structure must give it.
+ * The scan of a file read whole, from its bytes in Node (its merged structure costs about half of
+ * json_structure); undefined when the lines the scan could not read differ in any way from those
+ * DuckDB did not take as object records (`rejected`), and DuckDB must be asked instead.
  */
-async function scannedStructure(file: InputFile, rejected: Reject[]): Promise<unknown> {
+async function trustedScan(file: InputFile, rejected: Reject[]): Promise<ScannedStructure | undefined> {
   const scan = await scanStructure(await file.store.get(file.key));
   const lines = rejected.map((r) => r.line).sort((a, b) => (a ?? 0) - (b ?? 0));
   const same = scan.unread.length === lines.length && scan.unread.every((line, i) => line === lines[i]);
-  return same ? scan.structure : undefined;
+  return same ? scan : undefined;
 }
 
 function isRecordShape(shape: Shape): shape is { [key: string]: Shape } {

@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { withLake } from '../testing/lake.js';
 import { ingestSource } from './bronze-ingest.js';
-import { land, query } from '../testing/bronze.js';
-import { loadFiles } from './load.js';
+import { land, loadStored, query } from '../testing/bronze.js';
 
 const ndjson = '{"id":1,"a":1}\n{"id":2,"a":2}\n{"id":3,"a":1,"a":3}\n{"id":4,"a":4}\n';
 const array = '[{"id":1,"a":1},\n{"id":2,"a":2},\n{"id":3,"a":1,"a":3},\n{"id":4,"a":4}]\n';
@@ -14,10 +13,7 @@ const REASON = 'line 3: key "a" appears twice in one record; keep one, or rename
 test('silt load: a record with a repeated key is a reject naming line and key; the other records land', async () => {
   await withLake(async (lake) => {
     for (const [i, [name, content]] of files.entries()) {
-      const key = `in/${name}`;
-      await lake.store.put(key, content);
-      const path = lake.store.enginePath(key);
-      const r = await loadFiles(lake.catalog, lake.engine, [path], { into: `raw.t${i}`, maxRejects: 5 });
+      const { path, result: r } = await loadStored(lake, name, content, `raw.t${i}`);
       assert.equal(r.rowsWritten, 3, name);
       assert.deepEqual(r.rejects.map((x) => [x.file, x.line, `line ${x.line}: ${x.error}`]), [[path, 3, REASON]], name);
       const rows = await query(lake, `SELECT id, a FROM raw.t${i} ORDER BY id`);

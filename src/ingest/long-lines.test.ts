@@ -3,8 +3,7 @@ import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { withLake } from '../testing/lake.js';
 import { ingestSource } from './bronze-ingest.js';
-import { land, query } from '../testing/bronze.js';
-import { loadFiles } from './load.js';
+import { land, loadStored, query } from '../testing/bronze.js';
 
 // Longer than the 32 MiB buffer DuckDB reads a file with: DuckDB 1.5 skips such a line without a word.
 const BIG = 40 * 1024 * 1024;
@@ -21,10 +20,7 @@ const files: [string, string | Uint8Array][] = [
 test('silt load: a line longer than the read buffer is a reject naming file, line and size, not a row dropped', async () => {
   await withLake(async (lake) => {
     for (const [i, [name, content]] of files.entries()) {
-      const key = `in/${name}`;
-      await lake.store.put(key, content);
-      const path = lake.store.enginePath(key);
-      const r = await loadFiles(lake.catalog, lake.engine, [path], { into: `raw.t${i}`, maxRejects: 5 });
+      const { path, result: r } = await loadStored(lake, name, content, `raw.t${i}`);
       assert.equal(r.rowsWritten, 4, name);
       assert.equal(r.rejects.length, 1, `${name}: the long line is a reject`);
       const reject = r.rejects[0];

@@ -1,9 +1,7 @@
 /** Rewrites which relations a model's SELECT reads, through DuckDB's own parser and printer. */
 import { parse, stringify } from 'lossless-json';
-import { quoteLiteral, runSql, serializeSql, type Engine } from '../engine/index.js';
+import { quoteLiteral, runSql, serializeSql, walk, type AstNode, type Engine } from '../engine/index.js';
 import type { Model } from './model.js';
-
-type Node = { [key: string]: unknown };
 
 /**
  * The model's SELECT with each table in `replace` (`ns.t`, lower case) read from another relation
@@ -13,9 +11,9 @@ type Node = { [key: string]: unknown };
 export async function replaceTables(engine: Engine, model: Model, replace: ReadonlyMap<string, string>): Promise<string> {
   const where = `models: ${model.file}`;
   // lossless: the AST holds uint64 positions that a JS number would round.
-  const ast = parse(await serializeSql(engine, model.sql, where)) as Node;
+  const ast = parse(await serializeSql(engine, model.sql, where)) as AstNode;
   let replaced = 0;
-  visit(ast, (node) => {
+  walk(ast, (node) => {
     if (node['type'] !== 'BASE_TABLE' || node['catalog_name'] || !node['schema_name']) return;
     const key = `${String(node['schema_name'])}.${String(node['table_name'])}`.toLowerCase();
     const relation = replace.get(key);
@@ -28,13 +26,4 @@ export async function replaceTables(engine: Engine, model: Model, replace: Reado
   if (replaced === 0) return model.sql;
   const [out] = await runSql<{ sql: string }>(engine, `SELECT json_deserialize_sql(${quoteLiteral(stringify(ast) ?? '')}) AS sql`, where);
   return out!.sql;
-}
-
-function visit(node: unknown, fn: (node: Node) => void): void {
-  if (Array.isArray(node)) {
-    for (const item of node) visit(item, fn);
-  } else if (node !== null && typeof node === 'object') {
-    fn(node as Node);
-    for (const value of Object.values(node)) visit(value, fn);
-  }
 }

@@ -21,6 +21,7 @@ export {
   type Renamed,
   renameTables,
   type TableScope,
+  walk,
 } from './query-ast.js';
 export { withQueryProgress } from './query-progress.js';
 export { sideBySide } from './side-by-side.js';

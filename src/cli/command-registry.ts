@@ -31,6 +31,7 @@ const COMMANDS: Entry[] = [
   { names: ['recover'], load: () => import('./commands/recover.js') },
   { names: ['check'], load: () => import('./commands/check.js') },
   { names: ['connect'], load: () => import('./commands/connect.js') },
+  { names: ['serve'], load: () => import('./commands/serve.js') },
 ];
 
 /** Global options that take a value (`--project DIR`); the command name is the first other word. */

@@ -9,3 +9,4 @@ export { diffParquet, type ParquetDiff } from './parquet-diff.js';
 export { pyicebergFiles, pyicebergRead, pyicebergReadAll, requirePyIceberg } from './pyiceberg.js';
 export { serveFolder, withFileUrlsOver, type FolderServer } from './http-warehouse.js';
 export { eventLine, writeEventsCsv } from './csv-data.js';
+export { withApi, call } from './served.js';

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { call, withApi } from '../testing/index.js';
+import { readServerFile } from './server-file.js';
+import { startServer } from './serve.js';
+
+test('health names the project; an unknown route is a 404 in the error model, never HTML', async () => {
+  await withApi({}, async (app) => {
+    const health = await call(app, 'GET', '/v1/health');
+    assert.equal(health.status, 200);
+    assert.equal(health.body.status, 'ok');
+    assert.equal(health.body.project, 'pipeline_test');
+    const missing = await call(app, 'GET', '/v1/nope');
+    assert.equal(missing.status, 404);
+    assert.equal(missing.body.error.code, 'route_not_found');
+    assert.match(missing.body.error.message, /GET \/v1\/nope/);
+  });
+});
+
+test('/openapi.json is an OpenAPI 3.1 document listing the routes', async () => {
+  await withApi({}, async (app) => {
+    const doc = await call(app, 'GET', '/openapi.json');
+    assert.equal(doc.status, 200);
+    assert.equal(doc.body.openapi, '3.1.0');
+    assert.ok(doc.body.paths['/v1/health']?.get, JSON.stringify(Object.keys(doc.body.paths)));
+  });
+});
+
+test('a listening server answers on loopback, names itself in the project, and stops gracefully', async () => {
+  await withApi({}, async (_app, project, dir) => {
+    const server = await startServer(project, { port: 0 });
+    try {
+      assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.equal(readServerFile(dir)?.url, server.url);
+      const res = await fetch(`${server.url}/v1/health`);
+      assert.equal(res.status, 200);
+    } finally {
+      await server.stop();
+    }
+    assert.equal(readServerFile(dir), undefined, 'the server file is gone once stopped');
+    await assert.rejects(fetch(`${server.url}/v1/health`));
+  });
+});

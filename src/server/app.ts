@@ -1,0 +1,32 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { NotFound } from '../errors.js';
+import { toHttpError } from '../errors-http.js';
+import type { ServerDeps } from './deps.js';
+import { routeApp } from './route-app.js';
+import { healthRoutes } from './routes/health.js';
+
+export const API_VERSION = '0.1.0';
+
+/**
+ * The whole HTTP API: every route module mounted under /v1, errors as the error model's JSON
+ * (a bug is a 500 whose body says only that), and the OpenAPI 3.1 document made from the route
+ * declarations at /openapi.json.
+ */
+export function createApp(deps: ServerDeps): OpenAPIHono {
+  const app = routeApp();
+  app.onError((e, c) => {
+    const { status, body } = toHttpError(e);
+    if (status >= 500) deps.onInternalError?.(e);
+    return c.json(body, status as 500);
+  });
+  app.notFound((c) => {
+    const { status, body } = toHttpError(new NotFound(`no route ${c.req.method} ${c.req.path}; GET /openapi.json lists them`, { code: 'route_not_found' }));
+    return c.json(body, status as 404);
+  });
+  app.route('/v1', healthRoutes(deps, API_VERSION));
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Silt', version: API_VERSION, description: 'The lakehouse API: catalog, queries, runs, ingest, lineage.' },
+  });
+  return app;
+}

@@ -1,0 +1,43 @@
+import { readFileSync, rmSync, writeFileSync, renameSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+/** What a running `silt serve` leaves in its project so that the CLI can find it. */
+export interface ServerFile {
+  url: string;
+  pid: number;
+  startedMs: number;
+}
+
+function fileOf(projectDir: string): string {
+  return path.join(projectDir, '.silt', 'server.json');
+}
+
+export function writeServerFile(projectDir: string, info: ServerFile): void {
+  const file = fileOf(projectDir);
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(info) + '\n');
+  renameSync(tmp, file);
+}
+
+/** Removes the file if it is still this process's (a newer server may have replaced it). */
+export function removeServerFile(projectDir: string, pid = process.pid): void {
+  if (readServerFile(projectDir)?.pid === pid) rmSync(fileOf(projectDir), { force: true });
+}
+
+/** The server the project's file names, if its process is alive; a stale file is ignored. */
+export function readServerFile(projectDir: string): ServerFile | undefined {
+  let info: ServerFile;
+  try {
+    info = JSON.parse(readFileSync(fileOf(projectDir), 'utf8')) as ServerFile;
+  } catch {
+    return undefined;
+  }
+  if (typeof info.url !== 'string' || !Number.isInteger(info.pid)) return undefined;
+  try {
+    process.kill(info.pid, 0);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ESRCH') return undefined;
+  }
+  return info;
+}

@@ -1,0 +1,30 @@
+import type { Trigger } from './run.js';
+
+/**
+ * A request for a pipeline run, as every trigger makes it (a file arriving, a schedule firing, an
+ * HTTP call, a person): the executor of `silt serve` persists it before it says yes, so a request
+ * made is a run made, across crashes and restarts.
+ */
+export interface RunRequest {
+  /** Steps or tables, as `silt run --select` takes them; none is the whole pipeline. */
+  select?: string[];
+  trigger: Trigger;
+  /**
+   * At most one run is ever made per key (a schedule's fire time, a batch of landed files): the
+   * same request made again after a crash finds its run instead of making another.
+   */
+  dedupeKey?: string;
+  /** What started it, in words for people: the files, the schedule, the caller. */
+  reason?: string;
+}
+
+export interface RunRequested {
+  jobId: string;
+  /** False when the request joined a run already queued (same selection, not yet started) or met its dedupe key. */
+  created: boolean;
+}
+
+/** Where triggers send their requests; the server's executor is one. */
+export interface RunRequester {
+  request(r: RunRequest): Promise<RunRequested>;
+}

@@ -5,4 +5,4 @@ export { replayQuarantine } from './replay.js';
 export { blockedPlan, planLakehouse, type PlanItem } from './plan.js';
 export { CONTRACT_PROPERTY, PROCESSED_SNAPSHOT } from './silver-step.js';
 export { findQuarantine, quarantineTables, rulePredicate, type QuarantineTable } from './quarantine-tables.js';
-export { type RunRequest, type RunRequested, type RunRequester } from './run-request.js';
+export { type MaintenanceTask, type RunRequest, type RunRequested, type RunRequester } from './run-request.js';

@@ -5,10 +5,15 @@ import type { Trigger } from './run.js';
  * HTTP call, a person): the executor of `silt serve` persists it before it says yes, so a request
  * made is a run made, across crashes and restarts.
  */
+/** Table maintenance a schedule or a person can ask the executor for. */
+export type MaintenanceTask = 'vacuum' | 'check';
+
 export interface RunRequest {
   /** Steps or tables, as `silt run --select` takes them; none is the whole pipeline. */
   select?: string[];
   trigger: Trigger;
+  /** A maintenance task to run instead of pipeline steps (then `select` names its tables, if any). */
+  task?: MaintenanceTask;
   /**
    * At most one run is ever made per key (a schedule's fire time, a batch of landed files): the
    * same request made again after a crash finds its run instead of making another.

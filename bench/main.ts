@@ -1,4 +1,5 @@
 /** Entry point of `bench/run.sh`: runs the named benchmark(s) and exits 1 when a target fails. */
+import { freshnessBench } from './freshness.js';
 import { loadBench } from './load.js';
 import { parseOptions } from './lib/options.js';
 import { pipelineBench } from './pipeline.js';
@@ -16,6 +17,7 @@ try {
   if (opts.name === 'profile') await profileBench(opts);
   if (opts.name === 'pipeline') verdicts.push(...(await pipelineBench(opts)));
   if (opts.name === 'silver') await silverBench(opts);
+  if (opts.name === 'freshness') verdicts.push(...(await freshnessBench(opts)));
   if (opts.name === 'all') {
     process.stdout.write('\nsummary\n');
     for (const v of verdicts) process.stdout.write(`${v.pass ? 'PASS' : 'FAIL'} ${v.target}: ${v.detail}\n`);

@@ -14,6 +14,8 @@ export type LineageKind = 'direct' | 'transformation' | 'aggregation';
 
 export interface ColumnLineage {
   name: string;
+  /** Iceberg type text when known (`long`, `decimal(12, 2)`, `struct`). */
+  type?: string;
   inputs: ColumnInput[];
   kind: LineageKind;
   /** What happens on the way, in words (`cast to decimal(12,2)`, `trim`, `mask hash`). */

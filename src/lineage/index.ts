@@ -1,0 +1,4 @@
+export type { ColumnInput, ColumnLineage, Layer, LineageKind, TableLineage } from './lineage-types.js';
+export { lakehouseLineage, type LakehouseLineage } from './build-lineage.js';
+export { selectLineage } from './select-lineage.js';
+export { traceLineage, type Direction, type LineageNode, type LineageTrace } from './trace.js';

@@ -2,3 +2,5 @@ export type { ColumnInput, ColumnLineage, Layer, LineageKind, TableLineage } fro
 export { lakehouseLineage, type LakehouseLineage } from './build-lineage.js';
 export { selectLineage } from './select-lineage.js';
 export { traceLineage, type Direction, type LineageNode, type LineageTrace } from './trace.js';
+export { parseLineageTarget, projectLineage } from './project-lineage.js';
+export { lineageTreeText } from './tree-text.js';

@@ -73,14 +73,20 @@ const key = (c: ColumnInput): string => `${c.table}.${c.column.toLowerCase()}`;
 
 function columnsUp(byName: Map<string, TableLineage>, at: ColumnInput, path: string[]): LineageNode[] {
   if (path.includes(key(at))) return [];
-  const col = byName.get(at.table)?.columns?.find((c) => c.name.toLowerCase() === at.column.toLowerCase());
-  return (col?.inputs ?? []).map((input) => ({
+  const table = byName.get(at.table);
+  const col = table?.columns?.find((c) => c.name.toLowerCase() === at.column.toLowerCase());
+  const columns: LineageNode[] = (col?.inputs ?? []).map((input) => ({
     table: input.table,
     column: input.column,
     kind: col!.kind,
     ...(col!.how ? { how: col!.how } : {}),
     children: columnsUp(byName, rootColumn(input), [...path, key(at)]),
   }));
+  // A column whose inputs are not all known (or a table whose columns are not): its tables stand in.
+  if (col && !col.unresolved) return columns;
+  const named = new Set(columns.map((c) => c.table));
+  const tables = (table?.inputs ?? []).filter((t) => !named.has(t)).map((t) => ({ table: t, children: tablesUp(byName, t, [at.table]) }));
+  return [...columns, ...tables];
 }
 
 function columnsDown(tables: readonly TableLineage[], at: ColumnInput, path: string[]): LineageNode[] {

@@ -4,3 +4,6 @@ export { selectLineage } from './select-lineage.js';
 export { traceLineage, type Direction, type LineageNode, type LineageTrace } from './trace.js';
 export { parseLineageTarget, projectLineage } from './project-lineage.js';
 export { lineageTreeText } from './tree-text.js';
+export { runWithLineage } from './openlineage-emit.js';
+export { lineageSectionSchema } from './openlineage-config.js';
+export { stepRunEvent, stepRunUuid } from './openlineage-events.js';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidInput } from '../../errors.js';
 import { lineageTreeText, parseLineageTarget, projectLineage, type Direction } from '../../lineage/index.js';
-import { action, inProject, out } from '../context.js';
+import { action, inProject, out, warn } from '../context.js';
 
 export function register(program: Command): void {
   program
@@ -17,7 +17,7 @@ export function register(program: Command): void {
         }
         const { table, column } = parseLineageTarget(target);
         const trace = await inProject(this, (p) => projectLineage(p, table, column, opts.direction as Direction));
-        for (const w of trace.warnings) process.stderr.write(`silt: warning: ${w}\n`);
+        trace.warnings.forEach(warn);
         out(opts.json ? JSON.stringify(trace, null, 2) : lineageTreeText(trace));
       }),
     );

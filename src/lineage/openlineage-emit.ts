@@ -37,10 +37,16 @@ export async function runWithLineage(project: Project, opts: RunOptions & { onWa
   }
 }
 
-/** Sends events one after another, in the order they happened; each failure is one warning. */
+/**
+ * Sends events one after another, in the order they happened. After a failed send the run's later
+ * events are not tried (an endpoint that is down would hold each one for the timeout): one
+ * warning says why, and one how many were left unsent.
+ */
 class OpenLineageEmitter {
   private chain: Promise<void> = Promise.resolve();
   private lineage: Promise<LakehouseLineage> | undefined;
+  private failed = false;
+  private unsent = 0;
 
   constructor(
     private readonly project: Project,
@@ -51,6 +57,10 @@ class OpenLineageEmitter {
   emit(type: EventType, runId: string, step: string, error?: string): void {
     const time = new Date();
     this.chain = this.chain.then(async () => {
+      if (this.failed) {
+        this.unsent++;
+        return;
+      }
       try {
         const event = stepRunEvent({
           type, runId, step, error, time,
@@ -60,13 +70,15 @@ class OpenLineageEmitter {
         });
         await send(this.target, event);
       } catch (e) {
+        this.failed = true;
         this.warn(`openlineage: the ${type} event of ${step} was not sent: ${e instanceof Error ? e.message : String(e)}`);
       }
     });
   }
 
-  flush(): Promise<void> {
-    return this.chain;
+  async flush(): Promise<void> {
+    await this.chain;
+    if (this.unsent > 0) this.warn(`openlineage: the run's ${this.unsent} later events were not sent either`);
   }
 
   /** The lineage, built once for the run (from silt.yaml, the models and the catalog as the run began). */
@@ -95,6 +107,10 @@ async function send(target: OpenLineageTarget, event: Record<string, unknown>): 
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(event),
     signal: AbortSignal.timeout(POST_TIMEOUT_MS),
+  }).catch((e: unknown) => {
+    // fetch says only "fetch failed"; the cause says why (ECONNREFUSED, a timeout, a bad host).
+    const cause = e instanceof Error && e.cause instanceof Error ? e.cause.message : e instanceof Error ? e.message : String(e);
+    throw new Error(`POST ${target.url}: ${cause}`);
   });
   await res.arrayBuffer().catch(() => undefined);
   if (!res.ok) throw new Error(`${target.url} answered ${res.status} ${res.statusText}`);

@@ -61,6 +61,12 @@ describe('column lineage of a SELECT', () => {
     assert.deepEqual(col(l.columns, 'top'), { inputs: ['silver.customers.customer_id', 'silver.orders.amount', 'silver.orders.customer_id'], kind: 'aggregation' });
   });
 
+  it('a lambda parameter is not a column', async () => {
+    const l = await lineage(`SELECT list_transform([order_id], x -> x + amount) AS l FROM silver.orders`);
+    assert.deepEqual(l.warnings, []);
+    assert.deepEqual(col(l.columns, 'l'), { inputs: ['silver.orders.amount', 'silver.orders.order_id'], kind: 'transformation' });
+  });
+
   it('a column no upstream table has is a warning naming it, and that column is table-level', async () => {
     const l = await lineage(`SELECT order_id, amount_usd FROM silver.orders`);
     assert.deepEqual(col(l.columns, 'order_id'), { inputs: ['silver.orders.order_id'], kind: 'direct' });

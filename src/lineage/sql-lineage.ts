@@ -5,7 +5,7 @@
  * unknown column, `*` over a table whose columns are unknown, a table function) becomes a warning
  * and table-level lineage, never an error.
  */
-import type { AstNode } from '../engine/index.js';
+import { walk, type AstNode } from '../engine/index.js';
 import { furthest, uniqueInputs, type ColumnInput, type ColumnLineage, type LineageKind } from './lineage-types.js';
 
 /** The columns of a base table `ns.t` (lower case), or undefined when Silt does not know them. */
@@ -223,11 +223,20 @@ class Walker {
   /** The base columns an expression reads, and how far its value is from them. */
   private expr(node: AstNode, scope: Scope, tables: Set<string>): Expr {
     const out: Expr = { inputs: [], kind: 'direct', unresolved: false };
-    const visit = (n: unknown): void => {
-      if (Array.isArray(n)) return n.forEach(visit);
+    const visit = (n: unknown, bound: ReadonlySet<string> = new Set()): void => {
+      if (Array.isArray(n)) return n.forEach((x) => visit(x, bound));
       if (n === null || typeof n !== 'object') return;
       const obj = n as AstNode;
       const cls = obj['class'];
+      if (cls === 'LAMBDA') {
+        // `x -> x + 1`: x is the lambda's parameter, not a column.
+        const params = new Set(bound);
+        walk(obj['lhs'], (p) => {
+          if (p['class'] === 'COLUMN_REF') params.add(String((p['column_names'] as string[])[0]).toLowerCase());
+        });
+        return visit(obj['expr'], params);
+      }
+      if (cls === 'COLUMN_REF' && bound.has(String((obj['column_names'] as string[])[0]).toLowerCase())) return;
       if (cls === 'COLUMN_REF') {
         const c = this.resolve(obj['column_names'] as string[], scope);
         if (c) {
@@ -247,13 +256,13 @@ class Walker {
         out.kind = furthest(out.kind, 'transformation');
         for (const c of rel.columns ?? []) out.kind = furthest(out.kind, c.kind);
         if (!rel.columns) out.unresolved = true;
-        visit(obj['child']);
+        visit(obj['child'], bound);
         return;
       }
       if (cls === 'WINDOW' || (cls === 'FUNCTION' && this.input.aggregates.has(String(obj['function_name']).toLowerCase()))) {
         out.kind = 'aggregation';
       }
-      for (const v of Object.values(obj)) visit(v);
+      for (const v of Object.values(obj)) visit(v, bound);
     };
     visit(node);
     out.inputs = uniqueInputs(out.inputs);
@@ -301,14 +310,9 @@ class Walker {
 
   private tablesUnder(node: AstNode): Set<string> {
     const out = new Set<string>();
-    const visit = (n: unknown): void => {
-      if (Array.isArray(n)) return n.forEach(visit);
-      if (n === null || typeof n !== 'object') return;
-      const obj = n as AstNode;
+    walk(node, (obj) => {
       if (obj['type'] === 'BASE_TABLE' && obj['schema_name']) out.add(`${String(obj['schema_name'])}.${String(obj['table_name'])}`.toLowerCase());
-      for (const v of Object.values(obj)) visit(v);
-    };
-    visit(node);
+    });
     return out;
   }
 }

@@ -5,7 +5,10 @@ import { ordersYaml } from '../../testing/orders-yaml.js';
 
 const setup = {
   yaml: `${ordersYaml()}gold:\n  models: models\n`,
-  models: { 'big_orders.sql': 'SELECT id, amount * 2 AS doubled FROM silver.orders WHERE amount > 10\n' },
+  models: {
+    'big_orders.sql': 'SELECT id, amount * 2 AS doubled FROM silver.orders WHERE amount > 10\n',
+    'top.sql': 'SELECT * EXCLUDE (id) FROM gold.big_orders ORDER BY doubled DESC LIMIT 3\n',
+  },
 };
 
 test('GET /v1/lineage names a gold column’s silver and bronze inputs, up and down', async () => {
@@ -20,6 +23,11 @@ test('GET /v1/lineage names a gold column’s silver and bronze inputs, up and d
     assert.equal(down.status, 200);
     assert.deepEqual(down.body.downstream.map((n: { table: string; column: string }) => `${n.table}.${n.column}`), ['silver.orders.amount', 'silver.orders_quarantine.original']);
     assert.deepEqual(down.body.downstream[0].children.map((n: { table: string; column: string }) => `${n.table}.${n.column}`), ['gold.big_orders.doubled']);
+    const chained = await call(app, 'GET', '/v1/lineage/gold/top?column=doubled&direction=up');
+    assert.equal(chained.status, 200, JSON.stringify(chained.body));
+    const path: string[] = [];
+    for (let n = chained.body.upstream[0]; n; n = n.children[0]) path.push(`${n.table}.${n.column} ${n.kind}`);
+    assert.deepEqual(path, ['gold.big_orders.doubled direct', 'silver.orders.amount transformation', 'bronze.orders.amount transformation', 'landing/orders/.amount direct']);
     const both = await call(app, 'GET', '/v1/lineage/silver/orders');
     assert.deepEqual(both.body.upstream.map((n: { table: string }) => n.table), ['bronze.orders']);
     assert.deepEqual(both.body.downstream.map((n: { table: string }) => n.table), ['gold.big_orders']);

@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm install --no-save --no-audit --no-fund --loglevel=error
-[ -x interop/.venv/bin/python ] || bash interop/setup.sh
+# Again when interop/requirements.txt changed since the venv was made (setup.sh leaves a copy in it).
+cmp -s interop/requirements.txt interop/.venv/requirements.installed 2>/dev/null || bash interop/setup.sh
 node scripts/lint-imports.mjs
 rm -rf dist
 bash scripts/build.sh

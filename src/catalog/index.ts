@@ -13,5 +13,5 @@ export type {
   ExternalTableSave,
 } from './external-tables.js';
 export type { IfLost } from './lost-catalog.js';
-export { scanWarehouse, type MetadataFileInfo, type WarehouseTable } from './warehouse-scan.js';
+export { scanWarehouse, WAREHOUSE, type MetadataFileInfo, type WarehouseTable } from './warehouse-scan.js';
 export { purgeFolder } from './pending-folders.js';

@@ -28,8 +28,13 @@ export async function inProject<T>(cmd: Command, fn: (p: Project) => Promise<T>,
     warnings = p.catalog.warnings;
     return fn(p);
   });
-  for (const w of warnings) process.stderr.write(`silt: warning: ${w}\n`);
+  warnings.forEach(warn);
   return value;
+}
+
+/** A `silt: warning: …` line on stderr: something the user should know though nothing failed. */
+export function warn(message: string): void {
+  process.stderr.write(`silt: warning: ${message}\n`);
 }
 
 export function out(text: string): void {

@@ -22,8 +22,10 @@ export interface RunOptions {
   trigger?: Trigger;
   /** Progress lines (what is running now); the CLI shows them on a terminal. */
   onProgress?: (message: string) => void;
+  /** Called when a step starts running (not for a step that does not run), with the run's id. */
+  onStepStarted?: (step: StepNode, runId: string) => void;
   /** Called when a step ends. */
-  onStep?: (step: StepResult) => void;
+  onStep?: (step: StepResult, runId: string) => void;
 }
 
 export interface StepResult extends Partial<StepOutcome> {
@@ -103,6 +105,7 @@ async function runSteps(project: Project, engine: Engine, plan: RunPlan, opts: R
     run: async (node, blockedBy, alone) => {
       if (blockedBy) return { id: node.id, kind: node.kind, table: node.table, status: 'not_run', elapsedMs: 0, error: `${blockedBy} failed` };
       if (alone) progress(`${node.id}: out of memory beside other steps; running it again on its own`);
+      else opts.onStepStarted?.(node, runId);
       const result = await onOwnConnection(ctx, (stepCtx) => runStep(stepCtx, node, config, models));
       return alone ? { ...result, warnings: [...(result.warnings ?? []), 'ran out of memory beside other steps (engine.memory_limit is tight for this data), so it ran again on its own'] } : result;
     },
@@ -125,7 +128,7 @@ async function runSteps(project: Project, engine: Engine, plan: RunPlan, opts: R
         details: result.details || result.warnings?.length ? JSON.stringify({ ...result.details, ...(result.warnings?.length ? { warnings: result.warnings } : {}) }) : null,
         error: result.error ?? null,
       });
-      opts.onStep?.(result);
+      opts.onStep?.(result, runId);
     },
   });
   const status = steps.some((s) => s.status === 'failed') ? 'failed' : 'succeeded';

@@ -14,6 +14,7 @@ export { parseContract } from './contract-parse.js';
 export { parseColumnType, type ColumnType } from './column-type.js';
 export { LINEAGE_COLUMNS } from './lineage.js';
 export { lookupColumns } from './lookups.js';
+export { enrichColumns } from './enrich-columns.js';
 export { QUARANTINE_COLUMNS } from './quarantine-sql.js';
 export { checkContractSource, runContract, releaseContractRun, type ContractRunInput, type ContractRunOutput } from './run-contract.js';
 export type { ExpectationResult } from './run-report.js';

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { PROJECT_FILE } from '../../config/index.js';
 import { landingStatus } from '../../ingest/index.js';
-import { ingestSelection, pipelineConfig, runPipeline } from '../../pipeline/index.js';
-import { action, inProject, out } from '../context.js';
+import { runWithLineage } from '../../lineage/index.js';
+import { ingestSelection, pipelineConfig } from '../../pipeline/index.js';
+import { action, inProject, out, warn } from '../context.js';
 import { formatBytes, Progress } from '../progress.js';
 import { textTable } from '../render.js';
 import { runExitCode, runReport, unclaimedNote } from './run.js';
@@ -19,7 +20,7 @@ export function register(program: Command): void {
           const config = pipelineConfig(p.config);
           if (Object.keys(config.sources).length === 0) return undefined;
           const select = ingestSelection(config, sources);
-          return { result: await runPipeline(p, { select, trigger: 'manual', onProgress: (m) => progress.note(m) }), unclaimed: await unclaimedNote(p) };
+          return { result: await runWithLineage(p, { select, trigger: 'manual', onProgress: (m) => progress.note(m), onWarning: warn }), unclaimed: await unclaimedNote(p) };
         }).finally(() => progress.done());
         if (!done) {
           out(`ingest: nothing to do: ${PROJECT_FILE} declares no sources (declare one under \`sources:\`; \`silt demo\` makes a full example)`);

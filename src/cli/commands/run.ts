@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { NotFound } from '../../errors.js';
 import { unclaimedLanding } from '../../ingest/index.js';
-import { pipelineConfig, runPipeline, type RunResult, type StepResult } from '../../pipeline/index.js';
+import { runWithLineage } from '../../lineage/index.js';
+import { pipelineConfig, type RunResult, type StepResult } from '../../pipeline/index.js';
 import type { Project } from '../../project/index.js';
 import { EXIT, exitCodeOfKind } from '../errors.js';
-import { action, inProject, out, positiveWhole } from '../context.js';
+import { action, inProject, out, positiveWhole, warn } from '../context.js';
 import { Progress } from '../progress.js';
 import { textTable } from '../render.js';
 
@@ -17,7 +18,7 @@ export function register(program: Command): void {
       action(async function (this: Command, opts: { select?: string[] }) {
         const progress = new Progress('run');
         const { result, unclaimed } = await inProject(this, async (p) => ({
-          result: await runPipeline(p, { select: opts.select, trigger: 'manual', onProgress: (m) => progress.note(m) }),
+          result: await runWithLineage(p, { select: opts.select, trigger: 'manual', onProgress: (m) => progress.note(m), onWarning: warn }),
           unclaimed: await unclaimedNote(p),
         })).finally(() => progress.done());
         out(runReport(result) + unclaimed);

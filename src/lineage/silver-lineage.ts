@@ -1,0 +1,93 @@
+import { enrichColumns, lookupColumns, parseColumnType, QUARANTINE_COLUMNS, LINEAGE_COLUMNS, type ColumnSpec, type SilverContract } from '../transform/index.js';
+import { uniqueInputs, type ColumnInput, type ColumnLineage, type TableLineage } from './lineage-types.js';
+
+/**
+ * A silver table and its quarantine, from the contract: each column from the bronze column it
+ * reads (`from`, a dotted path into a struct, or its own name), through the cast to its type,
+ * trimming, case, masking; enriched columns from their lookup table; the lineage columns
+ * `_ingested_at`, `_source_file`, … copied from bronze.
+ */
+export function silverLineage(name: string, contract: SilverContract, bronze: ColumnLineage[] | undefined): TableLineage[] {
+  const table = `silver.${name}`;
+  const source = contract.source.toLowerCase();
+  const bronzeColumn = (from: string): ColumnLineage | undefined => bronze?.find((c) => c.name.toLowerCase() === from.toLowerCase());
+  const inputOf = (spec: ColumnSpec, column: string): ColumnInput => ({ table: source, column: bronzePath(spec.from ?? column, bronze) });
+  const byName = new Map<string, ColumnInput>();
+  const columns: ColumnLineage[] = Object.entries(contract.columns).map(([column, spec]) => {
+    const input = inputOf(spec, column);
+    byName.set(column.toLowerCase(), input);
+    const type = parseColumnType(spec.type)?.text ?? spec.type;
+    const how: string[] = [];
+    const fromType = bronzeColumn(input.column)?.type;
+    if (fromType ? fromType !== type : type !== 'string') how.push(`cast to ${type}${spec.formats ? ` (formats ${spec.formats.join(', ')})` : ''}`);
+    if (spec.trim) how.push('trim');
+    if (spec.case) how.push(`${spec.case} case`);
+    if (spec.mask) how.push(`mask ${spec.mask}`);
+    return { name: column, type, inputs: [input], kind: how.length ? 'transformation' : 'direct', ...(how.length ? { how } : {}), ...(spec.mask ? { masked: true } : {}) };
+  });
+  const carried: ColumnLineage[] = LINEAGE_COLUMNS.map((l) => ({ name: l.name, type: l.iceberg, inputs: [{ table: source, column: l.name }], kind: 'direct' }));
+  const ruled = (c: string): ColumnInput[] => {
+    const i = byName.get(c.toLowerCase());
+    return i ? [i] : [];
+  };
+  const rules: ColumnInput[] = [];
+  for (const e of contract.expectations) {
+    if (e.rule === 'sql') continue;
+    rules.push(...ruled(e.column));
+    if (e.rule === 'references') rules.push({ table: e.table.toLowerCase(), column: e.to });
+  }
+  const keys = [...(contract.key ?? []), ...(contract.order_by ? [contract.order_by] : [])].flatMap(ruled);
+  const silver: TableLineage = {
+    table,
+    layer: 'silver',
+    step: table,
+    inputs: [source, ...lookupColumns(contract).keys()],
+    columns: [...columns, ...carried, ...enrichedColumns(contract)],
+    rowInputs: uniqueInputs([...rules, ...keys]),
+    warnings: [],
+  };
+  const raw = bronze
+    ? bronze.filter((c) => !['_ingested_at', '_source_file', '_source_line'].includes(c.name.toLowerCase())).map((c) => ({ table: source, column: c.name }))
+    : [...byName.values()];
+  const quarantineColumn = (column: string, type: string): ColumnLineage => {
+    if (column === 'original') return { name: column, type, inputs: raw, kind: 'transformation', how: ['the raw row as JSON, PII masked'], masked: true };
+    if (column === 'reason' || column === 'rule' || column === 'column') return { name: column, type, inputs: uniqueInputs(rules), kind: 'transformation', how: [`the ${column === 'reason' ? 'reasons of the drop rules' : 'first drop rule'} the row broke`] };
+    if (column.startsWith('_')) return { name: column, type, inputs: [{ table: source, column }], kind: 'direct' };
+    return { name: column, type, inputs: [], kind: 'transformation', how: [column === 'run_id' ? 'the run' : 'when it was quarantined'] };
+  };
+  const quarantine: TableLineage = {
+    table: `${table}_quarantine`,
+    layer: 'silver',
+    step: table,
+    inputs: [source, ...lookupColumns(contract).keys()],
+    columns: QUARANTINE_COLUMNS.map((q) => quarantineColumn(q.name, q.iceberg)),
+    rowInputs: uniqueInputs(rules),
+    warnings: [],
+  };
+  return [silver, quarantine];
+}
+
+/**
+ * The bronze column a contract reads: `a.b` as written; a flattened `a_b` as the struct path
+ * `a.b` when bronze has a struct `a` and no column `a_b`.
+ */
+function bronzePath(from: string, bronze: ColumnLineage[] | undefined): string {
+  if (from.includes('.') || !bronze) return from;
+  const lower = from.toLowerCase();
+  const same = bronze.find((c) => c.name.toLowerCase() === lower);
+  if (same) return same.name;
+  const parent = bronze.find((c) => c.type === 'struct' && lower.startsWith(`${c.name.toLowerCase()}_`));
+  return parent ? `${parent.name}.${from.slice(parent.name.length + 1)}` : from;
+}
+
+/** Columns a contract's `enrich` looks up: each from its column in the lookup table. */
+function enrichedColumns(contract: SilverContract): ColumnLineage[] {
+  return contract.enrich.flatMap((e) =>
+    enrichColumns(e).map((c): ColumnLineage => ({
+      name: c.as,
+      inputs: [{ table: e.table.toLowerCase(), column: c.source }],
+      kind: 'transformation',
+      how: [`looked up in ${e.table.toLowerCase()} by ${e.on.join(', ')}`],
+    })),
+  );
+}

@@ -1,0 +1,64 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { projectLineage } from '../../lineage/index.js';
+import type { ServerDeps } from '../deps.js';
+import { routeApp } from '../route-app.js';
+
+const Name = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a name of letters, digits and _');
+
+const LineageNode: z.ZodType<LineageNodeShape> = z
+  .object({
+    table: z.string().openapi({ description: '`ns.table`, or a landing prefix `landing/orders/`' }),
+    column: z.string().optional(),
+    kind: z.enum(['direct', 'transformation', 'aggregation']).optional().openapi({ description: 'how the column above is made from this one (upstream), or this one from the one above (downstream)' }),
+    how: z.array(z.string()).optional(),
+    get children() {
+      return z.array(LineageNode);
+    },
+  })
+  .openapi('LineageNode');
+
+interface LineageNodeShape {
+  table: string;
+  column?: string | undefined;
+  kind?: 'direct' | 'transformation' | 'aggregation' | undefined;
+  how?: string[] | undefined;
+  children: LineageNodeShape[];
+}
+
+const Lineage = z
+  .object({
+    table: z.string(),
+    column: z.string().optional(),
+    upstream: z.array(LineageNode).optional(),
+    downstream: z.array(LineageNode).optional(),
+    warnings: z.array(z.string()),
+  })
+  .openapi('Lineage');
+
+const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()) }) }).openapi('Error');
+
+const lineage = createRoute({
+  method: 'get',
+  path: '/lineage/{ns}/{table}',
+  summary: 'Where a table or column comes from (upstream) and what it feeds (downstream)',
+  request: {
+    params: z.object({ ns: Name, table: Name }),
+    query: z.object({
+      column: z.string().min(1).optional(),
+      direction: z.enum(['up', 'down', 'both']).default('both'),
+    }),
+  },
+  responses: {
+    200: { description: 'The lineage trees', content: { 'application/json': { schema: Lineage } } },
+    400: { description: 'A malformed name or direction', content: { 'application/json': { schema: ErrorBody } } },
+    404: { description: 'No such table in the declared lakehouse, or no such column', content: { 'application/json': { schema: ErrorBody } } },
+  },
+});
+
+export function lineageRoutes(deps: ServerDeps) {
+  return routeApp().openapi(lineage, async (c) => {
+    const { ns, table } = c.req.valid('param');
+    const { column, direction } = c.req.valid('query');
+    return c.json(await projectLineage(deps.project, `${ns}.${table}`.toLowerCase(), column, direction), 200);
+  });
+}

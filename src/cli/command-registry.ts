@@ -32,6 +32,7 @@ const COMMANDS: Entry[] = [
   { names: ['check'], load: () => import('./commands/check.js') },
   { names: ['connect'], load: () => import('./commands/connect.js') },
   { names: ['serve'], load: () => import('./commands/serve.js') },
+  { names: ['alerts'], load: () => import('./commands/alerts.js') },
 ];
 
 /** Global options that take a value (`--project DIR`); the command name is the first other word. */

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { loadProject, PROJECT_FILE } from '../config/index.js';
 import { InvalidInput } from '../errors.js';
+import { REPO_ROOT } from '../testing/index.js';
 import { removeDir, tempDir } from '../testing/pipeline-project.js';
 import { alertsConfig } from './index.js';
 
@@ -52,4 +53,13 @@ test('an unknown rule kind lists the kinds', async () => {
     configWith('  channels:\n    hook: { type: webhook, url: "http://127.0.0.1:9/x" }\n  rules:\n    odd: { kind: run_slow }\n'),
     (e: Error) => /alerts\.rules\.odd\.kind: expected one of run_failed, expectations, stale, row_count, found "run_slow"$/.test(e.message) || assert.fail(e.message),
   );
+});
+
+test("the README's alerts example is a valid section", async () => {
+  const readme = await fs.readFile(path.join(REPO_ROOT, 'README.md'), 'utf8');
+  const block = /```yaml\nalerts:\n([\s\S]*?)```/.exec(readme);
+  assert.ok(block, 'the README shows an alerts: block');
+  const c = await configWith(block[1]!);
+  assert.deepEqual(Object.keys(c?.rules ?? {}), ['failed', 'amounts', 'orders_fresh', 'volume']);
+  assert.deepEqual(Object.keys(c?.channels ?? {}), ['ops', 'team', 'oncall']);
 });

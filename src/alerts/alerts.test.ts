@@ -6,7 +6,7 @@ import { runPipeline } from '../pipeline/index.js';
 import { addLanding } from '../testing/pipeline-project.js';
 import { call, siltOk, withApi } from '../testing/index.js';
 import { ordersYaml } from '../testing/orders-yaml.js';
-import { evaluateAlerts } from './index.js';
+import { evaluateAlerts, startAlertChecks, type AlertOutcome } from './index.js';
 import { closedPort, startHttpReceiver, startMailReceiver, type HttpReceiver, type MailReceiver } from './test-receivers.js';
 
 const LOGIN = { user: 'silt-alerts', pass: 's3cret-from-env' };
@@ -148,6 +148,23 @@ describe('alerts delivered to real receivers', () => {
       assert.match(await siltOk(dir, 'alerts'), /^firing: 0\nrecent: 1\nrule +subject +status .*\n.*\norders_fresh +silver\.orders +resolved +\S+ +\S+ +2\/2 /m);
       const got = since(mark);
       assert.deepEqual(got.slack.map((s) => s.body.text.split('\n')[0]), ['[silt pipeline_test] FIRING: orders_fresh (silver.orders)', '[silt pipeline_test] RESOLVED: orders_fresh (silver.orders)']);
+    });
+  });
+
+  test('the server-side checks judge staleness on their own timer, firing once however often they run', async () => {
+    const yaml = ordersYaml() + alertsYaml('    orders_fresh: { kind: stale, table: silver.orders, after: 1ms, channels: [hook] }\n').replace('  retry:', '  check_every: 20ms\n  retry:');
+    await withApi({ yaml, landing: { 'orders/a.csv': 'id,amount\n1,10\n' } }, async (_app, project) => {
+      await runPipeline(project);
+      const mark = markNow();
+      const outcomes: AlertOutcome[] = [];
+      const checks = startAlertChecks(project, { onChecked: (o) => outcomes.push(o), onError: (e) => assert.fail(String(e)) });
+      const deadline = Date.now() + 10_000;
+      while (outcomes.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await checks.stop();
+      assert.ok(outcomes.length >= 3, `checked ${outcomes.length} times`);
+      assert.equal(outcomes.reduce((n, o) => n + o.fired.length, 0), 1, 'fired by the first check only');
+      assert.equal(since(mark).hook.length, 1);
+      assert.match(since(mark).hook[0]!.body.alert.message, /^silver\.orders was last committed .* ago .*; its freshness SLA is 1ms$/);
     });
   });
 

@@ -89,8 +89,9 @@ function pct(x: number): string {
   return `${(x * 100).toFixed(1).replace(/\.0$/, '')}%`;
 }
 
-/** `45s`, `20m`, `2h`, `1.5d`: the largest unit of which there is at least one. */
+/** `250ms`, `45s`, `20m`, `2h`, `1.5d`: the largest unit of which there is at least one. */
 function ago(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
   const s = ms / 1000;
   const [n, unit] = s < 60 ? [s, 's'] : s < 3600 ? [s / 60, 'm'] : s < 86_400 ? [s / 3600, 'h'] : [s / 86_400, 'd'];
   return `${n.toFixed(1).replace(/\.0$/, '')}${unit}`;

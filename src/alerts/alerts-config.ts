@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { durationSchema, type ProjectConfig } from '../config/index.js';
+import { parseDuration, type ProjectConfig } from '../config/index.js';
+
+/** A duration in silt.yaml (`500ms`, `30s`, `5m`, `2h`, `1d`), read as milliseconds. */
+const durationSchema = z.string().transform((text, ctx) => {
+  const ms = parseDuration(text);
+  if (ms === undefined || ms <= 0) {
+    ctx.addIssue({ code: 'custom', message: 'a duration such as 500ms, 30s, 5m, 2h or 1d' });
+    return z.NEVER;
+  }
+  return ms;
+});
 
 const TABLE = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$/, 'a table as namespace.name');
 const ENV_NAME = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'the name of an environment variable');

@@ -1,5 +1,5 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
-import type { StepFacts } from './run-facts.js';
+import type { RunFacts, StepFacts } from './run-facts.js';
 
 export type { Logger };
 
@@ -43,4 +43,12 @@ export function logStepEnd(runLog: Logger, step: StepFacts): void {
   };
   if (step.status === 'failed') log.error({ ...fields, err: step.error }, `step ${step.id} failed`);
   else log.info(fields, `step ${step.id} ${step.status}`);
+}
+
+/** The line a run's end leaves, with its status, duration and how many steps failed. */
+export function logRunEnd(runLog: Logger, run: RunFacts): void {
+  const failed = run.steps.filter((s) => s.status === 'failed').map((s) => s.id);
+  const fields = { status: run.status, elapsed_ms: run.elapsedMs, steps: run.steps.length, ...(failed.length ? { failed_steps: failed } : {}) };
+  if (run.status === 'failed') runLog.error(fields, `run ${run.runId} failed`);
+  else runLog.info(fields, `run ${run.runId} ${run.status}`);
 }

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { runPipeline } from '../pipeline/index.js';
 import { call, withApi } from '../testing/index.js';
 import { ordersYaml } from '../testing/orders-yaml.js';
-import { createLogger, logStepEnd, recordQuery, recordRun, resetMetrics, runLogger } from './index.js';
+import { createLogger, logRunEnd, logStepEnd, recordQuery, recordRun, resetMetrics, runLogger } from './index.js';
 
 /** Prometheus text → `name{labels}` → value; throws on any line that is not a comment, a sample or blank. */
 function parseExposition(text: string): Map<string, number> {
@@ -66,10 +66,13 @@ test("log lines are JSON, each step's carrying the run's run_id and its step_id"
   const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(...String(chunk).split('\n').filter(Boolean)), done()) });
   const log = runLogger(createLogger({ stream: sink }), 'run-42');
   log.info('run started');
-  logStepEnd(log, { id: 'silver.orders', kind: 'silver', table: 'silver.orders', status: 'failed', elapsedMs: 12, error: 'range: 2 rows failed' });
+  const step = { id: 'silver.orders', kind: 'silver', table: 'silver.orders', status: 'failed', elapsedMs: 12, error: 'range: 2 rows failed' };
+  logStepEnd(log, step);
+  logRunEnd(log, { runId: 'run-42', status: 'failed', steps: [step], startedMs: 0, elapsedMs: 30 });
   const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
-  assert.equal(parsed.length, 2);
-  assert.deepEqual(parsed.map((p) => p['run_id']), ['run-42', 'run-42']);
+  assert.equal(parsed.length, 3);
+  assert.deepEqual(parsed.map((p) => p['run_id']), ['run-42', 'run-42', 'run-42']);
+  assert.deepEqual([parsed[2]!['msg'], parsed[2]!['failed_steps'], parsed[2]!['step_id']], ['run run-42 failed', ['silver.orders'], undefined]);
   assert.equal(parsed[1]!['step_id'], 'silver.orders');
   assert.equal(parsed[1]!['level'], 'error');
   assert.equal(parsed[1]!['err'], 'range: 2 rows failed');

@@ -65,6 +65,28 @@ export interface MetadataDb {
     details: string | null;
     error: string | null;
   };
+  silt_alerts: {
+    alert_id: string;
+    rule: string;
+    kind: string;
+    subject: string;
+    message: string;
+    fired_ms: number;
+    /** Null while the alert fires. */
+    resolved_ms: number | null;
+    resolution: string | null;
+  };
+  silt_alert_deliveries: {
+    alert_id: string;
+    /** `fired` or `resolved`. */
+    event: string;
+    channel: string;
+    /** `delivered` or `failed` (after every retry). */
+    status: string;
+    attempts: number;
+    last_error: string | null;
+    at_ms: number;
+  };
   silt_external_tables: {
     table_namespace: string;
     table_name: string;

@@ -2,6 +2,7 @@ export { Catalog, CATALOG_NAME, type TableDefinition, type TableIdent } from './
 export { checkName, parseTableName } from './names.js';
 export type { IngestedFile } from './ingested-files.js';
 export type { RunRecord, StepRecord, StepStatus, RunStatus } from './run-log.js';
+export type { AlertDelivery, AlertEvent, AlertRecord, NewAlert } from './alert-log.js';
 export type {
   ExternalColumn,
   ExternalFileEntry,

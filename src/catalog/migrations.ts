@@ -164,6 +164,39 @@ const MIGRATIONS: readonly Migration[] = [
       await db.schema.alterTable('silt_runs').addColumn('heartbeat_ms', 'bigint').execute();
     },
   },
+  {
+    version: 9,
+    name: 'alerts: when each fired and resolved, and every delivery of it to a channel',
+    async up(db) {
+      await db.schema
+        .createTable('silt_alerts')
+        .ifNotExists()
+        .addColumn('alert_id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('rule', 'varchar(255)', (c) => c.notNull())
+        .addColumn('kind', 'varchar(64)', (c) => c.notNull())
+        .addColumn('subject', 'varchar(1000)', (c) => c.notNull())
+        .addColumn('message', 'text', (c) => c.notNull())
+        .addColumn('fired_ms', 'bigint', (c) => c.notNull())
+        .addColumn('resolved_ms', 'bigint')
+        .addColumn('resolution', 'text')
+        .execute();
+      // At most one firing alert per rule and subject: the insert that loses a race delivers nothing.
+      await sql`CREATE UNIQUE INDEX IF NOT EXISTS silt_alerts_firing ON silt_alerts (rule, subject) WHERE resolved_ms IS NULL`.execute(db);
+      await db.schema.createIndex('silt_alerts_fired').ifNotExists().on('silt_alerts').column('fired_ms').execute();
+      await db.schema
+        .createTable('silt_alert_deliveries')
+        .ifNotExists()
+        .addColumn('alert_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('event', 'varchar(16)', (c) => c.notNull())
+        .addColumn('channel', 'varchar(255)', (c) => c.notNull())
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('last_error', 'text')
+        .addColumn('at_ms', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('silt_alert_deliveries_pk', ['alert_id', 'event', 'channel'])
+        .execute();
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

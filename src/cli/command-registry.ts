@@ -33,6 +33,7 @@ const COMMANDS: Entry[] = [
   { names: ['connect'], load: () => import('./commands/connect.js') },
   { names: ['serve'], load: () => import('./commands/serve.js') },
   { names: ['lineage'], load: () => import('./commands/lineage.js') },
+  { names: ['alerts'], load: () => import('./commands/alerts.js') },
 ];
 
 /** Global options that take a value (`--project DIR`); the command name is the first other word. */

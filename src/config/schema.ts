@@ -42,6 +42,7 @@ export const projectSchema = z.strictObject({
   silver: z.optional(z.unknown()),
   gold: z.optional(z.unknown()),
   lineage: z.optional(z.unknown()),
+  alerts: z.optional(z.unknown()),
 });
 
 export type ProjectFile = z.infer<typeof projectSchema>;

@@ -15,7 +15,7 @@ export interface IngestResult {
   table: string;
   batchId: string;
   /** Ready landing files; `rows` and `rejects` are this run's (0 for a file ingested before). */
-  files: { path: string; fingerprint: string; status: 'ingested' | 'already-ingested'; rows: number; rejects: number }[];
+  files: { path: string; fingerprint: string; status: 'ingested' | 'already-ingested'; rows: number; rejects: number; arrivedMs?: number; committedMs?: number }[];
   /** Files left for a later run: `.partial`/`.tmp`, still being modified, or changed while read. */
   incomplete: string[];
   /** Records seen in new files: good + rejected. */
@@ -112,7 +112,7 @@ export async function ingestSource(
       },
       chunk,
     );
-    merge(result, outcome);
+    merge(result, outcome, chunk);
   }
   if (result.rowsIn !== result.rowsWritten + result.rowsRejected) {
     throw new RunFailed(`ingest: ${name}: rows do not reconcile: ${result.rowsIn} in, ${result.rowsWritten} written, ${result.rowsRejected} rejected`);
@@ -169,8 +169,13 @@ function* chunks(files: readonly NewLandingFile[], chunkBytes: number): Generato
   if (chunk.length > 0) yield chunk;
 }
 
-function merge(result: IngestResult, o: BatchOutcome): void {
-  for (const f of o.files) result.files.push({ path: f.key, fingerprint: f.fingerprint, status: 'ingested', rows: f.rows, rejects: f.rejects });
+/** Each file's arrival (its modification time) and commit time are kept: their gap is the ingest lag. */
+function merge(result: IngestResult, o: BatchOutcome, chunk: readonly NewLandingFile[]): void {
+  const committedMs = Date.now();
+  const arrived = new Map(chunk.map((f) => [f.key, f.modifiedMs]));
+  for (const f of o.files) {
+    result.files.push({ path: f.key, fingerprint: f.fingerprint, status: 'ingested', rows: f.rows, rejects: f.rejects, arrivedMs: arrived.get(f.key), committedMs });
+  }
   result.rowsIn += o.rowsIn;
   result.rowsWritten += o.rowsWritten;
   result.rowsRejected += o.rowsRejected;

@@ -5,6 +5,8 @@ import type { ServerDeps } from './deps.js';
 import { routeApp } from './route-app.js';
 import { healthRoutes } from './routes/health.js';
 import { lineageRoutes } from './routes/lineage.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { alertsRoutes } from './routes/alerts.js';
 
 export const API_VERSION = '0.1.0';
 
@@ -26,6 +28,8 @@ export function createApp(deps: ServerDeps): OpenAPIHono {
   });
   app.route('/v1', healthRoutes(deps, API_VERSION));
   app.route('/v1', lineageRoutes(deps));
+  app.route('/', metricsRoutes(deps));
+  app.route('/v1', alertsRoutes(deps));
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Silt', version: API_VERSION, description: 'The lakehouse API: catalog, queries, runs, ingest, lineage.' },

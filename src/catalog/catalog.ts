@@ -22,6 +22,7 @@ import { catalogFile, openDb, type DbCapabilities, type MetadataDb } from './db.
 import { ActiveWrites } from './active-writes.js';
 import { ExternalTables } from './external-tables.js';
 import { IngestedFiles } from './ingested-files.js';
+import { PushKeys } from './push-keys.js';
 import { RunLog } from './run-log.js';
 import { migrate } from './migrations.js';
 import { checkName } from './names.js';
@@ -59,6 +60,8 @@ export class Catalog {
   readonly runLog: RunLog;
   /** Crawled datasets, read in place (not Iceberg tables). */
   readonly externalTables: ExternalTables;
+  /** Idempotency keys of HTTP pushes. */
+  readonly pushKeys: PushKeys;
   /** What went wrong without failing the command (cleanup after a commit, a degraded open); faces show them. */
   readonly warnings: string[] = [];
 
@@ -73,6 +76,7 @@ export class Catalog {
     this.ingestedFiles = new IngestedFiles(db);
     this.runLog = new RunLog(db);
     this.externalTables = new ExternalTables(db);
+    this.pushKeys = new PushKeys(db);
   }
 
   /** Opens the catalog; a lost one (see IfLost) is refused unless told otherwise. */

@@ -164,6 +164,24 @@ const MIGRATIONS: readonly Migration[] = [
       await db.schema.alterTable('silt_runs').addColumn('heartbeat_ms', 'bigint').execute();
     },
   },
+  {
+    version: 11,
+    name: 'idempotency keys of HTTP pushes: a retried push with the same key lands once, across crashes',
+    async up(db) {
+      await db.schema
+        .createTable('silt_push_keys')
+        .ifNotExists()
+        .addColumn('source', 'varchar(255)', (c) => c.notNull())
+        .addColumn('idem_key', 'varchar(255)', (c) => c.notNull())
+        .addColumn('state', 'varchar(16)', (c) => c.notNull())
+        .addColumn('file', 'varchar(1000)', (c) => c.notNull())
+        .addColumn('rows', 'bigint', (c) => c.notNull())
+        .addColumn('body_sha256', 'varchar(64)', (c) => c.notNull())
+        .addColumn('created_ms', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('silt_push_keys_pk', ['source', 'idem_key'])
+        .execute();
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -4,6 +4,7 @@ import { toHttpError } from '../errors-http.js';
 import type { ServerDeps } from './deps.js';
 import { routeApp } from './route-app.js';
 import { healthRoutes } from './routes/health.js';
+import { ingestRoutes } from './routes/ingest.js';
 
 export const API_VERSION = '0.1.0';
 
@@ -24,6 +25,7 @@ export function createApp(deps: ServerDeps): OpenAPIHono {
     return c.json(body, status as 404);
   });
   app.route('/v1', healthRoutes(deps, API_VERSION));
+  app.route('/v1', ingestRoutes(deps));
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Silt', version: API_VERSION, description: 'The lakehouse API: catalog, queries, runs, ingest, lineage.' },

@@ -271,3 +271,22 @@ test('pushed records reach bronze once each: identical batches too, replays neve
     await withSession(project, async (sql) => assert.deepEqual(await query(sql, 'SELECT count(*) FROM bronze.iot'), [['3']]));
   });
 });
+
+test('closing the push service (the server stopping) writes the open batches at once and takes no more pushes', async () => {
+  const yaml = `sources:\n  iot:\n    format: ndjson\n    push: { batch_wait: 30s }\n`;
+  await withApi({ yaml }, async (_app, project) => {
+    const service = await PushService.open(project.catalog, project.config);
+    const app = createApp({ project, principalOf: () => OWNER, push: service });
+    const started = Date.now();
+    const waiting = push(app, 'iot', '{"a":1}\n', 'application/x-ndjson');
+    await new Promise((r) => setTimeout(r, 50));
+    await service.close();
+    const answer = await waiting;
+    assert.equal(answer.status, 202);
+    assert.ok(Date.now() - started < 10_000, 'answered by the close, not the 30 s wait');
+    assert.ok(await project.store.exists(answer.body.file));
+    const late = await push(app, 'iot', '{"a":2}\n', 'application/x-ndjson');
+    assert.equal(late.status, 503);
+    assert.equal(late.body.error.code, 'server_stopping');
+  });
+});

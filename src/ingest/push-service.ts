@@ -66,9 +66,15 @@ export class PushService {
     return service;
   }
 
-  /** The push settings of a declared source; NotFound naming the sources there are. */
-  settingsOf(source: string): PushSettings {
-    return pushSettings(this.sourceConfig(source).push);
+  /**
+   * The push settings of a declared source, once the source (NotFound naming the sources there
+   * are) and the body's media type (415 naming those the source takes) are known to fit; asked
+   * before the body is read.
+   */
+  accept(source: string, contentType: string | undefined): PushSettings {
+    const config = this.sourceConfig(source);
+    pushMedia(source, config, contentType);
+    return pushSettings(config.push);
   }
 
   /** Takes a push: validates it, batches it, and resolves once its file is durable (or replays a key's first answer). */
@@ -132,7 +138,7 @@ export class PushService {
   private buffer(source: string): PushBuffer {
     let buffer = this.buffers.get(source);
     if (!buffer) {
-      buffer = new PushBuffer(this.settingsOf(source), (batch) => this.writeBatch(source, batch));
+      buffer = new PushBuffer(pushSettings(this.sourceConfig(source).push), (batch) => this.writeBatch(source, batch));
       this.buffers.set(source, buffer);
     }
     return buffer;

@@ -210,6 +210,8 @@ test('bad pushes get a 4xx JSON error naming what is wrong, and write nothing', 
       ['over the limit', 'orders', `id,v\n${'1,x\n'.repeat(400)}`, 'text/csv', 413, 'payload_too_large', /source orders: the body is 1605 bytes, over the 1024 bytes it takes \(push\.max_body/],
       ['over the limit, streamed', 'orders', stream(`id,v\n`, '1,x\n'.repeat(300), '1,x\n'.repeat(300)), 'text/csv', 413, 'payload_too_large', /source orders: the body is over the 1024 bytes it takes/],
     ];
+    // The type is refused before the body is read: a body over the limit of the wrong type is a 415.
+    cases.push(['over the limit, wrong type', 'orders', 'x'.repeat(4096), 'application/json', 415, 'unsupported_media_type', /takes Content-Type text\/csv/]);
     for (const [what, source, body, type, status, code, message] of cases) {
       const r = await push(app, source, body, type);
       assert.equal(r.status, status, `${what}: ${JSON.stringify(r.body)}`);
@@ -288,5 +290,26 @@ test('closing the push service (the server stopping) writes the open batches at 
     const late = await push(app, 'iot', '{"a":2}\n', 'application/x-ndjson');
     assert.equal(late.status, 503);
     assert.equal(late.body.error.code, 'server_stopping');
+  });
+});
+
+test('an idempotency key is forgotten after its retention: a push retried after it is a new push', async () => {
+  await withApi({ yaml: YAML }, async (app, project) => {
+    const first = await push(app, 'iot', '{"a":1}\n', 'application/x-ndjson', 'old');
+    assert.equal(first.status, 202);
+    const kept = await PushService.open(project.catalog, project.config, { keyRetentionMs: 60_000 });
+    await kept.close();
+    assert.equal((await project.catalog.pushKeys.get('iot', 'old'))?.state, 'done', 'kept within its retention');
+    await new Promise((r) => setTimeout(r, 20));
+    const later = await PushService.open(project.catalog, project.config, { keyRetentionMs: 10 });
+    try {
+      assert.equal(await project.catalog.pushKeys.get('iot', 'old'), undefined);
+      const again = await push(createApp({ project, principalOf: () => OWNER, push: later }), 'iot', '{"a":1}\n', 'application/x-ndjson', 'old');
+      assert.equal(again.status, 202);
+      assert.equal(again.body.replayed, false);
+      assert.notEqual(again.body.file, first.body.file);
+    } finally {
+      await later.close();
+    }
   });
 });

@@ -61,8 +61,9 @@ export function ingestRoutes(deps: ServerDeps) {
     const key = c.req.valid('header')['idempotency-key'];
     try {
       const service = deps.push ?? noPush();
-      const body = await readBody(c, source, service.settingsOf(source).maxBodyBytes);
-      const answer = await service.push({ source, contentType: c.req.header('content-type'), body, ...(key === undefined ? {} : { key }) });
+      const contentType = c.req.header('content-type');
+      const body = await readBody(c, source, service.accept(source, contentType).maxBodyBytes);
+      const answer = await service.push({ source, contentType, body, ...(key === undefined ? {} : { key }) });
       if (answer.replayed) c.header('Idempotent-Replayed', 'true');
       return c.json(answer, 202);
     } catch (e) {

@@ -136,6 +136,8 @@ export class PushService {
   }
 
   private buffer(source: string): PushBuffer {
+    // A keyed push that looked up its key while the service closed must not open a batch after the last flush.
+    if (this.closing) throw stopping();
     let buffer = this.buffers.get(source);
     if (!buffer) {
       buffer = new PushBuffer(pushSettings(this.sourceConfig(source).push), (batch) => this.writeBatch(source, batch));

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { MetadataDb } from './db.js';
 
 /** An idempotency key of an HTTP push, and the landing file its rows went into. */
@@ -33,9 +33,23 @@ export class PushKeys {
     return (await this.db.selectFrom('silt_push_keys').selectAll().where('state', '=', 'pending').execute()).map(toKey);
   }
 
-  /** Records keys as pending, in one transaction. */
+  /**
+   * Records keys as pending, in one transaction, synced to the disk before it returns: the catalog
+   * commits with `synchronous = NORMAL` (a process crash loses nothing, a power cut may lose the
+   * last commits), and a pending key lost while its file survived would let a retry land twice.
+   */
   async begin(keys: readonly Omit<PushKey, 'state'>[]): Promise<void> {
     if (keys.length === 0) return;
+    const level = (await sql<{ synchronous: number }>`PRAGMA synchronous`.execute(this.db)).rows[0]?.synchronous ?? 1;
+    await sql`PRAGMA synchronous = FULL`.execute(this.db);
+    try {
+      await this.insert(keys);
+    } finally {
+      await sql.raw(`PRAGMA synchronous = ${Number(level)}`).execute(this.db);
+    }
+  }
+
+  private async insert(keys: readonly Omit<PushKey, 'state'>[]): Promise<void> {
     await this.db
       .insertInto('silt_push_keys')
       .values(

@@ -26,6 +26,9 @@ sources:
     push: { batch_wait: 40ms, max_body: 1KiB }
   any:
     push: { batch_wait: 40ms }
+  sheet:
+    format: tsv
+    push: { batch_wait: 40ms }
   parts:
     format: parquet
 `;
@@ -261,12 +264,14 @@ test('pushed records reach bronze once each: identical batches too, replays neve
     assert.equal((await push(app, 'iot', '{"device":"b","t":2}\n', 'application/x-ndjson', 'once')).body.replayed, true);
     assert.equal((await push(app, 'web', '[{"page":"/","n":1},{"page":"/x","n":2}]', 'application/json')).status, 202);
     assert.equal((await push(app, 'orders', 'id,v\n1,"a\nb"\n2,c\n', 'text/csv')).status, 202);
-    const run = await runPipeline(project, { select: ['iot', 'web', 'orders'] });
+    assert.equal((await push(app, 'sheet', 'k\tv\nx\t1\n', 'text/tab-separated-values')).status, 202);
+    const run = await runPipeline(project, { select: ['iot', 'web', 'orders', 'sheet'] });
     for (const s of run.steps) assert.equal(s.status, 'succeeded', `${s.id}: ${s.error ?? ''}`);
     await withSession(project, async (sql) => {
       assert.deepEqual(await query(sql, 'SELECT device, CAST(t AS VARCHAR) FROM bronze.iot ORDER BY 1'), [['a', '1'], ['a', '1'], ['b', '2']]);
       assert.deepEqual(await query(sql, 'SELECT page, CAST(n AS VARCHAR) FROM bronze.web ORDER BY 2'), [['/', '1'], ['/x', '2']]);
       assert.deepEqual(await query(sql, 'SELECT id, v FROM bronze.orders ORDER BY 1'), [['1', 'a\nb'], ['2', 'c']]);
+      assert.deepEqual(await query(sql, 'SELECT k, v FROM bronze.sheet'), [['x', '1']]);
     });
     // A second run finds nothing new.
     await runPipeline(project, { select: ['iot'] });

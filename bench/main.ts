@@ -5,6 +5,7 @@ import { parseOptions } from './lib/options.js';
 import { pipelineBench } from './pipeline.js';
 import type { Verdict } from './lib/report.js';
 import { profileBench } from './profile.js';
+import { pushBench } from './push.js';
 import { queryBench } from './query.js';
 import { silverBench } from './silver.js';
 
@@ -18,6 +19,7 @@ try {
   if (opts.name === 'pipeline') verdicts.push(...(await pipelineBench(opts)));
   if (opts.name === 'silver') await silverBench(opts);
   if (opts.name === 'freshness') verdicts.push(...(await freshnessBench(opts)));
+  if (opts.name === 'push') verdicts.push(...(await pushBench(opts)));
   if (opts.name === 'all') {
     process.stdout.write('\nsummary\n');
     for (const v of verdicts) process.stdout.write(`${v.pass ? 'PASS' : 'FAIL'} ${v.target}: ${v.detail}\n`);

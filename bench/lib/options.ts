@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 
-export const BENCHES = ['load', 'query', 'all', 'profile', 'pipeline', 'silver', 'freshness'] as const;
+export const BENCHES = ['load', 'query', 'all', 'profile', 'pipeline', 'silver', 'freshness', 'push'] as const;
 export type BenchName = (typeof BENCHES)[number];
 
 export interface BenchOptions {
@@ -20,11 +20,14 @@ export interface BenchOptions {
   polarsRows: number | undefined;
   /** pipeline: skip the out-of-core run. */
   skipOoc: boolean;
+  /** push: events a second, and for how long. */
+  rate: number;
+  seconds: number;
 }
 
 const DEFAULT_MEMORY = '4GB';
 const USAGE =
-  'usage: bench/run.sh <load|query|all|profile|pipeline|silver|freshness> [--rows N] [--runs N] [--threads N] [--memory 4GB] [--fresh] [--pandas-rows N] [--polars-rows N] [--skip-ooc]';
+  'usage: bench/run.sh <load|query|all|profile|pipeline|silver|freshness|push> [--rows N] [--runs N] [--threads N] [--memory 4GB] [--fresh] [--pandas-rows N] [--polars-rows N] [--skip-ooc] [--rate N] [--seconds N]';
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values, positionals } = parseArgs({
@@ -39,6 +42,8 @@ export function parseOptions(argv: string[]): BenchOptions {
       'pandas-rows': { type: 'string' },
       'polars-rows': { type: 'string' },
       'skip-ooc': { type: 'boolean' },
+      rate: { type: 'string' },
+      seconds: { type: 'string' },
     },
   });
   const name = positionals[0];
@@ -60,6 +65,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     pandasRows: values['pandas-rows'] === undefined ? undefined : positiveInt('--pandas-rows', values['pandas-rows']),
     polarsRows: values['polars-rows'] === undefined ? undefined : positiveInt('--polars-rows', values['polars-rows']),
     skipOoc: values['skip-ooc'] ?? false,
+    rate: positiveInt('--rate', values.rate ?? '10000'),
+    seconds: positiveInt('--seconds', values.seconds ?? '60'),
   };
 }
 

@@ -23,6 +23,7 @@ import { ActiveWrites } from './active-writes.js';
 import { ExternalTables } from './external-tables.js';
 import { IngestedFiles } from './ingested-files.js';
 import { AlertLog } from './alert-log.js';
+import { PushKeys } from './push-keys.js';
 import { RunLog } from './run-log.js';
 import { migrate } from './migrations.js';
 import { checkName } from './names.js';
@@ -62,6 +63,8 @@ export class Catalog {
   readonly externalTables: ExternalTables;
   /** Alerts fired and resolved, and their deliveries. */
   readonly alertLog: AlertLog;
+  /** Idempotency keys of HTTP pushes. */
+  readonly pushKeys: PushKeys;
   /** What went wrong without failing the command (cleanup after a commit, a degraded open); faces show them. */
   readonly warnings: string[] = [];
 
@@ -77,6 +80,7 @@ export class Catalog {
     this.runLog = new RunLog(db);
     this.externalTables = new ExternalTables(db);
     this.alertLog = new AlertLog(db);
+    this.pushKeys = new PushKeys(db);
   }
 
   /** Opens the catalog; a lost one (see IfLost) is refused unless told otherwise. */

@@ -119,6 +119,16 @@ export interface MetadataDb {
     partition: string;
     added_ms: number;
   };
+  silt_push_keys: {
+    source: string;
+    idem_key: string;
+    /** `pending` from before the batch file's put until after it; then `done`. */
+    state: string;
+    file: string;
+    rows: number;
+    body_sha256: string;
+    created_ms: number;
+  };
   silt_active_writes: {
     id: string;
     table_namespace: string;

@@ -194,6 +194,20 @@ const MIGRATIONS: readonly Migration[] = [
         .addColumn('last_error', 'text')
         .addColumn('at_ms', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('silt_alert_deliveries_pk', ['alert_id', 'event', 'channel'])
+    version: 11,
+    name: 'idempotency keys of HTTP pushes: a retried push with the same key lands once, across crashes',
+    async up(db) {
+      await db.schema
+        .createTable('silt_push_keys')
+        .ifNotExists()
+        .addColumn('source', 'varchar(255)', (c) => c.notNull())
+        .addColumn('idem_key', 'varchar(255)', (c) => c.notNull())
+        .addColumn('state', 'varchar(16)', (c) => c.notNull())
+        .addColumn('file', 'varchar(1000)', (c) => c.notNull())
+        .addColumn('rows', 'bigint', (c) => c.notNull())
+        .addColumn('body_sha256', 'varchar(64)', (c) => c.notNull())
+        .addColumn('created_ms', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('silt_push_keys_pk', ['source', 'idem_key'])
         .execute();
     },
   },

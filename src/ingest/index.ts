@@ -5,3 +5,6 @@ export { sourceSchema, sourcesSchema, landingPrefix, bronzeTables, type SourceCo
 export { REJECT_FIELDS } from './bronze-rejects.js';
 export { BATCH_ID, INGESTED_AT, SOURCE_FILE, SOURCE_LINE } from './bronze-schema.js';
 export { SUMMARY_BATCH, SUMMARY_FINGERPRINTS, SUMMARY_FILES, SUMMARY_SOURCE } from './bronze-ledger.js';
+export { PushService, KEY_RETENTION_MS, type PushAnswer, type PushRequest, type PushServiceOptions } from './push-service.js';
+export { PUSH_MEDIA_TYPES } from './push-body.js';
+export { PUSH_DEFAULTS, type PushSettings } from './push-config.js';

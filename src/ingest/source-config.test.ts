@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { PUSH_DEFAULTS, pushSettings } from './push-config.js';
 import { bronzeTables, landingPrefix, sourceSchema, sourcesSchema } from './source-config.js';
 
 test('a source needs nothing: it reads landing/<name>/ into bronze.<name>', () => {
@@ -40,4 +41,17 @@ test('two sources reading the same landing folder, or one inside the other, are 
   ]);
   assert.deepEqual(problems({ shop: { path: 'shop' }, shop_eu: { path: 'shop/eu/' }, shopping: {} }).length, 1);
   assert.deepEqual(problems({ orders: {}, orders_archive: { path: 'orders_archive' } }), []);
+});
+
+test('push settings: sizes and durations as written in silt.yaml, defaults when left out, bad ones refused naming the key', () => {
+  const s = sourceSchema.parse({ push: { batch_bytes: '512KiB', batch_wait: '1.5s', max_body: '2MB' } });
+  assert.deepEqual(pushSettings(s.push), { batchBytes: 512 * 1024, batchWaitMs: 1500, maxBodyBytes: 2_000_000 });
+  assert.deepEqual(pushSettings(sourceSchema.parse({}).push), PUSH_DEFAULTS);
+  const problems = (value: unknown): string[] => {
+    const r = sourcesSchema.safeParse(value);
+    return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  };
+  assert.deepEqual(problems({ iot: { push: { batch_wait: 'soon' } } }), ['iot.push.batch_wait: a duration such as 200ms, 1s or 5m']);
+  assert.deepEqual(problems({ iot: { push: { max_body: '16 megs' } } }), ['iot.push.max_body: a size such as 512KiB, 8MiB or 16MB']);
+  assert.match(problems({ iot: { push: { batch_size: '1MiB' } } })[0] ?? '', /batch_size/);
 });

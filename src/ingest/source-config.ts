@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pushSchema } from './push-config.js';
 
 const FORMATS = ['csv', 'tsv', 'json', 'ndjson', 'parquet'] as const;
 const NAME = /^[a-z_][a-z0-9_]*$/;
@@ -15,6 +16,7 @@ const NAME = /^[a-z_][a-z0-9_]*$/;
  *     delimiter: ','         # CSV/TSV only (default: detected)
  *     header: true           # CSV/TSV only: line 1 names the columns (default); false: column_1, …
  *     table: bronze.orders   # default: bronze.<name>
+ *     push: { batch_wait: 200ms }   # HTTP pushes (POST /v1/ingest/<name>); see push-config.ts
  * ```
  */
 export const sourceSchema = z.strictObject({
@@ -30,6 +32,7 @@ export const sourceSchema = z.strictObject({
     .string()
     .regex(/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/, 'namespace.table in lower-case letters, digits and _')
     .optional(),
+  push: pushSchema.optional(),
 });
 
 export type SourceConfig = z.output<typeof sourceSchema>;

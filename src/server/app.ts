@@ -7,6 +7,7 @@ import { healthRoutes } from './routes/health.js';
 import { lineageRoutes } from './routes/lineage.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { alertsRoutes } from './routes/alerts.js';
+import { ingestRoutes } from './routes/ingest.js';
 
 export const API_VERSION = '0.1.0';
 
@@ -30,6 +31,7 @@ export function createApp(deps: ServerDeps): OpenAPIHono {
   app.route('/v1', lineageRoutes(deps));
   app.route('/', metricsRoutes(deps));
   app.route('/v1', alertsRoutes(deps));
+  app.route('/v1', ingestRoutes(deps));
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Silt', version: API_VERSION, description: 'The lakehouse API: catalog, queries, runs, ingest, lineage.' },

@@ -1,4 +1,5 @@
 import { OWNER } from '../engine/index.js';
+import { PushService } from '../ingest/index.js';
 import type { Project } from '../project/index.js';
 import { createApp } from './app.js';
 import type { ServerDeps } from './deps.js';
@@ -21,8 +22,10 @@ export interface RunningServer {
 
 /** `silt serve`: the API on host:port for an open project, found by the CLI through `.silt/server.json`. */
 export async function startServer(project: Project, opts: ServeOptions = {}): Promise<RunningServer> {
+  const push = await PushService.open(project.catalog, project.config);
   const deps: ServerDeps = {
     project,
+    push,
     principalOf: () => OWNER,
     ...(opts.onInternalError ? { onInternalError: opts.onInternalError } : {}),
   };
@@ -35,6 +38,7 @@ export async function startServer(project: Project, opts: ServeOptions = {}): Pr
       (stopping ??= (async () => {
         removeServerFile(project.config.dir);
         await listening.close();
+        await push.close();
       })()),
   };
 }

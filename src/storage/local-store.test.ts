@@ -105,3 +105,63 @@ test('list takes a symbolic link to a file as that file (a user links a file int
   assert.deepEqual(listed.map((o) => [o.key, o.size]), [['landing/orders/linked.csv', 6], ['landing/orders/real.csv', 4]]);
   assert.equal((await s.get('landing/orders/linked.csv')).toString(), 'a\n1\n2\n');
 });
+
+test('a put is durable when it returns: bytes synced before the rename, the folders synced after', async () => {
+  const s = await store();
+  const root = s.enginePath('');
+  const opened = new WeakMap<object, string>();
+  const events: string[] = [];
+  const open = fsp.open.bind(fsp);
+  const rename = fsp.rename.bind(fsp);
+  const link = fsp.link.bind(fsp);
+  const name = (p: string) => path.relative(root, p).replace(/\.[0-9a-f-]{36}\.tmp$/, '.TMP') || '.';
+  const probe = await open(path.join(root, '.probe'), 'w');
+  const handleProto = Object.getPrototypeOf(probe) as { sync(): Promise<void> };
+  await probe.close();
+  const sync = handleProto.sync;
+  const spies = [
+    mock.method(fsp, 'open', async (p: string, flags: string) => {
+      const h = await open(p, flags);
+      opened.set(h, name(p));
+      return h;
+    }),
+    mock.method(fsp, 'rename', async (a: string, b: string) => {
+      events.push(`rename ${name(a)} -> ${name(b)}`);
+      return rename(a, b);
+    }),
+    mock.method(fsp, 'link', async (a: string, b: string) => {
+      events.push(`link ${name(a)} -> ${name(b)}`);
+      return link(a, b);
+    }),
+    mock.method(handleProto, 'sync', async function (this: object) {
+      events.push(`sync ${opened.get(this) ?? '?'}`);
+      return sync.call(this);
+    }),
+  ];
+  try {
+    await s.put('landing/iot/a.ndjson', '{"a":1}\n');
+    await s.put('landing/iot/b.ndjson', '{"b":1}\n', { ifAbsent: true });
+    await s.putStream('landing/web/c.csv', (async function* () {
+      yield new TextEncoder().encode('x\n1\n');
+    })());
+  } finally {
+    for (const spy of spies) spy.mock.restore();
+  }
+  assert.deepEqual(events, [
+    'sync landing/iot/a.ndjson.TMP',
+    'rename landing/iot/a.ndjson.TMP -> landing/iot/a.ndjson',
+    // The folders made for the first file: each new name is synced within its parent.
+    'sync landing/iot',
+    'sync landing',
+    'sync .',
+    'sync landing/iot/b.ndjson.TMP',
+    'link landing/iot/b.ndjson.TMP -> landing/iot/b.ndjson',
+    'sync landing/iot',
+    'sync landing/web/c.csv.TMP',
+    'rename landing/web/c.csv.TMP -> landing/web/c.csv',
+    'sync landing/web',
+    'sync landing',
+  ]);
+  assert.equal((await s.get('landing/iot/b.ndjson')).toString(), '{"b":1}\n');
+  assert.equal((await s.get('landing/web/c.csv')).toString(), 'x\n1\n');
+});

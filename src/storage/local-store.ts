@@ -7,11 +7,7 @@ import { EnvironmentFault, InvalidInput, NotFound } from '../errors.js';
 import { Readable } from 'node:stream';
 import { checkRange, type ByteRange, type EngineAccess, type ListOptions, type ObjectInfo, type ObjectStore, type PutOptions } from './object-store.js';
 
-/**
- * An object store on a local folder. Writes go to a temporary file beside the target and are
- * renamed into place (atomic on POSIX); create-if-absent uses link(2), which fails if the target
- * exists, so two writers racing for one key cannot both win.
- */
+
 /** A location outside the store's folder: another project's file, or this project's before it was moved. */
 export class OutsideStore extends InvalidInput {
   constructor(readonly uri: string, readonly root: string) {
@@ -19,6 +15,13 @@ export class OutsideStore extends InvalidInput {
   }
 }
 
+/**
+ * An object store on a local folder. Writes go to a temporary file beside the target and are
+ * renamed into place (atomic on POSIX); create-if-absent uses link(2), which fails if the target
+ * exists, so two writers racing for one key cannot both win. A put is durable when it returns: the
+ * file's bytes are synced before the rename, and its folder after, so a power cut cannot leave a
+ * name pointing at lost bytes, nor lose a name a caller was told about.
+ */
 export class LocalStore implements ObjectStore {
   readonly rootUri: string;
   readonly engine: EngineAccess = { inPlace: true, setup: [] };
@@ -108,19 +111,20 @@ export class LocalStore implements ObjectStore {
     const target = this.pathOf(key);
     const tmp = `${target}.${randomUUID()}.tmp`;
     try {
-      await fs.mkdir(path.dirname(target), { recursive: true });
-      await fs.writeFile(tmp, data);
+      const made = await fs.mkdir(path.dirname(target), { recursive: true });
+      await writeSynced(tmp, data);
       if (!options.ifAbsent) {
         await fs.rename(tmp, target);
-        return true;
+      } else {
+        try {
+          await fs.link(tmp, target);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+          throw e;
+        }
       }
-      try {
-        await fs.link(tmp, target);
-        return true;
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-        throw e;
-      }
+      await syncFolders(target, made);
+      return true;
     } catch (e) {
       throw machineFault(e, 'write', target);
     } finally {
@@ -133,9 +137,11 @@ export class LocalStore implements ObjectStore {
     const target = this.pathOf(key);
     const tmp = `${target}.${randomUUID()}.tmp`;
     try {
-      await fs.mkdir(path.dirname(target), { recursive: true });
+      const made = await fs.mkdir(path.dirname(target), { recursive: true });
       await pipeline(data, createWriteStream(tmp));
+      await syncFile(tmp);
       await fs.rename(tmp, target);
+      await syncFolders(target, made);
     } catch (e) {
       throw machineFault(e, 'write', target);
     } finally {
@@ -230,6 +236,51 @@ export class LocalStore implements ObjectStore {
         if (st?.isFile()) out.push({ key, size: st.size, modifiedMs: st.mtimeMs });
       }
     }
+  }
+}
+
+/** Writes the file and syncs its bytes to the disk before returning. */
+async function writeSynced(file: string, data: Uint8Array | string): Promise<void> {
+  const handle = await fs.open(file, 'w');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Syncs the target's folder, so its new name survives a power cut, and the folders `mkdir` made
+ * for it (`made`: the first one it created), each within its parent.
+ */
+async function syncFolders(target: string, made: string | undefined): Promise<void> {
+  const last = made ? path.dirname(made) : path.dirname(target);
+  for (let dir = path.dirname(target); ; dir = path.dirname(dir)) {
+    await syncFolder(dir);
+    if (dir === last || path.dirname(dir) === dir) break;
+  }
+}
+
+async function syncFile(file: string): Promise<void> {
+  const handle = await fs.open(file, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function syncFolder(dir: string): Promise<void> {
+  const handle = await fs.open(dir, 'r');
+  try {
+    await handle.sync();
+  } catch (e) {
+    // Some systems cannot sync a folder (EINVAL, EISDIR on Windows); what they keep is theirs.
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EINVAL' && code !== 'EISDIR' && code !== 'EPERM' && code !== 'ENOTSUP') throw e;
+  } finally {
+    await handle.close();
   }
 }
 

@@ -3,6 +3,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { openProject, type Project } from '../project/index.js';
 import { createApp } from '../server/index.js';
 import { OWNER } from '../engine/index.js';
+import { PushService } from '../ingest/index.js';
 import { removeDir, smallProject, tempDir } from './pipeline-project.js';
 
 /**
@@ -16,9 +17,11 @@ export async function withApi<T>(
   const root = await tempDir('api');
   const dir = await smallProject(path.join(root, 'p'), setup.yaml ?? '', setup.landing ?? {}, setup.models ?? {});
   const project = await openProject({ projectDir: dir });
+  const push = await PushService.open(project.catalog, project.config);
   try {
-    return await fn(createApp({ project, principalOf: () => OWNER }), project, dir);
+    return await fn(createApp({ project, principalOf: () => OWNER, push }), project, dir);
   } finally {
+    await push.close();
     await project.close();
     await removeDir(root);
   }

@@ -194,6 +194,10 @@ const MIGRATIONS: readonly Migration[] = [
         .addColumn('last_error', 'text')
         .addColumn('at_ms', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('silt_alert_deliveries_pk', ['alert_id', 'event', 'channel'])
+        .execute();
+    },
+  },
+  {
     version: 11,
     name: 'idempotency keys of HTTP pushes: a retried push with the same key lands once, across crashes',
     async up(db) {

@@ -1,7 +1,8 @@
 export { Catalog, CATALOG_NAME, type TableDefinition, type TableIdent } from './catalog.js';
 export { checkName, parseTableName } from './names.js';
 export type { IngestedFile } from './ingested-files.js';
-export type { RunRecord, StepRecord, StepStatus, RunStatus } from './run-log.js';
+export type { RunRecord, StepRecord, StepStatus, RunStatus, StepLogLine } from './run-log.js';
+export { JobQueue, newLease, type Job, type JobRequest, type JobStatus, type Lease } from './job-queue.js';
 export type {
   ExternalColumn,
   ExternalFileEntry,

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { NotFound } from '../../errors.js';
 import { unclaimedLanding } from '../../ingest/index.js';
-import { pipelineConfig, runPipeline, type RunResult, type StepResult } from '../../pipeline/index.js';
+import { pipelineConfig, runPipeline, storedStep, type RunResult, type StepResult } from '../../pipeline/index.js';
 import type { Project } from '../../project/index.js';
 import { EXIT, exitCodeOfKind } from '../errors.js';
 import { action, inProject, out, positiveWhole } from '../context.js';
@@ -57,24 +57,7 @@ export function register(program: Command): void {
         if (!found) throw new NotFound(`runs: no run ${id}; \`silt runs\` lists them`);
         const { run, steps } = found;
         out(`run ${run.runId}  ${run.status}  trigger=${run.trigger}${run.selector ? `  select=${run.selector}` : ''}`);
-        const results = steps.map((s): StepResult => {
-          const details = s.details ? (JSON.parse(s.details) as StoredDetails) : undefined;
-          return {
-            id: s.step,
-            kind: s.kind,
-            table: '',
-            status: s.status,
-            ...(s.status === 'not_run' || s.startedMs === null ? {} : { startedMs: s.startedMs }),
-            elapsedMs: (s.finishedMs ?? 0) - (s.startedMs ?? 0),
-            rowsIn: s.rowsIn ?? undefined,
-            rowsWritten: s.rowsWritten ?? undefined,
-            rowsQuarantined: s.rowsQuarantined ?? undefined,
-            rowsDeduplicated: s.rowsDeduplicated ?? undefined,
-            error: s.error ?? undefined,
-            details,
-            warnings: details?.warnings,
-          };
-        });
+        const results = steps.map(storedStep);
         out(stepTable(results, run.startedMs));
         for (const s of results) {
           for (const e of (s.details as StoredDetails | undefined)?.expectations?.filter((x) => x.failing_rows > 0) ?? []) {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { parseTableName } from '../../catalog/index.js';
-import { InvalidInput } from '../../errors.js';
+import { parseDuration } from '../../config/index.js';
 import { vacuum } from '../../lifecycle/index.js';
 import { action, inProject, out } from '../context.js';
 import { formatBytes } from '../progress.js';
@@ -14,7 +14,7 @@ export function register(program: Command): void {
     .option('--dry-run', 'list what would be removed')
     .action(
       action(async function (this: Command, tables: string[], opts: { olderThan: string; dryRun?: boolean }) {
-        const olderThanMs = parseDuration(opts.olderThan);
+        const olderThanMs = parseDuration(opts.olderThan, 'vacuum: --older-than');
         const result = await inProject(this, (p) =>
           vacuum(p.catalog, { olderThanMs, dryRun: opts.dryRun, tables: tables.length ? tables.map(parseTableName) : undefined }),
         );
@@ -24,11 +24,4 @@ export function register(program: Command): void {
         );
       }),
     );
-}
-
-function parseDuration(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(text.trim());
-  if (!m) throw new InvalidInput(`vacuum: --older-than expects a duration such as 30m, 1h or 7d, found ${JSON.stringify(text)}`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] ?? 's']!;
-  return Number(m[1]) * unit;
 }

@@ -37,6 +37,9 @@ interface Running {
   done: Promise<void>;
 }
 
+/** The event that wakes every waiter when the executor has stopped. */
+const STOPPED = Symbol('stopped');
+
 /** How long a job waits to be taken again when another process holds the run lock. */
 const LOCKED_RETRY_MS = 2_000;
 
@@ -54,6 +57,8 @@ export class Executor implements RunRequester {
   private pumping: Promise<void> | undefined;
   private again = false;
   private stopping = false;
+  private stopped = false;
+  private started = false;
   private readonly opts: Required<Omit<ExecutorOptions, 'stepTimeoutMs' | 'runTimeoutMs' | 'onJob'>> & ExecutorOptions;
 
   constructor(
@@ -70,6 +75,7 @@ export class Executor implements RunRequester {
 
   /** Starts taking jobs, first those a crashed or stopped server left. */
   start(): this {
+    this.started = true;
     const tick = (): void => {
       this.wake();
       this.timer = setTimeout(tick, this.opts.pollMs);
@@ -94,23 +100,23 @@ export class Executor implements RunRequester {
     return job;
   }
 
-  /** The job once it has ended, or as it is when `timeoutMs` passes first. */
+  /** The job once it has ended, or as it is when `timeoutMs` passes or the executor stops first. */
   async wait(jobId: string, timeoutMs = Infinity): Promise<Job> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const job = await this.jobs.get(jobId);
       if (!job) throw new NotFound(`run: no job ${jobId}`, { code: 'job_not_found', details: { key: jobId } });
-      if (JobQueue.isDone(job.status) || Date.now() >= deadline) return job;
+      if (JobQueue.isDone(job.status) || Date.now() >= deadline || this.stopped) return job;
       // Woken when a job of this executor ends; polled for one another process ends.
       await new Promise<void>((resolve) => {
-        const t = setTimeout(done, Math.min(500, Math.max(0, deadline - Date.now())));
-        function done(): void {
+        const done = (): void => {
           clearTimeout(t);
+          this.ended.off(jobId, done).off(STOPPED, done);
           resolve();
-        }
-        this.ended.once(jobId, done);
+        };
+        const t = setTimeout(done, Math.min(500, Math.max(0, deadline - Date.now())));
+        this.ended.once(jobId, done).once(STOPPED, done);
       });
-      this.ended.removeAllListeners(jobId);
     }
   }
 
@@ -133,10 +139,12 @@ export class Executor implements RunRequester {
       }
       await all();
     }
+    this.stopped = true;
+    this.ended.emit(STOPPED);
   }
 
   private wake(): void {
-    if (this.stopping) return;
+    if (this.stopping || !this.started) return;
     if (this.pumping) {
       this.again = true;
       return;

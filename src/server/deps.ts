@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { Principal } from '../engine/index.js';
+import type { Executor } from '../pipeline/index.js';
 import type { Project } from '../project/index.js';
 
 /** What every route of the server reaches: the open project, and who is asking. */
@@ -7,6 +8,8 @@ export interface ServerDeps {
   readonly project: Project;
   /** The principal a request acts as: the project's owner until governance adds tokens. */
   principalOf(c: Context): Principal;
+  /** Runs and maintenance asked for over HTTP; absent, the runs routes only read history. */
+  readonly executor?: Executor;
   /** Told of an error that is a bug in Silt (a 500), to log it; the client gets no stack. */
   onInternalError?(e: unknown): void;
 }

@@ -6,6 +6,7 @@ import type { Project } from '../../project/index.js';
 import { EXIT, exitCodeOfKind } from '../errors.js';
 import { action, inProject, out, positiveWhole } from '../context.js';
 import { Progress } from '../progress.js';
+import { findServer, runOnServer, serverWanted } from '../server-client.js';
 import { textTable } from '../render.js';
 
 export function register(program: Command): void {
@@ -13,11 +14,12 @@ export function register(program: Command): void {
     .command('run')
     .description('run the pipeline: ingest → silver → gold, in dependency order')
     .option('--select <steps...>', 'steps or tables to run: orders, silver.orders, +gold.daily_sales (with upstream), orders+ (with downstream)')
+    .option('--local', 'run in this process even when a `silt serve` runs for the project (as SILT_NO_SERVER=1 does)')
     .action(
-      action(async function (this: Command, opts: { select?: string[] }) {
+      action(async function (this: Command, opts: { select?: string[]; local?: boolean }) {
         const progress = new Progress('run');
         const { result, unclaimed } = await inProject(this, async (p) => ({
-          result: await runPipeline(p, { select: opts.select, trigger: 'manual', onProgress: (m) => progress.note(m) }),
+          result: await runHereOrOnServer(p, opts.select, opts.local, progress),
           unclaimed: await unclaimedNote(p),
         })).finally(() => progress.done());
         out(runReport(result) + unclaimed);
@@ -68,6 +70,17 @@ export function register(program: Command): void {
         if (notes.length) out(notes.join('\n'));
       }),
     );
+}
+
+/**
+ * A run by the project's `silt serve` when one answers (so runs never race, and the server's
+ * history has them), else in this process; the result is the same either way.
+ */
+export async function runHereOrOnServer(p: Project, select: string[] | undefined, local: boolean | undefined, progress: Progress): Promise<RunResult> {
+  const server = serverWanted(local) ? await findServer(p.config.dir, p.config.name) : undefined;
+  if (!server) return runPipeline(p, { select, trigger: 'manual', onProgress: (m) => progress.note(m) });
+  progress.note(`asked the server at ${server}; waiting for the run`);
+  return runOnServer(server, { ...(select ? { select } : {}) });
 }
 
 /** A step's details as the run log holds them. */

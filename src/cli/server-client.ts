@@ -42,24 +42,35 @@ interface ErrorBodyError {
  * exits with the same code as when it works alone).
  */
 export async function runOnServer(url: string, request: { select?: string[] }): Promise<RunResult> {
-  let res: Response;
-  try {
-    res = await fetch(`${url}/v1/runs`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...(request.select?.length ? { select: request.select } : {}), trigger: 'manual', wait: true, waitMs: 3_600_000 }),
-    });
-  } catch (e) {
-    throw new EnvironmentFault(`run: the server at ${url} stopped answering (${(e as Error).message}); the run may go on there: \`silt runs\` shows it`, { code: 'server_gone' });
-  }
-  const body = (await res.json().catch(() => ({}))) as JobAnswer & { error?: ErrorBodyError };
-  if (!res.ok) throw siltError(body.error ?? { code: 'internal', message: `the server answered ${res.status}` }, res.status);
-  const { job, jobId } = body;
-  if (job.finishedMs === null) {
-    throw new EnvironmentFault(`run: the server at ${url} stopped before job ${jobId} ended; it resumes when the server starts again (\`silt runs\` shows it then)`, { code: 'server_stopped' });
+  // Waits a minute per request, then looks again: no HTTP client or proxy has to hold one answer for a long run.
+  let answer = await ask<JobAnswer>(url, 'POST', '/v1/runs', { ...(request.select?.length ? { select: request.select } : {}), trigger: 'manual', wait: true, waitMs: 60_000 });
+  const { jobId } = answer;
+  let job = answer.job;
+  while (job.finishedMs === null) {
+    await new Promise((r) => setTimeout(r, 500));
+    job = await ask<JobAnswer['job']>(url, 'GET', `/v1/jobs/${encodeURIComponent(jobId)}`);
   }
   if (job.error) throw siltError(job.error);
   return job.result as RunResult;
+}
+
+/** One request to the server; its error answers thrown as Silt errors, a server gone as an EnvironmentFault. */
+async function ask<T>(url: string, method: string, route: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(`${url}${route}`, {
+      method,
+      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    });
+  } catch (e) {
+    throw new EnvironmentFault(
+      `run: the server at ${url} stopped answering (${(e as Error).message}); a run it took resumes when it starts again; \`silt runs\` shows it`,
+      { code: 'server_gone' },
+    );
+  }
+  const answer = (await res.json().catch(() => ({}))) as T & { error?: ErrorBodyError };
+  if (!res.ok) throw siltError(answer.error ?? { code: 'internal', message: `the server answered ${res.status}` }, res.status);
+  return answer;
 }
 
 /** An error the server sent, as the error it was there (kind, code, details), so exit codes match. */

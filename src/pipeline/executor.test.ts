@@ -125,6 +125,25 @@ describe('the executor', () => {
     }
   });
 
+  test('a run past its run timeout is stopped: the running step fails saying so, the rest do not start, the job fails', async () => {
+    const { project: p } = await project({ 'slow.sql': SLOW_SQL, 'after_slow.sql': 'SELECT n FROM gold.slow' });
+    try {
+      await withExecutor(p, { runTimeoutMs: 5_000 }, async (ex) => {
+        ex.start();
+        const { jobId } = await ex.request({ trigger: 'schedule' });
+        const job = await ex.wait(jobId, 30_000);
+        assert.equal(job.status, 'failed');
+        const steps = (job.result as { steps: { id: string; status: string; error?: string }[] }).steps;
+        assert.equal(steps.find((s) => s.id === 'silver.orders')?.status, 'succeeded');
+        assert.match(steps.find((s) => s.id === 'gold.slow')?.error ?? '', /run: ran past its run timeout of 5000 ms and was stopped/);
+        assert.deepEqual(steps.find((s) => s.id === 'gold.after_slow')?.status, 'not_run');
+        assert.equal(await p.catalog.tableExists('gold', 'slow'), false);
+      });
+    } finally {
+      await p.close();
+    }
+  });
+
   test('cancel: a running run stops at once and its later steps do not start; a queued job never runs', async () => {
     const { project: p, dir } = await project({ 'slow.sql': SLOW_SQL, 'after_slow.sql': 'SELECT n FROM gold.slow' });
     try {
@@ -133,6 +152,9 @@ describe('the executor', () => {
         const running = await ex.request({ trigger: 'manual' });
         const queued = await ex.request({ trigger: 'manual', select: ['silver.orders'] });
         await until('the slow step', async () => (await p.catalog.jobs.get(running.jobId))?.status === 'running' && (await p.catalog.runLog.runs())[0]?.status === 'running' && (await sawStep(p, 'gold.slow')));
+        // A running step's log can be read while it runs.
+        const runId = (await p.catalog.jobs.get(running.jobId))!.runId!;
+        await until('the live step log', async () => (await p.catalog.runLog.log(runId, 'gold.slow')).some((l) => l.message === 'gold.slow…'));
         assert.equal((await ex.cancel(queued.jobId)).status, 'cancelled');
         const t0 = Date.now();
         await ex.cancel(running.jobId);

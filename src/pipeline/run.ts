@@ -18,7 +18,7 @@ import { newRunId } from './run-id.js';
 import { scheduleSteps } from './schedule.js';
 import { silverStep } from './silver-step.js';
 import { guardStep, outOfMemory, type RetryPolicy } from './step-guard.js';
-import type { StepLogLine } from '../catalog/index.js';
+import { StepLogBook } from './step-log.js';
 
 export type Trigger = 'manual' | 'schedule' | 'file' | 'http' | 'demo';
 
@@ -96,9 +96,8 @@ async function runSteps(project: Project, engine: Engine, plan: RunPlan, opts: R
     progress,
   };
   const atOnce = Math.min(STEPS_AT_ONCE, await engine.threads());
-  const logs = new Map<string, StepLogLine[]>();
-  const logOf = (step: string) => logs.get(step) ?? (logs.set(step, []), logs.get(step)!);
-  const say = (step: string, level: StepLogLine['level'], message: string) => logOf(step).push({ atMs: Date.now(), level, message });
+  const logs = new StepLogBook(project.catalog, runId);
+  const say = (step: string, level: 'info' | 'warn', message: string) => logs.say(step, level, message);
   const steps = await scheduleSteps<StepResult>(plan.steps, atOnce, {
     run: async (node, blockedBy, alone) => {
       if (blockedBy) return { id: node.id, kind: node.kind, table: node.table, status: 'not_run', elapsedMs: 0, error: `${blockedBy} failed` };
@@ -110,9 +109,10 @@ async function runSteps(project: Project, engine: Engine, plan: RunPlan, opts: R
     },
     again: outOfMemory,
     ended: async (node, result) => {
-      for (const w of result.warnings ?? []) say(node.id, 'warn', w);
-      if (result.error) say(node.id, 'error', result.error);
-      await project.catalog.runLog.appendLog(runId, node.id, capped(logOf(node.id)));
+      await logs.end(node.id, [
+        ...(result.warnings ?? []).map((message) => ({ level: 'warn' as const, message })),
+        ...(result.error ? [{ level: 'error' as const, message: result.error }] : []),
+      ]);
       await project.catalog.runLog.recordStep({
         runId,
         step: node.id,
@@ -156,15 +156,6 @@ async function onOwnConnection<T>(ctx: StepContext, fn: (ctx: StepContext) => Pr
     ctx.signal?.removeEventListener('abort', halt);
     engine.close();
   }
-}
-
-/** Lines kept per step: a run over many files says a lot, and the log is for people. */
-const LOG_LINES = 1_000;
-
-function capped(lines: StepLogLine[]): StepLogLine[] {
-  if (lines.length <= LOG_LINES) return lines;
-  const last = lines[lines.length - 1]!;
-  return [...lines.slice(0, LOG_LINES - 2), { atMs: last.atMs, level: 'info', message: `… ${lines.length - LOG_LINES + 1} lines left out` }, last];
 }
 
 /**

@@ -164,7 +164,8 @@ export function runsRoutes(deps: ServerDeps) {
       const found = await catalog.runLog.run(id);
       if (!found) throw runNotFound(id);
       const lines = await catalog.runLog.log(id, step);
-      if (lines.length === 0 && !found.steps.some((s) => s.step === step)) {
+      // A running run's steps are known once they end; until then an unknown step's log is empty.
+      if (lines.length === 0 && found.run.status !== 'running' && !found.steps.some((s) => s.step === step)) {
         throw new NotFound(`runs: run ${id} has no step ${step} (its steps: ${found.steps.map((s) => s.step).join(', ') || 'none yet'})`, { code: 'step_not_found', details: { key: step } });
       }
       return c.json({ runId: id, step, lines }, 200);

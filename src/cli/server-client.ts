@@ -1,6 +1,6 @@
 import { AlreadyExists, CommitConflict, EnvironmentFault, InvalidInput, NotFound, RunFailed, type ErrorDetails } from '../errors.js';
 import type { RunResult } from '../pipeline/index.js';
-import { readServerFile } from '../server/index.js';
+import { readServerFile } from '../project/index.js';
 
 /** What asks a running server instead of working alone: `--local` or SILT_NO_SERVER=1 say no. */
 export function serverWanted(local: boolean | undefined): boolean {

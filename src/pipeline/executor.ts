@@ -22,7 +22,11 @@ export interface ExecutorOptions {
   leaseMs?: number;
   /** How often the queue is looked at when nothing woke the executor (default 1 s). */
   pollMs?: number;
-  /** Times a job may be taken (each taking cut short by a crash or a shutdown) before it fails (default 5). */
+  /**
+   * Times a job may be taken, each cut short by a crash or a stop, before it fails (default 20):
+   * a job that kills its server each time (say, the system's out-of-memory killer) ends, while
+   * a server stopped or killed a few times over loses no request.
+   */
   maxAttempts?: number;
   /** Told when a job starts and when it ends (for logs, metrics, alerts). */
   onJob?: (job: Job, phase: 'started' | 'ended') => void;
@@ -65,7 +69,7 @@ export class Executor implements RunRequester {
     private readonly project: Project,
     opts: ExecutorOptions = {},
   ) {
-    this.opts = { concurrency: 1, retry: { retries: 2, backoffMs: 1_000 }, leaseMs: 30_000, pollMs: 1_000, maxAttempts: 5, ...opts };
+    this.opts = { concurrency: 1, retry: { retries: 2, backoffMs: 1_000 }, leaseMs: 30_000, pollMs: 1_000, maxAttempts: 20, ...opts };
     this.ended.setMaxListeners(0);
   }
 

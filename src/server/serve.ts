@@ -1,11 +1,10 @@
 import { OWNER } from '../engine/index.js';
 import { Executor } from '../pipeline/index.js';
-import type { Project } from '../project/index.js';
+import { removeServerFile, writeServerFile, type Project } from '../project/index.js';
 import { createApp } from './app.js';
 import type { ServerDeps } from './deps.js';
 import { listen } from './listen.js';
 import { serveSettings, type ServeSettings } from './serve-config.js';
-import { removeServerFile, writeServerFile } from './server-file.js';
 
 export interface ServeOptions extends Partial<ServeSettings> {
   /** Where a bug (a 500) is reported; the server keeps serving. */

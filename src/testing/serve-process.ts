@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { readServerFile } from '../server/index.js';
+import { readServerFile } from '../project/index.js';
 import { finished, startSilt, type SiltResult } from './silt-process.js';
 
 export interface ServeProcess {

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { parseDuration, type ProjectConfig } from '../config/index.js';
+import { isDuration, parseDuration, type ProjectConfig } from '../config/index.js';
 
 /** A duration in silt.yaml (`500ms`, `30s`, `5m`, `2h`, `1d`), read as milliseconds. */
 const durationSchema = z.string().transform((text, ctx) => {
-  const ms = parseDuration(text);
-  if (ms === undefined || ms <= 0) {
+  const ms = isDuration(text) ? parseDuration(text, 'alerts') : 0;
+  if (ms <= 0) {
     ctx.addIssue({ code: 'custom', message: 'a duration such as 500ms, 30s, 5m, 2h or 1d' });
     return z.NEVER;
   }

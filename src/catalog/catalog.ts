@@ -25,6 +25,7 @@ import { IngestedFiles } from './ingested-files.js';
 import { AlertLog } from './alert-log.js';
 import { PushKeys } from './push-keys.js';
 import { RunLog } from './run-log.js';
+import { JobQueue } from './job-queue.js';
 import { migrate } from './migrations.js';
 import { checkName } from './names.js';
 import { abandoned, markedFolders, markerKey, purgeFolder, putMarker, StagedPointer } from './pending-folders.js';
@@ -59,6 +60,8 @@ export class Catalog {
   readonly ingestedFiles: IngestedFiles;
   /** Pipeline runs and their steps. */
   readonly runLog: RunLog;
+  /** The work queue of `silt serve`. */
+  readonly jobs: JobQueue;
   /** Crawled datasets, read in place (not Iceberg tables). */
   readonly externalTables: ExternalTables;
   /** Alerts fired and resolved, and their deliveries. */
@@ -78,6 +81,7 @@ export class Catalog {
     this.activeWrites = new ActiveWrites(db, (w) => this.warnings.push(w));
     this.ingestedFiles = new IngestedFiles(db);
     this.runLog = new RunLog(db);
+    this.jobs = new JobQueue(db);
     this.externalTables = new ExternalTables(db);
     this.alertLog = new AlertLog(db);
     this.pushKeys = new PushKeys(db);

@@ -48,7 +48,36 @@ export interface MetadataDb {
     pid: number | null;
     /** Last sign of life of a running run (epoch ms); see RunLog.heartbeat. */
     heartbeat_ms: number | null;
+    /** The job of `silt serve` that made the run; null for a run started by hand without a server. */
+    job_id: string | null;
   };
+  /** See job-queue.ts. */
+  silt_jobs: {
+    job_id: string;
+    coalesce_key: string;
+    /** JSON of the JobRequest. */
+    request: string;
+    trigger: string;
+    status: string;
+    requests: number;
+    attempts: number;
+    not_before_ms: number;
+    lease_owner: string | null;
+    lease_host: string | null;
+    lease_pid: number | null;
+    lease_expires_ms: number | null;
+    cancel_requested: number;
+    run_id: string | null;
+    /** JSON of what the job's last run gave (the pipeline's RunResult, a task's result). */
+    result: string | null;
+    /** JSON of the error body, when the job failed before or outside its steps. */
+    error: string | null;
+    created_ms: number;
+    started_ms: number | null;
+    finished_ms: number | null;
+  };
+  silt_job_keys: { dedupe_key: string; job_id: string };
+  silt_step_logs: { run_id: string; step: string; seq: number; at_ms: number; level: string; message: string };
   silt_run_steps: {
     run_id: string;
     step: string;

@@ -2,8 +2,9 @@ export { Catalog, CATALOG_NAME, type TableDefinition, type TableIdent } from './
 export { checkName, parseTableName } from './names.js';
 export type { IngestedFile } from './ingested-files.js';
 export type { PushKey } from './push-keys.js';
-export type { RunRecord, StepRecord, StepStatus, RunStatus } from './run-log.js';
 export type { AlertDelivery, AlertEvent, AlertRecord, NewAlert } from './alert-log.js';
+export type { RunRecord, StepRecord, StepStatus, RunStatus, StepLogLine } from './run-log.js';
+export { JobQueue, newLease, type Job, type JobRequest, type JobStatus, type Lease } from './job-queue.js';
 export type {
   ExternalColumn,
   ExternalFileEntry,

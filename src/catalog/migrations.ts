@@ -215,6 +215,54 @@ const MIGRATIONS: readonly Migration[] = [
         .execute();
     },
   },
+  {
+    version: 8,
+    name: 'the work queue of silt serve (jobs, their dedupe keys), the job of each run, and step logs',
+    async up(db) {
+      await db.schema
+        .createTable('silt_jobs')
+        .ifNotExists()
+        .addColumn('job_id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('coalesce_key', 'varchar(1000)', (c) => c.notNull())
+        .addColumn('request', 'text', (c) => c.notNull())
+        .addColumn('trigger', 'varchar(32)', (c) => c.notNull())
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('requests', 'integer', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('not_before_ms', 'bigint', (c) => c.notNull())
+        .addColumn('lease_owner', 'varchar(255)')
+        .addColumn('lease_host', 'varchar(255)')
+        .addColumn('lease_pid', 'integer')
+        .addColumn('lease_expires_ms', 'bigint')
+        .addColumn('cancel_requested', 'integer', (c) => c.notNull())
+        .addColumn('run_id', 'varchar(64)')
+        .addColumn('result', 'text')
+        .addColumn('error', 'text')
+        .addColumn('created_ms', 'bigint', (c) => c.notNull())
+        .addColumn('started_ms', 'bigint')
+        .addColumn('finished_ms', 'bigint')
+        .execute();
+      await db.schema.createIndex('silt_jobs_status').ifNotExists().on('silt_jobs').columns(['status', 'created_ms']).execute();
+      await db.schema
+        .createTable('silt_job_keys')
+        .ifNotExists()
+        .addColumn('dedupe_key', 'varchar(255)', (c) => c.primaryKey())
+        .addColumn('job_id', 'varchar(64)', (c) => c.notNull())
+        .execute();
+      await db.schema.alterTable('silt_runs').addColumn('job_id', 'varchar(64)').execute();
+      await db.schema
+        .createTable('silt_step_logs')
+        .ifNotExists()
+        .addColumn('run_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('step', 'varchar(255)', (c) => c.notNull())
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('at_ms', 'bigint', (c) => c.notNull())
+        .addColumn('level', 'varchar(8)', (c) => c.notNull())
+        .addColumn('message', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('silt_step_logs_pk', ['run_id', 'step', 'seq'])
+        .execute();
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

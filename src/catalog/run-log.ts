@@ -15,6 +15,15 @@ export interface RunRecord {
   startedMs: number;
   finishedMs: number | null;
   error: string | null;
+  /** The `silt serve` job that made the run, if a server made it. */
+  jobId: string | null;
+}
+
+/** One line of what a step said while it ran. */
+export interface StepLogLine {
+  atMs: number;
+  level: 'info' | 'warn' | 'error';
+  message: string;
 }
 
 export interface StepRecord {
@@ -65,7 +74,7 @@ export class RunLog {
    * has run nothing. A run whose process has died does not count; it is marked failed here. Until
    * finish(), the run gives a heartbeat every HEARTBEAT_MS.
    */
-  async start(run: Pick<RunRecord, 'runId' | 'trigger' | 'selector'>): Promise<void> {
+  async start(run: Pick<RunRecord, 'runId' | 'trigger' | 'selector'> & { jobId?: string }): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       // A write first takes the write lock, so two runs starting at once queue here, and the
       // second sees the first.
@@ -95,6 +104,7 @@ export class RunLog {
           host: os.hostname(),
           pid: process.pid,
           heartbeat_ms: Date.now(),
+          job_id: run.jobId ?? null,
         })
         .execute();
     });
@@ -141,10 +151,36 @@ export class RunLog {
       .execute();
   }
 
-  async runs(limit = 50): Promise<RunRecord[]> {
+  /** Newest first; `offset` pages on. */
+  async runs(limit = 50, offset = 0): Promise<RunRecord[]> {
     await this.markAbandoned();
-    const rows = await this.db.selectFrom('silt_runs').selectAll().orderBy('started_ms', 'desc').limit(limit).execute();
+    const rows = await this.db.selectFrom('silt_runs').selectAll().orderBy('started_ms', 'desc').orderBy('run_id', 'desc').limit(limit).offset(offset).execute();
     return rows.map(toRun);
+  }
+
+  /** The runs a job made (more than one when a crash or shutdown interrupted one), oldest first. */
+  async runsOfJob(jobId: string): Promise<RunRecord[]> {
+    await this.markAbandoned();
+    const rows = await this.db.selectFrom('silt_runs').selectAll().where('job_id', '=', jobId).orderBy('started_ms').execute();
+    return rows.map(toRun);
+  }
+
+  /** Appends a step's log lines (numbered after those already kept). */
+  async appendLog(runId: string, step: string, lines: readonly StepLogLine[]): Promise<void> {
+    if (lines.length === 0) return;
+    await this.db.transaction().execute(async (tx) => {
+      const last = await tx.selectFrom('silt_step_logs').select((eb) => eb.fn.max('seq').as('seq')).where('run_id', '=', runId).where('step', '=', step).executeTakeFirst();
+      const from = Number(last?.seq ?? 0) + 1;
+      await tx
+        .insertInto('silt_step_logs')
+        .values(lines.map((l, i) => ({ run_id: runId, step, seq: from + i, at_ms: l.atMs, level: l.level, message: l.message })))
+        .execute();
+    });
+  }
+
+  async log(runId: string, step: string): Promise<StepLogLine[]> {
+    const rows = await this.db.selectFrom('silt_step_logs').selectAll().where('run_id', '=', runId).where('step', '=', step).orderBy('seq').execute();
+    return rows.map((r) => ({ atMs: Number(r.at_ms), level: r.level as StepLogLine['level'], message: r.message }));
   }
 
   /** Runs left `running` by a process that is gone ended without finishing. */
@@ -191,6 +227,7 @@ function toRun(r: MetadataDb['silt_runs']): RunRecord {
     startedMs: Number(r.started_ms),
     finishedMs: num(r.finished_ms),
     error: r.error,
+    jobId: r.job_id,
   };
 }
 

@@ -43,6 +43,7 @@ export const projectSchema = z.strictObject({
   gold: z.optional(z.unknown()),
   lineage: z.optional(z.unknown()),
   alerts: z.optional(z.unknown()),
+  serve: z.optional(z.unknown()),
 });
 
 export type ProjectFile = z.infer<typeof projectSchema>;

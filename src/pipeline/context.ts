@@ -14,6 +14,8 @@ export interface StepContext {
   /** Salts the hashes of masked PII. */
   secret: string;
   progress: (message: string) => void;
+  /** Aborted when the run is cancelled or the step runs out of time; the step's engines are halted then. */
+  signal?: AbortSignal;
 }
 
 /** What a step did; the run records it and checks the reconciliation. */

@@ -6,3 +6,7 @@ export { blockedPlan, planLakehouse, type PlanItem } from './plan.js';
 export { CONTRACT_PROPERTY, PROCESSED_SNAPSHOT } from './silver-step.js';
 export { findQuarantine, quarantineTables, rulePredicate, type QuarantineTable } from './quarantine-tables.js';
 export { type MaintenanceTask, type RunRequest, type RunRequested, type RunRequester } from './run-request.js';
+export { Executor, type ExecutorOptions } from './executor.js';
+export { storedRunResult, storedStep } from './stored-run.js';
+export type { RetryPolicy } from './step-guard.js';
+export type { TaskResult } from './maintenance-task.js';

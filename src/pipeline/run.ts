@@ -6,7 +6,10 @@ import { ALLOW_ALL, PIPELINE, SqlSession, type Engine, type ReadAccess } from '.
 import { discoverModels, tableOf, type Model } from '../models/index.js';
 import type { Project } from '../project/index.js';
 import { pipelineConfig, type PipelineConfig } from './config.js';
-import type { StepContext, StepOutcome } from './context.js';
+import type { StepContext } from './context.js';
+import type { RunResult, StepResult } from './step-result.js';
+
+export type { RunResult, StepResult } from './step-result.js';
 import { goldStep } from './gold-step.js';
 import { selectSteps, topoOrder, type StepNode } from './graph.js';
 import { ingestStep } from './ingest-step.js';
@@ -14,6 +17,8 @@ import { referencedTables } from './apply-contract.js';
 import { newRunId } from './run-id.js';
 import { scheduleSteps } from './schedule.js';
 import { silverStep } from './silver-step.js';
+import { guardStep, outOfMemory, type RetryPolicy } from './step-guard.js';
+import { StepLogBook } from './step-log.js';
 
 export type Trigger = 'manual' | 'schedule' | 'file' | 'http' | 'demo';
 
@@ -26,28 +31,19 @@ export interface RunOptions {
   onStepStarted?: (step: StepNode, runId: string) => void;
   /** Called when a step ends. */
   onStep?: (step: StepResult, runId: string) => void;
-}
-
-export interface StepResult extends Partial<StepOutcome> {
-  id: string;
-  kind: StepNode['kind'];
-  table: string;
-  status: StepStatus;
-  /** When the step started (epoch ms); absent for a step that did not run. */
-  startedMs?: number;
-  elapsedMs: number;
-  error?: string;
-  /** The kind of error that failed the step (`internal` for a bug), so a face can say why the run failed. */
-  errorKind?: ErrorKind | 'internal';
-}
-
-export interface RunResult {
-  runId: string;
-  status: 'succeeded' | 'failed';
-  steps: StepResult[];
-  /** Epoch ms. */
-  startedMs: number;
-  elapsedMs: number;
+  /**
+   * Aborting it stops the run: a running step is halted at its next statement and commits
+   * nothing, and later steps do not start. The abort's reason (a Silt error) is their error.
+   */
+  signal?: AbortSignal;
+  /** Per-step retries of failures that may pass (the machine's, out of memory). */
+  retry?: RetryPolicy;
+  /** A step running longer is stopped (code `step_timeout`) and not retried. */
+  stepTimeoutMs?: number;
+  /** The `silt serve` job making this run, recorded with it. */
+  jobId?: string;
+  /** Told the run's id once the run holds the run lock. */
+  onStart?: (runId: string) => void;
 }
 
 /**
@@ -64,7 +60,8 @@ export async function runPipeline(project: Project, opts: RunOptions = {}): Prom
     const models = existsSync(config.modelsDir) ? await discoverModels(engine, config.modelsDir) : [];
     const nodes = topoOrder(buildGraph(config, models));
     const picked = selectSteps(nodes, opts.select ?? []);
-    await project.catalog.runLog.start({ runId, trigger: opts.trigger ?? 'manual', selector: opts.select?.join(' ') || null });
+    await project.catalog.runLog.start({ runId, trigger: opts.trigger ?? 'manual', selector: opts.select?.join(' ') || null, ...(opts.jobId ? { jobId: opts.jobId } : {}) });
+    opts.onStart?.(runId);
     try {
       const plan = { runId, started, config, models, steps: nodes.filter((n) => picked.has(n.id)) };
       return await runSteps(project, engine, plan, opts);
@@ -101,17 +98,24 @@ async function runSteps(project: Project, engine: Engine, plan: RunPlan, opts: R
     progress,
   };
   const atOnce = Math.min(STEPS_AT_ONCE, await engine.threads());
+  const logs = new StepLogBook(project.catalog, runId);
+  const say = (step: string, level: 'info' | 'warn', message: string) => logs.say(step, level, message);
   const steps = await scheduleSteps<StepResult>(plan.steps, atOnce, {
     run: async (node, blockedBy, alone) => {
       if (blockedBy) return { id: node.id, kind: node.kind, table: node.table, status: 'not_run', elapsedMs: 0, error: `${blockedBy} failed` };
       if (alone) progress(`${node.id}: out of memory beside other steps; running it again on its own`);
       else opts.onStepStarted?.(node, runId);
-      const result = await onOwnConnection(ctx, (stepCtx) => runStep(stepCtx, node, config, models));
+      const stepCtx = { ...ctx, progress: (m: string) => (say(node.id, 'info', m), progress(m)) };
+      const guard = { signal: opts.signal, timeoutMs: opts.stepTimeoutMs, retry: opts.retry, note: (level: 'warn', m: string) => (say(node.id, level, m), progress(m)) };
+      const result = await guardStep(node, guard, (signal) => onOwnConnection({ ...stepCtx, signal }, (c) => runStep(c, node, config, models)));
       return alone ? { ...result, warnings: [...(result.warnings ?? []), 'ran out of memory beside other steps (engine.memory_limit is tight for this data), so it ran again on its own'] } : result;
     },
-    // DuckDB's own error type, not any message that mentions memory (a rule's reason, say).
-    again: (result) => result.status === 'failed' && (result.error ?? '').includes('Out of Memory Error'),
+    again: outOfMemory,
     ended: async (node, result) => {
+      await logs.end(node.id, [
+        ...(result.warnings ?? []).map((message) => ({ level: 'warn' as const, message })),
+        ...(result.error ? [{ level: 'error' as const, message: result.error }] : []),
+      ]);
       await project.catalog.runLog.recordStep({
         runId,
         step: node.id,
@@ -140,12 +144,19 @@ async function runSteps(project: Project, engine: Engine, plan: RunPlan, opts: R
 /** The run reads every table as the pipeline, through the project's (today: the allow-all) policy. */
 const PIPELINE_ACCESS: ReadAccess = { principal: PIPELINE, policy: ALLOW_ALL };
 
-/** A step's temp views and tables live on a connection of its own, so steps run side by side. */
+/**
+ * A step's temp views and tables live on a connection of its own, so steps run side by side.
+ * The step's signal halts that connection and every fork of it (see Engine.halt).
+ */
 async function onOwnConnection<T>(ctx: StepContext, fn: (ctx: StepContext) => Promise<T>): Promise<T> {
   const engine = await ctx.engine.fork();
+  const halt = (): void => engine.halt(ctx.signal?.reason instanceof Error ? ctx.signal.reason : new Error(String(ctx.signal?.reason)));
+  ctx.signal?.addEventListener('abort', halt, { once: true });
+  if (ctx.signal?.aborted) halt();
   try {
-    return await fn({ ...ctx, engine, session: new SqlSession(engine, ctx.catalog, { principal: ctx.access.principal, policy: ctx.access.policy }) });
+    return await fn({ ...ctx, engine, session: new SqlSession(engine, ctx.catalog, { principal: ctx.access.principal, policy: ctx.access.policy, ...(ctx.signal ? { signal: ctx.signal } : {}) }) });
   } finally {
+    ctx.signal?.removeEventListener('abort', halt);
     engine.close();
   }
 }
@@ -191,6 +202,7 @@ async function runStepOn(ctx: StepContext, node: StepNode, config: PipelineConfi
     const message = e instanceof Error ? e.message : String(e);
     return { ...base, status: 'failed', startedMs: t0, elapsedMs: Date.now() - t0, error: isUserError(e) ? message : `internal error: ${message}`,
       errorKind: isUserError(e) ? e.kind : 'internal',
+      ...(isUserError(e) ? { errorCode: e.code } : {}),
     };
   }
 }

@@ -1,2 +1,3 @@
 export { openProject, withProject, type OpenOptions, type Project } from './open.js';
 export { initProject } from './init.js';
+export { readServerFile, removeServerFile, writeServerFile, type ServerFile } from './server-file.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { call, withApi } from '../testing/index.js';
-import { readServerFile } from './server-file.js';
+import { readServerFile } from '../project/index.js';
 import { startServer } from './serve.js';
 
 test('health names the project; an unknown route is a 404 in the error model, never HTML', async () => {

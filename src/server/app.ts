@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { NotFound } from '../errors.js';
+import { HTTPException } from 'hono/http-exception';
+import { InvalidInput, NotFound } from '../errors.js';
 import { toHttpError } from '../errors-http.js';
 import type { ServerDeps } from './deps.js';
 import { routeApp } from './route-app.js';
@@ -8,6 +9,7 @@ import { lineageRoutes } from './routes/lineage.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { alertsRoutes } from './routes/alerts.js';
 import { ingestRoutes } from './routes/ingest.js';
+import { runsRoutes } from './routes/runs.js';
 
 export const API_VERSION = '0.1.0';
 
@@ -19,7 +21,8 @@ export const API_VERSION = '0.1.0';
 export function createApp(deps: ServerDeps): OpenAPIHono {
   const app = routeApp();
   app.onError((e, c) => {
-    const { status, body } = toHttpError(e);
+    // Hono's own 4xx (a body that is not JSON at all) is the client's mistake, not a bug.
+    const { status, body } = toHttpError(e instanceof HTTPException && e.status < 500 ? new InvalidInput(`request: ${e.message}`, { code: 'bad_request' }) : e);
     if (status >= 500) deps.onInternalError?.(e);
     return c.json(body, status as 500);
   });
@@ -32,6 +35,7 @@ export function createApp(deps: ServerDeps): OpenAPIHono {
   app.route('/', metricsRoutes(deps));
   app.route('/v1', alertsRoutes(deps));
   app.route('/v1', ingestRoutes(deps));
+  app.route('/v1', runsRoutes(deps));
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Silt', version: API_VERSION, description: 'The lakehouse API: catalog, queries, runs, ingest, lineage.' },

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { Principal } from '../engine/index.js';
 import type { PushService } from '../ingest/index.js';
+import type { Executor } from '../pipeline/index.js';
 import type { Project } from '../project/index.js';
 
 /** What every route of the server reaches: the open project, and who is asking. */
@@ -10,6 +11,8 @@ export interface ServerDeps {
   principalOf(c: Context): Principal;
   /** HTTP push into landing (`POST /v1/ingest/{source}`); the server closes it on stop. */
   readonly push?: PushService;
+  /** Runs and maintenance asked for over HTTP; absent, the runs routes only read history. */
+  readonly executor?: Executor;
   /** Told of an error that is a bug in Silt (a 500), to log it; the client gets no stack. */
   onInternalError?(e: unknown): void;
 }

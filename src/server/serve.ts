@@ -1,42 +1,55 @@
 import { OWNER } from '../engine/index.js';
 import { PushService } from '../ingest/index.js';
-import type { Project } from '../project/index.js';
+import { Executor } from '../pipeline/index.js';
+import { removeServerFile, writeServerFile, type Project } from '../project/index.js';
 import { createApp } from './app.js';
 import type { ServerDeps } from './deps.js';
 import { listen } from './listen.js';
-import { removeServerFile, writeServerFile } from './server-file.js';
+import { serveSettings, type ServeSettings } from './serve-config.js';
 
-export interface ServeOptions {
-  host?: string;
-  /** 0 (the default in tests) takes any free port. */
-  port?: number;
+export interface ServeOptions extends Partial<ServeSettings> {
   /** Where a bug (a 500) is reported; the server keeps serving. */
   onInternalError?: (e: unknown) => void;
 }
 
 export interface RunningServer {
   readonly url: string;
-  /** Graceful: no new requests, those in flight finish, then the project's file is removed. */
+  readonly executor: Executor;
+  /**
+   * Graceful: no new connections or jobs; a running run may finish within the shutdown grace,
+   * else it is stopped and its job queued again (a restart resumes it); then requests in flight
+   * finish and the project's server file is removed.
+   */
   stop(): Promise<void>;
 }
 
-/** `silt serve`: the API on host:port for an open project, found by the CLI through `.silt/server.json`. */
+/**
+ * `silt serve`: the API on host:port for an open project (found by the CLI through
+ * `.silt/server.json`) and the executor that runs the jobs asked of it. Options given here (the
+ * command line's flags) win over silt.yaml's `serve:` section; port 0 takes any free port.
+ */
 export async function startServer(project: Project, opts: ServeOptions = {}): Promise<RunningServer> {
+  const { onInternalError, ...flags } = opts;
+  const settings = serveSettings(project.config, flags);
+  const executor = new Executor(project, {
+    concurrency: settings.concurrency,
+    retry: { retries: settings.retries, backoffMs: settings.retryBackoffMs },
+    ...(settings.stepTimeoutMs ? { stepTimeoutMs: settings.stepTimeoutMs } : {}),
+    ...(settings.runTimeoutMs ? { runTimeoutMs: settings.runTimeoutMs } : {}),
+  });
   const push = await PushService.open(project.catalog, project.config);
-  const deps: ServerDeps = {
-    project,
-    push,
-    principalOf: () => OWNER,
-    ...(opts.onInternalError ? { onInternalError: opts.onInternalError } : {}),
-  };
-  const listening = await listen(createApp(deps), opts.host, opts.port);
+  const deps: ServerDeps = { project, principalOf: () => OWNER, executor, push, ...(onInternalError ? { onInternalError } : {}) };
+  const listening = await listen(createApp(deps), settings.host, settings.port);
+  executor.start();
   writeServerFile(project.config.dir, { url: listening.url, pid: process.pid, startedMs: Date.now() });
   let stopping: Promise<void> | undefined;
   return {
     url: listening.url,
+    executor,
     stop: () =>
       (stopping ??= (async () => {
         removeServerFile(project.config.dir);
+        await executor.stop(settings.shutdownGraceMs);
         await listening.close();
         await push.close();
       })()),

@@ -1,26 +1,26 @@
 import type { Command } from 'commander';
 import { PROJECT_FILE } from '../../config/index.js';
 import { landingStatus } from '../../ingest/index.js';
-import { runWithLineage } from '../../lineage/index.js';
 import { ingestSelection, pipelineConfig } from '../../pipeline/index.js';
-import { action, inProject, out, warn } from '../context.js';
+import { action, inProject, out } from '../context.js';
 import { formatBytes, Progress } from '../progress.js';
 import { textTable } from '../render.js';
-import { runExitCode, runReport, unclaimedNote } from './run.js';
+import { runExitCode, runHereOrOnServer, runReport, unclaimedNote } from './run.js';
 
 export function register(program: Command): void {
   program
     .command('ingest')
     .description('ingest new files from the landing zone into bronze (all sources, or the named ones)')
     .argument('[sources...]')
+    .option('--local', 'ingest in this process even when a `silt serve` runs for the project (as SILT_NO_SERVER=1 does)')
     .action(
-      action(async function (this: Command, sources: string[]) {
+      action(async function (this: Command, sources: string[], opts: { local?: boolean }) {
         const progress = new Progress('ingest');
         const done = await inProject(this, async (p) => {
           const config = pipelineConfig(p.config);
           if (Object.keys(config.sources).length === 0) return undefined;
           const select = ingestSelection(config, sources);
-          return { result: await runWithLineage(p, { select, trigger: 'manual', onProgress: (m) => progress.note(m), onWarning: warn }), unclaimed: await unclaimedNote(p) };
+          return { result: await runHereOrOnServer(p, select, opts.local, progress), unclaimed: await unclaimedNote(p) };
         }).finally(() => progress.done());
         if (!done) {
           out(`ingest: nothing to do: ${PROJECT_FILE} declares no sources (declare one under \`sources:\`; \`silt demo\` makes a full example)`);

@@ -2,11 +2,12 @@ import type { Command } from 'commander';
 import { NotFound } from '../../errors.js';
 import { unclaimedLanding } from '../../ingest/index.js';
 import { runWithLineage } from '../../lineage/index.js';
-import { pipelineConfig, type RunResult, type StepResult } from '../../pipeline/index.js';
+import { pipelineConfig, storedStep, type RunResult, type StepResult } from '../../pipeline/index.js';
 import type { Project } from '../../project/index.js';
 import { EXIT, exitCodeOfKind } from '../errors.js';
 import { action, inProject, out, positiveWhole, warn } from '../context.js';
 import { Progress } from '../progress.js';
+import { findServer, runOnServer, serverWanted } from '../server-client.js';
 import { textTable } from '../render.js';
 
 export function register(program: Command): void {
@@ -14,11 +15,12 @@ export function register(program: Command): void {
     .command('run')
     .description('run the pipeline: ingest → silver → gold, in dependency order')
     .option('--select <steps...>', 'steps or tables to run: orders, silver.orders, +gold.daily_sales (with upstream), orders+ (with downstream)')
+    .option('--local', 'run in this process even when a `silt serve` runs for the project (as SILT_NO_SERVER=1 does)')
     .action(
-      action(async function (this: Command, opts: { select?: string[] }) {
+      action(async function (this: Command, opts: { select?: string[]; local?: boolean }) {
         const progress = new Progress('run');
         const { result, unclaimed } = await inProject(this, async (p) => ({
-          result: await runWithLineage(p, { select: opts.select, trigger: 'manual', onProgress: (m) => progress.note(m), onWarning: warn }),
+          result: await runHereOrOnServer(p, opts.select, opts.local, progress),
           unclaimed: await unclaimedNote(p),
         })).finally(() => progress.done());
         out(runReport(result) + unclaimed);
@@ -58,24 +60,7 @@ export function register(program: Command): void {
         if (!found) throw new NotFound(`runs: no run ${id}; \`silt runs\` lists them`);
         const { run, steps } = found;
         out(`run ${run.runId}  ${run.status}  trigger=${run.trigger}${run.selector ? `  select=${run.selector}` : ''}`);
-        const results = steps.map((s): StepResult => {
-          const details = s.details ? (JSON.parse(s.details) as StoredDetails) : undefined;
-          return {
-            id: s.step,
-            kind: s.kind,
-            table: '',
-            status: s.status,
-            ...(s.status === 'not_run' || s.startedMs === null ? {} : { startedMs: s.startedMs }),
-            elapsedMs: (s.finishedMs ?? 0) - (s.startedMs ?? 0),
-            rowsIn: s.rowsIn ?? undefined,
-            rowsWritten: s.rowsWritten ?? undefined,
-            rowsQuarantined: s.rowsQuarantined ?? undefined,
-            rowsDeduplicated: s.rowsDeduplicated ?? undefined,
-            error: s.error ?? undefined,
-            details,
-            warnings: details?.warnings,
-          };
-        });
+        const results = steps.map(storedStep);
         out(stepTable(results, run.startedMs));
         for (const s of results) {
           for (const e of (s.details as StoredDetails | undefined)?.expectations?.filter((x) => x.failing_rows > 0) ?? []) {
@@ -86,6 +71,17 @@ export function register(program: Command): void {
         if (notes.length) out(notes.join('\n'));
       }),
     );
+}
+
+/**
+ * A run by the project's `silt serve` when one answers (so runs never race, and the server's
+ * history has them), else in this process; the result is the same either way.
+ */
+export async function runHereOrOnServer(p: Project, select: string[] | undefined, local: boolean | undefined, progress: Progress): Promise<RunResult> {
+  const server = serverWanted(local) ? await findServer(p.config.dir, p.config.name) : undefined;
+  if (!server) return runWithLineage(p, { select, trigger: 'manual', onProgress: (m) => progress.note(m), onWarning: warn });
+  progress.note(`asked the server at ${server}; waiting for the run`);
+  return runOnServer(server, { ...(select ? { select } : {}) });
 }
 
 /** A step's details as the run log holds them. */

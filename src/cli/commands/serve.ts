@@ -1,23 +1,37 @@
 import type { Command } from 'commander';
+import { parseDuration } from '../../config/index.js';
 import { InvalidInput } from '../../errors.js';
 import { openProject } from '../../project/index.js';
-import { startServer } from '../../server/index.js';
+import { startServer, type ServeOptions } from '../../server/index.js';
 import { action, out } from '../context.js';
+
+interface ServeFlags {
+  host?: string;
+  port?: string;
+  concurrency?: string;
+  retries?: string;
+  stepTimeout?: string;
+  runTimeout?: string;
+  shutdownGrace?: string;
+}
 
 export function register(program: Command): void {
   program
     .command('serve')
-    .description('run the lakehouse as a service: the HTTP API (and, as they land, triggers and schedules)')
-    .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--port <port>', 'port to listen on (0: any free port)', '7878')
+    .description('run the lakehouse as a service: the HTTP API and the executor that runs the pipeline when asked (flags win over silt.yaml serve:)')
+    .option('--host <host>', 'address to listen on (default 127.0.0.1)')
+    .option('--port <port>', 'port to listen on, 0 for any free port (default 7878)')
+    .option('--concurrency <n>', 'jobs at once; pipeline runs stay one at a time (default 1)')
+    .option('--retries <n>', 'retries of a step that failed for a passing reason (default 2)')
+    .option('--step-timeout <duration>', 'stop a step running longer, e.g. 30m')
+    .option('--run-timeout <duration>', 'stop a run running longer, e.g. 2h')
+    .option('--shutdown-grace <duration>', 'on stop, let a running run finish this long before stopping it (default 30s)')
     .action(
-      action(async function (this: Command, opts: { host: string; port: string }) {
-        const port = Number(opts.port);
-        if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new InvalidInput(`serve: --port must be a port number (0-65535), found ${JSON.stringify(opts.port)}`);
+      action(async function (this: Command, flags: ServeFlags) {
+        const opts = serveOptions(flags);
         const project = await openProject({ projectDir: this.optsWithGlobals<{ project?: string }>().project });
         const server = await startServer(project, {
-          host: opts.host,
-          port,
+          ...opts,
           onInternalError: (e) => process.stderr.write(`silt: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`),
         }).catch(async (e: unknown) => {
           await project.close();
@@ -29,9 +43,29 @@ export function register(program: Command): void {
           process.once('SIGINT', stop);
           process.once('SIGTERM', stop);
         });
-        out('silt serve: stopping (requests in flight finish first)');
+        out('silt serve: stopping (a running run may finish within the shutdown grace; otherwise its job resumes on the next start)');
         await server.stop();
         await project.close();
       }),
     );
+}
+
+function serveOptions(f: ServeFlags): ServeOptions {
+  const whole = (flag: string, v: string | undefined, min: number, max: number): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidInput(`serve: ${flag} must be a whole number from ${min} to ${max}, found ${JSON.stringify(v)}`);
+    return n;
+  };
+  const ms = (flag: string, v: string | undefined) => (v === undefined ? undefined : parseDuration(v, `serve: ${flag}`));
+  const opts: ServeOptions = {
+    host: f.host,
+    port: whole('--port', f.port, 0, 65_535),
+    concurrency: whole('--concurrency', f.concurrency, 1, 64),
+    retries: whole('--retries', f.retries, 0, 20),
+    stepTimeoutMs: ms('--step-timeout', f.stepTimeout),
+    runTimeoutMs: ms('--run-timeout', f.runTimeout),
+    shutdownGraceMs: ms('--shutdown-grace', f.shutdownGrace),
+  };
+  return Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) as ServeOptions;
 }

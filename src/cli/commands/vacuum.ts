@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { parseTableName } from '../../catalog/index.js';
 import { parseDuration } from '../../config/index.js';
-import { InvalidInput } from '../../errors.js';
 import { vacuum } from '../../lifecycle/index.js';
 import { action, inProject, out } from '../context.js';
 import { formatBytes } from '../progress.js';
@@ -15,7 +14,7 @@ export function register(program: Command): void {
     .option('--dry-run', 'list what would be removed')
     .action(
       action(async function (this: Command, tables: string[], opts: { olderThan: string; dryRun?: boolean }) {
-        const olderThanMs = olderThan(opts.olderThan);
+        const olderThanMs = parseDuration(opts.olderThan, 'vacuum: --older-than');
         const result = await inProject(this, (p) =>
           vacuum(p.catalog, { olderThanMs, dryRun: opts.dryRun, tables: tables.length ? tables.map(parseTableName) : undefined }),
         );
@@ -25,10 +24,4 @@ export function register(program: Command): void {
         );
       }),
     );
-}
-
-function olderThan(text: string): number {
-  const ms = parseDuration(text);
-  if (ms === undefined) throw new InvalidInput(`vacuum: --older-than expects a duration such as 30m, 1h or 7d, found ${JSON.stringify(text)}`);
-  return ms;
 }

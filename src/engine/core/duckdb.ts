@@ -38,7 +38,12 @@ export class Engine {
     readonly connection: DuckDBConnection,
     /** A fork closes only its connection; the database is the opener's. */
     private readonly ownsDatabase = true,
+    private readonly parent?: Engine,
   ) {}
+
+  /** Forks still open, halted along with this engine. */
+  private readonly forks = new Set<Engine>();
+  private halted: Error | undefined;
 
   static async open(options: EngineOptions = {}): Promise<Engine> {
     const config: Record<string, string> = {};
@@ -89,18 +94,36 @@ export class Engine {
     this.connection.interrupt();
   }
 
+  /**
+   * Stops this connection and every fork made from it for good: the statement running now is
+   * interrupted and every later one fails with `reason`. A run that is cancelled or runs out of
+   * time halts its steps' engines this way, so a step stops at its next statement.
+   */
+  halt(reason: Error): void {
+    this.halted ??= reason;
+    this.connection.interrupt();
+    for (const f of this.forks) f.halt(reason);
+  }
+
+  private check(): void {
+    for (let e: Engine | undefined = this; e; e = e.parent) if (e.halted) throw e.halted;
+  }
+
   async run(sql: string, params?: DuckDBValue[]): Promise<void> {
+    this.check();
     await this.connection.run(sql, params).catch(failed(sql));
   }
 
   /** Runs a query and returns its rows as plain JS objects (BIGINT → bigint, DATE → DuckDB value objects). */
   async all<T extends Row = Row>(sql: string, params?: DuckDBValue[]): Promise<T[]> {
+    this.check();
     const reader = await this.connection.runAndReadAll(sql, params).catch(failed(sql));
     return reader.getRowObjectsJS() as T[];
   }
 
   /** Rows as JSON-safe values (BIGINT and HUGEINT as strings, dates as ISO strings). */
   async allJson<T extends Row = Row>(sql: string, params?: DuckDBValue[]): Promise<T[]> {
+    this.check();
     const reader = await this.connection.runAndReadAll(sql, params).catch(failed(sql));
     return reader.getRowObjectsJson() as T[];
   }
@@ -111,7 +134,9 @@ export class Engine {
    * ones. Close it before the engine it came from.
    */
   async fork(): Promise<Engine> {
-    const fork = new Engine(this.instance, await this.instance.connect(), false);
+    this.check();
+    const fork = new Engine(this.instance, await this.instance.connect(), false, this);
+    this.forks.add(fork);
     // Settings made with SET belong to a connection; the one casts depend on goes along.
     const zone = await this.all<{ zone: string }>(`SELECT current_setting('TimeZone') AS zone`);
     const [has] = await fork.all<{ zone: string }>(`SELECT current_setting('TimeZone') AS zone`);
@@ -132,6 +157,7 @@ export class Engine {
   }
 
   close(): void {
+    this.parent?.forks.delete(this);
     this.connection.closeSync();
     if (this.ownsDatabase) this.instance.closeSync();
   }

@@ -1,7 +1,10 @@
 import { readFileSync, rmSync, writeFileSync, renameSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 
-/** What a running `silt serve` leaves in its project so that the CLI can find it. */
+/**
+ * What a running `silt serve` leaves in its project (`.silt/server.json`) so that the CLI finds it.
+ * Here, beside the project's other `.silt/` files, so the CLI reads it without loading the server.
+ */
 export interface ServerFile {
   url: string;
   pid: number;

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { isDuration, parseDuration, type ProjectConfig } from '../config/index.js';
+
+const duration = z.string().refine(isDuration, 'a duration such as 500ms, 30s or 5m');
+
+/** silt.yaml's `serve:` section: where `silt serve` listens and how its executor runs jobs. */
+const serveSectionSchema = z.strictObject({
+  host: z.string().min(1).optional(),
+  port: z.number().int().min(0).max(65_535).optional(),
+  /** Jobs at once; pipeline runs stay one at a time (the run lock), maintenance tasks fill the rest. */
+  concurrency: z.number().int().min(1).max(64).optional(),
+  /** Retries of a step that failed for a passing reason (the machine's, out of memory). */
+  retries: z.number().int().min(0).max(20).optional(),
+  retry_backoff: duration.optional(),
+  step_timeout: duration.optional(),
+  run_timeout: duration.optional(),
+  /** How long a stop lets a running run finish before it stops it (its job resumes on restart). */
+  shutdown_grace: duration.optional(),
+});
+
+export interface ServeSettings {
+  host: string;
+  port: number;
+  concurrency: number;
+  retries: number;
+  retryBackoffMs: number;
+  stepTimeoutMs?: number;
+  runTimeoutMs?: number;
+  shutdownGraceMs: number;
+}
+
+export const SERVE_DEFAULTS: ServeSettings = { host: '127.0.0.1', port: 7878, concurrency: 1, retries: 2, retryBackoffMs: 1_000, shutdownGraceMs: 30_000 };
+
+/** The settings of silt.yaml's `serve:` over the defaults, then `flags` (the command line's) over both. */
+export function serveSettings(config: ProjectConfig, flags: Partial<ServeSettings> = {}): ServeSettings {
+  const s = config.section('serve', serveSectionSchema) ?? {};
+  const ms = (key: string, v: string | undefined) => (v === undefined ? undefined : parseDuration(v, `serve.${key}`));
+  const fromFile: Partial<ServeSettings> = {
+    host: s.host,
+    port: s.port,
+    concurrency: s.concurrency,
+    retries: s.retries,
+    retryBackoffMs: ms('retry_backoff', s.retry_backoff),
+    stepTimeoutMs: ms('step_timeout', s.step_timeout),
+    runTimeoutMs: ms('run_timeout', s.run_timeout),
+    shutdownGraceMs: ms('shutdown_grace', s.shutdown_grace),
+  };
+  const defined = (o: Partial<ServeSettings>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+  return { ...SERVE_DEFAULTS, ...defined(fromFile), ...defined(flags) };
+}

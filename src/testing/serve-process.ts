@@ -1,0 +1,38 @@
+import type { ChildProcess } from 'node:child_process';
+import { readServerFile } from '../project/index.js';
+import { finished, startSilt, type SiltResult } from './silt-process.js';
+
+export interface ServeProcess {
+  child: ChildProcess;
+  url: string;
+  /** Resolves when the process has exited, with its output. */
+  exited: Promise<SiltResult>;
+}
+
+/** Starts a real `silt serve --port 0` in `dir` and waits until its server file names it. */
+export async function startServeProcess(dir: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
+  const child = startSilt(dir, ['serve', '--port', '0', ...args], env);
+  const exited = finished(child);
+  let gone: SiltResult | undefined;
+  void exited.then((r) => (gone = r));
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const info = readServerFile(dir);
+    if (info && info.pid === child.pid) return { child, url: info.url, exited };
+    if (gone) throw new Error(`silt serve exited ${gone.code} before it listened:\n${gone.stderr}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error('silt serve did not start within 30 s');
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** A JSON request to a listening server: status and parsed body. */
+export async function httpJson(url: string, method: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(url, {
+    method,
+    ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+  });
+  return { status: res.status, body: await res.json() };
+}

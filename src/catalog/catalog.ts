@@ -22,6 +22,8 @@ import { catalogFile, openDb, type DbCapabilities, type MetadataDb } from './db.
 import { ActiveWrites } from './active-writes.js';
 import { ExternalTables } from './external-tables.js';
 import { IngestedFiles } from './ingested-files.js';
+import { LandingRequests } from './landing-requests.js';
+import { ScheduleFires } from './schedule-fires.js';
 import { RunLog } from './run-log.js';
 import { migrate } from './migrations.js';
 import { checkName } from './names.js';
@@ -59,6 +61,10 @@ export class Catalog {
   readonly runLog: RunLog;
   /** Crawled datasets, read in place (not Iceberg tables). */
   readonly externalTables: ExternalTables;
+  /** The last fire of each cron schedule. */
+  readonly scheduleFires: ScheduleFires;
+  /** Landing files the server's watcher saw complete and asked a run for. */
+  readonly landingRequests: LandingRequests;
   /** What went wrong without failing the command (cleanup after a commit, a degraded open); faces show them. */
   readonly warnings: string[] = [];
 
@@ -73,6 +79,8 @@ export class Catalog {
     this.ingestedFiles = new IngestedFiles(db);
     this.runLog = new RunLog(db);
     this.externalTables = new ExternalTables(db);
+    this.scheduleFires = new ScheduleFires(db);
+    this.landingRequests = new LandingRequests(db);
   }
 
   /** Opens the catalog; a lost one (see IfLost) is refused unless told otherwise. */

@@ -1,6 +1,8 @@
 export { Catalog, CATALOG_NAME, type TableDefinition, type TableIdent } from './catalog.js';
 export { checkName, parseTableName } from './names.js';
 export type { IngestedFile } from './ingested-files.js';
+export type { LandingRequest } from './landing-requests.js';
+export type { ScheduleFire } from './schedule-fires.js';
 export type { RunRecord, StepRecord, StepStatus, RunStatus } from './run-log.js';
 export type {
   ExternalColumn,

@@ -164,6 +164,30 @@ const MIGRATIONS: readonly Migration[] = [
       await db.schema.alterTable('silt_runs').addColumn('heartbeat_ms', 'bigint').execute();
     },
   },
+  {
+    version: 10,
+    name: 'the last fire of each schedule and the landing files the watcher vouched for, so a restart neither fires a tick twice nor loses a file',
+    async up(db) {
+      await db.schema
+        .createTable('silt_schedule_fires')
+        .ifNotExists()
+        .addColumn('name', 'varchar(255)', (c) => c.primaryKey())
+        .addColumn('since_ms', 'bigint', (c) => c.notNull())
+        .addColumn('last_fire_ms', 'bigint')
+        .execute();
+      await db.schema
+        .createTable('silt_landing_requests')
+        .ifNotExists()
+        .addColumn('source', 'varchar(255)', (c) => c.notNull())
+        .addColumn('path', 'varchar(1000)', (c) => c.notNull())
+        .addColumn('size', 'bigint', (c) => c.notNull())
+        .addColumn('modified_ms', 'bigint', (c) => c.notNull())
+        .addColumn('requested_ms', 'bigint', (c) => c.notNull())
+        .addColumn('job_id', 'varchar(64)')
+        .addPrimaryKeyConstraint('silt_landing_requests_pk', ['source', 'path'])
+        .execute();
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

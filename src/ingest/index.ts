@@ -5,3 +5,5 @@ export { sourceSchema, sourcesSchema, landingPrefix, bronzeTables, type SourceCo
 export { REJECT_FIELDS } from './bronze-rejects.js';
 export { BATCH_ID, INGESTED_AT, SOURCE_FILE, SOURCE_LINE } from './bronze-schema.js';
 export { SUMMARY_BATCH, SUMMARY_FINGERPRINTS, SUMMARY_FILES, SUMMARY_SOURCE } from './bronze-ledger.js';
+export { landingFilesOf, temporaryName, SETTLE_MS, type LandingFile } from './landing-files.js';
+export { declinedBy } from './source-claims.js';

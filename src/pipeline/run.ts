@@ -12,10 +12,11 @@ import { selectSteps, topoOrder, type StepNode } from './graph.js';
 import { ingestStep } from './ingest-step.js';
 import { referencedTables } from './apply-contract.js';
 import { newRunId } from './run-id.js';
+import type { Trigger } from './run-request.js';
 import { scheduleSteps } from './schedule.js';
 import { silverStep } from './silver-step.js';
 
-export type Trigger = 'manual' | 'schedule' | 'file' | 'http' | 'demo';
+export type { Trigger };
 
 export interface RunOptions {
   select?: string[];
@@ -95,6 +96,7 @@ async function runSteps(project: Project, engine: Engine, plan: RunPlan, opts: R
     session: new SqlSession(engine, project.catalog, { principal: PIPELINE_ACCESS.principal, policy: PIPELINE_ACCESS.policy }),
     access: PIPELINE_ACCESS,
     runId,
+    trigger: opts.trigger ?? 'manual',
     secret: project.secret(),
     progress,
   };

@@ -1,3 +1,4 @@
 export { PROJECT_FILE, findProjectDir, loadProject, type ProjectConfig, type SectionKey } from './load.js';
 export { projectTemplate } from './template.js';
 export { didYouMean } from './did-you-mean.js';
+export { cronProblem, scheduleCron } from './cron.js';

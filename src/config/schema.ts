@@ -41,6 +41,7 @@ export const projectSchema = z.strictObject({
   sources: z.optional(z.unknown()),
   silver: z.optional(z.unknown()),
   gold: z.optional(z.unknown()),
+  schedules: z.optional(z.unknown()),
 });
 
 export type ProjectFile = z.infer<typeof projectSchema>;

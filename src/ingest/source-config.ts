@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cronProblem } from '../config/index.js';
 
 const FORMATS = ['csv', 'tsv', 'json', 'ndjson', 'parquet'] as const;
 const NAME = /^[a-z_][a-z0-9_]*$/;
@@ -15,6 +16,7 @@ const NAME = /^[a-z_][a-z0-9_]*$/;
  *     delimiter: ','         # CSV/TSV only (default: detected)
  *     header: true           # CSV/TSV only: line 1 names the columns (default); false: column_1, …
  *     table: bronze.orders   # default: bronze.<name>
+ *     schedule: "0 * * * *"  # cron: `silt serve` runs it and what depends on it then
  * ```
  */
 export const sourceSchema = z.strictObject({
@@ -29,6 +31,13 @@ export const sourceSchema = z.strictObject({
   table: z
     .string()
     .regex(/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/, 'namespace.table in lower-case letters, digits and _')
+    .optional(),
+  schedule: z
+    .string()
+    .superRefine((cron, ctx) => {
+      const problem = cronProblem(cron);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem.message });
+    })
     .optional(),
 });
 

@@ -3,11 +3,12 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { SETTLE_MS } from '../ingest/index.js';
+import { landingStatus, SETTLE_MS } from '../ingest/index.js';
 import { openProject, type Project } from '../project/index.js';
 import { removeDir, smallProject, tempDir } from '../testing/pipeline-project.js';
 import { RecordingRequester, until } from '../testing/recording-requester.js';
 import { startLandingWatcher, type LandingWatcherOptions } from './landing-watcher.js';
+import { pipelineConfig } from './config.js';
 import { runPipeline } from './run.js';
 
 const YAML = `
@@ -57,6 +58,7 @@ describe('landing watcher', () => {
         await sleep(80);
       }
       await until('all 300 files requested', () => requestedCount(requester) === 300);
+      await until('every request answered', async () => (await p.catalog.landingRequests.list()).every((r) => r.jobId !== null));
       assert.ok(requester.requests.length <= 3, `${requester.requests.length} requests for one burst: ${requester.requests.map((r) => r.reason).join('; ')}`);
       for (const r of requester.requests) {
         assert.deepEqual(r.select, ['ingest.orders+']);
@@ -164,5 +166,21 @@ describe('landing watcher', () => {
     assert.equal(ingest?.rowsWritten, 0);
     assert.ok(left.elapsedMs < SETTLE_MS, `a file-triggered run waited ${left.elapsedMs} ms for a young file`);
     await p.close();
+  });
+
+  test('silt landing says which files a watcher requested (and the job), which still settle, and which are done', async () => {
+    const requester = new RecordingRequester();
+    await watched(requester, async (p, landing) => {
+      const status = async () =>
+        new Map((await landingStatus(p.catalog, pipelineConfig(p.config).sources)).map((e) => [e.path.replace('landing/orders/', ''), `${e.status}: ${e.detail}`]));
+      await fs.writeFile(path.join(landing, 'a.csv'), 'id\n1\n');
+      await until('a requested and answered', async () => (await p.catalog.landingRequests.list()).some((r) => r.jobId !== null));
+      await fs.writeFile(path.join(landing, 'b.csv'), 'id\n2\n');
+      const seen = await status();
+      assert.match(seen.get('a.csv') ?? '', /^requested: complete; the server's watcher asked for a run at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(job job-1\), which takes it$/);
+      assert.match(seen.get('b.csv') ?? '', /^incomplete: modified in the last seconds; taken once it stops changing/);
+      await runPipeline(p, { select: ['ingest.orders'], trigger: 'file' });
+      assert.match((await status()).get('a.csv') ?? '', /^done: ingested on .*: 1 row$/);
+    });
   });
 });

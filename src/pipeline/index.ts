@@ -6,3 +6,6 @@ export { blockedPlan, planLakehouse, type PlanItem } from './plan.js';
 export { CONTRACT_PROPERTY, PROCESSED_SNAPSHOT } from './silver-step.js';
 export { findQuarantine, quarantineTables, rulePredicate, type QuarantineTable } from './quarantine-tables.js';
 export { type MaintenanceTask, type RunRequest, type RunRequested, type RunRequester } from './run-request.js';
+export { startLandingWatcher, WATCHER_DEFAULTS, type LandingWatcherOptions } from './landing-watcher.js';
+export { startScheduler, type SchedulerOptions } from './scheduler.js';
+export { projectSchedules, scheduleLines, schedulesSchema, type Schedule } from './schedules-config.js';

@@ -5,7 +5,9 @@ import { after, before, describe, test } from 'node:test';
 import { openProject, type Project } from '../project/index.js';
 import { removeDir, rewritePipelineYaml, smallProject, tempDir } from '../testing/pipeline-project.js';
 import { RecordingRequester, until } from '../testing/recording-requester.js';
+import { pipelineConfig } from './config.js';
 import { startScheduler } from './scheduler.js';
+import { projectSchedules, scheduleLines } from './schedules-config.js';
 
 const SOURCES = `
 sources:
@@ -102,6 +104,9 @@ sources:
       await scheduler.stop();
       assert.deepEqual(requester.requests[0]!.select, ['ingest.orders+']);
       assert.match(requester.requests[0]!.dedupeKey ?? '', /^schedule:ingest\.orders:/);
+      // `silt plan` shows it, a line each.
+      const lines = scheduleLines(projectSchedules(p.config, pipelineConfig(p.config).sources), now());
+      assert.deepEqual(lines, [`@ ingest.orders  0 6 * * *: run ingest.orders+; next ${new Date(now() + 86_400_000 - 100).toISOString().slice(0, 16).replace('T', ' ')} UTC`]);
     } finally {
       await p.close();
     }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cronProblem, PROJECT_FILE, type ProjectConfig } from '../config/index.js';
+import { cronProblem, PROJECT_FILE, scheduleCron, type ProjectConfig } from '../config/index.js';
 import type { SourceConfig } from '../ingest/index.js';
 import type { MaintenanceTask } from './run-request.js';
 
@@ -63,4 +63,15 @@ export function projectSchedules(config: ProjectConfig, sources: Record<string, 
 /** The message prefix of a schedule's problem: the file and the key. */
 export function scheduleAt(s: Schedule, key?: string): string {
   return `config: ${PROJECT_FILE}: ${s.declaredAt}${key ? `.${key}` : ''}`;
+}
+
+/** One line per schedule for `silt plan`: name, cron (and zone), what it asks for, its next tick. */
+export function scheduleLines(schedules: readonly Schedule[], nowMs = Date.now()): string[] {
+  const width = Math.max(...schedules.map((s) => s.name.length));
+  return schedules.map((s) => {
+    const when = `${s.cron}${s.timezone ? ` (${s.timezone})` : ''}`;
+    const what = s.task ? `${s.task} ${s.select?.join(' ') || 'every table'}` : `run ${s.select?.join(' ') || 'the whole pipeline'}`;
+    const next = scheduleCron(s.cron, s.timezone).nextRun(new Date(nowMs));
+    return `@ ${s.name.padEnd(width)}  ${when}: ${what}${next ? `; next ${next.toISOString().slice(0, 16).replace('T', ' ')} UTC` : ''}`;
+  });
 }

@@ -50,6 +50,7 @@ interface Seen {
 export function startLandingWatcher(project: Project, requester: RunRequester, opts: LandingWatcherOptions = {}): { stop(): Promise<void> } {
   const o = { ...WATCHER_DEFAULTS, ...opts };
   const sources = Object.entries(pipelineConfig(project.config).sources);
+  const prefixes = new Map(sources.map(([name, source]) => [name, landingPrefix(name, source)]));
   const { catalog, store } = project;
   const seen = new Map<string, Seen>();
   let first = true;
@@ -65,7 +66,7 @@ export function startLandingWatcher(project: Project, requester: RunRequester, o
     const completed = new Map<string, string[]>();
     let settling = 0;
     for (const [name, source] of sources) {
-      for (const f of landingFilesOf(listed, landingPrefix(name, source), now)) {
+      for (const f of landingFilesOf(listed, prefixes.get(name)!, now)) {
         if (temporaryName(f.key) || declinedBy(name, source, f.key)) continue;
         present.add(f.key);
         let s = seen.get(f.key);
@@ -79,7 +80,8 @@ export function startLandingWatcher(project: Project, requester: RunRequester, o
           settling += 1;
           continue;
         }
-        completed.set(name, [...(completed.get(name) ?? []), f.key]);
+        if (!completed.has(name)) completed.set(name, []);
+        completed.get(name)!.push(f.key);
       }
     }
     for (const key of seen.keys()) if (!present.has(key)) seen.delete(key);
@@ -110,7 +112,8 @@ export function startLandingWatcher(project: Project, requester: RunRequester, o
       select: [...bySource.keys()].map((s) => `ingest.${s}+`),
       trigger: 'file',
       dedupeKey: batchKey(files),
-      reason: [...bySource].map(([s, n], i) => `${n}${i === 0 ? ` file${n === 1 ? '' : 's'}` : ''} in ${landingPrefix(s, Object.fromEntries(sources)[s]!)}`).join(', '),
+      // `3 files in landing/orders/, 1 in landing/payments/`
+      reason: [...bySource].map(([s, n], i) => `${n}${i === 0 ? ` file${n === 1 ? '' : 's'}` : ''} in ${prefixes.get(s)}`).join(', '),
     });
     for (const [, s] of batch) s.state = 'requested';
     await catalog.landingRequests.answered(files, requestedMs, jobId);

@@ -183,4 +183,23 @@ describe('landing watcher', () => {
       assert.match((await status()).get('a.csv') ?? '', /^done: ingested on .*: 1 row$/);
     });
   });
+
+  test('a request the executor refuses is asked again at the next poll, and the error is said once', async () => {
+    const errors: string[] = [];
+    let refusals = 2;
+    const requester = new RecordingRequester(async () => {
+      if (refusals-- > 0) throw new Error('executor: the queue is not open yet');
+    });
+    const { dir, project: p } = await project();
+    const watcher = startLandingWatcher(p, requester, { ...FAST, onError: (e) => errors.push(String(e)) });
+    try {
+      await fs.writeFile(path.join(dir, 'lake', 'landing', 'orders', 'a.csv'), 'id\n1\n');
+      await until('a request answered', async () => (await p.catalog.landingRequests.list()).some((r) => r.jobId !== null));
+      assert.equal(requester.requests.length, 3);
+      assert.deepEqual(errors, ['Error: executor: the queue is not open yet']);
+    } finally {
+      await watcher.stop();
+      await p.close();
+    }
+  });
 });

@@ -13,8 +13,8 @@ export class RecordingRequester implements RunRequester {
     const known = r.dedupeKey === undefined ? undefined : this.jobs.get(r.dedupeKey);
     if (known) return { jobId: known, created: false };
     const jobId = `job-${this.requests.length}`;
-    if (r.dedupeKey !== undefined) this.jobs.set(r.dedupeKey, jobId);
     await this.act?.(r);
+    if (r.dedupeKey !== undefined) this.jobs.set(r.dedupeKey, jobId);
     return { jobId, created: true };
   }
 }

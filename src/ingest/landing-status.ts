@@ -8,6 +8,9 @@ import { bronzeTables, landingPrefix, type SourceConfig } from './source-config.
 
 const LANDING = 'landing/';
 
+/** What can become of a landing file, in the order `silt landing` counts them. */
+export const LANDING_STATUSES = ['pending', 'requested', 'done', 'incomplete', 'unclaimed', 'ignored'] as const;
+
 export interface LandingEntry {
   /** The source whose path holds the file; '' when no source's does. */
   source: string;
@@ -19,7 +22,7 @@ export interface LandingEntry {
    * server's watcher saw it complete and asked for a run, not yet done; `incomplete`: still being
    * written (or settling); `unclaimed`: no source takes it; `ignored`: a hidden name (`.x`, `_x`).
    */
-  status: 'pending' | 'requested' | 'done' | 'incomplete' | 'unclaimed' | 'ignored';
+  status: (typeof LANDING_STATUSES)[number];
   /**
    * What happened to it, in a sentence: ingested (rows, rejects), rejected whole and why, the same
    * content as another file, changed since it was ingested; or why it waits or is not taken, and

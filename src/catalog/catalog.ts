@@ -24,6 +24,8 @@ import { ExternalTables } from './external-tables.js';
 import { IngestedFiles } from './ingested-files.js';
 import { AlertLog } from './alert-log.js';
 import { PushKeys } from './push-keys.js';
+import { LandingRequests } from './landing-requests.js';
+import { ScheduleFires } from './schedule-fires.js';
 import { RunLog } from './run-log.js';
 import { JobQueue } from './job-queue.js';
 import { migrate } from './migrations.js';
@@ -68,6 +70,10 @@ export class Catalog {
   readonly alertLog: AlertLog;
   /** Idempotency keys of HTTP pushes. */
   readonly pushKeys: PushKeys;
+  /** The last fire of each cron schedule. */
+  readonly scheduleFires: ScheduleFires;
+  /** Landing files the server's watcher saw complete and asked a run for. */
+  readonly landingRequests: LandingRequests;
   /** What went wrong without failing the command (cleanup after a commit, a degraded open); faces show them. */
   readonly warnings: string[] = [];
 
@@ -85,6 +91,8 @@ export class Catalog {
     this.externalTables = new ExternalTables(db);
     this.alertLog = new AlertLog(db);
     this.pushKeys = new PushKeys(db);
+    this.scheduleFires = new ScheduleFires(db);
+    this.landingRequests = new LandingRequests(db);
   }
 
   /** Opens the catalog; a lost one (see IfLost) is refused unless told otherwise. */

@@ -158,6 +158,20 @@ export interface MetadataDb {
     body_sha256: string;
     created_ms: number;
   };
+  silt_schedule_fires: {
+    name: string;
+    /** When the schedule was first seen: ticks before it are not made up. */
+    since_ms: number;
+    last_fire_ms: number | null;
+  };
+  silt_landing_requests: {
+    source: string;
+    path: string;
+    size: number;
+    modified_ms: number;
+    requested_ms: number;
+    job_id: string | null;
+  };
   silt_active_writes: {
     id: string;
     table_namespace: string;

@@ -165,7 +165,7 @@ const MIGRATIONS: readonly Migration[] = [
     },
   },
   {
-    version: 9,
+    version: 8,
     name: 'alerts: when each fired and resolved, and every delivery of it to a channel',
     async up(db) {
       await db.schema
@@ -198,7 +198,7 @@ const MIGRATIONS: readonly Migration[] = [
     },
   },
   {
-    version: 11,
+    version: 9,
     name: 'idempotency keys of HTTP pushes: a retried push with the same key lands once, across crashes',
     async up(db) {
       await db.schema
@@ -216,7 +216,7 @@ const MIGRATIONS: readonly Migration[] = [
     },
   },
   {
-    version: 8,
+    version: 10,
     name: 'the work queue of silt serve (jobs, their dedupe keys), the job of each run, and step logs',
     async up(db) {
       await db.schema
@@ -260,6 +260,30 @@ const MIGRATIONS: readonly Migration[] = [
         .addColumn('level', 'varchar(8)', (c) => c.notNull())
         .addColumn('message', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('silt_step_logs_pk', ['run_id', 'step', 'seq'])
+        .execute();
+    },
+  },
+  {
+    version: 11,
+    name: 'the last fire of each schedule and the landing files the watcher vouched for, so a restart neither fires a tick twice nor loses a file',
+    async up(db) {
+      await db.schema
+        .createTable('silt_schedule_fires')
+        .ifNotExists()
+        .addColumn('name', 'varchar(255)', (c) => c.primaryKey())
+        .addColumn('since_ms', 'bigint', (c) => c.notNull())
+        .addColumn('last_fire_ms', 'bigint')
+        .execute();
+      await db.schema
+        .createTable('silt_landing_requests')
+        .ifNotExists()
+        .addColumn('source', 'varchar(255)', (c) => c.notNull())
+        .addColumn('path', 'varchar(1000)', (c) => c.notNull())
+        .addColumn('size', 'bigint', (c) => c.notNull())
+        .addColumn('modified_ms', 'bigint', (c) => c.notNull())
+        .addColumn('requested_ms', 'bigint', (c) => c.notNull())
+        .addColumn('job_id', 'varchar(64)')
+        .addPrimaryKeyConstraint('silt_landing_requests_pk', ['source', 'path'])
         .execute();
     },
   },

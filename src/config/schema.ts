@@ -44,6 +44,7 @@ export const projectSchema = z.strictObject({
   lineage: z.optional(z.unknown()),
   alerts: z.optional(z.unknown()),
   serve: z.optional(z.unknown()),
+  schedules: z.optional(z.unknown()),
 });
 
 export type ProjectFile = z.infer<typeof projectSchema>;

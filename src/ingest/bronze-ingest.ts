@@ -5,7 +5,7 @@ import { InvalidInput, RunFailed } from '../errors.js';
 import { ingestBatch, type BatchContext, type BatchOutcome } from './bronze-batch.js';
 import { reconcileLedger } from './bronze-ledger.js';
 import type { NewLandingFile } from './bronze-read.js';
-import { fingerprint, settledLanding, type LandingFile } from './landing-files.js';
+import { fingerprint, settledLanding, vouchedFiles, type LandingFile } from './landing-files.js';
 import { bronzeTables, landingPrefix, type SourceConfig } from './source-config.js';
 import { declinedBy } from './source-claims.js';
 
@@ -37,6 +37,12 @@ export interface IngestOptions {
   /** The pipeline run; it becomes the `_batch_id` of every row and reject. */
   runId: string;
   onProgress?: (p: { files: number; rows: number; bytes: number }) => void;
+  /**
+   * Files modified in the last seconds that the server's watcher has not vouched for: `wait` (up
+   * to SETTLE_MS, the default) for them to settle, or `leave` them for a later run, as a run the
+   * watcher asked for does (the watcher asks again once they settle).
+   */
+  youngFiles?: 'wait' | 'leave';
   /** For crash tests: throw from these to stop a batch after its rejects / bronze commit. */
   interrupt?: BatchContext['interrupt'];
 }
@@ -76,7 +82,8 @@ export async function ingestSource(
   if (await catalog.tableExists(namespace, table)) {
     await reconcileLedger(catalog, (await catalog.loadTable(namespace, table)).metadata, name);
   }
-  const landing = await settledLanding(catalog.store, landingPrefix(name, source));
+  const vouched = vouchedFiles(await catalog.landingRequests.list(name));
+  const landing = await settledLanding(catalog.store, landingPrefix(name, source), { vouched, wait: opts.youngFiles !== 'leave' });
   const { fresh, known } = await sortOut(catalog, name, landing.filter((f) => f.state === 'ready' && !declinedBy(name, source, f.key)));
 
   const result: IngestResult = {

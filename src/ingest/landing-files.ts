@@ -8,7 +8,10 @@ export interface LandingFile {
   key: string;
   size: number;
   modifiedMs: number;
-  /** `ready` to ingest, or `incomplete`: a `.partial`/`.tmp` file or one modified in the last 2 s. */
+  /**
+   * `ready` to ingest, or `incomplete`: a `.partial`/`.tmp` file or one modified in the last 2 s
+   * that the server's watcher has not vouched for (seen unchanged through its settle window).
+   */
   state: 'ready' | 'incomplete';
 }
 
@@ -16,18 +19,32 @@ export interface LandingFile {
  * The files under a landing prefix, sorted by key. Hidden files and folders (`.x`, and `_x` as
  * Hadoop/Spark write `_SUCCESS` and `_temporary/`) are left out altogether.
  */
-export async function listLanding(store: ObjectStore, prefix: string, nowMs = Date.now()): Promise<LandingFile[]> {
-  return landingFilesOf(await store.list(prefix), prefix, nowMs);
+export async function listLanding(store: ObjectStore, prefix: string, nowMs = Date.now(), vouched: Vouched = NONE): Promise<LandingFile[]> {
+  return landingFilesOf(await store.list(prefix), prefix, nowMs, vouched);
+}
+
+/**
+ * Files the server's watcher saw complete (unchanged through its settle window), by key, as they
+ * were then: the same size and modification time now means the same complete file.
+ */
+export type Vouched = ReadonlyMap<string, { size: number; modifiedMs: number }>;
+
+const NONE: Vouched = new Map();
+
+export function vouchedFiles(files: readonly { path: string; size: number; modifiedMs: number }[]): Vouched {
+  return new Map(files.map((f) => [f.path, { size: f.size, modifiedMs: f.modifiedMs }]));
 }
 
 /** listLanding over a listing already made (of `prefix` or of a folder above it). */
-export function landingFilesOf(listed: readonly ObjectInfo[], prefix: string, nowMs = Date.now()): LandingFile[] {
+export function landingFilesOf(listed: readonly ObjectInfo[], prefix: string, nowMs = Date.now(), vouched: Vouched = NONE): LandingFile[] {
   const out: LandingFile[] = [];
   for (const o of listed) {
     if (!o.key.startsWith(prefix)) continue;
     const parts = o.key.slice(prefix.length).split('/');
     if (parts.some((p) => p.startsWith('.') || p.startsWith('_'))) continue;
-    const writing = temporaryName(o.key) || nowMs - o.modifiedMs < SETTLE_MS;
+    const seen = vouched.get(o.key);
+    const young = nowMs - o.modifiedMs < SETTLE_MS && !(seen && seen.size === o.size && seen.modifiedMs === o.modifiedMs);
+    const writing = temporaryName(o.key) || young;
     out.push({ key: o.key, size: o.size, modifiedMs: o.modifiedMs, state: writing ? 'incomplete' : 'ready' });
   }
   return out;
@@ -41,16 +58,18 @@ export function temporaryName(key: string): boolean {
 
 /**
  * The landing files, after waiting (at most SETTLE_MS) for files modified just now to settle: a
- * copy that has finished is then ready, one still being written is seen modified again.
+ * copy that has finished is then ready, one still being written is seen modified again. With
+ * `wait: false` young files are left incomplete at once (a run the watcher asked for: it asks
+ * again for them once they settle). Files `vouched` for are ready, however young.
  */
-export async function settledLanding(store: ObjectStore, prefix: string): Promise<LandingFile[]> {
-  const first = await listLanding(store, prefix);
+export async function settledLanding(store: ObjectStore, prefix: string, opts: { vouched?: Vouched; wait?: boolean } = {}): Promise<LandingFile[]> {
+  const first = await listLanding(store, prefix, Date.now(), opts.vouched);
   const young = first.filter((f) => f.state === 'incomplete' && !temporaryName(f.key));
-  if (young.length === 0) return first;
+  if (young.length === 0 || opts.wait === false) return first;
   const newest = Math.max(...young.map((f) => f.modifiedMs));
   const wait = Math.min(SETTLE_MS, SETTLE_MS - (Date.now() - newest)) + 50;
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, wait)));
-  return listLanding(store, prefix);
+  return listLanding(store, prefix, Date.now(), opts.vouched);
 }
 
 /**

@@ -1,12 +1,15 @@
-import type { Catalog, IngestedFile } from '../catalog/index.js';
+import type { Catalog, IngestedFile, LandingRequest } from '../catalog/index.js';
 import { didYouMean } from '../config/index.js';
 import type { ObjectInfo, ObjectStore } from '../storage/index.js';
 import { committedFiles, rejectedWholeFiles } from './bronze-ledger.js';
-import { fingerprint, landingFilesOf, temporaryName, type LandingFile } from './landing-files.js';
+import { fingerprint, landingFilesOf, temporaryName, vouchedFiles, type LandingFile } from './landing-files.js';
 import { declinedBy } from './source-claims.js';
 import { bronzeTables, landingPrefix, type SourceConfig } from './source-config.js';
 
 const LANDING = 'landing/';
+
+/** What can become of a landing file, in the order `silt landing` counts them. */
+export const LANDING_STATUSES = ['pending', 'requested', 'done', 'incomplete', 'unclaimed', 'ignored'] as const;
 
 export interface LandingEntry {
   /** The source whose path holds the file; '' when no source's does. */
@@ -15,10 +18,11 @@ export interface LandingEntry {
   path: string;
   size: number;
   /**
-   * `done`: its content is in bronze; `pending`: the next ingest takes it; `incomplete`: still
-   * being written; `unclaimed`: no source takes it; `ignored`: a hidden name (`.x`, `_x`).
+   * `done`: its content is in bronze; `pending`: the next ingest takes it; `requested`: the
+   * server's watcher saw it complete and asked for a run, not yet done; `incomplete`: still being
+   * written (or settling); `unclaimed`: no source takes it; `ignored`: a hidden name (`.x`, `_x`).
    */
-  status: 'pending' | 'done' | 'incomplete' | 'unclaimed' | 'ignored';
+  status: (typeof LANDING_STATUSES)[number];
   /**
    * What happened to it, in a sentence: ingested (rows, rejects), rejected whole and why, the same
    * content as another file, changed since it was ingested; or why it waits or is not taken, and
@@ -49,8 +53,10 @@ export async function landingStatus(catalog: Catalog, sources: Record<string, So
     const ledger = await catalog.ingestedFiles.list(name);
     for (const f of ledger) byFingerprint.set(f.fingerprint, f);
     const byKey = new Map(ledger.map((f) => [f.path, f]));
+    const requests = await catalog.landingRequests.list(name);
+    const requested = new Map(requests.map((r) => [r.path, r]));
     const rejectsTable = `${namespace}.${rejects}`;
-    for (const file of landingFilesOf(listed, landingPrefix(name, source), nowMs)) {
+    for (const file of landingFilesOf(listed, landingPrefix(name, source), nowMs, vouchedFiles(requests))) {
       if (declinedBy(name, source, file.key)) continue;
       const seen = byKey.get(file.key);
       const entry = (status: LandingEntry['status'], detail: string) => out.push({ source: name, path: file.key, size: file.size, status, detail });
@@ -60,7 +66,9 @@ export async function landingStatus(catalog: Catalog, sources: Record<string, So
       }
       const unchanged = seen !== undefined && seen.size === file.size && file.modifiedMs <= seen.ingestedMs;
       const done = unchanged ? seen : byFingerprint.get(await fingerprint(catalog.store, file.key));
+      const request = requested.get(file.key);
       if (done) entry('done', doneDetail(file, done, whole.get(done.fingerprint), rejectsTable));
+      else if (request && request.size === file.size && request.modifiedMs === file.modifiedMs) entry('requested', requestedDetail(request));
       else if (seen) entry('pending', `changed since it was ${outcome(seen, whole.get(seen.fingerprint), rejectsTable)}; the next ingest takes the new content`);
       else entry('pending', 'new: the next ingest takes it');
     }
@@ -88,12 +96,19 @@ function outcome(f: IngestedFile, rejectedWhole: string | undefined, rejectsTabl
   return `ingested ${on(f)}: ${rows}${rejected}`;
 }
 
+function requestedDetail(r: LandingRequest): string {
+  const at = `${new Date(r.requestedMs).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+  return r.jobId === null
+    ? `complete; the server's watcher asked for a run at ${at} and has no answer yet (it asks again if the server restarts)`
+    : `complete; the server's watcher asked for a run at ${at} (job ${r.jobId}), which takes it`;
+}
+
 function on(f: IngestedFile): string {
   return `on ${new Date(f.ingestedMs).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 const TEMPORARY = 'named as a file still being copied (.partial, .tmp); rename it once it is complete';
-const SETTLING = 'modified in the last seconds; the next ingest takes it once it stops changing';
+const SETTLING = 'modified in the last seconds; taken once it stops changing, by the next ingest or, under `silt serve`, by the run its watcher asks for';
 const HIDDEN = 'a name (or folder) starting with . or _ is hidden, as writers mark files in progress or done (_SUCCESS); rename it to have it ingested';
 
 /**

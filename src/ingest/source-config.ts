@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pushSchema } from './push-config.js';
+import { cronProblem } from '../config/index.js';
 
 const FORMATS = ['csv', 'tsv', 'json', 'ndjson', 'parquet'] as const;
 const NAME = /^[a-z_][a-z0-9_]*$/;
@@ -17,6 +18,7 @@ const NAME = /^[a-z_][a-z0-9_]*$/;
  *     header: true           # CSV/TSV only: line 1 names the columns (default); false: column_1, …
  *     table: bronze.orders   # default: bronze.<name>
  *     push: { batch_wait: 200ms }   # HTTP pushes (POST /v1/ingest/<name>); see push-config.ts
+ *     schedule: "0 * * * *"  # cron: `silt serve` runs it and what depends on it then
  * ```
  */
 export const sourceSchema = z.strictObject({
@@ -33,6 +35,13 @@ export const sourceSchema = z.strictObject({
     .regex(/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/, 'namespace.table in lower-case letters, digits and _')
     .optional(),
   push: pushSchema.optional(),
+  schedule: z
+    .string()
+    .superRefine((cron, ctx) => {
+      const problem = cronProblem(cron);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem.message });
+    })
+    .optional(),
 });
 
 export type SourceConfig = z.output<typeof sourceSchema>;

@@ -1,6 +1,7 @@
 import type { Catalog } from '../catalog/index.js';
 import type { Engine, ReadAccess, SqlSession } from '../engine/index.js';
 import type { ObjectStore } from '../storage/index.js';
+import type { Trigger } from './run-request.js';
 
 /** What every step of a run works with. */
 export interface StepContext {
@@ -11,6 +12,8 @@ export interface StepContext {
   /** Who the run reads as, and the policy that says what: every read of a table goes through it. */
   access: ReadAccess;
   runId: string;
+  /** What started the run; a run the landing watcher asked for leaves files it has not vouched for yet. */
+  trigger: Trigger;
   /** Salts the hashes of masked PII. */
   secret: string;
   progress: (message: string) => void;

@@ -10,3 +10,6 @@ export { Executor, type ExecutorOptions } from './executor.js';
 export { storedRunResult, storedStep } from './stored-run.js';
 export type { RetryPolicy } from './step-guard.js';
 export type { TaskResult } from './maintenance-task.js';
+export { startLandingWatcher, WATCHER_DEFAULTS, type LandingWatcherOptions } from './landing-watcher.js';
+export { startScheduler, type SchedulerOptions } from './scheduler.js';
+export { projectSchedules, scheduleLines, schedulesSchema, type Schedule } from './schedules-config.js';

@@ -5,6 +5,7 @@ import type { StepContext, StepOutcome } from './context.js';
 export async function ingestStep(ctx: StepContext, name: string, source: SourceConfig): Promise<StepOutcome> {
   const r = await ingestSource(ctx.catalog, ctx.engine, name, source, {
     runId: ctx.runId,
+    youngFiles: ctx.trigger === 'file' ? 'leave' : 'wait',
     onProgress: (p) => ctx.progress(`ingest ${name}: ${p.files} files, ${p.rows.toLocaleString('en-US')} rows`),
   });
   return {

@@ -48,7 +48,7 @@ export async function replayQuarantine(project: Project, name: string, opts: { r
     await catalog.runLog.start({ runId, trigger: 'manual', selector: `quarantine replay ${name}` });
     try {
       const outcome = await applyContract(
-        { catalog, store, engine, session, access, runId, secret: project.secret(), progress: () => undefined },
+        { catalog, store, engine, session, access, runId, trigger: 'manual', secret: project.secret(), progress: () => undefined },
         name,
         contract,
         {

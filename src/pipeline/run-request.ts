@@ -1,4 +1,5 @@
-import type { Trigger } from './run.js';
+/** What started a run. */
+export type Trigger = 'manual' | 'schedule' | 'file' | 'http' | 'demo';
 
 /**
  * A request for a pipeline run, as every trigger makes it (a file arriving, a schedule firing, an

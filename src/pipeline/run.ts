@@ -15,12 +15,13 @@ import { selectSteps, topoOrder, type StepNode } from './graph.js';
 import { ingestStep } from './ingest-step.js';
 import { referencedTables } from './apply-contract.js';
 import { newRunId } from './run-id.js';
+import type { Trigger } from './run-request.js';
 import { scheduleSteps } from './schedule.js';
 import { silverStep } from './silver-step.js';
 import { guardStep, outOfMemory, type RetryPolicy } from './step-guard.js';
 import { StepLogBook } from './step-log.js';
 
-export type Trigger = 'manual' | 'schedule' | 'file' | 'http' | 'demo';
+export type { Trigger };
 
 export interface RunOptions {
   select?: string[];
@@ -94,6 +95,7 @@ async function runSteps(project: Project, engine: Engine, plan: RunPlan, opts: R
     session: new SqlSession(engine, project.catalog, { principal: PIPELINE_ACCESS.principal, policy: PIPELINE_ACCESS.policy }),
     access: PIPELINE_ACCESS,
     runId,
+    trigger: opts.trigger ?? 'manual',
     secret: project.secret(),
     progress,
   };

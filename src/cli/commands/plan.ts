@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { blockedPlan, planLakehouse, type PlanItem } from '../../pipeline/index.js';
+import { blockedPlan, pipelineConfig, planLakehouse, projectSchedules, scheduleLines, type PlanItem } from '../../pipeline/index.js';
 import { reportError } from '../errors.js';
 import { action, inProject, out } from '../context.js';
 
@@ -9,8 +9,12 @@ export function register(program: Command): void {
     .description('show what silt.yaml would create or alter: tables, columns, partitioning, rules')
     .action(
       action(async function (this: Command) {
-        const items = await inProject(this, (p) => planLakehouse(p));
-        out(report(items, false));
+        const { items, schedules } = await inProject(this, async (p) => ({
+          items: await planLakehouse(p),
+          schedules: projectSchedules(p.config, pipelineConfig(p.config).sources),
+        }));
+        // What `silt serve` will ask for, and when: a line each.
+        out(report(items, false, schedules.length ? scheduleLines(schedules) : []));
         const blocked = blockedPlan(items, 'plan');
         if (blocked) process.exitCode = reportError(blocked);
       }),
@@ -33,9 +37,9 @@ export function register(program: Command): void {
     );
 }
 
-function report(items: readonly PlanItem[], applied: boolean): string {
+function report(items: readonly PlanItem[], applied: boolean, schedules: readonly string[] = []): string {
   const width = Math.max(...items.map((i) => i.table.length), 5);
-  const lines = items.map((i) => `${i.action} ${i.table.padEnd(width)}  ${i.detail}`);
+  const lines = [...items.map((i) => `${i.action} ${i.table.padEnd(width)}  ${i.detail}`), ...schedules];
   const count = (a: PlanItem['action']) => items.filter((i) => i.action === a).length;
   lines.push(
     `${applied ? 'applied' : 'plan'}: ${count('+')} to create, ${count('~')} to change, ${count('!')} blocked, ${count('-')} no longer declared, ${count('=')} unchanged`,

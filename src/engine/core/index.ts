@@ -18,7 +18,7 @@ export {
   type AstNode,
   type QueryAnalysis,
   rejectStatement,
-  type Renamed,
+  type TableName,
   renameTables,
   type TableScope,
   walk,

@@ -19,7 +19,7 @@ const PROJECT_FILES: Record<string, string> = {
   'models/demo-models.ts': "finds the demo's model files",
   'pipeline/config.ts': 'checks the models folder declared in silt.yaml',
   'pipeline/run.ts': 'checks the models folder declared in silt.yaml',
-  'demo/create-project.ts': "writes the demo project's silt.yaml and models",
+  'demo/create-project.ts': "writes the demo project's silt.yaml, models and .silt/demo-truth.json",
   'server/server-file.ts': "writes the running server's address to .silt/server.json, where the CLI finds it",
   'catalog/test-support.ts': 'test support: temporary folders',
   'engine/files/file-test-fixture.ts': 'test support: temporary folders',

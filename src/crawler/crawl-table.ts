@@ -70,7 +70,12 @@ export async function crawlTable(catalog: Catalog, engine: Engine, store: Object
   if (t.previous && added.length + changed.length + removed.length === 0) return report;
 
   try {
-    const sample = await store.engineFiles(pickSample(t.previous ? [...added, ...changed] : t.files, sampleFiles).map((f) => joinKey(t.key, f.path)));
+    // Queries read the table at its location: a store DuckDB cannot reach copies every file there, not only the sample.
+    // (With no earlier crawl every file is new, so the sample is drawn from all of them.)
+    const fresh = [...added, ...changed];
+    const located = await store.engineFiles(fresh.map((f) => joinKey(t.key, f.path)));
+    const at = new Map(fresh.map((f, i) => [f, located[i]!]));
+    const sample = pickSample(fresh, sampleFiles).map((f) => at.get(f)!);
     if (!t.previous && sample.length === 0) {
       throw new InvalidInput(`crawl: ${t.location}: every ${t.format} file is empty; nothing to infer a schema from`);
     }

@@ -6,7 +6,7 @@ import { demoModelsDir } from '../models/index.js';
 import { initProject } from '../project/index.js';
 import { demoPipelineYaml } from './demo-config.js';
 import type { Progress } from './file-series.js';
-import { generateDemoData, TRUTH_PATH } from './generate.js';
+import { generateDemoData, TRUTH_PATH, truthText } from './generate.js';
 import type { DemoTruth } from './truth.js';
 
 export interface DemoProject {
@@ -34,9 +34,9 @@ export async function createDemoProject(dir: string, opts: { rows: number; seed:
     if (f.endsWith('.sql')) await fs.copyFile(path.join(demoModelsDir(), f), path.join(models, f));
   }
   const lake = path.join(abs, 'lake');
-  const { files, truth } = await generateDemoData(lake, { rows: opts.rows, seed: opts.seed, onProgress: opts.onProgress });
-  // The generator leaves its truth beside the data; the project keeps it with its own state.
-  await fs.rename(path.join(lake, TRUTH_PATH), path.join(abs, TRUTH_PATH));
-  await fs.rm(path.join(lake, path.dirname(TRUTH_PATH)), { recursive: true, force: true });
+  const { files, truth } = await generateDemoData(lake, { rows: opts.rows, seed: opts.seed, onProgress: opts.onProgress, writeTruth: false });
+  // The project keeps the truth with its own state, not in its store.
+  await fs.mkdir(path.join(abs, path.dirname(TRUTH_PATH)), { recursive: true });
+  await fs.writeFile(path.join(abs, TRUTH_PATH), truthText(truth));
   return { dir: abs, truth, files: files.length, bytes: files.reduce((n, f) => n + f.bytes, 0) };
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { StepRecord } from '../catalog/index.js';
@@ -9,6 +10,7 @@ import {
 } from '../testing/pipeline-project.js';
 import { openProject, type Project } from '../project/index.js';
 import { currentSchema } from '../table/index.js';
+import { TRUTH_PATH } from './generate.js';
 import { demoSummary } from './summary.js';
 import type { DemoTruth, SourceTruth } from './truth.js';
 
@@ -37,6 +39,11 @@ describe('silt demo: the whole pipeline over generated data, checked against wha
   after(async () => {
     await project?.close();
     await removeDir(root);
+  });
+
+  test("the generator's truth is kept with the project's state, not in its store", async () => {
+    assert.deepEqual(JSON.parse(await readFile(path.join(dir, TRUTH_PATH), 'utf8')), truth);
+    assert.deepEqual(await project.store.list('.silt/'), []);
   });
 
   test('every step succeeds and reconciles, and the run log records the same counts', async () => {

@@ -14,6 +14,11 @@ const PARALLEL_FROM_ROWS = 50_000;
 /** Where the truth goes: beside the project's state, outside the landing zone. */
 export const TRUTH_PATH = '.silt/demo-truth.json';
 
+/** The truth file's text. */
+export function truthText(truth: DemoTruth): string {
+  return `${JSON.stringify(truth, null, 2)}\n`;
+}
+
 export interface DemoOptions {
   /** Number of orders; every other source scales from it (see `demoSizes`). */
   rows: number;
@@ -23,11 +28,13 @@ export interface DemoOptions {
   onProgress?: Progress;
   /** Generate the sources in worker threads at once; same bytes either way. Default: from 50k rows. */
   parallel?: boolean;
+  /** Write the truth beside the data, at `dir/.silt/demo-truth.json` (default); a demo project keeps it with its own state instead. */
+  writeTruth?: boolean;
 }
 
 /**
  * Writes messy, realistic raw data under `dir/landing/<source>/` and returns the files and the
- * truth about what was injected (also written to `dir/.silt/demo-truth.json`). Refuses to write
+ * truth about what was injected (also written to `dir/.silt/demo-truth.json` unless `writeTruth` is false). Refuses to write
  * into a landing folder that already holds files, so a rerun cannot mix two data sets.
  */
 export async function generateDemoData(
@@ -59,6 +66,6 @@ export async function generateDemoData(
     customers: parts.customers, orders: parts.orders, payments: parts.payments,
     sensors: parts.sensors, webEvents: parts.webEvents,
   };
-  await store.put(TRUTH_PATH, `${JSON.stringify(truth, null, 2)}\n`);
+  if (opts.writeTruth ?? true) await store.put(TRUTH_PATH, truthText(truth));
   return { files: results.flatMap((r) => r.files), truth };
 }

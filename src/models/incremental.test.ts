@@ -85,6 +85,19 @@ FROM silver.orders AS o JOIN silver.customers AS c ON c.customer_id = o.customer
     });
   });
 
+  it('reads the changed rows of a table whose columns the model names as namespace.table.column', async () => {
+    await withSilver(async (engine) => {
+      const model = await readModel(engine, 'models/spend.sql', `-- silt: materialized = incremental, unique_key = customer_id
+SELECT silver.orders.customer_id, sum(silver.orders.amount) AS spent FROM silver.orders GROUP BY silver.orders.customer_id`);
+      await engine.run(`INSERT INTO silver.orders VALUES ${[ORDER(1, 1, '2026-04-01 10:00:00', 'placed', 10), ORDER(2, 2, '2026-04-01 10:00:00', 'placed', 20)].join(', ')}`);
+      await engine.run(`CREATE TABLE gold.spend AS ${model.sql}`);
+      await engine.run(`CREATE TABLE changed_orders AS SELECT * FROM silver.orders LIMIT 0`);
+      await engine.run(`INSERT INTO changed_orders VALUES ${ORDER(3, 2, '2026-04-02 10:00:00', 'placed', 5)}`);
+      await engine.run(`INSERT INTO silver.orders FROM changed_orders`);
+      assert.deepEqual(await step(engine, model, new Map([['silver.orders', 'changed_orders']])), ['2']);
+    });
+  });
+
   it('refuses a model that is not incremental', async () => {
     await withSilver(async (engine) => {
       const model = await readModel(engine, 'models/t.sql', 'SELECT order_id FROM silver.orders');

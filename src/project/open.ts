@@ -29,18 +29,21 @@ export interface OpenOptions {
   projectDir?: string;
   /** What a lost catalog (missing or empty while the warehouse holds tables) gets; refused by default. */
   ifLost?: IfLost;
+  /** The store to use instead of the one silt.yaml names (a test's store that is not a folder). */
+  store?: ObjectStore;
 }
 
 export async function openProject(opts: OpenOptions = {}): Promise<Project> {
   const dir = findProjectDir(opts.cwd ?? process.cwd(), opts.projectDir);
   const config = loadProject(dir);
-  const store = openStore(config.storageLocation);
+  const store = opts.store ?? openStore(config.storageLocation);
   const catalog = await Catalog.open(config.catalogUri, store, { ifLost: opts.ifLost });
   const engineOptions = (): EngineOptions => ({
     memoryLimit: config.engine.memoryLimit,
     threads: config.engine.threads,
     // Spills past memory_limit go inside the project, not wherever the command was started.
     tempDirectory: path.join(config.dir, '.silt', 'tmp'),
+    setup: store.engine.setup,
   });
   return {
     config,
@@ -50,7 +53,8 @@ export async function openProject(opts: OpenOptions = {}): Promise<Project> {
     secret: () => projectSecret(config.dir),
     openEngine: () => Engine.open(engineOptions()),
     openUserSqlEngine: async (files = []) => {
-      const crawled = (await catalog.externalTables.list()).map((t) => store.enginePath(store.keyOf(t.location)));
+      // A crawled table's location is where DuckDB reads its folder, in this store or not.
+      const crawled = (await catalog.externalTables.list()).map((t) => t.location);
       const tmp = engineOptions().tempDirectory!;
       mkdirSync(tmp, { recursive: true });
       return Engine.open({ ...engineOptions(), onlyFolders: [store.enginePath(''), ...crawled], onlyFiles: files });

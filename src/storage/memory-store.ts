@@ -16,6 +16,8 @@ export class MemoryStore implements ObjectStore {
   readonly engine: EngineAccess = { inPlace: false, setup: [] };
   private readonly objects = new Map<string, { data: Uint8Array; modifiedMs: number }>();
   private readonly copies = path.join(os.tmpdir(), `silt-memory-store-${randomUUID()}`);
+  /** The bytes each copy was made from: an object asked for again, unchanged, is not copied again. */
+  private readonly copied = new Map<string, Uint8Array>();
 
   uri(key: string): string {
     return this.rootUri + checkKey(key);
@@ -34,8 +36,12 @@ export class MemoryStore implements ObjectStore {
     const out: string[] = [];
     for (const key of keys) {
       const file = this.enginePath(key);
-      await fs.mkdir(path.dirname(file), { recursive: true });
-      await fs.writeFile(file, this.object(key).data);
+      const { data } = this.object(key);
+      if (this.copied.get(key) !== data) {
+        await fs.mkdir(path.dirname(file), { recursive: true });
+        await fs.writeFile(file, data);
+        this.copied.set(key, data);
+      }
       out.push(file);
     }
     return out;
@@ -47,6 +53,7 @@ export class MemoryStore implements ObjectStore {
 
   /** Removes the copies made for DuckDB. */
   async dispose(): Promise<void> {
+    this.copied.clear();
     await fs.rm(this.copies, { recursive: true, force: true });
   }
 
@@ -90,6 +97,8 @@ export class MemoryStore implements ObjectStore {
 
   async delete(key: string): Promise<void> {
     this.objects.delete(key);
+    // DuckDB must not go on reading a deleted object's copy.
+    if (this.copied.delete(key)) await fs.rm(this.enginePath(key), { force: true });
   }
 
   async exists(key: string): Promise<boolean> {

@@ -53,7 +53,8 @@ export interface ObjectStore {
   /** The key of a URI inside this store; throws InvalidInput for a URI outside it. */
   keyOf(uri: string): string;
   /**
-   * A location DuckDB can read and write directly for this key (a local path, or an s3:// URI).
+   * Where DuckDB sees this key (a local path, an s3:// URI, a copy's path), whether or not anything
+   * is there: for naming only. DuckDB is handed data through `engineFiles` and `engineFolder`.
    */
   enginePath(key: string): string;
   /**

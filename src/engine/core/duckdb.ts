@@ -1,4 +1,5 @@
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { EnvironmentFault } from '../../errors.js';
 import { quoteLiteral } from './sql-text.js';
 
 export interface EngineOptions {
@@ -14,6 +15,11 @@ export interface EngineOptions {
   onlyFolders?: readonly string[];
   /** Single files such an engine may also touch (a query's output file). */
   onlyFiles?: readonly string[];
+  /**
+   * Statements run first, before any lock: what the object store needs DuckDB to have to reach
+   * its objects (the store's `engine.setup`, e.g. a secret for S3).
+   */
+  setup?: readonly string[];
 }
 
 export type Row = Record<string, unknown>;
@@ -53,11 +59,19 @@ export class Engine {
     const instance = await DuckDBInstance.create(':memory:', config);
     const connection = await instance.connect();
     const engine = new Engine(instance, connection);
-    if (options.onlyFolders) {
-      await engine.lockTo([...options.onlyFolders, ...(options.tempDirectory ? [options.tempDirectory] : [])], options.onlyFiles ?? []).catch((e: unknown) => {
-        engine.close();
-        throw e;
-      });
+    try {
+      for (const sql of options.setup ?? []) {
+        await engine.run(sql).catch((e: unknown) => {
+          // Not the statement itself: it may hold the store's credentials.
+          throw new EnvironmentFault(`storage: DuckDB cannot be set up to reach the store: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+        });
+      }
+      if (options.onlyFolders) {
+        await engine.lockTo([...options.onlyFolders, ...(options.tempDirectory ? [options.tempDirectory] : [])], options.onlyFiles ?? []);
+      }
+    } catch (e) {
+      engine.close();
+      throw e;
     }
     return engine;
   }

@@ -18,7 +18,7 @@ export {
   type AstNode,
   type QueryAnalysis,
   rejectStatement,
-  type Renamed,
+  type TableName,
   renameTables,
   type TableScope,
   walk,
@@ -30,6 +30,6 @@ export { execSql, runSql, translateError } from './sql-errors.js';
 export { sqlExpression } from './sql-fragment.js';
 export { quoteFilePath, quoteIdent, quoteList, quoteLiteral, quoteQualified } from './sql-text.js';
 export { decimalText, lowerBound, parseStatValue, upperBound } from './stat-values.js';
-export { currentScan, enginePathOf, type ScanSource, scanSql, type ScanSqlOptions } from './table-reader.js';
+export { currentScan, engineLocations, type ScanSource, scanSql, type ScanSqlOptions } from './table-reader.js';
 export { registerTransformFunctions } from './transform-functions.js';
 export { decimalParts, duckdbToIceberg, icebergToDuckdb, parseTypeText, primitiveToDuckdb } from './types-map.js';

@@ -83,38 +83,51 @@ export async function analyzeQuery(engine: Engine, sql: string): Promise<QueryAn
   return { refs, scopes, json };
 }
 
-/** What `renameTables` puts in place of the i-th catalog table reference (`refs[i]`). */
-export interface Renamed {
-  name: string;
-  /** The name the statement's columns qualify it with. */
-  alias: string;
+/** A table reference `namespace.table` as the parse tree holds it. */
+export interface TableName {
+  namespace: string;
+  table: string;
 }
 
 /**
- * The statement of `analysis` with each catalog table reference `ns.t` read from `rename(i)`
- * instead, rendered back to SQL by DuckDB. Columns qualified `ns.t.col` become `t.col`. Numbers
- * stay exactly as parsed (lossless), so literals render as they were written.
+ * `json` (DuckDB's parse tree, from `serializeSql`) with each table reference `ns.t` (the i-th in
+ * the tree, as `QueryAnalysis.refs` counts them) read from the relation `rename` names instead, a
+ * name in the engine's default schema; a reference it gives no name stays. The reference keeps
+ * the name its columns qualify it with (its alias, else its table name) and columns qualified
+ * `ns.t.col` become `t.col`, so every column still binds. Rendered back to SQL by DuckDB, with
+ * numbers exactly as parsed (lossless); undefined when no reference was renamed.
  */
-export async function renameTables(engine: Engine, analysis: QueryAnalysis, rename: (i: number) => Renamed): Promise<string> {
-  const ast = parse(analysis.json) as AstNode;
+export async function renameTables(
+  engine: Engine,
+  json: string,
+  rename: (ref: TableName, i: number) => string | undefined,
+  where = 'query',
+): Promise<string | undefined> {
+  const ast = parse(json) as AstNode;
   const qualified = new Map<string, string>();
   let i = 0;
-  walk((ast['statements'] as AstNode[])[0], (node) => {
-    if (node['type'] !== 'BASE_TABLE' || typeof node['table_name'] !== 'string' || !node['schema_name']) return;
-    const to = rename(i++);
-    if (!node['alias']) qualified.set(`${String(node['schema_name'])}.${String(node['table_name'])}`.toLowerCase(), to.alias);
-    node['catalog_name'] = '';
+  let renamed = 0;
+  walk(ast['statements'], (node) => {
+    if (node['type'] !== 'BASE_TABLE' || typeof node['table_name'] !== 'string' || !node['schema_name'] || node['catalog_name']) return;
+    const ref = { namespace: String(node['schema_name']), table: node['table_name'] };
+    const to = rename(ref, i++);
+    if (to === undefined) return;
+    if (!node['alias']) {
+      node['alias'] = ref.table;
+      qualified.set(`${ref.namespace}.${ref.table}`.toLowerCase(), ref.table);
+    }
     node['schema_name'] = '';
-    node['table_name'] = to.name;
-    node['alias'] = to.alias;
+    node['table_name'] = to;
+    renamed++;
   });
+  if (renamed === 0) return undefined;
   walk(ast, (node) => {
     const names = node['class'] === 'COLUMN_REF' ? (node['column_names'] as unknown[] | undefined) : undefined;
     if (!names || names.length < 3) return;
     const alias = qualified.get(`${String(names[0])}.${String(names[1])}`.toLowerCase());
     if (alias !== undefined) node['column_names'] = [alias, ...names.slice(2)];
   });
-  const rows = await runSql<{ s: string }>(engine, `SELECT json_deserialize_sql(${quoteLiteral(stringify(ast)!)}::JSON) AS s`, 'query');
+  const rows = await runSql<{ s: string }>(engine, `SELECT json_deserialize_sql(${quoteLiteral(stringify(ast)!)}::JSON) AS s`, where);
   return rows[0]!.s;
 }
 

@@ -64,7 +64,7 @@ async function filesSql(source: ScanSource, store: ObjectStore, options: ScanSql
     if (options.fileColumn) cols.push(`CAST(NULL AS VARCHAR) AS ${quoteIdent(options.fileColumn)}`);
     return `SELECT ${cols.join(', ')} WHERE false`;
   }
-  const paths = files.map((f) => enginePathOf(store, f));
+  const paths = await located(store, files);
   // Read by name, partition folders would become columns too (other Iceberg writers name an
   // identity partition's folder `k=…` after its column, which would then read as BIGINT or text).
   const args = [quoteList(paths), source.byName ? 'hive_partitioning = false' : fieldIdMapping(schema)];
@@ -83,7 +83,14 @@ function fieldIdMapping(schema: Schema): string {
   return `schema = MAP {${entries.join(', ')}}`;
 }
 
-/** Where DuckDB reads a data file. */
-export function enginePathOf(store: ObjectStore, file: DataFile): string {
-  return store.enginePath(store.keyOf(file.filePath));
+/**
+ * Where DuckDB reads each data file, ready to read (a store DuckDB cannot reach makes copies): the
+ * values the `fileColumn` of a scan holds, mapped to their files, in the files' order.
+ */
+export async function engineLocations(store: ObjectStore, files: readonly DataFile[]): Promise<Map<string, DataFile>> {
+  return new Map((await located(store, files)).map((at, i) => [at, files[i]!]));
+}
+
+function located(store: ObjectStore, files: readonly DataFile[]): Promise<string[]> {
+  return store.engineFiles(files.map((f) => store.keyOf(f.filePath)));
 }

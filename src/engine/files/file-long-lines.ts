@@ -6,7 +6,7 @@ import { createGunzip } from 'node:zlib';
 import { LocalStore } from '../../storage/index.js';
 import type { Engine } from '../core/index.js';
 import type { Compression } from './file-format.js';
-import type { InputFile } from './file-input.js';
+import { storeInput, type InputFile } from './file-input.js';
 import { longLineReason, MAX_LINE_BYTES } from './file-lines.js';
 import type { FileRead, FileStream, Reject } from './file-types.js';
 
@@ -133,7 +133,7 @@ export async function setAsideLongLines(engine: Engine, file: InputFile, compres
   const blanked = pipeline(await inflated(file, compression), blanking(records), () => undefined);
   await scratch.putStream(key, blanked);
   const rejects = records.map((r): Reject => ({ file: file.path, line: r.line, column: null, raw: r.raw, error: longLineReason(r.bytes, advice) }));
-  return { copy: { path: scratch.enginePath(key), store: scratch, key }, rejects, remove: () => scratch.delete(key) };
+  return { copy: await storeInput(scratch, key), rejects, remove: () => scratch.delete(key) };
 }
 
 /** DuckDB's spill folder when set (a project's, on its disk), else the system's temp folder: the copy may be as big as the file inflated. */

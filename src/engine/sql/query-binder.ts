@@ -20,7 +20,6 @@ import {
   quoteIdent,
   type ReadAccess,
   type ReadGrant,
-  type Renamed,
   renameTables,
   scanSql,
   type TableScope,
@@ -197,12 +196,9 @@ export class QueryBinder {
   }
 
   /** The statement reading the private relations; one that reads no catalog table runs as written. */
-  private render(analysis: QueryAnalysis, query: string): Promise<string> {
-    if (analysis.refs.length === 0) return Promise.resolve(query);
-    return renameTables(this.engine, analysis, (i): Renamed => {
-      const ref = analysis.refs[i]!;
-      return { name: this.nameFor(ref.namespace, ref.table), alias: ref.qualifier };
-    });
+  private async render(analysis: QueryAnalysis, query: string): Promise<string> {
+    const renamed = await renameTables(this.engine, analysis.json, (ref) => this.nameFor(ref.namespace, ref.table));
+    return renamed ?? query;
   }
 
   /** SQL for one group's relation; counts what it reads. */

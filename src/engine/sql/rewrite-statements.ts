@@ -7,7 +7,7 @@ import { InvalidInput } from '../../errors.js';
 import { currentSchema, type DataFile } from '../../table/index.js';
 import type { StatementContext, StatementOutcome } from './statement-types.js';
 import type { Statement } from './sql-statement.js';
-import { currentScan, enginePathOf, quoteIdent, runSql, scanSql, sqlExpression } from '../core/index.js';
+import { currentScan, engineLocations, quoteIdent, runSql, scanSql, sqlExpression } from '../core/index.js';
 import { notCancelled, rowsText, write } from './write-statements.js';
 
 type Delete = Extract<Statement, { kind: 'delete' }>;
@@ -68,7 +68,7 @@ export async function runRewrite(ctx: StatementContext, s: Delete | Update): Pro
         await ctx.binder.rewrite(`SELECT ${quoteIdent(FILE_COLUMN)} AS f, count(*) AS n FROM ${from} WHERE ${where} GROUP BY 1`),
         s.kind,
       );
-      const byPath = new Map(candidates.map((f) => [enginePathOf(store, f), f]));
+      const byPath = await engineLocations(store, candidates);
       const hit = matches.map((r) => byPath.get(r.f)).filter((f): f is DataFile => f !== undefined);
       changed = matches.reduce((n, r) => n + Number(r.n), 0);
       stats.files_scanned = candidates.length;

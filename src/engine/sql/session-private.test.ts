@@ -95,6 +95,20 @@ test('limits: bytes scanned is refused before reading, rows returned and wall ti
   });
 });
 
+test('a wall time that runs out while the statement is still being bound stops it all the same', async () => {
+  await withLake(async (lake) => {
+    await twoSnapshots(lake);
+    for (const wallMs of [1, 5, 20]) {
+      const started = Date.now();
+      await assert.rejects(
+        lake.sql.execute('SELECT count(*) FROM shop.t, range(100000000000) r(i) WHERE i % 7 = x', { limits: { wallMs } }),
+        (e: Error) => e instanceof LimitExceeded && new RegExp(`${wallMs} ms wall time`).test(e.message),
+      );
+      assert.ok(Date.now() - started < 1500, `stopped ${Date.now() - started} ms after a ${wallMs} ms limit`);
+    }
+  });
+});
+
 test('a query streams its rows in batches', async () => {
   await withLake(async (lake) => {
     await twoSnapshots(lake);

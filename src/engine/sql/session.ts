@@ -226,10 +226,14 @@ export class SqlSession {
     });
     let why: Error | undefined;
     const halt = new AbortController();
+    // An interrupt reaches only a statement DuckDB is running: one that falls between two (while
+    // the statement is bound, say) is lost, so it repeats until the statement ends.
+    let interrupting: NodeJS.Timeout | undefined;
     const stop = (e: Error): void => {
       why ??= e;
       halt.abort(e);
       engine.interrupt();
+      interrupting ??= setInterval(() => engine.interrupt(), 50);
     };
     const onAbort = (): void => stop(cancelled());
     opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -246,6 +250,7 @@ export class SqlSession {
       stopped: (e) => why ?? binder.fileFault(e),
       end: async () => {
         if (timer) clearTimeout(timer);
+        clearInterval(interrupting);
         opts.signal?.removeEventListener('abort', onAbort);
         await binder.release();
         if (fork) engine.close();

@@ -5,7 +5,7 @@
  */
 import type { ObjectStore } from '../../storage/index.js';
 import { currentSchema, currentSnapshot, type ChangeProducer, type DataFile, type Snapshot, type Table, type TableMetadata, type WriteOptions } from '../../table/index.js';
-import { currentScan, type Engine, enginePathOf, quoteIdent, runSql, scanSql } from '../core/index.js';
+import { currentScan, type Engine, engineLocations, quoteIdent, runSql, scanSql } from '../core/index.js';
 import { writeDataFiles } from './parquet-writer.js';
 
 export interface WriteSummary {
@@ -137,7 +137,7 @@ export async function replaceWhereWrite(
       const files = live.map((e) => e.dataFile);
       const scan = (fs: DataFile[]): Promise<string> => scanSql(currentScan(base, table.name, fs, schema), store, { fileColumn: FILE_COLUMN });
       const hits = await runSql<{ f: string }>(engine, `SELECT DISTINCT t.${file} AS f FROM (${await scan(files)}) t WHERE ${change.where}`, 'write');
-      const byPath = new Map(files.map((f) => [enginePathOf(store, f), f]));
+      const byPath = await engineLocations(store, files);
       const hit = hits.map((h) => byPath.get(h.f)).filter((f): f is DataFile => f !== undefined);
       const cols = schema.fields.map((f) => quoteIdent(f.name)).join(', ');
       const insert = `SELECT ${cols} FROM (${change.insert})`;

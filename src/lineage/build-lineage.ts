@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import type { Catalog } from '../catalog/index.js';
 import type { Engine } from '../engine/index.js';
 import { discoverModels, modelOrder, tableOf, type Model } from '../models/index.js';
@@ -23,7 +22,7 @@ export interface LakehouseLineage {
  */
 export async function lakehouseLineage(project: Project, engine: Engine): Promise<LakehouseLineage> {
   const config = pipelineConfig(project.config);
-  const models = existsSync(config.modelsDir) ? await discoverModels(engine, config.modelsDir) : [];
+  const models = await discoverModels(engine, config.modelsDir);
   const tables: TableLineage[] = [];
   const byName = new Map<string, TableLineage>();
   const put = (t: TableLineage): void => {

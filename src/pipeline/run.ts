@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import type { StepStatus } from '../catalog/index.js';
 import type { SourceConfig } from '../ingest/index.js';
 import { isUserError, RunFailed, type ErrorKind } from '../errors.js';
@@ -58,7 +57,7 @@ export async function runPipeline(project: Project, opts: RunOptions = {}): Prom
   const engine = await project.openEngine();
   const runId = newRunId();
   try {
-    const models = existsSync(config.modelsDir) ? await discoverModels(engine, config.modelsDir) : [];
+    const models = await discoverModels(engine, config.modelsDir);
     const nodes = topoOrder(buildGraph(config, models));
     const picked = selectSteps(nodes, opts.select ?? []);
     await project.catalog.runLog.start({ runId, trigger: opts.trigger ?? 'manual', selector: opts.select?.join(' ') || null, ...(opts.jobId ? { jobId: opts.jobId } : {}) });

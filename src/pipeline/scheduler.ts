@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { scheduleCron } from '../config/index.js';
 import { InvalidInput, NotFound } from '../errors.js';
 import { discoverModels } from '../models/index.js';
@@ -90,7 +89,7 @@ async function checkSelections(project: Project, config: PipelineConfig, schedul
   const engine = await project.openEngine();
   let nodes;
   try {
-    nodes = topoOrder(buildGraph(config, existsSync(config.modelsDir) ? await discoverModels(engine, config.modelsDir) : []));
+    nodes = topoOrder(buildGraph(config, await discoverModels(engine, config.modelsDir)));
   } finally {
     engine.close();
   }

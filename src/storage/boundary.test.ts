@@ -18,9 +18,9 @@ const PROJECT_FILES: Record<string, string> = {
   'models/discover.ts': 'reads the SQL model files',
   'models/demo-models.ts': "finds the demo's model files",
   'pipeline/config.ts': 'checks the models folder declared in silt.yaml',
-  'pipeline/run.ts': 'checks the models folder declared in silt.yaml',
   'demo/create-project.ts': "writes the demo project's silt.yaml, models and .silt/demo-truth.json",
-  'server/server-file.ts': "writes the running server's address to .silt/server.json, where the CLI finds it",
+  'lineage/openlineage-emit.ts': 'appends OpenLineage events to the file silt.yaml names for them (an output the user asks for, like --output)',
+  'project/server-file.ts': "writes the running server's address to .silt/server.json, where the CLI finds it",
   'catalog/test-support.ts': 'test support: temporary folders',
   'engine/files/file-test-fixture.ts': 'test support: temporary folders',
 };

@@ -23,6 +23,7 @@ import { ActiveWrites } from './active-writes.js';
 import { ExternalTables } from './external-tables.js';
 import { IngestedFiles } from './ingested-files.js';
 import { RunLog } from './run-log.js';
+import { QueryHistory } from './query-history.js';
 import { migrate } from './migrations.js';
 import { checkName } from './names.js';
 import { abandoned, markedFolders, markerKey, purgeFolder, putMarker, StagedPointer } from './pending-folders.js';
@@ -57,6 +58,8 @@ export class Catalog {
   readonly ingestedFiles: IngestedFiles;
   /** Pipeline runs and their steps. */
   readonly runLog: RunLog;
+  /** Statements the API ran. */
+  readonly queryHistory: QueryHistory;
   /** Crawled datasets, read in place (not Iceberg tables). */
   readonly externalTables: ExternalTables;
   /** What went wrong without failing the command (cleanup after a commit, a degraded open); faces show them. */
@@ -72,6 +75,7 @@ export class Catalog {
     this.activeWrites = new ActiveWrites(db, (w) => this.warnings.push(w));
     this.ingestedFiles = new IngestedFiles(db);
     this.runLog = new RunLog(db);
+    this.queryHistory = new QueryHistory(db);
     this.externalTables = new ExternalTables(db);
   }
 

@@ -1,9 +1,11 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { NotFound } from '../errors.js';
+import { HTTPException } from 'hono/http-exception';
+import { InvalidInput, NotFound } from '../errors.js';
 import { toHttpError } from '../errors-http.js';
 import type { ServerDeps } from './deps.js';
 import { routeApp } from './route-app.js';
 import { healthRoutes } from './routes/health.js';
+import { queriesRoutes } from './routes/queries.js';
 
 export const API_VERSION = '0.1.0';
 
@@ -15,7 +17,8 @@ export const API_VERSION = '0.1.0';
 export function createApp(deps: ServerDeps): OpenAPIHono {
   const app = routeApp();
   app.onError((e, c) => {
-    const { status, body } = toHttpError(e);
+    // hono's own 4xx (a body that is not JSON at all) is the client's error, not a bug.
+    const { status, body } = toHttpError(e instanceof HTTPException && e.status < 500 ? new InvalidInput(`body: ${e.message}`, { details: { field: 'body' } }) : e);
     if (status >= 500) deps.onInternalError?.(e);
     return c.json(body, status as 500);
   });
@@ -24,6 +27,7 @@ export function createApp(deps: ServerDeps): OpenAPIHono {
     return c.json(body, status as 404);
   });
   app.route('/v1', healthRoutes(deps, API_VERSION));
+  app.route('/v1', queriesRoutes(deps));
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Silt', version: API_VERSION, description: 'The lakehouse API: catalog, queries, runs, ingest, lineage.' },

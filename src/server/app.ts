@@ -6,6 +6,7 @@ import type { ServerDeps } from './deps.js';
 import { routeApp } from './route-app.js';
 import { healthRoutes } from './routes/health.js';
 import { queriesRoutes } from './routes/queries.js';
+import { catalogRoutes } from './routes/catalog.js';
 
 export const API_VERSION = '0.1.0';
 
@@ -28,6 +29,7 @@ export function createApp(deps: ServerDeps): OpenAPIHono {
   });
   app.route('/v1', healthRoutes(deps, API_VERSION));
   app.route('/v1', queriesRoutes(deps));
+  app.route('/v1', catalogRoutes(deps));
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Silt', version: API_VERSION, description: 'The lakehouse API: catalog, queries, runs, ingest, lineage.' },

@@ -2,7 +2,7 @@ export { Catalog, CATALOG_NAME, type TableDefinition, type TableIdent } from './
 export { checkName, parseTableName } from './names.js';
 export type { IngestedFile } from './ingested-files.js';
 export type { QueryRecord, QueryStatus } from './query-history.js';
-export type { RunRecord, StepRecord, StepStatus, RunStatus } from './run-log.js';
+export type { StepOfRun, RunRecord, StepRecord, StepStatus, RunStatus } from './run-log.js';
 export type {
   ExternalColumn,
   ExternalFileEntry,

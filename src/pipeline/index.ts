@@ -6,3 +6,5 @@ export { blockedPlan, planLakehouse, type PlanItem } from './plan.js';
 export { CONTRACT_PROPERTY, PROCESSED_SNAPSHOT } from './silver-step.js';
 export { findQuarantine, quarantineTables, rulePredicate, type QuarantineTable } from './quarantine-tables.js';
 export { type MaintenanceTask, type RunRequest, type RunRequested, type RunRequester } from './run-request.js';
+export { expectationHistory, type ExpectationRecord } from './expectation-history.js';
+export { browseQuarantine, type QuarantineFilter } from './quarantine-browse.js';

@@ -7,6 +7,8 @@ import { routeApp } from './route-app.js';
 import { healthRoutes } from './routes/health.js';
 import { queriesRoutes } from './routes/queries.js';
 import { catalogRoutes } from './routes/catalog.js';
+import { qualityRoutes } from './routes/quality.js';
+import { landingRoutes } from './routes/landing.js';
 
 export const API_VERSION = '0.1.0';
 
@@ -30,6 +32,8 @@ export function createApp(deps: ServerDeps): OpenAPIHono {
   app.route('/v1', healthRoutes(deps, API_VERSION));
   app.route('/v1', queriesRoutes(deps));
   app.route('/v1', catalogRoutes(deps));
+  app.route('/v1', qualityRoutes(deps));
+  app.route('/v1', landingRoutes(deps));
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Silt', version: API_VERSION, description: 'The lakehouse API: catalog, queries, runs, ingest, lineage.' },

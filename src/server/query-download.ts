@@ -28,7 +28,7 @@ const AS_TEXT = /\b(INTERVAL|MAP|BLOB|BIT|UNION|VARINT)\b/;
 export async function writeDownload(engine: Engine, dir: string, columns: readonly ResultColumn[], rows: AsyncIterable<Cell[][]>, format: DownloadFormat): Promise<string> {
   await mkdir(dir, { recursive: true });
   const base = path.join(dir, `download-${randomUUID()}`);
-  const input = `${base}.ndjson`;
+  const input = `${base}-rows.ndjson`;
   const output = `${base}.${format === 'json' ? 'ndjson' : format}`;
   try {
     const sink = createWriteStream(input);

@@ -60,6 +60,8 @@ interface LiveQuery {
   finishedMs?: number;
   columns?: ResultColumn[];
   scan?: Omit<QueryStats, 'rows' | 'elapsed_ms'>;
+  /** A write's own stats: rows written, not rows returned. */
+  writeStats?: QueryStats;
   rows: ResultRows;
   message?: string;
   snapshotId?: string;
@@ -227,6 +229,7 @@ export class QueryService {
         q.columns = r.columns;
         const { rows: _rows, elapsed_ms: _elapsed, ...scan } = r.stats;
         q.scan = scan;
+        q.writeStats = r.stats;
         if (r.message !== undefined) q.message = r.message;
         if (r.snapshotId !== undefined) q.snapshotId = r.snapshotId;
         await q.rows.append(r.rows);
@@ -307,7 +310,7 @@ export class QueryService {
       columns: q.columns ?? null,
       row_count: q.rows.count,
       bytes_scanned: q.scan?.bytes_scanned ?? null,
-      stats: q.scan && q.status === 'succeeded' ? { ...q.scan, rows: q.rows.count, elapsed_ms: elapsed } : null,
+      stats: q.status !== 'succeeded' ? null : (q.writeStats ?? (q.scan ? { ...q.scan, rows: q.rows.count, elapsed_ms: elapsed } : null)),
       message: q.message ?? null,
       snapshot_id: q.snapshotId ?? null,
       error,

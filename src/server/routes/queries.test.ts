@@ -6,6 +6,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { Engine, OWNER, quoteLiteral } from '../../engine/index.js';
 import { call, withApi } from '../../testing/index.js';
 import { routeApp } from '../route-app.js';
+import { toHttpError } from '../../errors-http.js';
 import { queriesRoutes } from './queries.js';
 
 /** A statement run to its end through the API; its view. */
@@ -212,5 +213,26 @@ test('20 queries at once against two snapshots of one table each get their own r
       const n = i % 2 === 0 ? 10 : 15;
       assert.deepEqual(rows, Array.from({ length: n }, (_, k) => [k, i]), `query ${i}`);
     }
+  });
+});
+
+test('finished results are dropped past their time, their status and history stay; the principal is the request\'s', async () => {
+  await withApi({}, async (_app, project) => {
+    const ana = { name: 'ana', kind: 'user' as const };
+    const app = routeApp().route('/v1', queriesRoutes({ project, principalOf: () => ana }, { keepMs: 0 }));
+    app.onError((e, c) => c.json(toHttpError(e).body, toHttpError(e).status as 404));
+    const first = await run(app, 'SELECT 1 AS a');
+    assert.equal(first.principal, 'ana');
+    await run(app, 'SELECT 2 AS b'); // each submit drops results past their time
+    const expired = await call(app, 'GET', `/v1/queries/${first.id}/results`);
+    assert.equal(expired.status, 404);
+    assert.equal(expired.body.error.code, 'query_results_expired');
+    assert.match(expired.body.error.message, /no longer kept.*run it again/);
+    const status = await call(app, 'GET', `/v1/queries/${first.id}`);
+    assert.equal(status.body.status, 'succeeded');
+    assert.equal(status.body.results_kept, false);
+    assert.equal(status.body.row_count, 1);
+    assert.deepEqual(status.body.columns, [{ name: 'a', type: 'INTEGER' }]);
+    assert.equal((await call(app, 'GET', '/v1/queries')).body.queries[1].principal, 'ana');
   });
 });

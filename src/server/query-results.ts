@@ -72,6 +72,7 @@ export class ResultRows {
     for (;;) {
       if (at < this.count) {
         const rows = await this.page(at, batch);
+        if (rows.length === 0) return; // disposed while read: nothing more to give
         at += rows.length;
         yield rows;
         continue;
@@ -83,6 +84,7 @@ export class ResultRows {
 
   async dispose(): Promise<void> {
     this.memory = [];
+    this.count = 0;
     this.end();
     if (this.file) await rm(this.file, { force: true });
   }

@@ -63,6 +63,8 @@ interface LiveQuery {
   /** A write's own stats: rows written, not rows returned. */
   writeStats?: QueryStats;
   rows: ResultRows;
+  /** Rows it returned before it failed, once they are dropped. */
+  rowCount?: number;
   message?: string;
   snapshotId?: string;
   failure?: unknown;
@@ -260,7 +262,10 @@ export class QueryService {
         error: v.error ? JSON.stringify({ error: v.error }) : null,
       })
       .catch(() => undefined); // history is a record; a failure to write it does not fail the statement
-    if (q.status !== 'succeeded') await q.rows.dispose();
+    if (q.status !== 'succeeded') {
+      q.rowCount = q.rows.count;
+      await q.rows.dispose();
+    }
   }
 
   private async slot(q: LiveQuery): Promise<void> {
@@ -308,7 +313,7 @@ export class QueryService {
       started_at: new Date(q.startedMs).toISOString(),
       elapsed_ms: elapsed,
       columns: q.columns ?? null,
-      row_count: q.rows.count,
+      row_count: q.rowCount ?? q.rows.count,
       bytes_scanned: q.scan?.bytes_scanned ?? null,
       stats: q.status !== 'succeeded' ? null : (q.writeStats ?? (q.scan ? { ...q.scan, rows: q.rows.count, elapsed_ms: elapsed } : null)),
       message: q.message ?? null,

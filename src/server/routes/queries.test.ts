@@ -134,6 +134,7 @@ test('unknown ids are 404s in the error model; malformed bodies are 400s naming 
       [{}, 'sql'],
       [{ sql: 42 }, 'sql'],
       [{ sql: '' }, 'sql'],
+      [{ sql: `SELECT 1 -- ${'x'.repeat(1_000_000)}` }, 'sql'],
       [{ sql: 'SELECT 1', limits: { rows: -1 } }, 'limits.rows'],
       [{ sql: 'SELECT 1', limits: { bytes: 5 } }, 'limits'],
       [{ sql: 'SELECT 1', wait_ms: 'soon' }, 'wait_ms'],
@@ -234,5 +235,34 @@ test('finished results are dropped past their time, their status and history sta
     assert.equal(status.body.row_count, 1);
     assert.deepEqual(status.body.columns, [{ name: 'a', type: 'INTEGER' }]);
     assert.equal((await call(app, 'GET', '/v1/queries')).body.queries[1].principal, 'ana');
+  });
+});
+
+test('a stream opened while the query runs gives every row as it arrives, the same as the pages', async () => {
+  await withApi({}, async (app) => {
+    const r = await call(app, 'POST', '/v1/queries', { sql: 'SELECT range::INTEGER AS n, md5(range::VARCHAR) AS h FROM range(300000)', wait_ms: 0 });
+    assert.equal(r.status, 202);
+    assert.ok(['queued', 'running'].includes(r.body.status));
+    const s = await streamed(app, r.body.id);
+    assert.deepEqual(s.columns, [{ name: 'n', type: 'INTEGER' }, { name: 'h', type: 'VARCHAR' }]);
+    assert.equal(s.rows.length, 300_000);
+    assert.deepEqual(s.end, { status: 'succeeded', row_count: 300_000 });
+    assert.deepEqual(s.rows.map((row) => row[0]), [...Array(300_000).keys()]);
+    assert.deepEqual(await allRows(app, r.body.id, 10_000), s.rows);
+  });
+});
+
+test('a query that fails part-way streams its error, and its status keeps the rows it had returned', async () => {
+  await withApi({}, async (app) => {
+    const r = await call(app, 'POST', '/v1/queries', { sql: 'SELECT range FROM range(100000)', limits: { rows: 5000 }, wait_ms: 0 });
+    const s = await app.request(`/v1/queries/${r.body.id}/stream`);
+    const lines = (await s.text()).trimEnd().split('\n').map((l) => JSON.parse(l));
+    assert.equal(lines.at(-1).error.code, 'limit_exceeded');
+    const status = await call(app, 'GET', `/v1/queries/${r.body.id}`);
+    assert.equal(status.body.status, 'failed');
+    assert.equal(status.body.error.code, 'limit_exceeded');
+    const again = await app.request(`/v1/queries/${r.body.id}/stream`);
+    const last = (await again.text()).trimEnd().split('\n').map((l) => JSON.parse(l)).at(-1);
+    assert.equal(last.error.code, 'limit_exceeded', 'a stream of a failed query ends with its error');
   });
 });

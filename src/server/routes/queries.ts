@@ -35,7 +35,7 @@ const Query = z
 
 const Submit = z
   .object({
-    sql: z.string().min(1).openapi({ example: 'SELECT count(*) FROM silver.orders' }),
+    sql: z.string().min(1).max(1_000_000).openapi({ example: 'SELECT count(*) FROM silver.orders' }),
     limits: z
       .object({
         rows: z.number().int().positive().optional(),

@@ -79,7 +79,7 @@ interface LiveQuery {
 export class QueryService {
   private readonly opts: Required<QueryServiceOptions>;
   private readonly live = new Map<string, LiveQuery>();
-  private readonly waiting: (() => void)[] = [];
+  private readonly waiting = new Set<() => void>();
   private running = 0;
   private session: Promise<SqlSession> | undefined;
   private engine: Engine | undefined;
@@ -268,18 +268,25 @@ export class QueryService {
     }
   }
 
+  /** Waits for a free place among the running; a cancel while queued ends the wait. */
   private async slot(q: LiveQuery): Promise<void> {
-    while (this.running >= this.opts.maxRunning) {
-      await new Promise<void>((r) => this.waiting.push(r));
-      if (q.controller.signal.aborted) throw new Cancelled('query: the statement was cancelled before it started; nothing was run');
+    const signal = q.controller.signal;
+    while (this.running >= this.opts.maxRunning && !signal.aborted) {
+      await new Promise<void>((wake) => {
+        this.waiting.add(wake);
+        signal.addEventListener('abort', () => wake(), { once: true });
+      });
     }
-    if (q.controller.signal.aborted) throw new Cancelled('query: the statement was cancelled before it started; nothing was run');
+    if (signal.aborted) throw new Cancelled('query: the statement was cancelled before it started; nothing was run');
     this.running += 1;
   }
 
+  /** Every waiter looks again (one of them takes the place): a cancelled waiter cannot swallow the wake-up. */
   private release(): void {
     this.running -= 1;
-    this.waiting.shift()?.();
+    const waiting = [...this.waiting];
+    this.waiting.clear();
+    for (const wake of waiting) wake();
   }
 
   private sessionOf(): Promise<SqlSession> {

@@ -266,3 +266,25 @@ test('a query that fails part-way streams its error, and its status keeps the ro
     assert.equal(last.error.code, 'limit_exceeded', 'a stream of a failed query ends with its error');
   });
 });
+
+test('past the running limit a query waits as queued, and a cancel while queued ends it at once', async () => {
+  await withApi({}, async (_app, project) => {
+    const app = routeApp().route('/v1', queriesRoutes({ project, principalOf: () => OWNER }, { maxRunning: 1 }));
+    const long = 'SELECT count(*) FROM range(100000000) a, range(100000000) b';
+    const first = await call(app, 'POST', '/v1/queries', { sql: long, wait_ms: 0 });
+    const second = await call(app, 'POST', '/v1/queries', { sql: 'SELECT 42 AS x', wait_ms: 200 });
+    assert.equal(second.status, 202);
+    assert.equal(second.body.status, 'queued');
+    const t0 = performance.now();
+    const cancelled = await call(app, 'POST', `/v1/queries/${second.body.id}/cancel`);
+    assert.equal(cancelled.body.status, 'cancelled');
+    assert.ok(performance.now() - t0 < 1000);
+    const third = await call(app, 'POST', '/v1/queries', { sql: 'SELECT 7 AS y', wait_ms: 0 });
+    assert.equal((await call(app, 'POST', `/v1/queries/${first.body.id}/cancel`)).body.status, 'cancelled');
+    for (let i = 0; i < 100; i++) {
+      if ((await call(app, 'GET', `/v1/queries/${third.body.id}`)).body.status === 'succeeded') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.deepEqual((await call(app, 'GET', `/v1/queries/${third.body.id}/results`)).body.rows, [[7]], 'the place freed by the cancel is taken');
+  });
+});

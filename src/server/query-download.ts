@@ -3,6 +3,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import { randomUUID } from 'node:crypto';
+import { InvalidInput } from '../errors.js';
 import { type Cell, type Engine, quoteIdent, quoteLiteral, type ResultColumn } from '../engine/index.js';
 
 export type DownloadFormat = 'csv' | 'parquet' | 'json';
@@ -44,7 +45,10 @@ export async function writeDownload(engine: Engine, dir: string, columns: readon
     const read = columns.length
       ? `SELECT ${select.join(', ')} FROM read_json(${quoteLiteral(input)}, format = 'newline_delimited', columns = {${types.join(', ')}})`
       : 'SELECT 1 WHERE false';
-    await engine.run(`COPY (${read}) TO ${quoteLiteral(output)} (${options})`);
+    await engine.run(`COPY (${read}) TO ${quoteLiteral(output)} (${options})`).catch((e: unknown) => {
+      // e.g. two columns of one name, which a JSON object cannot hold
+      throw new InvalidInput(`query: the result cannot be written as ${format}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, { code: 'download_failed' });
+    });
     return output;
   } catch (e) {
     await rm(output, { force: true });

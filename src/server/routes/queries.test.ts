@@ -110,6 +110,10 @@ test('downloads as CSV and Parquet read back with DuckDB equal the result', asyn
       }
       const csv = await (await app.request(`/v1/queries/${q.id}/download?format=csv`)).text();
       assert.match(csv.split('\n')[0]!, /^id,name,amount,day,ts,ratio,pair,quoted$/);
+      const twice = await run(app, 'SELECT 1 AS a, 2 AS a');
+      const json = await call(app, 'GET', `/v1/queries/${twice.id}/download?format=json`);
+      assert.equal(json.status, 400, 'a JSON object cannot hold one name twice: the client\'s to change, not a bug');
+      assert.equal(json.body.error.code, 'download_failed');
     } finally {
       engine.close();
     }

@@ -29,5 +29,5 @@ export function errorResponses<S extends number>(...statuses: S[]) {
 /** `?limit&offset` of a list. */
 export const Paging = z.object({
   limit: z.coerce.number().int().min(1).max(10_000).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
+  offset: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
 });

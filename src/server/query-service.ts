@@ -85,6 +85,7 @@ export class QueryService {
   private engine: Engine | undefined;
   private readonly resultsDir: string;
   private readonly ready: Promise<void>;
+  private readonly sweeper: NodeJS.Timeout;
 
   constructor(
     private readonly project: Project,
@@ -95,6 +96,9 @@ export class QueryService {
     // Results of an earlier server are not ours to serve; its unfinished statements ended with it.
     rmSync(this.resultsDir, { recursive: true, force: true });
     this.ready = project.catalog.queryHistory.markAbandoned();
+    // Results past their time go even when no new query comes to drop them.
+    this.sweeper = setInterval(() => this.evict(), Math.max(1000, Math.min(this.opts.keepMs, 60_000)));
+    this.sweeper.unref();
   }
 
   /** Starts `sql`; resolves once it has ended or `waitMs` has passed. A statement refused in that time throws its error. */
@@ -182,6 +186,7 @@ export class QueryService {
 
   /** Stops every statement and drops every kept result. */
   async close(): Promise<void> {
+    clearInterval(this.sweeper);
     for (const q of this.live.values()) q.controller.abort();
     await Promise.all([...this.live.values()].map((q) => q.done));
     for (const q of this.live.values()) await q.rows.dispose();

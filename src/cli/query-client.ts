@@ -45,10 +45,20 @@ export interface RemoteQuery {
  * Silt error (kind, code, message, details) that running alone would throw.
  */
 export async function queryOnServer(url: string, q: RemoteQuery): Promise<QueryResult> {
-  let view = await request(url, 'POST', '/v1/queries', { sql: q.sql, wait_ms: 30_000 });
-  for (let wait = 20; view.status === 'queued' || view.status === 'running'; wait = Math.min(wait * 2, 500)) {
-    await new Promise((r) => setTimeout(r, wait));
-    view = await request(url, 'GET', `/v1/queries/${view.id}`);
+  let view = await request(url, 'POST', '/v1/queries', { sql: q.sql, wait_ms: 500 });
+  // Ctrl-C stops the statement on the server too, as it would stop it here.
+  const id: string = view.id;
+  const interrupt = (): void => {
+    void send(url, 'POST', `/v1/queries/${id}/cancel`, undefined, 2000).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupt);
+  try {
+    for (let wait = 20; view.status === 'queued' || view.status === 'running'; wait = Math.min(wait * 2, 500)) {
+      await new Promise((r) => setTimeout(r, wait));
+      view = await request(url, 'GET', `/v1/queries/${id}`);
+    }
+  } finally {
+    process.off('SIGINT', interrupt);
   }
   // The results of a failed query are its error, with the status that says what kind it is.
   if (view.status !== 'succeeded') await request(url, 'GET', `/v1/queries/${view.id}/results?limit=1`);

@@ -103,3 +103,17 @@ test('a write through the server commits once and prints what it did; --local an
   assert.ok(!(await (await fetch(`${url}/v1/queries`)).text()).includes('--local'));
   assert.ok(existsSync(path.join(dir, '.silt', 'server.json')));
 });
+
+test('Ctrl-C on silt query stops the statement on the server too', async () => {
+  const sql = 'SELECT count(*) FROM range(100000000) a, range(100000000) b WHERE a.range + b.range = 7';
+  const child = startSilt(dir, ['query', sql]);
+  const done = finished(child);
+  const history = async () => ((await (await fetch(`${url}/v1/queries?limit=5`)).json()) as { queries: { sql: string; status: string }[] }).queries.find((q) => q.sql === sql);
+  for (let i = 0; i < 200 && (await history())?.status !== 'running'; i++) await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, 700)); // past the submit's wait, while it polls
+  child.kill('SIGINT');
+  const r = await done;
+  assert.equal(r.code, 130);
+  for (let i = 0; i < 40 && (await history())?.status === 'running'; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.equal((await history())?.status, 'cancelled');
+});

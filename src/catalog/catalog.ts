@@ -28,6 +28,7 @@ import { LandingRequests } from './landing-requests.js';
 import { ScheduleFires } from './schedule-fires.js';
 import { RunLog } from './run-log.js';
 import { JobQueue } from './job-queue.js';
+import { QueryHistory } from './query-history.js';
 import { migrate } from './migrations.js';
 import { checkName } from './names.js';
 import { abandoned, markedFolders, markerKey, purgeFolder, putMarker, StagedPointer } from './pending-folders.js';
@@ -64,6 +65,8 @@ export class Catalog {
   readonly runLog: RunLog;
   /** The work queue of `silt serve`. */
   readonly jobs: JobQueue;
+  /** Statements the API ran. */
+  readonly queryHistory: QueryHistory;
   /** Crawled datasets, read in place (not Iceberg tables). */
   readonly externalTables: ExternalTables;
   /** Alerts fired and resolved, and their deliveries. */
@@ -88,6 +91,7 @@ export class Catalog {
     this.ingestedFiles = new IngestedFiles(db);
     this.runLog = new RunLog(db);
     this.jobs = new JobQueue(db);
+    this.queryHistory = new QueryHistory(db);
     this.externalTables = new ExternalTables(db);
     this.alertLog = new AlertLog(db);
     this.pushKeys = new PushKeys(db);

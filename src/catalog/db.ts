@@ -116,6 +116,20 @@ export interface MetadataDb {
     last_error: string | null;
     at_ms: number;
   };
+  silt_queries: {
+    query_id: string;
+    sql: string;
+    principal: string;
+    status: string;
+    started_ms: number;
+    finished_ms: number | null;
+    rows: number | null;
+    bytes_scanned: number | null;
+    /** JSON: the result's columns. */
+    columns: string | null;
+    /** JSON: the error model's body, when it failed or was cancelled. */
+    error: string | null;
+  };
   silt_external_tables: {
     table_namespace: string;
     table_name: string;

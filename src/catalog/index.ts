@@ -3,10 +3,11 @@ export { checkName, parseTableName } from './names.js';
 export type { IngestedFile } from './ingested-files.js';
 export type { PushKey } from './push-keys.js';
 export type { AlertDelivery, AlertEvent, AlertRecord, NewAlert } from './alert-log.js';
-export type { RunRecord, StepRecord, StepStatus, RunStatus, StepLogLine } from './run-log.js';
 export { JobQueue, newLease, type Job, type JobRequest, type JobStatus, type Lease } from './job-queue.js';
 export type { LandingRequest } from './landing-requests.js';
 export type { ScheduleFire } from './schedule-fires.js';
+export type { QueryRecord, QueryStatus } from './query-history.js';
+export type { StepOfRun, RunRecord, StepRecord, StepStatus, RunStatus, StepLogLine } from './run-log.js';
 export type {
   ExternalColumn,
   ExternalFileEntry,

@@ -287,6 +287,27 @@ const MIGRATIONS: readonly Migration[] = [
         .execute();
     },
   },
+  {
+    version: 12,
+    name: 'query history: each statement the API ran, who ran it, how it ended, rows and bytes scanned',
+    async up(db) {
+      await db.schema
+        .createTable('silt_queries')
+        .ifNotExists()
+        .addColumn('query_id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('sql', 'text', (c) => c.notNull())
+        .addColumn('principal', 'varchar(255)', (c) => c.notNull())
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('started_ms', 'bigint', (c) => c.notNull())
+        .addColumn('finished_ms', 'bigint')
+        .addColumn('rows', 'bigint')
+        .addColumn('bytes_scanned', 'bigint')
+        .addColumn('columns', 'text')
+        .addColumn('error', 'text')
+        .execute();
+      await db.schema.createIndex('silt_queries_started').ifNotExists().on('silt_queries').column('started_ms').execute();
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

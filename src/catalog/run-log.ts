@@ -191,6 +191,19 @@ export class RunLog {
     }
   }
 
+  /** Steps that recorded details (expectation results…), newest run first; only `step`'s when given. */
+  async stepsWithDetails(opts: { step?: string; limit: number; offset: number }): Promise<StepOfRun[]> {
+    let q = this.db
+      .selectFrom('silt_run_steps as s')
+      .innerJoin('silt_runs as r', 'r.run_id', 's.run_id')
+      .selectAll('s')
+      .select(['r.started_ms as run_started_ms', 'r.trigger as trigger'])
+      .where('s.details', 'is not', null);
+    if (opts.step !== undefined) q = q.where('s.step', '=', opts.step);
+    const rows = await q.orderBy('r.started_ms', 'desc').orderBy('s.step').limit(opts.limit).offset(opts.offset).execute();
+    return rows.map((s) => ({ ...toStep(s), runStartedMs: Number(s.run_started_ms), trigger: s.trigger }));
+  }
+
   async run(runId: string): Promise<{ run: RunRecord; steps: StepRecord[] } | undefined> {
     await this.markAbandoned();
     const r = await this.db.selectFrom('silt_runs').selectAll().where('run_id', '=', runId).executeTakeFirst();
@@ -198,24 +211,34 @@ export class RunLog {
     const steps = await this.db.selectFrom('silt_run_steps').selectAll().where('run_id', '=', runId).orderBy('started_ms').execute();
     return {
       run: toRun(r),
-      steps: steps.map((s) => ({
-        runId: s.run_id,
-        step: s.step,
-        kind: s.kind as StepRecord['kind'],
-        status: s.status as StepStatus,
-        startedMs: num(s.started_ms),
-        finishedMs: num(s.finished_ms),
-        rowsIn: num(s.rows_in),
-        rowsWritten: num(s.rows_written),
-        rowsQuarantined: num(s.rows_quarantined),
-        rowsDeduplicated: num(s.rows_deduplicated),
-        bytesWritten: num(s.bytes_written),
-        snapshotId: s.snapshot_id,
-        details: s.details,
-        error: s.error,
-      })),
+      steps: steps.map(toStep),
     };
   }
+}
+
+function toStep(s: MetadataDb['silt_run_steps']): StepRecord {
+  return {
+    runId: s.run_id,
+    step: s.step,
+    kind: s.kind as StepRecord['kind'],
+    status: s.status as StepStatus,
+    startedMs: num(s.started_ms),
+    finishedMs: num(s.finished_ms),
+    rowsIn: num(s.rows_in),
+    rowsWritten: num(s.rows_written),
+    rowsQuarantined: num(s.rows_quarantined),
+    rowsDeduplicated: num(s.rows_deduplicated),
+    bytesWritten: num(s.bytes_written),
+    snapshotId: s.snapshot_id,
+    details: s.details,
+    error: s.error,
+  };
+}
+
+/** A step of a past run, with when its run started and what triggered it. */
+export interface StepOfRun extends StepRecord {
+  runStartedMs: number;
+  trigger: string;
 }
 
 function toRun(r: MetadataDb['silt_runs']): RunRecord {

@@ -13,3 +13,5 @@ export type { TaskResult } from './maintenance-task.js';
 export { startLandingWatcher, WATCHER_DEFAULTS, type LandingWatcherOptions } from './landing-watcher.js';
 export { startScheduler, type SchedulerOptions } from './scheduler.js';
 export { projectSchedules, scheduleLines, schedulesSchema, type Schedule } from './schedules-config.js';
+export { expectationHistory, type ExpectationRecord } from './expectation-history.js';
+export { browseQuarantine, type QuarantineFilter } from './quarantine-browse.js';

@@ -23,6 +23,19 @@ test('/openapi.json is an OpenAPI 3.1 document listing the routes', async () => 
     assert.equal(doc.status, 200);
     assert.equal(doc.body.openapi, '3.1.0');
     assert.ok(doc.body.paths['/v1/health']?.get, JSON.stringify(Object.keys(doc.body.paths)));
+    for (const [path, method] of [
+      ['/v1/namespaces', 'get'], ['/v1/namespaces/{ns}/tables', 'get'], ['/v1/tables/{ns}/{table}', 'get'],
+      ['/v1/tables/{ns}/{table}/schema-history', 'get'], ['/v1/tables/{ns}/{table}/snapshots', 'get'],
+      ['/v1/tables/{ns}/{table}/partitions', 'get'], ['/v1/tables/{ns}/{table}/sample', 'get'],
+      ['/v1/queries', 'post'], ['/v1/queries', 'get'], ['/v1/queries/{id}', 'get'], ['/v1/queries/{id}/results', 'get'],
+      ['/v1/queries/{id}/stream', 'get'], ['/v1/queries/{id}/cancel', 'post'], ['/v1/queries/{id}/download', 'get'],
+      ['/v1/quality/expectations', 'get'], ['/v1/quarantine/{ns}/{table}', 'get'], ['/v1/quarantine/{ns}/{table}/replay', 'post'], ['/v1/landing', 'get'],
+    ] as const) {
+      const op = doc.body.paths[path]?.[method];
+      assert.ok(op, `${method} ${path} is documented`);
+      assert.ok(op.responses['200'] && op.responses['404' in op.responses ? '404' : '500'], `${method} ${path} declares its answers`);
+    }
+    assert.ok(doc.body.components.schemas.Error, 'the error model is a named schema');
   });
 });
 

@@ -10,6 +10,10 @@ import { metricsRoutes } from './routes/metrics.js';
 import { alertsRoutes } from './routes/alerts.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { runsRoutes } from './routes/runs.js';
+import { queriesRoutes } from './routes/queries.js';
+import { catalogRoutes } from './routes/catalog.js';
+import { qualityRoutes } from './routes/quality.js';
+import { landingRoutes } from './routes/landing.js';
 
 export const API_VERSION = '0.1.0';
 
@@ -22,7 +26,7 @@ export function createApp(deps: ServerDeps): OpenAPIHono {
   const app = routeApp();
   app.onError((e, c) => {
     // Hono's own 4xx (a body that is not JSON at all) is the client's mistake, not a bug.
-    const { status, body } = toHttpError(e instanceof HTTPException && e.status < 500 ? new InvalidInput(`request: ${e.message}`, { code: 'bad_request' }) : e);
+    const { status, body } = toHttpError(e instanceof HTTPException && e.status < 500 ? new InvalidInput(`body: ${e.message}`, { code: 'bad_request', details: { field: 'body' } }) : e);
     if (status >= 500) deps.onInternalError?.(e);
     return c.json(body, status as 500);
   });
@@ -36,6 +40,10 @@ export function createApp(deps: ServerDeps): OpenAPIHono {
   app.route('/v1', alertsRoutes(deps));
   app.route('/v1', ingestRoutes(deps));
   app.route('/v1', runsRoutes(deps));
+  app.route('/v1', queriesRoutes(deps));
+  app.route('/v1', catalogRoutes(deps));
+  app.route('/v1', qualityRoutes(deps));
+  app.route('/v1', landingRoutes(deps));
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Silt', version: API_VERSION, description: 'The lakehouse API: catalog, queries, runs, ingest, lineage.' },

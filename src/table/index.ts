@@ -35,3 +35,4 @@ export type { PointerSwap, PointerTransaction } from './pointer.js';
 export { commitAll, fixedChange, type Change, type ChangeProducer, type Committed, type CommitTarget } from './commit.js';
 export { applyUpdates, checkRequirements, describeRequirement } from './apply-updates.js';
 export { assertRef, LAST_ADDED, setBranch, type TableChange, type TableRequirement, type TableUpdate } from './updates.js';
+export { partitionSummary, schemaHistory, snapshotList, tableOverview, typeText, type ColumnInfo, type PartitionInfo, type SchemaVersion, type SnapshotInfo, type TableOverview } from './table-inspect.js';

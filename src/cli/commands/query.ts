@@ -5,6 +5,7 @@ import { InvalidInput } from '../../errors.js';
 import { SqlSession, type QueryResult } from '../../engine/index.js';
 import { action, inProject, out, positiveWhole } from '../context.js';
 import { render, type OutputFormat } from '../render.js';
+import { queryOnServer, runningServer } from '../query-client.js';
 
 const FORMATS = ['table', 'csv', 'json', 'parquet'] as const;
 type Format = (typeof FORMATS)[number];
@@ -18,8 +19,9 @@ export function register(program: Command): void {
     .option('--output <file>', 'write the result to a file instead of the terminal')
     .option('--max-rows <n>', 'rows shown in table format', '1000')
     .option('--stats', 'print scan statistics as one JSON line on stderr')
+    .option('--local', 'run here even when `silt serve` runs for the project (SILT_NO_SERVER=1 does the same)')
     .action(
-      action(async function (this: Command, sql: string, opts: { format: string; output?: string; maxRows: string; stats?: boolean }) {
+      action(async function (this: Command, sql: string, opts: { format: string; output?: string; maxRows: string; stats?: boolean; local?: boolean }) {
         const format = opts.format as Format;
         if (!FORMATS.includes(format)) {
           throw new InvalidInput(`query: unknown --format ${JSON.stringify(opts.format)}; expected one of ${FORMATS.join(', ')}`);
@@ -28,21 +30,28 @@ export function register(program: Command): void {
         if (opts.output) checkOutput(opts.output);
         const maxRows = positiveWhole('query', '--max-rows', opts.maxRows);
 
-        const result = await inProject(this, async (p) => {
-          const engine = await p.openUserSqlEngine(opts.output ? [path.resolve(opts.output)] : []);
-          try {
-            const session = new SqlSession(engine, p.catalog);
-            if (opts.output && format !== 'table') {
-              return await session.copyTo(sql, path.resolve(opts.output), format === 'json' ? 'json' : format).catch((e: unknown) => {
-                throw /^(query: )?IO Error/.test(e instanceof Error ? e.message : '') ? cannotWrite(opts.output!, e) : e;
-              });
-            }
-            // A file holds every row; only the screen is limited.
-            return await session.execute(sql, { maxRows: format === 'table' && !opts.output ? maxRows : Number.MAX_SAFE_INTEGER });
-          } finally {
-            engine.close();
-          }
-        });
+        // A file holds every row; only the screen is limited.
+        const keep = format === 'table' && !opts.output ? maxRows : Number.MAX_SAFE_INTEGER;
+        const file = opts.output && format !== 'table' ? { file: opts.output, format } : undefined;
+        const server = await runningServer(this.optsWithGlobals<{ project?: string }>().project, opts.local);
+        const result = server
+          ? await queryOnServer(server, { sql, maxRows: keep, ...(file ? { download: file } : {}) }).catch((e: unknown) => {
+              throw /^(query: )?IO Error|^EACCES|^ENOENT/.test(e instanceof Error ? e.message : '') ? cannotWrite(opts.output!, e) : e;
+            })
+          : await inProject(this, async (p) => {
+              const engine = await p.openUserSqlEngine(opts.output ? [path.resolve(opts.output)] : []);
+              try {
+                const session = new SqlSession(engine, p.catalog);
+                if (file) {
+                  return await session.copyTo(sql, path.resolve(file.file), file.format).catch((e: unknown) => {
+                    throw /^(query: )?IO Error/.test(e instanceof Error ? e.message : '') ? cannotWrite(file.file, e) : e;
+                  });
+                }
+                return await session.execute(sql, { maxRows: keep });
+              } finally {
+                engine.close();
+              }
+            });
         if (opts.stats) process.stderr.write(JSON.stringify(result.stats) + '\n');
         show(result, format as OutputFormat, opts.output);
       }),

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { parseTableName } from '../../catalog/index.js';
 import { InvalidInput } from '../../errors.js';
-import { currentSchema, type IcebergType, type Table } from '../../table/index.js';
+import { currentSchema, typeText, type Table } from '../../table/index.js';
 import { action, inProject, out } from '../context.js';
 import { textTable } from '../render.js';
 import { describeExternal } from './table-external.js';
@@ -112,11 +112,4 @@ function snapshots(t: Table): string {
     s.summary['total-records'] ?? '',
   ]);
   return textTable(['', 'snapshot_id', 'parent_id', 'committed_at', 'operation', 'added', 'deleted', 'total'], rows);
-}
-
-function typeText(t: IcebergType): string {
-  if (typeof t === 'string') return t;
-  if (t.type === 'list') return `list<${typeText(t.element)}>`;
-  if (t.type === 'map') return `map<${typeText(t.key)}, ${typeText(t.value)}>`;
-  return `struct<${t.fields.map((f) => `${f.name}: ${typeText(f.type)}`).join(', ')}>`;
 }

@@ -2,7 +2,7 @@
 import { LimitExceeded } from '../../errors.js';
 import { JsonDuckDBValueConverter } from '@duckdb/node-api';
 import { type Engine, quoteLiteral, runSql, translateError } from '../core/index.js';
-import type { Cell, StatementOutcome } from './statement-types.js';
+import type { Cell, ResultColumn, StatementOutcome } from './statement-types.js';
 
 export type CopyFormat = 'csv' | 'parquet' | 'json';
 
@@ -34,12 +34,22 @@ export async function runQuery(engine: Engine, sql: string, maxRows: number, row
 }
 
 /** The query's rows in batches of at most `batchRows` (DuckDB's chunks, 2,048 rows, by default). */
-export async function* streamQuery(engine: Engine, sql: string, batchRows = 2048, rowLimit?: number): AsyncGenerator<Cell[][]> {
+export async function* streamQuery(
+  engine: Engine,
+  sql: string,
+  batchRows = 2048,
+  rowLimit?: number,
+  onColumns?: (columns: ResultColumn[]) => void,
+): AsyncGenerator<Cell[][]> {
   let result;
   try {
     result = await engine.connection.stream(sql);
   } catch (e) {
     throw translateError(e, 'query');
+  }
+  if (onColumns) {
+    const types = result.columnTypes();
+    onColumns(result.columnNames().map((name, i) => ({ name, type: types[i]!.toString() })));
   }
   let seen = 0;
   let pending: Cell[][] = [];

@@ -68,6 +68,10 @@ export interface SessionOptions extends ExecuteOptions {
 export interface StreamOptions extends ExecuteOptions {
   /** Rows per batch, at most (default: DuckDB's chunk, 2,048). */
   batchRows?: number;
+  /** Told the result's columns once DuckDB knows them, before the first batch. */
+  onColumns?: (columns: ResultColumn[]) => void;
+  /** Told what the statement will scan once its tables are bound (bytes_scanned, files…). */
+  onScan?: (stats: Omit<QueryStats, 'rows' | 'elapsed_ms'>) => void;
 }
 
 /** A statement's own connection and bindings, for as long as it runs. */
@@ -144,11 +148,22 @@ export class SqlSession {
     const run = await this.begin(opts, refs, true);
     try {
       const bound = await run.binder.bind(await query(run.engine));
-      yield* streamQuery(run.engine, bound.sql, opts.batchRows, opts.limits?.rows);
+      opts.onScan?.({ ...run.binder.stats });
+      yield* streamQuery(run.engine, bound.sql, opts.batchRows, opts.limits?.rows, opts.onColumns);
     } catch (e) {
       throw run.stopped(e);
     } finally {
       await run.end();
+    }
+  }
+
+  /** Whether `sql` is a single SELECT, the one kind of statement `stream` runs (writes and DDL go to `execute`). */
+  static isQuery(sql: string): boolean {
+    try {
+      const statement = parseStatement(rewriteTimeTravel(sql).sql);
+      return statement.kind === 'query' && statement.sql === statement.query;
+    } catch {
+      return false; // `execute` reports what is wrong with it
     }
   }
 

@@ -3,7 +3,7 @@ import { JobQueue, newLease, type Job, type Lease } from '../catalog/index.js';
 import { Cancelled, CommitConflict, EnvironmentFault, errorBody, isUserError, NotFound } from '../errors.js';
 import type { Project } from '../project/index.js';
 import { runTask } from './maintenance-task.js';
-import { runPipeline, type RunResult, type Trigger } from './run.js';
+import { runPipeline, type RunOptions, type RunResult, type Trigger } from './run.js';
 import { storedRunResult } from './stored-run.js';
 import type { MaintenanceTask, RunRequest, RunRequested, RunRequester } from './run-request.js';
 import type { RetryPolicy } from './step-guard.js';
@@ -28,6 +28,11 @@ export interface ExecutorOptions {
    * a server stopped or killed a few times over loses no request.
    */
   maxAttempts?: number;
+  /**
+   * How a pipeline run is made (default: runPipeline): the server wraps it with what a run emits
+   * beyond the catalog (lineage events, logs, metrics, alerts).
+   */
+  runPipeline?: (project: Project, opts: RunOptions) => Promise<RunResult>;
   /** Told when a job starts and when it ends (for logs, metrics, alerts). */
   onJob?: (job: Job, phase: 'started' | 'ended') => void;
 }
@@ -63,7 +68,7 @@ export class Executor implements RunRequester {
   private stopping = false;
   private stopped = false;
   private started = false;
-  private readonly opts: Required<Omit<ExecutorOptions, 'stepTimeoutMs' | 'runTimeoutMs' | 'onJob'>> & ExecutorOptions;
+  private readonly opts: Required<Omit<ExecutorOptions, 'stepTimeoutMs' | 'runTimeoutMs' | 'onJob' | 'runPipeline'>> & ExecutorOptions;
 
   constructor(
     private readonly project: Project,
@@ -199,7 +204,7 @@ export class Executor implements RunRequester {
         await this.jobs.finish(job.jobId, owner, { status: 'succeeded', result });
         return;
       }
-      const result: RunResult = await runPipeline(this.project, {
+      const result: RunResult = await (this.opts.runPipeline ?? runPipeline)(this.project, {
         ...(request.select ? { select: request.select } : {}),
         trigger: request.trigger as Trigger,
         signal: stop.signal,

@@ -22,9 +22,11 @@ export interface QueryServiceOptions {
   maxResultBytes?: number;
   /** Statements running at once; more wait as `queued`. */
   maxRunning?: number;
+  /** Told when a statement ends, however it ended (for the query metrics). */
+  onEnded?: (facts: { elapsedMs: number; bytesScanned?: number; ok: boolean }) => void;
 }
 
-const DEFAULTS: Required<QueryServiceOptions> = {
+const DEFAULTS: Required<Omit<QueryServiceOptions, 'onEnded'>> = {
   memoryBytesPerQuery: 4 << 20,
   keepMs: 60 * 60_000,
   maxKeptBytes: 1 << 30,
@@ -77,7 +79,7 @@ interface LiveQuery {
 
 /** The statements the API runs: each on its own connection, at most `maxRunning` at once, results kept for a while. */
 export class QueryService {
-  private readonly opts: Required<QueryServiceOptions>;
+  private readonly opts: Required<Omit<QueryServiceOptions, 'onEnded'>> & Pick<QueryServiceOptions, 'onEnded'>;
   private readonly live = new Map<string, LiveQuery>();
   private readonly waiting = new Set<() => void>();
   private running = 0;
@@ -250,6 +252,7 @@ export class QueryService {
       q.rows.end();
       q.describe();
       if (holding) this.release();
+      this.opts.onEnded?.({ elapsedMs: q.finishedMs - q.startedMs, ...(q.scan?.bytes_scanned !== undefined ? { bytesScanned: q.scan.bytes_scanned } : {}), ok: q.status === 'succeeded' });
       await this.record(q);
     }
   }

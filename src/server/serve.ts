@@ -1,13 +1,21 @@
+import { startAlertChecks } from '../alerts/index.js';
 import { OWNER } from '../engine/index.js';
 import { PushService } from '../ingest/index.js';
-import { Executor } from '../pipeline/index.js';
+import { createLogger, recordQuery, type Logger } from '../observe/index.js';
+import { Executor, startLandingWatcher, startScheduler } from '../pipeline/index.js';
 import { removeServerFile, writeServerFile, type Project } from '../project/index.js';
 import { createApp } from './app.js';
 import type { ServerDeps } from './deps.js';
 import { listen } from './listen.js';
+import { QueryService } from './query-service.js';
+import { runWithEffects } from './run-effects.js';
 import { serveSettings, type ServeSettings } from './serve-config.js';
 
 export interface ServeOptions extends Partial<ServeSettings> {
+  /** Where the server's JSON log lines go (default: stdout). */
+  logger?: Logger;
+  /** The landing watcher's timings (tests shorten them). */
+  watcher?: { pollMs?: number; settleMs?: number };
   /** Where a bug (a 500) is reported; the server keeps serving. */
   onInternalError?: (e: unknown) => void;
 }
@@ -29,18 +37,28 @@ export interface RunningServer {
  * command line's flags) win over silt.yaml's `serve:` section; port 0 takes any free port.
  */
 export async function startServer(project: Project, opts: ServeOptions = {}): Promise<RunningServer> {
-  const { onInternalError, ...flags } = opts;
+  const { onInternalError, logger, watcher: watcherTimes, ...flags } = opts;
   const settings = serveSettings(project.config, flags);
+  const log = logger ?? createLogger();
+  const onError = (what: string) => (e: unknown) => log.error({ err: e instanceof Error ? e.message : String(e) }, what);
   const executor = new Executor(project, {
+    runPipeline: runWithEffects(log),
     concurrency: settings.concurrency,
     retry: { retries: settings.retries, backoffMs: settings.retryBackoffMs },
     ...(settings.stepTimeoutMs ? { stepTimeoutMs: settings.stepTimeoutMs } : {}),
     ...(settings.runTimeoutMs ? { runTimeoutMs: settings.runTimeoutMs } : {}),
   });
   const push = await PushService.open(project.catalog, project.config);
-  const deps: ServerDeps = { project, principalOf: () => OWNER, executor, push, ...(onInternalError ? { onInternalError } : {}) };
+  const queries = new QueryService(project, { onEnded: recordQuery });
+  const deps: ServerDeps = { project, principalOf: () => OWNER, executor, push, queries, ...(onInternalError ? { onInternalError } : {}) };
   const listening = await listen(createApp(deps), settings.host, settings.port);
   executor.start();
+  // Triggers: files arriving, schedules ticking, alert rules that watch the clock (staleness).
+  const triggers = [
+    startLandingWatcher(project, executor, { ...watcherTimes, onError: onError('landing watcher') }),
+    await startScheduler(project, executor, { onError: onError('scheduler') }),
+    startAlertChecks(project, { onError: onError('alert checks') }),
+  ];
   writeServerFile(project.config.dir, { url: listening.url, pid: process.pid, startedMs: Date.now() });
   let stopping: Promise<void> | undefined;
   return {
@@ -49,9 +67,11 @@ export async function startServer(project: Project, opts: ServeOptions = {}): Pr
     stop: () =>
       (stopping ??= (async () => {
         removeServerFile(project.config.dir);
+        await Promise.all(triggers.map((t) => t.stop()));
         await executor.stop(settings.shutdownGraceMs);
         await listening.close();
         await push.close();
+        await queries.close();
       })()),
   };
 }

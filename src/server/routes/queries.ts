@@ -141,7 +141,7 @@ const download = createRoute({
 
 /** Queries: submit, status, paged and streamed results, cancel, download, history. */
 export function queriesRoutes(deps: ServerDeps, opts: QueryServiceOptions = {}) {
-  let service: QueryService | undefined;
+  let service: QueryService | undefined = deps.queries;
   const queries = () => (service ??= new QueryService(deps.project, opts));
   return routeApp()
     .openapi(submit, async (c) => {

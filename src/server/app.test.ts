@@ -54,3 +54,16 @@ test('a listening server answers on loopback, names itself in the project, and s
     await assert.rejects(fetch(`${server.url}/v1/health`));
   });
 });
+
+test('every operation that takes parameters or a body documents the 400 its validation gives', async () => {
+  await withApi({}, async (app) => {
+    const doc = (await call(app, 'GET', '/openapi.json')).body as { paths: Record<string, Record<string, { parameters?: unknown[]; requestBody?: unknown; responses: Record<string, unknown> }>> };
+    const missing: string[] = [];
+    for (const [p, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        if ((op.parameters?.length || op.requestBody) && !op.responses['400']) missing.push(`${method.toUpperCase()} ${p}`);
+      }
+    }
+    assert.deepEqual(missing, [], 'a request the route refuses must be a documented 400');
+  });
+});

@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { AlertRecord } from '../../catalog/index.js';
 import type { ServerDeps } from '../deps.js';
 import { routeApp } from '../route-app.js';
+import { errorResponses } from './common-schemas.js';
 
 const Delivery = z
   .object({
@@ -51,6 +52,7 @@ const history = createRoute({
       description: 'A page of alert history',
       content: { 'application/json': { schema: z.object({ alerts: z.array(Alert), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }) } },
     },
+    ...errorResponses(400),
   },
 });
 

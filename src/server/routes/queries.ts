@@ -89,7 +89,7 @@ const status = createRoute({
   path: '/queries/{id}',
   summary: 'A query\'s status, columns, rows, bytes scanned and error',
   request: { params: Id },
-  responses: { 200: json(Query, 'The query'), ...errorResponses(404) },
+  responses: { 200: json(Query, 'The query'), ...errorResponses(400, 404) },
 });
 const results = createRoute({
   method: 'get',
@@ -109,14 +109,14 @@ const stream = createRoute({
   path: '/queries/{id}/stream',
   summary: 'A query\'s rows as NDJSON while they arrive: {"columns":[…]}, one array per row, then {"status":…} or an error',
   request: { params: Id },
-  responses: { 200: { description: 'NDJSON lines', content: { 'application/x-ndjson': { schema: z.string() } } }, ...errorResponses(404) },
+  responses: { 200: { description: 'NDJSON lines', content: { 'application/x-ndjson': { schema: z.string() } } }, ...errorResponses(400, 404) },
 });
 const cancel = createRoute({
   method: 'post',
   path: '/queries/{id}/cancel',
   summary: 'Stop a queued or running query (within a second); nothing it would write is committed',
   request: { params: Id },
-  responses: { 200: json(Query, 'The query, as it ended'), ...errorResponses(404) },
+  responses: { 200: json(Query, 'The query, as it ended'), ...errorResponses(400, 404) },
 });
 const download = createRoute({
   method: 'get',

@@ -83,7 +83,7 @@ const getRun = createRoute({
   path: '/runs/{id}',
   summary: 'A run: its steps with their counts and errors, and the job that made it',
   request: { params: RunId },
-  responses: { 200: json(z.object({ run: RunSchema, steps: z.array(StepSchema), job: JobSchema.nullable() }), 'The run'), ...errors(404) },
+  responses: { 200: json(z.object({ run: RunSchema, steps: z.array(StepSchema), job: JobSchema.nullable() }), 'The run'), ...errors(400, 404) },
 });
 
 const stepLogs = createRoute({
@@ -93,7 +93,7 @@ const stepLogs = createRoute({
   request: { params: RunId.extend({ step: z.string().min(1).max(300).openapi({ param: { name: 'step', in: 'path' } }) }) },
   responses: {
     200: json(z.object({ runId: z.string(), step: z.string(), lines: z.array(z.object({ atMs: z.number(), level: z.enum(['info', 'warn', 'error']), message: z.string() })) }), 'The step log'),
-    ...errors(404),
+    ...errors(400, 404),
   },
 });
 
@@ -127,7 +127,7 @@ const cancel = createRoute({
   path: '/runs/{id}/cancel',
   summary: 'Cancels a queued or running run, by job id or run id; a running step stops and commits nothing',
   request: { params: RunId },
-  responses: { 200: json(z.object({ job: JobSchema }), 'The job as it now is'), ...errors(404, 503) },
+  responses: { 200: json(z.object({ job: JobSchema }), 'The job as it now is'), ...errors(400, 404, 503) },
 });
 
 const getJob = createRoute({
@@ -135,7 +135,7 @@ const getJob = createRoute({
   path: '/jobs/{id}',
   summary: 'A job of the work queue: its request, state, attempts, run and result',
   request: { params: RunId },
-  responses: { 200: json(JobSchema, 'The job'), ...errors(404) },
+  responses: { 200: json(JobSchema, 'The job'), ...errors(400, 404) },
 });
 
 export function runsRoutes(deps: ServerDeps) {

@@ -5,12 +5,12 @@
  * pointer in the catalog until it moves. Goal (issue 14): under 2 s on this machine; Glue's floor
  * is a minute. The figure is a wall time from outside the server, as a user would see it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { BenchOptions } from './lib/options.js';
 import { PROJECTS_DIR, SILT_MAIN } from './lib/paths.js';
+import { startServe } from './lib/serve.js';
 import { log, printTable, printVerdicts, writeResults, type Verdict } from './lib/report.js';
 import { timedRun } from './lib/child.js';
 import { median, ms } from './lib/stats.js';
@@ -58,7 +58,7 @@ export async function freshnessBench(opts: BenchOptions): Promise<Verdict[]> {
       renameSync(tmp, path.join(landing, `events-${String(round).padStart(4, '0')}.csv`));
       const complete = performance.now();
       while (pointer() === before) {
-        if (performance.now() - complete > 60_000) throw new Error(`bench: round ${round}: gold.events_by_kind did not change within 60 s of the file landing; serve log:\n${server.log()}`);
+        if (performance.now() - complete > 60_000) throw new Error(`bench: round ${round}: gold.events_by_kind did not change within 60 s of the file landing; serve output:\n${server.output()}`);
         await sleep(10);
       }
       latencies.push(performance.now() - complete);
@@ -77,26 +77,6 @@ export async function freshnessBench(opts: BenchOptions): Promise<Verdict[]> {
   const verdicts = [{ target: `freshness median ≤ ${GOAL_MS} ms`, pass: median(sorted) <= GOAL_MS, detail: `median ${ms(median(sorted))}, p90 ${ms(p90)}` }];
   printVerdicts(verdicts);
   return verdicts;
-}
-
-async function startServe(dir: string): Promise<{ stop(): Promise<void>; log(): string }> {
-  const child: ChildProcess = spawn(process.execPath, [SILT_MAIN, '--project', dir, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let text = '';
-  child.stdout!.setEncoding('utf8').on('data', (s: string) => (text += s));
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => (text += s));
-  const file = path.join(dir, '.silt', 'server.json');
-  const started = performance.now();
-  while (!existsSync(file)) {
-    if (child.exitCode !== null || performance.now() - started > 30_000) throw new Error(`bench: silt serve did not start:\n${text}`);
-    await sleep(50);
-  }
-  return {
-    log: () => text,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    },
-  };
 }
 
 const sleep = (n: number) => new Promise((r) => setTimeout(r, n));

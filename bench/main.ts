@@ -1,4 +1,5 @@
 /** Entry point of `bench/run.sh`: runs the named benchmark(s) and exits 1 when a target fails. */
+import { apiLoadBench } from './api-load.js';
 import { freshnessBench } from './freshness.js';
 import { loadBench } from './load.js';
 import { parseOptions } from './lib/options.js';
@@ -18,6 +19,7 @@ try {
   if (opts.name === 'profile') await profileBench(opts);
   if (opts.name === 'pipeline') verdicts.push(...(await pipelineBench(opts)));
   if (opts.name === 'silver') await silverBench(opts);
+  if (opts.name === 'api-load') verdicts.push(...(await apiLoadBench(opts)));
   if (opts.name === 'freshness') verdicts.push(...(await freshnessBench(opts)));
   if (opts.name === 'push') verdicts.push(...(await pushBench(opts)));
   if (opts.name === 'all') {

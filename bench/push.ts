@@ -5,12 +5,11 @@
  * p99), the throughput reached, the server's peak RSS, and, after a `silt ingest`, that bronze
  * holds every acknowledged event exactly once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BenchOptions } from './lib/options.js';
-import { SILT_MAIN } from './lib/paths.js';
+import { startServe } from './lib/serve.js';
 import { log, printTable, writeResults, type Verdict } from './lib/report.js';
 import { initBenchProject, silt } from './lib/silt.js';
 import { mib, ms } from './lib/stats.js';
@@ -25,13 +24,13 @@ export async function pushBench(opts: BenchOptions): Promise<Verdict[]> {
   try {
     await initBenchProject(dir, { threads: opts.threads, memoryLimit: opts.memoryLimit });
     writeFileSync(path.join(dir, 'silt.yaml'), readFileSync(path.join(dir, 'silt.yaml'), 'utf8') + '\nsources:\n  iot:\n    format: ndjson\n');
-    const server = await serve(dir);
+    const server = await startServe(dir);
     log(`pushing ${opts.rate} events/s for ${opts.seconds} s to ${server.url}`);
     const rss: number[] = [];
-    const sampler = setInterval(() => rss.push(rssOf(server.child.pid!)), 250);
+    const sampler = setInterval(() => rss.push(server.rss()), 250);
     const stream = await pushStream(server.url, opts.rate, opts.seconds);
     clearInterval(sampler);
-    await stop(server.child);
+    await server.stop();
     const ingest = await silt(dir, ['ingest', 'iot']);
     const counted = await silt(dir, ['query', 'SELECT count(*) AS n, count(DISTINCT seq) AS d FROM bronze.iot', '--format', 'csv']);
     const [n, d] = counted.stdout.trim().split('\n')[1]!.split(',').map(Number) as [number, number];
@@ -116,32 +115,3 @@ async function pushStream(url: string, rate: number, seconds: number): Promise<S
   return s;
 }
 
-async function serve(dir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [SILT_MAIN, '--project', dir, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      const m = / on (http:\/\/[0-9.:]+) /.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`bench: silt serve exited ${code}: ${out}`)));
-  });
-  return { child, url };
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
-function rssOf(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 
-export const BENCHES = ['load', 'query', 'all', 'profile', 'pipeline', 'silver', 'freshness', 'push'] as const;
+export const BENCHES = ['load', 'query', 'all', 'profile', 'pipeline', 'silver', 'freshness', 'push', 'api-load'] as const;
 export type BenchName = (typeof BENCHES)[number];
 
 export interface BenchOptions {
@@ -27,7 +27,7 @@ export interface BenchOptions {
 
 const DEFAULT_MEMORY = '4GB';
 const USAGE =
-  'usage: bench/run.sh <load|query|all|profile|pipeline|silver|freshness|push> [--rows N] [--runs N] [--threads N] [--memory 4GB] [--fresh] [--pandas-rows N] [--polars-rows N] [--skip-ooc] [--rate N] [--seconds N]';
+  'usage: bench/run.sh <load|query|all|profile|pipeline|silver|freshness|push|api-load> [--rows N] [--runs N] [--threads N] [--memory 4GB] [--fresh] [--pandas-rows N] [--polars-rows N] [--skip-ooc] [--rate N] [--seconds N]';
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values, positionals } = parseArgs({
@@ -57,7 +57,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   return {
     name: name as BenchName,
     // The pipeline moves ~1.7 KB of landing data per order: 1M orders while iterating, 10M on purpose.
-    rows: positiveInt('--rows', values.rows ?? (name === 'pipeline' || name === 'silver' ? '1000000' : '10000000')),
+    rows: positiveInt('--rows', values.rows ?? (name === 'pipeline' || name === 'silver' ? '1000000' : name === 'api-load' ? '20000' : '10000000')),
     runs: values.runs === undefined ? undefined : positiveInt('--runs', values.runs),
     threads: positiveInt('--threads', values.threads ?? String(os.availableParallelism())),
     memoryLimit: memory,

@@ -228,15 +228,51 @@ function mark(undo: (Place | number)[], place: Place, kind: number): void {
   place.kinds |= kind;
 }
 
-/** The position after the string whose first byte is at `pos`, or -1 when it does not end on the line. */
+/**
+ * The position after the string whose first byte is at `pos`, or -1 when it does not end on the
+ * line or is not strict JSON as DuckDB's parser reads it: a raw control character, an unknown
+ * escape, or a `\u` escape that is not four hex digits or leaves a surrogate unpaired. So every
+ * record the scan reads, DuckDB reads too (readers rely on it to skip json_valid on them).
+ */
 function stringEnd(bytes: Buffer, pos: number, lineEnd: number): number {
   while (pos < lineEnd) {
-    const c = bytes[pos];
+    const c = bytes[pos]!;
     if (c === QUOTE) return pos + 1;
-    pos += c === BACKSLASH ? 2 : 1;
+    if (c < 0x20) return -1;
+    if (c !== BACKSLASH) pos++;
+    else if ((pos = escapeEnd(bytes, pos + 1)) < 0) return -1;
   }
   return -1;
 }
+
+/** The position after the escape whose letter is at `pos` (after the backslash), or -1. */
+function escapeEnd(bytes: Buffer, pos: number): number {
+  const c = bytes[pos];
+  if (c !== U) return c !== undefined && SIMPLE_ESCAPES.includes(c) ? pos + 1 : -1;
+  const unit = hexUnit(bytes, pos + 1);
+  if (unit < 0 || (unit >= 0xdc00 && unit <= 0xdfff)) return -1;
+  if (unit < 0xd800 || unit > 0xdbff) return pos + 5;
+  // A high surrogate must be followed by an escaped low one.
+  if (bytes[pos + 5] !== BACKSLASH || bytes[pos + 6] !== U) return -1;
+  const low = hexUnit(bytes, pos + 7);
+  return low >= 0xdc00 && low <= 0xdfff ? pos + 11 : -1;
+}
+
+/** The value of the four hex digits at `pos`, or -1. */
+function hexUnit(bytes: Buffer, pos: number): number {
+  let unit = 0;
+  for (let i = pos; i < pos + 4; i++) {
+    const c = bytes[i];
+    const digit = c === undefined ? -1 : c >= ZERO && c <= NINE ? c - ZERO : (c | 0x20) >= 0x61 && (c | 0x20) <= 0x66 ? (c | 0x20) - 0x57 : -1;
+    if (digit < 0) return -1;
+    unit = unit * 16 + digit;
+  }
+  return unit;
+}
+
+const U = 0x75;
+/** `"` `\` `/` `b` `f` `n` `r` `t`: the escapes JSON has besides `\u`. */
+const SIMPLE_ESCAPES = [QUOTE, BACKSLASH, 0x2f, 0x62, 0x66, 0x6e, 0x72, 0x74];
 
 /**
  * The index in `holder` of the key written at bytes start..stop, added when new; -1 when its

@@ -108,6 +108,8 @@ test('a string DuckDB refuses is unread: raw control characters, unknown escapes
   const ours = await scan(lines);
   assert.deepEqual(ours.unread, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
   await assertSame(lines);
+  // A key seen escaped before is still unread written with a raw control character.
+  assert.deepEqual((await scan(['{"k\\tx":1}', '{"k\tx":2}', '{"k\\tx":3}'])).unread, [2]);
 });
 
 test('a record nested deeper than 128 levels is unread; one 128 deep is read', async () => {

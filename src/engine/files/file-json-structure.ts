@@ -123,10 +123,18 @@ function readRecord(reader: LineReader, pos: number, lineEnd: number): boolean {
     else {
       if (c !== QUOTE) return false;
       const start = ++pos;
-      pos = stringEnd(bytes, pos, lineEnd);
-      if (pos < 0) return false;
-      const at = keyIndex(holder, bytes, start, pos - 1, nextKey[depth]!, undo);
-      if (at < 0) return false;
+      // Records mostly repeat the key order of the last: the key expected next, written as is, is
+      // taken without reading the string again (such keys hold no quote, backslash or control character).
+      let at = nextKey[depth]!;
+      const expected = holder.keys[at]?.bytes;
+      if (expected && bytes[start + expected.length] === QUOTE && sameBytes(expected, bytes, start, start + expected.length)) {
+        pos = start + expected.length + 1;
+      } else {
+        pos = stringEnd(bytes, pos, lineEnd);
+        if (pos < 0) return false;
+        at = keyIndex(holder, bytes, start, pos - 1, at, undo);
+        if (at < 0) return false;
+      }
       nextKey[depth] = at + 1;
       if (depth === 0) {
         if (reader.seen[at] === reader.line) reader.repeats = true;
@@ -181,17 +189,12 @@ function readRecord(reader: LineReader, pos: number, lineEnd: number): boolean {
         }
         kind = fraction ? DOUBLE : integerKind(bytes, digitsStart, pos, negative);
       } else {
-        kind = -1;
-        for (const [word, wordKind] of WORDS) {
-          let i = 0;
-          while (i < word.length && bytes[pos + i] === word[i]) i++;
-          if (i === word.length) {
-            pos += word.length;
-            kind = wordKind;
-            break;
-          }
-        }
-        if (kind < 0) return false;
+        // true, false or null, told apart by the first letter.
+        const word = c === 0x74 ? TRUE : c === 0x66 ? FALSE : c === 0x6e ? NULL : undefined;
+        if (word === undefined) return false;
+        for (let i = 1; i < word.length; i++) if (bytes[pos + i] !== word[i]) return false;
+        pos += word.length;
+        kind = word === NULL ? 0 : BOOLEAN;
       }
       if (kind > 0) mark(undo, place, kind);
     }
@@ -300,8 +303,9 @@ function keyIndex(holder: Place, bytes: Buffer, start: number, stop: number, exp
   if (at === undefined) {
     at = keys.length;
     holder.index.set(key, at);
-    // A key holding a backslash is never compared in place: its written bytes differ from it.
-    keys.push({ key, bytes: key.includes('\\') ? null : Buffer.from(key), place: newPlace() });
+    // A key holding a backslash, quote or control character is never compared in place: its
+    // written bytes differ from it, and readRecord takes a key matched in place as strict JSON.
+    keys.push({ key, bytes: /["\\\u0000-\u001f]/.test(key) ? null : Buffer.from(key), place: newPlace() });
     undo.push(holder, ADDED_KEY);
   }
   return at;
@@ -327,11 +331,7 @@ function integerKind(bytes: Buffer, digitsStart: number, digitsEnd: number, nega
 
 const ADDED_KEY = -1;
 const ADDED_ELEMENT = -2;
-const WORDS: [Buffer, number][] = [
-  [Buffer.from('true'), BOOLEAN],
-  [Buffer.from('false'), BOOLEAN],
-  [Buffer.from('null'), 0],
-];
+const [TRUE, FALSE, NULL] = [Buffer.from('true'), Buffer.from('false'), Buffer.from('null')];
 
 function undoLine(undo: (Place | number)[]): void {
   for (let i = undo.length - 2; i >= 0; i -= 2) {

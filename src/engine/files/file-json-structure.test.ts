@@ -92,6 +92,26 @@ test('lines that are not strict JSON objects are unread and leave no trace in th
   assert.deepEqual(theirs.unread, [1, 4, 5, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
 });
 
+test('a string DuckDB refuses is unread: raw control characters, unknown escapes, lone surrogates', async () => {
+  const lines = [
+    '{"a":"x\ty"}',
+    '{"a":"x\u0001y"}',
+    '{"a":"\\q"}',
+    '{"a":"\\u12"}',
+    '{"a":"\\u12g4"}',
+    '{"a":"\\ud800"}',
+    '{"a":"\\udc00\\ud800"}',
+    '{"a":"\\ud800x"}',
+    '{"\\ud800":1}',
+    '{"a":"\\ud83d\\ude00 \\u00E9 \\/ \\b\\f\\n\\r\\t \\"\\\\ \\u0000 \u007f"}',
+  ];
+  const ours = await scan(lines);
+  assert.deepEqual(ours.unread, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  await assertSame(lines);
+  // A key seen escaped before is still unread written with a raw control character.
+  assert.deepEqual((await scan(['{"k\\tx":1}', '{"k\tx":2}', '{"k\\tx":3}'])).unread, [2]);
+});
+
 test('a record nested deeper than 128 levels is unread; one 128 deep is read', async () => {
   const nested = (levels: number) => `${'{"a":'.repeat(levels - 1)}{"b":1}${'}'.repeat(levels - 1)}`;
   const ours = await scan([nested(128), nested(129), `{"x":${'['.repeat(128)}${']'.repeat(128)}}`]);

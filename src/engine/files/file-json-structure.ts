@@ -123,10 +123,18 @@ function readRecord(reader: LineReader, pos: number, lineEnd: number): boolean {
     else {
       if (c !== QUOTE) return false;
       const start = ++pos;
-      pos = stringEnd(bytes, pos, lineEnd);
-      if (pos < 0) return false;
-      const at = keyIndex(holder, bytes, start, pos - 1, nextKey[depth]!, undo);
-      if (at < 0) return false;
+      // Records mostly repeat the key order of the last: the key expected next, written as is, is
+      // taken without reading the string again (such keys hold no quote, backslash or control character).
+      let at = nextKey[depth]!;
+      const expected = holder.keys[at]?.bytes;
+      if (expected && bytes[start + expected.length] === QUOTE && sameBytes(expected, bytes, start, start + expected.length)) {
+        pos = start + expected.length + 1;
+      } else {
+        pos = stringEnd(bytes, pos, lineEnd);
+        if (pos < 0) return false;
+        at = keyIndex(holder, bytes, start, pos - 1, at, undo);
+        if (at < 0) return false;
+      }
       nextKey[depth] = at + 1;
       if (depth === 0) {
         if (reader.seen[at] === reader.line) reader.repeats = true;
@@ -181,17 +189,12 @@ function readRecord(reader: LineReader, pos: number, lineEnd: number): boolean {
         }
         kind = fraction ? DOUBLE : integerKind(bytes, digitsStart, pos, negative);
       } else {
-        kind = -1;
-        for (const [word, wordKind] of WORDS) {
-          let i = 0;
-          while (i < word.length && bytes[pos + i] === word[i]) i++;
-          if (i === word.length) {
-            pos += word.length;
-            kind = wordKind;
-            break;
-          }
-        }
-        if (kind < 0) return false;
+        // true, false or null, told apart by the first letter.
+        const word = c === 0x74 ? TRUE : c === 0x66 ? FALSE : c === 0x6e ? NULL : undefined;
+        if (word === undefined) return false;
+        for (let i = 1; i < word.length; i++) if (bytes[pos + i] !== word[i]) return false;
+        pos += word.length;
+        kind = word === NULL ? 0 : BOOLEAN;
       }
       if (kind > 0) mark(undo, place, kind);
     }
@@ -228,15 +231,51 @@ function mark(undo: (Place | number)[], place: Place, kind: number): void {
   place.kinds |= kind;
 }
 
-/** The position after the string whose first byte is at `pos`, or -1 when it does not end on the line. */
+/**
+ * The position after the string whose first byte is at `pos`, or -1 when it does not end on the
+ * line or is not strict JSON as DuckDB's parser reads it: a raw control character, an unknown
+ * escape, or a `\u` escape that is not four hex digits or leaves a surrogate unpaired. So every
+ * record the scan reads, DuckDB reads too (readers rely on it to skip json_valid on them).
+ */
 function stringEnd(bytes: Buffer, pos: number, lineEnd: number): number {
   while (pos < lineEnd) {
-    const c = bytes[pos];
+    const c = bytes[pos]!;
     if (c === QUOTE) return pos + 1;
-    pos += c === BACKSLASH ? 2 : 1;
+    if (c < 0x20) return -1;
+    if (c !== BACKSLASH) pos++;
+    else if ((pos = escapeEnd(bytes, pos + 1)) < 0) return -1;
   }
   return -1;
 }
+
+/** The position after the escape whose letter is at `pos` (after the backslash), or -1. */
+function escapeEnd(bytes: Buffer, pos: number): number {
+  const c = bytes[pos];
+  if (c !== U) return c !== undefined && SIMPLE_ESCAPES.includes(c) ? pos + 1 : -1;
+  const unit = hexUnit(bytes, pos + 1);
+  if (unit < 0 || (unit >= 0xdc00 && unit <= 0xdfff)) return -1;
+  if (unit < 0xd800 || unit > 0xdbff) return pos + 5;
+  // A high surrogate must be followed by an escaped low one.
+  if (bytes[pos + 5] !== BACKSLASH || bytes[pos + 6] !== U) return -1;
+  const low = hexUnit(bytes, pos + 7);
+  return low >= 0xdc00 && low <= 0xdfff ? pos + 11 : -1;
+}
+
+/** The value of the four hex digits at `pos`, or -1. */
+function hexUnit(bytes: Buffer, pos: number): number {
+  let unit = 0;
+  for (let i = pos; i < pos + 4; i++) {
+    const c = bytes[i];
+    const digit = c === undefined ? -1 : c >= ZERO && c <= NINE ? c - ZERO : (c | 0x20) >= 0x61 && (c | 0x20) <= 0x66 ? (c | 0x20) - 0x57 : -1;
+    if (digit < 0) return -1;
+    unit = unit * 16 + digit;
+  }
+  return unit;
+}
+
+const U = 0x75;
+/** `"` `\` `/` `b` `f` `n` `r` `t`: the escapes JSON has besides `\u`. */
+const SIMPLE_ESCAPES = [QUOTE, BACKSLASH, 0x2f, 0x62, 0x66, 0x6e, 0x72, 0x74];
 
 /**
  * The index in `holder` of the key written at bytes start..stop, added when new; -1 when its
@@ -264,8 +303,9 @@ function keyIndex(holder: Place, bytes: Buffer, start: number, stop: number, exp
   if (at === undefined) {
     at = keys.length;
     holder.index.set(key, at);
-    // A key holding a backslash is never compared in place: its written bytes differ from it.
-    keys.push({ key, bytes: key.includes('\\') ? null : Buffer.from(key), place: newPlace() });
+    // A key holding a backslash, quote or control character is never compared in place: its
+    // written bytes differ from it, and readRecord takes a key matched in place as strict JSON.
+    keys.push({ key, bytes: /["\\\u0000-\u001f]/.test(key) ? null : Buffer.from(key), place: newPlace() });
     undo.push(holder, ADDED_KEY);
   }
   return at;
@@ -291,11 +331,7 @@ function integerKind(bytes: Buffer, digitsStart: number, digitsEnd: number, nega
 
 const ADDED_KEY = -1;
 const ADDED_ELEMENT = -2;
-const WORDS: [Buffer, number][] = [
-  [Buffer.from('true'), BOOLEAN],
-  [Buffer.from('false'), BOOLEAN],
-  [Buffer.from('null'), 0],
-];
+const [TRUE, FALSE, NULL] = [Buffer.from('true'), Buffer.from('false'), Buffer.from('null')];
 
 function undoLine(undo: (Place | number)[]): void {
   for (let i = undo.length - 2; i >= 0; i -= 2) {

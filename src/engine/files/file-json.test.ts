@@ -64,6 +64,32 @@ test('NDJSON read whole and NDJSON read line by line agree: rows, line numbers a
   assert.deepEqual(seen[0]?.rejects.map((r) => r[0]), [3, 5]);
 });
 
+test('NDJSON read whole checks in DuckDB the lines its scan does not read: the same rows and rejects as a line-by-line read', async () => {
+  // The plain file's records are taken as the Node scan reads them; DuckDB judges only the other
+  // lines, some of which it reads (NaN, a trailing comma, a byte-order mark where files were joined).
+  const text = [
+    '{"id":1,"s":"a\\u00e9\\ud83d\\ude00"}',
+    '{"id":2,"s":NaN}',
+    '{"id":3,"s":"x",}',
+    '\uFEFF{"id":4,"s":"joined"}',
+    '{"id":5,"s":"tab\there"}',
+    '{"id":6,"s":"\\q"}',
+    '{"id":7,"s":"\\ud800"}',
+    '  {"id":8,"s":"spaced"}  ',
+    '{"id":9,"s":"cut',
+  ].join('\n');
+  const seen = [];
+  for (const [name, content] of [['plain.ndjson', text], ['zipped.ndjson.gz', new Uint8Array(gzipSync(text))]] as const) {
+    const path = file(`scan-${name}`, content);
+    const result = await readFiles(fx.engine, [path]);
+    seen.push({ rows: await rows(result, 'id::VARCHAR AS id, s::VARCHAR AS s, _source_line'), rejects: result.rejects.map((r) => [r.line, r.raw]) });
+  }
+  assert.deepEqual(seen[1], seen[0]);
+  assert.deepEqual(seen[0]?.rows.map((r) => r['_source_line']), ['1', '2', '3', '4', '8']);
+  assert.equal(seen[0]?.rows[3]?.['s'], '"joined"', 'the byte-order mark is not part of the record');
+  assert.deepEqual(seen[0]?.rejects.map((r) => r[0]), [5, 6, 7, 9]);
+});
+
 test('NDJSON: nested objects stay STRUCT, arrays LIST, rare keys are kept, mixed types stay JSON', async () => {
   const result = await readFiles(fx.engine, [file('nested.jsonl', NDJSON)]);
   const types = Object.fromEntries(result.columns.map((c) => [c.name, c.duckdbType]));

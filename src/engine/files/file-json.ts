@@ -44,22 +44,34 @@ const SNIFF_BYTES = 64 * 1024;
  * gzip file or UTF-16 text is turned away before (see checkedBytes in file-reader.ts).
  */
 export async function readJson(engine: Engine, file: InputFile, compression: Compression, ndjson: boolean): Promise<FileRead> {
-  const { path } = file;
   const layout = ndjson ? 'lines' : await guessLayout(engine, file, compression);
+  try {
+    return await readLayout(engine, file, compression, layout, true);
+  } catch (e) {
+    // The scan reads strict JSON only, so DuckDB should read every record it read; should DuckDB
+    // still find one malformed, the file is read again with every record checked by DuckDB.
+    if (!/Malformed JSON/.test(e instanceof Error ? e.message : '')) throw e;
+    return readLayout(engine, file, compression, layout, false);
+  }
+}
+
+/** readJson for a layout; `scanFirst`: a plain file read whole is scanned first (see loadWholeLines). */
+async function readLayout(engine: Engine, file: InputFile, compression: Compression, layout: JsonLayout, scanFirst: boolean): Promise<FileRead> {
+  const { path } = file;
   const records = tempName('json');
   const rejects: Reject[] = [];
   const warnings: string[] = [];
-  let whole = false;
+  let scanned: ScannedStructure | undefined;
   try {
     if (layout === 'lines') {
-      const loaded = await loadLines(engine, path, compression, records).catch((e: unknown) => {
+      const loaded = await loadLines(engine, file, compression, records, scanFirst).catch((e: unknown) => {
         const damaged = decompressionError(e, compression);
         if (damaged === null) throw e;
         return damaged;
       });
       if (typeof loaded === 'string') return unreadable(fileReject(path, loaded));
       rejects.push(...loaded.rejects);
-      whole = loaded.whole;
+      scanned = loaded.scan;
       if (!loaded.exact) warnings.push(`${path}: holds a stray carriage return; line numbers after it may be off`);
     }
     else {
@@ -70,14 +82,13 @@ export async function readJson(engine: Engine, file: InputFile, compression: Com
     }
     rejects.push(...(await takeTooDeep(engine, path, records, cut, CRASH_GUARD_BYTES)));
     rejects.push(...(await malformed(engine, path, records)));
-    const scan = whole ? await trustedScan(file, rejects) : undefined;
+    const scan = scanned && trusted(scanned, rejects) ? scanned : undefined;
     // A scan that read exactly the records DuckDB took also names those repeating a key: when it
     // found none, DuckDB need not parse every record again to look. It merges the shapes of such
     // records too, so when there are any, json_structure gives the shape without them.
     const repeated = scan?.repeated.length === 0 ? [] : await takeRepeatedKeys(engine, path, records, cut);
-    const scanned = scan?.repeated.length === 0 ? scan.structure : undefined;
     rejects.push(...repeated);
-    const parsed = await parseRecords(engine, path, records, scanned);
+    const parsed = await parseRecords(engine, path, records, scan?.repeated.length === 0 ? scan.structure : undefined);
     rejects.push(...parsed.rejects);
     rejects.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
     const tables = [...parsed.tables];
@@ -161,15 +172,13 @@ async function parseStructured(engine: Engine, path: string, records: string, st
 }
 
 /**
- * The scan of a file read whole, from its bytes in Node (its merged structure costs about half of
- * json_structure); undefined when the lines the scan could not read differ in any way from those
- * DuckDB did not take as object records (`rejected`), and DuckDB must be asked instead.
+ * Whether the scan of a file read whole (its merged structure costs about half of json_structure)
+ * may stand for DuckDB's: only when the lines it could not read are exactly those DuckDB did not
+ * take as object records (`rejected`).
  */
-async function trustedScan(file: InputFile, rejected: Reject[]): Promise<ScannedStructure | undefined> {
-  const scan = await scanStructure(await file.store.get(file.key));
+function trusted(scan: ScannedStructure, rejected: Reject[]): boolean {
   const lines = rejected.map((r) => r.line).sort((a, b) => (a ?? 0) - (b ?? 0));
-  const same = scan.unread.length === lines.length && scan.unread.every((line, i) => line === lines[i]);
-  return same ? scan : undefined;
+  return scan.unread.length === lines.length && scan.unread.every((line, i) => line === lines[i]);
 }
 
 function isRecordShape(shape: Shape): shape is { [key: string]: Shape } {
@@ -318,11 +327,14 @@ function recordColumns(source: string): string {
  */
 async function loadLines(
   engine: Engine,
-  path: string,
+  file: InputFile,
   compression: Compression,
   records: string,
-): Promise<{ rejects: Reject[]; exact: boolean; whole: boolean }> {
-  if (compression === 'none' && (await loadWholeLines(engine, path, records))) return { rejects: [], exact: true, whole: true };
+  scanFirst: boolean,
+): Promise<{ rejects: Reject[]; exact: boolean; scan?: ScannedStructure }> {
+  const { path } = file;
+  const whole = compression === 'none' ? await loadWholeLines(engine, file, records, scanFirst) : null;
+  if (whole) return { rejects: [], exact: true, scan: whole };
   const scanRejects = newRejectTables();
   try {
     const scan = (strict: boolean) =>
@@ -359,7 +371,7 @@ async function loadLines(
       raw: raw.get(Number(f.line)) ?? (TEXT_KEPT.includes(f.error_type) && f.csv_line !== null ? cut(f.csv_line, f.error_type !== 'TOO MANY COLUMNS') : null),
       error: lineScanError(f.error_type, f.error_message),
     }));
-    return { rejects, exact, whole: false };
+    return { rejects, exact };
   } finally {
     await dropTables(engine, scanRejects.errors, scanRejects.scans);
   }
@@ -369,32 +381,56 @@ const NON_BLANK = `CASE WHEN starts_with(text, '{') THEN true ELSE text IS NOT N
 
 /**
  * `records` for a plain file of ordinary lines: read as one text and split at newlines, which
- * numbers the lines without a window over a line scan (about half the cost). Only for a file of
- * at most WHOLE_FILE_BYTES (and a twelfth of the memory limit), valid UTF-8 with no byte-order mark, carriage return or NUL byte, and
- * no line longer than MAX_LINE_BYTES; for any other file it makes nothing and returns false, and
- * the line scan, which reports those lines, reads it.
+ * numbers the lines without a window over a line scan (about half the cost), and scanned in Node
+ * (file-json-structure.ts), whose scan it returns. Only for a file of at most WHOLE_FILE_BYTES
+ * (and a twelfth of the memory limit), valid UTF-8 with no byte-order mark, carriage return or NUL
+ * byte, and no line longer than MAX_LINE_BYTES; for any other file it makes nothing and returns
+ * null, and the line scan, which reports those lines, reads it.
+ *
+ * With `scanFirst`, the scan comes first and DuckDB checks only the lines it could not read: the
+ * scan reads strict JSON objects only, all of which DuckDB reads too, so json_valid need not
+ * parse every record (readJson reads the file again without this should DuckDB disagree).
  */
-async function loadWholeLines(engine: Engine, path: string, records: string): Promise<boolean> {
+async function loadWholeLines(engine: Engine, file: InputFile, records: string, scanFirst: boolean): Promise<ScannedStructure | null> {
   // The text, its lines and their records are held at once, by each lane reading side by side.
-  const file = await wholeText(engine, path, WHOLE_FILE_BYTES, WHOLE_FILE_FOOTPRINT);
-  if (file === null) return false;
+  const text = await wholeText(engine, file.path, WHOLE_FILE_BYTES, WHOLE_FILE_FOOTPRINT);
+  if (text === null) return null;
+  const scan = () => file.store.get(file.key).then(scanStructure);
+  let first: ScannedStructure | null = null;
+  if (scanFirst) {
+    const bytes = await file.store.get(file.key);
+    if (!plainBytes(bytes)) return null;
+    first = await scanStructure(bytes);
+  }
   // A file that is not plain makes no rows here, and goes to the line scan (as does one of blank lines).
   const plain = `${noCrOrNul('content')} AND NOT starts_with(content, chr(65279))`;
+  const lines = `SELECT line, text FROM (SELECT generate_subscripts(parts, 1) AS line, unnest(parts) AS text
+    FROM (SELECT string_split(content, chr(10)) AS parts FROM ${text} WHERE ${plain})) WHERE ${NON_BLANK}`;
+  const table = quoteIdent(records);
   try {
-    await engine.run(
-      `CREATE TABLE ${quoteIdent(records)} AS ${recordColumns(
-        `SELECT line, text FROM (SELECT generate_subscripts(parts, 1) AS line, unnest(parts) AS text
-         FROM (SELECT string_split(content, chr(10)) AS parts FROM ${file} WHERE ${plain})) WHERE ${NON_BLANK}`,
-      )}`,
-    );
+    if (first === null) await engine.run(`CREATE TABLE ${table} AS ${recordColumns(lines)}`);
+    else {
+      await engine.run(`CREATE TABLE ${table} AS SELECT line, text, true AS ok FROM (${lines})`);
+      if (first.unread.length > 0) {
+        const unread = `SELECT line, text FROM ${table} WHERE line IN (SELECT unnest(from_json(?::VARCHAR, '["BIGINT"]')))`;
+        await engine.run(`UPDATE ${table} SET text = u.text, ok = u.ok FROM (${recordColumns(unread)}) AS u WHERE ${table}.line = u.line`, [
+          JSON.stringify(first.unread),
+        ]);
+      }
+    }
   } catch (e) {
-    if (notUtf8(e)) return false;
+    if (notUtf8(e)) return null;
     throw e;
   }
-  const [read] = await engine.all<{ n: bigint; longest: bigint | null }>(`SELECT count(*) AS n, max(strlen(text)) AS longest FROM ${quoteIdent(records)}`);
-  if (Number(read?.n ?? 0) > 0 && Number(read?.longest ?? 0) <= MAX_LINE_BYTES) return true;
+  const [read] = await engine.all<{ n: bigint; longest: bigint | null }>(`SELECT count(*) AS n, max(strlen(text)) AS longest FROM ${table}`);
+  if (Number(read?.n ?? 0) > 0 && Number(read?.longest ?? 0) <= MAX_LINE_BYTES) return first ?? (await scan());
   await dropTables(engine, records);
-  return false;
+  return null;
+}
+
+/** What the SQL test of loadWholeLines tests, on the bytes: no carriage return, NUL byte or byte-order mark. */
+function plainBytes(bytes: Buffer): boolean {
+  return !bytes.includes(0x0d) && !bytes.includes(0) && !(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf);
 }
 
 /**

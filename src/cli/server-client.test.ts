@@ -16,7 +16,8 @@ describe('the CLI with a running server', () => {
     dir = await smallProject(path.join(root, 'p'), ordersYaml("    expectations:\n      - { rule: range, column: amount, min: 0, max: 100, policy: fail }\n"), {
       'orders/a.csv': 'id,amount\n1,10\n2,20\n',
     });
-    server = await startServeProcess(dir);
+    // Files land before the server starts: its watcher would take them before the commands under test.
+    server = await startServeProcess(dir, ['--no-watch']);
   });
   after(async () => {
     server?.child.kill('SIGTERM');

@@ -16,6 +16,8 @@ const serveSectionSchema = z.strictObject({
   run_timeout: duration.optional(),
   /** How long a stop lets a running run finish before it stops it (its job resumes on restart). */
   shutdown_grace: duration.optional(),
+  /** Whether files arriving in landing start runs (default true); false leaves them to schedules and requests. */
+  watch_landing: z.boolean().optional(),
 });
 
 export interface ServeSettings {
@@ -27,9 +29,10 @@ export interface ServeSettings {
   stepTimeoutMs?: number;
   runTimeoutMs?: number;
   shutdownGraceMs: number;
+  watchLanding: boolean;
 }
 
-export const SERVE_DEFAULTS: ServeSettings = { host: '127.0.0.1', port: 7878, concurrency: 1, retries: 2, retryBackoffMs: 1_000, shutdownGraceMs: 30_000 };
+export const SERVE_DEFAULTS: ServeSettings = { host: '127.0.0.1', port: 7878, concurrency: 1, retries: 2, retryBackoffMs: 1_000, shutdownGraceMs: 30_000, watchLanding: true };
 
 /** The settings of silt.yaml's `serve:` over the defaults, then `flags` (the command line's) over both. */
 export function serveSettings(config: ProjectConfig, flags: Partial<ServeSettings> = {}): ServeSettings {
@@ -44,6 +47,7 @@ export function serveSettings(config: ProjectConfig, flags: Partial<ServeSetting
     stepTimeoutMs: ms('step_timeout', s.step_timeout),
     runTimeoutMs: ms('run_timeout', s.run_timeout),
     shutdownGraceMs: ms('shutdown_grace', s.shutdown_grace),
+    watchLanding: s.watch_landing,
   };
   const defined = (o: Partial<ServeSettings>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
   return { ...SERVE_DEFAULTS, ...defined(fromFile), ...defined(flags) };

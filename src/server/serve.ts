@@ -55,7 +55,7 @@ export async function startServer(project: Project, opts: ServeOptions = {}): Pr
   executor.start();
   // Triggers: files arriving, schedules ticking, alert rules that watch the clock (staleness).
   const triggers = [
-    startLandingWatcher(project, executor, { ...watcherTimes, onError: onError('landing watcher') }),
+    ...(settings.watchLanding ? [startLandingWatcher(project, executor, { ...watcherTimes, onError: onError('landing watcher') })] : []),
     await startScheduler(project, executor, { onError: onError('scheduler') }),
     startAlertChecks(project, { onError: onError('alert checks') }),
   ];

@@ -13,6 +13,7 @@ interface ServeFlags {
   stepTimeout?: string;
   runTimeout?: string;
   shutdownGrace?: string;
+  watch?: boolean;
 }
 
 export function register(program: Command): void {
@@ -26,6 +27,7 @@ export function register(program: Command): void {
     .option('--step-timeout <duration>', 'stop a step running longer, e.g. 30m')
     .option('--run-timeout <duration>', 'stop a run running longer, e.g. 2h')
     .option('--shutdown-grace <duration>', 'on stop, let a running run finish this long before stopping it (default 30s)')
+    .option('--no-watch', 'files arriving in landing do not start runs (schedules, pushes and requests still work; runs take the files then)')
     .action(
       action(async function (this: Command, flags: ServeFlags) {
         const opts = serveOptions(flags);
@@ -66,6 +68,7 @@ function serveOptions(f: ServeFlags): ServeOptions {
     stepTimeoutMs: ms('--step-timeout', f.stepTimeout),
     runTimeoutMs: ms('--run-timeout', f.runTimeout),
     shutdownGraceMs: ms('--shutdown-grace', f.shutdownGrace),
+    watchLanding: f.watch === false ? false : undefined,
   };
   return Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) as ServeOptions;
 }

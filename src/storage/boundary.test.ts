@@ -22,6 +22,7 @@ const PROJECT_FILES: Record<string, string> = {
   'lineage/openlineage-emit.ts': 'appends OpenLineage events to the file silt.yaml names for them (an output the user asks for, like --output)',
   'server/query-results.ts': "spills a finished query's rows to the server's own scratch folder (.silt/results), not to the lake",
   'server/query-download.ts': 'writes a download file into that scratch folder for the client to fetch',
+  'server/routes/queries.ts': 'streams that download file to the client, then removes it',
   'server/query-service.ts': 'clears that scratch folder when the server starts and stops',
   'project/server-file.ts': "writes the running server's address to .silt/server.json, where the CLI finds it",
   'catalog/test-support.ts': 'test support: temporary folders',

@@ -15,7 +15,9 @@ export interface BenchServer {
 }
 
 export async function startServe(dir: string, args: string[] = []): Promise<BenchServer> {
-  const child = spawn(process.execPath, [SILT_MAIN, '--project', dir, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_SERVE_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profiles the server (written when it stops).
+  const nodeArgs = (process.env['BENCH_SERVE_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, SILT_MAIN, '--project', dir, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
   const url = await new Promise<string>((resolve, reject) => {

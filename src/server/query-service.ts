@@ -81,6 +81,9 @@ interface LiveQuery {
 export class QueryService {
   private readonly opts: Required<Omit<QueryServiceOptions, 'onEnded'>> & Pick<QueryServiceOptions, 'onEnded'>;
   private readonly live = new Map<string, LiveQuery>();
+  /** Ended queries whose results are kept, in the order they ended, and those results' bytes. */
+  private readonly ended: { q: LiveQuery; bytes: number }[] = [];
+  private endedBytes = 0;
   private readonly waiting = new Set<() => void>();
   private running = 0;
   private session: Promise<SqlSession> | undefined;
@@ -193,6 +196,8 @@ export class QueryService {
     await Promise.all([...this.live.values()].map((q) => q.done));
     for (const q of this.live.values()) await q.rows.dispose();
     this.live.clear();
+    this.ended.length = 0;
+    this.endedBytes = 0;
     this.engine?.close();
   }
 
@@ -254,6 +259,10 @@ export class QueryService {
       if (holding) this.release();
       this.opts.onEnded?.({ elapsedMs: q.finishedMs - q.startedMs, ...(q.scan?.bytes_scanned !== undefined ? { bytesScanned: q.scan.bytes_scanned } : {}), ok: q.status === 'succeeded' });
       await this.record(q);
+      if (this.live.get(q.id) === q) {
+        this.ended.push({ q, bytes: q.rows.bytes });
+        this.endedBytes += q.rows.bytes;
+      }
     }
   }
 
@@ -307,11 +316,11 @@ export class QueryService {
 
   /** Drops finished results past their time, then the oldest while all kept pass the bound. */
   private evict(now = Date.now()): void {
-    const finished = [...this.live.values()].filter((q) => q.finishedMs !== undefined).sort((a, b) => a.finishedMs! - b.finishedMs!);
-    let kept = finished.reduce((n, q) => n + q.rows.bytes, 0);
-    for (const q of finished) {
-      if (now - q.finishedMs! < this.opts.keepMs && kept <= this.opts.maxKeptBytes) break;
-      kept -= q.rows.bytes;
+    while (this.ended.length > 0) {
+      const { q, bytes } = this.ended[0]!;
+      if (now - q.finishedMs! < this.opts.keepMs && this.endedBytes <= this.opts.maxKeptBytes) break;
+      this.ended.shift();
+      this.endedBytes -= bytes;
       this.live.delete(q.id);
       void q.rows.dispose();
     }

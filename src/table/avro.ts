@@ -41,11 +41,21 @@ const HEADER = avroTypes.Type.forSchema({
 });
 const RECORDS_PER_BLOCK = 4096;
 
-function typeOf(schema: AvroSchema): avro.Type {
-  return avroTypes.Type.forSchema(schema as avro.Schema, {
-    typeHook: (s: avro.Schema) =>
-      s === 'long' || (typeof s === 'object' && s !== null && (s as { type?: unknown }).type === 'long') ? BigLong : undefined,
-  });
+/** Types made from schemas, by the schema's text: a table's files share a few schemas, and making a type costs more than decoding a small file. */
+const TYPES = new Map<string, avro.Type>();
+const TYPES_LIMIT = 256;
+
+function typeOf(schema: AvroSchema, text = JSON.stringify(schema)): avro.Type {
+  let type = TYPES.get(text);
+  if (!type) {
+    type = avroTypes.Type.forSchema(schema as avro.Schema, {
+      typeHook: (s: avro.Schema) =>
+        s === 'long' || (typeof s === 'object' && s !== null && (s as { type?: unknown }).type === 'long') ? BigLong : undefined,
+    });
+    if (TYPES.size >= TYPES_LIMIT) TYPES.delete(TYPES.keys().next().value as string);
+    TYPES.set(text, type);
+  }
+  return type;
 }
 
 /** Encodes records into an Avro container file with the deflate codec. */
@@ -91,8 +101,9 @@ export function readAvro(bytes: Uint8Array, what: string): AvroFile {
   for (const [k, v] of Object.entries(header.meta)) meta[k] = v.toString('utf8');
   const codec = meta['avro.codec'] ?? 'null';
   if (codec !== 'null' && codec !== 'deflate') fail(`codec ${codec} is not supported (null and deflate are)`);
-  const schema = JSON.parse(meta['avro.schema'] ?? fail('no avro.schema in the header')) as AvroSchema;
-  const type = typeOf(schema);
+  const text = meta['avro.schema'] ?? fail('no avro.schema in the header');
+  const schema = JSON.parse(text) as AvroSchema;
+  const type = typeOf(schema, text);
   const records: Record<string, unknown>[] = [];
   let pos = head.offset;
   while (pos < buf.length) {

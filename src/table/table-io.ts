@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { EnvironmentFault, InvalidInput, NotFound } from '../errors.js';
 import { OutsideStore, type ObjectStore } from '../storage/index.js';
 import { u8 } from './bytes.js';
@@ -6,6 +7,32 @@ import { decodeManifestList, type ManifestFile } from './manifest-list.js';
 import type { ManifestEntry, Snapshot, TableMetadata } from './types.js';
 
 const CACHE_LIMIT = 512;
+
+/**
+ * Decoded files shared by every reader of the process (each statement loads its tables afresh),
+ * by path, content digest and what the decoding inherits: a file is still read each time, so one
+ * changed or damaged since is decoded (and refused) again. Bounded by the files' bytes.
+ */
+const decoded = new Map<string, { bytes: number; value: ManifestFile[] | ManifestEntry[] }>();
+const DECODED_LIMIT_BYTES = 8 << 20;
+let decodedBytes = 0;
+
+function sharedDecode<T extends ManifestFile[] | ManifestEntry[]>(bytes: Uint8Array, context: string, decode: (bytes: Uint8Array) => T): T {
+  const key = `${context}\0${createHash('sha1').update(bytes).digest('base64')}`;
+  const hit = decoded.get(key);
+  if (hit) return hit.value as T;
+  const value = decode(bytes);
+  if (bytes.length <= DECODED_LIMIT_BYTES / 8) {
+    for (const [k, v] of decoded) {
+      if (decodedBytes + bytes.length <= DECODED_LIMIT_BYTES) break;
+      decoded.delete(k);
+      decodedBytes -= v.bytes;
+    }
+    decoded.set(key, { bytes: bytes.length, value });
+    decodedBytes += bytes.length;
+  }
+  return value;
+}
 
 /**
  * Reads manifest lists and manifests through the store. Both are immutable once written, so
@@ -24,7 +51,7 @@ export class ManifestReader {
     const path = snapshot['manifest-list'];
     const hit = this.cache.get(path) as ManifestFile[] | undefined;
     if (hit) return hit;
-    const list = await this.decode(path, 'manifest list', (bytes) => decodeManifestList(bytes, path));
+    const list = await this.decode(path, 'manifest list', (bytes) => sharedDecode(bytes, path, (b) => decodeManifestList(b, path)));
     this.remember(path, list);
     return list;
   }
@@ -34,7 +61,8 @@ export class ManifestReader {
     const hit = this.cache.get(path) as ManifestEntry[] | undefined;
     if (hit) return hit;
     const spec = m['partition-specs'].find((s) => s['spec-id'] === manifest.partitionSpecId);
-    const entries = await this.decode(path, 'manifest', (bytes) => decodeManifest(bytes, path, manifest, spec));
+    const inherits = JSON.stringify([manifest.sequenceNumber, String(manifest.addedSnapshotId), manifest.partitionSpecId, spec]);
+    const entries = await this.decode(path, 'manifest', (bytes) => sharedDecode(bytes, `${path}\0${inherits}`, (b) => decodeManifest(b, path, manifest, spec)));
     this.remember(path, entries);
     return entries;
   }

@@ -50,6 +50,8 @@ export class Engine {
   /** Forks still open, halted along with this engine. */
   private readonly forks = new Set<Engine>();
   private halted: Error | undefined;
+  /** Set once lockTo ran: no connection can change a setting since, so every fork already has the time zone. */
+  private locked = false;
 
   static async open(options: EngineOptions = {}): Promise<Engine> {
     const config: Record<string, string> = {};
@@ -89,6 +91,7 @@ export class Engine {
     if (files.length > 0) await this.run(`SET allowed_paths = [${files.map(quoteLiteral).join(', ')}]`);
     await this.run('SET enable_external_access = false');
     await this.run('SET lock_configuration = true');
+    this.locked = true;
   }
 
   /** Sets a setting unless it holds that value already (as on a locked database, where no SET works). */
@@ -151,6 +154,9 @@ export class Engine {
     this.check();
     const fork = new Engine(this.instance, await this.instance.connect(), false, this);
     this.forks.add(fork);
+    let root: Engine = this;
+    while (root.parent) root = root.parent;
+    if (root.locked) return fork;
     // Settings made with SET belong to a connection; the one casts depend on goes along.
     const zone = await this.all<{ zone: string }>(`SELECT current_setting('TimeZone') AS zone`);
     const [has] = await fork.all<{ zone: string }>(`SELECT current_setting('TimeZone') AS zone`);

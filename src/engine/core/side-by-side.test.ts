@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
 import { fileFixture } from '../files/file-test-fixture.js';
 import { dropReadResult, readFiles } from '../files/file-reader.js';
+import { Engine } from './duckdb.js';
 import { sideBySide } from './side-by-side.js';
 import { quoteIdent } from './sql-text.js';
 
@@ -80,5 +84,24 @@ test('a fork casts times in the time zone of the engine it came from', async () 
   } finally {
     fork.close();
     await fx.engine.run(`SET TimeZone = 'UTC'`);
+  }
+});
+
+test('a fork of a locked engine casts times in UTC, as its settings can no longer change', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'silt-locked-'));
+  const engine = await Engine.open({ onlyFolders: [dir] });
+  try {
+    await assert.rejects(engine.run(`SET TimeZone = 'America/New_York'`), /locked/);
+    const fork = await engine.fork();
+    try {
+      const [row] = await fork.all<{ t: string }>(`SELECT CAST(TIMESTAMPTZ '2026-01-01 12:00:00+02' AS VARCHAR) AS t`);
+      assert.equal(row?.t, '2026-01-01 10:00:00+00');
+      await assert.rejects(fork.run(`SET TimeZone = 'Europe/Oslo'`), /locked/);
+    } finally {
+      fork.close();
+    }
+  } finally {
+    engine.close();
+    await rm(dir, { recursive: true, force: true });
   }
 });

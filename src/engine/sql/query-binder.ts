@@ -59,6 +59,8 @@ export interface BinderOptions {
   access?: ReadAccess;
   /** Refuse, before reading, a statement whose pruned files add up to more bytes than this. */
   maxBytesScanned?: number;
+  /** The connection is the statement's own and closes with it: its relations are TEMP views that go with it, not dropped one by one. */
+  ownConnection?: boolean;
 }
 
 interface Group {
@@ -230,7 +232,7 @@ export class QueryBinder {
   async createViewSql(name: string, sql: string): Promise<void> {
     const view = quoteIdent(name);
     this.views.push(view);
-    await execSql(this.engine, `CREATE OR REPLACE VIEW ${view} AS ${sql}`, 'query');
+    await execSql(this.engine, `CREATE OR REPLACE ${this.options.ownConnection ? 'TEMP ' : ''}VIEW ${view} AS ${sql}`, 'query');
   }
 
   /**
@@ -254,7 +256,9 @@ export class QueryBinder {
   }
 
   async release(): Promise<void> {
-    for (const view of this.views.splice(0)) {
+    const views = this.views.splice(0);
+    if (this.options.ownConnection) return;
+    for (const view of views) {
       await this.engine.run(`DROP VIEW IF EXISTS ${view}`).catch(() => undefined);
     }
   }

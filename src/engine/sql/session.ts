@@ -238,6 +238,7 @@ export class SqlSession {
     const binder = new QueryBinder(engine, this.resolver, refs, {
       access: { principal: opts.principal ?? OWNER, policy: this.defaults.policy ?? ALLOW_ALL },
       ...(opts.limits?.bytesScanned !== undefined ? { maxBytesScanned: opts.limits.bytesScanned } : {}),
+      ownConnection: fork,
     });
     let why: Error | undefined;
     const halt = new AbortController();

@@ -242,6 +242,18 @@ test('finished results are dropped past their time, their status and history sta
   });
 });
 
+test('past the bound on kept bytes, the results of the queries that ended first are dropped first', async () => {
+  await withApi({}, async (_app, project) => {
+    const app = routeApp().route('/v1', queriesRoutes({ project, principalOf: () => ({ name: 'ana', kind: 'user' as const }) }, { maxKeptBytes: 1_500 }));
+    app.onError((e, c) => c.json(toHttpError(e).body, toHttpError(e).status as 404));
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push((await run(app, `SELECT repeat('x', 600) || '${i}' AS v`)).id);
+    await run(app, 'SELECT 1 AS n'); // each submit drops what is past the bound
+    const kept = await Promise.all(ids.map(async (id) => (await call(app, 'GET', `/v1/queries/${id}/results`)).status));
+    assert.deepEqual(kept, [404, 404, 200, 200]);
+  });
+});
+
 test('a stream opened while the query runs gives every row as it arrives, the same as the pages', async () => {
   await withApi({}, async (app) => {
     const r = await call(app, 'POST', '/v1/queries', { sql: 'SELECT range::INTEGER AS n, md5(range::VARCHAR) AS h FROM range(300000)', wait_ms: 0 });

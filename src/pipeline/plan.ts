@@ -13,7 +13,7 @@ import {
   type SchemaChange,
   type Table,
 } from '../table/index.js';
-import { LINEAGE_COLUMNS, parseColumnType, QUARANTINE_COLUMNS, type ColumnType, type SilverContract } from '../transform/index.js';
+import { bindContract, LINEAGE_COLUMNS, parseColumnType, QUARANTINE_COLUMNS, type ColumnType, type SilverContract } from '../transform/index.js';
 import { pipelineConfig } from './config.js';
 import { topoOrder } from './graph.js';
 import { buildGraph } from './run.js';
@@ -61,7 +61,7 @@ export async function planLakehouse(project: Project, opts: { apply?: boolean } 
     }
     for (const [name, contract] of Object.entries(config.silver)) {
       declared.add(`silver.${name}`).add(`silver.${name}_quarantine`);
-      items.push(...(await planSilver(project, name, contract, !!opts.apply)));
+      items.push(...(await planSilver(project, engine, name, contract, !!opts.apply)));
     }
     const models = await discoverModels(engine, config.modelsDir);
     topoOrder(buildGraph(config, models)); // a cycle is refused before anything is created
@@ -83,9 +83,11 @@ export async function planLakehouse(project: Project, opts: { apply?: boolean } 
   }
 }
 
-async function planSilver(project: Project, name: string, contract: SilverContract, apply: boolean): Promise<PlanItem[]> {
+async function planSilver(project: Project, engine: Engine, name: string, declared: SilverContract, apply: boolean): Promise<PlanItem[]> {
   const { catalog } = project;
   const id = `silver.${name}`;
+  // Expressions and defaults bind now, against the contract's typed columns: a wrong one stops plan and apply.
+  const contract = await bindContract(engine, declared, name);
   const fields = silverFields(contract);
   const rules = contract.expectations.map(ruleText);
   const summary = `${Object.keys(contract.columns).length} columns${contract.key ? `, key ${contract.key.join(', ')}` : ''}, ${rules.length} rule${rules.length === 1 ? '' : 's'}`;
@@ -93,7 +95,7 @@ async function planSilver(project: Project, name: string, contract: SilverContra
   if (!(await catalog.tableExists('silver', name))) {
     if (apply) {
       await createTable(project, 'silver', name, fields);
-      await (await catalog.loadTable('silver', name)).setProperties({ [CONTRACT_PROPERTY]: JSON.stringify(contract) });
+      await (await catalog.loadTable('silver', name)).setProperties({ [CONTRACT_PROPERTY]: JSON.stringify(declared) });
       if (!(await catalog.tableExists('silver', `${name}_quarantine`))) await createTable(project, 'silver', `${name}_quarantine`, quarantineFields);
     }
     return [
@@ -127,7 +129,7 @@ async function planSilver(project: Project, name: string, contract: SilverContra
     }
   }
   if (apply && changes.length) await table.evolveSchema(changes);
-  if (apply) await table.setProperties({ [CONTRACT_PROPERTY]: JSON.stringify(contract) });
+  if (apply) await table.setProperties({ [CONTRACT_PROPERTY]: JSON.stringify(declared) });
   if (items.length === 0) items.push({ action: '=', table: id, detail: summary });
   return items;
 }
@@ -170,7 +172,7 @@ async function planGold(project: Project, engine: Engine, session: SqlSession, m
 function silverFields(contract: SilverContract): NewField[] {
   const fields: NewField[] = [];
   for (const [name, spec] of Object.entries(contract.columns)) {
-    const type = parseColumnType(spec.type);
+    const type = parseColumnType(spec.type!);
     if (type) fields.push({ name, type: icebergOf(type) });
   }
   for (const c of LINEAGE_COLUMNS) fields.push({ name: c.name, type: c.iceberg });

@@ -1,4 +1,5 @@
 import { InvalidInput } from '../errors.js';
+import { PROJECT_FILE } from '../config/index.js';
 import { parseTypeText, SqlSession, type Engine } from '../engine/index.js';
 import { bronzeTables, landingPrefix } from '../ingest/index.js';
 import { discoverModels, tableOf, type Model } from '../models/index.js';
@@ -8,6 +9,7 @@ import {
   currentSchema,
   mergeFields,
   parsePartitionSpec,
+  partitionSpecText,
   type IcebergTypeInput,
   type NewField,
   type SchemaChange,
@@ -92,14 +94,17 @@ async function planSilver(project: Project, engine: Engine, name: string, declar
   const rules = contract.expectations.map(ruleText);
   const summary = `${Object.keys(contract.columns).length} columns${contract.key ? `, key ${contract.key.join(', ')}` : ''}, ${rules.length} rule${rules.length === 1 ? '' : 's'}`;
   const quarantineFields: NewField[] = [...QUARANTINE_COLUMNS.map((c) => ({ name: c.name, type: c.iceberg })), { name: BATCH_COLUMN, type: 'string' }];
+  const partition = contract.partition_by ?? '';
+  const badPartition = partitionProblem(partition, fields);
+  if (badPartition) return [{ action: '!', table: id, detail: `${PROJECT_FILE} silver.${name}.partition_by: ${badPartition}` }];
   if (!(await catalog.tableExists('silver', name))) {
     if (apply) {
-      await createTable(project, 'silver', name, fields);
+      await createTable(project, 'silver', name, fields, partition);
       await (await catalog.loadTable('silver', name)).setProperties({ [CONTRACT_PROPERTY]: JSON.stringify(declared) });
       if (!(await catalog.tableExists('silver', `${name}_quarantine`))) await createTable(project, 'silver', `${name}_quarantine`, quarantineFields);
     }
     return [
-      { action: '+', table: id, detail: `${summary} from ${contract.source}` },
+      { action: '+', table: id, detail: `${summary} from ${contract.source}${partition ? `, partitioned by ${partition}` : ''}` },
       { action: '+', table: `${id}_quarantine`, detail: 'rows held by drop rules, with rule, reason and original values' },
     ];
   }
@@ -128,7 +133,10 @@ async function planSilver(project: Project, engine: Engine, name: string, declar
       items.push({ action: '~', table: id, detail: `key ${before.key?.join(', ') ?? '(none)'} → ${contract.key?.join(', ') ?? '(none)'}` });
     }
   }
+  const repartition = partitionChange(table, partition);
+  if (repartition) items.push({ action: '~', table: id, detail: repartition });
   if (apply && changes.length) await table.evolveSchema(changes);
+  if (apply && repartition) await table.setPartitionSpec(partition);
   if (apply) await table.setProperties({ [CONTRACT_PROPERTY]: JSON.stringify(declared) });
   if (items.length === 0) items.push({ action: '=', table: id, detail: summary });
   return items;
@@ -152,21 +160,25 @@ async function planGold(project: Project, engine: Engine, session: SqlSession, m
     return { action: '+', table: id, detail: `model ${model.file}: ${cols}${spec ? `, partitioned by ${spec}` : ''}, ${model.config.materialized}` };
   }
   const table = await catalog.loadTable('gold', model.name);
-  const now = partitionText(table);
-  if (spec && now !== normalizeSpec(spec)) return { action: '!', table: id, detail: `partitioning ${now || '(none)'} → ${spec}: drop the table to rebuild it so` };
+  const details: string[] = [];
   if (fields) {
+    const bad = partitionProblem(spec, fields);
+    if (bad) return { action: '!', table: id, detail: `model ${model.file}: partition_by: ${bad}` };
     try {
       const changes = mergeFields(id, currentSchema(table.metadata), fields, 'plan');
-      if (changes.length) {
-        if (apply) await table.evolveSchema(changes);
-        return { action: '~', table: id, detail: changes.map(changeText).join('; ') };
-      }
+      if (changes.length && apply) await table.evolveSchema(changes);
+      details.push(...changes.map(changeText));
     } catch (e) {
       if (e instanceof InvalidInput) return { action: '!', table: id, detail: e.message.replace(/^plan: /, '') };
       throw e;
     }
   }
-  return { action: '=', table: id, detail: `model ${model.file}` };
+  const repartition = partitionChange(table, spec);
+  if (repartition) {
+    if (apply) await table.setPartitionSpec(spec);
+    details.push(repartition);
+  }
+  return details.length ? { action: '~', table: id, detail: details.join('; ') } : { action: '=', table: id, detail: `model ${model.file}` };
 }
 
 function silverFields(contract: SilverContract): NewField[] {
@@ -207,11 +219,23 @@ function changeText(c: SchemaChange): string {
   }
 }
 
-function partitionText(table: Table): string {
-  const m = table.metadata;
-  const spec = m['partition-specs'].find((s) => s['spec-id'] === m['default-spec-id']);
-  const byId = new Map(currentSchema(m).fields.map((f) => [f.id, f.name]));
-  return (spec?.fields ?? []).map((f) => normalizeSpec(`${f.transform}(${byId.get(f['source-id'])})`)).join(', ');
+/** What `partition_by` says is wrong against the declared columns, or undefined. */
+function partitionProblem(text: string, fields: NewField[]): string | undefined {
+  if (!text) return undefined;
+  try {
+    parsePartitionSpec(text, buildSchema(fields).schema);
+    return undefined;
+  } catch (e) {
+    if (e instanceof InvalidInput) return e.message.replace(/^partition: /, '');
+    throw e;
+  }
+}
+
+/** The plan line for a change of the table's partitioning to `declared`, or undefined when it is the same. */
+function partitionChange(table: Table, declared: string): string | undefined {
+  const now = partitionSpecText(table.metadata);
+  if (normalizeSpec(now) === normalizeSpec(declared)) return undefined;
+  return `partitioning ${now || '(none)'} → ${declared || '(none)'}: new data is written in the new spec; files written before keep theirs`;
 }
 
 function normalizeSpec(text: string): string {

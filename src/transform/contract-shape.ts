@@ -79,6 +79,8 @@ export const silverContractShape = z
     null_tokens: z.array(z.string()).default([...DEFAULT_NULL_TOKENS]),
     expectations: z.array(expectationSchema).default([]),
     enrich: z.array(enrichSchema).default([]),
+    /** Iceberg partition transforms over the silver columns, e.g. `day(order_ts), bucket(16, customer_id)`. */
+    partition_by: z.string().optional(),
     description: z.string().optional(),
   });
 

@@ -75,6 +75,14 @@ describe('derived columns in a pipeline', () => {
     }
   });
 
+  test('plan checks the read columns against the source table once it exists', async () => {
+    await rewritePipelineYaml(dir, yaml().replace('qty: { type: int }', 'qty: { type: int, from: quantity }'));
+    const r = await cli(dir, 'plan');
+    assertNoStack(r, 'plan');
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /!\s+silver\.sales\s+silver\.sales: column qty reads quantity, which the source does not have/, r.stdout);
+  });
+
   test('plan refuses an expression that does not type', async () => {
     await rewritePipelineYaml(dir, yaml("qty + sold_at"));
     const r = await cli(dir, 'plan');

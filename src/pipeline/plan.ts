@@ -1,6 +1,7 @@
 import { InvalidInput } from '../errors.js';
 import { PROJECT_FILE } from '../config/index.js';
-import { parseTypeText, SqlSession, type Engine } from '../engine/index.js';
+import { currentScan, parseTypeText, scanSql, SqlSession, type Engine } from '../engine/index.js';
+import { parseTableName } from '../catalog/index.js';
 import { bronzeTables, landingPrefix } from '../ingest/index.js';
 import { discoverModels, tableOf, type Model } from '../models/index.js';
 import type { Project } from '../project/index.js';
@@ -15,7 +16,7 @@ import {
   type SchemaChange,
   type Table,
 } from '../table/index.js';
-import { bindContract, LINEAGE_COLUMNS, parseColumnType, QUARANTINE_COLUMNS, type ColumnType, type SilverContract } from '../transform/index.js';
+import { bindContract, checkContractSource, LINEAGE_COLUMNS, parseColumnType, QUARANTINE_COLUMNS, type ColumnType, type SilverContract } from '../transform/index.js';
 import { pipelineConfig } from './config.js';
 import { topoOrder } from './graph.js';
 import { buildGraph } from './run.js';
@@ -90,6 +91,8 @@ async function planSilver(project: Project, engine: Engine, name: string, declar
   const id = `silver.${name}`;
   // Expressions and defaults bind now, against the contract's typed columns: a wrong one stops plan and apply.
   const contract = await bindContract(engine, declared, name);
+  const sourceProblem = await checkAgainstSource(project, engine, name, contract);
+  if (sourceProblem) return [{ action: '!', table: id, detail: sourceProblem }];
   const fields = silverFields(contract);
   const rules = contract.expectations.map(ruleText);
   const summary = `${Object.keys(contract.columns).length} columns${contract.key ? `, key ${contract.key.join(', ')}` : ''}, ${rules.length} rule${rules.length === 1 ? '' : 's'}`;
@@ -216,6 +219,21 @@ function changeText(c: SchemaChange): string {
       return `rename column ${c.from} to ${c.to}`;
     case 'drop':
       return `drop column ${c.name}`;
+  }
+}
+
+/** What is wrong with the contract's columns against its source table's schema (when it exists yet). */
+async function checkAgainstSource(project: Project, engine: Engine, name: string, contract: SilverContract): Promise<string | undefined> {
+  const src = parseTableName(contract.source);
+  if (!(await project.catalog.tableExists(src.namespace, src.name))) return undefined;
+  const table = await project.catalog.loadTable(src.namespace, src.name);
+  const empty = await scanSql(currentScan(table.metadata, table.name, []), project.store);
+  try {
+    await checkContractSource(engine, contract, name, `(${empty})`);
+    return undefined;
+  } catch (e) {
+    if (e instanceof InvalidInput) return e.message.replace(/^transform: /, '');
+    throw e;
   }
 }
 

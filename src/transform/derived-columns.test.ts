@@ -139,3 +139,17 @@ test('the columns an expression reads, for lineage', () => {
   assert.deepEqual(expressionInputs("qty * price + year(sold_at) || 'qty'", cols), ['qty', 'price', 'sold_at']);
   assert.deepEqual(expressionInputs('"First Name" || year', cols), ['First Name', 'year']);
 });
+
+test('a default fills a NULL before the rules (required passes), never a value that failed its cast', async () => {
+  await withEngine({}, async (engine) => {
+    const src = await bronze(engine, 'items', ['id', 'qty'], [['1', null], ['2', 'N/A'], ['3', 'lots'], ['4', '7']]);
+    const { merged, quarantine } = await runRaw(
+      engine,
+      { source: 'bronze.items', columns: { id: { type: 'int' }, qty: { type: 'int', required: true, default: 0 } } },
+      src,
+      { name: 'items', orderBy: 'id' },
+    );
+    assert.deepEqual(merged.map((r) => [r['id'], r['qty']]), [[1, 0], [2, 0], [4, 7]]);
+    assert.deepEqual(quarantine.map((r) => [r['rule'], r['column']]), [['type', 'qty']]);
+  });
+});

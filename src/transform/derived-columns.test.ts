@@ -117,6 +117,7 @@ test('an expression that cannot work is refused at bind time naming the table, c
   await bad({ total: { expr: 'SELECT 1' } }, /silver\.sales\.columns\.total\.expr: expected one SQL expression/);
   await bad({ total: { expr: '(SELECT max(x) FROM other)' } }, /silver\.sales\.columns\.total\.expr: .*subqueries are not allowed/);
   await bad({ total: { expr: "(SELECT * FROM read_csv('/etc/passwd'))" } }, /silver\.sales\.columns\.total\.expr: expected one SQL expression/);
+  await bad({ total: { expr: "note || current_setting('home_directory')" } }, /silver\.sales\.columns\.total\.expr: expected one SQL expression.*current_setting/);
   await bad({ total: { expr: 'sum(qty)' } }, /silver\.sales\.columns\.total\.expr: .*GROUP BY/);
   await bad({ total: { expr: 'row_number() OVER ()' } }, /silver\.sales\.columns\.total\.expr: .*window functions/);
   await bad({ total: { expr: 'qty * 2' }, other: { expr: 'total + 1' } }, /silver\.sales\.columns\.other\.expr: .*derived columns cannot read each other/);

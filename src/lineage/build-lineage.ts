@@ -33,7 +33,7 @@ export async function lakehouseLineage(project: Project, engine: Engine): Promis
     const bronze = (source.table ?? `bronze.${name}`).toLowerCase();
     const wanted = Object.values(config.silver)
       .filter((c) => c.source.toLowerCase() === bronze)
-      .flatMap((c) => Object.entries(c.columns).map(([column, spec]) => spec.from ?? column));
+      .flatMap((c) => Object.entries(c.columns).filter(([, spec]) => spec.expr === undefined).map(([column, spec]) => spec.from ?? column));
     bronzeLineage(name, source, await catalogColumns(project.catalog, bronze), wanted).forEach(put);
   }
   for (const [name, contract] of Object.entries(config.silver)) {

@@ -1,4 +1,4 @@
-import { enrichColumns, lookupColumns, parseColumnType, QUARANTINE_COLUMNS, LINEAGE_COLUMNS, type ColumnSpec, type SilverContract } from '../transform/index.js';
+import { enrichColumns, expressionInputs, lookupColumns, parseColumnType, QUARANTINE_COLUMNS, LINEAGE_COLUMNS, type ColumnSpec, type SilverContract } from '../transform/index.js';
 import { uniqueInputs, type ColumnInput, type ColumnLineage, type TableLineage } from './lineage-types.js';
 
 /**
@@ -13,14 +13,17 @@ export function silverLineage(name: string, contract: SilverContract, bronze: Co
   const bronzeColumn = (from: string): ColumnLineage | undefined => bronze?.find((c) => c.name.toLowerCase() === from.toLowerCase());
   const inputOf = (spec: ColumnSpec, column: string): ColumnInput => ({ table: source, column: bronzePath(spec.from ?? column, bronze) });
   const byName = new Map<string, ColumnInput>();
+  const read = Object.entries(contract.columns).filter(([, spec]) => spec.expr === undefined);
+  for (const [column, spec] of read) byName.set(column.toLowerCase(), inputOf(spec, column));
   const columns: ColumnLineage[] = Object.entries(contract.columns).map(([column, spec]) => {
+    if (spec.expr !== undefined) return derivedColumn(column, spec, read.map(([c]) => c), byName);
     const input = inputOf(spec, column);
-    byName.set(column.toLowerCase(), input);
-    const type = parseColumnType(spec.type)?.text ?? spec.type;
+    const type = parseColumnType(spec.type!)?.text ?? spec.type!;
     const how: string[] = [];
     const fromType = bronzeColumn(input.column)?.type;
     if (fromType ? fromType !== type : type !== 'string') how.push(`cast to ${type}${spec.formats ? ` (formats ${spec.formats.join(', ')})` : ''}`);
     if (spec.trim) how.push('trim');
+    if (spec.default !== undefined) how.push(`default ${JSON.stringify(spec.default)}`);
     if (spec.case) how.push(`${spec.case} case`);
     if (spec.mask) how.push(`mask ${spec.mask}`);
     return { name: column, type, inputs: [input], kind: how.length ? 'transformation' : 'direct', ...(how.length ? { how } : {}), ...(spec.mask ? { masked: true } : {}) };
@@ -28,7 +31,9 @@ export function silverLineage(name: string, contract: SilverContract, bronze: Co
   const carried: ColumnLineage[] = LINEAGE_COLUMNS.map((l) => ({ name: l.name, type: l.iceberg, inputs: [{ table: source, column: l.name }], kind: 'direct' }));
   const ruled = (c: string): ColumnInput[] => {
     const i = byName.get(c.toLowerCase());
-    return i ? [i] : [];
+    if (i) return [i];
+    const derived = columns.find((d) => d.name.toLowerCase() === c.toLowerCase() && contract.columns[d.name]?.expr !== undefined);
+    return derived ? derived.inputs : [];
   };
   const rules: ColumnInput[] = [];
   for (const e of contract.expectations) {
@@ -78,6 +83,14 @@ function bronzePath(from: string, bronze: ColumnLineage[] | undefined): string {
   if (same) return same.name;
   const parent = bronze.find((c) => c.type === 'struct' && lower.startsWith(`${c.name.toLowerCase()}_`));
   return parent ? `${parent.name}.${from.slice(parent.name.length + 1)}` : from;
+}
+
+/** A derived column: from the bronze columns its expression's contract columns read. */
+function derivedColumn(column: string, spec: ColumnSpec, read: string[], byName: Map<string, ColumnInput>): ColumnLineage {
+  const inputs = uniqueInputs(expressionInputs(spec.expr!, read).map((c) => byName.get(c.toLowerCase())!));
+  const how = [`computed: ${spec.expr!}`, ...(spec.default !== undefined ? [`default ${JSON.stringify(spec.default)}`] : []), ...(spec.mask ? [`mask ${spec.mask}`] : [])];
+  const type = spec.type === undefined ? undefined : (parseColumnType(spec.type)?.text ?? spec.type);
+  return { name: column, ...(type ? { type } : {}), inputs, kind: 'transformation', how, ...(spec.mask ? { masked: true } : {}) };
 }
 
 /** Columns a contract's `enrich` looks up: each from its column in the lookup table. */

@@ -1,6 +1,6 @@
 import { RunFailed } from '../errors.js';
 import { appendWrite, currentScan, inferFields, mergeWrite, quoteIdent, quoteQualified, replaceWhereWrite, scanSql, type TableWrite } from '../engine/index.js';
-import { buildSchema, currentSchema, currentSnapshot, mergeFields, type Table } from '../table/index.js';
+import { buildSchema, currentSchema, currentSnapshot, mergeFields, parsePartitionSpec, type Table } from '../table/index.js';
 import { lookupColumns, releaseContractRun, runContract, type SilverContract } from '../transform/index.js';
 import type { StepContext, StepOutcome } from './context.js';
 
@@ -67,7 +67,7 @@ export async function applyContract(ctx: StepContext, name: string, contract: Si
     const extra = Object.entries(batch.quarantineExtra).map(([k, v]) => `, ${v} AS ${quoteIdent(k)}`).join('');
     const quarantineSql = `SELECT *${extra} FROM ${out.quarantine}`;
     const quarantine = await ensureTable(ctx, `${name}_quarantine`, quarantineSql);
-    const table = await ensureTable(ctx, name, `SELECT * FROM ${out.merged}`);
+    const table = await ensureTable(ctx, name, `SELECT * FROM ${out.merged}`, contract.partition_by);
     const keys = contract.key ?? [];
     const opts = { summary: { 'silt.run-id': ctx.runId, ...batch.summary }, commitEmpty: true, ...(batch.properties ? { properties: batch.properties } : {}) };
     const merged = out.merged;
@@ -113,7 +113,8 @@ export function referencedTables(contract: SilverContract): string[] {
 }
 
 /** The silver table `name`, created from the relation's columns or evolved to take new ones. */
-async function ensureTable(ctx: StepContext, name: string, selectSql: string): Promise<Table> {
+/** The silver table, evolved to hold `selectSql`'s columns; created partitioned by `partitionBy` (apply evolves an existing one's spec). */
+async function ensureTable(ctx: StepContext, name: string, selectSql: string, partitionBy?: string): Promise<Table> {
   const fields = await inferFields(ctx.engine, selectSql);
   if (await ctx.catalog.tableExists('silver', name)) {
     const table = await ctx.catalog.loadTable('silver', name);
@@ -122,5 +123,6 @@ async function ensureTable(ctx: StepContext, name: string, selectSql: string): P
     return table;
   }
   const { schema, lastColumnId } = buildSchema(fields);
-  return ctx.catalog.createTable('silver', name, { schema, lastColumnId }, { ifNotExists: true });
+  const partitionFields = partitionBy ? parsePartitionSpec(partitionBy, schema) : [];
+  return ctx.catalog.createTable('silver', name, { schema, lastColumnId, partitionFields }, { ifNotExists: true });
 }

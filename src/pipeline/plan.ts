@@ -1,5 +1,7 @@
 import { InvalidInput } from '../errors.js';
-import { parseTypeText, SqlSession, type Engine } from '../engine/index.js';
+import { PROJECT_FILE } from '../config/index.js';
+import { currentScan, parseTypeText, scanSql, SqlSession, type Engine } from '../engine/index.js';
+import { parseTableName } from '../catalog/index.js';
 import { bronzeTables, landingPrefix } from '../ingest/index.js';
 import { discoverModels, tableOf, type Model } from '../models/index.js';
 import type { Project } from '../project/index.js';
@@ -8,12 +10,13 @@ import {
   currentSchema,
   mergeFields,
   parsePartitionSpec,
+  partitionSpecText,
   type IcebergTypeInput,
   type NewField,
   type SchemaChange,
   type Table,
 } from '../table/index.js';
-import { LINEAGE_COLUMNS, parseColumnType, QUARANTINE_COLUMNS, type ColumnType, type SilverContract } from '../transform/index.js';
+import { bindContract, checkContractSource, LINEAGE_COLUMNS, parseColumnType, QUARANTINE_COLUMNS, type ColumnType, type SilverContract } from '../transform/index.js';
 import { pipelineConfig } from './config.js';
 import { topoOrder } from './graph.js';
 import { buildGraph } from './run.js';
@@ -61,7 +64,7 @@ export async function planLakehouse(project: Project, opts: { apply?: boolean } 
     }
     for (const [name, contract] of Object.entries(config.silver)) {
       declared.add(`silver.${name}`).add(`silver.${name}_quarantine`);
-      items.push(...(await planSilver(project, name, contract, !!opts.apply)));
+      items.push(...(await planSilver(project, engine, name, contract, !!opts.apply)));
     }
     const models = await discoverModels(engine, config.modelsDir);
     topoOrder(buildGraph(config, models)); // a cycle is refused before anything is created
@@ -83,21 +86,28 @@ export async function planLakehouse(project: Project, opts: { apply?: boolean } 
   }
 }
 
-async function planSilver(project: Project, name: string, contract: SilverContract, apply: boolean): Promise<PlanItem[]> {
+async function planSilver(project: Project, engine: Engine, name: string, declared: SilverContract, apply: boolean): Promise<PlanItem[]> {
   const { catalog } = project;
   const id = `silver.${name}`;
+  // Expressions and defaults bind now, against the contract's typed columns: a wrong one stops plan and apply.
+  const contract = await bindContract(engine, declared, name);
+  const sourceProblem = await checkAgainstSource(project, engine, name, contract);
+  if (sourceProblem) return [{ action: '!', table: id, detail: sourceProblem }];
   const fields = silverFields(contract);
   const rules = contract.expectations.map(ruleText);
   const summary = `${Object.keys(contract.columns).length} columns${contract.key ? `, key ${contract.key.join(', ')}` : ''}, ${rules.length} rule${rules.length === 1 ? '' : 's'}`;
   const quarantineFields: NewField[] = [...QUARANTINE_COLUMNS.map((c) => ({ name: c.name, type: c.iceberg })), { name: BATCH_COLUMN, type: 'string' }];
+  const partition = contract.partition_by ?? '';
+  const badPartition = partitionProblem(partition, fields);
+  if (badPartition) return [{ action: '!', table: id, detail: `${PROJECT_FILE} silver.${name}.partition_by: ${badPartition}` }];
   if (!(await catalog.tableExists('silver', name))) {
     if (apply) {
-      await createTable(project, 'silver', name, fields);
-      await (await catalog.loadTable('silver', name)).setProperties({ [CONTRACT_PROPERTY]: JSON.stringify(contract) });
+      await createTable(project, 'silver', name, fields, partition);
+      await (await catalog.loadTable('silver', name)).setProperties({ [CONTRACT_PROPERTY]: JSON.stringify(declared) });
       if (!(await catalog.tableExists('silver', `${name}_quarantine`))) await createTable(project, 'silver', `${name}_quarantine`, quarantineFields);
     }
     return [
-      { action: '+', table: id, detail: `${summary} from ${contract.source}` },
+      { action: '+', table: id, detail: `${summary} from ${contract.source}${partition ? `, partitioned by ${partition}` : ''}` },
       { action: '+', table: `${id}_quarantine`, detail: 'rows held by drop rules, with rule, reason and original values' },
     ];
   }
@@ -126,8 +136,11 @@ async function planSilver(project: Project, name: string, contract: SilverContra
       items.push({ action: '~', table: id, detail: `key ${before.key?.join(', ') ?? '(none)'} → ${contract.key?.join(', ') ?? '(none)'}` });
     }
   }
+  const repartition = partitionChange(table, partition);
+  if (repartition) items.push({ action: '~', table: id, detail: repartition });
   if (apply && changes.length) await table.evolveSchema(changes);
-  if (apply) await table.setProperties({ [CONTRACT_PROPERTY]: JSON.stringify(contract) });
+  if (apply && repartition) await table.setPartitionSpec(partition);
+  if (apply) await table.setProperties({ [CONTRACT_PROPERTY]: JSON.stringify(declared) });
   if (items.length === 0) items.push({ action: '=', table: id, detail: summary });
   return items;
 }
@@ -150,27 +163,31 @@ async function planGold(project: Project, engine: Engine, session: SqlSession, m
     return { action: '+', table: id, detail: `model ${model.file}: ${cols}${spec ? `, partitioned by ${spec}` : ''}, ${model.config.materialized}` };
   }
   const table = await catalog.loadTable('gold', model.name);
-  const now = partitionText(table);
-  if (spec && now !== normalizeSpec(spec)) return { action: '!', table: id, detail: `partitioning ${now || '(none)'} → ${spec}: drop the table to rebuild it so` };
+  const details: string[] = [];
   if (fields) {
+    const bad = partitionProblem(spec, fields);
+    if (bad) return { action: '!', table: id, detail: `model ${model.file}: partition_by: ${bad}` };
     try {
       const changes = mergeFields(id, currentSchema(table.metadata), fields, 'plan');
-      if (changes.length) {
-        if (apply) await table.evolveSchema(changes);
-        return { action: '~', table: id, detail: changes.map(changeText).join('; ') };
-      }
+      if (changes.length && apply) await table.evolveSchema(changes);
+      details.push(...changes.map(changeText));
     } catch (e) {
       if (e instanceof InvalidInput) return { action: '!', table: id, detail: e.message.replace(/^plan: /, '') };
       throw e;
     }
   }
-  return { action: '=', table: id, detail: `model ${model.file}` };
+  const repartition = partitionChange(table, spec);
+  if (repartition) {
+    if (apply) await table.setPartitionSpec(spec);
+    details.push(repartition);
+  }
+  return details.length ? { action: '~', table: id, detail: details.join('; ') } : { action: '=', table: id, detail: `model ${model.file}` };
 }
 
 function silverFields(contract: SilverContract): NewField[] {
   const fields: NewField[] = [];
   for (const [name, spec] of Object.entries(contract.columns)) {
-    const type = parseColumnType(spec.type);
+    const type = parseColumnType(spec.type!);
     if (type) fields.push({ name, type: icebergOf(type) });
   }
   for (const c of LINEAGE_COLUMNS) fields.push({ name: c.name, type: c.iceberg });
@@ -205,11 +222,38 @@ function changeText(c: SchemaChange): string {
   }
 }
 
-function partitionText(table: Table): string {
-  const m = table.metadata;
-  const spec = m['partition-specs'].find((s) => s['spec-id'] === m['default-spec-id']);
-  const byId = new Map(currentSchema(m).fields.map((f) => [f.id, f.name]));
-  return (spec?.fields ?? []).map((f) => normalizeSpec(`${f.transform}(${byId.get(f['source-id'])})`)).join(', ');
+/** What is wrong with the contract's columns against its source table's schema (when it exists yet). */
+async function checkAgainstSource(project: Project, engine: Engine, name: string, contract: SilverContract): Promise<string | undefined> {
+  const src = parseTableName(contract.source);
+  if (!(await project.catalog.tableExists(src.namespace, src.name))) return undefined;
+  const table = await project.catalog.loadTable(src.namespace, src.name);
+  const empty = await scanSql(currentScan(table.metadata, table.name, []), project.store);
+  try {
+    await checkContractSource(engine, contract, name, `(${empty})`);
+    return undefined;
+  } catch (e) {
+    if (e instanceof InvalidInput) return e.message.replace(/^transform: /, '');
+    throw e;
+  }
+}
+
+/** What `partition_by` says is wrong against the declared columns, or undefined. */
+function partitionProblem(text: string, fields: NewField[]): string | undefined {
+  if (!text) return undefined;
+  try {
+    parsePartitionSpec(text, buildSchema(fields).schema);
+    return undefined;
+  } catch (e) {
+    if (e instanceof InvalidInput) return e.message.replace(/^partition: /, '');
+    throw e;
+  }
+}
+
+/** The plan line for a change of the table's partitioning to `declared`, or undefined when it is the same. */
+function partitionChange(table: Table, declared: string): string | undefined {
+  const now = partitionSpecText(table.metadata);
+  if (normalizeSpec(now) === normalizeSpec(declared)) return undefined;
+  return `partitioning ${now || '(none)'} → ${declared || '(none)'}: new data is written in the new spec; files written before keep theirs`;
 }
 
 function normalizeSpec(text: string): string {

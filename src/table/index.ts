@@ -4,7 +4,7 @@ export type { MetadataPointer } from './pointer.js';
 export { parseMetadata, serializeMetadata } from './metadata-json.js';
 export { buildSchema, currentSchema, findField, onlySchema, schemaById, type IcebergTypeInput, type NewField } from './schema.js';
 export { evolveSchema, type SchemaChange } from './schema-evolution.js';
-export { parsePartitionSpec, partitionPath, partitionTypes } from './partition-spec.js';
+export { evolvedPartitionFields, parsePartitionSpec, partitionPath, partitionSpecText, partitionTypes } from './partition-spec.js';
 export { applyTransform, transformResultType } from './transforms.js';
 export { murmur3 } from './murmur3.js';
 export { deserializeValue, serializeValue } from './values.js';

@@ -1,8 +1,8 @@
 import { InvalidInput } from '../errors.js';
 import { formatDate, formatTime, formatTimestamp } from './datetime.js';
-import { findField, indexById } from './schema.js';
+import { currentSchema, findField, indexById } from './schema.js';
 import { parseTransform, transformResultType } from './transforms.js';
-import type { PartitionField, PartitionSpec, PartitionValue, PrimitiveType, Schema } from './types.js';
+import type { PartitionField, PartitionSpec, PartitionValue, PrimitiveType, Schema, TableMetadata } from './types.js';
 import { isDecimal } from './values.js';
 
 const SUFFIX: Record<string, string> = {
@@ -58,6 +58,35 @@ export function parsePartitionSpec(text: string, schema: Schema, startFieldId = 
     out.push({ 'source-id': field.id, 'field-id': startFieldId + out.length, name, transform });
   }
   return out;
+}
+
+/**
+ * The fields `text` declares over the table's current schema, for evolving its spec: a field with
+ * the (column, transform) of a field of any earlier spec keeps that field's id, as Iceberg asks;
+ * new ones take ids after the table's last partition id.
+ */
+export function evolvedPartitionFields(m: TableMetadata, text: string): PartitionField[] {
+  const fields = parsePartitionSpec(text, currentSchema(m), m['last-partition-id'] + 1);
+  const earlier = m['partition-specs'].flatMap((s) => s.fields);
+  let next = m['last-partition-id'] + 1;
+  return fields.map((f) => {
+    const same = earlier.find((e) => e['source-id'] === f['source-id'] && e.transform === f.transform);
+    return { ...f, 'field-id': same ? same['field-id'] : next++ };
+  });
+}
+
+/** The default spec's fields, e.g. `day(order_ts), bucket(16, id)` (identity fields as the bare column). */
+export function partitionSpecText(m: TableMetadata): string {
+  const spec = m['partition-specs'].find((s) => s['spec-id'] === m['default-spec-id']);
+  const byId = indexById(currentSchema(m));
+  return (spec?.fields ?? [])
+    .map((f) => {
+      const column = byId.get(f['source-id'])?.name ?? `#${f['source-id']}`;
+      const t = parseTransform(f.transform);
+      if (t.kind === 'identity') return column;
+      return t.param === undefined ? `${t.kind}(${column})` : `${t.kind}(${t.param}, ${column})`;
+    })
+    .join(', ');
 }
 
 function splitTopLevel(text: string): string[] {

@@ -252,3 +252,23 @@ test('referencedFiles names every metadata, manifest list, manifest and data fil
   assert.ok(refs.has(table.metadataLocation));
   for (const s of m.snapshots) assert.ok(refs.has(s['manifest-list']));
 });
+
+test('setPartitionSpec evolves the default spec: field ids carry over, an equal spec is reused, written files keep theirs', async () => {
+  const before = (await table.planFiles()).files;
+  const m = await table.setPartitionSpec('day(ts), bucket(4, id)');
+  assert.equal(m['default-spec-id'], 1);
+  assert.deepEqual(m['partition-specs'].find((s) => s['spec-id'] === 1)!.fields, [
+    { 'source-id': 2, 'field-id': 1000, name: 'ts_day', transform: 'day' },
+    { 'source-id': 1, 'field-id': 1001, name: 'id_bucket', transform: 'bucket[4]' },
+  ]);
+  assert.equal(m['last-partition-id'], 1001);
+  const same = await table.setPartitionSpec('day(ts),bucket(4,id)');
+  assert.equal(same['last-updated-ms'], m['last-updated-ms'], 'the same spec commits nothing');
+  const back = await table.setPartitionSpec('day(ts)');
+  assert.equal(back['default-spec-id'], 0, 'going back reuses the first spec');
+  assert.equal(back['partition-specs'].length, 2);
+  const after = (await table.planFiles()).files;
+  assert.deepEqual(names(after), names(before));
+  assert.ok(after.every((f) => f.specId === 0));
+  await assert.rejects(table.setPartitionSpec('hour(id)'), /hour cannot be applied to column id of type long/);
+});

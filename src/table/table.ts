@@ -10,8 +10,9 @@ import { buildSummary } from './snapshot-summary.js';
 import { checkDataFiles, listEntry, writeManifests, writeSnapshot, type WrittenManifest } from './snapshot-writer.js';
 import { currentSnapshot, newSnapshotId, snapshotById } from './table-metadata.js';
 import { ManifestReader } from './table-io.js';
-import type { DataFile, ManifestEntry, Snapshot, TableMetadata } from './types.js';
-import { assertRef, LAST_ADDED, setBranch, type TableChange, type TableRequirement, type TableUpdate } from './updates.js';
+import type { DataFile, ManifestEntry, PartitionField, Snapshot, TableMetadata } from './types.js';
+import { evolvedPartitionFields } from './partition-spec.js';
+import { assertRef, LAST_ADDED, partitionSpecChange, setBranch, type TableChange, type TableRequirement, type TableUpdate } from './updates.js';
 
 export interface WriteOptions {
   schemaChanges?: SchemaChange[];
@@ -192,6 +193,20 @@ export class Table {
     return done.metadata;
   }
 
+  /**
+   * Evolves the default partition spec to the one `text` declares (see parsePartitionSpec): new
+   * data follows it, files already written keep theirs. Nothing is committed when it is the same.
+   */
+  async setPartitionSpec(text: string): Promise<TableMetadata> {
+    const done = await this.commitWith(async (base) => {
+      const fields = evolvedPartitionFields(base, text);
+      const current = base['partition-specs'].find((s) => s['spec-id'] === base['default-spec-id'])?.fields ?? [];
+      const same = JSON.stringify(current.map(specKey)) === JSON.stringify(fields.map(specKey));
+      return same ? undefined : partitionSpecChange(base, fields);
+    });
+    return done.metadata;
+  }
+
   /** Makes a known snapshot current on main again (recorded in the snapshot log). */
   async rollback(snapshotId: bigint): Promise<TableMetadata> {
     const done = await this.commitWith(async (base) => {
@@ -286,3 +301,5 @@ function propertyUpdates(set: Record<string, string>, remove: string[]): TableUp
     ...(remove.length ? [{ action: 'remove-properties' as const, removals: remove }] : []),
   ];
 }
+
+const specKey = (f: PartitionField): string => `${f['source-id']}:${f.transform}:${f['field-id']}:${f.name}`;

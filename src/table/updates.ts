@@ -4,7 +4,7 @@
  * `type` / `action` discriminators and kebab-case fields), so client JSON passes straight in.
  * Snapshot ids are bigint, as everywhere in `table/`.
  */
-import type { PartitionSpec, PartitionStatisticsFile, Schema, Snapshot, SnapshotRef, SortOrder, StatisticsFile } from './types.js';
+import type { PartitionField, PartitionSpec, PartitionStatisticsFile, Schema, Snapshot, SnapshotRef, SortOrder, StatisticsFile, TableMetadata } from './types.js';
 
 export type TableRequirement =
   | { readonly type: 'assert-create' }
@@ -58,4 +58,23 @@ export function assertRef(snapshotId: bigint | undefined, ref = 'main'): TableRe
 /** Makes `snapshotId` the head of branch `ref` (main by default). */
 export function setBranch(snapshotId: bigint, ref = 'main'): TableUpdate {
   return { action: 'set-snapshot-ref', 'ref-name': ref, 'snapshot-id': snapshotId, type: 'branch' };
+}
+
+/**
+ * Makes `fields` the default partition spec (an equal earlier spec is reused): data written from
+ * now on follows it, files written before keep the spec they were written with. Pinned to the
+ * base's default spec and last partition id, so a concurrent change of either is a conflict.
+ */
+export function partitionSpecChange(base: TableMetadata, fields: readonly PartitionField[]): TableChange {
+  const next = Math.max(...base['partition-specs'].map((s) => s['spec-id'])) + 1;
+  return {
+    requirements: [
+      { type: 'assert-default-spec-id', 'default-spec-id': base['default-spec-id'] },
+      { type: 'assert-last-assigned-partition-id', 'last-assigned-partition-id': base['last-partition-id'] },
+    ],
+    updates: [
+      { action: 'add-spec', spec: { 'spec-id': next, fields } },
+      { action: 'set-default-spec', 'spec-id': LAST_ADDED },
+    ],
+  };
 }

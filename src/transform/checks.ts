@@ -8,6 +8,7 @@ import { isNumeric, type ColumnType } from './column-type.js';
 import type { Policy, SilverContract } from './contract-schema.js';
 import { maskSql, reportMask } from './mask-sql.js';
 import { castExpectation, type ColumnPlan } from './standardize-sql.js';
+import { derivedRawRef, type DerivedPlan } from './derived-columns.js';
 
 export interface Check {
   /** Flag column name in the checked table. */
@@ -27,6 +28,7 @@ export interface Check {
 export interface CheckContext {
   readonly contract: SilverContract;
   readonly columns: readonly ColumnPlan[];
+  readonly derived: readonly DerivedPlan[];
   readonly lookup: (table: string) => string;
   readonly secret: string;
   /** SQL for the masked raw row as JSON text (the quarantine's `original`). */
@@ -36,18 +38,19 @@ export interface CheckContext {
 }
 
 export function planChecks(ctx: CheckContext): Check[] {
-  const { contract, columns } = ctx;
+  const { contract, columns, derived } = ctx;
+  const all = [...columns, ...derived];
   const checks: Check[] = [];
   const add = (c: Omit<Check, 'id'>): void => void checks.push({ id: `__silt_f${checks.length}`, ...c });
   const text = (s: string): string => quoteLiteral(s);
   const shown = (column: string): string => {
-    const plan = columns.find((c) => c.name === column);
+    const plan = all.find((c) => c.name === column);
     if (plan && plan.type.kind !== 'string') return `CAST(${quoteIdent(column)} AS VARCHAR)`;
     const v = plan ? maskSql(quoteIdent(column), reportMask(plan.spec), ctx.secret) : quoteIdent(column);
     return `CAST(to_json(${v}) AS VARCHAR)`;
   };
   const sampleOf = (column: string): string => {
-    const plan = columns.find((c) => c.name === column);
+    const plan = all.find((c) => c.name === column);
     return `CAST(${plan ? maskSql(quoteIdent(column), reportMask(plan.spec), ctx.secret) : quoteIdent(column)} AS VARCHAR)`;
   };
 
@@ -62,7 +65,17 @@ export function planChecks(ctx: CheckContext): Check[] {
       sample: `trim(CAST(struct_extract(__silt_raw, ${text(plan.source.name)}) AS VARCHAR))`,
     });
   });
-  for (const plan of columns) {
+  derived.forEach((plan, j) => {
+    if (!plan.cast) return;
+    const raw = derivedRawRef(j);
+    add({
+      label: 'type', column: plan.name, policy: 'drop', implicit: true, stage: 'row',
+      flag: `(${raw} IS NOT NULL AND TRY_CAST(${raw} AS ${plan.type.duckdb}) IS NULL)`,
+      reason: `${text(`${plan.name}: expression gives `)} || CAST(to_json(${raw}) AS VARCHAR) || ${text(`, not a ${plan.type.text}`)}`,
+      sample: `CAST(${raw} AS VARCHAR)`,
+    });
+  });
+  for (const plan of all) {
     const isKey = contract.key?.includes(plan.name) ?? false;
     if (!plan.spec.required && !isKey) continue;
     add({
@@ -83,7 +96,7 @@ export function planChecks(ctx: CheckContext): Check[] {
       continue;
     }
     const col = quoteIdent(x.column);
-    const type = columns.find((c) => c.name === x.column)?.type;
+    const type = all.find((c) => c.name === x.column)?.type;
     const base = { label: x.name ?? x.rule, column: x.column, policy: x.policy, implicit: false };
     const flagged = (cond: string, reason: string): void =>
       add({ ...base, stage: 'row', flag: `COALESCE(${cond}, FALSE)`, reason, sample: sampleOf(x.column) });

@@ -23,6 +23,17 @@ export function checkContract(c: SilverContract): ContractIssue[] {
 
   for (const [name, col] of Object.entries(c.columns)) {
     claim(name, ['columns', name]);
+    if (col.expr !== undefined) {
+      for (const key of ['from', 'trim', 'case', 'formats', 'null_tokens'] as const) {
+        if (col[key] !== undefined && col[key] !== false) add(['columns', name, key], `no ${key} on a derived column (${key} applies to a column read from the source; put it in the expression)`);
+      }
+      if (col.expr.includes(';')) add(['columns', name, 'expr'], 'one SQL expression (no `;`)');
+      if (col.type === undefined) continue; // typed when bound (`bindContract`)
+    }
+    if (col.type === undefined) {
+      add(['columns', name, 'type'], `missing; expected ${TYPE_EXPECTED} (or an expr for a derived column)`);
+      continue;
+    }
     const type = parseColumnType(col.type);
     if (!type) {
       add(['columns', name, 'type'], TYPE_EXPECTED);
@@ -31,6 +42,7 @@ export function checkContract(c: SilverContract): ContractIssue[] {
     types.set(name, type);
     if (col.case && type.kind !== 'string') add(['columns', name, 'case'], `no case on a ${type.text} column (case applies to string columns)`);
     if (col.mask && type.kind !== 'string') add(['columns', name, 'mask'], `no mask on a ${type.text} column (masks apply to string columns)`);
+    if (col.default !== undefined && type.kind === 'list') add(['columns', name, 'default'], `no default on a ${type.text} column (defaults are scalar values)`);
     if (col.formats && !isTemporal(type)) add(['columns', name, 'formats'], `no formats on a ${type.text} column (formats apply to date, time and timestamp columns)`);
   }
   const declared = [...types.keys()];

@@ -17,7 +17,8 @@ const bound = z.union([z.number(), z.string()]);
 const tableName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$/, 'a table as namespace.table, e.g. bronze.orders');
 
 export const columnSchema = z.strictObject({
-  type: z.string().min(1),
+  /** Required unless `expr` is given; a derived column without one takes the expression's type. */
+  type: z.string().min(1).optional(),
   required: z.boolean().default(false),
   from: name.optional(),
   trim: z.boolean().default(false),
@@ -27,6 +28,10 @@ export const columnSchema = z.strictObject({
   pii: z.enum(PII_KINDS).optional(),
   mask: z.enum(['redact', 'hash', 'partial']).optional(),
   description: z.string().optional(),
+  /** SQL over the contract's source-read columns (typed, standardized): a derived column. */
+  expr: z.string().min(1).optional(),
+  /** Stored when the value (after its cast, or the expression) is NULL. */
+  default: z.union([z.string(), z.number(), z.boolean()]).optional(),
 });
 
 export const expectationSchema = z.discriminatedUnion(
@@ -74,6 +79,8 @@ export const silverContractShape = z
     null_tokens: z.array(z.string()).default([...DEFAULT_NULL_TOKENS]),
     expectations: z.array(expectationSchema).default([]),
     enrich: z.array(enrichSchema).default([]),
+    /** Iceberg partition transforms over the silver columns, e.g. `day(order_ts), bucket(16, customer_id)`. */
+    partition_by: z.string().optional(),
     description: z.string().optional(),
   });
 

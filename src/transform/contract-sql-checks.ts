@@ -10,7 +10,12 @@ import type { SilverContract } from './contract-schema.js';
 import type { ColumnPlan } from './standardize-sql.js';
 
 /** Regexes, formats and literals; before the typed view exists (a bad format breaks it). */
-export async function checkContractLiterals(engine: Engine, contract: SilverContract, name: string, columns: readonly ColumnPlan[]): Promise<void> {
+export async function checkContractLiterals(
+  engine: Engine,
+  contract: SilverContract,
+  name: string,
+  columns: readonly Pick<ColumnPlan, 'name' | 'spec' | 'type'>[],
+): Promise<void> {
   const fail = failure(name);
   const tryRun = async (sql: string, path: (string | number)[], expected: string): Promise<void> => {
     try {

@@ -19,7 +19,8 @@ export interface CurrentRelation {
 
 export interface DedupInput {
   readonly contract: SilverContract;
-  readonly columns: readonly ColumnPlan[];
+  /** The contract's columns (read and derived): their names and masks. */
+  readonly columns: readonly Pick<ColumnPlan, 'name' | 'spec'>[];
   readonly current?: CurrentRelation;
   readonly secret: string;
 }

@@ -11,6 +11,7 @@ export {
   type SilverContract,
 } from './contract-schema.js';
 export { parseContract } from './contract-parse.js';
+export { bindContract, expressionInputs, type BoundContract } from './derived-columns.js';
 export { parseColumnType, type ColumnType } from './column-type.js';
 export { LINEAGE_COLUMNS } from './lineage.js';
 export { lookupColumns } from './lookups.js';

@@ -16,6 +16,7 @@ import { countFlags, expectationResults, firstFailure, type ExpectationResult } 
 import { describeColumns, readsOf, sourceColumns } from './source-columns.js';
 import { planColumns } from './standardize-sql.js';
 import { enrichColumns } from './enrich-columns.js';
+import { bindContract, planDerived } from './derived-columns.js';
 import { normRef, typedRef, typedSelect } from './typed-sql.js';
 
 export interface ContractRunInput {
@@ -50,27 +51,32 @@ let sequence = 0;
  * Checks that every contract column finds its source column in `relation` (an empty one will do)
  * and that rule literals fit the column types, so a typo fails the run even when no new rows arrive.
  */
-export async function checkContractSource(engine: Engine, contract: SilverContract, name: string, relation: string): Promise<void> {
+export async function checkContractSource(engine: Engine, declared: SilverContract, name: string, relation: string): Promise<void> {
   const context = `transform: silver.${name}`;
+  const contract = await bindContract(engine, declared, name);
   const columns = planColumns(contract, await sourceColumns(engine, relation, contract.flatten, context, readsOf(contract.columns, contract.flatten)), context);
   await checkContractLiterals(engine, contract, name, columns);
 }
 
 export async function runContract(engine: Engine, input: ContractRunInput): Promise<ContractRunOutput> {
-  const { contract, name, secret } = input;
+  const { name, secret } = input;
   const context = `transform: silver.${name}`;
+  const contract = await bindContract(engine, input.contract, name);
+  const derived = await planDerived(engine, contract);
   const source = await sourceColumns(engine, input.source, contract.flatten, context, readsOf(contract.columns, contract.flatten));
   const columns = planColumns(contract, source, context);
   const original = originalSql(source, columns, secret);
+  // Read and derived columns in declaration order: the order silver stores them in.
+  const all = Object.keys(contract.columns).map((n) => [...columns, ...derived].find((c) => c.name === n)!);
   const checks = planChecks({
-    contract, columns, lookup: input.lookup, secret, original,
+    contract, columns, derived, lookup: input.lookup, secret, original,
     castRefs: (i) => ({ norm: normRef(i), typed: typedRef(i) }),
   });
   const byStage = (s: Check['stage']): Check[] => checks.filter((c) => c.stage === s);
   const rowChecks = [...byStage('cast'), ...byStage('row')];
   const uniqueChecks = byStage('unique');
   const current = input.current === undefined ? undefined : await describeCurrent(engine, input.current, contract, context);
-  const dedup: DedupInput = { contract, columns, secret, ...(current ? { current } : {}) };
+  const dedup: DedupInput = { contract, columns: all, secret, ...(current ? { current } : {}) };
 
   const id = `${++sequence}_${Date.now().toString(36)}`;
   const temp = (kind: string): string => quoteIdent(`__silt_tx_${id}_${kind}`);
@@ -79,9 +85,9 @@ export async function runContract(engine: Engine, input: ContractRunInput): Prom
   const drops = rowChecks.filter((c) => c.policy === 'drop');
   const uniqueDrops = uniqueChecks.filter((c) => c.policy === 'drop');
   let done = false;
-  await checkContractLiterals(engine, contract, name, columns);
+  await checkContractLiterals(engine, contract, name, all);
   try {
-    await engine.run(`CREATE TEMP VIEW ${t.typed} AS ${typedSelect({ contract, source: input.source, sourceColumns: source, columns, castChecks: byStage('cast'), lookup: input.lookup })}`);
+    await engine.run(`CREATE TEMP VIEW ${t.typed} AS ${typedSelect({ contract, source: input.source, sourceColumns: source, columns, derived, castChecks: byStage('cast'), lookup: input.lookup })}`);
     await checkPredicates(engine, contract, name, t.typed);
     const flags = byStage('row').map((c) => `, ${c.flag} AS ${c.id}`).join('');
     // The raw row feeds only the quarantine's `original` and samples, i.e. flagged rows, unless a
@@ -90,7 +96,7 @@ export async function runContract(engine: Engine, input: ContractRunInput): Prom
     await engine.run(`CREATE TEMP TABLE ${t.checked} AS SELECT *${raw} FROM (SELECT *${flags} FROM ${t.typed})`);
     const winners = winnersSql(dedup, t.checked, `NOT (${anyOf(drops)})`, [...rowChecks.map((c) => c.id), ...(uniqueDrops.length ? [] : ['__silt_raw'])]);
     const output = [
-      ...columns.map((c) => `CAST(${maskSql(quoteIdent(c.name), c.spec, secret)} AS ${c.type.duckdb}) AS ${quoteIdent(c.name)}`),
+      ...all.map((c) => `CAST(${maskSql(quoteIdent(c.name), c.spec, secret)} AS ${c.type.duckdb}) AS ${quoteIdent(c.name)}`),
       ...contract.enrich.flatMap(enrichColumns).map((c) => quoteIdent(c.as)),
       ...LINEAGE_COLUMNS.map((l) => quoteIdent(l.name)),
     ].join(', ');

@@ -85,7 +85,7 @@ export function findSourceColumn(columns: readonly SourceColumn[], name: string)
  * The source names a contract's columns read, as `sourceColumns` wants them. Without `flatten`,
  * `a_b` is a plain column name; only a dotted path reaches into a struct.
  */
-export function readsOf(columns: Record<string, { from?: string | undefined }>, flatten: boolean): Set<string> {
-  const reads = Object.entries(columns).map(([name, spec]) => spec.from ?? name);
+export function readsOf(columns: Record<string, { from?: string | undefined; expr?: string | undefined }>, flatten: boolean): Set<string> {
+  const reads = Object.entries(columns).filter(([, spec]) => spec.expr === undefined).map(([name, spec]) => spec.from ?? name);
   return new Set(reads.filter((r) => flatten || r.includes('.')).map((r) => r.toLowerCase().replaceAll('.', '_')));
 }

@@ -8,6 +8,7 @@ import { InvalidInput } from '../errors.js';
 import { didYouMean } from '../config/index.js';
 import { isNumeric, isTemporal, parseColumnType, type ColumnType } from './column-type.js';
 import type { ColumnSpec, SilverContract } from './contract-schema.js';
+import { sourceReadColumns } from './derived-columns.js';
 import { findSourceColumn, isStructType, isTextType, type SourceColumn } from './source-columns.js';
 
 export interface ColumnPlan {
@@ -28,7 +29,7 @@ const GROUPED = '[+-]?[0-9]{1,3}(,[0-9]{3})+(\\.[0-9]*)?';
 const WHOLE = '^([+-]?[0-9]+)(\\.0*)?$';
 
 export function planColumns(contract: SilverContract, source: readonly SourceColumn[], context: string): ColumnPlan[] {
-  return Object.entries(contract.columns).map(([name, spec]) => {
+  return sourceReadColumns(contract).map(([name, spec]) => {
     const from = spec.from ?? name;
     const src = findSourceColumn(source, from);
     if (!src) {
@@ -37,7 +38,7 @@ export function planColumns(contract: SilverContract, source: readonly SourceCol
         `${context}: column ${name} reads ${from}, which the source does not have${hint ? ` (did you mean ${hint}?)` : ''}; source columns: ${source.map((c) => c.name).join(', ')}`,
       );
     }
-    const type = parseColumnType(spec.type)!;
+    const type = parseColumnType(spec.type!)!;
     const textPath = isTextType(src.type) || type.kind === 'string';
     const tokens = spec.null_tokens ?? contract.null_tokens;
     const raw = quoteIdent(src.name);

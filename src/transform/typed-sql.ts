@@ -6,6 +6,7 @@
 import { quoteIdent } from '../engine/index.js';
 import type { Check } from './checks.js';
 import type { SilverContract } from './contract-schema.js';
+import { derivedRawRef, withDefault, type DerivedPlan } from './derived-columns.js';
 import { enrichColumns } from './enrich-columns.js';
 import { LINEAGE_COLUMNS } from './lineage.js';
 import { findSourceColumn, type SourceColumn } from './source-columns.js';
@@ -14,11 +15,13 @@ import type { ColumnPlan } from './standardize-sql.js';
 export const normRef = (i: number): string => `__silt_s.__silt_n${i}`;
 export const typedRef = (i: number): string => `__silt_s.__silt_c${i}`;
 
+
 export interface TypedSelectInput {
   readonly contract: SilverContract;
   readonly source: string;
   readonly sourceColumns: readonly SourceColumn[];
   readonly columns: readonly ColumnPlan[];
+  readonly derived: readonly DerivedPlan[];
   readonly castChecks: readonly Check[];
   readonly lookup: (table: string) => string;
 }
@@ -31,7 +34,7 @@ export function typedSelect(p: TypedSelectInput): string {
     ? `struct_pack(${p.sourceColumns.map((c) => `${quoteIdent(c.name)} := __silt_s.${quoteIdent(c.name)}`).join(', ')})`
     : 'NULL';
   const select = [`${raw} AS __silt_raw`];
-  p.columns.forEach((c, i) => select.push(`${typedRef(i)} AS ${quoteIdent(c.name)}`));
+  p.columns.forEach((c, i) => select.push(`${withDefault(typedRef(i), c.spec, c.type)} AS ${quoteIdent(c.name)}`));
   for (const check of p.castChecks) select.push(`${check.flag} AS ${check.id}`);
   for (const l of LINEAGE_COLUMNS) {
     const src = findSourceColumn(p.sourceColumns, l.name);
@@ -51,10 +54,15 @@ export function typedSelect(p: TypedSelectInput): string {
   });
   const norm = norms ? `, ${norms}` : '';
   const cast = typed ? `, ${typed}` : '';
-  return [
+  const rows = [
     `WITH __silt_flat AS (SELECT ${flat} FROM ${p.source}),`,
     `__silt_norm AS (SELECT *${norm} FROM __silt_flat),`,
     `__silt_typed AS (SELECT *${cast} FROM __silt_norm)`,
     `SELECT ${select.join(', ')} FROM __silt_typed AS __silt_s ${joins.join(' ')}`,
   ].join('\n');
+  if (p.derived.length === 0) return rows;
+  // Expressions see the typed (and defaulted) columns by name: bound so by `bindContract`.
+  const exprs = p.derived.map((d, j) => `${d.expr} AS ${derivedRawRef(j)}`).join(', ');
+  const values = p.derived.map((d, j) => `${withDefault(d.cast ? `TRY_CAST(${derivedRawRef(j)} AS ${d.type.duckdb})` : derivedRawRef(j), d.spec, d.type)} AS ${quoteIdent(d.name)}`);
+  return `SELECT *, ${values.join(', ')} FROM (SELECT *, ${exprs} FROM (${rows}) AS __silt_b) AS __silt_d`;
 }

@@ -109,9 +109,12 @@ test('query output formats: table, csv, json, parquet; --output writes a file; a
     const json = (await siltOk(dir, 'query', sql, '--format', 'json')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.equal(json.length, 2);
     assert.equal(json[0]!['name'], 'Smith, J');
-    assert.equal(Number(json[0]!['id']), 1);
+    assert.equal(json[0]!['id'], 1);
     assert.equal(json[1]!['price'], 3);
     assert.equal(json[1]!['day'], '2024-01-02');
+    // Integers, counts and decimals are JSON numbers, with every digit of a HUGEINT kept.
+    const typed = await siltOk(dir, 'query', "SELECT id, count(*) OVER () AS n, CAST(price AS DECIMAL(10,2)) AS amount, 12345678901234567890::HUGEINT AS big, 'x' AS s FROM a.p ORDER BY id LIMIT 1", '--format', 'json');
+    assert.equal(typed, '{"id":1,"n":2,"amount":2.50,"big":12345678901234567890,"s":"x"}\n');
     const table = await siltOk(dir, 'query', sql);
     assert.match(table, /^id\s+name\s+price\s+day\s*$/m);
     assert.match(table, /Smith, J/);

@@ -92,6 +92,24 @@ test('connect pyiceberg prints one JSON object of SQL catalog properties', async
   });
 });
 
+test("init's silt.yaml holds commented examples of a source, a silver contract and gold models, which plan once uncommented", async () => {
+  await withProject(async (dir) => {
+    const file = path.join(dir, 'silt.yaml');
+    assert.match(await siltOk(dir, 'plan'), /^plan: 0 to create, 0 to change/m, 'as written, it declares nothing');
+    // The examples are the commented lines `# sources:`, `# silver:`, `# gold:` and the indented lines under them.
+    const yaml = (await readFile(file, 'utf8')).replace(/^# ((sources|silver|gold):.*|  .*)$/gm, '$1');
+    await writeFile(file, yaml);
+    const sql = /holding `([^`]+)`/.exec(yaml)?.[1];
+    assert.ok(sql, 'the gold comment gives a model to write');
+    await writeFile(path.join(dir, 'models', 'daily_sales.sql'), sql);
+    const plan = await siltOk(dir, 'plan');
+    for (const table of ['bronze.orders', 'silver.orders', 'silver.orders_quarantine', 'gold.daily_sales']) {
+      assert.match(plan, new RegExp(`^\\+ ${table.replace('.', '\\.')}\\s`, 'm'), table);
+    }
+    assert.match(plan, /^plan: 4 to create, 0 to change, 0 blocked/m);
+  });
+});
+
 test('query output formats: table, csv, json, parquet; --output writes a file; a load stays quiet when piped', async () => {
   await withProject(async (dir) => {
     await writeFile(path.join(dir, 'p.csv'), 'id,name,price,day\n1,"Smith, J",2.5,2024-01-01\n2,plain,3,2024-01-02\n');

@@ -58,7 +58,8 @@ test('every command of the README runs as written, in order, in a clean folder s
       ...run,
     ].join('\n');
     const env = {
-      ...process.env,
+      // Not npm's own variables of a surrounding `npm test` (its prefixes would point at the checkout).
+      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_'))),
       PATH: `${path.join(prefix, 'bin')}:${pathWithoutSilt()}`,
       npm_config_prefix: prefix, // `npm install -g` installs here, not into the machine
       SILT_DEMO_ROWS: '300', // the README names it: the demo's size

@@ -6,7 +6,7 @@
  * runs, so `silt query` does not parse the pipeline or the demo generator. The demo generator's
  * worker thread is an entry point too, because demo/run-tasks.ts starts `./worker.js` next to itself.
  */
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,12 +16,15 @@ const esbuild = await import('esbuild').catch(() => {
   process.exit(1);
 });
 
-// Chunk names carry a hash of their content: clear out the previous build's.
-rmSync(path.join(root, 'dist', 'bundle'), { recursive: true, force: true });
+// Built beside the previous bundle and swapped in, so that a `silt` started during the build finds
+// a whole bundle (the old one or the new one), never none. Chunk names carry a hash of their content.
+const bundle = path.join(root, 'dist', 'bundle');
+const next = `${bundle}.next`;
+rmSync(next, { recursive: true, force: true });
 await esbuild.build({
   absWorkingDir: root,
   entryPoints: { silt: 'dist/cli/main.js', worker: 'dist/demo/worker.js' },
-  outdir: 'dist/bundle',
+  outdir: next,
   bundle: true,
   splitting: true,
   platform: 'node',
@@ -37,4 +40,9 @@ await esbuild.build({
 });
 
 // The demo's model SQL, beside the bundle's chunks (models/demo-models.ts finds it there).
-cpSync(path.join(root, 'src', 'models', 'demo'), path.join(root, 'dist', 'bundle', 'demo-models'), { recursive: true });
+cpSync(path.join(root, 'src', 'models', 'demo'), path.join(next, 'demo-models'), { recursive: true });
+const old = `${bundle}.old`;
+rmSync(old, { recursive: true, force: true });
+if (existsSync(bundle)) renameSync(bundle, old);
+renameSync(next, bundle);
+rmSync(old, { recursive: true, force: true });

@@ -9,8 +9,17 @@ cd "$(dirname "$0")/.."
 # Again when interop/requirements.txt changed since the venv was made (setup.sh leaves a copy in it).
 cmp -s interop/requirements.txt interop/.venv/requirements.installed 2>/dev/null || bash interop/setup.sh
 node scripts/lint-imports.mjs
-rm -rf dist
+# Built in place under bin/silt's lock, never deleted first: a `silt` started meanwhile waits for
+# this build and runs it, rather than finding no dist/ and building again.
+exec 9>.silt-build.lock
+flock 9
 bash scripts/build.sh
+# tsc leaves behind what a removed source compiled to: a test whose source is gone must not run.
+while IFS= read -r f; do
+  rel="${f#dist/}"
+  [ -f "src/${rel%.js}.ts" ] || rm -f "$f" "$f.map"
+done < <(find dist -name '*.test.js')
 touch dist/.built
+exec 9>&-
 mapfile -t files < <(find dist -name "*.test.js" | sort)
 exec node --test --test-concurrency="${SILT_TEST_CONCURRENCY:-2}" "${files[@]}"

@@ -2,15 +2,37 @@
 
 export type OutputFormat = 'table' | 'csv' | 'json';
 
-export function render(columns: readonly string[], rows: readonly unknown[][], format: OutputFormat): string {
+/** A result column: its name and DuckDB type text (BIGINT, DECIMAL(12,2), …). */
+export interface RenderColumn {
+  name: string;
+  type: string;
+}
+
+export function render(columns: readonly RenderColumn[], rows: readonly unknown[][], format: OutputFormat): string {
+  const names = columns.map((c) => c.name);
   switch (format) {
-    case 'json':
-      return rows.map((r) => JSON.stringify(Object.fromEntries(columns.map((c, i) => [c, jsonValue(r[i])])))).join('\n') + (rows.length ? '\n' : '');
+    case 'json': {
+      const numeric = columns.map((c) => NUMERIC_TYPE.test(c.type));
+      const line = (r: readonly unknown[]) =>
+        '{' + names.map((c, i) => `${JSON.stringify(c)}:${numeric[i] ? jsonNumber(r[i]) : JSON.stringify(jsonValue(r[i]))}`).join(',') + '}';
+      return rows.map(line).join('\n') + (rows.length ? '\n' : '');
+    }
     case 'csv':
-      return [columns, ...rows.map((r) => r.map(text))].map((r) => r.map(csvField).join(',')).join('\n') + '\n';
+      return [names, ...rows.map((r) => r.map(text))].map((r) => r.map(csvField).join(',')).join('\n') + '\n';
     case 'table':
-      return textTable(columns, rows.map((r) => r.map(text)));
+      return textTable(names, rows.map((r) => r.map(text)));
   }
+}
+
+// DuckDB hands BIGINT, HUGEINT and DECIMAL values over as text so that no digit is lost; JSON
+// numbers have no size limit, so they are written out as the same digits, unquoted.
+const NUMERIC_TYPE = /^(U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)|DECIMAL(\(\d+,\s*\d+\))?|FLOAT|DOUBLE)$/i;
+const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
+
+function jsonNumber(v: unknown): string {
+  const digits = typeof v === 'bigint' || typeof v === 'number' || typeof v === 'string' ? String(v) : undefined;
+  // NaN and Infinity have no JSON number: they stay as DuckDB gave them.
+  return digits !== undefined && JSON_NUMBER.test(digits) ? digits : JSON.stringify(jsonValue(v));
 }
 
 export function textTable(columns: readonly string[], rows: readonly string[][]): string {

@@ -17,5 +17,34 @@ engine:
   # DuckDB's memory limit; work beyond it spills to disk. Default: DuckDB's own (80% of RAM).
   # memory_limit: 4GB
   # threads: 4
+
+# ---- the declared lakehouse (\`silt plan\` shows what it would create; \`silt demo\` writes a whole one)
+# Uncomment and adapt these examples.
+#
+# A source: files landing under lake/landing/orders/ become rows of bronze.orders (as text).
+# sources:
+#   orders: { path: orders/, format: csv }     # csv, tsv, json, ndjson or parquet; gzip/zstd too
+#
+# A silver contract: bronze.orders typed, cleaned, deduplicated by key and checked, into silver.orders.
+# silver:
+#   orders:
+#     source: bronze.orders
+#     key: order_id
+#     order_by: updated_at                      # the latest version of an order wins
+#     columns:
+#       order_id:   { type: long, required: true }
+#       status:     { type: string, trim: true, case: lower }
+#       amount:     { type: 'decimal(12,2)' }
+#       email:      { type: string, trim: true, pii: email, mask: hash }
+#       updated_at: { type: timestamp }
+#     expectations:                             # policy: warn, drop (to silver.orders_quarantine) or fail
+#       - { rule: allowed_values, column: status, values: [placed, shipped, delivered], policy: drop }
+#       - { rule: range, column: amount, min: 0, policy: warn }
+#
+# Gold models: each SQL file in the folder is a table built from silver ones; a file models/daily_sales.sql
+# holding \`SELECT CAST(updated_at AS DATE) AS day, sum(amount) AS revenue FROM silver.orders GROUP BY 1\`
+# becomes gold.daily_sales.
+# gold:
+#   models: models
 `;
 }

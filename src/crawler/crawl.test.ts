@@ -111,7 +111,6 @@ test('external tables are read-only, and time travel on them is refused', async 
       'DELETE FROM raw.sales WHERE id = 1',
       'UPDATE raw.sales SET amount = 0',
       'ALTER TABLE raw.sales ADD COLUMN x INTEGER',
-      'DROP TABLE raw.sales',
     ]) {
       await assert.rejects(lake.sql.execute(sql), (e: Error) => e instanceof InvalidInput && readOnly.test(e.message), sql);
     }
@@ -121,6 +120,22 @@ test('external tables are read-only, and time travel on them is refused', async 
     // Reading an external table into an Iceberg table is fine.
     await lake.sql.execute('CREATE TABLE gold.sales AS SELECT * FROM raw.sales');
     assert.deepEqual(await rows(lake, 'SELECT sum(amount) FROM gold.sales'), [['60']]);
+  });
+});
+
+test('DROP TABLE forgets a crawled table and leaves its files; then its namespace can be dropped', async () => {
+  await withLake(async (lake) => {
+    const root = await landing(lake);
+    await crawl(lake.catalog, lake.engine, folder(root), { namespace: 'raw' });
+    const dropped = await lake.sql.execute('DROP TABLE raw.sales');
+    assert.equal(dropped.message, 'dropped external table raw.sales (its files stay where they are)');
+    assert.equal((await lake.sql.execute('DROP TABLE IF EXISTS raw.customers')).message, 'dropped external table raw.customers (its files stay where they are)');
+    await assert.rejects(lake.sql.execute('SELECT * FROM raw.sales'), (e: Error) => e instanceof NotFound && /raw\.sales/.test(e.message));
+    await assert.rejects(lake.sql.execute('DROP TABLE raw.sales'), (e: Error) => e instanceof NotFound && /raw\.sales/.test(e.message));
+    assert.deepEqual(await lake.catalog.externalTables.list('raw'), []);
+    await lake.catalog.dropNamespace('raw');
+    assert.deepEqual(await lake.catalog.listNamespaces(), []);
+    await fs.access(path.join(root, 'sales/year=2024/month=1/part-0.csv'));
   });
 });
 

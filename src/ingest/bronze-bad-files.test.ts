@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { quoteLiteral } from '../engine/index.js';
 import { withLake } from '../testing/lake.js';
+import { InvalidInput } from '../errors.js';
 import { ingestSource } from './bronze-ingest.js';
+import { loadFiles } from './load.js';
 import { count, land, query } from '../testing/bronze.js';
 
 const csv = `id,v\n${Array.from({ length: 5000 }, (_, i) => `${i},value ${i}`).join('\n')}\n`;
@@ -54,5 +58,25 @@ test('a Parquet file with a damaged data page is rejected whole; the other files
     const rejects = await query(lake, 'SELECT file, error FROM bronze.devices_rejects');
     assert.equal(rejects[0]?.file, key);
     assert.match(String(rejects[0]?.error), /^cannot read Parquet: .*landing\/devices\/bad\.parquet/);
+  });
+});
+
+test('an empty landing file is rejected whole by ingest, and refused by load, in the same words', async () => {
+  await withLake(async (lake) => {
+    await land(lake.store, 'landing/orders/good.csv', 'id,v\n1,a\n');
+    await land(lake.store, 'landing/orders/empty.csv', '');
+    await land(lake.store, 'landing/orders/blank.csv', '\n  \n');
+    const run = await ingestSource(lake.catalog, lake.engine, 'orders', {}, { runId: 'r1' });
+    assert.deepEqual([run.rowsWritten, run.rowsRejected], [1, 2]);
+    const rejects = await query(lake, 'SELECT file, line, error FROM bronze.orders_rejects ORDER BY file');
+    assert.deepEqual(rejects.map((r) => [r.file, r.line]), [['landing/orders/blank.csv', null], ['landing/orders/empty.csv', null]]);
+    for (const r of rejects) assert.match(String(r.error), new RegExp(`^${String(r.file)}: the file is empty \\(no header, no records\\)`));
+
+    const empty = path.join(lake.dir, 'empty.csv');
+    await writeFile(empty, '');
+    await assert.rejects(
+      loadFiles(lake.catalog, lake.engine, [empty], { into: 'raw.orders' }),
+      (e: Error) => e instanceof InvalidInput && e.message.startsWith(`load: ${empty}: the file is empty (no header, no records)`),
+    );
   });
 });

@@ -129,9 +129,14 @@ async function planSilver(project: Project, engine: Engine, name: string, declar
   }
   const before = parseContract(table.metadata.properties[CONTRACT_PROPERTY]);
   if (before) {
-    const old = new Set(before.expectations.map(ruleText));
-    for (const r of rules.filter((x) => !old.has(x))) items.push({ action: '~', table: id, detail: `rule added: ${r}` });
-    for (const r of [...old].filter((x) => !rules.includes(x))) items.push({ action: '~', table: id, detail: `rule removed: ${r}` });
+    const old = new Map(before.expectations.map((e) => [ruleText(e), ruleSettings(e)]));
+    const now = new Map(contract.expectations.map((e) => [ruleText(e), ruleSettings(e)]));
+    for (const [r, settings] of now) {
+      const was = old.get(r);
+      if (was === undefined) items.push({ action: '~', table: id, detail: `rule added: ${r}` });
+      else if (was !== settings) items.push({ action: '~', table: id, detail: `rule changed: ${r}: ${was || '(no settings)'} → ${settings || '(no settings)'}` });
+    }
+    for (const r of [...old.keys()].filter((x) => !now.has(x))) items.push({ action: '~', table: id, detail: `rule removed: ${r}` });
     if (JSON.stringify(before.key ?? []) !== JSON.stringify(contract.key ?? [])) {
       items.push({ action: '~', table: id, detail: `key ${before.key?.join(', ') ?? '(none)'} → ${contract.key?.join(', ') ?? '(none)'}` });
     }
@@ -207,6 +212,15 @@ async function createTable(project: Project, ns: string, name: string, fields: N
 function ruleText(e: SilverContract['expectations'][number]): string {
   const target = 'column' in e ? `(${e.column})` : `(${e.name})`;
   return `${e.rule}${target} [${e.policy}]`;
+}
+
+/** What a rule checks beyond its kind, column and policy (values, bounds, pattern, …), as `key value` text. */
+function ruleSettings(e: SilverContract['expectations'][number]): string {
+  return Object.entries(e)
+    .filter(([k, v]) => !['rule', 'column', 'name', 'policy'].includes(k) && v !== undefined)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k} ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(', ');
 }
 
 function changeText(c: SchemaChange): string {

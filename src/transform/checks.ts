@@ -54,8 +54,15 @@ export function planChecks(ctx: CheckContext): Check[] {
     return `CAST(${plan ? maskSql(quoteIdent(column), reportMask(plan.spec), ctx.secret) : quoteIdent(column)} AS VARCHAR)`;
   };
 
+  // A value that cannot be typed is NULL once typed; it counts under `type`, not also as missing.
+  const typeCheck = new Map<string, string>();
+  const missing = (column: string): string => {
+    const failedCast = typeCheck.get(column);
+    return `(${quoteIdent(column)} IS NULL${failedCast ? ` AND NOT ${failedCast}` : ''})`;
+  };
   columns.forEach((plan, i) => {
     if (!plan.canFail) return;
+    typeCheck.set(plan.name, `__silt_f${checks.length}`);
     const { norm, typed } = ctx.castRefs(i);
     const raw = `CAST(to_json(trim(CAST(struct_extract(__silt_raw, ${text(plan.source.name)}) AS VARCHAR))) AS VARCHAR)`;
     add({
@@ -80,7 +87,7 @@ export function planChecks(ctx: CheckContext): Check[] {
     if (!plan.spec.required && !isKey) continue;
     add({
       label: 'required', column: plan.name, policy: 'drop', implicit: true, stage: 'row',
-      flag: `(${quoteIdent(plan.name)} IS NULL)`,
+      flag: missing(plan.name),
       reason: text(`${plan.name}: ${isKey ? 'key' : 'required'} value is missing`),
       sample: `'NULL'`,
     });
@@ -103,7 +110,7 @@ export function planChecks(ctx: CheckContext): Check[] {
     const said = (s: string): string => `${text(`${x.column}: `)} || ${shown(x.column)} || ${text(s)}`;
     switch (x.rule) {
       case 'not_null':
-        flagged(`${col} IS NULL`, text(`${x.column}: value is missing`));
+        flagged(missing(x.column), text(`${x.column}: value is missing`));
         break;
       case 'unique':
         add({ ...base, stage: 'unique', flag: '', reason: said(' is not unique'), sample: sampleOf(x.column) });

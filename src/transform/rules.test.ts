@@ -161,3 +161,26 @@ test('contract SQL that DuckDB rejects is an InvalidInput naming the contract pa
     assert.deepEqual(await engine.allJson(`SELECT view_name FROM duckdb_views() WHERE view_name LIKE '__silt%'`), []);
   });
 });
+
+test('a value that cannot be typed counts under its type rule alone, not under not_null or required too', async () => {
+  await withEngine({}, async (engine) => {
+    const src = await bronze(engine, 'typed_or_missing', ['id', 'ts'], [
+      ['1', '2024-01-01 00:00:00'],
+      ['2', 'TBD'], // not a timestamp: a type failure, not a missing value
+      ['3', null], // missing
+      ['x', '2024-01-02 00:00:00'], // not a long: a type failure of a required column
+    ]);
+    const contract = {
+      source: 'bronze.x',
+      columns: { id: { type: 'long', required: true }, ts: { type: 'timestamp' } },
+      expectations: [{ rule: 'not_null', column: 'ts', policy: 'drop' }],
+    };
+    const { out, quarantine } = await runRaw(engine, contract, src);
+    assert.equal(expectation(out, 'type', 'ts').failing_rows, 1);
+    assert.equal(expectation(out, 'not_null', 'ts').failing_rows, 1);
+    assert.equal(expectation(out, 'type', 'id').failing_rows, 1);
+    assert.equal(out.expectations.find((e) => e.rule === 'required')?.failing_rows ?? 0, 0);
+    assert.deepEqual(quarantine.map((r) => [r['rule'], r['column']]).sort(), [['not_null', 'ts'], ['type', 'id'], ['type', 'ts']]);
+    assert.equal(out.counts.rows_quarantined, 3);
+  });
+});

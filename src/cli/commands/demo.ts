@@ -14,7 +14,7 @@ export function register(program: Command): void {
     .command('demo')
     .description('create a demo project with realistic messy data, run the whole pipeline, and summarize')
     .option('--dir <dir>', 'folder for the demo project', 'silt-demo')
-    .option('--rows <n>', 'orders to generate (customers, payments, sensor readings and events scale with it)', '10000')
+    .option('--rows <n>', 'orders to generate (customers, payments, sensor readings and events scale with it; default: SILT_DEMO_ROWS, else 10000)', process.env['SILT_DEMO_ROWS'] || '10000')
     .option('--seed <n>', 'random seed; the same seed gives the same data', '42')
     .option('--force', 'replace an existing demo project in --dir')
     .action(

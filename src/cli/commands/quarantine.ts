@@ -71,7 +71,7 @@ export function register(program: Command): void {
           out(`quarantine: ${result.q.label} has set no rows aside yet`);
           return;
         }
-        process.stdout.write(render(result.rows.columns.map((c) => c.name), result.rows.rows, opts.format as 'table'));
+        process.stdout.write(render(result.rows.columns, result.rows.rows, opts.format as 'table'));
       }),
     );
 

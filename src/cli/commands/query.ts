@@ -81,11 +81,7 @@ function show(result: QueryResult, format: OutputFormat, output?: string): void 
     if (result.message) out(result.message);
     return;
   }
-  const text = render(
-    result.columns.map((c) => c.name),
-    result.rows,
-    format,
-  );
+  const text = render(result.columns, result.rows, format);
   if (output) {
     try {
       writeFileSync(output, text);

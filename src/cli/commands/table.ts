@@ -3,7 +3,7 @@ import { parseTableName } from '../../catalog/index.js';
 import { InvalidInput } from '../../errors.js';
 import { currentSchema, typeText, type Table } from '../../table/index.js';
 import { action, inProject, out } from '../context.js';
-import { textTable } from '../render.js';
+import { render, textTable, type OutputFormat } from '../render.js';
 import { describeExternal } from './table-external.js';
 
 export function register(program: Command): void {
@@ -40,9 +40,13 @@ export function register(program: Command): void {
   table
     .command('snapshots')
     .argument('<table>', 'namespace.table')
+    .option('--format <format>', 'table, csv or json (csv and json: one snapshot a line, oldest first)', 'table')
     .action(
-      action(async function (this: Command, name: string) {
-        out(await withTable(this, name, async (t) => snapshots(t)));
+      action(async function (this: Command, name: string, opts: { format: string }) {
+        if (!['table', 'csv', 'json'].includes(opts.format)) {
+          throw new InvalidInput(`table snapshots: unknown --format ${JSON.stringify(opts.format)}; expected one of table, csv, json`);
+        }
+        out(await withTable(this, name, async (t) => snapshots(t, opts.format as OutputFormat)));
       }),
     );
 
@@ -99,17 +103,21 @@ function describe(t: Table): string {
   return lines.join('\n');
 }
 
-function snapshots(t: Table): string {
+function snapshots(t: Table, format: OutputFormat): string {
   const m = t.metadata;
   const rows = m.snapshots.map((s) => [
-    s['snapshot-id'] === m['current-snapshot-id'] ? '*' : '',
     s['snapshot-id'].toString(),
-    s['parent-snapshot-id']?.toString() ?? '',
+    s['parent-snapshot-id']?.toString() ?? null,
     new Date(s['timestamp-ms']).toISOString(),
     s.summary.operation,
-    s.summary['added-records'] ?? '',
-    s.summary['deleted-records'] ?? '',
-    s.summary['total-records'] ?? '',
+    s.summary['added-records'] ?? null,
+    s.summary['deleted-records'] ?? null,
+    s.summary['total-records'] ?? null,
   ]);
-  return textTable(['', 'snapshot_id', 'parent_id', 'committed_at', 'operation', 'added', 'deleted', 'total'], rows);
+  const names = ['snapshot_id', 'parent_id', 'committed_at', 'operation', 'added', 'deleted', 'total'];
+  const current = m.snapshots.map((s) => s['snapshot-id'] === m['current-snapshot-id']);
+  if (format === 'table') return textTable(['', ...names], rows.map((r, i) => [current[i] ? '*' : '', ...r.map((c) => c ?? '')]));
+  const types = ['BIGINT', 'BIGINT', 'VARCHAR', 'VARCHAR', 'BIGINT', 'BIGINT', 'BIGINT', 'BOOLEAN'];
+  const columns = [...names, 'current'].map((name, i) => ({ name, type: types[i]! }));
+  return render(columns, rows.map((r, i) => [...r, current[i]]), format);
 }

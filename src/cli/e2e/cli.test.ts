@@ -92,6 +92,24 @@ test('connect pyiceberg prints one JSON object of SQL catalog properties', async
   });
 });
 
+test("init's silt.yaml holds commented examples of a source, a silver contract and gold models, which plan once uncommented", async () => {
+  await withProject(async (dir) => {
+    const file = path.join(dir, 'silt.yaml');
+    assert.match(await siltOk(dir, 'plan'), /^plan: 0 to create, 0 to change/m, 'as written, it declares nothing');
+    // The examples are the commented lines `# sources:`, `# silver:`, `# gold:` and the indented lines under them.
+    const yaml = (await readFile(file, 'utf8')).replace(/^# ((sources|silver|gold):.*|  .*)$/gm, '$1');
+    await writeFile(file, yaml);
+    const sql = /holding `([^`]+)`/.exec(yaml)?.[1];
+    assert.ok(sql, 'the gold comment gives a model to write');
+    await writeFile(path.join(dir, 'models', 'daily_sales.sql'), sql);
+    const plan = await siltOk(dir, 'plan');
+    for (const table of ['bronze.orders', 'silver.orders', 'silver.orders_quarantine', 'gold.daily_sales']) {
+      assert.match(plan, new RegExp(`^\\+ ${table.replace('.', '\\.')}\\s`, 'm'), table);
+    }
+    assert.match(plan, /^plan: 4 to create, 0 to change, 0 blocked/m);
+  });
+});
+
 test('query output formats: table, csv, json, parquet; --output writes a file; a load stays quiet when piped', async () => {
   await withProject(async (dir) => {
     await writeFile(path.join(dir, 'p.csv'), 'id,name,price,day\n1,"Smith, J",2.5,2024-01-01\n2,plain,3,2024-01-02\n');
@@ -109,9 +127,12 @@ test('query output formats: table, csv, json, parquet; --output writes a file; a
     const json = (await siltOk(dir, 'query', sql, '--format', 'json')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.equal(json.length, 2);
     assert.equal(json[0]!['name'], 'Smith, J');
-    assert.equal(Number(json[0]!['id']), 1);
+    assert.equal(json[0]!['id'], 1);
     assert.equal(json[1]!['price'], 3);
     assert.equal(json[1]!['day'], '2024-01-02');
+    // Integers, counts and decimals are JSON numbers, with every digit of a HUGEINT kept.
+    const typed = await siltOk(dir, 'query', "SELECT id, count(*) OVER () AS n, CAST(price AS DECIMAL(10,2)) AS amount, 12345678901234567890::HUGEINT AS big, 'x' AS s FROM a.p ORDER BY id LIMIT 1", '--format', 'json');
+    assert.equal(typed, '{"id":1,"n":2,"amount":2.50,"big":12345678901234567890,"s":"x"}\n');
     const table = await siltOk(dir, 'query', sql);
     assert.match(table, /^id\s+name\s+price\s+day\s*$/m);
     assert.match(table, /Smith, J/);

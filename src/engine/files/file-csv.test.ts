@@ -126,10 +126,8 @@ test('a value that does not fit the sniffed type is a reject naming the column a
   assert.deepEqual(result.rejects.map((r) => [r.line, r.column, r.error]), [[30002, 'n', 'column n: cannot convert "abc" to BIGINT']]);
 });
 
-test('empty file and header-only file load zero rows', async () => {
-  const empty = await readFiles(fx.engine, [file('empty.csv', '')]);
-  assert.equal(empty.rowsRead, 0);
-  assert.deepEqual(empty.columns, []);
+test('an empty file is refused whole (ingest and load agree); a header-only file loads zero rows', async () => {
+  await assert.rejects(readFiles(fx.engine, [file('empty.csv', '')]), /empty\.csv: the file is empty \(no header, no records\)/);
   const headerOnly = await readFiles(fx.engine, [file('header.csv', 'x,y\n')]);
   assert.equal(headerOnly.rowsRead, 0);
   assert.deepEqual(headerOnly.columns.map((c) => c.name), ['x', 'y']);

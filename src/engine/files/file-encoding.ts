@@ -14,12 +14,23 @@ const SAMPLE = 4096;
 export async function assertTextFile(file: InputFile, compression: Compression): Promise<void> {
   const { path } = file;
   const head = await headBytes(file, compression, SAMPLE);
+  // Load and ingest both turn it away: an empty file is an export that failed or was cut, never data.
+  if (compression === 'none' && isBlank(head)) {
+    throw new InvalidInput(`load: ${path}: the file is empty (no header, no records); put the complete file back, or remove it`, { code: 'file_rejected', details: { file: path } });
+  }
   const encoding = wideEncoding(head);
   if (encoding !== null) {
     throw new InvalidInput(`load: ${path}: the file is ${encoding}; Silt reads text files as UTF-8: save it as UTF-8 (in Excel: "CSV UTF-8") and put it back`, { code: 'file_rejected', details: { file: path } });
   }
   const binary = binaryKind(head);
   if (binary !== null) throw new InvalidInput(`load: ${path}: the file is not text but ${binary}`, { code: 'file_rejected', details: { file: path } });
+}
+
+/** The whole file (shorter than the sample) is whitespace, after a UTF-8 byte order mark if any. */
+function isBlank(head: Uint8Array): boolean {
+  if (head.length >= SAMPLE) return false;
+  const start = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+  return head.subarray(start).every((b) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d);
 }
 
 const MAGIC: [number[], string][] = [

@@ -25,6 +25,11 @@ export async function runDdl(ctx: StatementContext, s: Ddl): Promise<StatementOu
       return { rowCount: 0, message: `created table ${label}` };
     }
     case 'drop': {
+      const crawled = await externalNamed(ctx, s.table.namespace, s.table.name);
+      if (crawled) {
+        await crawled.drop(s.table.namespace.toLowerCase(), s.table.name.toLowerCase());
+        return { rowCount: 0, message: `dropped external table ${label} (its files stay where they are)` };
+      }
       if (s.ifExists && !(await ctx.resolver.tableExists(s.table.namespace, s.table.name))) {
         return { rowCount: 0, message: `table ${label} does not exist` };
       }
@@ -52,6 +57,13 @@ export async function runDdl(ctx: StatementContext, s: Ddl): Promise<StatementOu
       return { rowCount: 0, message: `altered table ${label}: ${describe(s.action)}` };
     }
   }
+}
+
+/** The crawled tables' registry when `ns.name` is a crawled table and no Iceberg table has that name. */
+async function externalNamed(ctx: StatementContext, namespace: string, name: string) {
+  const tables = ctx.resolver.externalTables;
+  if (!tables || (await ctx.resolver.tableExists(namespace, name))) return undefined;
+  return (await tables.find(namespace.toLowerCase(), name.toLowerCase())) ? tables : undefined;
 }
 
 async function schemaChange(ctx: StatementContext, a: Exclude<AlterAction, { kind: 'properties' }>): Promise<SchemaChange> {

@@ -60,6 +60,15 @@ test('statements that could reach files or the engine are rejected', () => {
   for (const [sql, message] of bad) assert.throws(() => parseStatement(sql), (e: unknown) => e instanceof InvalidInput && message.test(e.message), sql);
 });
 
+test('renaming a table is refused with the statements that do it instead', () => {
+  assert.throws(
+    () => parseStatement('ALTER TABLE raw.orders RENAME TO orders_old'),
+    (e: Error) =>
+      e instanceof InvalidInput &&
+      e.message === 'query: a table cannot be renamed; copy it and drop the old one: CREATE TABLE ns.new_name AS SELECT * FROM raw.orders, then DROP TABLE raw.orders',
+  );
+});
+
 test('time travel clauses become per-snapshot view names, keeping quotes and comments intact', () => {
   const { sql, refs } = rewriteTimeTravel(
     `SELECT 'ns.t FOR VERSION AS OF 1' AS s, t.id /* ns.t FOR TIMESTAMP AS OF 'x' */ FROM ns.t FOR VERSION AS OF 123 JOIN ns.u FOR TIMESTAMP AS OF '2024-01-02 03:04:05' AS u ON t.id = u.id`,

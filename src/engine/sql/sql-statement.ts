@@ -301,7 +301,12 @@ class Parser {
       const name = this.ident('a column name');
       action = { kind: 'add', name, typeText: this.typeToEnd(), ifNotExists };
     } else if (this.accept('RENAME')) {
-      if (isWord(this.t[this.i], 'TO')) throw new InvalidInput('query: renaming a table is not supported here; use the catalog');
+      if (isWord(this.t[this.i], 'TO')) {
+        const old = `${table.namespace}.${table.name}`;
+        throw new InvalidInput(
+          `query: a table cannot be renamed; copy it and drop the old one: CREATE TABLE ns.new_name AS SELECT * FROM ${old}, then DROP TABLE ${old}`,
+        );
+      }
       this.accept('COLUMN');
       const from = this.ident('a column name');
       this.expect('TO');

@@ -25,8 +25,11 @@ export interface TableResolver {
   tableExists(namespace: string, name: string): Promise<boolean>;
   /** Runs a write into the table so that files it puts in place before committing are protected from vacuum. */
   guardWrite?<T>(namespace: string, name: string, fn: () => Promise<T>): Promise<T>;
-  /** Crawled tables, read in place and read-only; consulted for names no Iceberg table has. */
-  readonly externalTables?: { find(namespace: string, name: string): Promise<ExternalTableDef | undefined> };
+  /** Crawled tables, read in place and read-only; consulted for names no Iceberg table has. Dropping one forgets it; its files stay. */
+  readonly externalTables?: {
+    find(namespace: string, name: string): Promise<ExternalTableDef | undefined>;
+    drop(namespace: string, name: string): Promise<void>;
+  };
 }
 
 /** Loads a table, restating a missing one in the query's words (`query: no table ns.t (tables in ns: …)`). */

@@ -17,6 +17,7 @@ import {
   type TableChange,
   type PartitionField,
   type Schema,
+  type TableMetadata,
 } from '../table/index.js';
 import { catalogFile, openDb, type DbCapabilities, type MetadataDb } from './db.js';
 import { ActiveWrites } from './active-writes.js';
@@ -178,12 +179,51 @@ export class Catalog {
     return Object.fromEntries(rows.filter((r) => r.property_key !== EXISTS_KEY).map((r) => [r.property_key, r.property_value ?? '']));
   }
 
+  /**
+   * Sets and removes namespace properties in one transaction; says which keys were updated,
+   * removed, and asked to be removed but absent. A key in both lists is refused.
+   */
+  async updateNamespaceProperties(
+    namespace: string,
+    updates: Record<string, string>,
+    removals: readonly string[],
+  ): Promise<{ updated: string[]; removed: string[]; missing: string[] }> {
+    const both = removals.filter((k) => k in updates);
+    if (both.length > 0) throw new InvalidInput(`catalog: properties ${both.join(', ')} are both set and removed; ask for one`, { details: { key: both[0]! } });
+    await this.requireNamespace(namespace);
+    return this.db.transaction().execute(async (tx) => {
+      const where = tx.selectFrom('iceberg_namespace_properties').select('property_key').where('catalog_name', '=', CATALOG_NAME).where('namespace', '=', namespace);
+      const present = new Set((await where.execute()).map((r) => r.property_key));
+      const removed = removals.filter((k) => present.has(k) && k !== EXISTS_KEY);
+      const missing = removals.filter((k) => !removed.includes(k));
+      if (removed.length > 0) {
+        await tx.deleteFrom('iceberg_namespace_properties').where('catalog_name', '=', CATALOG_NAME).where('namespace', '=', namespace).where('property_key', 'in', removed).execute();
+      }
+      const entries = Object.entries(updates);
+      if (entries.length > 0) {
+        await tx
+          .insertInto('iceberg_namespace_properties')
+          .values(entries.map(([k, v]) => ({ catalog_name: CATALOG_NAME, namespace, property_key: k, property_value: v })))
+          .onConflict((oc) => oc.columns(['catalog_name', 'namespace', 'property_key']).doUpdateSet((eb) => ({ property_value: eb.ref('excluded.property_value') })))
+          .execute();
+      }
+      // A namespace keeps a row so it still exists with no properties left.
+      await tx
+        .insertInto('iceberg_namespace_properties')
+        .values({ catalog_name: CATALOG_NAME, namespace, property_key: EXISTS_KEY, property_value: 'true' })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+      return { updated: entries.map(([k]) => k), removed, missing };
+    });
+  }
+
   async dropNamespace(namespace: string): Promise<void> {
     await this.requireNamespace(namespace);
     const tables = [...(await this.listTables(namespace)), ...(await this.externalTables.list(namespace))];
     if (tables.length > 0) {
       throw new InvalidInput(
         `catalog: namespace ${namespace} is not empty (${tables.map((t) => t.name).join(', ')}); drop its tables first`,
+        { code: 'namespace_not_empty', details: { key: namespace } },
       );
     }
     await this.db
@@ -282,6 +322,16 @@ export class Catalog {
     return { table: await this.loadTable(namespace, name), value };
   }
 
+  /**
+   * The metadata a new table would start with, written nowhere (the REST catalog's staged create:
+   * the client commits it later with `assert-create`). The namespace must exist and the name be free.
+   */
+  async stageTable(namespace: string, name: string, def: TableDefinition): Promise<TableMetadata> {
+    if (await this.checkNewTable(namespace, name)) throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists`, { code: 'table_exists', details: { table: `${namespace}.${name}` } });
+    await this.requireNamespace(namespace);
+    return newTableMetadata({ ...def, location: this.store.uri(await this.freshTableKey(namespace, name)) });
+  }
+
   /** Whether the name is taken by a table (true); throws when by a crawled one. */
   private async checkNewTable(namespace: string, name: string): Promise<boolean> {
     checkName('namespace', namespace);
@@ -331,7 +381,7 @@ export class Catalog {
     }
     if (opts.createNamespace) await this.createNamespace(namespace, {}, { ifNotExists: true });
     else if (!(await this.namespaceExists(namespace))) {
-      throw new NotFound(`catalog: no namespace ${namespace}; create it first with \`silt ns create ${namespace}\``);
+      throw new NotFound(`catalog: no namespace ${namespace}; create it first with \`silt ns create ${namespace}\``, { code: 'namespace_not_found', details: { key: namespace } });
     }
     if (await this.externalTables.get(namespace, name)) {
       throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists as an external (crawled) table`);
@@ -380,6 +430,32 @@ export class Catalog {
         `catalog: dropped table ${namespace}.${name}, but could not remove all its files under ${table.metadata.location} ` +
           `(${e instanceof Error ? e.message : String(e)}); \`silt vacuum\` removes them once that is fixed`,
       );
+    }
+  }
+
+  /**
+   * Gives a table another name (and namespace, which must exist); its files stay where they are.
+   * The destination taken is AlreadyExists; an unknown source NotFound.
+   */
+  async renameTable(from: TableIdent, to: TableIdent): Promise<void> {
+    checkName('namespace', to.namespace);
+    checkName('table', to.name);
+    if (!(await this.tableExists(from.namespace, from.name))) throw await this.noSuchTable(from.namespace, from.name);
+    await this.requireNamespace(to.namespace);
+    if ((await this.tableExists(to.namespace, to.name)) || (await this.externalTables.get(to.namespace, to.name))) {
+      throw new AlreadyExists(`catalog: table ${to.namespace}.${to.name} already exists`, { code: 'table_exists', details: { table: `${to.namespace}.${to.name}` } });
+    }
+    try {
+      await this.db
+        .updateTable('iceberg_tables')
+        .set({ table_namespace: to.namespace, table_name: to.name })
+        .where('catalog_name', '=', CATALOG_NAME)
+        .where('table_namespace', '=', from.namespace)
+        .where('table_name', '=', from.name)
+        .execute();
+    } catch (e) {
+      // The primary key refused it: another rename or create took the name meanwhile.
+      throw new AlreadyExists(`catalog: table ${to.namespace}.${to.name} already exists`, { code: 'table_exists', details: { table: `${to.namespace}.${to.name}` }, cause: e });
     }
   }
 
@@ -437,7 +513,8 @@ export class Catalog {
     return new SqlPointer(this.db, this.store, CATALOG_NAME, namespace, name);
   }
 
-  private async requireNamespace(namespace: string): Promise<void> {
+  /** NotFound (`namespace_not_found`, naming the known ones) unless the namespace exists. */
+  async requireNamespace(namespace: string): Promise<void> {
     if (!(await this.namespaceExists(namespace))) {
       const known = await this.listNamespaces();
       throw new NotFound(`catalog: no namespace ${namespace}${known.length ? ` (namespaces: ${known.join(', ')})` : ''}`, {

@@ -137,6 +137,7 @@ export function tableRoutes(deps: ServerDeps) {
     .openapi(register, async (c) => {
       const ns = oneLevel(c.req.valid('param').namespace);
       const body = c.req.valid('json');
+      await catalog.requireNamespace(ns);
       if (body.overwrite) throw new InvalidInput('overwrite: registering over an existing table is not supported; drop it first (without purge)', { details: { field: 'overwrite' } });
       return answerTable(c, await catalog.registerTable(ns, body.name, body['metadata-location']));
     })

@@ -47,6 +47,8 @@ export interface TableDefinition {
   lastColumnId: number;
   partitionFields?: PartitionField[];
   properties?: Record<string, string>;
+  /** The table's uuid when a client chose it (REST staged create); fresh otherwise. */
+  uuid?: string;
 }
 
 export interface TableIdent {
@@ -350,6 +352,7 @@ export class Catalog {
       lastColumnId: def.lastColumnId,
       partitionFields: def.partitionFields,
       properties: def.properties,
+      uuid: def.uuid,
     });
     const key = metadataFileKey(tableKey, 0);
     await this.store.put(key, serializeMetadata(metadata));

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { call, withApi } from '../../testing/index.js';
-import { assertIcebergError, createNamespace, sql, V1 } from './test-support.js';
+import { assertIcebergError, call, createNamespace, sql, V1, withApi } from '../../testing/index.js';
 
 const url = (table: string) => `${V1}/namespaces/shop/tables/${table}`;
 

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { call, withApi } from '../../testing/index.js';
-import { assertIcebergError, V1 } from './test-support.js';
+import { assertIcebergError, call, V1, withApi } from '../../testing/index.js';
 
 test('config names the warehouse and the endpoints served, and no prefix', async () => {
   await withApi({}, async (app) => {

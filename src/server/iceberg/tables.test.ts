@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { call, withApi } from '../../testing/index.js';
-import { assertIcebergError, createNamespace as ns, sql, V1 } from './test-support.js';
+import { assertIcebergError, call, createNamespace as ns, sql, V1, withApi } from '../../testing/index.js';
 
 const SCHEMA = {
   type: 'struct',

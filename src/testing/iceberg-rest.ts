@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { call } from '../../testing/index.js';
+import { call } from './served.js';
 
 export const V1 = '/iceberg/v1';
 

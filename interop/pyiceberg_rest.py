@@ -3,7 +3,8 @@
 usage: pyiceberg_rest.py URI OUT_DIR SILT_TABLE
 
 Lists namespaces, creates namespace `rest_ns` and table `rest_ns.people`, appends rows with
-pyarrow, reads them back, adds a column and appends again, reads `SILT_TABLE` (written by Silt's
+pyarrow, reads them back, adds a column, appends again, deletes id 2, reads the first snapshot
+again (time travel), reads `SILT_TABLE` (written by Silt's
 pipeline) into OUT_DIR/silt_table.parquet, and writes what it read of people to
 OUT_DIR/people.parquet. Prints one JSON line of what it saw; the Silt test suite checks it.
 """
@@ -26,6 +27,7 @@ def main() -> None:
     table = catalog.create_table("rest_ns.people", schema=first.schema)
     table.append(first)
     first_read = catalog.load_table("rest_ns.people").scan().to_arrow().sort_by("id").to_pylist()
+    first_snapshot = table.current_snapshot().snapshot_id
 
     with table.update_schema() as update:
         update.add_column("city", StringType())
@@ -35,7 +37,9 @@ def main() -> None:
         "city": pa.array(["oslo"], pa.string()),
     })
     table.append(second)
+    table.delete("id = 2")
     people = catalog.load_table("rest_ns.people")
+    as_of_first = people.scan(snapshot_id=first_snapshot).to_arrow().sort_by("id").to_pylist()
     arrow = people.scan().to_arrow().sort_by("id")
     pq.write_table(arrow, os.path.join(out, "people.parquet"))
 
@@ -49,6 +53,9 @@ def main() -> None:
         "people": arrow.to_pylist(),
         "columns": [f.name for f in people.schema().fields],
         "snapshots": len(people.metadata.snapshots),
+        "operations": [s.summary.operation.value for s in people.metadata.snapshots],
+        "as_of_first": as_of_first,
+        "first_snapshot": str(first_snapshot),
         "silt_rows": silt.num_rows,
     }))
 

@@ -4,7 +4,7 @@ usage: pyiceberg_rest.py URI OUT_DIR SILT_TABLE
 
 Lists namespaces, creates namespace `rest_ns` and table `rest_ns.people`, appends rows with
 pyarrow, reads them back, adds a column, appends again, deletes id 2, reads the first snapshot
-again (time travel), reads `SILT_TABLE` (written by Silt's
+again (time travel), creates rest_ns.staged with its first rows in one transaction, reads `SILT_TABLE` (written by Silt's
 pipeline) into OUT_DIR/silt_table.parquet, and writes what it read of people to
 OUT_DIR/people.parquet. Prints one JSON line of what it saw; the Silt test suite checks it.
 """
@@ -43,12 +43,19 @@ def main() -> None:
     arrow = people.scan().to_arrow().sort_by("id")
     pq.write_table(arrow, os.path.join(out, "people.parquet"))
 
+    # A staged create: the table and its first rows in one commit (assert-create).
+    staged_rows = pa.table({"id": pa.array([10, 11], pa.int64())})
+    with catalog.create_table_transaction("rest_ns.staged", schema=staged_rows.schema) as tx:
+        tx.append(staged_rows)
+    staged = catalog.load_table("rest_ns.staged").scan().to_arrow().sort_by("id").to_pylist()
+
     silt = catalog.load_table(silt_table).scan().to_arrow()
     pq.write_table(silt, os.path.join(out, "silt_table.parquet"))
     print(json.dumps({
         "namespaces_before": before,
         "namespaces_after": sorted(".".join(n) for n in catalog.list_namespaces()),
         "tables": sorted(".".join(t) for t in catalog.list_tables("rest_ns")),
+        "staged": staged,
         "first_read": first_read,
         "people": arrow.to_pylist(),
         "columns": [f.name for f in people.schema().fields],

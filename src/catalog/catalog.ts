@@ -295,9 +295,15 @@ export class Catalog {
    * Undefined when another process registered the name first: this one's files are removed, and
    * the caller writes into that table instead.
    */
-  async createTableWith<T>(namespace: string, name: string, def: TableDefinition, fill: (table: Table) => Promise<T>): Promise<{ table: Table; value: T } | undefined> {
+  async createTableWith<T>(
+    namespace: string,
+    name: string,
+    def: TableDefinition,
+    fill: (table: Table) => Promise<T>,
+    opts: { location?: string } = {},
+  ): Promise<{ table: Table; value: T } | undefined> {
     if (await this.checkNewTable(namespace, name)) return undefined;
-    let tableKey = await this.freshTableKey(namespace, name);
+    let tableKey = (opts.location && (await this.stagedFolder(namespace, opts.location))) || (await this.freshTableKey(namespace, name));
     if (!(await putMarker(this.store, tableKey, 'staged', `${namespace}.${name}`, { ifAbsent: true }))) {
       tableKey = `${joinKey(WAREHOUSE, namespace, name)}-${randomBytes(4).toString('hex')}`;
       await putMarker(this.store, tableKey, 'staged', `${namespace}.${name}`, { ifAbsent: true });
@@ -332,6 +338,22 @@ export class Catalog {
     if (await this.checkNewTable(namespace, name)) throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists`, { code: 'table_exists', details: { table: `${namespace}.${name}` } });
     await this.requireNamespace(namespace);
     return newTableMetadata({ ...def, location: this.store.uri(await this.freshTableKey(namespace, name)) });
+  }
+
+  /**
+   * The folder a staged table was given (`stageTable`), where its client may have written data
+   * already: used when it lies under the namespace's warehouse folder and no table has it.
+   */
+  private async stagedFolder(namespace: string, location: string): Promise<string | undefined> {
+    let key: string;
+    try {
+      key = this.store.keyOf(location).replace(/\/+$/, '');
+    } catch {
+      return undefined;
+    }
+    if (!key.startsWith(`${joinKey(WAREHOUSE, namespace)}/`) || key.includes('/../')) return undefined;
+    if ((await this.tableFolders()).includes(key)) return undefined;
+    return (await this.store.list(`${key}/metadata/`)).some((o) => o.key.endsWith('.metadata.json')) ? undefined : key;
   }
 
   /** Whether the name is taken by a table (true); throws when by a crawled one. */

@@ -18,7 +18,7 @@ async function assertSameAsSilt(dir: string, py: string, from: string): Promise<
   return d.rowsA;
 }
 
-test('PyIceberg\'s RestCatalog against silt serve: lists, creates, appends, evolves, deletes, time-travels and reads back; it reads the pipeline\'s tables and Silt reads its table, row for row', async () => {
+test('PyIceberg\'s RestCatalog against silt serve: lists, creates, appends, evolves, deletes, time-travels, creates in a transaction and reads back; it reads the pipeline\'s tables and Silt reads its table, row for row', async () => {
   requirePyIceberg();
   const root = await tempDir('rest');
   const { dir } = await demoProject(path.join(root, 'demo'), { rows: 300, seed: 7 });
@@ -28,7 +28,9 @@ test('PyIceberg\'s RestCatalog against silt serve: lists, creates, appends, evol
     const seen = await pyicebergRest(dir, `${server.url}/iceberg`, root, 'silver.orders');
     assert.deepEqual(seen.namespaces_before, ['bronze', 'gold', 'silver']);
     assert.deepEqual(seen.namespaces_after, ['bronze', 'gold', 'rest_ns', 'silver']);
-    assert.deepEqual(seen.tables, ['rest_ns.people']);
+    assert.deepEqual(seen.tables, ['rest_ns.people', 'rest_ns.staged']);
+    assert.deepEqual(seen.staged, [{ id: 10 }, { id: 11 }]);
+    assert.equal((await siltOk(dir, 'query', 'SELECT sum(id)::INTEGER AS s FROM rest_ns.staged', '--format', 'csv')).trim(), 's\n21');
     assert.deepEqual(seen.first_read, [{ id: 1, name: 'ada' }, { id: 2, name: 'bo' }, { id: 3, name: null }]);
     assert.deepEqual(seen.people, [
       { id: 1, name: 'ada', city: null },

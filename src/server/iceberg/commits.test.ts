@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { assertIcebergError, call, createNamespace, sql, V1, withApi } from '../../testing/index.js';
 
@@ -114,8 +117,13 @@ test('a staged create is written nowhere until its assert-create commit makes th
         setProp('made', 'staged'),
       ],
     };
+    // The client writes its data under the staged location before it commits.
+    const dataFile = path.join(fileURLToPath(staged.body.metadata.location), 'data', 'client.parquet');
+    await mkdir(path.dirname(dataFile), { recursive: true });
+    await writeFile(dataFile, 'written before the commit');
     const made = await call(app, 'POST', url('new_t'), create);
     assert.equal(made.status, 200, JSON.stringify(made.body));
+    assert.ok(made.body['metadata-location'].startsWith(`${staged.body.metadata.location}/metadata/`), 'the table lives where its data was staged');
     assert.equal(made.body.metadata.properties.made, 'staged');
     assert.equal(made.body.metadata['table-uuid'], staged.body.metadata['table-uuid']);
     await sql(app, 'INSERT INTO shop.new_t VALUES (7)');

@@ -81,14 +81,16 @@ async function createByCommit(catalog: Catalog, ns: string, name: string, change
   const firstSchema = change.updates.find((u): u is Extract<TableUpdate, { action: 'add-schema' }> => u.action === 'add-schema');
   if (!firstSchema) throw new NotFound(`commit: no table ${ns}.${name}, and the assert-create change adds no schema to make it with`, { code: 'table_not_found', details: { table: `${ns}.${name}` } });
   const firstSpec = change.updates.find((u): u is Extract<TableUpdate, { action: 'add-spec' }> => u.action === 'add-spec');
+  const location = change.updates.find((u): u is Extract<TableUpdate, { action: 'set-location' }> => u.action === 'set-location')?.location;
   const uuid = change.updates.find((u): u is Extract<TableUpdate, { action: 'assign-uuid' }> => u.action === 'assign-uuid')?.uuid;
   const def = { ...definitionOf({ schema: firstSchema.schema as never, 'partition-spec': (firstSpec?.spec as never) ?? null }), uuid };
-  // The table starts with its uuid and lives where Silt put it, whatever location the client was told.
+  // The table starts with its uuid, in the folder its staged create gave (the client may have
+  // written data there), or a fresh one when that folder is not fit.
   const rest: TableChange = {
     requirements: change.requirements.filter((r) => r.type !== 'assert-create'),
     updates: change.updates.filter((u) => u.action !== 'set-location' && u.action !== 'assign-uuid'),
   };
-  const made = await catalog.createTableWith(ns, name, def, (staged) => staged.commitChange(rest));
+  const made = await catalog.createTableWith(ns, name, def, (staged) => staged.commitChange(rest), { location });
   if (!made) throw new CommitConflict(`commit: ${ns}.${name}: requirement assert-create failed: the table was created meanwhile; load it and retry`);
   return made.table;
 }

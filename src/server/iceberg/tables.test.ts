@@ -72,6 +72,11 @@ test('a load answers an ETag; If-None-Match with it is a 304 until the table cha
     const after = await app.request(`${V1}/namespaces/shop/tables/t`, { headers: { 'if-none-match': etag } });
     assert.equal(after.status, 200);
     assert.notEqual(after.headers.get('etag'), etag);
+    const all = await call(app, 'GET', `${V1}/namespaces/shop/tables/t?snapshots=all`);
+    const refs = await call(app, 'GET', `${V1}/namespaces/shop/tables/t?snapshots=refs`);
+    assert.deepEqual([all.body.metadata.snapshots.length, refs.body.metadata.snapshots.length], [2, 1]);
+    const refsTag = (await app.request(`${V1}/namespaces/shop/tables/t?snapshots=refs`)).headers.get('etag')!;
+    assert.equal((await app.request(`${V1}/namespaces/shop/tables/t?snapshots=all`, { headers: { 'if-none-match': refsTag } })).status, 200, 'a refs-only copy is not the whole table');
     assert.equal((await app.request(`${V1}/namespaces/shop/tables/t`, { method: 'HEAD' })).status, 204);
     assert.equal((await app.request(`${V1}/namespaces/shop/tables/nope`, { method: 'HEAD' })).status, 404);
   });

@@ -42,7 +42,7 @@ const create = createRoute({
 const load = createRoute({
   method: 'get',
   path: '/v1/namespaces/{namespace}/tables/{table}',
-  summary: 'Iceberg REST: a table\'s metadata (ETag; If-None-Match answers 304 while unchanged; HEAD: whether it exists, 204 or 404)',
+  summary: 'Iceberg REST: a table\'s metadata (`snapshots=refs`: only the snapshots a ref points at; ETag; If-None-Match answers 304 while unchanged; HEAD: whether it exists, 204 or 404)',
   request: {
     params: TablePath,
     query: z.object({ snapshots: z.enum(['all', 'refs']).optional().openapi({ param: { name: 'snapshots', in: 'query' } }) }),
@@ -90,8 +90,7 @@ export function loadResult(metadata: TableMetadata, location?: string) {
 const etagOf = (location: string) => `W/"${createHash('sha256').update(location).digest('hex').slice(0, 32)}"`;
 
 function answerTable(c: Context, table: Table): never {
-  const etag = etagOf(table.metadataLocation);
-  return exactJson(c, loadResult(table.metadata, table.metadataLocation), 200, { etag });
+  return exactJson(c, loadResult(table.metadata, table.metadataLocation), 200, { etag: etagOf(table.metadataLocation) });
 }
 
 /** Tables of the Iceberg REST catalog (commits are in commits.ts). */
@@ -124,10 +123,15 @@ export function tableRoutes(deps: ServerDeps) {
       const { namespace, table: name } = c.req.valid('param');
       const table = await catalog.loadTable(oneLevel(namespace), name);
       if (c.req.method === 'HEAD') return c.body(null, 204) as never;
-      const etag = etagOf(table.metadataLocation);
+      const mode = c.req.valid('query').snapshots ?? 'all';
+      // The answer depends on the metadata file and on which snapshots were asked for.
+      const etag = etagOf(mode === 'all' ? table.metadataLocation : `${table.metadataLocation}#${mode}`);
       const asked = c.req.header('if-none-match');
       if (asked && asked.split(',').some((t) => t.trim() === etag || t.trim() === '*')) return c.body(null, 304, { etag }) as never;
-      return answerTable(c, table);
+      if (mode === 'all') return answerTable(c, table);
+      const referenced = new Set(Object.values(table.metadata.refs).map((r) => r['snapshot-id']));
+      const metadata = { ...table.metadata, snapshots: table.metadata.snapshots.filter((s) => referenced.has(s['snapshot-id'])) };
+      return exactJson(c, loadResult(metadata, table.metadataLocation), 200, { etag });
     })
     .openapi(drop, async (c) => {
       const { namespace, table: name } = c.req.valid('param');

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { didYouMean } from '../config/index.js';
-import { AlreadyExists, EnvironmentFault, InvalidInput, NotFound } from '../errors.js';
+import { AlreadyExists, CommitConflict, EnvironmentFault, InvalidInput, NotFound } from '../errors.js';
 import { joinKey, type ObjectStore } from '../storage/index.js';
 import {
   checkMetadataFile,
@@ -385,12 +385,14 @@ export class Catalog {
    * Registers an existing Iceberg metadata file as a table (Iceberg's register-table). The file
    * must lie in this project's storage and be readable v2 metadata whose current snapshot's
    * manifest list exists. Like Iceberg's REST catalog, the namespace must exist, unless
-   * `createNamespace` (recover re-creates the namespaces a lost catalog held).
+   * `createNamespace` (recover re-creates the namespaces a lost catalog held). With `overwrite`,
+   * an existing table is pointed at the file instead (its old files stay; vacuum judges them).
    */
-  async registerTable(namespace: string, name: string, metadataLocation: string, opts: { createNamespace?: boolean } = {}): Promise<Table> {
+  async registerTable(namespace: string, name: string, metadataLocation: string, opts: { createNamespace?: boolean; overwrite?: boolean } = {}): Promise<Table> {
     checkName('namespace', namespace);
     checkName('table', name);
-    if (await this.tableExists(namespace, name)) throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists`, { code: 'table_exists', details: { table: `${namespace}.${name}` } });
+    const existing = await this.tableExists(namespace, name);
+    if (existing && !opts.overwrite) throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists`, { code: 'table_exists', details: { table: `${namespace}.${name}` } });
     let location: string;
     try {
       location = this.store.uri(this.store.keyOf(metadataLocation));
@@ -399,6 +401,15 @@ export class Catalog {
     }
     const metadata = await checkMetadataFile(this.store, location);
     const owner = await this.tableAt(metadata.location);
+    if (existing) {
+      // Overwrite: the table now starts from the given file, which must be its own or no table's.
+      if (owner && owner !== `${namespace}.${name}`) throw new AlreadyExists(`catalog: table ${owner} already lives at ${metadata.location}; it cannot become ${namespace}.${name} too`);
+      const table = await this.loadTable(namespace, name);
+      if (!(await this.pointer(namespace, name).swap(table.metadataLocation, location))) {
+        throw new CommitConflict(`catalog: ${namespace}.${name} changed while it was being registered over; retry`);
+      }
+      return this.loadTable(namespace, name);
+    }
     if (owner) {
       throw new AlreadyExists(
         `catalog: table ${owner} already lives at ${metadata.location}; registering it again as ${namespace}.${name} would let a drop of one delete the other's files`,

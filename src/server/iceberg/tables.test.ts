@@ -104,6 +104,13 @@ test('rename keeps the rows; drop without purge keeps the files, register brings
     assert.equal(back.status, 200, JSON.stringify(back.body));
     assert.deepEqual(await sql(app, 'SELECT count(*)::INTEGER AS n FROM shop.back'), [[5]]);
     assertIcebergError(await call(app, 'POST', `${V1}/namespaces/shop/register`, { name: 'back', 'metadata-location': location }), 409, 'AlreadyExistsException', 'shop.back');
+    // Overwrite points the table back at an older metadata file of its own: its rows as they were then.
+    await sql(app, 'INSERT INTO shop.back VALUES (99)');
+    assert.deepEqual(await sql(app, 'SELECT count(*)::INTEGER AS n FROM shop.back'), [[6]]);
+    const over = await call(app, 'POST', `${V1}/namespaces/shop/register`, { name: 'back', 'metadata-location': location, overwrite: true });
+    assert.equal(over.status, 200, JSON.stringify(over.body));
+    assert.deepEqual(await sql(app, 'SELECT count(*)::INTEGER AS n FROM shop.back'), [[5]]);
+    assertIcebergError(await call(app, 'POST', `${V1}/namespaces/shop/register`, { name: 'other', 'metadata-location': location, overwrite: true }), 409, 'AlreadyExistsException', 'shop.back');
     assertIcebergError(await call(app, 'POST', `${V1}/namespaces/nope/register`, { name: 'x', 'metadata-location': location }), 404, 'NoSuchNamespaceException', 'nope');
 
     assert.equal((await call(app, 'DELETE', `${V1}/namespaces/shop/tables/back?purgeRequested=true`)).status, 204);

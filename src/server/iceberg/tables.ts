@@ -142,8 +142,7 @@ export function tableRoutes(deps: ServerDeps) {
       const ns = oneLevel(c.req.valid('param').namespace);
       const body = c.req.valid('json');
       await catalog.requireNamespace(ns);
-      if (body.overwrite) throw new InvalidInput('overwrite: registering over an existing table is not supported; drop it first (without purge)', { details: { field: 'overwrite' } });
-      return answerTable(c, await catalog.registerTable(ns, body.name, body['metadata-location']));
+      return answerTable(c, await catalog.registerTable(ns, body.name, body['metadata-location'], { overwrite: body.overwrite ?? false }));
     })
     .openapi(rename, async (c) => {
       const { source, destination } = c.req.valid('json');

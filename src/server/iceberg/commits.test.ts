@@ -94,6 +94,13 @@ test('updates: schema evolution, spec and sort order, refs and properties apply;
     assertIcebergError(await call(app, 'POST', url('t'), { requirements: [], updates: [{ action: 'set-current-schema', 'schema-id': 42 }] }), 400, 'BadRequestException', '42');
     assertIcebergError(await call(app, 'POST', url('t'), { requirements: [], updates: [{ action: 'no-such-update' }] }), 400, 'BadRequestException');
     assertIcebergError(await call(app, 'POST', url('nope'), { requirements: [], updates: [setProp('a', '1')] }), 404, 'NoSuchTableException', 'shop.nope');
+    const snap = (list: string) =>
+      `{"requirements":[],"updates":[{"action":"add-snapshot","snapshot":{"snapshot-id":5,"parent-snapshot-id":${snapshot},"sequence-number":${m['last-sequence-number'] + 1},` +
+      `"timestamp-ms":${Date.now()},"manifest-list":${JSON.stringify(list)},"summary":{"operation":"append"}}}]}`;
+    const missing = `${m.location}/metadata/snap-never-written.avro`;
+    assertIcebergError(await commitRaw(app, 't', snap(missing)), 400, 'BadRequestException', `manifest list ${missing} is missing`);
+    assertIcebergError(await commitRaw(app, 't', snap('s3://elsewhere/snap.avro')), 400, 'BadRequestException', 'outside this project');
+    assert.equal((await head(app, 't')).metadata.snapshots.length, 1, 'nothing was committed');
   });
 });
 

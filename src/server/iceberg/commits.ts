@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { CommitConflict, NotFound } from '../../errors.js';
+import { CommitConflict, InvalidInput, NotFound } from '../../errors.js';
 import type { Catalog } from '../../catalog/index.js';
 import { type Table, type TableChange, type TableUpdate } from '../../table/index.js';
 import type { ServerDeps } from '../deps.js';
@@ -48,6 +48,7 @@ export function commitRoutes(deps: ServerDeps) {
       const { namespace, table: name } = c.req.valid('param');
       const ns = oneLevel(namespace);
       const change = (await exactBody(c)) as WireChange;
+      await requireSnapshotFiles(catalog, change.updates);
       if (change.requirements.some((r) => r.type === 'assert-create') && !(await catalog.tableExists(ns, name))) {
         const table = await createByCommit(catalog, ns, name, change);
         return exactJson(c, { 'metadata-location': table.metadataLocation, metadata: table.metadata });
@@ -65,11 +66,35 @@ export function commitRoutes(deps: ServerDeps) {
         const key = `${ns}.${ch.identifier.name}`;
         if (seen.has(key)) throw new CommitConflict(`commit: ${key} appears twice in one transaction; give each table one change`);
         seen.add(key);
+        await requireSnapshotFiles(catalog, ch.updates);
         targets.push({ table: await catalog.loadTable(ns, ch.identifier.name), change: { requirements: ch.requirements, updates: ch.updates } });
       }
       await catalog.commitTransaction(targets);
       return c.body(null, 204);
     });
+}
+
+/**
+ * A snapshot whose manifest list is not in this project's storage would make the table unreadable
+ * for everyone once committed: refused as the client's mistake (say a vacuum removed files it had
+ * not committed yet, or it wrote them elsewhere).
+ */
+async function requireSnapshotFiles(catalog: Catalog, updates: readonly TableUpdate[]): Promise<void> {
+  for (const [i, u] of updates.entries()) {
+    if (u.action !== 'add-snapshot') continue;
+    const list = u.snapshot['manifest-list'];
+    let key: string | undefined;
+    try {
+      key = catalog.store.keyOf(list);
+    } catch {
+      key = undefined;
+    }
+    if (key === undefined || !(await catalog.store.exists(key).catch(() => false))) {
+      throw new InvalidInput(`commit: update ${i} (add-snapshot): manifest list ${list} is ${key === undefined ? `outside this project's storage (${catalog.store.rootUri})` : 'missing'}; write the snapshot's files under the table's location and retry`, {
+        details: { field: `updates.${i}.snapshot.manifest-list`, file: list },
+      });
+    }
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { didYouMean } from '../config/index.js';
-import { AlreadyExists, EnvironmentFault, InvalidInput, NotFound } from '../errors.js';
+import { AlreadyExists, CommitConflict, EnvironmentFault, InvalidInput, NotFound } from '../errors.js';
 import { joinKey, type ObjectStore } from '../storage/index.js';
 import {
   checkMetadataFile,
@@ -17,6 +17,7 @@ import {
   type TableChange,
   type PartitionField,
   type Schema,
+  type TableMetadata,
 } from '../table/index.js';
 import { catalogFile, openDb, type DbCapabilities, type MetadataDb } from './db.js';
 import { ActiveWrites } from './active-writes.js';
@@ -46,6 +47,8 @@ export interface TableDefinition {
   lastColumnId: number;
   partitionFields?: PartitionField[];
   properties?: Record<string, string>;
+  /** The table's uuid when a client chose it (REST staged create); fresh otherwise. */
+  uuid?: string;
 }
 
 export interface TableIdent {
@@ -178,12 +181,51 @@ export class Catalog {
     return Object.fromEntries(rows.filter((r) => r.property_key !== EXISTS_KEY).map((r) => [r.property_key, r.property_value ?? '']));
   }
 
+  /**
+   * Sets and removes namespace properties in one transaction; says which keys were updated,
+   * removed, and asked to be removed but absent. A key in both lists is refused.
+   */
+  async updateNamespaceProperties(
+    namespace: string,
+    updates: Record<string, string>,
+    removals: readonly string[],
+  ): Promise<{ updated: string[]; removed: string[]; missing: string[] }> {
+    const both = removals.filter((k) => k in updates);
+    if (both.length > 0) throw new InvalidInput(`catalog: properties ${both.join(', ')} are both set and removed; ask for one`, { details: { key: both[0]! } });
+    await this.requireNamespace(namespace);
+    return this.db.transaction().execute(async (tx) => {
+      const where = tx.selectFrom('iceberg_namespace_properties').select('property_key').where('catalog_name', '=', CATALOG_NAME).where('namespace', '=', namespace);
+      const present = new Set((await where.execute()).map((r) => r.property_key));
+      const removed = removals.filter((k) => present.has(k) && k !== EXISTS_KEY);
+      const missing = removals.filter((k) => !removed.includes(k));
+      if (removed.length > 0) {
+        await tx.deleteFrom('iceberg_namespace_properties').where('catalog_name', '=', CATALOG_NAME).where('namespace', '=', namespace).where('property_key', 'in', removed).execute();
+      }
+      const entries = Object.entries(updates);
+      if (entries.length > 0) {
+        await tx
+          .insertInto('iceberg_namespace_properties')
+          .values(entries.map(([k, v]) => ({ catalog_name: CATALOG_NAME, namespace, property_key: k, property_value: v })))
+          .onConflict((oc) => oc.columns(['catalog_name', 'namespace', 'property_key']).doUpdateSet((eb) => ({ property_value: eb.ref('excluded.property_value') })))
+          .execute();
+      }
+      // A namespace keeps a row so it still exists with no properties left.
+      await tx
+        .insertInto('iceberg_namespace_properties')
+        .values({ catalog_name: CATALOG_NAME, namespace, property_key: EXISTS_KEY, property_value: 'true' })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+      return { updated: entries.map(([k]) => k), removed, missing };
+    });
+  }
+
   async dropNamespace(namespace: string): Promise<void> {
     await this.requireNamespace(namespace);
     const tables = [...(await this.listTables(namespace)), ...(await this.externalTables.list(namespace))];
     if (tables.length > 0) {
       throw new InvalidInput(
         `catalog: namespace ${namespace} is not empty (${tables.map((t) => t.name).join(', ')}); drop its tables first`,
+        { code: 'namespace_not_empty', details: { key: namespace } },
       );
     }
     await this.db
@@ -253,9 +295,15 @@ export class Catalog {
    * Undefined when another process registered the name first: this one's files are removed, and
    * the caller writes into that table instead.
    */
-  async createTableWith<T>(namespace: string, name: string, def: TableDefinition, fill: (table: Table) => Promise<T>): Promise<{ table: Table; value: T } | undefined> {
+  async createTableWith<T>(
+    namespace: string,
+    name: string,
+    def: TableDefinition,
+    fill: (table: Table) => Promise<T>,
+    opts: { location?: string } = {},
+  ): Promise<{ table: Table; value: T } | undefined> {
     if (await this.checkNewTable(namespace, name)) return undefined;
-    let tableKey = await this.freshTableKey(namespace, name);
+    let tableKey = (opts.location && (await this.stagedFolder(namespace, opts.location))) || (await this.freshTableKey(namespace, name));
     if (!(await putMarker(this.store, tableKey, 'staged', `${namespace}.${name}`, { ifAbsent: true }))) {
       tableKey = `${joinKey(WAREHOUSE, namespace, name)}-${randomBytes(4).toString('hex')}`;
       await putMarker(this.store, tableKey, 'staged', `${namespace}.${name}`, { ifAbsent: true });
@@ -282,6 +330,32 @@ export class Catalog {
     return { table: await this.loadTable(namespace, name), value };
   }
 
+  /**
+   * The metadata a new table would start with, written nowhere (the REST catalog's staged create:
+   * the client commits it later with `assert-create`). The namespace must exist and the name be free.
+   */
+  async stageTable(namespace: string, name: string, def: TableDefinition): Promise<TableMetadata> {
+    if (await this.checkNewTable(namespace, name)) throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists`, { code: 'table_exists', details: { table: `${namespace}.${name}` } });
+    await this.requireNamespace(namespace);
+    return newTableMetadata({ ...def, location: this.store.uri(await this.freshTableKey(namespace, name)) });
+  }
+
+  /**
+   * The folder a staged table was given (`stageTable`), where its client may have written data
+   * already: used when it lies under the namespace's warehouse folder and no table has it.
+   */
+  private async stagedFolder(namespace: string, location: string): Promise<string | undefined> {
+    let key: string;
+    try {
+      key = this.store.keyOf(location).replace(/\/+$/, '');
+    } catch {
+      return undefined;
+    }
+    if (!key.startsWith(`${joinKey(WAREHOUSE, namespace)}/`) || key.includes('/../')) return undefined;
+    if ((await this.tableFolders()).includes(key)) return undefined;
+    return (await this.store.list(`${key}/metadata/`)).some((o) => o.key.endsWith('.metadata.json')) ? undefined : key;
+  }
+
   /** Whether the name is taken by a table (true); throws when by a crawled one. */
   private async checkNewTable(namespace: string, name: string): Promise<boolean> {
     checkName('namespace', namespace);
@@ -300,6 +374,7 @@ export class Catalog {
       lastColumnId: def.lastColumnId,
       partitionFields: def.partitionFields,
       properties: def.properties,
+      uuid: def.uuid,
     });
     const key = metadataFileKey(tableKey, 0);
     await this.store.put(key, serializeMetadata(metadata));
@@ -310,12 +385,14 @@ export class Catalog {
    * Registers an existing Iceberg metadata file as a table (Iceberg's register-table). The file
    * must lie in this project's storage and be readable v2 metadata whose current snapshot's
    * manifest list exists. Like Iceberg's REST catalog, the namespace must exist, unless
-   * `createNamespace` (recover re-creates the namespaces a lost catalog held).
+   * `createNamespace` (recover re-creates the namespaces a lost catalog held). With `overwrite`,
+   * an existing table is pointed at the file instead (its old files stay; vacuum judges them).
    */
-  async registerTable(namespace: string, name: string, metadataLocation: string, opts: { createNamespace?: boolean } = {}): Promise<Table> {
+  async registerTable(namespace: string, name: string, metadataLocation: string, opts: { createNamespace?: boolean; overwrite?: boolean } = {}): Promise<Table> {
     checkName('namespace', namespace);
     checkName('table', name);
-    if (await this.tableExists(namespace, name)) throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists`, { code: 'table_exists', details: { table: `${namespace}.${name}` } });
+    const existing = await this.tableExists(namespace, name);
+    if (existing && !opts.overwrite) throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists`, { code: 'table_exists', details: { table: `${namespace}.${name}` } });
     let location: string;
     try {
       location = this.store.uri(this.store.keyOf(metadataLocation));
@@ -324,6 +401,15 @@ export class Catalog {
     }
     const metadata = await checkMetadataFile(this.store, location);
     const owner = await this.tableAt(metadata.location);
+    if (existing) {
+      // Overwrite: the table now starts from the given file, which must be its own or no table's.
+      if (owner && owner !== `${namespace}.${name}`) throw new AlreadyExists(`catalog: table ${owner} already lives at ${metadata.location}; it cannot become ${namespace}.${name} too`);
+      const table = await this.loadTable(namespace, name);
+      if (!(await this.pointer(namespace, name).swap(table.metadataLocation, location))) {
+        throw new CommitConflict(`catalog: ${namespace}.${name} changed while it was being registered over; retry`);
+      }
+      return this.loadTable(namespace, name);
+    }
     if (owner) {
       throw new AlreadyExists(
         `catalog: table ${owner} already lives at ${metadata.location}; registering it again as ${namespace}.${name} would let a drop of one delete the other's files`,
@@ -331,7 +417,7 @@ export class Catalog {
     }
     if (opts.createNamespace) await this.createNamespace(namespace, {}, { ifNotExists: true });
     else if (!(await this.namespaceExists(namespace))) {
-      throw new NotFound(`catalog: no namespace ${namespace}; create it first with \`silt ns create ${namespace}\``);
+      throw new NotFound(`catalog: no namespace ${namespace}; create it first with \`silt ns create ${namespace}\``, { code: 'namespace_not_found', details: { key: namespace } });
     }
     if (await this.externalTables.get(namespace, name)) {
       throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists as an external (crawled) table`);
@@ -380,6 +466,32 @@ export class Catalog {
         `catalog: dropped table ${namespace}.${name}, but could not remove all its files under ${table.metadata.location} ` +
           `(${e instanceof Error ? e.message : String(e)}); \`silt vacuum\` removes them once that is fixed`,
       );
+    }
+  }
+
+  /**
+   * Gives a table another name (and namespace, which must exist); its files stay where they are.
+   * The destination taken is AlreadyExists; an unknown source NotFound.
+   */
+  async renameTable(from: TableIdent, to: TableIdent): Promise<void> {
+    checkName('namespace', to.namespace);
+    checkName('table', to.name);
+    if (!(await this.tableExists(from.namespace, from.name))) throw await this.noSuchTable(from.namespace, from.name);
+    await this.requireNamespace(to.namespace);
+    if ((await this.tableExists(to.namespace, to.name)) || (await this.externalTables.get(to.namespace, to.name))) {
+      throw new AlreadyExists(`catalog: table ${to.namespace}.${to.name} already exists`, { code: 'table_exists', details: { table: `${to.namespace}.${to.name}` } });
+    }
+    try {
+      await this.db
+        .updateTable('iceberg_tables')
+        .set({ table_namespace: to.namespace, table_name: to.name })
+        .where('catalog_name', '=', CATALOG_NAME)
+        .where('table_namespace', '=', from.namespace)
+        .where('table_name', '=', from.name)
+        .execute();
+    } catch (e) {
+      // The primary key refused it: another rename or create took the name meanwhile.
+      throw new AlreadyExists(`catalog: table ${to.namespace}.${to.name} already exists`, { code: 'table_exists', details: { table: `${to.namespace}.${to.name}` }, cause: e });
     }
   }
 
@@ -437,7 +549,8 @@ export class Catalog {
     return new SqlPointer(this.db, this.store, CATALOG_NAME, namespace, name);
   }
 
-  private async requireNamespace(namespace: string): Promise<void> {
+  /** NotFound (`namespace_not_found`, naming the known ones) unless the namespace exists. */
+  async requireNamespace(namespace: string): Promise<void> {
     if (!(await this.namespaceExists(namespace))) {
       const known = await this.listNamespaces();
       throw new NotFound(`catalog: no namespace ${namespace}${known.length ? ` (namespaces: ${known.join(', ')})` : ''}`, {

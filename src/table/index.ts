@@ -1,8 +1,8 @@
 export * from './types.js';
 export type { MetadataPointer } from './pointer.js';
 
-export { parseMetadata, serializeMetadata } from './metadata-json.js';
-export { buildSchema, currentSchema, findField, onlySchema, schemaById, type IcebergTypeInput, type NewField } from './schema.js';
+export { parseIcebergJson, parseMetadata, serializeMetadata, stringifyJson } from './metadata-json.js';
+export { buildSchema, currentSchema, findField, indexById, onlySchema, schemaById, type IcebergTypeInput, type NewField } from './schema.js';
 export { evolveSchema, type SchemaChange } from './schema-evolution.js';
 export { evolvedPartitionFields, parsePartitionSpec, partitionPath, partitionSpecText, partitionTypes } from './partition-spec.js';
 export { applyTransform, transformResultType } from './transforms.js';

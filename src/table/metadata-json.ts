@@ -5,6 +5,25 @@ import type { Snapshot, SnapshotRef, TableMetadata } from './types.js';
 /** Keys whose numbers are int64 snapshot ids: parsed as bigint wherever they occur. */
 const BIGINT_KEYS = new Set(['snapshot-id', 'parent-snapshot-id', 'current-snapshot-id']);
 
+/**
+ * Parses Iceberg JSON other than a metadata file (a REST client's commit, say) without losing
+ * int64 precision: `snapshot-id`-like keys and the members of `snapshot-ids` become bigints.
+ */
+export function parseIcebergJson(text: string): unknown {
+  try {
+    return parse(text, (key, value) => {
+      if (key === 'snapshot-ids' && Array.isArray(value)) return value.map((v) => (isLosslessNumber(v) ? BigInt(v.toString()) : v));
+      if (Array.isArray(value)) return value.map((v) => (isLosslessNumber(v) ? v.valueOf() : v));
+      if (!isLosslessNumber(value)) return value;
+      if (BIGINT_KEYS.has(key)) return BigInt(value.toString());
+      // An array member is converted by its array, which knows whether it holds ids.
+      return /^\d+$/.test(key) ? value : value.valueOf();
+    });
+  } catch (e) {
+    throw new InvalidInput(`body: not valid JSON: ${(e as Error).message}`, { code: 'bad_request', details: { field: 'body' } });
+  }
+}
+
 const REQUIRED = [
   'table-uuid', 'location', 'last-sequence-number', 'last-updated-ms', 'last-column-id', 'schemas',
   'current-schema-id', 'partition-specs', 'default-spec-id', 'last-partition-id',

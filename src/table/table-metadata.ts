@@ -14,6 +14,8 @@ export function newTableMetadata(args: {
   lastColumnId: number;
   partitionFields?: PartitionField[];
   properties?: Record<string, string>;
+  /** A client's own (a REST staged create assigns it); a fresh one by default. */
+  uuid?: string;
 }): TableMetadata {
   if (!/^[a-z][a-z0-9+.-]*:/i.test(args.location)) {
     throw new InvalidInput(`table: location ${args.location} must be a URI with a scheme`);
@@ -33,7 +35,7 @@ export function newTableMetadata(args: {
   }
   return {
     'format-version': 2,
-    'table-uuid': randomUUID(),
+    'table-uuid': args.uuid ?? randomUUID(),
     location: args.location.replace(/\/+$/, ''),
     'last-sequence-number': 0,
     'last-updated-ms': Date.now(),

@@ -6,7 +6,8 @@
 export { REPO_ROOT, SILT_MAIN, assertCleanFailure, finished, queryCsv, queryNumber, silt, siltOk, startSilt, type SiltResult } from './silt-process.js';
 export { currentSnapshot, filesUnder, makeProject, removeProject, snapshots, tableDir, withProject, type SnapshotLine } from './temp-project.js';
 export { diffParquet, type ParquetDiff } from './parquet-diff.js';
-export { pyicebergFiles, pyicebergRead, pyicebergReadAll, requirePyIceberg } from './pyiceberg.js';
+export { pyicebergFiles, pyicebergRead, pyicebergReadAll, pyicebergRest, requirePyIceberg } from './pyiceberg.js';
 export { serveFolder, withFileUrlsOver, type FolderServer } from './http-warehouse.js';
 export { eventLine, writeEventsCsv } from './csv-data.js';
 export { withApi, call } from './served.js';
+export { assertIcebergError, createNamespace, sql, V1 } from './iceberg-rest.js';

@@ -19,11 +19,15 @@ export function requirePyIceberg(): string {
 const propsByDir = new Map<string, Promise<string>>();
 
 async function python(dir: string, script: string, args: string[]): Promise<string> {
-  const py = requirePyIceberg();
   if (!propsByDir.has(dir)) propsByDir.set(dir, siltOk(dir, 'connect', 'pyiceberg').then((s) => s.trim()));
-  const props = await propsByDir.get(dir)!;
+  return runScript(dir, script, [await propsByDir.get(dir)!, ...args]);
+}
+
+/** Runs an interop/ script with the venv's Python; its stdout, or an error with its stderr's tail. */
+async function runScript(dir: string, script: string, args: string[]): Promise<string> {
+  const py = requirePyIceberg();
   try {
-    const { stdout } = await run(py, [path.join(REPO_ROOT, 'interop', script), props, ...args], {
+    const { stdout } = await run(py, [path.join(REPO_ROOT, 'interop', script), ...args], {
       cwd: dir,
       maxBuffer: 64 << 20,
     });
@@ -69,4 +73,13 @@ export interface ReferencedFiles {
 /** Every file the table's metadata references (all snapshots), as PyIceberg reads it. */
 export async function pyicebergFiles(dir: string, table: string): Promise<ReferencedFiles> {
   return JSON.parse(await python(dir, 'pyiceberg_files.py', [table])) as ReferencedFiles;
+}
+
+/**
+ * PyIceberg's RestCatalog against a running `silt serve` (`uri`: its /iceberg): lists, creates
+ * rest_ns.people, appends, evolves, appends again, and reads `siltTable`; see interop/pyiceberg_rest.py.
+ */
+export async function pyicebergRest(dir: string, uri: string, outDir: string, siltTable: string): Promise<any> {
+  const stdout = await runScript(dir, 'pyiceberg_rest.py', [uri, outDir, siltTable]);
+  return JSON.parse(stdout.trim().split('\n').at(-1)!);
 }

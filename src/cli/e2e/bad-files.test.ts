@@ -23,17 +23,17 @@ interface Case {
 const lines = (n: number, row: (i: number) => string) => Array.from({ length: n }, (_, i) => row(i + 1)).join('\n');
 
 const CASES: Case[] = [
-  { name: 'a UTF-8 BOM before the header', file: 'bom.csv', content: '\uFEFFid,name\n1,a\n2,b\n', json: ['{"id":"1","name":"a"}', '{"id":"2","name":"b"}'] },
-  { name: '; as delimiter, decimal commas', file: 'semi.csv', content: 'id;name;amount\n1;a;1,5\n2;b;2,5\n', json: ['{"id":"1","name":"a","amount":"1,5"}', '{"id":"2","name":"b","amount":"2,5"}'] },
+  { name: 'a UTF-8 BOM before the header', file: 'bom.csv', content: '\uFEFFid,name\n1,a\n2,b\n', json: ['{"id":1,"name":"a"}', '{"id":2,"name":"b"}'] },
+  { name: '; as delimiter, decimal commas', file: 'semi.csv', content: 'id;name;amount\n1;a;1,5\n2;b;2,5\n', json: ['{"id":1,"name":"a","amount":"1,5"}', '{"id":2,"name":"b","amount":"2,5"}'] },
   { name: '| as delimiter', file: 'pipe.csv', content: 'id|name\n1|a\n2|b\n3|c\n', rows: 3 },
-  { name: '--delimiter given', file: 'given.txt', content: 'id#v\n1#a\n2#b\n', args: ['--format', 'csv', '--delimiter', '#'], json: ['{"id":"1","v":"a"}', '{"id":"2","v":"b"}'] },
-  { name: 'quoted newlines, quoted delimiters and quotes', file: 'quoted.csv', content: 'id,text\n1,"two\nlines"\n2,"a, b"\n3,"say ""hi"""\n', json: ['{"id":"1","text":"two\\nlines"}', '{"id":"2","text":"a, b"}', '{"id":"3","text":"say \\"hi\\""}'] },
-  { name: 'CRLF line ends', file: 'crlf.csv', content: 'id,v\r\n1,a\r\n2,b\r\n', json: ['{"id":"1","v":"a"}', '{"id":"2","v":"b"}'] },
+  { name: '--delimiter given', file: 'given.txt', content: 'id#v\n1#a\n2#b\n', args: ['--format', 'csv', '--delimiter', '#'], json: ['{"id":1,"v":"a"}', '{"id":2,"v":"b"}'] },
+  { name: 'quoted newlines, quoted delimiters and quotes', file: 'quoted.csv', content: 'id,text\n1,"two\nlines"\n2,"a, b"\n3,"say ""hi"""\n', json: ['{"id":1,"text":"two\\nlines"}', '{"id":2,"text":"a, b"}', '{"id":3,"text":"say \\"hi\\""}'] },
+  { name: 'CRLF line ends', file: 'crlf.csv', content: 'id,v\r\n1,a\r\n2,b\r\n', json: ['{"id":1,"v":"a"}', '{"id":2,"v":"b"}'] },
   { name: 'a TSV', file: 'tabs.tsv', content: 'id\tv\n1\ta\n2\tb\n', rows: 2 },
   { name: 'a gzipped CSV', file: 'zipped.csv.gz', content: new Uint8Array(gzipSync('id,v\n1,a\n2,b\n3,c\n')), rows: 3 },
   { name: 'duplicate headers', file: 'dup.csv', content: 'id,name,name\n1,a,b\n2,c,d\n', rows: 2 },
   { name: 'header only', file: 'header.csv', content: 'id,name\n', rows: 0 },
-  { name: 'nested JSON', file: 'nested.json', content: '[{"id":1,"u":{"n":"a","tags":["x"]}},{"id":2,"u":{"n":"b","tags":[]}}]', json: ['{"id":"1","u":{"n":"a","tags":["x"]}}', '{"id":"2","u":{"n":"b","tags":[]}}'] },
+  { name: 'nested JSON', file: 'nested.json', content: '[{"id":1,"u":{"n":"a","tags":["x"]}},{"id":2,"u":{"n":"b","tags":[]}}]', json: ['{"id":1,"u":{"n":"a","tags":["x"]}}', '{"id":2,"u":{"n":"b","tags":[]}}'] },
   { name: 'NDJSON with nested values and blank lines', file: 'ok.ndjson', content: '{"id":1,"p":{"x":1}}\n\n{"id":2,"p":{"x":2}}\n', rows: 2 },
   { name: 'a row with too many fields', file: 'long-row.csv', content: 'id,name\n1,a\n2,b,extra\n3,c\n', error: [/long-row\.csv/, /line 3/, /expected 2 columns, found 3/] },
   { name: 'a row with too few fields', file: 'short-row.csv', content: 'id,name,n\n1,a,1\n2,b\n3,c,3\n', error: [/short-row\.csv/, /line 3/, /expected 3 columns, found 2/] },

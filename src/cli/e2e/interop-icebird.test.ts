@@ -11,7 +11,8 @@ import { snapshots, withProject } from '../../testing/temp-project.js';
 /** An icebird value rendered like `silt query --format json` renders it (a date as its day, a timestamp in full). */
 function canonical(value: unknown, like: unknown): unknown {
   if (value === undefined || value === null) return null;
-  if (typeof value === 'bigint') return value.toString();
+  // `--format json` writes integers as JSON numbers (read back here as numbers; these ids are small).
+  if (typeof value === 'bigint') return typeof like === 'number' ? Number(value) : value.toString();
   if (value instanceof Date) {
     const iso = value.toISOString().replace('T', ' ').replace(/\.000Z$|Z$/, '');
     return typeof like === 'string' && like.length === 10 ? iso.slice(0, 10) : iso;

@@ -22,6 +22,8 @@ echo "api-fuzz: serving on $url"
 # not_a_server_error and response_schema_conformance are what the issue asks for; the others
 # hold us to the document too (status codes and content types it declares).
 status=0
+# Run from the scratch folder: Schemathesis leaves its cache in the current folder.
+cd "$work"
 "$here/.venv/bin/st" run "$url/openapi.json" \
   --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \
   --max-examples "${SILT_FUZZ_EXAMPLES:-25}" --workers 2 --phases examples,coverage,fuzzing \

@@ -2,7 +2,13 @@ import { z } from '@hono/zod-openapi';
 
 /** The error model's JSON (see errors.ts `errorBody`), as routes declare their 4xx/5xx answers. */
 export const ErrorSchema = z
-  .object({ error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()) }) })
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'table_not_found' }),
+      message: z.string(),
+      details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).optional()),
+    }),
+  })
   .openapi('Error');
 
 const json = { 'application/json': { schema: ErrorSchema } };

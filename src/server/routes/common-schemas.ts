@@ -1,15 +1,7 @@
 import { z } from '@hono/zod-openapi';
+import { ErrorSchema } from '../error-schema.js';
 
-/** The error model's body, as every route answers a 4xx or 5xx. */
-export const ErrorSchema = z
-  .object({
-    error: z.object({
-      code: z.string().openapi({ example: 'table_not_found' }),
-      message: z.string(),
-      details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).optional()),
-    }),
-  })
-  .openapi('Error');
+export { ErrorSchema };
 
 const WHAT: Record<number, string> = {
   400: 'Invalid input: a malformed body, path or query (naming the field), or a refused statement',

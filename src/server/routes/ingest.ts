@@ -4,6 +4,7 @@ import { errorBody, InvalidInput } from '../../errors.js';
 import { toHttpError } from '../../errors-http.js';
 import { PUSH_MEDIA_TYPES, type PushService } from '../../ingest/index.js';
 import type { ServerDeps } from '../deps.js';
+import { ErrorSchema } from '../error-schema.js';
 import { routeApp } from '../route-app.js';
 
 const PushAccepted = z
@@ -15,11 +16,8 @@ const PushAccepted = z
   })
   .openapi('PushAccepted');
 
-const ErrorJson = z
-  .object({ error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])) }) })
-  .openapi('PushError');
 
-const errorContent = (description: string) => ({ description, content: { 'application/json': { schema: ErrorJson } } });
+const errorContent = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
 
 /** Statuses of the push's own error codes; the rest follow the error model (errors-http.ts). */
 const STATUS_BY_CODE: Record<string, 413 | 415 | 422> = { payload_too_large: 413, unsupported_media_type: 415, idempotency_key_reused: 422 };
@@ -69,10 +67,10 @@ export function ingestRoutes(deps: ServerDeps) {
     } catch (e) {
       const status = e instanceof InvalidInput ? STATUS_BY_CODE[e.code] : undefined;
       if (status === 413) c.header('Connection', 'close');
-      if (status) return c.json(errorBody(e) as z.infer<typeof ErrorJson>, status);
+      if (status) return c.json(errorBody(e) as z.infer<typeof ErrorSchema>, status);
       const { status: other, body } = toHttpError(e);
       if (other >= 500 && other !== 503) throw e;
-      return c.json(body as z.infer<typeof ErrorJson>, other as 400 | 404 | 503);
+      return c.json(body as z.infer<typeof ErrorSchema>, other as 400 | 404 | 503);
     }
   });
 }

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { projectLineage } from '../../lineage/index.js';
 import type { ServerDeps } from '../deps.js';
+import { ErrorSchema } from '../error-schema.js';
 import { routeApp } from '../route-app.js';
 
 const Name = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a name of letters, digits and _');
@@ -35,7 +36,6 @@ const Lineage = z
   })
   .openapi('Lineage');
 
-const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()) }) }).openapi('Error');
 
 const lineage = createRoute({
   method: 'get',
@@ -50,8 +50,8 @@ const lineage = createRoute({
   },
   responses: {
     200: { description: 'The lineage trees', content: { 'application/json': { schema: Lineage } } },
-    400: { description: 'A malformed name or direction', content: { 'application/json': { schema: ErrorBody } } },
-    404: { description: 'No such table in the declared lakehouse, or no such column', content: { 'application/json': { schema: ErrorBody } } },
+    400: { description: 'A malformed name or direction', content: { 'application/json': { schema: ErrorSchema } } },
+    404: { description: 'No such table in the declared lakehouse, or no such column', content: { 'application/json': { schema: ErrorSchema } } },
   },
 });
 

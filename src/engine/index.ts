@@ -3,6 +3,7 @@
 // rejects), write/ (Parquet and table writes) and sql/ (the SQL session and its binding).
 export {
   ALLOW_ALL,
+  combinePolicies,
   analyzeQuery,
   duckdbToIceberg,
   Engine,

@@ -4,13 +4,15 @@ import path from 'node:path';
 import { findProjectDir, loadProject, type ProjectConfig } from '../config/index.js';
 import { Catalog, type IfLost } from '../catalog/index.js';
 import { openStore, type ObjectStore } from '../storage/index.js';
-import { Engine, type EngineOptions } from '../engine/index.js';
+import { type AccessPolicy, ALLOW_ALL, Engine, type EngineOptions } from '../engine/index.js';
 
 /** An opened project: its config, object store and catalog. Close it when done. */
 export interface Project {
   readonly config: ProjectConfig;
   readonly store: ObjectStore;
   readonly catalog: Catalog;
+  /** What each principal may read: every user session binds its tables through it (allow-all until governance). */
+  readonly accessPolicy: AccessPolicy;
   engineOptions(): EngineOptions;
   /** The project secret that salts PII hashes: SILT_PII_SECRET, else `.silt/secret` (made on first use). */
   secret(): string;
@@ -49,6 +51,7 @@ export async function openProject(opts: OpenOptions = {}): Promise<Project> {
     config,
     store,
     catalog,
+    accessPolicy: ALLOW_ALL,
     engineOptions,
     secret: () => projectSecret(config.dir),
     openEngine: () => Engine.open(engineOptions()),

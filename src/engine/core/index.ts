@@ -1,6 +1,7 @@
 export {
   type AccessPolicy,
   ALLOW_ALL,
+  combinePolicies,
   applyGrant,
   grantFor,
   isWholeGrant,

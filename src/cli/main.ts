@@ -18,10 +18,14 @@ const program = new Command('silt')
   .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'silt: ')) })
   .exitOverride();
 
-await registerCommands(program, process.argv.slice(2));
+// SQL that starts with a comment (`silt query "-- daily totals\nSELECT …"`) is text, not an
+// option: no option has whitespace after its `--`. A leading newline keeps the SQL as written.
+const argv = process.argv.map((arg, i) => (i >= 2 && /^--\s/.test(arg) ? `\n${arg}` : arg));
+
+await registerCommands(program, argv.slice(2));
 
 try {
-  await program.parseAsync(process.argv);
+  await program.parseAsync(argv);
 } catch (e) {
   if (e instanceof CommanderError) process.exitCode = e.exitCode === 0 ? EXIT.ok : EXIT.usage;
   else throw e;

@@ -73,8 +73,10 @@ export {
   type WriteSummary,
 } from './write/index.js';
 export {
+  bindParameters,
   describeExternalFiles,
   externalScanSql,
+  parseParameters,
   sniffCsvOptions,
   SqlSession,
   type Cell,

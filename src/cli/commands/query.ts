@@ -1,8 +1,8 @@
-import { accessSync, constants, existsSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { InvalidInput } from '../../errors.js';
-import { SqlSession, type QueryResult } from '../../engine/index.js';
+import { bindParameters, parseParameters, SqlSession, type QueryResult } from '../../engine/index.js';
 import { action, inProject, out, positiveWhole } from '../context.js';
 import { render, type OutputFormat } from '../render.js';
 import { queryOnServer, runningServer } from '../query-client.js';
@@ -14,14 +14,22 @@ export function register(program: Command): void {
   program
     .command('query')
     .description('run SQL over catalog tables (reads, time travel, and writes that commit once each)')
-    .argument('<sql>')
+    .argument('[sql]', 'the statement; - reads it from standard input (or use --file)')
+    .option('-f, --file <path>', 'read the statement from a file')
+    .option('--param <name=value>', 'a value for $name (or for the n-th ?, as n=value) in the statement; repeatable', collect, [])
     .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'table')
     .option('--output <file>', 'write the result to a file instead of the terminal')
     .option('--max-rows <n>', 'rows shown in table format', '1000')
     .option('--stats', 'print scan statistics as one JSON line on stderr')
     .option('--local', 'run here even when `silt serve` runs for the project (SILT_NO_SERVER=1 does the same)')
+    .hook('preAction', (cmd) => {
+      if (cmd.args.length === 0 && cmd.opts<{ file?: string }>().file === undefined) {
+        cmd.error("error: missing required argument 'sql' (or - to read it from standard input, or --file FILE)");
+      }
+    })
     .action(
-      action(async function (this: Command, sql: string, opts: { format: string; output?: string; maxRows: string; stats?: boolean; local?: boolean }) {
+      action(async function (this: Command, text: string | undefined, opts: QueryOptions) {
+        const sql = bindParameters(statementText(text, opts.file), parseParameters(opts.param));
         const format = opts.format as Format;
         if (!FORMATS.includes(format)) {
           throw new InvalidInput(`query: unknown --format ${JSON.stringify(opts.format)}; expected one of ${FORMATS.join(', ')}`);
@@ -56,6 +64,34 @@ export function register(program: Command): void {
         show(result, format as OutputFormat, opts.output);
       }),
     );
+}
+
+interface QueryOptions {
+  file?: string;
+  param: string[];
+  format: string;
+  output?: string;
+  maxRows: string;
+  stats?: boolean;
+  local?: boolean;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** The statement: the argument, standard input for `-`, or the --file; exactly one of them. */
+function statementText(arg: string | undefined, file: string | undefined): string {
+  if (arg !== undefined && file !== undefined) throw new InvalidInput('query: give the statement or --file, not both');
+  if (file !== undefined) {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new InvalidInput(`query: cannot read --file ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    }
+  }
+  if (arg === '-') return readFileSync(0, 'utf8');
+  return arg!; // the preAction hook refused a query with neither
 }
 
 /** Refuses an --output that cannot be written before the query runs, rather than failing after. */

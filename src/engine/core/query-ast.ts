@@ -147,7 +147,9 @@ function baseTable(node: AstNode, ctes: Set<string>): BaseTableRef | undefined {
   }
   const alias = String(node['alias'] ?? '');
   const renamed = ((node['column_name_alias'] as unknown[] | undefined) ?? []).length > 0;
-  return { namespace: schema, table, qualifier: alias || table, renamed, node };
+  // Catalog names are lower-case; DuckDB's parse tree does not say whether a name was quoted, and
+  // DuckDB itself resolves names regardless of case, so `TPCH.LINEITEM` reads tpch.lineitem.
+  return { namespace: schema.toLowerCase(), table: table.toLowerCase(), qualifier: alias || table, renamed, node };
 }
 
 /** Visits the base tables directly in a FROM tree (not inside subqueries), with their prunability. */

@@ -19,3 +19,4 @@ export {
   type StreamOptions,
 } from './session.js';
 export { type NewTableDefinition, type TableResolver } from './table-resolver.js';
+export { bindParameters, parseParameters } from './sql-params.js';

@@ -217,3 +217,17 @@ test('copyTo writes a query result to a file the caller names', async () => {
     await assert.rejects(lake.sql.copyTo('DELETE FROM a.t', out, 'csv'), /only a SELECT can be exported/);
   });
 });
+
+test('unquoted table names are case-insensitive, in reads, writes and time travel, as in DuckDB, Trino and Athena', async () => {
+  await withLake(async (lake) => {
+    await lake.sql.execute('CREATE TABLE TPCH.Nation AS SELECT i AS n_nationkey FROM range(5) t(i)');
+    assert.ok(await lake.catalog.tableExists('tpch', 'nation'));
+    await lake.sql.execute('INSERT INTO Tpch.NATION VALUES (5)');
+    const first = (await lake.catalog.loadTable('tpch', 'nation')).metadata.snapshots[0]!['snapshot-id'];
+    assert.deepEqual(await rowsOf(lake, 'SELECT count(*) FROM TPCH.NATION'), [['6']]);
+    assert.deepEqual(await rowsOf(lake, 'SELECT count(*) FROM tpch.nation n JOIN TPCH.NATION ON TPCH.NATION.n_nationkey = n.n_nationkey'), [['6']]);
+    assert.deepEqual(await rowsOf(lake, `SELECT count(*) FROM TPCH.NATION FOR VERSION AS OF ${first}`), [['5']]);
+    await lake.sql.execute('DELETE FROM TPCH.NATION WHERE n_nationkey = 0');
+    assert.deepEqual(await rowsOf(lake, 'SELECT count(*) FROM tpch.nation'), [['5']]);
+  });
+});

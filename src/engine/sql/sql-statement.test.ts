@@ -6,7 +6,7 @@ import { rewriteTimeTravel } from './time-travel.js';
 
 test('write and DDL statements are taken apart', () => {
   assert.deepEqual(parseStatement(`CREATE TABLE IF NOT EXISTS Sales."Order Lines" PARTITIONED BY (day(ts), bucket(16, id)) AS SELECT 1 AS id;`), {
-    kind: 'create-as', table: { namespace: 'Sales', name: 'Order Lines' }, ifNotExists: true,
+    kind: 'create-as', table: { namespace: 'sales', name: 'Order Lines' }, ifNotExists: true,
     partitionBy: 'day(ts), bucket(16, id)', query: 'SELECT 1 AS id',
   });
   assert.deepEqual(parseStatement(`create table a.b (id BIGINT NOT NULL, price DECIMAL(10, 2), tags VARCHAR[]) partitioned by (id)`), {

@@ -5,7 +5,7 @@
  */
 import { InvalidInput } from '../../errors.js';
 import { isOp, isWord, matchParen, splitTopLevel, tokenize, type Token } from './sql-tokens.js';
-import { nameOf } from './time-travel.js';
+import { nameOf, tableNameOf } from './time-travel.js';
 
 export interface TableName {
   namespace: string;
@@ -118,11 +118,18 @@ class Parser {
     return nameOf(this.sql, tok);
   }
 
+  /** A table's name part: unquoted, it is case-insensitive (catalog names are lower-case), as in DuckDB, Trino and Athena. */
+  private tablePart(): string {
+    const tok = this.t[this.i];
+    this.ident('a table name');
+    return tableNameOf(this.sql, tok!);
+  }
+
   private tableName(): TableName {
-    const first = this.ident('a table name');
+    const first = this.tablePart();
     if (!isOp(this.t[this.i], '.')) throw new InvalidInput(`query: table ${first} needs its namespace: write namespace.${first}`);
     this.i++;
-    const name = this.ident('a table name');
+    const name = this.tablePart();
     if (isOp(this.t[this.i], '.')) throw new InvalidInput(`query: name tables as namespace.table`);
     return { namespace: first, name };
   }

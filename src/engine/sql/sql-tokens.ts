@@ -47,7 +47,7 @@ export function tokenize(sql: string): Token[] {
       out.push({ kind: 'string', value: sql.slice(i + tag.length, close), start: i, end: close + tag.length });
       i = close + tag.length;
     } else if (c === '$' || c === '?') {
-      const m = /^(\$\d*|\?)/.exec(sql.slice(i))!;
+      const m = /^(\$[A-Za-z_][A-Za-z0-9_]*|\$\d*|\?)/.exec(sql.slice(i))!;
       out.push({ kind: 'param', value: m[0], start: i, end: i + m[0].length });
       i += m[0].length;
     } else if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(sql[i + 1] ?? ''))) {

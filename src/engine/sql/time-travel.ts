@@ -35,8 +35,8 @@ export function rewriteTimeTravel(sql: string): { sql: string; refs: Map<string,
     const kind = tokens[i + 4];
     if (!isWord(kind, 'VERSION', 'TIMESTAMP', 'SYSTEM_TIME', 'SYSTEM_VERSION')) continue;
     if (isOp(tokens[i - 1], '.')) throw new InvalidInput('query: name tables as namespace.table');
-    const namespace = nameOf(sql, tokens[i]!);
-    const table = nameOf(sql, tokens[i + 2]!);
+    const namespace = tableNameOf(sql, tokens[i]!);
+    const table = tableNameOf(sql, tokens[i + 2]!);
     let j = i + 7;
     if (isWord(tokens[j], 'TIMESTAMP', 'DATE') && tokens[j + 1]?.kind === 'string') j++;
     const lit = tokens[j];
@@ -58,6 +58,11 @@ export function rewriteTimeTravel(sql: string): { sql: string; refs: Map<string,
 
 function isName(t: Token | undefined): boolean {
   return t !== undefined && (t.kind === 'ident' || t.kind === 'word');
+}
+
+/** A table name part: unquoted words are case-insensitive (catalog names are lower-case); quoted names as written. */
+export function tableNameOf(sql: string, t: Token): string {
+  return t.kind === 'word' ? nameOf(sql, t).toLowerCase() : nameOf(sql, t);
 }
 
 /** Identifier text as written (words keep their case; quoted identifiers are unescaped). */

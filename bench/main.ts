@@ -9,6 +9,7 @@ import { profileBench } from './profile.js';
 import { pushBench } from './push.js';
 import { queryBench } from './query.js';
 import { silverBench } from './silver.js';
+import { tpchBench } from './tpch.js';
 
 try {
   const opts = parseOptions(process.argv.slice(2));
@@ -22,6 +23,7 @@ try {
   if (opts.name === 'api-load') verdicts.push(...(await apiLoadBench(opts)));
   if (opts.name === 'freshness') verdicts.push(...(await freshnessBench(opts)));
   if (opts.name === 'push') verdicts.push(...(await pushBench(opts)));
+  if (opts.name === 'tpch') verdicts.push(...(await tpchBench(opts)));
   if (opts.name === 'all') {
     process.stdout.write('\nsummary\n');
     for (const v of verdicts) process.stdout.write(`${v.pass ? 'PASS' : 'FAIL'} ${v.target}: ${v.detail}\n`);

@@ -30,4 +30,13 @@ if [ "${1:-}" = pipeline ]; then
       echo "bench: could not install the Python peers; pandas and Polars are skipped" >&2
   fi
 fi
+# The TPC-H bench generates its data with DuckDB's tpch extension, from PyPI, in a venv of its own.
+if [ "${1:-}" = tpch ]; then
+  venv="$root/bench/out/.venv-tpch"
+  reqs="$root/bench/peer/tpch-requirements.txt"
+  if ! cmp -s "$reqs" "$venv/.requirements" 2>/dev/null; then
+    echo "bench: installing DuckDB's tpch extension into bench/out/.venv-tpch" >&2
+    { [ -x "$venv/bin/python" ] || python3 -m venv "$venv"; } && "$venv/bin/pip" install -q -r "$reqs" >&2 && cp "$reqs" "$venv/.requirements"
+  fi
+fi
 exec node --enable-source-maps bench/out/main.js "$@"

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 
-export const BENCHES = ['load', 'query', 'all', 'profile', 'pipeline', 'silver', 'freshness', 'push', 'api-load'] as const;
+export const BENCHES = ['load', 'query', 'all', 'profile', 'pipeline', 'silver', 'freshness', 'push', 'api-load', 'tpch'] as const;
 export type BenchName = (typeof BENCHES)[number];
 
 export interface BenchOptions {
@@ -23,11 +23,13 @@ export interface BenchOptions {
   /** push: events a second, and for how long. */
   rate: number;
   seconds: number;
+  /** tpch: the TPC-H scale factor. */
+  sf: string;
 }
 
 const DEFAULT_MEMORY = '4GB';
 const USAGE =
-  'usage: bench/run.sh <load|query|all|profile|pipeline|silver|freshness|push|api-load> [--rows N] [--runs N] [--threads N] [--memory 4GB] [--fresh] [--pandas-rows N] [--polars-rows N] [--skip-ooc] [--rate N] [--seconds N]';
+  'usage: bench/run.sh <load|query|all|profile|pipeline|silver|freshness|push|api-load|tpch> [--rows N] [--runs N] [--threads N] [--memory 4GB] [--fresh] [--pandas-rows N] [--polars-rows N] [--skip-ooc] [--rate N] [--seconds N] [--sf 1]';
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values, positionals } = parseArgs({
@@ -44,6 +46,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'skip-ooc': { type: 'boolean' },
       rate: { type: 'string' },
       seconds: { type: 'string' },
+      sf: { type: 'string' },
     },
   });
   const name = positionals[0];
@@ -67,7 +70,13 @@ export function parseOptions(argv: string[]): BenchOptions {
     skipOoc: values['skip-ooc'] ?? false,
     rate: positiveInt('--rate', values.rate ?? '10000'),
     seconds: positiveInt('--seconds', values.seconds ?? '60'),
+    sf: scaleFactor(values.sf ?? '1'),
   };
+}
+
+function scaleFactor(text: string): string {
+  if (!/^(0|[1-9]\d*)(\.\d+)?$/.test(text) || Number(text) <= 0) throw new Error(`bench: --sf must be a positive number such as 1 or 0.1, found ${JSON.stringify(text)}`);
+  return text;
 }
 
 function positiveInt(flag: string, text: string): number {

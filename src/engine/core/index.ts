@@ -24,6 +24,7 @@ export {
   type TableScope,
   walk,
 } from './query-ast.js';
+export { foldConstants } from './fold-constants.js';
 export { withQueryProgress } from './query-progress.js';
 export { sideBySide } from './side-by-side.js';
 export { serializeSql } from './sql-ast-json.js';

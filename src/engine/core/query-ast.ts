@@ -30,8 +30,8 @@ export interface TableScope {
   where: AstNode | undefined;
   /** False on the null-extended side of an outer join, in positional/asof joins. */
   prunable: boolean;
-  /** The only relation in its FROM: unqualified columns belong to it. */
-  single: boolean;
+  /** The base tables of the same FROM (this one included): an unqualified column two of them have is not attributed. */
+  siblings: AstNode[];
 }
 
 export interface QueryAnalysis {
@@ -42,9 +42,14 @@ export interface QueryAnalysis {
 }
 
 /** Parses one SELECT (DuckDB dialect) and returns its catalog table references and their WHERE scopes. */
+/** DuckDB's JSON parse tree, with the 64-bit numbers it holds (query locations) kept exact. */
+export function parseAst(json: string): AstNode {
+  return parse(json, null, (n: string) => (isInteger(n) && !isSafeNumber(n) ? BigInt(n) : Number(n))) as AstNode;
+}
+
 export async function analyzeQuery(engine: Engine, sql: string): Promise<QueryAnalysis> {
   const json = await serializeSql(engine, sql, 'query');
-  const ast = parse(json, null, (n: string) => (isInteger(n) && !isSafeNumber(n) ? BigInt(n) : Number(n))) as AstNode;
+  const ast = parseAst(json);
   if (ast['error']) {
     const type = String(ast['error_type'] ?? '');
     const message = String(ast['error_message'] ?? 'cannot parse');
@@ -71,8 +76,11 @@ export async function analyzeQuery(engine: Engine, sql: string): Promise<QueryAn
     } else if (node['type'] === 'SELECT_NODE') {
       const from = node['from_table'] as AstNode | undefined;
       const where = (node['where_clause'] as AstNode | null) ?? undefined;
-      const single = from?.['type'] === 'BASE_TABLE';
-      if (from) collectScopes(from, true, (tableNode, prunable) => scopes.set(tableNode, { ref: undefined!, where, prunable, single }));
+      const siblings: AstNode[] = [];
+      if (from) collectScopes(from, true, (tableNode, prunable) => {
+        siblings.push(tableNode);
+        scopes.set(tableNode, { ref: undefined!, where, prunable, siblings });
+      });
     }
   });
   for (const ref of refs) {

@@ -19,7 +19,7 @@ async function filters(sql: string): Promise<Record<string, Expr>> {
       const ref = scope.ref;
       out[ref.qualifier] = scope.prunable && !ref.renamed
         ? whereToExpr(scope.where, (names) => {
-          const col = names.length === 1 && scope.single ? names[0] : names.length === 2 && names[0] === ref.qualifier ? names[1] : undefined;
+          const col = names.length === 1 && scope.siblings.length === 1 ? names[0] : names.length === 2 && names[0] === ref.qualifier ? names[1] : undefined;
           const f = schema.fields.find((x) => x.name === col);
           return f ? { name: f.name, type: f.type } : undefined;
         })

@@ -210,6 +210,11 @@ function literalFor(type: PrimitiveType, c: Constant | undefined): Literal | und
     }
     return undefined;
   }
+  // A date against a midnight timestamp (`date '…' + interval '1' year` folds to one) compares as the date.
+  if (type === 'date' && c.kind === 'typed' && (c.cast === 'TIMESTAMP' || c.cast === 'TIMESTAMP WITH TIME ZONE')) {
+    const day = /^(\d{4}-\d{2}-\d{2})( 00:00:00)?$/.exec(c.text)?.[1];
+    return day === undefined || c.cast !== 'TIMESTAMP' ? undefined : ok(day);
+  }
   const casts = TEMPORAL_CASTS[type];
   if (casts) {
     if (c.kind === 'string' || (c.kind === 'typed' && casts.includes(c.cast))) {

@@ -9,6 +9,7 @@ import { EnvironmentFault, InvalidInput, LimitExceeded, NotFound } from '../../e
 import { currentSchema, ROLL_BACK, schemaById, snapshotAsOf, snapshotById, type Expr, type Schema, type Table, type TableMetadata } from '../../table/index.js';
 import {
   analyzeQuery,
+  foldConstants,
   applyGrant,
   currentScan,
   type Engine,
@@ -132,6 +133,7 @@ export class QueryBinder {
     const groups = new Map<string, Group>();
     const scopesByRef = new Map<unknown, TableScope>();
     for (const scope of analysis.scopes.values()) scopesByRef.set(scope.ref, scope);
+    for (const where of new Set([...analysis.scopes.values()].map((s) => s.where))) await foldConstants(this.engine, where);
     let targetFilters: Expr[] = [];
     let targetView = '';
     for (const ref of analysis.refs) {
@@ -156,9 +158,11 @@ export class QueryBinder {
       const columns = schema.fields.map((f) => f.name);
       const grant = groups.get(key)?.grant ?? (await grantFor(this.access, { namespace: ref.namespace, name: table, columns }));
       const scope = scopesByRef.get(ref);
+      const shared = scope ? await this.siblingColumns(scope, analysis) : new Set<string>();
       // A masked or hidden column's filter is not pushed: the files hold the values it hides.
       const plain = (names: string[]): ColumnInfo | undefined => {
-        const col = resolveColumn(names, schema, ref.namespace, ref.table, ref.qualifier, scope?.single ?? false);
+        if (names.length === 1 && shared.has(names[0]!.toLowerCase())) return undefined;
+        const col = resolveColumn(names, schema, ref.namespace, ref.table, ref.qualifier);
         return col && grant.masks?.[col.name] === undefined && (!grant.columns || grant.columns.includes(col.name)) ? col : undefined;
       };
       const filter = scope && scope.prunable && !ref.renamed ? whereToExpr(scope.where, plain) : { op: 'true' as const };
@@ -186,6 +190,22 @@ export class QueryBinder {
     for (const [view, sql] of scans) await this.createViewSql(view, sql);
     if (targetFilters.length === 0) targetFilters = [{ op: 'true' }];
     return { sql: await this.render(analysis, query), targetFilter: anyOf(targetFilters), targetView };
+  }
+
+  /** Columns (lower-cased) of the other base tables in the scope's FROM, as their current schemas name them. */
+  private async siblingColumns(scope: TableScope, analysis: QueryAnalysis): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (const node of scope.siblings) {
+      const other = analysis.scopes.get(node)?.ref;
+      if (!other || other === scope.ref) continue;
+      const table = this.timeTravel.get(`${other.namespace}.${other.table}`.toLowerCase())?.table ?? other.table;
+      const external = await this.external(other.namespace, table);
+      const names = external
+        ? external.columns.map((c) => c.name)
+        : currentSchema((await this.table(other.namespace, table)).metadata).fields.map((f) => f.name);
+      for (const n of names) out.add(n.toLowerCase());
+    }
+    return out;
   }
 
   /** Another statement over the tables `bind` bound (a DML's later steps), rewritten the same way. */
@@ -289,10 +309,11 @@ function resolveColumn(
   namespace: string,
   table: string,
   qualifier: string,
-  single: boolean,
 ): ColumnInfo | undefined {
   let col: string | undefined;
-  if (names.length === 1 && single) col = names[0];
+  // An unqualified name is this table's when the table has the column: SQL binds a name to the
+  // innermost FROM that has it, and a name two tables of one FROM share is an error in DuckDB.
+  if (names.length === 1) col = names[0];
   else if (names.length === 2 && sameName(names[0]!, qualifier)) col = names[1];
   else if (names.length === 3 && qualifier === table && sameName(names[0]!, namespace) && sameName(names[1]!, table)) col = names[2];
   if (col === undefined) return undefined;

@@ -81,7 +81,9 @@ export async function readWithDeletes(r: DeletesRead, store: ObjectStore): Promi
   const out = r.schema.fields.map((f) => `${D}.${quoteIdent(f.name)}`);
   if (r.fileColumn) out.push(`${D}.${quoteIdent(PATH)} AS ${quoteIdent(r.fileColumn)}`);
   if (r.positionColumn) out.push(`${D}.${ROW} AS ${quoteIdent(r.positionColumn)}`);
-  const read = `read_parquet(${quoteList(r.paths)}, ${r.columnArgs}, filename = ${quoteLiteral(PATH)}, file_row_number = true) AS ${D}`;
+  const positions = pairs.length > 0 || r.positionColumn !== undefined;
+  if (positions) refuseRowNumberColumn(r.schema, r.table);
+  const read = `read_parquet(${quoteList(r.paths)}, ${r.columnArgs}, filename = ${quoteLiteral(PATH)}${positions ? ', file_row_number = true' : ''}) AS ${D}`;
   return `SELECT ${out.join(', ')} FROM ${read} ${joins.join(' ')}`;
 }
 
@@ -106,4 +108,17 @@ function equalityColumns(r: DeletesRead, file: DataFile): NestedField[] {
     }
     return f;
   });
+}
+
+/**
+ * DuckDB gives row positions as a column named `file_row_number`, and cannot when a file has a
+ * column of that name; say so rather than let the read fail as if the file were damaged.
+ */
+export function refuseRowNumberColumn(schema: Schema, table: string): void {
+  if (schema.fields.some((f) => f.name.toLowerCase() === ROW)) {
+    throw new InvalidInput(
+      `table ${table}: its column ${ROW} has the name DuckDB gives row positions, so Silt cannot apply or write position deletes for it; ` +
+        "keep the table copy-on-write (unset 'write.delete.mode' and 'write.update.mode'), or rewrite the table with the column renamed",
+    );
+  }
 }

@@ -6,7 +6,7 @@ import { currentSchema, onlySchema, verifiesChecksums, verifyDataFiles, type Dat
 import type { ObjectStore } from '../../storage/index.js';
 import { quoteIdent, quoteList, quoteLiteral } from './sql-text.js';
 import { icebergToDuckdb } from './types-map.js';
-import { readWithDeletes } from './merge-on-read.js';
+import { readWithDeletes, refuseRowNumberColumn } from './merge-on-read.js';
 import { applyGrant, grantFor, type ReadAccess, type ReadGrant } from './access-policy.js';
 
 export interface ScanSource {
@@ -82,6 +82,7 @@ async function filesSql(source: ScanSource, store: ObjectStore, options: ScanSql
       names.push(quoteIdent(options.fileColumn));
     }
     if (options.positionColumn) {
+      refuseRowNumberColumn(schema, source.table);
       args.push('file_row_number = true');
       names.push(`file_row_number AS ${quoteIdent(options.positionColumn)}`);
     }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { rm, stat, writeFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { EnvironmentFault } from '../../errors.js';
+import { EnvironmentFault, InvalidInput } from '../../errors.js';
 import type { DataFile, PartitionValue, Table } from '../../table/index.js';
 import { withLake, type Lake } from '../../testing/lake.js';
 import { quoteLiteral } from '../core/index.js';
@@ -152,5 +152,18 @@ test('a missing or damaged delete file fails the query naming the table and the 
       assert.ok(e.message.includes(f!.deletes!.files[0]!.file.filePath), e.message);
       return true;
     });
+  });
+});
+
+test('a table with a column named file_row_number is refused for position deletes, naming the column and what to do', async () => {
+  await withLake(async (lake) => {
+    await lake.sql.execute('CREATE TABLE a.c AS SELECT range AS id, range AS file_row_number FROM range(10)');
+    await lake.sql.execute(`ALTER TABLE a.c ${MOR}`);
+    await assert.rejects(lake.sql.execute('DELETE FROM a.c WHERE id = 3'), (e: unknown) => {
+      assert.ok(e instanceof InvalidInput, String(e));
+      assert.match(e.message, /^table a\.c: its column file_row_number .* copy-on-write/);
+      return true;
+    });
+    assert.deepEqual(await rowsOf(lake, 'SELECT count(*) FROM a.c'), [['10']]);
   });
 });

@@ -111,6 +111,24 @@ test('an equality delete of a partitioned spec applies in its own partition only
   });
 });
 
+test('a position delete file covering several data files, without bounds (partition granularity), removes exactly its rows', async () => {
+  await withLake(async (lake) => {
+    await lake.sql.execute('CREATE TABLE a.t AS SELECT range AS id FROM range(5)');
+    await lake.sql.execute('INSERT INTO a.t SELECT range + 10 AS id FROM range(5)');
+    const table = await lake.catalog.loadTable('a', 't');
+    const uri = `${table.metadata.location}/data/pos-delete.parquet`;
+    const rows = (await table.planFiles()).files.flatMap((f) => [`(${quoteLiteral(f.filePath)}, 1)`, `(${quoteLiteral(f.filePath)}, 3)`]);
+    await lake.engine.run(`COPY (SELECT * FROM (VALUES ${rows.join(', ')}) v(file_path, pos) ORDER BY file_path, pos) TO ${quoteLiteral(fileURLToPath(uri))} ` +
+      '(FORMAT parquet, FIELD_IDS {file_path: 2147483546, pos: 2147483545})');
+    const file: DataFile = {
+      content: 1, filePath: uri, fileFormat: 'PARQUET', specId: 0, partition: [], recordCount: 4, fileSizeInBytes: (await stat(fileURLToPath(uri))).size,
+    };
+    await table.commitWith(table.rowDeltaChange(async () => ({ data: [], deletes: [file] })));
+    await lake.sql.execute('INSERT INTO a.t SELECT range + 20 AS id FROM range(5)');
+    assert.deepEqual((await rowsOf(lake, 'SELECT id FROM a.t ORDER BY id')).map((r) => Number(r[0])), [0, 2, 4, 10, 12, 14, 20, 21, 22, 23, 24]);
+  });
+});
+
 test('a filtered query reads only the files that may match, each with only the delete files that apply to it', async () => {
   await withLake(async (lake) => {
     await lake.sql.execute(`CREATE TABLE a.t PARTITIONED BY (bucket(8, id)) AS SELECT i AS id, i * 2 AS v FROM range(800) t(i)`);

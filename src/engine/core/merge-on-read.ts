@@ -1,9 +1,10 @@
 /**
  * SQL reading data files with the delete files that apply to them (merge-on-read). The plan has
  * already said which delete file applies to which data file (table/deletes.ts); the SQL keeps
- * exactly that: position deletes are joined to the data files they apply to before they remove
- * rows by (file, row number); equality deletes carry their sequence number and partition, and
- * remove a row only from a data file of a lower sequence number in their partition.
+ * exactly that, with each delete file and each data file tagged by sequence number and partition:
+ * a position delete row removes (file, row number) of the data file it names, in its partition,
+ * of a sequence number at or below its own; an equality delete removes matching rows of data
+ * files of a lower sequence number in its partition (any partition, when global).
  */
 import { InvalidInput } from '../../errors.js';
 import { partitionKey, type DataFile, type NestedField, type Schema, type ScopedDelete } from '../../table/index.js';
@@ -35,18 +36,20 @@ export async function readWithDeletes(r: DeletesRead, store: ObjectStore): Promi
   const at = (d: ScopedDelete): string => where.get(d.file.filePath)!;
   const joins: string[] = [];
 
-  const pairs: string[] = [];
-  r.files.forEach((f, i) => {
-    for (const d of f.deletes!.files) {
-      if (d.file.content === 1) pairs.push(`(${quoteLiteral(at(d))}, ${quoteLiteral(f.filePath)}, ${quoteLiteral(r.paths[i]!)})`);
-    }
-  });
-  if (pairs.length > 0) {
-    const posFiles = [...new Set(deletes.filter((d) => d.file.content === 1).map(at))];
+  // Tags (sequence number, partition) on both sides rather than (delete, data) pairs: a delete file
+  // without path bounds applies to every file of its partition, and pairs would multiply.
+  const position = deletes.filter((d) => d.file.content === 1);
+  const positions = position.length > 0 || r.positionColumn !== undefined;
+  if (position.length > 0) {
+    const deleteTags = position.map((d) => `(${quoteLiteral(at(d))}, CAST(${d.dataSequenceNumber} AS BIGINT), ${quoteLiteral(partitionKey(d.file))})`);
+    const dataTags = r.files.flatMap((f, i) => f.deletes!.files.some((d) => d.file.content === 1)
+      ? [`(${quoteLiteral(f.filePath)}, ${quoteLiteral(r.paths[i]!)}, CAST(${f.deletes!.dataSequenceNumber} AS BIGINT), ${quoteLiteral(partitionKey(f))})`]
+      : []);
     const applied =
-      `SELECT t.data_path AS path, x.pos AS pos FROM read_parquet(${quoteList(posFiles)}, hive_partitioning = false, union_by_name = true, ` +
-      `filename = ${quoteLiteral(DELETE_PATH)}) AS x JOIN (VALUES ${pairs.join(', ')}) AS t(delete_path, data_uri, data_path) ` +
-      `ON x.${quoteIdent(DELETE_PATH)} = t.delete_path AND x.file_path = t.data_uri`;
+      `SELECT t.data_path AS path, x.pos AS pos FROM read_parquet(${quoteList([...new Set(position.map(at))])}, hive_partitioning = false, union_by_name = true, ` +
+      `filename = ${quoteLiteral(DELETE_PATH)}) AS x ` +
+      `JOIN (VALUES ${deleteTags.join(', ')}) AS dt(delete_path, seq, scope) ON x.${quoteIdent(DELETE_PATH)} = dt.delete_path ` +
+      `JOIN (VALUES ${dataTags.join(', ')}) AS t(data_uri, data_path, seq, scope) ON x.file_path = t.data_uri AND dt.scope = t.scope AND t.seq <= dt.seq`;
     joins.push(`ANTI JOIN (${applied}) AS __silt_pos ON ${D}.${quoteIdent(PATH)} = __silt_pos.path AND ${D}.${ROW} = __silt_pos.pos`);
   }
 
@@ -81,7 +84,6 @@ export async function readWithDeletes(r: DeletesRead, store: ObjectStore): Promi
   const out = r.schema.fields.map((f) => `${D}.${quoteIdent(f.name)}`);
   if (r.fileColumn) out.push(`${D}.${quoteIdent(PATH)} AS ${quoteIdent(r.fileColumn)}`);
   if (r.positionColumn) out.push(`${D}.${ROW} AS ${quoteIdent(r.positionColumn)}`);
-  const positions = pairs.length > 0 || r.positionColumn !== undefined;
   if (positions) refuseRowNumberColumn(r.schema, r.table);
   const read = `read_parquet(${quoteList(r.paths)}, ${r.columnArgs}, filename = ${quoteLiteral(PATH)}${positions ? ', file_row_number = true' : ''}) AS ${D}`;
   return `SELECT ${out.join(', ')} FROM ${read} ${joins.join(' ')}`;

@@ -8,7 +8,7 @@ import { rm, stat, writeFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { EnvironmentFault, InvalidInput } from '../../errors.js';
-import type { DataFile, PartitionValue, Table } from '../../table/index.js';
+import { referencedFiles, type DataFile, type PartitionValue, type Table } from '../../table/index.js';
 import { withLake, type Lake } from '../../testing/lake.js';
 import { quoteLiteral } from '../core/index.js';
 
@@ -68,7 +68,10 @@ test('merge-on-read DELETE and UPDATE add position delete files and remove no da
     assert.equal(updated!['total-position-deletes'], '10');
     const after = (await table.planFiles()).files;
     assert.deepEqual(after.map((f) => f.filePath).filter((p) => before.includes(p)).sort(), before, 'every data file stays');
-    assert.ok(after.every((f) => (f.deletes?.files ?? []).every((d) => d.file.content === 1)));
+    const deleteFiles = after.flatMap((f) => f.deletes?.files.map((d) => d.file.filePath) ?? []);
+    assert.equal(new Set(deleteFiles).size, 4, 'one position delete file per data file touched: 3 by the DELETE, 1 by the UPDATE');
+    const kept = await referencedFiles(lake.store, table.metadata, table.metadataLocation);
+    assert.ok(deleteFiles.every((p) => kept.has(p)), 'vacuum keeps the delete files');
 
     // Copy-on-write again on top: the rewritten files leave out the rows deleted before.
     await lake.sql.execute(`ALTER TABLE a.t UNSET TBLPROPERTIES ('write.delete.mode')`);

@@ -69,13 +69,13 @@ export async function readWithDeletes(r: DeletesRead, store: ObjectStore): Promi
       const mapping = columns.map((c) => `${c.id}: {name: ${quoteLiteral(c.name)}, type: ${quoteLiteral(icebergToDuckdb(c.type))}, default_value: NULL}`);
       const fileTags = group.map((d) => `(${quoteLiteral(at(d))}, CAST(${d.dataSequenceNumber} AS BIGINT), ${quoteLiteral(partitionKey(d.file))})`);
       const rows =
-        `SELECT ${columns.map((c) => `e.${quoteIdent(c.name)}`).join(', ')}, t.seq, t.scope FROM read_parquet(${quoteList([...new Set(group.map(at))])}, ` +
+        `SELECT ${columns.map((c) => `e.${quoteIdent(c.name)}`).join(', ')}, t.seq AS __silt_seq, t.scope AS __silt_scope FROM read_parquet(${quoteList([...new Set(group.map(at))])}, ` +
         `schema = MAP {${mapping.join(', ')}}, filename = ${quoteLiteral(DELETE_PATH)}) AS e ` +
         `JOIN (VALUES ${fileTags.join(', ')}) AS t(delete_path, seq, scope) ON e.${quoteIdent(DELETE_PATH)} = t.delete_path`;
       const on = [
         ...columns.map((c) => `${alias}.${quoteIdent(c.name)} IS NOT DISTINCT FROM ${D}.${quoteIdent(c.name)}`),
-        `${alias}.seq > __silt_tag.seq`,
-        ...(group[0]!.global ? [] : [`${alias}.scope = __silt_tag.scope`]),
+        `${alias}.__silt_seq > __silt_tag.seq`,
+        ...(group[0]!.global ? [] : [`${alias}.__silt_scope = __silt_tag.scope`]),
       ];
       joins.push(`ANTI JOIN (${rows}) AS ${alias} ON ${on.join(' AND ')}`);
     }

@@ -4,6 +4,7 @@ import { DeleteIndex } from './deletes.js';
 import { buildSchema } from './schema.js';
 import { newTableMetadata } from './table-metadata.js';
 import { parsePartitionSpec } from './partition-spec.js';
+import { serializeValue } from './values.js';
 import { POSITION_DELETE_FIELDS, type DataFile, type ManifestEntry, type TableMetadata } from './types.js';
 
 const { schema, lastColumnId } = buildSchema([
@@ -66,4 +67,20 @@ test('position deletes are pruned by referenced_data_file and by their file_path
   assert.deepEqual(applied(index, entry(1, { filePath: 'file:///w/t/data/c' })), ['pos-bounded']);
   assert.deepEqual(applied(index, entry(1, { filePath: 'file:///w/t/data/d' })), []);
   assert.ok(new DeleteIndex(m, [gone]).empty);
+});
+
+test('an equality delete skips data files whose bounds show no row can match it, unless NULL may match NULL', () => {
+  const long = (n: number): Uint8Array => serializeValue('long', BigInt(n));
+  const bounded = (lo: number, hi: number, nulls: number | undefined) => ({
+    lowerBounds: new Map([[1, long(lo)]]), upperBounds: new Map([[1, long(hi)]]),
+    ...(nulls === undefined ? {} : { nullValueCounts: new Map([[1, nulls]]) }),
+  });
+  const index = new DeleteIndex(m, [entry(2, { filePath: 'eq', content: 2, equalityIds: [1], ...bounded(100, 200, 0) })]);
+  assert.deepEqual(applied(index, entry(1, { filePath: 'below', ...bounded(0, 99, 5) })), []);
+  assert.deepEqual(applied(index, entry(1, { filePath: 'above', ...bounded(201, 300, 0) })), []);
+  assert.deepEqual(applied(index, entry(1, { filePath: 'overlaps', ...bounded(150, 250, 0) })), ['eq']);
+  assert.deepEqual(applied(index, entry(1, { filePath: 'no-bounds' })), ['eq']);
+  const withNulls = new DeleteIndex(m, [entry(2, { filePath: 'eq-null', content: 2, equalityIds: [1], ...bounded(100, 200, 1) })]);
+  assert.deepEqual(applied(withNulls, entry(1, { filePath: 'below-with-nulls', ...bounded(0, 99, 2) })), ['eq-null']);
+  assert.deepEqual(applied(withNulls, entry(1, { filePath: 'below-no-nulls', ...bounded(0, 99, 0) })), []);
 });

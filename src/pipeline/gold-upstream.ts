@@ -39,7 +39,8 @@ export function parseUpstream(text: string | undefined): Upstream | undefined {
 /**
  * For each upstream table that changed since `before`, a temp view of its changed rows: rows of
  * files added since, and rows of files removed since (the old versions of updated rows). Undefined
- * when a change cannot be described by files (a crawled table, an expired snapshot): rebuild fully.
+ * when a change cannot be described by files (a crawled table, an expired snapshot, rows removed
+ * by delete files): rebuild fully.
  */
 export async function changedRelations(ctx: StepContext, model: Model, before: Upstream, now: Upstream, views: string[]): Promise<Map<string, string> | undefined> {
   const changed = new Map<string, string>();
@@ -53,6 +54,8 @@ export async function changedRelations(ctx: StepContext, model: Model, before: U
     if (old !== 'empty' && !table.metadata.snapshots.some((s) => s['snapshot-id'].toString() === old)) return undefined;
     const files = (id: string): Promise<DataFile[]> => (id === 'empty' ? Promise.resolve([]) : table.planFiles({ snapshotId: BigInt(id) }).then((p) => p.files));
     const [was, is] = [await files(old), await files(cur)];
+    // Rows removed by delete files (merge-on-read) are no change of files: rebuild fully.
+    if (deleteFilesOf(was) !== deleteFilesOf(is)) return undefined;
     const wasPaths = new Set(was.map((f) => f.filePath));
     const isPaths = new Set(is.map((f) => f.filePath));
     const delta = [...is.filter((f) => !wasPaths.has(f.filePath)), ...was.filter((f) => !isPaths.has(f.filePath))];
@@ -80,4 +83,9 @@ export async function bindUpstream(ctx: StepContext, model: Model, views: string
     bound.set(t, view);
   }
   return bound;
+}
+
+/** The delete files applying to `files`, as one comparable string. */
+function deleteFilesOf(files: readonly DataFile[]): string {
+  return [...new Set(files.flatMap((f) => f.deletes?.files.map((d) => d.file.filePath) ?? []))].sort().join('\n');
 }

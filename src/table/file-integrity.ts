@@ -29,15 +29,16 @@ export interface FileInspection {
 /** Stats the file and, with `checksum`, hashes it when a checksum was recorded. */
 export async function inspectDataFile(store: ObjectStore, f: DataFile, opts: { checksum: boolean }): Promise<FileInspection> {
   const key = store.keyOf(f.filePath);
+  const name = f.content === 0 ? f.filePath : `${f.content === 1 ? 'position' : 'equality'} delete file ${f.filePath}`;
   let size: number;
   try {
     size = await store.size(key);
   } catch (e) {
     if (!(e instanceof NotFound)) throw e;
-    return { problem: { file: f.filePath, kind: 'missing', message: `${f.filePath} is missing` }, checksum: 'unchecked' };
+    return { problem: { file: f.filePath, kind: 'missing', message: `${name} is missing` }, checksum: 'unchecked' };
   }
   if (size !== f.fileSizeInBytes) {
-    const message = `${f.filePath} has ${size} bytes, its manifest records ${f.fileSizeInBytes} (truncated or overwritten)`;
+    const message = `${name} has ${size} bytes, its manifest records ${f.fileSizeInBytes} (truncated or overwritten)`;
     return { problem: { file: f.filePath, kind: 'size', message }, checksum: 'unchecked' };
   }
   if (!opts.checksum) return { checksum: 'unchecked' };

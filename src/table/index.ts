@@ -22,7 +22,8 @@ export {
 } from './table-metadata.js';
 export type { Expr } from './expr.js';
 export type { ScanPlan, PlanOptions } from './scan.js';
-export { Table, type RewritePrepare, type WriteOptions } from './table.js';
+export { partitionKey } from './deletes.js';
+export { Table, type RewritePrepare, type RowDeltaPrepare, type WriteOptions } from './table.js';
 export { checkMetadataFile } from './metadata-check.js';
 export { referencedFiles } from './referenced-files.js';
 export { ROLL_BACK } from './table-io.js';

@@ -59,7 +59,7 @@ export function describeManifest(args: {
     manifestPath: args.path,
     manifestLength: args.length,
     partitionSpecId: args.specId,
-    content: 0,
+    content: args.entries.some((e) => e.dataFile.content !== 0) ? 1 : 0,
     sequenceNumber: args.seq,
     minSequenceNumber: Number.isFinite(minSeq) ? minSeq : args.seq,
     addedSnapshotId: args.snapshotId,

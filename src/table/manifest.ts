@@ -58,7 +58,7 @@ export function encodeManifest(args: ManifestWriteArgs): Uint8Array {
         upper_bounds: mapOut(f.upperBounds, buf),
         key_metadata: null,
         split_offsets: f.splitOffsets ? [...f.splitOffsets] : null,
-        equality_ids: null,
+        equality_ids: f.equalityIds ? [...f.equalityIds] : null,
         sort_order_id: f.sortOrderId ?? null,
       },
     };
@@ -69,7 +69,7 @@ export function encodeManifest(args: ManifestWriteArgs): Uint8Array {
     'partition-spec': stringifyJson(spec.fields),
     'partition-spec-id': String(spec['spec-id']),
     'format-version': '2',
-    content: 'data',
+    content: args.entries.some((e) => e.dataFile.content !== 0) ? 'deletes' : 'data',
     ...checksumMeta(args.entries),
   });
 }
@@ -189,6 +189,8 @@ export function decodeManifest(
       ...opt('lowerBounds', intKeyed(df.get(d, 125, 'lower_bounds'), bytesOf)),
       ...opt('upperBounds', intKeyed(df.get(d, 128, 'upper_bounds'), bytesOf)),
       ...opt('splitOffsets', (df.get(d, 132, 'split_offsets') as unknown[] | undefined)?.map((v) => BigInt(v as bigint))),
+      ...opt('equalityIds', (df.get(d, 135, 'equality_ids') as unknown[] | undefined)?.map(Number)),
+      ...opt('referencedDataFile', df.get(d, 143, 'referenced_data_file') as string | undefined),
       ...opt('sortOrderId', df.get(d, 140, 'sort_order_id') as number | undefined),
       ...opt('sha256', checksums.get(filePath)),
     };

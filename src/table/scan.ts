@@ -5,7 +5,8 @@ import { fileStats, mightMatch, partitionStats, projectToPartition, summaryStats
 import { currentSchema, indexById, schemaById } from './schema.js';
 import { currentSnapshot, snapshotAsOf, snapshotById } from './table-metadata.js';
 import type { ManifestReader } from './table-io.js';
-import type { DataFile, PartitionSpec, PrimitiveType, Schema, Snapshot, TableMetadata } from './types.js';
+import { DeleteIndex } from './deletes.js';
+import type { DataFile, ManifestEntry, PartitionSpec, PrimitiveType, Schema, Snapshot, TableMetadata } from './types.js';
 
 export interface PlanOptions {
   snapshotId?: bigint;
@@ -18,7 +19,7 @@ export interface ScanPlan {
   snapshot: Snapshot | undefined;
   /** The schema of that snapshot, for time travel. */
   schema: Schema;
-  /** Live data files that may hold matching rows. */
+  /** Live data files that may hold matching rows, each with the delete files that apply to it. */
   files: DataFile[];
   /** All live data files of the snapshot. */
   filesTotal: number;
@@ -47,7 +48,8 @@ export async function planScan(reader: ManifestReader, m: TableMetadata, opts: P
   const totalBytes = Number(snapshot.summary['total-files-size']);
   const haveTotals = Number.isFinite(totalFiles) && Number.isFinite(totalBytes) && snapshot.summary['total-data-files'] !== undefined;
   const columnTypes = primitiveTypes(schema);
-  const files: DataFile[] = [];
+  const kept: ManifestEntry[] = [];
+  const deleteEntries: ManifestEntry[] = [];
   let filesTotal = 0;
   let bytesTotal = 0;
 
@@ -58,20 +60,24 @@ export async function planScan(reader: ManifestReader, m: TableMetadata, opts: P
     const manifestMatches = !projected || !spec || !types || !mf.partitions ||
       mightMatch(projected, summaryStats(spec, types, mf.partitions));
     if (!manifestMatches && haveTotals) continue;
+    if (mf.content !== 0) {
+      // Deletes of partitions the filter excludes cannot touch a row the scan returns.
+      if (manifestMatches) deleteEntries.push(...(await reader.entries(m, mf)).filter((e) => e.status !== 2));
+      continue;
+    }
     const entries = await reader.entries(m, mf);
     for (const e of entries) {
-      if (e.status === 2) continue;
-      if (mf.content !== 0 || e.dataFile.content !== 0) {
-        throw new InvalidInput(`scan of ${name}: snapshot ${snapshot['snapshot-id']} has delete files, which Silt cannot apply yet`);
-      }
+      if (e.status === 2 || e.dataFile.content !== 0) continue;
       filesTotal++;
       bytesTotal += e.dataFile.fileSizeInBytes;
       if (!manifestMatches) continue;
       if (projected && spec && !mightMatch(projected, partitionStats(spec, e.dataFile.partition))) continue;
       if (pruning && !mightMatch(bound, fileStats(e.dataFile, (id) => columnTypes.get(id)))) continue;
-      files.push(e.dataFile);
+      kept.push(e);
     }
   }
+  const deletes = new DeleteIndex(m, deleteEntries);
+  const files = kept.map((e) => deletes.apply(e));
   return haveTotals
     ? { snapshot, schema, files, filesTotal: totalFiles, bytesTotal: totalBytes }
     : { snapshot, schema, files, filesTotal, bytesTotal };

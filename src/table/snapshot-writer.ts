@@ -24,11 +24,13 @@ export function specById(m: TableMetadata, id: number, what: string): PartitionS
   return spec;
 }
 
-/** Checks files a writer hands in: data content, a known spec, partition values of the right types. */
-export function checkDataFiles(m: TableMetadata, files: readonly DataFile[], what: string): void {
+/** Checks files a writer hands in: data (or delete) content, a known spec, partition values of the right types. */
+export function checkDataFiles(m: TableMetadata, files: readonly DataFile[], what: string, kind: 'data' | 'deletes' = 'data'): void {
   const schema = currentSchema(m);
   for (const f of files) {
-    if (f.content !== 0) throw new InvalidInput(`${what}: ${f.filePath}: only data files (content 0) can be committed`);
+    if (kind === 'data' && f.content !== 0) throw new InvalidInput(`${what}: ${f.filePath}: only data files (content 0) can be committed here`);
+    if (kind === 'deletes' && f.content !== 1 && f.content !== 2) throw new InvalidInput(`${what}: ${f.filePath}: only delete files (content 1 or 2) can be committed as deletes`);
+    if (f.content === 2 && !(f.equalityIds?.length)) throw new InvalidInput(`${what}: ${f.filePath}: an equality delete file must name its equality_ids`);
     if (!/^[a-z][a-z0-9+.-]*:/i.test(f.filePath)) throw new InvalidInput(`${what}: ${f.filePath}: file paths must be full URIs`);
     if (!Number.isSafeInteger(f.recordCount) || f.recordCount < 0) throw new InvalidInput(`${what}: ${f.filePath}: bad record count ${f.recordCount}`);
     const spec = specById(m, f.specId, what);
@@ -56,11 +58,16 @@ export async function writeManifests(
   keyFor: (n: number) => string,
   counter: { n: number },
 ): Promise<WrittenManifest[]> {
-  const bySpec = new Map<number, EntryToWrite[]>();
-  for (const e of entries) bySpec.set(e.dataFile.specId, [...(bySpec.get(e.dataFile.specId) ?? []), e]);
+  // One manifest per spec and per kind: data files and delete files never share a manifest.
+  const groups = new Map<string, EntryToWrite[]>();
+  for (const e of entries) {
+    const key = `${e.dataFile.content === 0 ? 'data' : 'deletes'}/${e.dataFile.specId}`;
+    groups.set(key, [...(groups.get(key) ?? []), e]);
+  }
   const schema = currentSchema(m);
   const out: WrittenManifest[] = [];
-  for (const [specId, group] of bySpec) {
+  for (const group of groups.values()) {
+    const specId = group[0]!.dataFile.specId;
     const spec = specById(m, specId, 'commit');
     const types = partitionTypes(spec, schema);
     const bytes = encodeManifest({ schema, spec, partitionTypes: types, entries: group });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { EnvironmentFault, InvalidInput, NotFound } from '../errors.js';
 import { OutsideStore, type ObjectStore } from '../storage/index.js';
 import { u8 } from './bytes.js';
+import { DeleteIndex } from './deletes.js';
 import { decodeManifest } from './manifest.js';
 import { decodeManifestList, type ManifestFile } from './manifest-list.js';
 import type { ManifestEntry, Snapshot, TableMetadata } from './types.js';
@@ -67,17 +68,16 @@ export class ManifestReader {
     return entries;
   }
 
-  /** Live (ADDED or EXISTING) data-file entries of a snapshot. */
+  /**
+   * Live (ADDED or EXISTING) data-file entries of a snapshot, each data file carrying the delete
+   * files that apply to it (merge-on-read), so whoever reads it through the engine applies them.
+   */
   async liveEntries(m: TableMetadata, snapshot: Snapshot): Promise<ManifestEntry[]> {
     const manifests = await this.manifests(snapshot);
-    const lists = await Promise.all(manifests.map(async (mf) => {
-      const entries = await this.entries(m, mf);
-      if (mf.content !== 0 && entries.some((e) => e.status !== 2)) {
-        throw new InvalidInput(`table: snapshot ${snapshot['snapshot-id']} has delete files (${mf.manifestPath}), which Silt cannot apply yet`);
-      }
-      return entries.filter((e) => e.status !== 2);
-    }));
-    return lists.flat();
+    const lists = await Promise.all(manifests.map(async (mf) => (await this.entries(m, mf)).filter((e) => e.status !== 2)));
+    const data = lists.filter((_, i) => manifests[i]!.content === 0).flat().filter((e) => e.dataFile.content === 0);
+    const deletes = new DeleteIndex(m, lists.filter((_, i) => manifests[i]!.content !== 0).flat());
+    return deletes.empty ? data : data.map((e) => ({ ...e, dataFile: deletes.apply(e) }));
   }
 
   private async decode<T>(uri: string, kind: string, decode: (bytes: Uint8Array) => T): Promise<T> {

@@ -27,6 +27,9 @@ export interface WriteOptions {
   check?: (base: TableMetadata) => void;
 }
 
+/** What a merge-on-read commit adds: data files (content 0) and delete files (content 1 or 2). */
+export type RowDeltaPrepare = (base: TableMetadata, live: ManifestEntry[]) => Promise<{ data: DataFile[]; deletes: DataFile[] }>;
+
 export type RewritePrepare = (base: TableMetadata, live: ManifestEntry[]) => Promise<{ remove: string[]; add: DataFile[] }>;
 
 /**
@@ -179,9 +182,44 @@ export class Table {
       const listKey = this.metaKey(base, `snap-${id}-${attempt + 1}-${commitUuid}.avro`);
       const snapshot = await writeSnapshot(this.store, base, {
         snapshotId: id, listKey, manifests,
-        summary: buildSummary({ operation, parent, added: add, removed, extra: opts.summary }),
+        // A delete that rewrites files adds data files: the spec calls that an overwrite.
+        summary: buildSummary({ operation: operation === 'delete' && add.length > 0 ? 'overwrite' : operation, parent, added: add, removed, extra: opts.summary }),
       });
       return snapshotChange(b, base, snapshot, [...scratch, listKey], opts);
+    };
+  }
+
+  /**
+   * Merge-on-read row delta: adds delete files (and data files, for an update) without touching
+   * the files already there. `prepare` runs on every attempt with the fresh base and its live
+   * data files (each with the deletes that apply to it); the commit requires main to be still
+   * where `prepare` saw it. Only delete files: a `delete` snapshot; data files too: `overwrite`.
+   */
+  rowDeltaChange(prepare: RowDeltaPrepare, opts: WriteOptions = {}): ChangeProducer {
+    const commitUuid = randomUUID();
+    return async (b, attempt) => {
+      opts.check?.(b);
+      const base = opts.schemaChanges ? evolveSchema(b, opts.schemaChanges) : b;
+      const parent = currentSnapshot(base);
+      const live = parent ? await this.reader.liveEntries(base, parent) : [];
+      const { data, deletes } = await prepare(base, live);
+      if (data.length === 0 && deletes.length === 0) return undefined;
+      checkDataFiles(base, data, `row delta in ${this.name}`);
+      checkDataFiles(base, deletes, `row delta in ${this.name}`, 'deletes');
+      const id = newSnapshotId(base);
+      const seq = base['last-sequence-number'] + 1;
+      const entries: EntryToWrite[] = [...data, ...deletes].map((dataFile) => ({
+        status: 1, snapshotId: id, sequenceNumber: null, fileSequenceNumber: null, dataFile,
+      }));
+      const written = await writeManifests(this.store, base, entries, (n) => this.metaKey(base, `${commitUuid}-${attempt + 1}-m${n}.avro`), { n: 0 });
+      const carried = parent ? await this.reader.manifests(parent) : [];
+      const listKey = this.metaKey(base, `snap-${id}-${attempt + 1}-${commitUuid}.avro`);
+      const snapshot = await writeSnapshot(this.store, base, {
+        snapshotId: id, listKey,
+        manifests: [...written.map((w) => listEntry(w, id, seq)), ...carried],
+        summary: buildSummary({ operation: data.length > 0 ? 'overwrite' : 'delete', parent, added: data, removed: [], addedDeletes: deletes, extra: opts.summary }),
+      });
+      return snapshotChange(b, base, snapshot, [...written.map((w) => w.key), listKey], opts);
     };
   }
 

@@ -203,13 +203,40 @@ export interface DataFile {
   readonly lowerBounds?: ReadonlyMap<number, Uint8Array>;
   readonly upperBounds?: ReadonlyMap<number, Uint8Array>;
   readonly splitOffsets?: readonly bigint[];
+  /** Equality delete files: the field ids whose values identify deleted rows. */
+  readonly equalityIds?: readonly number[];
+  /** Position delete files: the one data file all its rows point at, when the writer says so. */
+  readonly referencedDataFile?: string;
   readonly sortOrderId?: number;
   /**
    * SHA-256 of the file's bytes (hex), computed by Silt after writing. Not an Iceberg field: kept
    * in the manifest's Avro file metadata (`silt.sha256`), which other readers ignore.
    */
   readonly sha256?: string;
+  /**
+   * Set on the data files of a scan plan (never written): the delete files that apply to this
+   * one, which a reader must apply (merge-on-read). Absent when none does.
+   */
+  readonly deletes?: AppliedDeletes;
 }
+
+/** The delete files that apply to one data file of a scan, with the sequence numbers that scope them. */
+export interface AppliedDeletes {
+  /** The data file's data sequence number. */
+  readonly dataSequenceNumber: number;
+  readonly files: readonly ScopedDelete[];
+}
+
+export interface ScopedDelete {
+  /** A position (content 1) or equality (content 2) delete file. */
+  readonly file: DataFile;
+  readonly dataSequenceNumber: number;
+  /** An equality delete of an unpartitioned spec applies to every partition. */
+  readonly global: boolean;
+}
+
+/** The reserved field ids of a position delete file's columns (spec "Position Delete Files"). */
+export const POSITION_DELETE_FIELDS = { filePath: 2147483546, pos: 2147483545 } as const;
 
 export const EntryStatus = { Existing: 0, Added: 1, Deleted: 2 } as const;
 export type EntryStatus = (typeof EntryStatus)[keyof typeof EntryStatus];

@@ -136,3 +136,18 @@ test('PyIceberg reads every column type silt writes, nested ones included, with 
     assert.equal(await assertSameRows(dir, nested), 30);
   });
 });
+
+test("PyIceberg reads Silt's merge-on-read position deletes row for row, at every snapshot", async () => {
+  requirePyIceberg();
+  await withProject(async (dir) => {
+    const t = 'sales.mor';
+    await writeFile(path.join(dir, 'm1.csv'), eventsCsv(0, 200));
+    await siltOk(dir, 'load', 'm1.csv', '--into', t, '--partition-by', 'day(ts)');
+    await siltOk(dir, 'query', `ALTER TABLE ${t} SET TBLPROPERTIES ('write.delete.mode' = 'merge-on-read', 'write.update.mode' = 'merge-on-read')`);
+    await siltOk(dir, 'query', `DELETE FROM ${t} WHERE id % 7 = 0`);
+    await siltOk(dir, 'query', `UPDATE ${t} SET amount = -1 WHERE id % 10 = 1`);
+    await siltOk(dir, 'query', `DELETE FROM ${t} WHERE id BETWEEN 50 AND 60`);
+    assert.equal(await assertSameRows(dir, t), 200 - 29 - 10, 'multiples of 7 and 50..60 but 56');
+    await assertSameRowsAtEverySnapshot(dir, t);
+  });
+});

@@ -6,6 +6,7 @@ import { currentSchema, onlySchema, verifiesChecksums, verifyDataFiles, type Dat
 import type { ObjectStore } from '../../storage/index.js';
 import { quoteIdent, quoteList, quoteLiteral } from './sql-text.js';
 import { icebergToDuckdb } from './types-map.js';
+import { readWithDeletes, refuseRowNumberColumn } from './merge-on-read.js';
 import { applyGrant, grantFor, type ReadAccess, type ReadGrant } from './access-policy.js';
 
 export interface ScanSource {
@@ -31,6 +32,8 @@ export function currentScan(m: TableMetadata, table: string, files: readonly Dat
 export interface ScanSqlOptions {
   /** Adds a VARCHAR column with this name holding each row's data file path as the engine sees it. */
   fileColumn?: string;
+  /** Adds a BIGINT column with this name holding each row's position in its data file (from 0). */
+  positionColumn?: string;
   /** Who reads: the policy's grant for the table narrows what the SQL reads (default: everything). */
   access?: ReadAccess;
   /** The grant itself, when the caller has it already. */
@@ -47,7 +50,7 @@ export async function scanSql(source: ScanSource, store: ObjectStore, options: S
   const [namespace, name] = splitName(source.table);
   const grant = options.grant ?? (options.access ? await grantFor(options.access, { namespace, name, columns }) : {});
   const sql = await filesSql(source, store, options);
-  return applyGrant(sql, grant, options.fileColumn ? [...columns, options.fileColumn] : columns);
+  return applyGrant(sql, grant, [...columns, ...[options.fileColumn, options.positionColumn].filter((c): c is string => c !== undefined)]);
 }
 
 function splitName(table: string): [string, string] {
@@ -62,17 +65,40 @@ async function filesSql(source: ScanSource, store: ObjectStore, options: ScanSql
   if (files.length === 0) {
     const cols = schema.fields.map((f) => `CAST(NULL AS ${icebergToDuckdb(f.type)}) AS ${quoteIdent(f.name)}`);
     if (options.fileColumn) cols.push(`CAST(NULL AS VARCHAR) AS ${quoteIdent(options.fileColumn)}`);
+    if (options.positionColumn) cols.push(`CAST(NULL AS BIGINT) AS ${quoteIdent(options.positionColumn)}`);
     return `SELECT ${cols.join(', ')} WHERE false`;
   }
   const paths = await located(store, files);
   // Read by name, partition folders would become columns too (other Iceberg writers name an
   // identity partition's folder `k=…` after its column, which would then read as BIGINT or text).
-  const args = [quoteList(paths), source.byName ? 'hive_partitioning = false' : fieldIdMapping(schema)];
-  if (options.fileColumn) {
-    args.push(`filename = ${quoteLiteral(options.fileColumn)}`);
-    names.push(quoteIdent(options.fileColumn));
+  const columnArgs = source.byName ? 'hive_partitioning = false' : fieldIdMapping(schema);
+  const plain = files.flatMap((f, i) => (f.deletes ? [] : [paths[i]!]));
+  const withDeletes = files.flatMap((f, i) => (f.deletes ? [i] : []));
+  const parts: string[] = [];
+  if (plain.length > 0) {
+    const args = [quoteList(plain), columnArgs];
+    if (options.fileColumn) {
+      args.push(`filename = ${quoteLiteral(options.fileColumn)}`);
+      names.push(quoteIdent(options.fileColumn));
+    }
+    if (options.positionColumn) {
+      refuseRowNumberColumn(schema, source.table);
+      args.push('file_row_number = true');
+      names.push(`file_row_number AS ${quoteIdent(options.positionColumn)}`);
+    }
+    parts.push(`SELECT ${names.join(', ')} FROM read_parquet(${args.join(', ')})`);
   }
-  return `SELECT ${names.join(', ')} FROM read_parquet(${args.join(', ')})`;
+  if (withDeletes.length > 0) {
+    const deleteFiles = [...new Map(withDeletes.flatMap((i) => files[i]!.deletes!.files.map((d) => [d.file.filePath, d.file] as const))).values()];
+    await verifyDataFiles(store, deleteFiles, { table: source.table, checksums: source.verifyChecksums });
+    parts.push(await readWithDeletes({
+      schema, table: source.table, columnArgs,
+      files: withDeletes.map((i) => files[i]!), paths: withDeletes.map((i) => paths[i]!),
+      ...(options.fileColumn ? { fileColumn: options.fileColumn } : {}),
+      ...(options.positionColumn ? { positionColumn: options.positionColumn } : {}),
+    }, store));
+  }
+  return parts.join(' UNION ALL ');
 }
 
 /** Matches the files' columns to the schema by Parquet field id, whatever their names and types. */

@@ -1,3 +1,4 @@
+export { POSITION_DELETE_SCHEMA, writePositionDeletes } from './position-deletes.js';
 export { removeDataFiles, writeDataFiles, type WriteDataFilesOptions } from './parquet-writer.js';
 export {
   appendRows,

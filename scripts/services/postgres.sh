@@ -3,6 +3,7 @@
 #   postgres.sh start DIR   makes a cluster in DIR (empty or missing), starts it, prints its URL
 #                           (also kept in DIR/url); superuser `postgres`, no password (trust).
 #   postgres.sh stop DIR    stops it (fast shutdown) and removes DIR.
+#   postgres.sh install     installs Debian's package (CI; needs root and apt-get), saying how long it took.
 # Uses Debian's `postgresql` package (apt-get install -y postgresql), found through pg_config or
 # /usr/lib/postgresql/*/bin. initdb refuses to run as root: as root, the cluster runs as the
 # `postgres` user.
@@ -31,7 +32,14 @@ free_port() {
 
 cmd="${1:-}"
 dir="${2:-}"
-[ -n "$dir" ] || { echo "usage: postgres.sh start|stop DIR" >&2; exit 2; }
+if [ "$cmd" = install ]; then
+  t0=$SECONDS
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq postgresql >/dev/null || { apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; }
+  echo "postgres.sh: $("$(bindir)/postgres" --version) installed ($((SECONDS - t0)) s)"
+  exit 0
+fi
+[ -n "$dir" ] || { echo "usage: postgres.sh start|stop DIR, or install" >&2; exit 2; }
 
 case "$cmd" in
   start)
@@ -52,7 +60,7 @@ case "$cmd" in
     rm -rf "$dir"
     ;;
   *)
-    echo "usage: postgres.sh start|stop DIR" >&2
+    echo "usage: postgres.sh start|stop DIR, or install" >&2
     exit 2
     ;;
 esac

@@ -34,7 +34,7 @@ import { migrate } from './migrations.js';
 import { checkName } from './names.js';
 import { abandoned, markedFolders, markerKey, purgeFolder, putMarker, StagedPointer } from './pending-folders.js';
 import { SqlPointer, swapAll } from './sql-pointer.js';
-import { handleLostCatalog, type IfLost } from './lost-catalog.js';
+import { handleLostCatalog, refuseEmptyDatabase, type IfLost } from './lost-catalog.js';
 import { WAREHOUSE } from './warehouse-scan.js';
 
 /** The name PyIceberg must be given: `load_catalog("silt", **props)`. */
@@ -105,10 +105,11 @@ export class Catalog {
   /** Opens the catalog; a lost one (see IfLost) is refused unless told otherwise. */
   static async open(uri: string, store: ObjectStore, opts: { ifLost?: IfLost } = {}): Promise<Catalog> {
     const file = catalogFile(uri);
-    // A server's database (PostgreSQL) is not a file that can go missing under a project.
-    const lost = file === undefined ? { uri, setAside: [] } : await handleLostCatalog(file, uri, store, opts.ifLost ?? 'refuse');
+    const ifLost = opts.ifLost ?? 'refuse';
+    const lost = file === undefined ? { uri, setAside: [] } : await handleLostCatalog(file, uri, store, ifLost);
     const { db, capabilities, warning } = openDb(lost.uri);
     try {
+      if (file === undefined) await refuseEmptyDatabase(db, uri, store, ifLost);
       await migrate(db, capabilities);
     } catch (e) {
       await db.destroy().catch(() => undefined);

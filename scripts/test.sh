@@ -22,4 +22,11 @@ done < <(find dist -name '*.test.js')
 touch dist/.built
 exec 9>&-
 mapfile -t files < <(find dist -name "*.test.js" | sort)
-exec node --test --test-concurrency="${SILT_TEST_CONCURRENCY:-2}" "${files[@]}"
+# The PostgreSQL tests run on SILT_TEST_POSTGRES_URL, or on a throwaway cluster started here for the
+# run and stopped after it; with no PostgreSQL installed they fail, saying how to install it.
+if [ -z "${SILT_TEST_POSTGRES_URL:-}" ]; then
+  pg_dir="$(mktemp -d)" && rmdir "$pg_dir"
+  trap 'bash scripts/services/postgres.sh stop "$pg_dir"' EXIT
+  if url="$(bash scripts/services/postgres.sh start "$pg_dir" 2>/dev/null)"; then export SILT_TEST_POSTGRES_URL="$url"; fi
+fi
+node --test --test-concurrency="${SILT_TEST_CONCURRENCY:-2}" "${files[@]}"

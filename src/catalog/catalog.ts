@@ -34,7 +34,7 @@ import { migrate } from './migrations.js';
 import { checkName } from './names.js';
 import { abandoned, markedFolders, markerKey, purgeFolder, putMarker, StagedPointer } from './pending-folders.js';
 import { SqlPointer, swapAll } from './sql-pointer.js';
-import { handleLostCatalog, type IfLost } from './lost-catalog.js';
+import { handleLostCatalog, refuseEmptyDatabase, type IfLost } from './lost-catalog.js';
 import { WAREHOUSE } from './warehouse-scan.js';
 
 /** The name PyIceberg must be given: `load_catalog("silt", **props)`. */
@@ -92,21 +92,29 @@ export class Catalog {
   ) {
     this.activeWrites = new ActiveWrites(db, (w) => this.warnings.push(w));
     this.ingestedFiles = new IngestedFiles(db);
-    this.runLog = new RunLog(db);
-    this.jobs = new JobQueue(db);
+    this.runLog = new RunLog(db, capabilities);
+    this.jobs = new JobQueue(db, capabilities);
     this.queryHistory = new QueryHistory(db);
     this.externalTables = new ExternalTables(db);
     this.alertLog = new AlertLog(db);
-    this.pushKeys = new PushKeys(db);
+    this.pushKeys = new PushKeys(db, capabilities);
     this.scheduleFires = new ScheduleFires(db);
     this.landingRequests = new LandingRequests(db);
   }
 
   /** Opens the catalog; a lost one (see IfLost) is refused unless told otherwise. */
   static async open(uri: string, store: ObjectStore, opts: { ifLost?: IfLost } = {}): Promise<Catalog> {
-    const lost = await handleLostCatalog(catalogFile(uri), uri, store, opts.ifLost ?? 'refuse');
+    const file = catalogFile(uri);
+    const ifLost = opts.ifLost ?? 'refuse';
+    const lost = file === undefined ? { uri, setAside: [] } : await handleLostCatalog(file, uri, store, ifLost);
     const { db, capabilities, warning } = openDb(lost.uri);
-    await migrate(db);
+    try {
+      if (file === undefined) await refuseEmptyDatabase(db, uri, store, ifLost);
+      await migrate(db, capabilities);
+    } catch (e) {
+      await db.destroy().catch(() => undefined);
+      throw e;
+    }
     const catalog = new Catalog(db, store, capabilities, lost.setAside);
     if (warning) catalog.warnings.push(warning);
     return catalog;
@@ -245,8 +253,9 @@ export class Catalog {
       .where('catalog_name', '=', CATALOG_NAME)
       .where((eb) => eb.or([eb('iceberg_type', '=', 'TABLE'), eb('iceberg_type', 'is', null)]));
     if (namespace !== undefined) q = q.where('table_namespace', '=', namespace);
-    const rows = await q.orderBy('table_namespace').orderBy('table_name').execute();
-    return rows.map((r) => ({ namespace: r.table_namespace, name: r.table_name }));
+    // Sorted here, by code point: a PostgreSQL database's collation may order `_` otherwise.
+    const rows = (await q.execute()).map((r) => ({ namespace: r.table_namespace, name: r.table_name }));
+    return rows.sort((a, b) => byCodePoint(a.namespace, b.namespace) || byCodePoint(a.name, b.name));
   }
 
   async tableExists(namespace: string, name: string): Promise<boolean> {
@@ -490,6 +499,7 @@ export class Catalog {
         .where('table_name', '=', from.name)
         .execute();
     } catch (e) {
+      if (e instanceof EnvironmentFault) throw e;
       // The primary key refused it: another rename or create took the name meanwhile.
       throw new AlreadyExists(`catalog: table ${to.namespace}.${to.name} already exists`, { code: 'table_exists', details: { table: `${to.namespace}.${to.name}` }, cause: e });
     }
@@ -581,4 +591,8 @@ export class Catalog {
     }
     return leftovers.length === 0 ? key : `${key}-${randomBytes(4).toString('hex')}`;
   }
+}
+
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,9 +1,11 @@
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { Kysely, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import { EnvironmentFault, InvalidInput } from '../errors.js';
 import { machineFault } from '../storage/index.js';
+import type { DbCapabilities } from './db-capabilities.js';
+import { isPostgresUri, openPostgres, redactUri } from './postgres-db.js';
 
 /**
  * Tables of the metadata store. `iceberg_tables` and `iceberg_namespace_properties` follow the
@@ -196,11 +198,7 @@ export interface MetadataDb {
   };
 }
 
-/** What a backend can do; callers branch on these, never on the backend's name. */
-export interface DbCapabilities {
-  /** The URI a PyIceberg SqlCatalog passes to SQLAlchemy to open the same database. */
-  readonly sqlalchemyUri: string;
-}
+export type { DbCapabilities };
 
 export interface OpenedDb {
   db: Kysely<MetadataDb>;
@@ -209,20 +207,22 @@ export interface OpenedDb {
   warning?: string;
 }
 
-/** The SQLite file a catalog URI names; InvalidInput for a store Silt does not support. */
-export function catalogFile(uri: string): string {
-  if (/^postgres(ql)?:\/\//i.test(uri)) {
-    throw new InvalidInput(`catalog: PostgreSQL metadata stores are not supported yet (${redact(uri)}); use a SQLite file path`);
-  }
+/**
+ * The SQLite file a catalog URI names; undefined for a PostgreSQL server's URI; InvalidInput for
+ * a store Silt does not support.
+ */
+export function catalogFile(uri: string): string | undefined {
+  if (isPostgresUri(uri)) return undefined;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri) && !/^sqlite:\/\//i.test(uri)) {
-    throw new InvalidInput(`config: catalog.uri: unsupported metadata store ${redact(uri)}; use a SQLite file path (PostgreSQL comes later)`);
+    throw new InvalidInput(`config: catalog.uri: unsupported metadata store ${redactUri(uri)}; use a SQLite file path or a postgres://user@host:port/database URI`);
   }
   return uri.startsWith('sqlite:') ? uri.replace(/^sqlite:\/\//, '') : uri;
 }
 
-/** Opens the metadata store named by a catalog URI: a SQLite file path (PostgreSQL joins later). */
+/** Opens the metadata store named by a catalog URI: a SQLite file path, or a PostgreSQL database's URI. */
 export function openDb(uri: string): OpenedDb {
   const named = catalogFile(uri);
+  if (named === undefined) return openPostgres(uri);
   // SQLite's own name for a database in memory (a dry run's): not a file of the working folder.
   const file = named === ':memory:' ? named : path.resolve(named);
   let sqlite: Database.Database;
@@ -241,7 +241,30 @@ export function openDb(uri: string): OpenedDb {
     warning = `catalog: ${file}: ${readOnly.what}; reading it read-only${pending}`;
   }
   const db = new Kysely<MetadataDb>({ dialect: new SqliteDialect({ database: faultsClassified(sqlite, file, readOnly) }) });
-  return { db, capabilities: { sqlalchemyUri: `sqlite:///${file}` }, ...(warning ? { warning } : {}) };
+  return { db, capabilities: sqliteCapabilities(db, file), ...(warning ? { warning } : {}) };
+}
+
+function sqliteCapabilities(db: Kysely<MetadataDb>, file: string): DbCapabilities {
+  return {
+    sqlalchemyUri: `sqlite:///${file}`,
+    async lockTable(tx, table) {
+      // Any write statement takes SQLite's write lock, even one that changes no row.
+      await sql`DELETE FROM ${sql.table(table)} WHERE 1 = 0`.execute(tx);
+    },
+    // The catalog commits with `synchronous = NORMAL` (a process crash loses nothing, a power cut
+    // may lose the last commits): FULL while `fn` runs.
+    async durably(fn) {
+      const level = (await sql<{ synchronous: number }>`PRAGMA synchronous`.execute(db)).rows[0]?.synchronous ?? 1;
+      await sql`PRAGMA synchronous = FULL`.execute(db);
+      try {
+        return await fn();
+      } finally {
+        await sql.raw(`PRAGMA synchronous = ${Number(level)}`).execute(db);
+      }
+    },
+    // Each migration's transaction takes the write lock first (see migrate).
+    exclusiveMigration: (fn) => fn(),
+  };
 }
 
 function openFile(file: string): Database.Database {
@@ -347,8 +370,4 @@ function faultsClassified(sqlite: Database.Database, file: string, readOnly: { w
       };
     },
   };
-}
-
-function redact(uri: string): string {
-  return uri.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 }

@@ -21,3 +21,5 @@ export type {
 export type { IfLost } from './lost-catalog.js';
 export { scanWarehouse, WAREHOUSE, type MetadataFileInfo, type WarehouseTable } from './warehouse-scan.js';
 export { purgeFolder } from './pending-folders.js';
+export { moveMetadataStore, type MovedRows } from './move-store.js';
+export { isPostgresUri, redactUri } from './postgres-db.js';

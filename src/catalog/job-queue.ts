@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { processAlive } from './active-writes.js';
-import type { MetadataDb } from './db.js';
+import type { DbCapabilities, MetadataDb } from './db.js';
 
 /** What a job asks for: the shape of the pipeline's RunRequest, as the store keeps it. */
 export interface JobRequest {
@@ -70,11 +70,14 @@ export function coalesceKey(r: JobRequest): string {
  * lost. A job is queued, taken under a lease (owner, expiry renewed by heartbeats), and finished.
  * A job whose lease ran out, or whose owner's process is gone, is queued again and counts an
  * attempt: runs are safe to repeat (ingest takes each file once; silver and gold read from their
- * last processed snapshot), so a crashed run's work is done once by the next. Plain SQL through
- * Kysely, as PostgreSQL will run it.
+ * last processed snapshot), so a crashed run's work is done once by the next. Kysely's query
+ * builder, so SQLite and PostgreSQL run the same statements.
  */
 export class JobQueue {
-  constructor(private readonly db: Kysely<MetadataDb>) {}
+  constructor(
+    private readonly db: Kysely<MetadataDb>,
+    private readonly capabilities: Pick<DbCapabilities, 'lockTable'>,
+  ) {}
 
   /**
    * Queues a request. Its dedupe key, met before, gives that job back (created false), whatever its
@@ -82,8 +85,8 @@ export class JobQueue {
    */
   async enqueue(request: JobRequest, now = Date.now()): Promise<Enqueued> {
     return this.db.transaction().execute(async (tx) => {
-      // A write first, so two enqueuers serialize here and the second sees the first's job.
-      await sql`UPDATE silt_job_keys SET job_id = job_id WHERE dedupe_key = ${request.dedupeKey ?? ''}`.execute(tx);
+      // The lock first, so two enqueuers serialize here and the second sees the first's job.
+      await this.capabilities.lockTable(tx, 'silt_jobs');
       if (request.dedupeKey !== undefined) {
         const known = await tx.selectFrom('silt_job_keys').select('job_id').where('dedupe_key', '=', request.dedupeKey).executeTakeFirst();
         const job = known && (await tx.selectFrom('silt_jobs').selectAll().where('job_id', '=', known.job_id).executeTakeFirst());
@@ -101,7 +104,7 @@ export class JobQueue {
       let jobId: string;
       let created: boolean;
       if (queued) {
-        await tx.updateTable('silt_jobs').set({ requests: sql`requests + 1` }).where('job_id', '=', queued.job_id).execute();
+        await tx.updateTable('silt_jobs').set((eb) => ({ requests: eb('requests', '+', 1) })).where('job_id', '=', queued.job_id).execute();
         jobId = queued.job_id;
         created = false;
       } else {
@@ -158,15 +161,15 @@ export class JobQueue {
       if (!next) return undefined;
       const taken = await this.db
         .updateTable('silt_jobs')
-        .set({
+        .set((eb) => ({
           status: 'running',
-          attempts: sql`attempts + 1`,
+          attempts: eb('attempts', '+', 1),
           lease_owner: lease.owner,
           lease_host: lease.host,
           lease_pid: lease.pid,
           lease_expires_ms: now + leaseMs,
           started_ms: now,
-        })
+        }))
         .where('job_id', '=', next.job_id)
         .where('status', '=', 'queued')
         .executeTakeFirst();

@@ -12,9 +12,9 @@ const uri = process.argv[2];
 if (!uri) throw new Error('usage: migrate-child <catalog uri>');
 process.stdout.write('ready\n');
 await once(process.stdin, 'data');
-const { db } = openDb(uri);
+const { db, capabilities } = openDb(uri);
 try {
-  await migrate(db);
+  await migrate(db, capabilities);
   const { rows } = await sql<{ version: number }>`SELECT version FROM silt_schema_version`.execute(db);
   process.stdout.write(JSON.stringify(rows) + '\n');
 } finally {

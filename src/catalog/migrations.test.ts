@@ -18,9 +18,9 @@ test('a new store is brought to the latest version; one already there is only re
   const dir = await mkdtemp(path.join(os.tmpdir(), 'silt-migrations-'));
   made.push(dir);
   const file = path.join(dir, 'catalog.db');
-  const { db } = openDb(file);
+  const { db, capabilities } = openDb(file);
   try {
-    await migrate(db);
+    await migrate(db, capabilities);
     const version = async () => (await sql<{ version: number }>`SELECT version FROM silt_schema_version`.execute(db)).rows;
     assert.deepEqual(await version(), [{ version: LATEST_VERSION }]);
 
@@ -29,7 +29,7 @@ test('a new store is brought to the latest version; one already there is only re
     const writer = new Database(file);
     writer.exec('BEGIN IMMEDIATE');
     try {
-      await migrate(db);
+      await migrate(db, capabilities);
     } finally {
       writer.exec('ROLLBACK');
       writer.close();

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { MetadataDb } from './db.js';
+import type { DbCapabilities, MetadataDb } from './db.js';
 
 interface Migration {
   readonly version: number;
@@ -313,22 +313,27 @@ const MIGRATIONS: readonly Migration[] = [
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
 /**
- * Brings the store to the latest version. A store already there is only read, so commands on it
- * never wait for the write lock. Otherwise each migration runs in its own transaction together
- * with the bump of `silt_schema_version`, so a crash leaves the store at a whole version, and two
- * processes migrating at once serialize on the database's write lock (the loser finds nothing
- * left to do).
+ * Brings the store to the latest version. A SQLite store already there is only read, so commands
+ * on it never wait for the write lock. Otherwise each migration runs in its own transaction
+ * together with the bump of `silt_schema_version`, so a crash leaves the store at a whole version,
+ * and two processes migrating at once serialize (the loser finds nothing left to do): on SQLite's
+ * write lock, on PostgreSQL's advisory lock held around the whole (`exclusiveMigration`), as its
+ * CREATE TABLE IF NOT EXISTS is not safe against a concurrent one.
  */
-export async function migrate(db: Kysely<MetadataDb>): Promise<void> {
+export async function migrate(db: Kysely<MetadataDb>, capabilities: DbCapabilities): Promise<void> {
+  await capabilities.exclusiveMigration(() => migrateLocked(db, capabilities));
+}
+
+async function migrateLocked(db: Kysely<MetadataDb>, capabilities: DbCapabilities): Promise<void> {
   const raw = db as unknown as Kysely<{ silt_schema_version: { version: number } }>;
-  await sql`CREATE TABLE IF NOT EXISTS silt_schema_version (version INTEGER NOT NULL)`.execute(db);
+  await db.schema.createTable('silt_schema_version').ifNotExists().addColumn('version', 'integer', (c) => c.notNull()).execute();
   const row = await raw.selectFrom('silt_schema_version').select('version').executeTakeFirst();
   if ((row?.version ?? 0) >= LATEST_VERSION) return;
   for (const m of MIGRATIONS) {
     await raw.transaction().execute(async (tx) => {
-      // A write first takes the write lock before any read, so two migrating processes queue on
-      // the busy timeout instead of deadlocking on a read-to-write upgrade.
-      await sql`UPDATE silt_schema_version SET version = version`.execute(tx);
+      // The lock first, before any read, so two migrating processes queue (on SQLite's busy
+      // timeout) instead of deadlocking on a read-to-write upgrade.
+      await capabilities.lockTable(tx, 'silt_schema_version');
       const row = await tx.selectFrom('silt_schema_version').select('version').executeTakeFirst();
       const current = row?.version ?? 0;
       if (current >= m.version) return;

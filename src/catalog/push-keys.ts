@@ -1,5 +1,5 @@
-import { sql, type Kysely } from 'kysely';
-import type { MetadataDb } from './db.js';
+import type { Kysely } from 'kysely';
+import type { DbCapabilities, MetadataDb } from './db.js';
 
 /** An idempotency key of an HTTP push, and the landing file its rows went into. */
 export interface PushKey {
@@ -21,7 +21,10 @@ export interface PushKey {
  * next start settles by whether the file exists.
  */
 export class PushKeys {
-  constructor(private readonly db: Kysely<MetadataDb>) {}
+  constructor(
+    private readonly db: Kysely<MetadataDb>,
+    private readonly capabilities: Pick<DbCapabilities, 'durably'>,
+  ) {}
 
   async get(source: string, key: string): Promise<PushKey | undefined> {
     const row = await this.db.selectFrom('silt_push_keys').selectAll().where('source', '=', source).where('idem_key', '=', key).executeTakeFirst();
@@ -34,19 +37,12 @@ export class PushKeys {
   }
 
   /**
-   * Records keys as pending, in one transaction, synced to the disk before it returns: the catalog
-   * commits with `synchronous = NORMAL` (a process crash loses nothing, a power cut may lose the
-   * last commits), and a pending key lost while its file survived would let a retry land twice.
+   * Records keys as pending, in one transaction, synced to the disk before it returns: a pending
+   * key lost (a power cut) while its file survived would let a retry land twice.
    */
   async begin(keys: readonly Omit<PushKey, 'state'>[]): Promise<void> {
     if (keys.length === 0) return;
-    const level = (await sql<{ synchronous: number }>`PRAGMA synchronous`.execute(this.db)).rows[0]?.synchronous ?? 1;
-    await sql`PRAGMA synchronous = FULL`.execute(this.db);
-    try {
-      await this.insert(keys);
-    } finally {
-      await sql.raw(`PRAGMA synchronous = ${Number(level)}`).execute(this.db);
-    }
+    await this.capabilities.durably(() => this.insert(keys));
   }
 
   private async insert(keys: readonly Omit<PushKey, 'state'>[]): Promise<void> {

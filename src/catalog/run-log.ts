@@ -1,8 +1,8 @@
 import os from 'node:os';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { CommitConflict } from '../errors.js';
 import { processAlive } from './active-writes.js';
-import type { MetadataDb } from './db.js';
+import type { DbCapabilities, MetadataDb } from './db.js';
 
 export type RunStatus = 'running' | 'succeeded' | 'failed';
 export type StepStatus = 'succeeded' | 'failed' | 'skipped' | 'not_run';
@@ -66,7 +66,10 @@ export class RunLog {
   /** Heartbeat timers of the runs this process is running. */
   private readonly beats = new Map<string, NodeJS.Timeout>();
 
-  constructor(private readonly db: Kysely<MetadataDb>) {}
+  constructor(
+    private readonly db: Kysely<MetadataDb>,
+    private readonly capabilities: Pick<DbCapabilities, 'lockTable'>,
+  ) {}
 
   /**
    * Records the start of a run, unless another run is in progress: two runs at once would race for
@@ -76,9 +79,8 @@ export class RunLog {
    */
   async start(run: Pick<RunRecord, 'runId' | 'trigger' | 'selector'> & { jobId?: string }): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
-      // A write first takes the write lock, so two runs starting at once queue here, and the
-      // second sees the first.
-      await sql`UPDATE silt_runs SET status = status WHERE status = 'running'`.execute(tx);
+      // The lock first, so two runs starting at once queue here, and the second sees the first.
+      await this.capabilities.lockTable(tx, 'silt_runs');
       for (const r of await tx.selectFrom('silt_runs').selectAll().where('status', '=', 'running').execute()) {
         const pid = r.pid === null ? null : Number(r.pid);
         if (!runAlive(r)) {

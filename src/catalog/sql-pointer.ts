@@ -58,9 +58,12 @@ class SwapLost extends Error {}
  * pointer changes.
  */
 export async function swapAll(db: Kysely<MetadataDb>, swaps: readonly PointerSwap[]): Promise<boolean> {
+  // In one order (by table), so two transactions over the same tables never wait on each other's
+  // row locks in a cycle (PostgreSQL would abort one as a deadlock).
+  const ordered = [...swaps].sort((a, b) => (a.pointer.name < b.pointer.name ? -1 : a.pointer.name > b.pointer.name ? 1 : 0));
   try {
     await db.transaction().execute(async (trx) => {
-      for (const s of swaps) {
+      for (const s of ordered) {
         if (!(s.pointer instanceof SqlPointer)) throw new Error(`catalog: ${s.pointer.name} is not a registered table; it cannot join a transaction`);
         if (!(await s.pointer.swapWith(trx, s.expected, s.next))) throw new SwapLost();
       }

@@ -3,3 +3,4 @@ export { projectTemplate } from './template.js';
 export { didYouMean } from './did-you-mean.js';
 export { isDuration, parseDuration } from './duration.js';
 export { cronProblem, scheduleCron } from './cron.js';
+export { setCatalogUri } from './edit.js';

@@ -62,3 +62,11 @@ test('a number out of bounds or not whole says so in words', () => {
     assert.throws(() => loadProject(project(`name: shop\nengine:\n  threads: ${value}\n`)), (e: unknown) => (e as Error).message.endsWith(`silt.yaml line 3: ${text}`), value);
   }
 });
+
+test('catalog: a postgres:// URI, as the section or as its uri; an unsupported scheme is refused naming the line', () => {
+  assert.equal(loadProject(project('name: shop\ncatalog: postgres://silt@db.internal:5432/lake\n')).catalogUri, 'postgres://silt@db.internal:5432/lake');
+  assert.equal(loadProject(project('name: shop\ncatalog:\n  uri: postgresql://silt@db:5433/lake\n')).catalogUri, 'postgresql://silt@db:5433/lake');
+  assert.equal(loadProject(project('name: shop\ncatalog: meta/catalog.db\n')).catalogUri.endsWith(path.join('meta', 'catalog.db')), true);
+  assert.throws(() => loadProject(project('name: shop\ncatalog:\n  uri: mysql://h/db\n')), /silt\.yaml line 3: catalog\.uri: .*postgres:\/\/user@host:port\/database/);
+  assert.throws(() => loadProject(project('name: shop\ncatalog: mysql://h/db\n')), /silt\.yaml line 2: catalog: .*postgres:\/\/user@host:port\/database/);
+});

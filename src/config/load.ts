@@ -89,7 +89,7 @@ export function loadProject(dir: string): ProjectConfig {
     dir,
     name: raw.name,
     storageLocation: resolveLocation(dir, raw.storage.location),
-    catalogUri: resolveLocation(dir, raw.catalog.uri),
+    catalogUri: resolveLocation(dir, typeof raw.catalog === 'string' ? raw.catalog : raw.catalog.uri),
     engine: Object.freeze({ memoryLimit: raw.engine.memory_limit, threads: raw.engine.threads }),
     raw,
     section,

@@ -6,6 +6,14 @@ import en from 'zod/v4/locales/en.js';
 // messages that the full `zod` installs are set here for the same reason.
 z.config(en());
 
+const catalogUri = z.string().check(
+  z.minLength(1),
+  z.refine(
+    (v) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(v) || /^(sqlite|postgres|postgresql):\/\//i.test(v),
+    'a SQLite file path (or a sqlite:// or postgres://user@host:port/database URI)',
+  ),
+);
+
 /**
  * The shape of `silt.yaml`. One declaration drives validation, defaults and error messages.
  * Sections for sources, contracts and models join as the pipeline grows.
@@ -18,18 +26,8 @@ export const projectSchema = z.strictObject({
     }),
     { location: './lake' },
   ),
-  catalog: z._default(
-    z.strictObject({
-      uri: z.string().check(
-        z.minLength(1),
-        z.refine(
-          (v) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(v) || /^(sqlite|postgres|postgresql):\/\//i.test(v),
-          'a SQLite file path (or a sqlite:// or postgresql:// URI)',
-        ),
-      ),
-    }),
-    { uri: './.silt/catalog.db' },
-  ),
+  // `catalog: postgres://…` is short for `catalog: { uri: postgres://… }`.
+  catalog: z._default(z.union([catalogUri, z.strictObject({ uri: catalogUri })]), { uri: './.silt/catalog.db' }),
   engine: z._default(
     z.strictObject({
       memory_limit: z.optional(z.string().check(z.regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB|%)$/i, 'a size such as 4GB or 80%'))),

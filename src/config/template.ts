@@ -9,7 +9,8 @@ storage:
   location: ./lake
 
 catalog:
-  # The metadata store: a SQLite file (relative to this file), or a postgresql:// URI.
+  # The metadata store: a SQLite file (relative to this file), or postgres://user@host:port/database
+  # (its password from PGPASSWORD or ~/.pgpass; \`silt migrate --catalog URI\` moves a project there).
   # PyIceberg opens it as a SQL catalog: run \`silt connect pyiceberg\` for the properties.
   uri: ./.silt/catalog.db
 

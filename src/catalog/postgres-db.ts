@@ -1,0 +1,122 @@
+import { Kysely, PostgresDialect, sql, type PostgresPool, type PostgresPoolClient } from 'kysely';
+import pg from 'pg';
+import { EnvironmentFault, InvalidInput } from '../errors.js';
+import type { DbCapabilities } from './db-capabilities.js';
+
+/** Whether a catalog URI names a PostgreSQL server (`postgres://` or `postgresql://`). */
+export function isPostgresUri(uri: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(uri);
+}
+
+/** The URI with its password, if any, replaced by `***`: for messages and logs. */
+export function redactUri(uri: string): string {
+  return uri.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}
+
+/** Advisory lock keys are (class, key) pairs; this class is Silt's. */
+const LOCK_CLASS = 0x51_17;
+const MIGRATION_LOCK = 1;
+
+/** int8 (bigint: epoch ms, sizes, counts) as a JS number, as SQLite gives it; every value Silt keeps fits. */
+const INT8_OID = 20;
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+};
+
+/**
+ * Opens the metadata store on a PostgreSQL database (Kysely's Postgres dialect over a `pg` pool).
+ * Nothing connects until the first statement. The password may come from the URI, PGPASSWORD or
+ * ~/.pgpass, as for psql.
+ */
+export function openPostgres<DB>(uri: string): { db: Kysely<DB>; capabilities: DbCapabilities } {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    throw new InvalidInput(`catalog: ${redactUri(uri)} is not a valid PostgreSQL URI; write postgres://user@host:port/database`);
+  }
+  if (url.pathname.replace(/^\//, '') === '') {
+    throw new InvalidInput(`catalog: ${redactUri(uri)} names no database; write postgres://user@host:port/database`);
+  }
+  const where = `PostgreSQL ${url.hostname}:${url.port || '5432'}${url.pathname}`;
+  const pool = new pg.Pool({ connectionString: uri, max: 10, types, application_name: 'silt' });
+  // An idle connection the server dropped (a restart) must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: faultsClassified(pool, where) }) });
+  const lockKey = (name: string) => sql`${LOCK_CLASS}::int4, ${hash32(name)}::int4`;
+  return {
+    db,
+    capabilities: {
+      sqlalchemyUri: uri.replace(/^postgres(ql)?:\/\//i, 'postgresql+psycopg2://'),
+      async lockTable(tx, table) {
+        await sql`SELECT pg_advisory_xact_lock(${lockKey(table)})`.execute(tx);
+      },
+      durably: (fn) => fn(),
+      // A session lock on one connection of the pool, held while `fn` migrates on others; released
+      // by the server if this process dies.
+      exclusiveMigration: (fn) =>
+        db.connection().execute(async (conn) => {
+          await sql`SELECT pg_advisory_lock(${LOCK_CLASS}::int4, ${MIGRATION_LOCK}::int4)`.execute(conn);
+          try {
+            return await fn();
+          } finally {
+            await sql`SELECT pg_advisory_unlock(${LOCK_CLASS}::int4, ${MIGRATION_LOCK}::int4)`.execute(conn);
+          }
+        }),
+    },
+  };
+}
+
+/** A stable 32-bit hash of a table name (FNV-1a), the key of its advisory lock. */
+function hash32(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h | 0;
+}
+
+/** What a failure to reach or use the server means, and what to do; undefined for any other error (a bug, a constraint). */
+function diagnose(e: unknown): string | undefined {
+  const code = (e as { code?: unknown })?.code;
+  const said = e instanceof Error ? e.message : String(e);
+  if (typeof code !== 'string') {
+    return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(said)
+      ? `the connection was lost (${said}); check that the server is running, then retry`
+      : undefined;
+  }
+  if (code === 'ECONNREFUSED') return `nothing answers there (${said}); start the server, or fix catalog.uri in silt.yaml`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `the host is unknown (${said}); fix catalog.uri in silt.yaml`;
+  if (code === 'ETIMEDOUT' || code === 'ECONNRESET' || code === 'EPIPE') return `the connection failed (${said}); check the server and the network, then retry`;
+  if (code === '3D000') return `${said}; create it (createdb, or CREATE DATABASE) or fix catalog.uri in silt.yaml`;
+  if (code.startsWith('28')) return `the server refused the login (${said}); check the user in catalog.uri and its password (PGPASSWORD or ~/.pgpass)`;
+  if (code.startsWith('08') || code.startsWith('57P') || code.startsWith('53')) return `${said}; check the server, then retry`;
+  if (code === '42501') return `${said}; grant the catalog's user the rights it needs on the database`;
+  return undefined;
+}
+
+function postgresFault(e: unknown, where: string): unknown {
+  const d = diagnose(e);
+  return d ? new EnvironmentFault(`catalog: ${where}: ${d}`, { cause: e }) : e;
+}
+
+/** The pool as Kysely sees it, every connection's and statement's failure passed through `postgresFault`. */
+function faultsClassified(pool: pg.Pool, where: string): PostgresPool {
+  return {
+    async connect(): Promise<PostgresPoolClient> {
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (e) {
+        throw postgresFault(e, where);
+      }
+      return {
+        query: ((...args: Parameters<pg.PoolClient['query']>) => {
+          const r = (client.query as (...a: unknown[]) => unknown)(...args);
+          return r instanceof Promise ? r.catch((e: unknown) => Promise.reject(postgresFault(e, where))) : r;
+        }) as PostgresPoolClient['query'],
+        release: () => client.release(),
+      };
+    },
+    end: () => pool.end(),
+  };
+}

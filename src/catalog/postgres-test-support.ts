@@ -1,0 +1,59 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+/** Starts and stops a throwaway cluster; `.ci/run` and `npm test` call it too. */
+const SCRIPT = fileURLToPath(new URL('../../scripts/services/postgres.sh', import.meta.url));
+
+let server: Promise<string> | undefined;
+
+/**
+ * The URL of a PostgreSQL server for tests: SILT_TEST_POSTGRES_URL (`npm test` and `.ci/run` set
+ * it), else a throwaway cluster this process starts and stops at its exit. With no PostgreSQL
+ * installed this fails, saying how to install it: the PostgreSQL tests are never skipped silently.
+ */
+export function testPostgres(): Promise<string> {
+  server ??= Promise.resolve().then(() => process.env['SILT_TEST_POSTGRES_URL'] || startCluster());
+  return server;
+}
+
+function startCluster(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'silt-pg-'));
+  rmSync(dir, { recursive: true });
+  let url: string;
+  try {
+    url = execFileSync('bash', [SCRIPT, 'start', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  } catch (e) {
+    const said = String((e as { stderr?: unknown }).stderr ?? e).trim();
+    throw new Error(
+      `PostgreSQL tests need a PostgreSQL server: set SILT_TEST_POSTGRES_URL=postgres://user@host:port/db, or install PostgreSQL ` +
+        `(apt-get install -y postgresql; brew install postgresql) so the tests start a throwaway one (${said})`,
+    );
+  }
+  process.once('exit', () => void spawnSync('bash', [SCRIPT, 'stop', dir], { stdio: 'ignore' }));
+  return url;
+}
+
+/** A new empty database on the test server: its URI, and how to drop it. */
+export async function freshPostgresDatabase(): Promise<{ uri: string; drop(): Promise<void> }> {
+  const serverUrl = await testPostgres();
+  const name = `silt_test_${randomBytes(6).toString('hex')}`;
+  await admin(serverUrl, `CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { uri: url.toString(), drop: () => admin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+async function admin(serverUrl: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}

@@ -76,7 +76,7 @@ export function elideSecrets(text: string): string {
     .replace(/\bsilt_[A-Za-z0-9_-]{16,}\b/g, 'silt_***');
 }
 
-const COLUMNS = 'audit_id VARCHAR, at TIMESTAMPTZ, principal VARCHAR, action VARCHAR, statement VARCHAR, tables VARCHAR, columns VARCHAR, bytes_scanned BIGINT, outcome VARCHAR, detail VARCHAR';
+const COLUMNS = 'audit_id VARCHAR, occurred_at TIMESTAMPTZ, principal VARCHAR, action VARCHAR, statement VARCHAR, tables VARCHAR, columns VARCHAR, bytes_scanned BIGINT, outcome VARCHAR, detail VARCHAR';
 
 /** Moves kept events into `system.audit`, `batch` per commit; returns how many it added. */
 export async function publishAudit(catalog: Catalog, engine: Engine, batch = 1000): Promise<number> {

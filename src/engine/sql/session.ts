@@ -147,7 +147,7 @@ export class SqlSession {
       switch (statement.kind) {
         case 'query': {
           const bound = await binder.bind(statement.query);
-          outcome = await runQuery(engine, statement.prefix ? `${statement.prefix} ${bound.sql}` : bound.sql, opts.maxRows ?? 10_000, opts.limits?.rows);
+          outcome = await runQuery(engine, statement.prefix ? `${statement.prefix} ${bound.sql}` : bound.sql, opts.maxRows ?? 10_000, run.options.limits?.rows);
           break;
         }
         case 'create-as':
@@ -180,7 +180,7 @@ export class SqlSession {
     try {
       const bound = await run.binder.bind(await query(run.engine));
       opts.onScan?.({ ...run.binder.stats });
-      yield* streamQuery(run.engine, bound.sql, opts.batchRows, opts.limits?.rows, opts.onColumns);
+      yield* streamQuery(run.engine, bound.sql, opts.batchRows, run.options.limits?.rows, opts.onColumns);
     } catch (e) {
       throw run.stopped(e);
     } finally {

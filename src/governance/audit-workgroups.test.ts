@@ -54,6 +54,9 @@ test('every statement is in the audit log with its principal, tables, columns, b
   ]);
   const commits = await g.owner.execute("SELECT count(*) FROM system.audit WHERE principal = 'user:owner' AND action = 'commit' AND outcome = 'ok'");
   assert.equal(Number(commits.rows[0]![0]), 2, 'the two CREATE TABLEs that made the fixture');
+  for (const change of ['DELETE FROM system.audit', "UPDATE system.audit SET outcome = 'ok'", 'DROP TABLE system.audit', "INSERT INTO system.audit (audit_id) VALUES ('forged')", 'ALTER TABLE system.audit DROP COLUMN detail']) {
+    await assert.rejects(() => g.owner.execute(change), /system\.audit is append-only: only Silt adds to it.*user owner may not change it/, change);
+  }
   const limited = await g.owner.execute("SELECT count(*) FROM system.audit WHERE principal = 'user:bob' AND outcome = 'limited'");
   assert.equal(Number(limited.rows[0]![0]), 1);
 });

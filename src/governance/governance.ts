@@ -4,8 +4,9 @@
  * under.
  */
 import type { Catalog } from '../catalog/index.js';
-import type { GovernedLimits, Principal, StatementEvent, StatementGovernor } from '../engine/index.js';
-import { AuditLog } from './audit.js';
+import { type GovernedLimits, PIPELINE, type Principal, type StatementEvent, type StatementGovernor } from '../engine/index.js';
+import { InvalidInput } from '../errors.js';
+import { AUDIT_TABLE, AuditLog } from './audit.js';
 import { RowColumnPolicy } from './row-column-policy.js';
 import { Workgroups } from './workgroups.js';
 
@@ -22,6 +23,16 @@ export class Governance implements StatementGovernor {
 
   limitsFor(principal: Principal): Promise<GovernedLimits | undefined> {
     return this.workgroups.limitsFor(principal);
+  }
+
+  /** `system.audit` is append-only: only Silt's own publisher (the pipeline) writes it. */
+  async mayChange(principal: Principal, table: { namespace: string; name: string }): Promise<void> {
+    if (table.namespace.toLowerCase() !== AUDIT_TABLE.namespace || table.name.toLowerCase() !== AUDIT_TABLE.name) return;
+    if (principal.name === PIPELINE.name && principal.kind === PIPELINE.kind) return;
+    throw new InvalidInput(`query: ${AUDIT_TABLE.namespace}.${AUDIT_TABLE.name} is append-only: only Silt adds to it (silt audit publish); ${principal.kind} ${principal.name} may not change it`, {
+      code: 'access_denied',
+      details: { table: `${AUDIT_TABLE.namespace}.${AUDIT_TABLE.name}` },
+    });
   }
 
   async ended(event: StatementEvent): Promise<void> {

@@ -90,6 +90,8 @@ export interface GovernedLimits {
 
 export interface StatementGovernor {
   limitsFor(principal: Principal): Promise<GovernedLimits | undefined>;
+  /** Throws when `principal` may not write or alter `table` (an append-only table Silt keeps). */
+  mayChange(principal: Principal, table: { namespace: string; name: string }): Promise<void>;
   ended(event: StatementEvent): Promise<void>;
 }
 
@@ -143,6 +145,7 @@ export class SqlSession {
       signal: run.signal,
     };
     try {
+      if ('table' in statement) await this.defaults.governor?.mayChange(opts.principal ?? OWNER, statement.table);
       let outcome: StatementOutcome;
       switch (statement.kind) {
         case 'query': {

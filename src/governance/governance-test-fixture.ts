@@ -41,7 +41,7 @@ export async function governedProject(policiesYaml: string): Promise<{ project: 
       (3, 'US_SECRET_NAME', 'us', 'us.person@corp.example', '999-88-7777', 5000)) t(id, name, region, email, ssn, amount)`,
   );
   await owner.execute(`CREATE TABLE silver.customers_quarantine AS SELECT * FROM (VALUES
-      ('not_null', 'ssn', 'ssn ''123-45-0000'' is a duplicate', '{"id":"4","email":"dora@corp.example","ssn":"123-45-0000","name":"Dora"}')) t(rule, "column", reason, original)`);
+      ('not_null', 'ssn', 'ssn ''123-45-0000'' is a duplicate', '{"id":"4","email":"dora@corp.example","ssn":"123-45-0000","name":"Dora","social_security":"123-45-0000"}')) t(rule, "column", reason, original)`);
   await planPolicies(project, { apply: true });
   return {
     project,

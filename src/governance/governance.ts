@@ -6,6 +6,7 @@
 import type { Catalog } from '../catalog/index.js';
 import { type GovernedLimits, PIPELINE, type Principal, type StatementEvent, type StatementGovernor } from '../engine/index.js';
 import { InvalidInput } from '../errors.js';
+import { currentSchema } from '../table/index.js';
 import { AUDIT_TABLE, AuditLog } from './audit.js';
 import { RowColumnPolicy } from './row-column-policy.js';
 import { Workgroups } from './workgroups.js';
@@ -16,7 +17,9 @@ export class Governance implements StatementGovernor {
   readonly workgroups: Workgroups;
 
   constructor(catalog: Catalog, secret: () => string) {
-    this.policy = new RowColumnPolicy(catalog.governance, secret);
+    this.policy = new RowColumnPolicy(catalog.governance, secret, async (namespace, name) =>
+      (await catalog.tableExists(namespace, name)) ? currentSchema((await catalog.loadTable(namespace, name)).metadata).fields.map((f) => f.name) : undefined,
+    );
     this.audit = new AuditLog(catalog);
     this.workgroups = new Workgroups(catalog.governance);
   }

@@ -25,6 +25,8 @@ export class RowColumnPolicy implements AccessPolicy {
     private readonly store: GovernanceStore,
     /** The project secret that salts `hash` masks. */
     private readonly secret: () => string,
+    /** A table's current columns, or undefined when there is no such table. */
+    private readonly columnsOf: (namespace: string, name: string) => Promise<readonly string[] | undefined> = async () => undefined,
   ) {}
 
   async read(principal: Principal, table: TableRef): Promise<ReadGrant | undefined> {
@@ -41,10 +43,13 @@ export class RowColumnPolicy implements AccessPolicy {
     const masks = applicable(policies.masks, principal, base);
     if (!filtered && masks.length === 0) return {};
     if (filtered || derived[2]!.toLowerCase() === 'rejects') return { rowFilter: 'FALSE' };
-    const masked = masks.map((m) => m.column.toLowerCase());
+    // `original` is keyed by the source's names, which a contract may rename: only keys that are
+    // unmasked columns of the table keep their values.
+    const masked = new Set(masks.map((m) => m.column.toLowerCase()));
+    const shown = ((await this.columnsOf(base.namespace, base.name)) ?? []).map((c) => c.toLowerCase()).filter((c) => !masked.has(c));
     return {
       masks: {
-        ...(table.columns.includes('original') ? { original: maskedOriginal(masked) } : {}),
+        ...(table.columns.includes('original') ? { original: maskedOriginal(shown) } : {}),
         ...(table.columns.includes('reason') ? { reason: 'CAST(NULL AS VARCHAR)' } : {}),
       },
     };
@@ -86,9 +91,9 @@ function applicable<T extends { table: string; to: string[] }>(list: readonly T[
   return list.filter((p) => p.table.toLowerCase() === name && names(p.to, principal));
 }
 
-/** The quarantine's `original` JSON with each masked column's value as "***". */
-function maskedOriginal(masked: readonly string[]): string {
-  const list = masked.map(quoteLiteral).join(', ');
-  const value = `CASE WHEN lower(__silt_k) IN (${list}) THEN '"***"'::JSON ELSE json_extract("original", '$."' || replace(__silt_k, '"', '\\"') || '"') END`;
+/** The quarantine's `original` JSON with each value but those of the `shown` columns as "***". */
+function maskedOriginal(shown: readonly string[]): string {
+  const list = shown.length ? shown.map(quoteLiteral).join(', ') : 'NULL';
+  const value = `CASE WHEN lower(__silt_k) IN (${list}) THEN json_extract("original", '$."' || replace(__silt_k, '"', '\\"') || '"') ELSE '"***"'::JSON END`;
   return `CAST(to_json(map_from_entries(list_transform(json_keys("original"), lambda __silt_k: struct_pack(k := __silt_k, v := ${value})))) AS VARCHAR)`;
 }

@@ -39,7 +39,8 @@ export async function checkPolicies(engine: Engine, catalog: Catalog, config: Po
 
 async function checkFilter(engine: Engine, f: RowFilterDecl, cols: string, field: string): Promise<void> {
   const expr = await sqlExpression(engine, bindPrincipal(f.filter, PROBE, field), field);
-  await typed(engine, `SELECT 1 FROM (SELECT ${cols}) AS t WHERE ${expr}`, field);
+  const [row] = await runSql<{ t: string }>(engine, `SELECT typeof(${expr}) AS t FROM (SELECT ${cols}) AS t`, field);
+  if (row?.t !== 'BOOLEAN' && row?.t !== 'NULL') throw new InvalidInput(`${field}: a row filter must be a condition (true or false), found one of type ${row?.t ?? 'unknown'}`);
 }
 
 async function checkMask(engine: Engine, catalog: Catalog, m: MaskDecl, cols: string, secret: () => string, field: string): Promise<void> {

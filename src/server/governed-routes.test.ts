@@ -45,7 +45,7 @@ test('over the API a filtered, masked reader gets governed queries, samples and 
     assert.deepEqual(rows.body.rows, [[1, '***']]);
     const sample = await as('GET', '/v1/tables/shop/people/sample');
     assert.deepEqual(sample.body.rows, [[1, 'eu', '***']]);
-    for (const url of ['/v1/tables/shop/people', '/v1/tables/shop/people/partitions', '/iceberg/v1/namespaces/shop/tables/people']) {
+    for (const url of ['/v1/tables/shop/people', '/v1/tables/shop/people/snapshots', '/v1/tables/shop/people/partitions', '/iceberg/v1/namespaces/shop/tables/people']) {
       const r = await as('GET', url);
       assert.equal(r.status, 400, `${url}: ${JSON.stringify(r.body)}`);
       assert.ok(!JSON.stringify(r.body).includes('999-88-7777'), url);

@@ -126,7 +126,9 @@ export function catalogRoutes(deps: ServerDeps) {
     })
     .openapi(snapshots, async (c) => {
       const { ns, table: name } = c.req.valid('param');
-      const list = snapshotList((await load(ns, name)).metadata).map((s) => ({
+      const t = await load(ns, name);
+      await requireUngoverned(deps, c, t, ns, name, "the snapshots' record counts", true);
+      const list = snapshotList(t.metadata).map((s) => ({
         snapshot_id: s.snapshotId,
         parent_id: s.parentId,
         committed_at: new Date(s.timestampMs).toISOString(),

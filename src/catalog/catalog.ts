@@ -30,6 +30,7 @@ import { ScheduleFires } from './schedule-fires.js';
 import { RunLog } from './run-log.js';
 import { JobQueue } from './job-queue.js';
 import { QueryHistory } from './query-history.js';
+import { GovernanceStore } from './governance-store.js';
 import { migrate } from './migrations.js';
 import { checkName } from './names.js';
 import { abandoned, markedFolders, markerKey, purgeFolder, putMarker, StagedPointer } from './pending-folders.js';
@@ -80,6 +81,8 @@ export class Catalog {
   readonly scheduleFires: ScheduleFires;
   /** Landing files the server's watcher saw complete and asked a run for. */
   readonly landingRequests: LandingRequests;
+  /** Row filters, column masks and workgroups as declared; the audit log; workgroup usage. */
+  readonly governance: GovernanceStore;
   /** What went wrong without failing the command (cleanup after a commit, a degraded open); faces show them. */
   readonly warnings: string[] = [];
 
@@ -100,6 +103,7 @@ export class Catalog {
     this.pushKeys = new PushKeys(db, capabilities);
     this.scheduleFires = new ScheduleFires(db);
     this.landingRequests = new LandingRequests(db);
+    this.governance = new GovernanceStore(db as Kysely<unknown>);
   }
 
   /** Opens the catalog; a lost one (see IfLost) is refused unless told otherwise. */

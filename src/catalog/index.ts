@@ -23,3 +23,4 @@ export { scanWarehouse, WAREHOUSE, type MetadataFileInfo, type WarehouseTable } 
 export { purgeFolder } from './pending-folders.js';
 export { moveMetadataStore, type MovedRows } from './move-store.js';
 export { isPostgresUri, redactUri } from './postgres-db.js';
+export type { AuditRecord, GovernanceStore, StoredPolicy, WorkgroupUsage } from './governance-store.js';

@@ -308,6 +308,46 @@ const MIGRATIONS: readonly Migration[] = [
       await db.schema.createIndex('silt_queries_started').ifNotExists().on('silt_queries').column('started_ms').execute();
     },
   },
+  {
+    version: 14,
+    name: 'governance: row filters, column masks and workgroups as declared; the audit log; workgroup usage per day',
+    async up(db) {
+      await db.schema
+        .createTable('silt_policies')
+        .ifNotExists()
+        .addColumn('policy_id', 'varchar(512)', (c) => c.primaryKey())
+        .addColumn('kind', 'varchar(16)', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('declared_ms', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('silt_audit')
+        .ifNotExists()
+        .addColumn('audit_id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('at_ms', 'bigint', (c) => c.notNull())
+        .addColumn('principal', 'varchar(255)', (c) => c.notNull())
+        .addColumn('action', 'varchar(32)', (c) => c.notNull())
+        .addColumn('statement', 'text')
+        .addColumn('tables', 'text', (c) => c.notNull())
+        .addColumn('columns', 'text', (c) => c.notNull())
+        .addColumn('bytes_scanned', 'bigint')
+        .addColumn('outcome', 'varchar(16)', (c) => c.notNull())
+        .addColumn('detail', 'text')
+        .addColumn('published', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema.createIndex('silt_audit_published').ifNotExists().on('silt_audit').columns(['published', 'at_ms']).execute();
+      await db.schema
+        .createTable('silt_workgroup_usage')
+        .ifNotExists()
+        .addColumn('workgroup', 'varchar(255)', (c) => c.notNull())
+        .addColumn('day', 'varchar(10)', (c) => c.notNull())
+        .addColumn('queries', 'bigint', (c) => c.notNull())
+        .addColumn('refused', 'bigint', (c) => c.notNull())
+        .addColumn('bytes_scanned', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('silt_workgroup_usage_pk', ['workgroup', 'day'])
+        .execute();
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -35,6 +35,7 @@ const COMMANDS: Entry[] = [
   { names: ['serve'], load: () => import('./commands/serve.js') },
   { names: ['lineage'], load: () => import('./commands/lineage.js') },
   { names: ['alerts'], load: () => import('./commands/alerts.js') },
+  { names: ['workgroup', 'audit'], load: () => import('./commands/governance.js') },
 ];
 
 /** Global options that take a value (`--project DIR`); the command name is the first other word. */

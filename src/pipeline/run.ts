@@ -133,6 +133,9 @@ async function runSteps(project: Project, engine: Engine, plan: RunPlan, opts: R
         details: result.details || result.warnings?.length ? JSON.stringify({ ...result.details, ...(result.warnings?.length ? { warnings: result.warnings } : {}) }) : null,
         error: result.error ?? null,
       });
+      if (result.snapshotId || result.status === 'failed') {
+        await project.governance.audit.record({ principal: PIPELINE, action: 'commit', tables: [result.table], outcome: result.snapshotId ? 'ok' : 'failed', detail: `run ${runId} step ${node.id}${result.snapshotId ? `: snapshot ${result.snapshotId}` : `: ${result.error ?? 'failed'}`}` });
+      }
       opts.onStep?.(result, runId);
     },
   });

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { findProjectDir, loadProject, type ProjectConfig } from '../config/index.js';
 import { Catalog, type IfLost } from '../catalog/index.js';
 import { openStore, type ObjectStore } from '../storage/index.js';
-import { type AccessPolicy, ALLOW_ALL, Engine, type EngineOptions } from '../engine/index.js';
+import { type AccessPolicy, Engine, type EngineOptions } from '../engine/index.js';
+import { Governance } from '../governance/index.js';
 
 /** An opened project: its config, object store and catalog. Close it when done. */
 export interface Project {
@@ -13,6 +14,8 @@ export interface Project {
   readonly catalog: Catalog;
   /** What each principal may read: every user session binds its tables through it (allow-all until governance). */
   readonly accessPolicy: AccessPolicy;
+  /** Row filters and masks (the access policy), the audit log and workgroups: every user session runs under it. */
+  readonly governance: Governance;
   engineOptions(): EngineOptions;
   /** The project secret that salts PII hashes: SILT_PII_SECRET, else `.silt/secret` (made on first use). */
   secret(): string;
@@ -47,11 +50,13 @@ export async function openProject(opts: OpenOptions = {}): Promise<Project> {
     tempDirectory: path.join(config.dir, '.silt', 'tmp'),
     setup: store.engine.setup,
   });
+  const governance = new Governance(catalog, () => projectSecret(config.dir));
   return {
     config,
     store,
     catalog,
-    accessPolicy: ALLOW_ALL,
+    accessPolicy: governance.policy,
+    governance,
     engineOptions,
     secret: () => projectSecret(config.dir),
     openEngine: () => Engine.open(engineOptions()),

@@ -14,6 +14,7 @@ import { queriesRoutes } from './routes/queries.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { qualityRoutes } from './routes/quality.js';
 import { landingRoutes } from './routes/landing.js';
+import { workgroupsRoutes } from './routes/workgroups.js';
 import { icebergRoutes } from './iceberg/index.js';
 
 export const API_VERSION = '0.1.0';
@@ -45,6 +46,7 @@ export function createApp(deps: ServerDeps): OpenAPIHono {
   app.route('/v1', catalogRoutes(deps));
   app.route('/v1', qualityRoutes(deps));
   app.route('/v1', landingRoutes(deps));
+  app.route('/v1', workgroupsRoutes(deps));
   app.route('/iceberg', icebergRoutes(deps));
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -20,3 +20,4 @@ export { QUARANTINE_COLUMNS } from './quarantine-sql.js';
 export { checkContractSource, runContract, releaseContractRun, type ContractRunInput, type ContractRunOutput } from './run-contract.js';
 export type { ExpectationResult } from './run-report.js';
 export { scanPii, type PiiFinding } from './pii-scan.js';
+export { maskSql } from './mask-sql.js';

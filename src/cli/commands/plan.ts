@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { blockedPlan, pipelineConfig, planLakehouse, projectSchedules, scheduleLines, type PlanItem } from '../../pipeline/index.js';
+import { planPolicies } from '../../governance/index.js';
 import { reportError } from '../errors.js';
 import { action, inProject, out } from '../context.js';
 
@@ -10,7 +11,7 @@ export function register(program: Command): void {
     .action(
       action(async function (this: Command) {
         const { items, schedules } = await inProject(this, async (p) => ({
-          items: await planLakehouse(p),
+          items: [...(await planLakehouse(p)), ...(await planPolicies(p))],
           schedules: projectSchedules(p.config, pipelineConfig(p.config).sources),
         }));
         // What `silt serve` will ask for, and when: a line each.
@@ -24,14 +25,14 @@ export function register(program: Command): void {
     .description('create the declared silver and gold tables and evolve their schemas as planned')
     .action(
       action(async function (this: Command) {
-        const items = await inProject(this, (p) => planLakehouse(p));
+        const items = await inProject(this, async (p) => [...(await planLakehouse(p)), ...(await planPolicies(p))]);
         const blocked = blockedPlan(items, 'apply');
         if (blocked) {
           out(report(items, false));
           process.exitCode = reportError(blocked);
           return;
         }
-        const done = await inProject(this, (p) => planLakehouse(p, { apply: true }));
+        const done = await inProject(this, async (p) => [...(await planLakehouse(p, { apply: true })), ...(await planPolicies(p, { apply: true }))]);
         out(report(done, true));
       }),
     );

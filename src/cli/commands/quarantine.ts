@@ -16,7 +16,7 @@ export function register(program: Command): void {
         const rows = await inProject(this, async (p) => {
           const engine = await p.openEngine();
           try {
-            const sql = new SqlSession(engine, p.catalog);
+            const sql = new SqlSession(engine, p.catalog, { policy: p.accessPolicy, governor: p.governance });
             const out: string[][] = [];
             for (const q of quarantineTables(pipelineConfig(p.config))) {
               if (!(await p.catalog.tableExists(q.namespace, q.table))) continue;
@@ -57,7 +57,7 @@ export function register(program: Command): void {
           try {
             return {
               q,
-              rows: await new SqlSession(engine, p.catalog).execute(
+              rows: await new SqlSession(engine, p.catalog, { policy: p.accessPolicy, governor: p.governance }).execute(
                 q.kind === 'silver'
                   ? `SELECT run_id, rule, "column", reason, original, _source_file, _source_line FROM ${from}${where} ORDER BY _source_file, _source_line LIMIT ${limit}`
                   : `SELECT file, line, raw, error, batch_id FROM ${from} ORDER BY file, line LIMIT ${limit}`,

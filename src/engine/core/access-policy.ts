@@ -90,7 +90,12 @@ export const OWNER_ACCESS: ReadAccess = { principal: OWNER, policy: ALLOW_ALL };
 /** The grant for one table, refused with a message naming the principal when there is none. */
 export async function grantFor(access: ReadAccess, table: TableRef): Promise<ReadGrant> {
   const grant = await access.policy.read(access.principal, table);
-  if (!grant) throw new InvalidInput(`query: ${access.principal.kind} ${access.principal.name} may not read table ${table.namespace}.${table.name}`);
+  if (!grant) {
+    throw new InvalidInput(`query: ${access.principal.kind} ${access.principal.name} may not read table ${table.namespace}.${table.name}`, {
+      code: 'access_denied',
+      details: { table: `${table.namespace}.${table.name}` },
+    });
+  }
   return grant;
 }
 

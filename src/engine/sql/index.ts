@@ -10,6 +10,9 @@ export { type CopyFormat } from './query-run.js';
 export {
   type Cell,
   type ExecuteOptions,
+  type GovernedLimits,
+  type StatementEvent,
+  type StatementGovernor,
   type Limits,
   type QueryResult,
   type QueryStats,

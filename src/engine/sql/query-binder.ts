@@ -24,6 +24,7 @@ import {
   renameTables,
   scanSql,
   type TableScope,
+  walk,
 } from '../core/index.js';
 import { anyOf, whereToExpr, type ColumnInfo } from './predicate.js';
 import { externalScanSql, type ExternalTableDef } from './external-scan.js';
@@ -72,6 +73,8 @@ interface Group {
   filters: Expr[];
   grant: ReadGrant;
   external?: ExternalTableDef;
+  /** The grant filters or masks what the table holds: its relation is materialized (see createGoverned). */
+  governed?: boolean;
 }
 
 let statements = 0;
@@ -80,6 +83,11 @@ export class QueryBinder {
   readonly stats = emptyScanStats();
   private readonly tables = new Map<string, Table>();
   private readonly views: string[] = [];
+  private readonly governedTables: string[] = [];
+  /** Columns of each table bound (`ns.t` lower case), and the column names statements named. */
+  private readonly boundColumns = new Map<string, readonly string[]>();
+  private readonly namedColumns = new Set<string>();
+  private star = false;
   /** Private relation name per `ns.t` (lower case) as the statement names it. */
   private readonly names = new Map<string, string>();
   private readonly id = ++statements;
@@ -130,6 +138,7 @@ export class QueryBinder {
   /** Binds every table the query reads and returns the query rewritten to read them. */
   async bind(query: string, options: BindOptions = {}): Promise<Bound> {
     const analysis = await analyzeQuery(this.engine, query);
+    this.noteColumns(analysis);
     const groups = new Map<string, Group>();
     const scopesByRef = new Map<unknown, TableScope>();
     for (const scope of analysis.scopes.values()) scopesByRef.set(scope.ref, scope);
@@ -149,6 +158,7 @@ export class QueryBinder {
           throw readOnly(ref.namespace, ref.table);
         }
         const columns = external.columns.map((c) => c.name);
+        this.boundColumns.set(key, columns);
         const grant = await grantFor(this.access, { namespace: ref.namespace, name: table, columns });
         groups.set(key, { namespace: ref.namespace, table, view, selector, filters: [], grant, external });
         continue;
@@ -156,16 +166,18 @@ export class QueryBinder {
       const t = await this.table(ref.namespace, table);
       const schema = selectedSchema(t.metadata, selector, `${ref.namespace}.${table}`);
       const columns = schema.fields.map((f) => f.name);
-      const grant = groups.get(key)?.grant ?? (await grantFor(this.access, { namespace: ref.namespace, name: table, columns }));
+      this.boundColumns.set(key, columns);
+      const grant = groups.get(key)?.grant ?? (await this.grantAt(ref.namespace, table, t.metadata, schema, selector));
       const scope = scopesByRef.get(ref);
       const shared = scope ? await this.siblingColumns(scope, analysis) : new Set<string>();
-      // A masked or hidden column's filter is not pushed: the files hold the values it hides.
+      // A masked or hidden column's filter is not pushed: the files hold the values it hides. Under a
+      // row filter nothing is: which files a predicate prunes would tell of rows the filter hides.
       const plain = (names: string[]): ColumnInfo | undefined => {
         if (names.length === 1 && shared.has(names[0]!.toLowerCase())) return undefined;
         const col = resolveColumn(names, schema, ref.namespace, ref.table, ref.qualifier);
         return col && grant.masks?.[col.name] === undefined && (!grant.columns || grant.columns.includes(col.name)) ? col : undefined;
       };
-      const filter = scope && scope.prunable && !ref.renamed ? whereToExpr(scope.where, plain) : { op: 'true' as const };
+      const filter = scope && scope.prunable && !ref.renamed && !grant.rowFilter ? whereToExpr(scope.where, plain) : { op: 'true' as const };
       const isTarget =
         options.target !== undefined && !travel &&
         sameName(options.target.namespace, ref.namespace) && sameName(options.target.name, ref.table);
@@ -181,13 +193,16 @@ export class QueryBinder {
       group.filters.push(filter);
       groups.set(key, group);
     }
-    const scans: [string, string][] = [];
-    for (const g of groups.values()) scans.push([g.view, await this.scan(g)]);
+    const scans: [Group, string][] = [];
+    for (const g of groups.values()) scans.push([g, await this.scan(g)]);
     const limit = this.options.maxBytesScanned;
     if (limit !== undefined && this.stats.bytes_scanned > limit) {
       throw new LimitExceeded(`query: the statement would scan ${this.stats.bytes_scanned} bytes, more than its limit of ${limit} bytes scanned; narrow its WHERE or raise the limit`);
     }
-    for (const [view, sql] of scans) await this.createViewSql(view, sql);
+    for (const [g, sql] of scans) {
+      if (g.governed) await this.createGoverned(g, sql);
+      else await this.createViewSql(g.view, sql);
+    }
     if (targetFilters.length === 0) targetFilters = [{ op: 'true' }];
     return { sql: await this.render(analysis, query), targetFilter: anyOf(targetFilters), targetView };
   }
@@ -206,6 +221,25 @@ export class QueryBinder {
       for (const n of names) out.add(n.toLowerCase());
     }
     return out;
+  }
+
+  /** The tables bound so far and the columns of theirs the statements named (all of a table read with `*`). */
+  touched(): { tables: string[]; columns: string[] } {
+    const columns: string[] = [];
+    for (const [table, names] of this.boundColumns) {
+      for (const c of names) if (this.star || this.namedColumns.has(c.toLowerCase())) columns.push(`${table}.${c}`);
+    }
+    return { tables: [...this.boundColumns.keys()], columns };
+  }
+
+  private noteColumns(analysis: QueryAnalysis): void {
+    walk(JSON.parse(analysis.json), (node) => {
+      if (node['class'] === 'STAR') this.star = true;
+      if (node['class'] === 'COLUMN_REF') {
+        const names = node['column_names'] as string[] | undefined;
+        if (names?.length) this.namedColumns.add(String(names[names.length - 1]).toLowerCase());
+      }
+    });
   }
 
   /** Another statement over the tables `bind` bound (a DML's later steps), rewritten the same way. */
@@ -231,6 +265,7 @@ export class QueryBinder {
       this.stats.files_scanned += g.external.files.length;
       this.stats.bytes_total += bytes;
       this.stats.bytes_scanned += bytes;
+      g.governed = !isWholeGrant(g.grant, g.external.columns.map((c) => c.name));
       return applyGrant(externalScanSql(g.external), g.grant, g.external.columns.map((c) => c.name));
     }
     const t = await this.table(g.namespace, g.table);
@@ -245,7 +280,49 @@ export class QueryBinder {
     this.stats.bytes_total += plan.bytesTotal;
     this.stats.files_scanned += plan.files.length;
     this.stats.bytes_scanned += plan.files.reduce((n, f) => n + f.fileSizeInBytes, 0);
+    g.governed = !isWholeGrant(g.grant, schema.fields.map((f) => f.name));
     return scanSql(currentScan(t.metadata, `${g.namespace}.${g.table}`, plan.files, schema), this.resolver.store, { grant: g.grant });
+  }
+
+  /**
+   * The grant of `ns.t` as its current columns are named. A time-travelled read of a filtered or
+   * masked table is refused when that snapshot's columns are not the current ones by name (renamed
+   * or since dropped): the policy names current columns, and a renamed one would slip past it.
+   */
+  private async grantAt(namespace: string, table: string, m: TableMetadata, schema: Schema, selector: SnapshotSelector): Promise<ReadGrant> {
+    const current = currentSchema(m);
+    const names = current.fields.map((f) => f.name);
+    const grant = await grantFor(this.access, { namespace, name: table, columns: names });
+    if (selector.kind === 'current' || isWholeGrant(grant, names)) return grant;
+    for (const f of schema.fields) {
+      const now = current.fields.find((c) => c.id === f.id);
+      if (now?.name !== f.name) {
+        throw new InvalidInput(
+          `query: ${namespace}.${table} is read through an access policy for ${this.access.principal.kind} ${this.access.principal.name}, and its column ${f.name} of that snapshot ${now ? `is now named ${now.name}` : 'has since been dropped'}; time travel there is not open to you`,
+        );
+      }
+    }
+    return grant;
+  }
+
+  /**
+   * A filtered or masked table as a table of only what the grant shows, made before the user's
+   * statement runs: the statement's predicates can then neither be evaluated on hidden rows nor
+   * on unmasked values (DuckDB would push them under the filter, and a failing CAST would quote
+   * a hidden value). A failure is told without DuckDB's words, which may quote such a value.
+   */
+  private async createGoverned(g: Group, sql: string): Promise<void> {
+    const name = quoteIdent(g.view);
+    this.governedTables.push(name);
+    try {
+      await this.engine.run(`CREATE OR REPLACE ${this.options.ownConnection ? 'TEMP ' : ''}TABLE ${name} AS ${sql}`);
+    } catch (e) {
+      const fault = this.fileFault(e);
+      if (fault !== e) throw fault;
+      if (/^(Out of Memory|INTERRUPT|Interrupt)/i.test(e instanceof Error ? e.message : '')) throw e;
+      const who = `${this.access.principal.kind} ${this.access.principal.name}`;
+      throw new InvalidInput(`query: ${g.namespace}.${g.table} could not be read through the access policy for ${who}: its row filter or a column mask fails on the table's values; the policy's author must fix it`);
+    }
   }
 
   /** Creates the private view `name`; dropped again by release(). */
@@ -277,9 +354,13 @@ export class QueryBinder {
 
   async release(): Promise<void> {
     const views = this.views.splice(0);
+    const tables = this.governedTables.splice(0);
     if (this.options.ownConnection) return;
     for (const view of views) {
       await this.engine.run(`DROP VIEW IF EXISTS ${view}`).catch(() => undefined);
+    }
+    for (const table of tables) {
+      await this.engine.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
     }
   }
 }

@@ -63,6 +63,36 @@ export interface ExecuteOptions {
 export interface SessionOptions extends ExecuteOptions {
   /** What each principal may read (default: everything). */
   policy?: AccessPolicy;
+  /** Bounds each principal's statements and is told how each ended (workgroups, audit). */
+  governor?: StatementGovernor;
+}
+
+/** What a statement did, told to the governor when it ends. */
+export interface StatementEvent {
+  principal: Principal;
+  sql: string;
+  /** `ns.t` of each table it read or wrote, lower case. */
+  tables: string[];
+  /** `ns.t.column` of each column it named (every column of a table it read with `*`). */
+  columns: string[];
+  bytesScanned: number;
+  /** The snapshot a write committed. */
+  snapshotId?: string;
+  error?: unknown;
+}
+
+/** Limits a principal's statements get, and how to name who set them in the error. */
+export interface GovernedLimits {
+  limits: Limits;
+  /** E.g. "workgroup analysts: 10000 bytes scanned per query"; added to a LimitExceeded these limits cause. */
+  setBy: string;
+}
+
+export interface StatementGovernor {
+  limitsFor(principal: Principal): Promise<GovernedLimits | undefined>;
+  /** Throws when `principal` may not write or alter `table` (an append-only table Silt keeps). */
+  mayChange(principal: Principal, table: { namespace: string; name: string }): Promise<void>;
+  ended(event: StatementEvent): Promise<void>;
 }
 
 export interface StreamOptions extends ExecuteOptions {
@@ -84,7 +114,8 @@ interface Running {
   signal: AbortSignal;
   /** The error a limit or cancel put in place of DuckDB's "Interrupted". */
   stopped(e: unknown): unknown;
-  end(): Promise<void>;
+  /** `snapshotId` of a committed write, for the governor. */
+  end(snapshotId?: string): Promise<void>;
 }
 
 export class SqlSession {
@@ -103,8 +134,9 @@ export class SqlSession {
     const opts = { ...this.defaults, ...options };
     const travel = rewriteTimeTravel(sql);
     const statement = parseStatement(travel.sql);
-    const run = await this.begin(opts, travel.refs, true);
+    const run = await this.begin(opts, travel.refs, true, sql);
     const { engine, binder } = run;
+    let committed: string | undefined;
     const ctx: StatementContext = {
       engine,
       resolver: this.resolver,
@@ -113,11 +145,12 @@ export class SqlSession {
       signal: run.signal,
     };
     try {
+      if ('table' in statement) await this.defaults.governor?.mayChange(opts.principal ?? OWNER, statement.table);
       let outcome: StatementOutcome;
       switch (statement.kind) {
         case 'query': {
           const bound = await binder.bind(statement.query);
-          outcome = await runQuery(engine, statement.prefix ? `${statement.prefix} ${bound.sql}` : bound.sql, opts.maxRows ?? 10_000, opts.limits?.rows);
+          outcome = await runQuery(engine, statement.prefix ? `${statement.prefix} ${bound.sql}` : bound.sql, opts.maxRows ?? 10_000, run.options.limits?.rows);
           break;
         }
         case 'create-as':
@@ -133,11 +166,12 @@ export class SqlSession {
         default:
           outcome = await runDdl(ctx, statement);
       }
+      committed = outcome.snapshotId?.toString();
       return this.result(outcome, binder.stats, run.started);
     } catch (e) {
       throw run.stopped(e);
     } finally {
-      await run.end();
+      await run.end(committed);
     }
   }
 
@@ -145,11 +179,11 @@ export class SqlSession {
   async *stream(sql: string, options: StreamOptions = {}): AsyncGenerator<Cell[][]> {
     const opts = { ...this.defaults, ...options };
     const { query, refs } = this.checkedSelect(sql, 'only a SELECT can be streamed');
-    const run = await this.begin(opts, refs, true);
+    const run = await this.begin(opts, refs, true, sql);
     try {
       const bound = await run.binder.bind(await query(run.engine));
       opts.onScan?.({ ...run.binder.stats });
-      yield* streamQuery(run.engine, bound.sql, opts.batchRows, opts.limits?.rows, opts.onColumns);
+      yield* streamQuery(run.engine, bound.sql, opts.batchRows, run.options.limits?.rows, opts.onColumns);
     } catch (e) {
       throw run.stopped(e);
     } finally {
@@ -199,7 +233,7 @@ export class SqlSession {
     const go = async (): Promise<QueryResult> => {
       const opts = { ...this.defaults, ...options };
       const { query, refs } = this.checkedSelect(sql, notSelect);
-      const run = await this.begin(opts, refs, fork);
+      const run = await this.begin(opts, refs, fork, sql);
       try {
         const bound = await run.binder.bind(await query(run.engine));
         return this.result(await fn(run.engine, bound.sql), run.binder.stats, run.started);
@@ -230,16 +264,21 @@ export class SqlSession {
    * A connection for one statement (a fork of the session's, or the session's own when `own` is
    * false), its binder, and the cancel and wall-time watch that interrupt it.
    */
-  private async begin(opts: ExecuteOptions, refs: ReturnType<typeof rewriteTimeTravel>['refs'], fork: boolean): Promise<Running> {
+  private async begin(opts: ExecuteOptions, refs: ReturnType<typeof rewriteTimeTravel>['refs'], fork: boolean, sql: string): Promise<Running> {
     const started = performance.now();
     if (opts.signal?.aborted) throw cancelled();
+    const principal = opts.principal ?? OWNER;
+    const governor = this.defaults.governor;
+    const governed = await governor?.limitsFor(principal);
+    if (governed) opts = { ...opts, limits: tightest(opts.limits, governed.limits) };
     await this.init();
     const engine = fork ? await this.engine.fork() : this.engine;
     const binder = new QueryBinder(engine, this.resolver, refs, {
-      access: { principal: opts.principal ?? OWNER, policy: this.defaults.policy ?? ALLOW_ALL },
+      access: { principal, policy: this.defaults.policy ?? ALLOW_ALL },
       ...(opts.limits?.bytesScanned !== undefined ? { maxBytesScanned: opts.limits.bytesScanned } : {}),
       ownConnection: fork,
     });
+    let failure: unknown;
     let why: Error | undefined;
     const halt = new AbortController();
     // An interrupt reaches only a statement DuckDB is running: one that falls between two (while
@@ -263,13 +302,29 @@ export class SqlSession {
       options: opts,
       started,
       signal: halt.signal,
-      stopped: (e) => why ?? binder.fileFault(e),
-      end: async () => {
+      stopped: (e) => {
+        let error = why ?? binder.fileFault(e);
+        if (governed && error instanceof LimitExceeded) error = new LimitExceeded(`${error.message} (${governed.setBy})`, { cause: error });
+        failure = error;
+        return error;
+      },
+      end: async (snapshotId) => {
         if (timer) clearTimeout(timer);
         clearInterval(interrupting);
         opts.signal?.removeEventListener('abort', onAbort);
         await binder.release();
         if (fork) engine.close();
+        if (governor) {
+          const touched = binder.touched();
+          await governor.ended({
+            principal,
+            sql,
+            ...touched,
+            bytesScanned: binder.stats.bytes_scanned,
+            ...(snapshotId !== undefined ? { snapshotId } : {}),
+            ...(failure !== undefined ? { error: failure } : {}),
+          });
+        }
       },
     };
   }
@@ -295,6 +350,16 @@ export class SqlSession {
     this.ready ??= this.engine.utc();
     return this.ready;
   }
+}
+
+/** Each bound of `a` and `b`, the smaller where both set it. */
+function tightest(a: Limits | undefined, b: Limits): Limits {
+  const out: Limits = { ...a };
+  for (const key of ['rows', 'bytesScanned', 'wallMs'] as const) {
+    const v = b[key];
+    if (v !== undefined) out[key] = Math.min(v, out[key] ?? Infinity);
+  }
+  return out;
 }
 
 function cancelled(): Cancelled {

@@ -5,6 +5,7 @@ import { InvalidInput } from '../../errors.js';
 import type { TableDefinition } from '../../catalog/index.js';
 import { indexById, LAST_ADDED, type PartitionField, type Schema, type SortOrder, type Table, type TableMetadata } from '../../table/index.js';
 import type { ServerDeps } from '../deps.js';
+import { requireUngoverned } from '../governed-read.js';
 import { routeApp } from '../route-app.js';
 import { icebergError, icebergErrors } from './errors.js';
 import { IcebergPartitionSpec, IcebergSchema, IcebergSortOrder, LoadTableResult, TableIdentifier } from './schemas.js';
@@ -122,6 +123,8 @@ export function tableRoutes(deps: ServerDeps) {
     .openapi(load, async (c) => {
       const { namespace, table: name } = c.req.valid('param');
       const table = await catalog.loadTable(oneLevel(namespace), name);
+      // The metadata leads to every data file: not for a reader the policies filter or mask.
+      await requireUngoverned(deps, c, table, oneLevel(namespace), name, 'the metadata (and so the data files)');
       if (c.req.method === 'HEAD') return c.body(null, 204) as never;
       const mode = c.req.valid('query').snapshots ?? 'all';
       // The answer depends on the metadata file and on which snapshots were asked for.

@@ -3,6 +3,7 @@ import { quoteQualified } from '../../engine/index.js';
 import { partitionSummary, schemaHistory, snapshotList, tableOverview } from '../../table/index.js';
 import type { ServerDeps } from '../deps.js';
 import { withUserSession } from '../query-session.js';
+import { requireUngoverned } from '../governed-read.js';
 import { routeApp } from '../route-app.js';
 import { errorResponses } from './common-schemas.js';
 
@@ -89,7 +90,9 @@ export function catalogRoutes(deps: ServerDeps) {
     })
     .openapi(table, async (c) => {
       const { ns, table: name } = c.req.valid('param');
-      const o = tableOverview((await load(ns, name)).metadata);
+      const t = await load(ns, name);
+      await requireUngoverned(deps, c, t, ns, name, 'the row, file and byte counts', true);
+      const o = tableOverview(t.metadata);
       return c.json(
         {
           namespace: ns,
@@ -123,7 +126,9 @@ export function catalogRoutes(deps: ServerDeps) {
     })
     .openapi(snapshots, async (c) => {
       const { ns, table: name } = c.req.valid('param');
-      const list = snapshotList((await load(ns, name)).metadata).map((s) => ({
+      const t = await load(ns, name);
+      await requireUngoverned(deps, c, t, ns, name, "the snapshots' record counts", true);
+      const list = snapshotList(t.metadata).map((s) => ({
         snapshot_id: s.snapshotId,
         parent_id: s.parentId,
         committed_at: new Date(s.timestampMs).toISOString(),
@@ -136,6 +141,7 @@ export function catalogRoutes(deps: ServerDeps) {
     .openapi(partitions, async (c) => {
       const { ns, table: name } = c.req.valid('param');
       const t = await load(ns, name);
+      await requireUngoverned(deps, c, t, ns, name, 'the partition values and counts');
       const parts = partitionSummary(t.metadata, await t.liveEntries()).map((p) => ({ values: p.values, spec_id: p.specId, files: p.files, rows: p.rows, bytes: p.bytes }));
       return c.json({ partitions: parts }, 200);
     })

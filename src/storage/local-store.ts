@@ -65,6 +65,13 @@ export class LocalStore implements ObjectStore {
     return dir;
   }
 
+  /** DuckDB wrote the files in place: they are the objects. */
+  async engineWritten(_keys: readonly string[]): Promise<void> {}
+
+  async engineDiscard(prefix: string, match: (key: string) => boolean): Promise<void> {
+    for (const o of await this.list(prefix)) if (match(o.key)) await this.delete(o.key);
+  }
+
   async get(key: string): Promise<Buffer> {
     const file = this.pathOf(key);
     try {

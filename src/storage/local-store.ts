@@ -25,6 +25,7 @@ export class OutsideStore extends InvalidInput {
 export class LocalStore implements ObjectStore {
   readonly rootUri: string;
   readonly engine: EngineAccess = { inPlace: true, setup: [] };
+  readonly fileIoProperties = {};
   private readonly root: string;
 
   constructor(rootDir: string) {

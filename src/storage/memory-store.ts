@@ -14,6 +14,7 @@ import { checkKey, checkRange, type ByteRange, type EngineAccess, type ListOptio
 export class MemoryStore implements ObjectStore {
   readonly rootUri = `memory://${randomUUID()}/`;
   readonly engine: EngineAccess = { inPlace: false, setup: [] };
+  readonly fileIoProperties = {};
   private readonly objects = new Map<string, { data: Uint8Array; modifiedMs: number }>();
   private readonly copies = path.join(os.tmpdir(), `silt-memory-store-${randomUUID()}`);
   /** The bytes each copy was made from: an object asked for again, unchanged, is not copied again. */

@@ -46,6 +46,11 @@ export interface EngineAccess {
 export interface ObjectStore {
   /** What DuckDB needs to reach the store. */
   readonly engine: EngineAccess;
+  /**
+   * Iceberg FileIO properties other engines need to read the store's files (e.g. `s3.endpoint`),
+   * never credentials: those come from each reader's own environment. None for a local folder.
+   */
+  readonly fileIoProperties: Readonly<Record<string, string>>;
   /** Fully qualified URI of the store root, ending in '/', e.g. `file:///srv/lake/`. */
   readonly rootUri: string;
   /** Fully qualified URI of a key (Iceberg metadata records these). */

@@ -53,6 +53,7 @@ const PARALLEL = 8;
 export class S3Store implements ObjectStore {
   readonly rootUri: string;
   readonly engine: EngineAccess = { inPlace: false, setup: [] };
+  readonly fileIoProperties: Readonly<Record<string, string>>;
   private readonly clientOptions: S3ClientConfig;
   private client: Promise<S3Client> | undefined;
   private readonly place: S3Place;
@@ -69,10 +70,19 @@ export class S3Store implements ObjectStore {
     this.rootUri = `s3://${bucket}/${prefix}`;
     this.place = { bucket, prefix, endpoint: options.endpoint ?? 'AWS S3' };
     this.partBytes = Math.max(5 << 20, options.partBytes ?? DEFAULT_PART_BYTES);
+    const region = options.region ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'] ?? 'us-east-1';
+    const pathStyle = options.pathStyle ?? options.endpoint !== undefined;
+    this.fileIoProperties = {
+      ...(options.endpoint ? { 's3.endpoint': options.endpoint } : {}),
+      's3.region': region,
+      'client.region': region,
+      's3.path-style-access': String(pathStyle),
+      's3.force-virtual-addressing': String(!pathStyle),
+    };
     this.clientOptions = {
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-      region: options.region ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'] ?? 'us-east-1',
-      forcePathStyle: options.pathStyle ?? options.endpoint !== undefined,
+      region,
+      forcePathStyle: pathStyle,
       ...(options.credentials ? { credentials: options.credentials } : {}),
       // S3-compatible servers do not all know the SDK's newer default checksums.
       requestChecksumCalculation: 'WHEN_REQUIRED',

@@ -55,7 +55,7 @@ export class S3Store implements ObjectStore {
   readonly engine: EngineAccess = { inPlace: false, setup: [] };
   readonly fileIoProperties: Readonly<Record<string, string>>;
   private readonly clientOptions: S3ClientConfig;
-  private client: Promise<S3Client> | undefined;
+  private client: S3Client | undefined;
   private readonly place: S3Place;
   private readonly partBytes: number;
   private readonly copies = engineCopies(path.join(os.tmpdir(), `silt-s3-${randomUUID()}`));
@@ -266,9 +266,9 @@ export class S3Store implements ObjectStore {
   /** Runs a request, turning S3's answers into Silt's errors naming the object. */
   private async send<T>(verb: string, key: string, request: (client: S3Client, sdk: Sdk) => Promise<T>): Promise<T> {
     const loaded = await loadSdk();
-    this.client ??= Promise.resolve(new loaded.S3Client(this.clientOptions));
+    this.client ??= new loaded.S3Client(this.clientOptions);
     try {
-      return await request(await this.client, loaded);
+      return await request(this.client, loaded);
     } catch (e) {
       throw s3Fault(e, verb, key, this.place);
     }

@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm install --no-save --no-audit --no-fund --loglevel=error
 # Again when interop/requirements.txt changed since the venv was made (setup.sh leaves a copy in it).
 cmp -s interop/requirements.txt interop/.venv/requirements.installed 2>/dev/null || bash interop/setup.sh
+# The S3 servers the object-store contract runs on (SeaweedFS, moto), unless .ci/run started them.
+[ -n "${SILT_TEST_SEAWEEDFS_ENDPOINT:-}" ] || bash scripts/services/s3.sh install
 node scripts/lint-imports.mjs
 # Built in place under bin/silt's lock, never deleted first: a `silt` started meanwhile waits for
 # this build and runs it, rather than finding no dist/ and building again.

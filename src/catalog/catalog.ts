@@ -130,7 +130,7 @@ export class Catalog {
 
   /** Properties for PyIceberg's `load_catalog("silt", **props)`. */
   pyicebergProperties(): Record<string, string> {
-    return { type: 'sql', uri: this.capabilities.sqlalchemyUri, warehouse: this.store.uri(WAREHOUSE) };
+    return { type: 'sql', uri: this.capabilities.sqlalchemyUri, warehouse: this.store.uri(WAREHOUSE), ...this.store.fileIoProperties };
   }
 
   // ---- namespaces

@@ -16,6 +16,8 @@ export interface ProjectConfig {
   readonly name: string;
   /** Absolute folder, or an s3:// URI. */
   readonly storageLocation: string;
+  /** How to reach an s3:// location (`storage.s3`): endpoint, region, path-style addressing. */
+  readonly storageS3: { readonly endpoint?: string; readonly region?: string; readonly pathStyle?: boolean };
   /** Absolute SQLite file path, or a postgresql:// URI. */
   readonly catalogUri: string;
   readonly engine: { readonly memoryLimit?: string; readonly threads?: number };
@@ -89,6 +91,7 @@ export function loadProject(dir: string): ProjectConfig {
     dir,
     name: raw.name,
     storageLocation: resolveLocation(dir, raw.storage.location),
+    storageS3: Object.freeze({ endpoint: raw.storage.s3?.endpoint, region: raw.storage.s3?.region, pathStyle: raw.storage.s3?.path_style }),
     catalogUri: resolveLocation(dir, typeof raw.catalog === 'string' ? raw.catalog : raw.catalog.uri),
     engine: Object.freeze({ memoryLimit: raw.engine.memory_limit, threads: raw.engine.threads }),
     raw,
@@ -100,7 +103,12 @@ export function loadProject(dir: string): ProjectConfig {
 function dropEmptySections(data: unknown): unknown {
   if (data === null || data === undefined) return {};
   if (typeof data !== 'object' || Array.isArray(data)) return data;
-  return Object.fromEntries(Object.entries(data).filter(([, v]) => v !== null));
+  return Object.fromEntries(
+    Object.entries(data)
+      .filter(([, v]) => v !== null)
+      // `storage: s3://bucket/prefix` says only where: the location.
+      .map(([k, v]) => (k === 'storage' && typeof v === 'string' ? [k, { location: v }] : [k, v])),
+  );
 }
 
 function rank(issue: z.core.$ZodIssue): number {

@@ -23,6 +23,14 @@ export const projectSchema = z.strictObject({
   storage: z._default(
     z.strictObject({
       location: z.string().check(z.minLength(1)),
+      // For an s3:// location; credentials never go here (the AWS SDK's environment, profile or role).
+      s3: z.optional(
+        z.strictObject({
+          endpoint: z.optional(z.string().check(z.regex(/^https?:\/\/[^/\s]+\/?$/, 'an http:// or https:// URL of the server, e.g. http://127.0.0.1:8333'))),
+          region: z.optional(z.string().check(z.minLength(1))),
+          path_style: z.optional(z.boolean()),
+        }),
+      ),
     }),
     { location: './lake' },
   ),

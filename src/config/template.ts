@@ -5,8 +5,9 @@ name: ${name}
 
 storage:
   # Where landing files, tables and archives live: a folder (relative to this file)
-  # or, later, an s3://bucket/prefix URI.
+  # or an s3://bucket/prefix URI (keys from the environment: AWS_ACCESS_KEY_ID, AWS_PROFILE, ...).
   location: ./lake
+  # s3: { endpoint: http://127.0.0.1:8333, region: us-east-1, path_style: true }
 
 catalog:
   # The metadata store: a SQLite file (relative to this file), or postgres://user@host:port/database

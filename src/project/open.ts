@@ -41,7 +41,7 @@ export interface OpenOptions {
 export async function openProject(opts: OpenOptions = {}): Promise<Project> {
   const dir = findProjectDir(opts.cwd ?? process.cwd(), opts.projectDir);
   const config = loadProject(dir);
-  const store = opts.store ?? openStore(config.storageLocation);
+  const store = opts.store ?? openStore(config.storageLocation, config.storageS3);
   const catalog = await Catalog.open(config.catalogUri, store, { ifLost: opts.ifLost });
   const engineOptions = (): EngineOptions => ({
     memoryLimit: config.engine.memoryLimit,

@@ -3,3 +3,4 @@ export { joinKey } from './object-store.js';
 export { LocalStore, machineAdvice, machineFault, OutsideStore } from './local-store.js';
 export { MemoryStore } from './memory-store.js';
 export { openStore } from './open-store.js';
+export { S3Store, type S3Options } from './s3-store.js';

@@ -25,6 +25,7 @@ export class OutsideStore extends InvalidInput {
 export class LocalStore implements ObjectStore {
   readonly rootUri: string;
   readonly engine: EngineAccess = { inPlace: true, setup: [] };
+  readonly fileIoProperties = {};
   private readonly root: string;
 
   constructor(rootDir: string) {
@@ -63,6 +64,13 @@ export class LocalStore implements ObjectStore {
       throw machineFault(e, 'write', dir);
     });
     return dir;
+  }
+
+  /** DuckDB wrote the files in place: they are the objects. */
+  async engineWritten(_keys: readonly string[]): Promise<void> {}
+
+  async engineDiscard(prefix: string, match: (key: string) => boolean): Promise<void> {
+    for (const o of await this.list(prefix)) if (match(o.key)) await this.delete(o.key);
   }
 
   async get(key: string): Promise<Buffer> {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { InvalidInput, NotFound } from '../errors.js';
-import { checkRange, type ByteRange, type EngineAccess, type ListOptions, type ObjectInfo, type ObjectStore, type PutOptions } from './object-store.js';
+import { checkKey, checkRange, type ByteRange, type EngineAccess, type ListOptions, type ObjectInfo, type ObjectStore, type PutOptions } from './object-store.js';
 
 /**
  * An object store held in memory: a store that is not a folder, which proves that callers reach
@@ -14,6 +14,7 @@ import { checkRange, type ByteRange, type EngineAccess, type ListOptions, type O
 export class MemoryStore implements ObjectStore {
   readonly rootUri = `memory://${randomUUID()}/`;
   readonly engine: EngineAccess = { inPlace: false, setup: [] };
+  readonly fileIoProperties = {};
   private readonly objects = new Map<string, { data: Uint8Array; modifiedMs: number }>();
   private readonly copies = path.join(os.tmpdir(), `silt-memory-store-${randomUUID()}`);
   /** The bytes each copy was made from: an object asked for again, unchanged, is not copied again. */
@@ -50,6 +51,10 @@ export class MemoryStore implements ObjectStore {
   async engineFolder(prefix: string): Promise<string> {
     throw new InvalidInput(`storage: DuckDB cannot write to ${this.uri(prefix)}: a memory store is read through copies`);
   }
+
+  async engineWritten(_keys: readonly string[]): Promise<void> {}
+
+  async engineDiscard(_prefix: string, _match: (key: string) => boolean): Promise<void> {}
 
   /** Removes the copies made for DuckDB. */
   async dispose(): Promise<void> {
@@ -118,13 +123,4 @@ export class MemoryStore implements ObjectStore {
     if (!o) throw new NotFound(`storage: no object at ${key}`);
     return o;
   }
-}
-
-/** A key is '/'-separated names, none empty, `.` or `..`. */
-function checkKey(key: string): string {
-  if (key === '') return key;
-  if (key.split('/').some((p) => p === '' || p === '.' || p === '..')) {
-    throw new InvalidInput(`storage: key ${JSON.stringify(key)} is not a key (no empty, '.' or '..' parts)`);
-  }
-  return key;
 }

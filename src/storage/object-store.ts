@@ -3,8 +3,8 @@ import { InvalidInput } from '../errors.js';
 
 /**
  * The object store: every file Silt keeps (landing files, Parquet data, Iceberg metadata) lives
- * here under a key relative to the store's root. A local folder by default; S3 later, through
- * this same interface.
+ * here under a key relative to the store's root. A local folder by default, or an S3 bucket,
+ * through this same interface.
  */
 export interface ObjectInfo {
   key: string;
@@ -46,6 +46,11 @@ export interface EngineAccess {
 export interface ObjectStore {
   /** What DuckDB needs to reach the store. */
   readonly engine: EngineAccess;
+  /**
+   * Iceberg FileIO properties other engines need to read the store's files (e.g. `s3.endpoint`),
+   * never credentials: those come from each reader's own environment. None for a local folder.
+   */
+  readonly fileIoProperties: Readonly<Record<string, string>>;
   /** Fully qualified URI of the store root, ending in '/', e.g. `file:///srv/lake/`. */
   readonly rootUri: string;
   /** Fully qualified URI of a key (Iceberg metadata records these). */
@@ -67,6 +72,17 @@ export interface ObjectStore {
    * folders, as DuckDB makes only the last one). A store DuckDB cannot reach refuses.
    */
   engineFolder(prefix: string): Promise<string>;
+  /**
+   * DuckDB has finished writing these files (keys under an `engineFolder`): they become objects.
+   * Nothing to do for a store DuckDB writes in place; one it writes through a local folder
+   * uploads them (in parts when large).
+   */
+  engineWritten(keys: readonly string[]): Promise<void>;
+  /**
+   * Drops what DuckDB wrote under an `engineFolder(prefix)` whose keys `match` and that must not
+   * become objects (a failed or empty write's files), wherever the store keeps them.
+   */
+  engineDiscard(prefix: string, match: (key: string) => boolean): Promise<void>;
   get(key: string): Promise<Buffer>;
   /**
    * The bytes of `range` (NotFound when missing). A range reaching past the end gives the bytes
@@ -112,4 +128,13 @@ export function checkRange(key: string, range: ByteRange): ByteRange {
     throw new InvalidInput(`storage: ${key}: byte range ${JSON.stringify(range)} must have a whole, non-negative offset and length`);
   }
   return range;
+}
+
+/** A key is '/'-separated names, none empty, `.` or `..` (the empty key is the store's root). */
+export function checkKey(key: string): string {
+  if (key === '') return key;
+  if (key.split('/').some((p) => p === '' || p === '.' || p === '..')) {
+    throw new InvalidInput(`storage: key ${JSON.stringify(key)} is not a key (no empty, '.' or '..' parts)`);
+  }
+  return key;
 }

@@ -110,16 +110,23 @@ export async function writeDataFiles(engine: Engine, options: WriteDataFilesOpti
     throw error;
   }
 
-  const files: DataFile[] = [];
-  for (const row of rows) {
+  const written = rows.map((row) => {
     const filename = String(row.filename);
     const rel = filename.startsWith(dataPath) ? filename.slice(dataPath.length) : filename;
-    const key = joinKey(dataKey, rel);
-    if (Number(row.count) === 0) {
-      // An unpartitioned COPY of nothing still writes an empty file; no data file means no file.
-      await store.delete(key);
-      continue;
-    }
+    return { row, key: joinKey(dataKey, rel) };
+  });
+  // An unpartitioned COPY of nothing still writes an empty file; no data file means no file.
+  const empty = new Set(written.filter((w) => Number(w.row.count) === 0).map((w) => w.key));
+  const kept = written.filter((w) => !empty.has(w.key));
+  try {
+    if (empty.size > 0) await store.engineDiscard(dataKey, (key) => empty.has(key));
+    await store.engineWritten(kept.map((w) => w.key));
+  } catch (e) {
+    await removeWritten(store, dataKey, writeId).catch(() => undefined);
+    throw e;
+  }
+  const files: DataFile[] = [];
+  for (const { row, key } of kept) {
     if (onePartition) row.partition_keys = onePartition;
     files.push({ ...dataFileFromStats(row, { uri: store.uri(key), schema, spec, partitions: allParts }), sha256: await store.sha256(key) });
   }
@@ -135,12 +142,15 @@ export async function removeDataFiles(store: ObjectStore, files: readonly DataFi
   for (const f of files) await store.delete(store.keyOf(f.filePath)).catch(() => undefined);
 }
 
+/** Removes this write's files, wherever they are: written by DuckDB, or already objects. */
 async function removeWritten(store: ObjectStore, dataKey: string, writeId: string): Promise<void> {
   const suffix = `-${writeId}.parquet`;
-  for (const o of await store.list(`${dataKey}/`)) {
-    const name = o.key.slice(o.key.lastIndexOf('/') + 1);
-    if (name.startsWith('data_') && name.endsWith(suffix)) await store.delete(o.key);
-  }
+  const mine = (key: string) => {
+    const name = key.slice(key.lastIndexOf('/') + 1);
+    return name.startsWith('data_') && name.endsWith(suffix);
+  };
+  await store.engineDiscard(dataKey, mine);
+  for (const o of await store.list(`${dataKey}/`)) if (mine(o.key)) await store.delete(o.key);
 }
 
 /** The schema as Iceberg JSON, stored under `iceberg.schema` like Java writers do. */

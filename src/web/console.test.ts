@@ -197,9 +197,14 @@ describe('the console in a real browser, on the demo project', { timeout: 240_00
     await page.goto(at('#/pipelines'));
     await page.waitForSelector('.run-list a');
     const before = await page.locator('.run-list li').count();
+    const latest = (await page.locator('.run-list .run-id').first().textContent())!;
     await page.getByRole('button', { name: 'Run the pipeline' }).click();
-    await page.waitForFunction((n) => document.querySelectorAll('.run-list li').length > n, before, { timeout: 20_000 });
-    await page.waitForSelector('main .card-head .badge-succeeded', { timeout: 90_000 });
+    // The console goes to the new run as soon as the executor has started it.
+    await page.waitForFunction((old) => /^#\/pipelines\/./.test(location.hash) && !location.hash.endsWith(old), latest, { timeout: 20_000 });
+    const runId = decodeURIComponent(await page.evaluate(() => location.hash.split('/')[2]!));
+    assert.equal(await page.locator('.run-list li').count(), before + 1);
+    const head = page.locator('main .card-head', { hasText: `Run ${runId}` });
+    await head.locator('.badge-succeeded').waitFor({ timeout: 90_000 });
     const steps = await page.locator('.step').count();
     assert.ok(steps >= 10, `${steps} steps`);
     assert.equal(await page.locator('.recon-off').count(), 0);

@@ -118,3 +118,18 @@ export function Pager({ offset, total, page, onPage }: { offset: number; total: 
   );
 }
 
+
+/** A list table's header row; the columns named in `num` hold numbers, aligned right. */
+export function Head({ cols, num = [] }: { cols: string[]; num?: string[] }) {
+  return (
+    <thead>
+      <tr>
+        {cols.map((c) => (
+          <th scope="col" class={num.includes(c) ? 'num' : undefined}>
+            {c}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}

@@ -1,20 +1,11 @@
 import { get, type Alert } from '../api.js';
 import { ago, when } from '../format.js';
-import { Badge, Card, Empty, Loaded, useData } from '../ui.js';
+import { Badge, Card, Empty, Head, Loaded, useData } from '../ui.js';
 
 function AlertTable({ alerts }: { alerts: Alert[] }) {
   return (
     <table class="list">
-      <thead>
-        <tr>
-          <th scope="col">Status</th>
-          <th scope="col">Rule</th>
-          <th scope="col">Subject</th>
-          <th scope="col">Message</th>
-          <th scope="col">Fired</th>
-          <th scope="col">Resolved</th>
-        </tr>
-      </thead>
+      <Head cols={['Status', 'Rule', 'Subject', 'Message', 'Fired', 'Resolved']} />
       <tbody>
         {alerts.map((a) => (
           <tr>

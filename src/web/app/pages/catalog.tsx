@@ -3,6 +3,9 @@ import { allTables, tableSummaries, type TableSummary } from '../api.js';
 import { bytes, num } from '../format.js';
 import { Card, Empty, href, Loaded, useData } from '../ui.js';
 
+const LAYERS = ['bronze', 'silver', 'gold'];
+const layerRank = (ns: string) => (LAYERS.includes(ns) ? LAYERS.indexOf(ns) : LAYERS.length);
+
 /** Every table by namespace, filtered as you type by table or column name (`gold.`, `orders`, `customer_id`). */
 export function CatalogPage({ q }: { q: string }) {
   const state = useData(async (signal) => {
@@ -32,7 +35,7 @@ export function CatalogPage({ q }: { q: string }) {
               return { t, hits, ok };
             })
             .filter((m) => m.ok);
-          const namespaces = [...new Set(matches.map((m) => m.t.namespace))];
+          const namespaces = [...new Set(matches.map((m) => m.t.namespace))].sort((a, b) => layerRank(a) - layerRank(b) || a.localeCompare(b));
           if (!matches.length) return <Empty>No table or column matches “{filter}”.</Empty>;
           return (
             <div class="catalog">

@@ -45,7 +45,7 @@ export function Chart({ columns, rows }: { columns: ResultColumn[]; rows: unknow
             return {
               label: columns[y]!.name,
               stroke: kind === 'scatter' ? undefined : color,
-              fill: kind === 'area' || kind === 'bar' ? `${color}66` : undefined,
+              fill: kind === 'bar' ? color : kind === 'area' ? `${color}55` : undefined,
               paths: kind === 'bar' ? bars : kind === 'scatter' ? () => null : undefined,
               points: kind === 'scatter' ? { show: true, size: 6, fill: color, stroke: color } : { show: false },
               width: kind === 'bar' ? 0 : 2,

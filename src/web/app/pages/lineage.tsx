@@ -12,7 +12,7 @@ interface Lineage {
 }
 type Node = LineageNode & { column?: string; kind?: string };
 
-const W = 200;
+const W = 236;
 const H = 44;
 const key = (n: { table: string; column?: string }) => (n.column ? `${n.table}.${n.column}` : n.table);
 
@@ -69,7 +69,7 @@ function Svg({ lineage }: { lineage: Lineage }) {
             <g class={`node node-${isTable ? layer : 'landing'}${n.root ? ' root' : ''}`} transform={`translate(${n.x - W / 2},${n.y - H / 2})`}>
               <rect width={W} height={H} rx="6" />
               <text x="10" y={n.column ? 18 : 27}>
-                {n.table.length > 26 ? `${n.table.slice(0, 25)}…` : n.table}
+                {n.table.length > 29 ? `${n.table.slice(0, 28)}…` : n.table}
               </text>
               {n.column && (
                 <text x="10" y="35" class="col">

@@ -1,6 +1,6 @@
 import { get, tableSummaries, type Alert, type Run } from '../api.js';
 import { ago, bytes, duration, num } from '../format.js';
-import { Badge, Card, Empty, href, Loaded, Stats, useData } from '../ui.js';
+import { Badge, Card, Empty, Head, href, Loaded, Stats, useData } from '../ui.js';
 
 const LAYERS = ['bronze', 'silver', 'gold'];
 
@@ -49,14 +49,7 @@ export function OverviewPage() {
                     <Empty>No runs yet. Start one from Pipelines.</Empty>
                   ) : (
                     <table class="list">
-                      <thead>
-                        <tr>
-                          <th scope="col">Run</th>
-                          <th scope="col">Status</th>
-                          <th scope="col">Started</th>
-                          <th scope="col">Took</th>
-                        </tr>
-                      </thead>
+                      <Head cols={['Run', 'Status', 'Started', 'Took']} />
                       <tbody>
                         {runs.map((r) => (
                           <tr>
@@ -97,14 +90,7 @@ export function OverviewPage() {
                   <Empty>No gold tables yet: the pipeline has not built its models.</Empty>
                 ) : (
                   <table class="list">
-                    <thead>
-                      <tr>
-                        <th scope="col">Table</th>
-                        <th scope="col">Last updated</th>
-                        <th scope="col" class="num">Rows</th>
-                        <th scope="col" class="num">Size</th>
-                      </tr>
-                    </thead>
+                    <Head cols={['Table', 'Last updated', 'Rows', 'Size']} num={['Rows', 'Size']} />
                     <tbody>
                       {gold.map((t) => (
                         <tr>

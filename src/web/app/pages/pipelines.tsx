@@ -116,6 +116,8 @@ export function PipelinesPage({ runId }: { runId?: string }) {
   const [job, setJob] = useState<Job | null>(null);
   const [error, setError] = useState<Error | null>(null);
   const waiting = !!job && !job.runId && !ENDED.has(job.status);
+  // With no run picked, the latest one.
+  const shown = runId ?? runs.data?.runs[0]?.runId;
   useEvery(waiting, 500, () => {
     if (job) get<Job>(`/jobs/${encodeURIComponent(job.jobId)}`).then(setJob, setError);
   });
@@ -155,7 +157,7 @@ export function PipelinesPage({ runId }: { runId?: string }) {
                 <ul class="run-list">
                   {d.runs.map((r) => (
                     <li>
-                      <a href={href('pipelines', r.runId)} aria-current={r.runId === runId ? 'true' : undefined}>
+                      <a href={href('pipelines', r.runId)} aria-current={r.runId === shown ? 'true' : undefined}>
                         <Badge status={r.status} /> <span class="run-id">{r.runId}</span>
                         <span class="muted small">
                           {r.trigger} · {ago(r.startedMs)} · {r.finishedMs ? duration(r.finishedMs - r.startedMs) : 'running'}
@@ -168,7 +170,7 @@ export function PipelinesPage({ runId }: { runId?: string }) {
             }
           </Loaded>
         </Card>
-        <div class="detail">{runId ? <RunDetail runId={runId} onEnded={runs.reload} /> : <Empty>Pick a run to see its steps.</Empty>}</div>
+        <div class="detail">{shown ? <RunDetail runId={shown} onEnded={runs.reload} /> : <Empty>No run to show yet.</Empty>}</div>
       </div>
     </>
   );

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { allTables, get, post, tablePath, type Expectation } from '../api.js';
 import { ago, num } from '../format.js';
-import { Badge, Card, Empty, ErrorBox, Grid, href, Loaded, Pager, useData } from '../ui.js';
+import { Badge, Card, Empty, ErrorBox, Grid, Head, href, Loaded, Pager, useData } from '../ui.js';
 
 const PAGE = 50;
 
@@ -19,6 +19,9 @@ interface Replay {
   rows_quarantined: number;
 }
 
+/** A rule as written in silt.yaml: `not_null(amount)`; silver's results name the rule and its column apart. */
+const ruleName = (r: Expectation) => (r.rule.includes('(') || !r.column ? r.rule : `${r.rule}(${r.column})`);
+
 /** Each table's rules: the latest result, and a pass/fail square per run, oldest left. */
 function Rules({ results }: { results: Expectation[] }) {
   const tables = [...new Set(results.map((r) => r.table))].sort();
@@ -27,22 +30,14 @@ function Rules({ results }: { results: Expectation[] }) {
     <>
       {tables.map((t) => {
         const mine = results.filter((r) => r.table === t);
-        const rules = [...new Set(mine.map((r) => r.rule))];
+        const rules = [...new Set(mine.map(ruleName))];
         return (
           <Card title={t} actions={t.startsWith('silver.') && <a href={href('quality', ...t.split('.'))}>Quarantine</a>}>
             <table class="list">
-              <thead>
-                <tr>
-                  <th scope="col">Rule</th>
-                  <th scope="col">Policy</th>
-                  <th scope="col">Latest</th>
-                  <th scope="col" class="num">Failing rows</th>
-                  <th scope="col">Trend</th>
-                </tr>
-              </thead>
+              <Head cols={['Rule', 'Policy', 'Latest', 'Failing rows', 'Trend']} num={['Failing rows']} />
               <tbody>
                 {rules.map((rule) => {
-                  const runs = mine.filter((r) => r.rule === rule);
+                  const runs = mine.filter((r) => ruleName(r) === rule);
                   const latest = runs[0]!;
                   return (
                     <tr>

@@ -25,6 +25,7 @@ export function createEditor(parent: HTMLElement, doc: string, schema: SQLNamesp
         // DuckDB's SQL is closest to PostgreSQL's among the dialects CodeMirror knows.
         sql({ dialect: PostgreSQL, schema, upperCaseKeywords: true }),
         placeholder('SELECT … FROM gold.daily_sales'),
+        EditorView.lineWrapping,
         keymap.of([{ key: 'Mod-Enter', run: () => (onRun(), true) }, ...closeBracketsKeymap, ...completionKeymap, ...historyKeymap, ...defaultKeymap, { ...indentWithTab, key: 'Mod-]' }]),
         EditorView.contentAttributes.of({ 'aria-label': 'SQL statement (Ctrl+Enter runs it)' }),
         EditorView.theme({ '&': { fontSize: '14px' }, '.cm-scroller': { fontFamily: 'var(--mono)', minHeight: '140px' } }),

@@ -2,7 +2,7 @@ import type { ComponentType } from 'preact';
 import { get, type Partition, type SchemaVersion, type Snapshot, type TableInfo } from '../api.js';
 import { ago, bytes, num, when } from '../format.js';
 import { Lazy } from '../lazy.js';
-import { Card, Empty, Grid, href, Loaded, Stats, useData } from '../ui.js';
+import { Card, Empty, Grid, Head, href, Loaded, Stats, useData } from '../ui.js';
 
 const TABS: [string, string][] = [
   ['schema', 'Schema'],
@@ -24,14 +24,7 @@ function Schema({ base }: { base: string }) {
           <>
             <Card title={`Columns (schema ${current?.schema_id ?? '—'})`}>
               <table class="list">
-                <thead>
-                  <tr>
-                    <th scope="col">#</th>
-                    <th scope="col">Column</th>
-                    <th scope="col">Type</th>
-                    <th scope="col">Required</th>
-                  </tr>
-                </thead>
+                <Head cols={['#', 'Column', 'Type', 'Required']} />
                 <tbody>
                   {current?.columns.map((c) => (
                     <tr>
@@ -121,14 +114,7 @@ function Partitions({ base }: { base: string }) {
           <Empty>No partitions: the table is unpartitioned or empty.</Empty>
         ) : (
           <table class="list">
-            <thead>
-              <tr>
-                <th scope="col">Partition</th>
-                <th scope="col" class="num">Files</th>
-                <th scope="col" class="num">Rows</th>
-                <th scope="col" class="num">Size</th>
-              </tr>
-            </thead>
+            <Head cols={['Partition', 'Files', 'Rows', 'Size']} num={['Files', 'Rows', 'Size']} />
             <tbody>
               {partitions.map((p) => (
                 <tr>

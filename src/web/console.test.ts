@@ -132,6 +132,43 @@ describe('the console in a real browser, on the demo project', { timeout: 240_00
     await page.close();
   });
 
+  test('the editor completes table and column names from the catalog', async () => {
+    const { page, errors } = await open(1280, 800);
+    await page.goto(at('#/sql'));
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('SELECT * FROM gold.daily_s');
+    const option = page.locator('.cm-tooltip-autocomplete li', { hasText: 'daily_sales' });
+    await option.waitFor({ timeout: 10_000 });
+    // CodeMirror ignores Enter in the first 75 ms of a completion list (its interactionDelay).
+    await page.waitForTimeout(150);
+    await page.keyboard.press('Enter');
+    assert.equal(await page.locator('.cm-content').textContent(), 'SELECT * FROM gold.daily_sales');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('catalog search finds tables by a column name, and a snapshot is queried as of its time', async () => {
+    const { page, errors } = await open(1280, 800);
+    await page.goto(at('#/catalog'));
+    await page.getByPlaceholder('Search tables and columns').fill('avg_order_value');
+    await page.waitForFunction(() => {
+      const n = document.querySelectorAll('.table-list li').length;
+      return n > 0 && n < 5;
+    });
+    const found = await page.locator('.table-list li').allTextContents();
+    assert.ok(found.some((t) => t.startsWith('daily_sales')), found.join(' | '));
+    for (const t of found) assert.match(t, /columns: avg_order_value$/);
+    await page.goto(at('#/catalog/silver/orders?tab=snapshots'));
+    const snapshot = (await page.locator('ol.timeline li code').first().textContent())!;
+    await page.getByRole('link', { name: 'Query as of this snapshot' }).first().click();
+    await page.waitForSelector('table.grid td');
+    assert.match(await page.locator('.cm-content').textContent() ?? '', new RegExp(`FOR VERSION AS OF ${snapshot}`));
+    assert.match(await page.locator('main h2').first().textContent() ?? '', /Result: 100 rows/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('a query runs, shows its rows, draws its chart as each kind, and exports CSV', async () => {
     const { page, errors } = await open(1280, 800);
     const sql = 'SELECT order_date, orders, revenue FROM gold.daily_sales ORDER BY order_date';

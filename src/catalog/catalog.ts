@@ -30,6 +30,7 @@ import { ScheduleFires } from './schedule-fires.js';
 import { RunLog } from './run-log.js';
 import { JobQueue } from './job-queue.js';
 import { QueryHistory } from './query-history.js';
+import { SavedQueries } from './saved-queries.js';
 import { migrate } from './migrations.js';
 import { checkName } from './names.js';
 import { abandoned, markedFolders, markerKey, purgeFolder, putMarker, StagedPointer } from './pending-folders.js';
@@ -70,6 +71,8 @@ export class Catalog {
   readonly jobs: JobQueue;
   /** Statements the API ran. */
   readonly queryHistory: QueryHistory;
+  /** Named statements kept for the console. */
+  readonly savedQueries: SavedQueries;
   /** Crawled datasets, read in place (not Iceberg tables). */
   readonly externalTables: ExternalTables;
   /** Alerts fired and resolved, and their deliveries. */
@@ -95,6 +98,7 @@ export class Catalog {
     this.runLog = new RunLog(db);
     this.jobs = new JobQueue(db);
     this.queryHistory = new QueryHistory(db);
+    this.savedQueries = new SavedQueries(db);
     this.externalTables = new ExternalTables(db);
     this.alertLog = new AlertLog(db);
     this.pushKeys = new PushKeys(db);

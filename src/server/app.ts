@@ -17,6 +17,7 @@ import { landingRoutes } from './routes/landing.js';
 import { icebergRoutes } from './iceberg/index.js';
 import { consoleRoutes } from './console-assets.js';
 import { tablesSummaryRoutes } from './routes/tables-summary.js';
+import { savedQueriesRoutes } from './routes/saved-queries.js';
 
 export const API_VERSION = '0.1.0';
 
@@ -46,6 +47,7 @@ export function createApp(deps: ServerDeps): OpenAPIHono {
   app.route('/v1', queriesRoutes(deps));
   app.route('/v1', catalogRoutes(deps));
   app.route('/v1', tablesSummaryRoutes(deps));
+  app.route('/v1', savedQueriesRoutes(deps));
   app.route('/v1', qualityRoutes(deps));
   app.route('/v1', landingRoutes(deps));
   app.route('/iceberg', icebergRoutes(deps));

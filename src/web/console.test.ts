@@ -148,6 +148,24 @@ describe('the console in a real browser, on the demo project', { timeout: 240_00
     await page.close();
   });
 
+  test('a statement is saved under a name, kept across a reload, and put back in the editor from the list', async () => {
+    const { page, errors } = await open(1280, 800);
+    const sql = 'SELECT customer_id, lifetime_value FROM gold.customer_lifetime_value ORDER BY 2 DESC LIMIT 10';
+    await page.goto(at(`#/sql?q=${encodeURIComponent(sql)}`));
+    await page.waitForSelector('table.grid td');
+    await page.getByPlaceholder('Name').fill('top customers');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.locator('.saved-list button.link', { hasText: 'top customers' }).waitFor();
+    await page.goto(at('#/sql'));
+    await page.reload();
+    await page.locator('.saved-list button.link', { hasText: 'top customers' }).click();
+    assert.equal(await page.locator('.cm-content').textContent(), sql);
+    await page.getByRole('button', { name: 'Forget top customers' }).click();
+    await page.getByText('None saved yet.').waitFor();
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('catalog search finds tables by a column name, and a snapshot is queried as of its time', async () => {
     const { page, errors } = await open(1280, 800);
     await page.goto(at('#/catalog'));

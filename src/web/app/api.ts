@@ -187,3 +187,14 @@ export interface TableSummary {
 export async function tableSummaries(signal?: AbortSignal): Promise<TableSummary[]> {
   return (await get<{ tables: TableSummary[] }>('/tables', signal)).tables;
 }
+
+export interface SavedQuery {
+  name: string;
+  sql: string;
+  principal: string;
+  updated_at: string;
+}
+
+export async function send<T>(method: 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  return answer<T>(await fetch(`/v1${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) }));
+}

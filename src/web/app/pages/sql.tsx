@@ -1,7 +1,7 @@
 import type { SQLNamespace } from '@codemirror/lang-sql';
 import type { EditorView } from '@codemirror/view';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, get, post, tableSummaries, type HistoryEntry, type Query } from '../api.js';
+import { ApiError, get, post, send, tableSummaries, type HistoryEntry, type Query, type SavedQuery } from '../api.js';
 import { ago, bytes, duration, num } from '../format.js';
 import { Badge, Card, Empty, ErrorBox, Grid, Loaded, Pager, useData } from '../ui.js';
 import { Chart } from './chart.js';
@@ -88,6 +88,60 @@ function History({ tick, onPick }: { tick: number; onPick: (sql: string) => void
                   <div class="muted small">
                     <Badge status={q.status} /> {ago(q.started_at)} · {duration(q.elapsed_ms)} · {q.rows == null ? '—' : `${num(q.rows)} rows`} · {bytes(q.bytes_scanned)} scanned
                   </div>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </Loaded>
+    </Card>
+  );
+}
+
+/** Named statements: save the editor's under a name, pick one to put it back, forget one. */
+function Saved({ tick, current, onPick }: { tick: number; current: () => string; onPick: (sql: string) => void }) {
+  const [mine, setMine] = useState(0);
+  const [name, setName] = useState('');
+  const [error, setError] = useState<Error | null>(null);
+  const state = useData((s) => get<{ queries: SavedQuery[] }>('/saved-queries', s), [tick, mine]);
+  const save = async (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      await send('PUT', `/saved-queries/${encodeURIComponent(name.trim())}`, { sql: current() });
+      setName('');
+      setMine((n) => n + 1);
+    } catch (err) {
+      setError(err as Error);
+    }
+  };
+  const forget = (n: string) => send('DELETE', `/saved-queries/${encodeURIComponent(n)}`).then(() => setMine((k) => k + 1), setError);
+  return (
+    <Card title="Saved queries">
+      <form class="save-form" onSubmit={save}>
+        <label>
+          <span class="sr-only">Name to save the statement under</span>
+          <input type="text" placeholder="Name" value={name} onInput={(e) => setName(e.currentTarget.value)} required maxLength={200} />
+        </label>
+        <button type="submit" disabled={!name.trim()}>
+          Save
+        </button>
+      </form>
+      {error && <ErrorBox error={error} />}
+      <Loaded state={state}>
+        {({ queries }) =>
+          queries.length === 0 ? (
+            <Empty>None saved yet.</Empty>
+          ) : (
+            <ul class="saved-list">
+              {queries.map((q) => (
+                <li>
+                  <button class="link" onClick={() => onPick(q.sql)} title={q.sql}>
+                    {q.name}
+                  </button>
+                  <button class="forget" onClick={() => forget(q.name)} aria-label={`Forget ${q.name}`}>
+                    ×
+                  </button>
                 </li>
               ))}
             </ul>
@@ -186,7 +240,10 @@ export function SqlPage() {
           {error && <ErrorBox error={error} />}
           {query?.status === 'succeeded' && query.columns && <Results query={query} key={query.id} />}
         </div>
-        <History tick={tick} onPick={pick} />
+        <div class="sql-side">
+          <Saved tick={tick} current={() => editor.current?.state.doc.toString() ?? ''} onPick={pick} />
+          <History tick={tick} onPick={pick} />
+        </div>
       </div>
     </>
   );

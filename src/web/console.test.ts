@@ -266,6 +266,8 @@ describe('the console in a real browser, on the demo project', { timeout: 240_00
     await page.locator('.step-name').first().click();
     await page.waitForSelector('pre.logs, .step-logs .empty');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'pipelines-run.png'), fullPage: true });
+    const landing = page.locator('.card', { hasText: 'Landing zone' });
+    assert.match(await landing.locator('tbody tr', { hasText: 'landing/orders/orders_0001.csv' }).textContent() ?? '', /done.*ingested on .*rows/);
     assert.deepEqual(errors, []);
     await page.close();
   });

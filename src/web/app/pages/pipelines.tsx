@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { get, post, type Job, type LogLine, type Run, type Step } from '../api.js';
 import { ago, bytes, duration, num, when } from '../format.js';
-import { Badge, Card, Empty, ErrorBox, href, Loaded, Stats, useData } from '../ui.js';
+import { Badge, Card, Empty, ErrorBox, Head, href, Loaded, Stats, useData } from '../ui.js';
 
 const ENDED = new Set(['succeeded', 'failed', 'cancelled']);
 
@@ -43,6 +43,7 @@ function reconciles(s: Step) {
 function RunDetail({ runId, onEnded }: { runId: string; onEnded: () => void }) {
   const state = useData((s) => get<{ run: Run; steps: Step[]; job: Job | null }>(`/runs/${encodeURIComponent(runId)}`, s), [runId]);
   const [open, setOpen] = useState<string | null>(null);
+  const [cancelError, setCancelError] = useState<Error | null>(null);
   const running = !!state.data && !ENDED.has(state.data.run.status);
   useEvery(running, 1000, state.reload);
   useEffect(() => {
@@ -56,7 +57,17 @@ function RunDetail({ runId, onEnded }: { runId: string; onEnded: () => void }) {
         const span = Math.max(1, end - start);
         return (
           <>
-            <Card title={<>Run {run.runId}</>} actions={<Badge status={run.status} />}>
+            <Card
+              title={<>Run {run.runId}</>}
+              actions={
+                <>
+                  {!ENDED.has(run.status) && (
+                    <button onClick={() => post(`/runs/${encodeURIComponent(run.runId)}/cancel`).then(state.reload, setCancelError)}>Cancel run</button>
+                  )}
+                  <Badge status={run.status} />
+                </>
+              }
+            >
               <Stats
                 items={[
                   ['trigger', run.trigger],
@@ -67,6 +78,7 @@ function RunDetail({ runId, onEnded }: { runId: string; onEnded: () => void }) {
                 ]}
               />
               {run.error && <ErrorBox error={run.error} />}
+              {cancelError && <ErrorBox error={cancelError} />}
             </Card>
             <Card title="Steps">
               {steps.length === 0 ? (
@@ -107,6 +119,50 @@ function RunDetail({ runId, onEnded }: { runId: string; onEnded: () => void }) {
         );
       }}
     </Loaded>
+  );
+}
+
+interface LandingFile {
+  source: string | null;
+  path: string;
+  size: number;
+  status: string;
+  detail: string;
+}
+
+/** The landing zone: each file and what became of it. */
+function Landing() {
+  const state = useData((s) => get<{ files: LandingFile[]; counts: Record<string, number> }>('/landing', s));
+  return (
+    <Card title="Landing zone">
+      <Loaded state={state}>
+        {({ files, counts }) => (
+          <>
+            <p class="muted small">{Object.entries(counts).filter(([, n]) => n).map(([k, n]) => `${num(n)} ${k}`).join(' · ') || 'No files have landed.'}</p>
+            {files.length > 0 && (
+              <table class="list">
+                <Head cols={['File', 'Source', 'Size', 'Status', 'What became of it']} num={['Size']} />
+                <tbody>
+                  {files.map((f) => (
+                    <tr>
+                      <td>
+                        <code>{f.path}</code>
+                      </td>
+                      <td>{f.source ?? '—'}</td>
+                      <td class="num">{bytes(f.size)}</td>
+                      <td>
+                        <Badge status={f.status} />
+                      </td>
+                      <td>{f.detail}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </>
+        )}
+      </Loaded>
+    </Card>
   );
 }
 
@@ -172,6 +228,7 @@ export function PipelinesPage({ runId }: { runId?: string }) {
         </Card>
         <div class="detail">{shown ? <RunDetail runId={shown} onEnded={runs.reload} /> : <Empty>No run to show yet.</Empty>}</div>
       </div>
+      <Landing />
     </>
   );
 }

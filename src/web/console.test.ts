@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -33,6 +33,11 @@ describe('the console in a real browser, on the demo project', { timeout: 240_00
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'silt-console-'));
     demoOutput = await siltOk(dir, 'demo', '--dir', 'demo', '--rows', '400');
+    // An alert that fires once the server looks, so the overview and alerts pages show one.
+    appendFileSync(
+      path.join(dir, 'demo', 'silt.yaml'),
+      '\nalerts:\n  check_every: 1s\n  channels:\n    nowhere: { type: webhook, url: "http://127.0.0.1:9/" }\n  rules:\n    gold_sales_stale: { kind: stale, table: gold.daily_sales, after: 1s }\n',
+    );
     [server, browser] = await Promise.all([startServeProcess(path.join(dir, 'demo')), launchChromium()]);
   });
   after(async () => {
@@ -89,6 +94,13 @@ describe('the console in a real browser, on the demo project', { timeout: 240_00
       await page.screenshot({ path: path.join(SCREENSHOTS, `${p.name}.png`), fullPage: true });
       assert.deepEqual(await seriousViolations(page), [], `${p.name}: accessibility`);
     }
+    await page.goto(at('#/'));
+    const stale = page.locator('.card', { hasText: 'Stale tables' });
+    await stale.locator('li', { hasText: 'gold.daily_sales' }).first().waitFor({ timeout: 15_000 });
+    await page.goto(at('#/alerts'));
+    const firing = page.locator('.card', { hasText: 'Firing (1)' });
+    assert.match(await firing.locator('tbody tr').first().textContent() ?? '', /firing.*gold_sales_stale.*stale.*gold\.daily_sales/);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'alerts-firing.png'), fullPage: true });
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -18,8 +18,12 @@ function AlertTable({ alerts }: { alerts: Alert[] }) {
             </td>
             <td>{a.subject}</td>
             <td>{a.message}</td>
-            <td title={when(a.fired_at)}>{ago(a.fired_at)}</td>
-            <td title={a.resolution ?? ''}>{a.resolved_at ? ago(a.resolved_at) : '—'}</td>
+            <td class="nowrap" title={when(a.fired_at)}>
+              {ago(a.fired_at)}
+            </td>
+            <td class="nowrap" title={a.resolution ?? ''}>
+              {a.resolved_at ? ago(a.resolved_at) : '—'}
+            </td>
           </tr>
         ))}
       </tbody>

@@ -60,8 +60,8 @@ export function OverviewPage() {
                             <td>
                               <Badge status={r.status} />
                             </td>
-                            <td>{ago(r.startedMs)}</td>
-                            <td>{r.finishedMs ? duration(r.finishedMs - r.startedMs) : '…'}</td>
+                            <td class="nowrap">{ago(r.startedMs)}</td>
+                            <td class="nowrap">{r.finishedMs ? duration(r.finishedMs - r.startedMs) : '…'}</td>
                           </tr>
                         ))}
                       </tbody>

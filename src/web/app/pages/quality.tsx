@@ -45,7 +45,7 @@ function Rules({ results }: { results: Expectation[] }) {
                         <code>{rule}</code>
                       </td>
                       <td>{latest.policy}</td>
-                      <td>
+                      <td class="nowrap">
                         <Badge status={latest.failing_rows ? 'failing' : 'passing'} /> <span class="muted small">{ago(latest.run_started_at)}</span>
                       </td>
                       <td class="num">{num(latest.failing_rows)}</td>

@@ -82,7 +82,17 @@ export function OverviewPage() {
                     </ul>
                   )}
                   <h3>Stale tables</h3>
-                  {stale.length === 0 ? <Empty>No table is past its staleness limit.</Empty> : <ul>{stale.map((a) => <li>{a.subject}: {a.message}</li>)}</ul>}
+                  {stale.length === 0 ? (
+                    <Empty>No table is past its staleness limit.</Empty>
+                  ) : (
+                    <ul class="alerts">
+                      {stale.map((a) => (
+                        <li>
+                          <a href={href('catalog', ...a.subject.split('.'))}>{a.subject}</a> <span class="muted small">stale since {ago(a.fired_at)}</span>
+                        </li>
+                      ))}
+                    </ul>
+                  )}
                 </Card>
               </div>
               <Card title="Freshness of gold">
@@ -99,7 +109,9 @@ export function OverviewPage() {
                               {t.namespace}.{t.name}
                             </a>
                           </td>
-                          <td title={t.last_updated_at}>{ago(t.last_updated_at)}</td>
+                          <td class="nowrap" title={t.last_updated_at}>
+                            {ago(t.last_updated_at)} {stale.some((a) => a.subject === `${t.namespace}.${t.name}`) && <Badge status="stale" />}
+                          </td>
                           <td class="num">{num(t.rows)}</td>
                           <td class="num">{bytes(t.bytes)}</td>
                         </tr>

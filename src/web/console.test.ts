@@ -199,6 +199,23 @@ describe('the console in a real browser, on the demo project', { timeout: 240_00
     await page.close();
   });
 
+  test('a statement naming a missing table, a missing table page and an unknown page each say what is wrong', async () => {
+    const { page, errors } = await open(1280, 800);
+    await page.goto(at(`#/sql?q=${encodeURIComponent('SELECT * FROM gold.nope')}`));
+    const sqlError = page.locator('main [role=alert]');
+    await sqlError.waitFor();
+    assert.match(await sqlError.textContent() ?? '', /no table gold\.nope \(tables in gold: customer_lifetime_value, daily_sales/);
+    assert.equal(await page.getByRole('button', { name: 'Run' }).isEnabled(), true);
+    await page.goto(at('#/catalog/gold/nope'));
+    await page.locator('main [role=alert]').first().waitFor();
+    assert.match(await page.locator('main [role=alert]').first().textContent() ?? '', /catalog: no table gold\.nope/);
+    await page.goto(at('#/nowhere'));
+    assert.match(await page.locator('main [role=alert]').textContent() ?? '', /No page #\/nowhere\. Pick one from the menu\./);
+    // The browser reports each refused request itself; nothing else went wrong.
+    assert.ok(errors.every((e) => /^console: Failed to load resource: the server responded with a status of (400|404)/.test(e)), errors.join('\n'));
+    await page.close();
+  });
+
   test('a query runs, shows its rows, draws its chart as each kind, and exports CSV', async () => {
     const { page, errors } = await open(1280, 800);
     const sql = 'SELECT order_date, orders, revenue FROM gold.daily_sales ORDER BY order_date';

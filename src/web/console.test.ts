@@ -16,6 +16,7 @@ const PAGES: { name: string; hash: string; ready: string }[] = [
   { name: 'table-snapshots', hash: '#/catalog/silver/orders?tab=snapshots', ready: 'ol.timeline li a.button' },
   { name: 'table-sample', hash: '#/catalog/silver/orders?tab=sample', ready: 'table.grid td' },
   { name: 'table-partitions', hash: '#/catalog/gold/daily_sales?tab=partitions', ready: '.tabpanel table.list td' },
+  { name: 'table-profile', hash: '#/catalog/silver/orders?tab=profile', ready: '.tabpanel table.list td' },
   { name: 'table-lineage', hash: '#/catalog/silver/orders?tab=lineage', ready: 'svg.lineage .node' },
   { name: 'sql', hash: '#/sql', ready: '.cm-content' },
   { name: 'pipelines', hash: '#/pipelines', ready: '.run-list a' },
@@ -178,7 +179,7 @@ describe('the console in a real browser, on the demo project', { timeout: 240_00
     await page.close();
   });
 
-  test('catalog search finds tables by a column name, and a snapshot is queried as of its time', async () => {
+  test('catalog search finds tables by a column name, each column of a table is profiled, and a snapshot is queried as of its time', async () => {
     const { page, errors } = await open(1280, 800);
     await page.goto(at('#/catalog'));
     await page.getByPlaceholder('Search tables and columns').fill('avg_order_value');
@@ -189,6 +190,13 @@ describe('the console in a real browser, on the demo project', { timeout: 240_00
     const found = await page.locator('.table-list li').allTextContents();
     assert.ok(found.some((t) => t.startsWith('daily_sales')), found.join(' | '));
     for (const t of found) assert.match(t, /columns: avg_order_value$/);
+    await page.goto(at('#/catalog/gold/daily_sales?tab=profile'));
+    const orderDate = page.locator('.tabpanel tbody tr', { hasText: 'order_date' });
+    await orderDate.waitFor();
+    const cells = await orderDate.locator('td').allTextContents();
+    assert.deepEqual(cells.slice(0, 3), ['order_date', 'DATE', '0.00 %']);
+    assert.ok(Number(cells[3]!.replace(/,/g, '')) > 50, cells.join(' | '));
+    assert.match(cells[4]!, /^2026-\d\d-\d\d$/);
     await page.goto(at('#/catalog/silver/orders?tab=snapshots'));
     const snapshot = (await page.locator('ol.timeline li code').first().textContent())!;
     await page.getByRole('link', { name: 'Query as of this snapshot' }).first().click();

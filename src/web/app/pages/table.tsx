@@ -1,6 +1,6 @@
 import type { ComponentType } from 'preact';
-import { get, type Partition, type SchemaVersion, type Snapshot, type TableInfo } from '../api.js';
-import { ago, bytes, num, when } from '../format.js';
+import { ApiError, get, post, type Partition, type Query, type SchemaVersion, type Snapshot, type TableInfo } from '../api.js';
+import { ago, bytes, cell, num, when } from '../format.js';
 import { Lazy } from '../lazy.js';
 import { Card, Empty, Grid, Head, href, Loaded, Stats, useData } from '../ui.js';
 
@@ -9,6 +9,7 @@ const TABS: [string, string][] = [
   ['snapshots', 'Snapshots'],
   ['sample', 'Sample rows'],
   ['partitions', 'Partitions'],
+  ['profile', 'Column profile'],
   ['lineage', 'Lineage'],
 ];
 
@@ -134,6 +135,58 @@ function Partitions({ base }: { base: string }) {
   );
 }
 
+const quoted = (qualified: string) => qualified.split('.').map((p) => `"${p.replace(/"/g, '""')}"`).join('.');
+
+/** Each column's nulls, distinct values, min, max and mean: DuckDB's SUMMARIZE, run through the query API as the user. */
+async function profile(qualified: string, signal: AbortSignal) {
+  const q = await post<Query>('/queries', { sql: `SUMMARIZE ${quoted(qualified)}`, wait_ms: 60_000 });
+  if (q.status !== 'succeeded') throw new ApiError(400, q.error?.code ?? q.status, q.error?.message ?? `the profile query ${q.status}`);
+  const r = await get<{ columns: { name: string }[]; rows: unknown[][] }>(`/queries/${encodeURIComponent(q.id)}/results?limit=1000`, signal);
+  const at = (name: string) => r.columns.findIndex((c) => c.name === name);
+  const pick = (row: unknown[], name: string) => (at(name) >= 0 ? row[at(name)] : null);
+  return r.rows.map((row) => ({
+    column: String(pick(row, 'column_name')),
+    type: String(pick(row, 'column_type')),
+    nulls: pick(row, 'null_percentage'),
+    distinct: pick(row, 'approx_unique'),
+    min: pick(row, 'min'),
+    max: pick(row, 'max'),
+    avg: pick(row, 'avg'),
+  }));
+}
+
+function Profile({ qualified }: { qualified: string }) {
+  const state = useData((s) => profile(qualified, s), [qualified]);
+  return (
+    <Loaded state={state}>
+      {(cols) => (
+        <Card title="Column profile">
+          <table class="list">
+            <Head cols={['Column', 'Type', 'Nulls', 'Distinct (approx.)', 'Min', 'Max', 'Mean']} num={['Nulls', 'Distinct (approx.)']} />
+            <tbody>
+              {cols.map((c) => (
+                <tr>
+                  <td>
+                    <code>{c.column}</code>
+                  </td>
+                  <td>
+                    <code>{c.type}</code>
+                  </td>
+                  <td class="num">{c.nulls == null ? '—' : `${c.nulls} %`}</td>
+                  <td class="num">{num(Number(c.distinct))}</td>
+                  <td>{cell(c.min)}</td>
+                  <td>{cell(c.max)}</td>
+                  <td>{c.avg == null ? '—' : cell(c.avg)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Card>
+      )}
+    </Loaded>
+  );
+}
+
 const LineageGraph = (props: { table: string }) => (
   <Lazy load={() => import('./lineage.js').then((m) => m.LineageGraph as ComponentType<{ table: string }>)} props={props} />
 );
@@ -187,6 +240,7 @@ export function TablePage({ ns, table, tab }: { ns: string; table: string; tab: 
         {tab === 'snapshots' && <Snapshots base={base} qualified={qualified} />}
         {tab === 'sample' && <Sample base={base} />}
         {tab === 'partitions' && <Partitions base={base} />}
+        {tab === 'profile' && <Profile qualified={qualified} />}
         {tab === 'lineage' && <LineageGraph table={qualified} />}
       </div>
     </>

@@ -155,6 +155,12 @@ async function profile(qualified: string, signal: AbortSignal) {
   }));
 }
 
+/** A cell of at most 28 characters; the whole value on hover. */
+function Clipped({ value }: { value: unknown }) {
+  const text = value == null ? '—' : cell(value);
+  return <td title={text.length > 28 ? text : undefined}>{text.length > 28 ? `${text.slice(0, 27)}…` : text}</td>;
+}
+
 function Profile({ qualified }: { qualified: string }) {
   const state = useData((s) => profile(qualified, s), [qualified]);
   return (
@@ -174,9 +180,9 @@ function Profile({ qualified }: { qualified: string }) {
                   </td>
                   <td class="num">{c.nulls == null ? '—' : `${c.nulls} %`}</td>
                   <td class="num">{num(Number(c.distinct))}</td>
-                  <td>{cell(c.min)}</td>
-                  <td>{cell(c.max)}</td>
-                  <td>{c.avg == null ? '—' : cell(c.avg)}</td>
+                  <Clipped value={c.min} />
+                  <Clipped value={c.max} />
+                  <Clipped value={c.avg} />
                 </tr>
               ))}
             </tbody>

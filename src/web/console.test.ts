@@ -81,7 +81,7 @@ describe('the console in a real browser, on the demo project', { timeout: 240_00
     process.stdout.write(`console: first page ${(gzipped / 1024).toFixed(1)} KB of JS gzipped in ${sizes.size} files, rendered in ${renderMs} ms\n`);
     assert.ok(gzipped < 500 * 1024, `first page JS is ${gzipped} bytes gzipped`);
     // Under a second on a quiet machine; the bound leaves room for a CI machine busy with other tests.
-    assert.ok(renderMs < 3000, `the overview took ${renderMs} ms to render`);
+    assert.ok(renderMs < 5000, `the overview took ${renderMs} ms to render`);
     assert.deepEqual(errors, []);
     await page.close();
   });

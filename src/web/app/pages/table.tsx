@@ -167,6 +167,7 @@ function Profile({ qualified }: { qualified: string }) {
     <Loaded state={state}>
       {(cols) => (
         <Card title="Column profile">
+          <div class="scroll-x" tabIndex={0} role="region" aria-label="Column profile">
           <table class="list">
             <Head cols={['Column', 'Type', 'Nulls', 'Distinct (approx.)', 'Min', 'Max', 'Mean']} num={['Nulls', 'Distinct (approx.)']} />
             <tbody>
@@ -187,6 +188,7 @@ function Profile({ qualified }: { qualified: string }) {
               ))}
             </tbody>
           </table>
+          </div>
         </Card>
       )}
     </Loaded>

@@ -294,7 +294,7 @@ describe('the console in a real browser, on the demo project', { timeout: 240_00
     // The console goes to the new run as soon as the executor has started it.
     await page.waitForFunction((old) => /^#\/pipelines\/./.test(location.hash) && !location.hash.endsWith(old), latest, { timeout: 20_000 });
     const runId = decodeURIComponent(await page.evaluate(() => location.hash.split('/')[2]!));
-    assert.equal(await page.locator('.run-list li').count(), before + 1);
+    await page.waitForFunction((n) => document.querySelectorAll('.run-list li').length === n, before + 1);
     const head = page.locator('main .card-head', { hasText: `Run ${runId}` });
     await head.locator('.badge-succeeded').waitFor({ timeout: 90_000 });
     const steps = await page.locator('.step').count();

@@ -7,3 +7,6 @@ node node_modules/typescript/bin/tsc -p tsconfig.json
 # The demo's model SQL goes beside the compiled module that finds it (the bundle gets its own copy).
 mkdir -p dist/models/demo && cp src/models/demo/*.sql dist/models/demo/
 node scripts/bundle.mjs
+# The console (src/web/app): type-checked as browser code, bundled beside the CLI.
+node node_modules/typescript/bin/tsc -p src/web/tsconfig.json
+node scripts/bundle-web.mjs

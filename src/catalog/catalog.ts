@@ -31,6 +31,7 @@ import { RunLog } from './run-log.js';
 import { JobQueue } from './job-queue.js';
 import { QueryHistory } from './query-history.js';
 import { GovernanceStore } from './governance-store.js';
+import { SavedQueries } from './saved-queries.js';
 import { migrate } from './migrations.js';
 import { checkName } from './names.js';
 import { abandoned, markedFolders, markerKey, purgeFolder, putMarker, StagedPointer } from './pending-folders.js';
@@ -71,6 +72,8 @@ export class Catalog {
   readonly jobs: JobQueue;
   /** Statements the API ran. */
   readonly queryHistory: QueryHistory;
+  /** Named statements kept for the console. */
+  readonly savedQueries: SavedQueries;
   /** Crawled datasets, read in place (not Iceberg tables). */
   readonly externalTables: ExternalTables;
   /** Alerts fired and resolved, and their deliveries. */
@@ -98,6 +101,7 @@ export class Catalog {
     this.runLog = new RunLog(db, capabilities);
     this.jobs = new JobQueue(db, capabilities);
     this.queryHistory = new QueryHistory(db);
+    this.savedQueries = new SavedQueries(db);
     this.externalTables = new ExternalTables(db);
     this.alertLog = new AlertLog(db);
     this.pushKeys = new PushKeys(db, capabilities);

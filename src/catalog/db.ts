@@ -132,6 +132,13 @@ export interface MetadataDb {
     /** JSON: the error model's body, when it failed or was cancelled. */
     error: string | null;
   };
+  silt_saved_queries: {
+    name: string;
+    sql: string;
+    principal: string;
+    created_ms: number;
+    updated_ms: number;
+  };
   silt_external_tables: {
     table_namespace: string;
     table_name: string;

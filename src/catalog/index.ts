@@ -7,6 +7,7 @@ export { JobQueue, newLease, type Job, type JobRequest, type JobStatus, type Lea
 export type { LandingRequest } from './landing-requests.js';
 export type { ScheduleFire } from './schedule-fires.js';
 export type { QueryRecord, QueryStatus } from './query-history.js';
+export type { SavedQuery } from './saved-queries.js';
 export type { StepOfRun, RunRecord, StepRecord, StepStatus, RunStatus, StepLogLine } from './run-log.js';
 export type {
   ExternalColumn,

@@ -348,6 +348,21 @@ const MIGRATIONS: readonly Migration[] = [
         .execute();
     },
   },
+  {
+    version: 16,
+    name: 'saved queries: named SQL statements kept for the console, with who saved them and when',
+    async up(db) {
+      await db.schema
+        .createTable('silt_saved_queries')
+        .ifNotExists()
+        .addColumn('name', 'varchar(200)', (c) => c.primaryKey())
+        .addColumn('sql', 'text', (c) => c.notNull())
+        .addColumn('principal', 'varchar(255)', (c) => c.notNull())
+        .addColumn('created_ms', 'bigint', (c) => c.notNull())
+        .addColumn('updated_ms', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -16,6 +16,9 @@ import { qualityRoutes } from './routes/quality.js';
 import { landingRoutes } from './routes/landing.js';
 import { workgroupsRoutes } from './routes/workgroups.js';
 import { icebergRoutes } from './iceberg/index.js';
+import { consoleRoutes } from './console-assets.js';
+import { tablesSummaryRoutes } from './routes/tables-summary.js';
+import { savedQueriesRoutes } from './routes/saved-queries.js';
 
 export const API_VERSION = '0.1.0';
 
@@ -44,10 +47,13 @@ export function createApp(deps: ServerDeps): OpenAPIHono {
   app.route('/v1', runsRoutes(deps));
   app.route('/v1', queriesRoutes(deps));
   app.route('/v1', catalogRoutes(deps));
+  app.route('/v1', tablesSummaryRoutes(deps));
+  app.route('/v1', savedQueriesRoutes(deps));
   app.route('/v1', qualityRoutes(deps));
   app.route('/v1', landingRoutes(deps));
   app.route('/v1', workgroupsRoutes(deps));
   app.route('/iceberg', icebergRoutes(deps));
+  app.route('/', consoleRoutes());
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Silt', version: API_VERSION, description: 'The lakehouse API: catalog, queries, runs, ingest, lineage.' },

@@ -47,6 +47,7 @@ export function register(program: Command): void {
             engine.close();
           }
           out(`explore: cd ${opts.dir} && silt query "SELECT * FROM gold.daily_sales ORDER BY order_date LIMIT 10"`);
+          out(`console: cd ${opts.dir} && silt serve, then open http://127.0.0.1:7878/ in a browser`);
           if (result.status === 'failed') process.exitCode = 5;
         });
       }),

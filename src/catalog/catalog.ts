@@ -1,3 +1,4 @@
+import { AccessStore } from './access-store.js';
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { didYouMean } from '../config/index.js';
@@ -80,6 +81,8 @@ export class Catalog {
   readonly scheduleFires: ScheduleFires;
   /** Landing files the server's watcher saw complete and asked a run for. */
   readonly landingRequests: LandingRequests;
+  /** Principals, groups, API tokens and grants (governance gives them meaning). */
+  readonly access: AccessStore;
   /** What went wrong without failing the command (cleanup after a commit, a degraded open); faces show them. */
   readonly warnings: string[] = [];
 
@@ -100,6 +103,7 @@ export class Catalog {
     this.pushKeys = new PushKeys(db);
     this.scheduleFires = new ScheduleFires(db);
     this.landingRequests = new LandingRequests(db);
+    this.access = new AccessStore(db);
   }
 
   /** Opens the catalog; a lost one (see IfLost) is refused unless told otherwise. */

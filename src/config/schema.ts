@@ -45,6 +45,7 @@ export const projectSchema = z.strictObject({
   alerts: z.optional(z.unknown()),
   serve: z.optional(z.unknown()),
   schedules: z.optional(z.unknown()),
+  access: z.optional(z.unknown()),
 });
 
 export type ProjectFile = z.infer<typeof projectSchema>;

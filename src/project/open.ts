@@ -4,14 +4,15 @@ import path from 'node:path';
 import { findProjectDir, loadProject, type ProjectConfig } from '../config/index.js';
 import { Catalog, type IfLost } from '../catalog/index.js';
 import { openStore, type ObjectStore } from '../storage/index.js';
-import { type AccessPolicy, ALLOW_ALL, Engine, type EngineOptions } from '../engine/index.js';
+import { type AccessPolicy, Engine, type EngineOptions } from '../engine/index.js';
+import { grantsPolicy, projectGrants } from '../governance/index.js';
 
 /** An opened project: its config, object store and catalog. Close it when done. */
 export interface Project {
   readonly config: ProjectConfig;
   readonly store: ObjectStore;
   readonly catalog: Catalog;
-  /** What each principal may read: every user session binds its tables through it (allow-all until governance). */
+  /** What each principal may read and write: every user session binds its tables through it (the grants; the owner may do everything). */
   readonly accessPolicy: AccessPolicy;
   engineOptions(): EngineOptions;
   /** The project secret that salts PII hashes: SILT_PII_SECRET, else `.silt/secret` (made on first use). */
@@ -51,7 +52,7 @@ export async function openProject(opts: OpenOptions = {}): Promise<Project> {
     config,
     store,
     catalog,
-    accessPolicy: ALLOW_ALL,
+    accessPolicy: grantsPolicy(projectGrants(catalog, config)),
     engineOptions,
     secret: () => projectSecret(config.dir),
     openEngine: () => Engine.open(engineOptions()),

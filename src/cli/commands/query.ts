@@ -2,7 +2,8 @@ import { accessSync, constants, existsSync, statSync, writeFileSync } from 'node
 import path from 'node:path';
 import type { Command } from 'commander';
 import { InvalidInput } from '../../errors.js';
-import { SqlSession, type QueryResult } from '../../engine/index.js';
+import { OWNER, SqlSession, type QueryResult } from '../../engine/index.js';
+import { isAccessStatement, projectGrants, runAccessStatement } from '../../governance/index.js';
 import { action, inProject, out, positiveWhole } from '../context.js';
 import { render, type OutputFormat } from '../render.js';
 import { queryOnServer, runningServer } from '../query-client.js';
@@ -39,6 +40,7 @@ export function register(program: Command): void {
               throw /^(query: )?IO Error|^EACCES|^ENOENT/.test(e instanceof Error ? e.message : '') ? cannotWrite(opts.output!, e) : e;
             })
           : await inProject(this, async (p) => {
+              if (isAccessStatement(sql)) return runAccessStatement(projectGrants(p.catalog, p.config), OWNER, sql);
               const engine = await p.openUserSqlEngine(opts.output ? [path.resolve(opts.output)] : []);
               try {
                 const session = new SqlSession(engine, p.catalog, { policy: p.accessPolicy });

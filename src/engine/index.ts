@@ -4,6 +4,7 @@
 export {
   ALLOW_ALL,
   combinePolicies,
+  isWholeGrant,
   analyzeQuery,
   duckdbToIceberg,
   Engine,

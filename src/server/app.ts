@@ -4,7 +4,7 @@ import { InvalidInput, NotFound } from '../errors.js';
 import { toHttpError } from '../errors-http.js';
 import type { ServerDeps } from './deps.js';
 import { routeApp } from './route-app.js';
-import { requireToken } from './auth.js';
+import { declareBearer, requireToken } from './auth.js';
 import { healthRoutes } from './routes/health.js';
 import { lineageRoutes } from './routes/lineage.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -50,6 +50,7 @@ export function createApp(deps: ServerDeps): OpenAPIHono {
   app.route('/iceberg', icebergRoutes(deps));
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
+    security: declareBearer(app),
     info: { title: 'Silt', version: API_VERSION, description: 'The lakehouse API: catalog, queries, runs, ingest, lineage.' },
   });
   return app;

@@ -1,3 +1,4 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Principal } from '../engine/index.js';
 import { toHttpError } from '../errors-http.js';
@@ -40,4 +41,10 @@ export function requestPrincipal(c: Context): Principal {
   const p = c.get(PRINCIPAL as never) as Principal | undefined;
   if (!p) throw new Error(`no principal for ${c.req.path}: requireToken did not run`);
   return p;
+}
+
+/** The OpenAPI document says every operation takes a bearer token, except those that declare `security: []`. */
+export function declareBearer(app: OpenAPIHono): { bearer: string[] }[] {
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'A Silt API token (`silt token create`) or one the OAuth2 token endpoint issued' });
+  return [{ bearer: [] }];
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { InvalidInput } from '../../errors.js';
 import { OWNER, SqlSession, type QueryResult } from '../../engine/index.js';
-import { isAccessStatement, projectGrants, runAccessStatement } from '../../governance/index.js';
+import { authenticate, isAccessStatement, projectGrants, runAccessStatement } from '../../governance/index.js';
 import { action, inProject, out, positiveWhole } from '../context.js';
 import { render, type OutputFormat } from '../render.js';
 import { queryOnServer, runningServer } from '../query-client.js';
@@ -40,16 +40,18 @@ export function register(program: Command): void {
               throw /^(query: )?IO Error|^EACCES|^ENOENT/.test(e instanceof Error ? e.message : '') ? cannotWrite(opts.output!, e) : e;
             })
           : await inProject(this, async (p) => {
-              if (isAccessStatement(sql)) return runAccessStatement(projectGrants(p.catalog, p.config), OWNER, sql);
+              // Working alone the CLI is the owner, unless SILT_TOKEN names another principal.
+              const principal = process.env['SILT_TOKEN'] ? await authenticate(p.catalog, `Bearer ${process.env['SILT_TOKEN']}`) : OWNER;
+              if (isAccessStatement(sql)) return runAccessStatement(projectGrants(p.catalog, p.config), principal, sql);
               const engine = await p.openUserSqlEngine(opts.output ? [path.resolve(opts.output)] : []);
               try {
-                const session = new SqlSession(engine, p.catalog, { policy: p.accessPolicy });
+                const session = new SqlSession(engine, p.catalog, { policy: p.accessPolicy, principal });
                 if (file) {
                   return await session.copyTo(sql, path.resolve(file.file), file.format).catch((e: unknown) => {
                     throw /^(query: )?IO Error/.test(e instanceof Error ? e.message : '') ? cannotWrite(file.file, e) : e;
                   });
                 }
-                return await session.execute(sql, { maxRows: keep });
+                return await session.execute(sql, { maxRows: keep, principal });
               } finally {
                 engine.close();
               }

@@ -106,6 +106,14 @@ test('writes need MODIFY, CREATE, ALTER or DROP; GRANT needs the grant option; t
     assert.deepEqual((await query(app, t['dave']!, 'SELECT amount FROM hr.salaries')).rows, [[100]]);
     assert.equal((await query(app, t['alice']!, 'REVOKE SELECT ON TABLE hr.salaries FROM dave')).message, 'revoked SELECT on table hr.salaries from dave (1 grant)');
     assert.equal((await query(app, t['dave']!, 'SELECT amount FROM hr.salaries')).error?.status, 403);
+
+    // The API's own writes: a run writes every layer, a push its source's bronze table.
+    const run = await as(app, t['spark']!, 'POST', '/v1/runs', { trigger: 'manual' });
+    assert.deepEqual([run.status, run.body.error.code], [403, 'access_denied']);
+    assert.match(run.body.error.message, /service spark may not MODIFY catalog/);
+    const pushed = await app.request('/v1/ingest/orders', { method: 'POST', headers: { authorization: `Bearer ${t['spark']!}`, 'content-type': 'application/x-ndjson' }, body: '{"a":1}\n' });
+    assert.equal(pushed.status, 403);
+    assert.match(((await pushed.json()) as { error: { message: string } }).error.message, /may not MODIFY table bronze\.orders/);
   });
 });
 

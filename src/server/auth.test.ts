@@ -23,6 +23,7 @@ test('every operation of the OpenAPI document but health and the OAuth2 token en
           continue;
         }
         assert.equal(res.status, 401, `${method.toUpperCase()} ${template} answered ${res.status} without a token`);
+        assert.ok((op as { responses: Record<string, unknown> }).responses['401'], `${method.toUpperCase()} ${template} declares its 401`);
         assert.equal(res.headers.get('www-authenticate'), 'Bearer realm="silt"');
         const body = (await res.json()) as { error: { code: string | number; message: string; type?: string } };
         if (template.startsWith('/iceberg/')) assert.deepEqual([body.error.type, body.error.code], ['NotAuthorizedException', 401]);

@@ -19,8 +19,10 @@ from pyiceberg.types import StringType
 
 
 def main() -> None:
-    uri, out, silt_table = sys.argv[1], sys.argv[2], sys.argv[3]
-    catalog = load_catalog("silt", type="rest", uri=uri)
+    uri, out, silt_table, credential = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+    # credential is client_id:client_secret (a principal and one of its tokens): PyIceberg trades
+    # it at the catalog's OAuth2 token endpoint for the bearer token it then sends.
+    catalog = load_catalog("silt", type="rest", uri=uri, credential=credential)
     before = sorted(".".join(n) for n in catalog.list_namespaces())
     catalog.create_namespace("rest_ns", {"owner": "pyiceberg"})
     first = pa.table({"id": pa.array([1, 2, 3], pa.int64()), "name": pa.array(["ada", "bo", None], pa.string())})

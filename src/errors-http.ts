@@ -11,6 +11,10 @@ export const HTTP_STATUS: Readonly<Record<ErrorKind | 'internal', number>> = {
   internal: 500,
 };
 
+/** Codes whose status is finer than their kind's: who you are (401) and what you may do (403). */
+const STATUS_OF_CODE: Readonly<Record<string, number>> = { unauthenticated: 401, access_denied: 403 };
+
 export function toHttpError(e: unknown): { status: number; body: ErrorBody } {
-  return { status: HTTP_STATUS[e instanceof SiltError ? e.kind : 'internal'], body: errorBody(e) };
+  const status = e instanceof SiltError ? (STATUS_OF_CODE[e.code] ?? HTTP_STATUS[e.kind]) : HTTP_STATUS.internal;
+  return { status, body: errorBody(e) };
 }

@@ -107,7 +107,25 @@ export class Cancelled extends SiltError {
   }
 }
 
-export type UserError = InvalidInput | NotFound | AlreadyExists | CommitConflict | RunFailed | EnvironmentFault | LimitExceeded | Cancelled;
+/** The request carries no valid credential (a missing, unknown, expired or revoked token). */
+export class Unauthenticated extends SiltError {
+  override readonly name = 'Unauthenticated';
+  readonly kind = 'invalid_input';
+  constructor(message: string, options: SiltErrorOptions = {}) {
+    super(message, { code: 'unauthenticated', ...options });
+  }
+}
+
+/** The principal lacks a grant for what it asked; the message names the principal, the privilege and the securable. */
+export class AccessDenied extends SiltError {
+  override readonly name = 'AccessDenied';
+  readonly kind = 'invalid_input';
+  constructor(message: string, options: SiltErrorOptions = {}) {
+    super(message, { code: 'access_denied', ...options });
+  }
+}
+
+export type UserError = InvalidInput | NotFound | AlreadyExists | CommitConflict | RunFailed | EnvironmentFault | LimitExceeded | Cancelled | Unauthenticated | AccessDenied;
 
 export function isUserError(e: unknown): e is UserError {
   return e instanceof SiltError;

@@ -1,3 +1,4 @@
+import { AccessStore } from './access-store.js';
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { didYouMean } from '../config/index.js';
@@ -86,6 +87,8 @@ export class Catalog {
   readonly landingRequests: LandingRequests;
   /** Row filters, column masks and workgroups as declared; the audit log; workgroup usage. */
   readonly governance: GovernanceStore;
+  /** Principals, groups, API tokens and grants (governance gives them meaning). */
+  readonly access: AccessStore;
   /** What went wrong without failing the command (cleanup after a commit, a degraded open); faces show them. */
   readonly warnings: string[] = [];
 
@@ -108,6 +111,7 @@ export class Catalog {
     this.scheduleFires = new ScheduleFires(db);
     this.landingRequests = new LandingRequests(db);
     this.governance = new GovernanceStore(db as Kysely<unknown>);
+    this.access = new AccessStore(db);
   }
 
   /** Opens the catalog; a lost one (see IfLost) is refused unless told otherwise. */

@@ -139,6 +139,34 @@ export interface MetadataDb {
     created_ms: number;
     updated_ms: number;
   };
+  /** Users, service principals and groups (access-store.ts); the owner is built in, not a row. */
+  silt_principals: { name: string; kind: string; origin: string; created_ms: number };
+  silt_group_members: { group_name: string; member: string; origin: string };
+  /** API tokens: only the SHA-256 of each secret is kept. */
+  silt_tokens: {
+    token_id: string;
+    principal: string;
+    secret_sha256: string;
+    purpose: string;
+    note: string | null;
+    created_ms: number;
+    expires_ms: number | null;
+    revoked_ms: number | null;
+    last_used_ms: number | null;
+  };
+  /** One privilege on one securable; '' for the parts a securable does not have (a namespace has no table). */
+  silt_grants: {
+    grantee: string;
+    privilege: string;
+    securable: string;
+    namespace: string;
+    table_name: string;
+    column_name: string;
+    grant_option: number;
+    origin: string;
+    granted_by: string;
+    created_ms: number;
+  };
   silt_external_tables: {
     table_namespace: string;
     table_name: string;

@@ -25,3 +25,4 @@ export { purgeFolder } from './pending-folders.js';
 export { moveMetadataStore, type MovedRows } from './move-store.js';
 export { isPostgresUri, redactUri } from './postgres-db.js';
 export type { AuditRecord, GovernanceStore, StoredPolicy, WorkgroupUsage } from './governance-store.js';
+export type { AccessOrigin, GrantKey, GrantRow, PrincipalRow, TokenRow } from './access-store.js';

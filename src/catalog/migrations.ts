@@ -309,6 +309,57 @@ const MIGRATIONS: readonly Migration[] = [
     },
   },
   {
+    version: 13,
+    name: 'principals, groups, API tokens (hashes only) and grants',
+    async up(db) {
+      await db.schema
+        .createTable('silt_principals')
+        .ifNotExists()
+        .addColumn('name', 'varchar(255)', (c) => c.primaryKey())
+        .addColumn('kind', 'varchar(16)', (c) => c.notNull())
+        .addColumn('origin', 'varchar(16)', (c) => c.notNull())
+        .addColumn('created_ms', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('silt_group_members')
+        .ifNotExists()
+        .addColumn('group_name', 'varchar(255)', (c) => c.notNull())
+        .addColumn('member', 'varchar(255)', (c) => c.notNull())
+        .addColumn('origin', 'varchar(16)', (c) => c.notNull())
+        .addPrimaryKeyConstraint('silt_group_members_pk', ['group_name', 'member'])
+        .execute();
+      await db.schema
+        .createTable('silt_tokens')
+        .ifNotExists()
+        .addColumn('token_id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('principal', 'varchar(255)', (c) => c.notNull())
+        .addColumn('secret_sha256', 'varchar(64)', (c) => c.notNull())
+        .addColumn('purpose', 'varchar(16)', (c) => c.notNull())
+        .addColumn('note', 'varchar(255)')
+        .addColumn('created_ms', 'bigint', (c) => c.notNull())
+        .addColumn('expires_ms', 'bigint')
+        .addColumn('revoked_ms', 'bigint')
+        .addColumn('last_used_ms', 'bigint')
+        .execute();
+      await db.schema.createIndex('silt_tokens_principal').ifNotExists().on('silt_tokens').column('principal').execute();
+      await db.schema
+        .createTable('silt_grants')
+        .ifNotExists()
+        .addColumn('grantee', 'varchar(255)', (c) => c.notNull())
+        .addColumn('privilege', 'varchar(16)', (c) => c.notNull())
+        .addColumn('securable', 'varchar(16)', (c) => c.notNull())
+        .addColumn('namespace', 'varchar(255)', (c) => c.notNull())
+        .addColumn('table_name', 'varchar(255)', (c) => c.notNull())
+        .addColumn('column_name', 'varchar(255)', (c) => c.notNull())
+        .addColumn('grant_option', 'integer', (c) => c.notNull())
+        .addColumn('origin', 'varchar(16)', (c) => c.notNull())
+        .addColumn('granted_by', 'varchar(255)', (c) => c.notNull())
+        .addColumn('created_ms', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('silt_grants_pk', ['grantee', 'privilege', 'securable', 'namespace', 'table_name', 'column_name'])
+        .execute();
+    },
+  },
+  {
     version: 14,
     name: 'governance: row filters, column masks and workgroups as declared; the audit log; workgroup usage per day',
     async up(db) {

@@ -5,6 +5,7 @@ import { findProjectDir } from '../config/index.js';
 import type { QueryResult } from '../engine/index.js';
 import { AlreadyExists, CommitConflict, EnvironmentFault, InvalidInput, NotFound, RunFailed, type ErrorBody, type SiltError } from '../errors.js';
 import { readServerFile } from '../server/index.js';
+import { cliToken, serverHeaders, type ServerAddress } from './server-client.js';
 
 /** Rows per results request. */
 const PAGE = 10_000;
@@ -13,7 +14,7 @@ const PAGE = 10_000;
  * The running server of the project, if `.silt/server.json` names one that answers /v1/health;
  * undefined to work alone (also with SILT_NO_SERVER=1, or when asked to with `local`).
  */
-export async function runningServer(projectOption: string | undefined, local: boolean | undefined): Promise<string | undefined> {
+export async function runningServer(projectOption: string | undefined, local: boolean | undefined): Promise<ServerAddress | undefined> {
   if (local || process.env['SILT_NO_SERVER'] === '1') return undefined;
   let dir: string;
   try {
@@ -23,9 +24,10 @@ export async function runningServer(projectOption: string | undefined, local: bo
   }
   const info = readServerFile(dir);
   if (!info) return undefined;
+  const server = { url: info.url, token: cliToken(info.token) };
   try {
-    const res = await send(info.url, 'GET', '/v1/health', undefined, 2000);
-    return res.status === 200 ? info.url : undefined;
+    const res = await send(server, 'GET', '/v1/health', undefined, 2000);
+    return res.status === 200 ? server : undefined;
   } catch {
     return undefined;
   }
@@ -44,24 +46,24 @@ export interface RemoteQuery {
  * rows wanted, the total, stats and a write's message. A refusal or failure comes back as the same
  * Silt error (kind, code, message, details) that running alone would throw.
  */
-export async function queryOnServer(url: string, q: RemoteQuery): Promise<QueryResult> {
-  let view = await request(url, 'POST', '/v1/queries', { sql: q.sql, wait_ms: 500 });
+export async function queryOnServer(server: ServerAddress, q: RemoteQuery): Promise<QueryResult> {
+  let view = await request(server, 'POST', '/v1/queries', { sql: q.sql, wait_ms: 500 });
   // Ctrl-C stops the statement on the server too, as it would stop it here.
   const id: string = view.id;
   const interrupt = (): void => {
-    void send(url, 'POST', `/v1/queries/${id}/cancel`, undefined, 2000).finally(() => process.exit(130));
+    void send(server, 'POST', `/v1/queries/${id}/cancel`, undefined, 2000).finally(() => process.exit(130));
   };
   process.once('SIGINT', interrupt);
   try {
     for (let wait = 20; view.status === 'queued' || view.status === 'running'; wait = Math.min(wait * 2, 500)) {
       await new Promise((r) => setTimeout(r, wait));
-      view = await request(url, 'GET', `/v1/queries/${id}`);
+      view = await request(server, 'GET', `/v1/queries/${id}`);
     }
   } finally {
     process.off('SIGINT', interrupt);
   }
   // The results of a failed query are its error, with the status that says what kind it is.
-  if (view.status !== 'succeeded') await request(url, 'GET', `/v1/queries/${view.id}/results?limit=1`);
+  if (view.status !== 'succeeded') await request(server, 'GET', `/v1/queries/${view.id}/results?limit=1`);
   const result: QueryResult = {
     columns: view.columns ?? [],
     rows: [],
@@ -72,25 +74,26 @@ export async function queryOnServer(url: string, q: RemoteQuery): Promise<QueryR
     ...(view.snapshot_id !== null ? { snapshotId: view.snapshot_id } : {}),
   };
   if (q.download) {
-    const res = await send(url, 'GET', `/v1/queries/${view.id}/download?format=${q.download.format}`);
+    const res = await send(server, 'GET', `/v1/queries/${view.id}/download?format=${q.download.format}`);
     await writeFile(q.download.file, new Uint8Array(res.bytes));
     return { ...result, message: `wrote ${view.row_count} rows to ${path.resolve(q.download.file)}` };
   }
   const wanted = Math.min(q.maxRows, view.row_count);
   for (let offset = 0; offset < wanted; offset += PAGE) {
-    const page = await request(url, 'GET', `/v1/queries/${view.id}/results?offset=${offset}&limit=${Math.min(PAGE, wanted - offset)}`);
+    const page = await request(server, 'GET', `/v1/queries/${view.id}/results?offset=${offset}&limit=${Math.min(PAGE, wanted - offset)}`);
     result.rows.push(...page.rows);
   }
   return { ...result, truncated: view.row_count > result.rows.length };
 }
 
 /** One request on a connection of its own (closed after it), so the command exits as soon as it is done. */
-async function send(url: string, method: string, route: string, body?: unknown, timeoutMs?: number): Promise<{ status: number; bytes: Buffer }> {
+async function send(server: ServerAddress, method: string, route: string, body?: unknown, timeoutMs?: number): Promise<{ status: number; bytes: Buffer }> {
+  const { url } = server;
   let res: { status: number; bytes: Buffer };
   try {
     res = await new Promise((resolve, reject) => {
       const text = body === undefined ? undefined : JSON.stringify(body);
-      const req = http.request(`${url}${route}`, { method, agent: false, ...(timeoutMs ? { timeout: timeoutMs } : {}), headers: text === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) } }, (r) => {
+      const req = http.request(`${url}${route}`, { method, agent: false, ...(timeoutMs ? { timeout: timeoutMs } : {}), headers: serverHeaders(server, text) }, (r) => {
         const chunks: Buffer[] = [];
         r.on('data', (c: Buffer) => chunks.push(c));
         r.on('end', () => resolve({ status: r.statusCode ?? 0, bytes: Buffer.concat(chunks as Uint8Array[]) }));
@@ -109,8 +112,8 @@ async function send(url: string, method: string, route: string, body?: unknown, 
   return res;
 }
 
-async function request(url: string, method: string, route: string, body?: unknown): Promise<any> {
-  return JSON.parse((await send(url, method, route, body)).bytes.toString('utf8'));
+async function request(server: ServerAddress, method: string, route: string, body?: unknown): Promise<any> {
+  return JSON.parse((await send(server, method, route, body)).bytes.toString('utf8'));
 }
 
 /** The error the server's status and body describe, as the Silt error running alone would have thrown. */
@@ -124,6 +127,8 @@ export function errorOf(status: number, text: string): SiltError | Error {
   const opts = { code: body.code, details: body.details };
   switch (status) {
     case 400:
+    case 401:
+    case 403:
       return new InvalidInput(body.message, opts);
     case 404:
       return new NotFound(body.message, opts);

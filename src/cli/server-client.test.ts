@@ -28,7 +28,7 @@ describe('the CLI with a running server', () => {
   const jobOf = async (stdout: string): Promise<string | null> => {
     const runId = /^run (\S+) (succeeded|failed) in /m.exec(stdout)?.[1];
     assert.ok(runId, stdout);
-    return (await httpJson(`${server.url}/v1/runs/${runId}`, 'GET')).body.run.jobId as string | null;
+    return (await httpJson(dir, `${server.url}/v1/runs/${runId}`, 'GET')).body.run.jobId as string | null;
   };
 
   test('silt run is run by the server: the same report, exit 0, and the run is the server job', async () => {

@@ -52,6 +52,7 @@ export const projectSchema = z.strictObject({
   serve: z.optional(z.unknown()),
   schedules: z.optional(z.unknown()),
   policies: z.optional(z.unknown()),
+  access: z.optional(z.unknown()),
 });
 
 export type ProjectFile = z.infer<typeof projectSchema>;

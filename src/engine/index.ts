@@ -29,6 +29,7 @@ export {
   scanSql,
   walk,
   type AccessPolicy,
+  type WritePrivilege,
   type AstNode,
   type EngineOptions,
   type Principal,

@@ -5,3 +5,13 @@ export { policiesConfig, policiesSectionSchema, type PoliciesConfig } from './po
 export { planPolicies, type GovernedProject, type PolicyPlanItem } from './policy-plan.js';
 export { RowColumnPolicy } from './row-column-policy.js';
 export { utcDay, Workgroups } from './workgroups.js';
+export { planAccess, type AccessPlanItem } from './access-config.js';
+export { accessSection, accessSectionSchema, type AccessSection } from './access-section.js';
+export { columnTags, PII_TAG } from './column-tags.js';
+export { grantsPolicy, projectGrants } from './grant-policy.js';
+export { isAccessStatement, parseAccessStatement, type AccessChange } from './grant-sql.js';
+export { Grants } from './grants.js';
+export { addMember, checkPrincipalName, createPrincipal, dropPrincipal, principalOf, principalRow, PRINCIPAL_KINDS, removeMember, type PrincipalKind } from './principals.js';
+export { PRIVILEGES, securableOfRow, securableText, type Privilege, type Securable, type TagsOf } from './privileges.js';
+export { authenticate, createToken, exchangeClientCredentials, OAUTH_TOKEN_SECONDS, revokeToken, serverToken, type IssuedToken, type TokenOptions } from './tokens.js';
+export { runAccessStatement } from './access-statement.js';

@@ -4,15 +4,15 @@ import path from 'node:path';
 import { findProjectDir, loadProject, type ProjectConfig } from '../config/index.js';
 import { Catalog, type IfLost } from '../catalog/index.js';
 import { openStore, type ObjectStore } from '../storage/index.js';
-import { type AccessPolicy, Engine, type EngineOptions } from '../engine/index.js';
-import { Governance } from '../governance/index.js';
+import { type AccessPolicy, combinePolicies, Engine, type EngineOptions } from '../engine/index.js';
+import { Governance, grantsPolicy, projectGrants } from '../governance/index.js';
 
 /** An opened project: its config, object store and catalog. Close it when done. */
 export interface Project {
   readonly config: ProjectConfig;
   readonly store: ObjectStore;
   readonly catalog: Catalog;
-  /** What each principal may read: every user session binds its tables through it (allow-all until governance). */
+  /** What each principal may read and write: every user session binds its tables through it (the grants; the owner may do everything). */
   readonly accessPolicy: AccessPolicy;
   /** Row filters and masks (the access policy), the audit log and workgroups: every user session runs under it. */
   readonly governance: Governance;
@@ -55,7 +55,8 @@ export async function openProject(opts: OpenOptions = {}): Promise<Project> {
     config,
     store,
     catalog,
-    accessPolicy: governance.policy,
+    // Grants say which tables and columns; row filters and masks narrow what is seen of them.
+    accessPolicy: combinePolicies(grantsPolicy(projectGrants(catalog, config)), governance.policy),
     governance,
     engineOptions,
     secret: () => projectSecret(config.dir),

@@ -9,6 +9,8 @@ export interface ServerFile {
   url: string;
   pid: number;
   startedMs: number;
+  /** The owner's bearer token for this server's own CLI (the file is readable by its owner only). */
+  token?: string;
 }
 
 function fileOf(projectDir: string): string {
@@ -19,7 +21,8 @@ export function writeServerFile(projectDir: string, info: ServerFile): void {
   const file = fileOf(projectDir);
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(info) + '\n');
+  rmSync(tmp, { force: true }); // a leftover would keep its old mode
+  writeFileSync(tmp, JSON.stringify(info) + '\n', { mode: 0o600 });
   renameSync(tmp, file);
 }
 

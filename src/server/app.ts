@@ -4,6 +4,7 @@ import { InvalidInput, NotFound } from '../errors.js';
 import { toHttpError } from '../errors-http.js';
 import type { ServerDeps } from './deps.js';
 import { routeApp } from './route-app.js';
+import { declareBearer, requireToken } from './auth.js';
 import { healthRoutes } from './routes/health.js';
 import { lineageRoutes } from './routes/lineage.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -39,6 +40,7 @@ export function createApp(deps: ServerDeps): OpenAPIHono {
     const { status, body } = toHttpError(new NotFound(`no route ${c.req.method} ${c.req.path}; GET /openapi.json lists them`, { code: 'route_not_found' }));
     return c.json(body, status as 404);
   });
+  app.use('*', requireToken(deps.project));
   app.route('/v1', healthRoutes(deps, API_VERSION));
   app.route('/v1', lineageRoutes(deps));
   app.route('/', metricsRoutes(deps));
@@ -56,6 +58,7 @@ export function createApp(deps: ServerDeps): OpenAPIHono {
   app.route('/', consoleRoutes());
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
+    security: declareBearer(app),
     info: { title: 'Silt', version: API_VERSION, description: 'The lakehouse API: catalog, queries, runs, ingest, lineage.' },
   });
   return app;

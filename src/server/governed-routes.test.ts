@@ -4,9 +4,8 @@ import { test } from 'node:test';
 import { planPolicies } from '../governance/index.js';
 import { OWNER, type Principal, SqlSession } from '../engine/index.js';
 import { openProject } from '../project/index.js';
-import { call } from '../testing/index.js';
+import { call, ownerApp } from '../testing/index.js';
 import { removeDir, smallProject, tempDir } from '../testing/pipeline-project.js';
-import { createApp } from './app.js';
 
 const ALICE: Principal = { name: 'alice', kind: 'user', groups: ['analysts'], attributes: { region: 'eu' } };
 const YAML = `policies:
@@ -33,7 +32,8 @@ test('over the API a filtered, masked reader gets governed queries, samples and 
       engine.close();
     }
     await planPolicies(project, { apply: true });
-    const app = createApp({ project, principalOf: (c) => (c.req.header('x-as') === 'alice' ? ALICE : OWNER) });
+    // Authenticated as the owner; the test's principalOf then acts as alice when asked to.
+    const app = ownerApp({ project, principalOf: (c) => (c.req.header('x-as') === 'alice' ? ALICE : OWNER) });
     const as = async (method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> => {
       const r = await app.request(url, { method, headers: { 'x-as': 'alice', 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
       return { status: r.status, body: await r.json() };

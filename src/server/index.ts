@@ -1,4 +1,5 @@
 export { createApp, API_VERSION } from './app.js';
+export { OPEN_PATHS, requestPrincipal } from './auth.js';
 export type { ServerDeps } from './deps.js';
 export { startServer, type RunningServer, type ServeOptions } from './serve.js';
 export { readServerFile, type ServerFile } from '../project/index.js';

@@ -1,3 +1,4 @@
+import { isAccessStatement, projectGrants, runAccessStatement } from '../governance/index.js';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
@@ -239,7 +240,9 @@ export class QueryService {
           await q.rows.append(batch);
         }
       } else {
-        const r = await session.execute(q.sql, { principal: q.principal, signal, limits, maxRows: Number.MAX_SAFE_INTEGER });
+        const r = isAccessStatement(q.sql)
+          ? await runAccessStatement(projectGrants(this.project.catalog, this.project.config), q.principal, q.sql)
+          : await session.execute(q.sql, { principal: q.principal, signal, limits, maxRows: Number.MAX_SAFE_INTEGER });
         q.columns = r.columns;
         const { rows: _rows, elapsed_ms: _elapsed, ...scan } = r.stats;
         q.scan = scan;

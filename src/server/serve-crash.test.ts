@@ -15,7 +15,7 @@ import Database from 'better-sqlite3';
 import { openProject } from '../project/index.js';
 import { ordersYaml } from '../testing/orders-yaml.js';
 import { query, removeDir, rewritePipelineYaml, smallProject, tempDir, withSession } from '../testing/pipeline-project.js';
-import { httpJson, startServeProcess, type ServeProcess } from '../testing/serve-process.js';
+import { httpJson, ownerFetch, startServeProcess, type ServeProcess } from '../testing/serve-process.js';
 
 const KILLS = 6;
 const ORDER_ROWS_PER_FILE = 3;
@@ -56,7 +56,7 @@ test('SIGKILL at random moments under pushes, landed files, requested runs and a
       for (;;) {
         if (url) {
           try {
-            const res = await fetch(`${url}/v1/ingest/iot`, { method: 'POST', body, headers: { 'content-type': 'application/x-ndjson', 'idempotency-key': key } });
+            const res = await ownerFetch(dir, `${url}/v1/ingest/iot`, { method: 'POST', body, headers: { 'content-type': 'application/x-ndjson', 'idempotency-key': key } });
             const answer = (await res.json()) as { rows?: number };
             if (res.status === 202) {
               assert.equal(answer.rows, rows);
@@ -91,7 +91,7 @@ test('SIGKILL at random moments under pushes, landed files, requested runs and a
   const ask = async (key: string): Promise<boolean> => {
     if (!url) return false;
     try {
-      const r = await httpJson(`${url}/v1/runs`, 'POST', { dedupeKey: key, reason: 'crash test' });
+      const r = await httpJson(dir, `${url}/v1/runs`, 'POST', { dedupeKey: key, reason: 'crash test' });
       if (r.status === 503) return false;
       assert.ok(r.status === 202 || r.status === 200, `run ${key}: ${r.status} ${JSON.stringify(r.body)}`);
       asked.set(key, r.body.jobId as string);
@@ -140,7 +140,7 @@ test('SIGKILL at random moments under pushes, landed files, requested runs and a
       const deadline = Date.now() + 45_000;
       for (;;) {
         const open = await project.catalog.jobs.list({ status: ['queued', 'running'] });
-        const { body } = await httpJson(`${server.url}/v1/landing`, 'GET');
+        const { body } = await httpJson(dir, `${server.url}/v1/landing`, 'GET');
         const counts = body.counts as Record<string, number>;
         const waiting = counts['pending']! + counts['requested']! + counts['incomplete']!;
         if (open.length === 0 && waiting === 0) break;

@@ -1,10 +1,11 @@
 import { startAlertChecks } from '../alerts/index.js';
-import { OWNER } from '../engine/index.js';
+import { serverToken } from '../governance/index.js';
 import { PushService } from '../ingest/index.js';
 import { createLogger, recordQuery, type Logger } from '../observe/index.js';
 import { Executor, startLandingWatcher, startScheduler } from '../pipeline/index.js';
 import { removeServerFile, writeServerFile, type Project } from '../project/index.js';
 import { createApp } from './app.js';
+import { requestPrincipal } from './auth.js';
 import type { ServerDeps } from './deps.js';
 import { listen } from './listen.js';
 import { QueryService } from './query-service.js';
@@ -50,7 +51,7 @@ export async function startServer(project: Project, opts: ServeOptions = {}): Pr
   });
   const push = await PushService.open(project.catalog, project.config);
   const queries = new QueryService(project, { onEnded: recordQuery });
-  const deps: ServerDeps = { project, principalOf: () => OWNER, executor, push, queries, ...(onInternalError ? { onInternalError } : {}) };
+  const deps: ServerDeps = { project, principalOf: requestPrincipal, executor, push, queries, ...(onInternalError ? { onInternalError } : {}) };
   const listening = await listen(createApp(deps), settings.host, settings.port);
   executor.start();
   // Triggers: files arriving, schedules ticking, alert rules that watch the clock (staleness).
@@ -59,7 +60,9 @@ export async function startServer(project: Project, opts: ServeOptions = {}): Pr
     await startScheduler(project, executor, { onError: onError('scheduler') }),
     startAlertChecks(project, { onError: onError('alert checks') }),
   ];
-  writeServerFile(project.config.dir, { url: listening.url, pid: process.pid, startedMs: Date.now() });
+  // The local CLI acts as the owner: it reads this token from the server file, which only the file's owner may read.
+  const token = await serverToken(project.catalog);
+  writeServerFile(project.config.dir, { url: listening.url, pid: process.pid, startedMs: Date.now(), token });
   let stopping: Promise<void> | undefined;
   return {
     url: listening.url,

@@ -9,5 +9,5 @@ export { diffParquet, type ParquetDiff } from './parquet-diff.js';
 export { pyicebergFiles, pyicebergRead, pyicebergReadAll, pyicebergRest, requirePyIceberg } from './pyiceberg.js';
 export { serveFolder, withFileUrlsOver, type FolderServer } from './http-warehouse.js';
 export { eventLine, writeEventsCsv } from './csv-data.js';
-export { withApi, call } from './served.js';
+export { asPrincipal, call, ownerApp, withApi } from './served.js';
 export { assertIcebergError, createNamespace, sql, V1 } from './iceberg-rest.js';

@@ -79,7 +79,7 @@ export async function pyicebergFiles(dir: string, table: string): Promise<Refere
  * PyIceberg's RestCatalog against a running `silt serve` (`uri`: its /iceberg): lists, creates
  * rest_ns.people, appends, evolves, appends again, and reads `siltTable`; see interop/pyiceberg_rest.py.
  */
-export async function pyicebergRest(dir: string, uri: string, outDir: string, siltTable: string): Promise<any> {
-  const stdout = await runScript(dir, 'pyiceberg_rest.py', [uri, outDir, siltTable]);
+export async function pyicebergRest(dir: string, uri: string, outDir: string, siltTable: string, credential: string): Promise<any> {
+  const stdout = await runScript(dir, 'pyiceberg_rest.py', [uri, outDir, siltTable, credential]);
   return JSON.parse(stdout.trim().split('\n').at(-1)!);
 }

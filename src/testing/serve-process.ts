@@ -28,9 +28,17 @@ export async function startServeProcess(dir: string, args: string[] = [], env: N
   }
 }
 
-/** A JSON request to a listening server: status and parsed body. */
-export async function httpJson(url: string, method: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(url, {
+/** `fetch` as the project's owner: with the token the server in `dir` wrote for its own CLI (read anew, as a restarted server makes a new one). */
+export function ownerFetch(dir: string, url: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  const token = readServerFile(dir)?.token;
+  if (token) headers.set('authorization', `Bearer ${token}`);
+  return fetch(url, { ...init, headers });
+}
+
+/** A JSON request, as the owner, to the server of the project in `dir`: status and parsed body. */
+export async function httpJson(dir: string, url: string, method: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const res = await ownerFetch(dir, url, {
     method,
     ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
   });

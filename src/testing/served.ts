@@ -1,8 +1,9 @@
 import path from 'node:path';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { openProject, type Project } from '../project/index.js';
-import { createApp } from '../server/index.js';
+import { createApp, requestPrincipal, type ServerDeps } from '../server/index.js';
 import { OWNER } from '../engine/index.js';
+import { createToken } from '../governance/index.js';
 import { PushService } from '../ingest/index.js';
 import { removeDir, smallProject, tempDir } from './pipeline-project.js';
 
@@ -19,12 +20,33 @@ export async function withApi<T>(
   const project = await openProject({ projectDir: dir });
   const push = await PushService.open(project.catalog, project.config);
   try {
-    return await fn(createApp({ project, principalOf: () => OWNER, push }), project, dir);
+    return await fn(ownerApp({ project, principalOf: requestPrincipal, push }), project, dir);
   } finally {
     await push.close();
     await project.close();
     await removeDir(root);
   }
+}
+
+/**
+ * The app of `deps`, every request to it made as the project's owner: a bearer token of the owner,
+ * made on first use, is added to each request that carries no Authorization header of its own.
+ */
+export function ownerApp(deps: ServerDeps): OpenAPIHono {
+  return asPrincipal(createApp(deps), deps.project, OWNER.name);
+}
+
+/** `app`, whose requests carry a token of `principal` (an existing one) unless they say otherwise. */
+export function asPrincipal(app: OpenAPIHono, project: Project, principal: string): OpenAPIHono {
+  let token: Promise<string> | undefined;
+  const request = app.request.bind(app);
+  app.request = (async (input: string, init?: RequestInit, ...rest: unknown[]) => {
+    const headers = new Headers(init?.headers);
+    token ??= createToken(project.catalog, principal, { note: 'test' }).then((t) => t.token);
+    if (!headers.has('authorization')) headers.set('authorization', `Bearer ${await token}`);
+    return request(input, { ...init, headers }, ...(rest as []));
+  }) as typeof app.request;
+  return app;
 }
 
 /** A JSON request to an in-process app: status and parsed body. */

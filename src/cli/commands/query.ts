@@ -2,7 +2,8 @@ import { accessSync, constants, existsSync, readFileSync, statSync, writeFileSyn
 import path from 'node:path';
 import type { Command } from 'commander';
 import { InvalidInput } from '../../errors.js';
-import { bindParameters, parseParameters, SqlSession, type QueryResult } from '../../engine/index.js';
+import { bindParameters, OWNER, parseParameters, SqlSession, type QueryResult } from '../../engine/index.js';
+import { authenticate, isAccessStatement, projectGrants, runAccessStatement } from '../../governance/index.js';
 import { action, inProject, out, positiveWhole } from '../context.js';
 import { render, type OutputFormat } from '../render.js';
 import { queryOnServer, runningServer } from '../query-client.js';
@@ -47,15 +48,18 @@ export function register(program: Command): void {
               throw /^(query: )?IO Error|^EACCES|^ENOENT/.test(e instanceof Error ? e.message : '') ? cannotWrite(opts.output!, e) : e;
             })
           : await inProject(this, async (p) => {
+              // Working alone the CLI is the owner, unless SILT_TOKEN names another principal.
+              const principal = process.env['SILT_TOKEN'] ? await authenticate(p.catalog, `Bearer ${process.env['SILT_TOKEN']}`) : OWNER;
+              if (isAccessStatement(sql)) return runAccessStatement(projectGrants(p.catalog, p.config), principal, sql);
               const engine = await p.openUserSqlEngine(opts.output ? [path.resolve(opts.output)] : []);
               try {
-                const session = new SqlSession(engine, p.catalog, { policy: p.accessPolicy, governor: p.governance });
+                const session = new SqlSession(engine, p.catalog, { policy: p.accessPolicy, governor: p.governance, principal });
                 if (file) {
                   return await session.copyTo(sql, path.resolve(file.file), file.format).catch((e: unknown) => {
                     throw /^(query: )?IO Error/.test(e instanceof Error ? e.message : '') ? cannotWrite(file.file, e) : e;
                   });
                 }
-                return await session.execute(sql, { maxRows: keep });
+                return await session.execute(sql, { maxRows: keep, principal });
               } finally {
                 engine.close();
               }

@@ -80,7 +80,7 @@ export function register(program: Command): void {
 export async function runHereOrOnServer(p: Project, select: string[] | undefined, local: boolean | undefined, progress: Progress): Promise<RunResult> {
   const server = serverWanted(local) ? await findServer(p.config.dir, p.config.name) : undefined;
   if (!server) return runWithLineage(p, { select, trigger: 'manual', onProgress: (m) => progress.note(m), onWarning: warn });
-  progress.note(`asked the server at ${server}; waiting for the run`);
+  progress.note(`asked the server at ${server.url}; waiting for the run`);
   return runOnServer(server, { ...(select ? { select } : {}) });
 }
 

@@ -23,9 +23,13 @@ test('PyIceberg\'s RestCatalog against silt serve: lists, creates, appends, evol
   const root = await tempDir('rest');
   const { dir } = await demoProject(path.join(root, 'demo'), { rows: 300, seed: 7 });
   await siltOk(dir, 'run');
+  // PyIceberg signs in as a service principal with OAuth2 client credentials; it may do everything.
+  await siltOk(dir, 'principal', 'create', 'pyiceberg', '--service');
+  const token = (await siltOk(dir, 'token', 'create', 'pyiceberg')).split('\n')[0]!;
+  await siltOk(dir, 'query', 'GRANT ALL PRIVILEGES ON CATALOG TO pyiceberg');
   const server = await startServeProcess(dir);
   try {
-    const seen = await pyicebergRest(dir, `${server.url}/iceberg`, root, 'silver.orders');
+    const seen = await pyicebergRest(dir, `${server.url}/iceberg`, root, 'silver.orders', `pyiceberg:${token}`);
     assert.deepEqual(seen.namespaces_before, ['bronze', 'gold', 'silver']);
     assert.deepEqual(seen.namespaces_after, ['bronze', 'gold', 'rest_ns', 'silver']);
     assert.deepEqual(seen.tables, ['rest_ns.people', 'rest_ns.staged']);

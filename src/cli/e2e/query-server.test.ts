@@ -7,6 +7,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { finished, siltOk, startSilt, type SiltResult } from '../../testing/silt-process.js';
 import { makeProject, removeProject } from '../../testing/temp-project.js';
+import { ownerFetch } from '../../testing/serve-process.js';
 import { readServerFile } from '../../server/index.js';
 import { Engine, quoteLiteral } from '../../engine/index.js';
 
@@ -56,7 +57,7 @@ test('the same output, files and exit codes with a server as without one', async
     codes.push(served.code);
   }
   assert.deepEqual(codes, [0, 0, 3, 1, 1], 'exit codes: ok, ok, not found, refused, invalid');
-  const ran = ((await (await fetch(`${url}/v1/queries?limit=100`)).json()) as { queries: { sql: string }[] }).queries.map((q) => q.sql);
+  const ran = ((await (await ownerFetch(dir, `${url}/v1/queries?limit=100`)).json()) as { queries: { sql: string }[] }).queries.map((q) => q.sql);
   for (const [, args] of cases) assert.ok(ran.includes(args[0]!), `the server ran ${args[0]}`);
   for (const format of ['csv', 'parquet']) {
     const outputs = await Promise.all(
@@ -92,7 +93,7 @@ test('a write through the server commits once and prints what it did; --local an
   const alone = await query(ALONE, insert);
   assert.equal(served.stdout, alone.stdout);
   assert.match(served.stdout, /1 row.*shop\.items/);
-  const history = (await (await fetch(`${url}/v1/queries`)).json()) as { queries: { sql: string }[] };
+  const history = (await (await ownerFetch(dir, `${url}/v1/queries`)).json()) as { queries: { sql: string }[] };
   assert.ok(history.queries.some((q) => q.sql.startsWith('INSERT INTO shop.items')), 'the server ran it');
   const local = await query({}, 'SELECT count(*) AS n FROM shop.items', '--local', '--stats');
   assert.equal(local.code, 0, local.stderr);
@@ -100,7 +101,7 @@ test('a write through the server commits once and prints what it did; --local an
   const stats = JSON.parse((await query(SERVED, 'SELECT count(*) FROM shop.items', '--stats')).stderr);
   assert.deepEqual(Object.keys(stats), Object.keys(JSON.parse(local.stderr)));
   assert.equal(stats.rows, 1);
-  assert.ok(!(await (await fetch(`${url}/v1/queries`)).text()).includes('--local'));
+  assert.ok(!(await (await ownerFetch(dir, `${url}/v1/queries`)).text()).includes('--local'));
   assert.ok(existsSync(path.join(dir, '.silt', 'server.json')));
 });
 
@@ -108,7 +109,7 @@ test('Ctrl-C on silt query stops the statement on the server too', async () => {
   const sql = 'SELECT count(*) FROM range(100000000) a, range(100000000) b WHERE a.range + b.range = 7';
   const child = startSilt(dir, ['query', sql]);
   const done = finished(child);
-  const history = async () => ((await (await fetch(`${url}/v1/queries?limit=5`)).json()) as { queries: { sql: string; status: string }[] }).queries.find((q) => q.sql === sql);
+  const history = async () => ((await (await ownerFetch(dir, `${url}/v1/queries?limit=5`)).json()) as { queries: { sql: string; status: string }[] }).queries.find((q) => q.sql === sql);
   for (let i = 0; i < 200 && (await history())?.status !== 'running'; i++) await new Promise((r) => setTimeout(r, 50));
   await new Promise((r) => setTimeout(r, 700)); // past the submit's wait, while it polls
   child.kill('SIGINT');

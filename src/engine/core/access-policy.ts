@@ -4,7 +4,7 @@
  * statement reads, a row filter becomes that relation's WHERE, and a mask replaces a column's
  * value. The default policy allows everything.
  */
-import { InvalidInput } from '../../errors.js';
+import { AccessDenied, InvalidInput } from '../../errors.js';
 import { quoteIdent } from './sql-text.js';
 
 export interface Principal {
@@ -37,9 +37,14 @@ export interface ReadGrant {
   masks?: Readonly<Record<string, string>>;
 }
 
+/** What a write needs: MODIFY to change rows, CREATE to make a table, ALTER to change one, DROP to drop it. */
+export type WritePrivilege = 'MODIFY' | 'CREATE' | 'ALTER' | 'DROP';
+
 export interface AccessPolicy {
   /** The grant for reading `table`, or undefined when the principal may not read it at all. */
   read(principal: Principal, table: TableRef): ReadGrant | undefined | Promise<ReadGrant | undefined>;
+  /** Refuses (AccessDenied) a write the principal may not make; absent, every write is allowed. */
+  checkWrite?(principal: Principal, privilege: WritePrivilege, table: { namespace: string; name: string }): void | Promise<void>;
 }
 
 export const ALLOW_ALL: AccessPolicy = { read: () => ({}) };
@@ -52,6 +57,9 @@ export const ALLOW_ALL: AccessPolicy = { read: () => ({}) };
 export function combinePolicies(...policies: readonly AccessPolicy[]): AccessPolicy {
   if (policies.length === 1) return policies[0]!;
   return {
+    async checkWrite(principal, privilege, table) {
+      for (const p of policies) await p.checkWrite?.(principal, privilege, table);
+    },
     async read(principal, table) {
       const grants: ReadGrant[] = [];
       for (const p of policies) {
@@ -90,12 +98,7 @@ export const OWNER_ACCESS: ReadAccess = { principal: OWNER, policy: ALLOW_ALL };
 /** The grant for one table, refused with a message naming the principal when there is none. */
 export async function grantFor(access: ReadAccess, table: TableRef): Promise<ReadGrant> {
   const grant = await access.policy.read(access.principal, table);
-  if (!grant) {
-    throw new InvalidInput(`query: ${access.principal.kind} ${access.principal.name} may not read table ${table.namespace}.${table.name}`, {
-      code: 'access_denied',
-      details: { table: `${table.namespace}.${table.name}` },
-    });
-  }
+  if (!grant) throw new AccessDenied(`query: ${access.principal.kind} ${access.principal.name} may not read table ${table.namespace}.${table.name}`, { details: { table: `${table.namespace}.${table.name}` } });
   return grant;
 }
 

@@ -12,6 +12,7 @@ export {
   type ReadAccess,
   type ReadGrant,
   type TableRef,
+  type WritePrivilege,
 } from './access-policy.js';
 export { Engine, type EngineOptions, MAX_OPEN_PARTITION_FILES, type Row, withEngine } from './duckdb.js';
 export {

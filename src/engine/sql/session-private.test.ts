@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { Cancelled, InvalidInput, LimitExceeded } from '../../errors.js';
+import { AccessDenied, Cancelled, InvalidInput, LimitExceeded } from '../../errors.js';
 import type { AccessPolicy } from '../core/access-policy.js';
 import { SqlSession } from './session.js';
 import { withLake, type Lake } from '../../testing/lake.js';
@@ -148,7 +148,7 @@ test('an access policy filters rows, masks and hides columns, and refuses tables
     // A filter on a masked column is not pruned by the files' real values.
     assert.deepEqual((await sql.execute("SELECT count(*) FROM shop.t WHERE name = '***'", { principal: svc })).rows, [['10']]);
     await assert.rejects(sql.execute('SELECT odd FROM shop.t', { principal: svc }), /odd/);
-    await assert.rejects(sql.execute('SELECT * FROM shop.secret', { principal: svc }), (e: Error) => e instanceof InvalidInput && /service reports may not read table shop\.secret/.test(e.message));
+    await assert.rejects(sql.execute('SELECT * FROM shop.secret', { principal: svc }), (e: Error) => e instanceof AccessDenied && /service reports may not read table shop\.secret/.test(e.message));
     await assert.rejects(sql.execute('DELETE FROM shop.t WHERE x = 1', { principal: svc }), /through a filter or mask/);
     // The owner sees everything.
     assert.deepEqual((await sql.execute('SELECT count(*) FROM shop.t')).rows, [['20']]);

@@ -4,7 +4,7 @@
  * any number run at once. Writes and DDL become exactly one Iceberg commit each (or none when
  * they fail or are cancelled). User SQL never names a file: see query-ast.ts and sql-statement.ts.
  */
-import { type AccessPolicy, ALLOW_ALL, type Engine, execSql, OWNER, type Principal, quoteIdent, rejectStatement } from '../core/index.js';
+import { type AccessPolicy, ALLOW_ALL, type Engine, execSql, OWNER, type Principal, quoteIdent, rejectStatement, type WritePrivilege } from '../core/index.js';
 import { runDdl } from './ddl-statements.js';
 import { QueryBinder, type ScanStats } from './query-binder.js';
 import { copyQuery, runQuery, streamQuery, type CopyFormat } from './query-run.js';
@@ -134,6 +134,7 @@ export class SqlSession {
     const opts = { ...this.defaults, ...options };
     const travel = rewriteTimeTravel(sql);
     const statement = parseStatement(travel.sql);
+    await this.checkWrite(statement, opts.principal ?? OWNER);
     const run = await this.begin(opts, travel.refs, true, sql);
     const { engine, binder } = run;
     let committed: string | undefined;
@@ -329,6 +330,14 @@ export class SqlSession {
     };
   }
 
+  /** A write or DDL statement refused before it runs when the policy withholds its privilege. */
+  private async checkWrite(statement: ReturnType<typeof parseStatement>, principal: Principal): Promise<void> {
+    const check = this.defaults.policy?.checkWrite;
+    if (!check || statement.kind === 'query' || statement.kind === 'rejected') return;
+    const privilege = WRITE_PRIVILEGE[statement.kind];
+    await check.call(this.defaults.policy, principal, privilege, statement.table);
+  }
+
   private guarded<T>(table: { namespace: string; name: string }, fn: () => Promise<T>): Promise<T> {
     return this.resolver.guardWrite ? this.resolver.guardWrite(table.namespace, table.name, fn) : fn();
   }
@@ -361,6 +370,16 @@ function tightest(a: Limits | undefined, b: Limits): Limits {
   }
   return out;
 }
+
+const WRITE_PRIVILEGE: Record<Exclude<ReturnType<typeof parseStatement>['kind'], 'query' | 'rejected'>, WritePrivilege> = {
+  'create-as': 'CREATE',
+  create: 'CREATE',
+  insert: 'MODIFY',
+  delete: 'MODIFY',
+  update: 'MODIFY',
+  alter: 'ALTER',
+  drop: 'DROP',
+};
 
 function cancelled(): Cancelled {
   return new Cancelled('query: the statement was cancelled; nothing was committed');

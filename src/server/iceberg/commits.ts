@@ -3,6 +3,7 @@ import { CommitConflict, InvalidInput, NotFound } from '../../errors.js';
 import type { Catalog } from '../../catalog/index.js';
 import { type Table, type TableChange, type TableUpdate } from '../../table/index.js';
 import type { ServerDeps } from '../deps.js';
+import { restAccess, type RestAccess } from './access.js';
 import { routeApp } from '../route-app.js';
 import { icebergError, icebergErrors } from './errors.js';
 import { CommitTableRequest, TableIdentifier, TableMetadataSchema } from './schemas.js';
@@ -48,18 +49,22 @@ export function commitRoutes(deps: ServerDeps) {
       const { namespace, table: name } = c.req.valid('param');
       const ns = oneLevel(namespace);
       const change = (await exactBody(c)) as WireChange;
+      const access = restAccess(deps, c);
       await requireSnapshotFiles(catalog, change.updates);
       if (change.requirements.some((r) => r.type === 'assert-create') && !(await catalog.tableExists(ns, name))) {
+        await access.requireWrite('CREATE', ns, name);
         const table = await createByCommit(catalog, ns, name, change);
         return exactJson(c, { 'metadata-location': table.metadataLocation, metadata: table.metadata });
       }
       const table = await catalog.loadTable(ns, name);
+      await requireCommit(access, ns, name, table, change.updates);
       const [done] = await catalog.commitTransaction([{ table, change }]);
       return exactJson(c, { 'metadata-location': done!.metadataLocation, metadata: done!.metadata });
     })
     .openapi(commitTransaction, async (c) => {
       const { 'table-changes': changes } = (await exactBody(c)) as { 'table-changes': (WireChange & { identifier: { namespace: string[]; name: string } })[] };
       const seen = new Set<string>();
+      const access = restAccess(deps, c);
       const targets = [];
       for (const [i, ch] of changes.entries()) {
         const ns = namespaceOf(ch.identifier.namespace, `table-changes.${i}.identifier.namespace`);
@@ -67,11 +72,23 @@ export function commitRoutes(deps: ServerDeps) {
         if (seen.has(key)) throw new CommitConflict(`commit: ${key} appears twice in one transaction; give each table one change`);
         seen.add(key);
         await requireSnapshotFiles(catalog, ch.updates);
-        targets.push({ table: await catalog.loadTable(ns, ch.identifier.name), change: { requirements: ch.requirements, updates: ch.updates } });
+        const table = await catalog.loadTable(ns, ch.identifier.name);
+        await requireCommit(access, ns, ch.identifier.name, table, ch.updates);
+        targets.push({ table, change: { requirements: ch.requirements, updates: ch.updates } });
       }
       await catalog.commitTransaction(targets);
       return c.body(null, 204);
     });
+}
+
+/** Updates that change a table's rows (MODIFY); every other kind changes the table itself (ALTER). */
+const DATA_UPDATES: ReadonlySet<string> = new Set(['add-snapshot', 'set-snapshot-ref', 'remove-snapshots', 'remove-snapshot-ref', 'set-statistics', 'remove-statistics', 'set-partition-statistics', 'remove-partition-statistics']);
+
+/** A commit answers the table's metadata, so its committer must read the whole table, and hold MODIFY and/or ALTER as its updates need. */
+async function requireCommit(access: RestAccess, ns: string, name: string, table: Table, updates: readonly TableUpdate[]): Promise<void> {
+  await access.requireWholeRead(ns, name, table);
+  if (updates.some((u) => DATA_UPDATES.has(u.action))) await access.requireWrite('MODIFY', ns, name);
+  if (updates.some((u) => !DATA_UPDATES.has(u.action))) await access.requireWrite('ALTER', ns, name);
 }
 
 /**

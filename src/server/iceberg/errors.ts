@@ -17,6 +17,8 @@ function classify(e: unknown): [number, string] {
   if (!(e instanceof SiltError)) return [500, 'InternalServerError'];
   switch (e.kind) {
     case 'invalid_input':
+      if (e.code === 'unauthenticated') return [401, 'NotAuthorizedException'];
+      if (e.code === 'access_denied') return [403, 'ForbiddenException'];
       return e.code === 'namespace_not_empty' ? [409, 'NamespaceNotEmptyException'] : [400, 'BadRequestException'];
     case 'not_found':
       if (e.code === 'namespace_not_found') return [404, 'NoSuchNamespaceException'];
@@ -35,6 +37,8 @@ function classify(e: unknown): [number, string] {
 
 const WHAT: Record<number, string> = {
   400: 'BadRequestException: a malformed request (the message names the field)',
+  401: 'NotAuthorizedException: no valid bearer token',
+  403: 'ForbiddenException: the principal lacks a grant (the message names the policy)',
   404: 'NoSuchNamespaceException or NoSuchTableException',
   409: 'AlreadyExistsException, NamespaceNotEmptyException or CommitFailedException (a requirement no longer holds: reload and retry)',
   503: 'ServiceUnavailableException: a fault of the machine or of the files under Silt',
@@ -43,7 +47,7 @@ const WHAT: Record<number, string> = {
 
 /** The error answers a REST catalog route declares (500 always). */
 export function icebergErrors<S extends 400 | 404 | 409 | 503>(...statuses: S[]) {
-  const out = {} as Record<S | 500, { description: string; content: { 'application/json': { schema: typeof IcebergErrorSchema } } }>;
-  for (const s of [...statuses, 500 as const]) out[s] = { description: WHAT[s]!, content: { 'application/json': { schema: IcebergErrorSchema } } };
+  const out = {} as Record<S | 401 | 403 | 500, { description: string; content: { 'application/json': { schema: typeof IcebergErrorSchema } } }>;
+  for (const s of [...statuses, 401 as const, 403 as const, 500 as const]) out[s] = { description: WHAT[s]!, content: { 'application/json': { schema: IcebergErrorSchema } } };
   return out;
 }

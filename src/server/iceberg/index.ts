@@ -6,6 +6,7 @@ import { commitRoutes } from './commits.js';
 import { configRoutes } from './config.js';
 import { icebergError } from './errors.js';
 import { namespaceRoutes } from './namespaces.js';
+import { oauthRoutes } from './oauth.js';
 import { tableRoutes } from './tables.js';
 
 /**
@@ -20,12 +21,13 @@ export function icebergRoutes(deps: ServerDeps) {
     if (status >= 500) deps.onInternalError?.(e);
     return c.json(body, status as 500);
   });
+  app.route('/', oauthRoutes(deps));
   app.route('/', configRoutes(deps));
   app.route('/', namespaceRoutes(deps));
   app.route('/', tableRoutes(deps));
   app.route('/', commitRoutes(deps));
   app.all('/v1/*', (c) => {
-    const message = `no route ${c.req.method} ${c.req.path} in this Iceberg REST catalog (views and OAuth2 are not served yet)`;
+    const message = `no route ${c.req.method} ${c.req.path} in this Iceberg REST catalog (views are not served yet)`;
     return c.json({ error: { message, type: 'NoSuchEndpointException', code: 404 } }, 404);
   });
   return app;

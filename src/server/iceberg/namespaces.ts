@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { ServerDeps } from '../deps.js';
+import { requireSeen, restAccess } from './access.js';
 import { routeApp } from '../route-app.js';
 import { icebergError, icebergErrors } from './errors.js';
 import { json, NamespacePath, namespaceOf, oneLevel, page, PageQuery } from './wire.js';
@@ -62,7 +63,10 @@ export function namespaceRoutes(deps: ServerDeps) {
   return routeApp(icebergError)
     .openapi(list, async (c) => {
       const q = c.req.valid('query');
-      let all = (await catalog.listNamespaces()).map((n) => [n]);
+      const access = restAccess(deps, c);
+      const names: string[] = [];
+      for (const n of await catalog.listNamespaces()) if (await access.seesNamespace(n)) names.push(n);
+      let all = names.map((n) => [n]);
       if (q.parent !== undefined) {
         await catalog.namespaceProperties(oneLevel(q.parent)); // 404 when the parent is unknown
         all = [];
@@ -73,22 +77,27 @@ export function namespaceRoutes(deps: ServerDeps) {
     .openapi(create, async (c) => {
       const body = c.req.valid('json');
       const ns = namespaceOf(body.namespace);
+      await restAccess(deps, c).requireOnCatalog('CREATE');
       await catalog.createNamespace(ns, body.properties ?? {});
       return c.json({ namespace: [ns], properties: await catalog.namespaceProperties(ns) }, 200);
     })
     .openapi(load, async (c) => {
       const ns = oneLevel(c.req.valid('param').namespace);
       const props = await catalog.namespaceProperties(ns);
+      await requireSeen(restAccess(deps, c), ns);
       if (c.req.method === 'HEAD') return c.body(null, 204) as never;
       return c.json({ namespace: [ns], properties: props }, 200);
     })
     .openapi(drop, async (c) => {
-      await catalog.dropNamespace(oneLevel(c.req.valid('param').namespace));
+      const ns = oneLevel(c.req.valid('param').namespace);
+      await restAccess(deps, c).requireWrite('DROP', ns);
+      await catalog.dropNamespace(ns);
       return c.body(null, 204);
     })
     .openapi(properties, async (c) => {
       const ns = oneLevel(c.req.valid('param').namespace);
       const body = c.req.valid('json');
+      await restAccess(deps, c).requireWrite('ALTER', ns);
       return c.json(await catalog.updateNamespaceProperties(ns, body.updates ?? {}, body.removals ?? []), 200);
     });
 }

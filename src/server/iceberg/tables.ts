@@ -5,7 +5,7 @@ import { InvalidInput } from '../../errors.js';
 import type { TableDefinition } from '../../catalog/index.js';
 import { indexById, LAST_ADDED, type PartitionField, type Schema, type SortOrder, type Table, type TableMetadata } from '../../table/index.js';
 import type { ServerDeps } from '../deps.js';
-import { requireUngoverned } from '../governed-read.js';
+import { restAccess } from './access.js';
 import { routeApp } from '../route-app.js';
 import { icebergError, icebergErrors } from './errors.js';
 import { IcebergPartitionSpec, IcebergSchema, IcebergSortOrder, LoadTableResult, TableIdentifier } from './schemas.js';
@@ -100,7 +100,10 @@ export function tableRoutes(deps: ServerDeps) {
   return routeApp(icebergError)
     .openapi(list, async (c) => {
       const ns = oneLevel(c.req.valid('param').namespace);
-      const { items, next } = page(await catalog.listTables(ns), c.req.valid('query'));
+      const access = restAccess(deps, c);
+      const seen = [];
+      for (const t of await catalog.listTables(ns)) if (await access.seesTable(t.namespace, t.name)) seen.push(t);
+      const { items, next } = page(seen, c.req.valid('query'));
       return c.json({ identifiers: items.map((t) => ({ namespace: [t.namespace], name: t.name })), ...(next ? { 'next-page-token': next } : {}) }, 200);
     })
     .openapi(create, async (c) => {
@@ -108,6 +111,7 @@ export function tableRoutes(deps: ServerDeps) {
       const body = c.req.valid('json');
       const def = definitionOf(body);
       if (body.location) throw new InvalidInput(`location: Silt chooses a table's location under its warehouse; leave location out`, { details: { field: 'location' } });
+      await restAccess(deps, c).requireWrite('CREATE', ns, body.name);
       if (body['stage-create']) return exactJson(c, loadResult(await catalog.stageTable(ns, body.name, def)));
       await catalog.requireNamespace(ns);
       const table = await catalog.createTable(ns, body.name, def);
@@ -123,9 +127,12 @@ export function tableRoutes(deps: ServerDeps) {
     .openapi(load, async (c) => {
       const { namespace, table: name } = c.req.valid('param');
       const table = await catalog.loadTable(oneLevel(namespace), name);
-      // The metadata leads to every data file: not for a reader the policies filter or mask.
-      await requireUngoverned(deps, c, table, oneLevel(namespace), name, 'the metadata (and so the data files)');
-      if (c.req.method === 'HEAD') return c.body(null, 204) as never;
+      const access = restAccess(deps, c);
+      if (c.req.method === 'HEAD') {
+        if (!(await access.seesTable(namespace, name))) await access.requireWholeRead(namespace, name, table);
+        return c.body(null, 204) as never;
+      }
+      await access.requireWholeRead(namespace, name, table);
       const mode = c.req.valid('query').snapshots ?? 'all';
       // The answer depends on the metadata file and on which snapshots were asked for.
       const etag = etagOf(mode === 'all' ? table.metadataLocation : `${table.metadataLocation}#${mode}`);
@@ -138,6 +145,7 @@ export function tableRoutes(deps: ServerDeps) {
     })
     .openapi(drop, async (c) => {
       const { namespace, table: name } = c.req.valid('param');
+      if (await catalog.tableExists(oneLevel(namespace), name)) await restAccess(deps, c).requireWrite('DROP', namespace, name);
       await catalog.dropTable(oneLevel(namespace), name, { purge: c.req.valid('query').purgeRequested === 'true' });
       return c.body(null, 204);
     })
@@ -145,10 +153,17 @@ export function tableRoutes(deps: ServerDeps) {
       const ns = oneLevel(c.req.valid('param').namespace);
       const body = c.req.valid('json');
       await catalog.requireNamespace(ns);
+      await restAccess(deps, c).requireWrite('CREATE', ns, body.name);
       return answerTable(c, await catalog.registerTable(ns, body.name, body['metadata-location'], { overwrite: body.overwrite ?? false }));
     })
     .openapi(rename, async (c) => {
       const { source, destination } = c.req.valid('json');
+      const access = restAccess(deps, c);
+      const from = oneLevel(namespaceOf(source.namespace, 'source.namespace'));
+      if (await catalog.tableExists(from, source.name)) {
+        await access.requireWrite('ALTER', from, source.name);
+        await access.requireWrite('CREATE', namespaceOf(destination.namespace, 'destination.namespace'), destination.name);
+      }
       await catalog.renameTable(
         { namespace: oneLevel(namespaceOf(source.namespace, 'source.namespace')), name: source.name },
         { namespace: namespaceOf(destination.namespace, 'destination.namespace'), name: destination.name },

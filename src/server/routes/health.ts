@@ -7,7 +7,8 @@ const Health = z.object({ status: z.literal('ok'), project: z.string(), version:
 const health = createRoute({
   method: 'get',
   path: '/health',
-  summary: 'Whether the server answers, and for which project',
+  summary: 'Whether the server answers, and for which project (no token needed)',
+  security: [],
   responses: { 200: { description: 'The server is up', content: { 'application/json': { schema: Health } } } },
 });
 

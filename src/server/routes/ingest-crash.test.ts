@@ -3,6 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
 import { queryCsv, siltOk, startSilt } from '../../testing/index.js';
+import { ownerFetch } from '../../testing/serve-process.js';
 import { removeDir, smallProject, tempDir } from '../../testing/pipeline-project.js';
 
 const CLIENTS = 6;
@@ -61,7 +62,7 @@ test('a silt serve SIGKILLed at random moments under concurrent pushes: every pu
         // Retried with the same key until acknowledged: through kills, restarts and 503s.
         for (;;) {
           try {
-            const res = await fetch(`${server.url}/v1/ingest/iot`, { method: 'POST', body, headers: { 'content-type': 'application/x-ndjson', 'idempotency-key': key } });
+            const res = await ownerFetch(dir, `${server.url}/v1/ingest/iot`, { method: 'POST', body, headers: { 'content-type': 'application/x-ndjson', 'idempotency-key': key } });
             const answer = (await res.json()) as { file?: string; rows?: number; replayed?: boolean };
             if (res.status === 202) {
               assert.equal(answer.rows, rows);

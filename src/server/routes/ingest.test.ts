@@ -9,9 +9,8 @@ import { OWNER } from '../../engine/index.js';
 import { PushService } from '../../ingest/index.js';
 import { runPipeline } from '../../pipeline/index.js';
 import type { Project } from '../../project/index.js';
-import { withApi } from '../../testing/index.js';
+import { ownerApp, withApi } from '../../testing/index.js';
 import { query, withSession } from '../../testing/pipeline-project.js';
-import { createApp } from '../app.js';
 
 const YAML = `
 sources:
@@ -175,7 +174,7 @@ test('after a crash between the put and the answer, a retried key finds its file
     try {
       assert.equal((await project.catalog.pushKeys.get('iot', 'put-done'))?.state, 'done');
       assert.equal(await project.catalog.pushKeys.get('iot', 'never-put'), undefined);
-      const app = createApp({ project, principalOf: () => OWNER, push: restarted });
+      const app = ownerApp({ project, principalOf: () => OWNER, push: restarted });
       const retried = await push(app, 'iot', body(1), 'application/x-ndjson', 'put-done');
       assert.equal(retried.status, 202);
       assert.deepEqual(retried.body, { source: 'iot', file: put, rows: 1, replayed: true });
@@ -283,7 +282,7 @@ test('closing the push service (the server stopping) writes the open batches at 
   const yaml = `sources:\n  iot:\n    format: ndjson\n    push: { batch_wait: 30s }\n`;
   await withApi({ yaml }, async (_app, project) => {
     const service = await PushService.open(project.catalog, project.config);
-    const app = createApp({ project, principalOf: () => OWNER, push: service });
+    const app = ownerApp({ project, principalOf: () => OWNER, push: service });
     const started = Date.now();
     const waiting = push(app, 'iot', '{"a":1}\n', 'application/x-ndjson');
     await new Promise((r) => setTimeout(r, 50));
@@ -309,7 +308,7 @@ test('an idempotency key is forgotten after its retention: a push retried after 
     const later = await PushService.open(project.catalog, project.config, { keyRetentionMs: 10 });
     try {
       assert.equal(await project.catalog.pushKeys.get('iot', 'old'), undefined);
-      const again = await push(createApp({ project, principalOf: () => OWNER, push: later }), 'iot', '{"a":1}\n', 'application/x-ndjson', 'old');
+      const again = await push(ownerApp({ project, principalOf: () => OWNER, push: later }), 'iot', '{"a":1}\n', 'application/x-ndjson', 'old');
       assert.equal(again.status, 202);
       assert.equal(again.body.replayed, false);
       assert.notEqual(again.body.file, first.body.file);

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { errorBody, InvalidInput } from '../../errors.js';
+import { requireGrant } from '../auth.js';
 import { toHttpError } from '../../errors-http.js';
 import { PUSH_MEDIA_TYPES, type PushService } from '../../ingest/index.js';
 import type { ServerDeps } from '../deps.js';
@@ -56,6 +57,7 @@ const push = createRoute({
 export function ingestRoutes(deps: ServerDeps) {
   return routeApp().openapi(push, async (c) => {
     const { source } = c.req.valid('param');
+    await requireGrant(deps, c, 'MODIFY', { kind: 'table', namespace: 'bronze', table: source });
     const key = c.req.valid('header')['idempotency-key'];
     try {
       const service = deps.push ?? noPush();

@@ -3,10 +3,9 @@ import { test } from 'node:test';
 import { runPipeline } from '../../pipeline/index.js';
 import { addLanding, rewritePipelineYaml } from '../../testing/pipeline-project.js';
 import { ordersYaml } from '../../testing/orders-yaml.js';
-import { call, withApi } from '../../testing/index.js';
+import { call, ownerApp, withApi } from '../../testing/index.js';
 import { OWNER } from '../../engine/index.js';
 import { openProject } from '../../project/index.js';
-import { createApp } from '../app.js';
 
 const YAML = ordersYaml('    expectations:\n      - { rule: range, column: amount, min: 0, policy: drop }\n');
 const LANDING = { 'orders/a.csv': 'id,amount\n1,2\n2,-1\n3,x\n4,-5\n5,1,extra\n' };
@@ -72,7 +71,7 @@ test('replay runs held rows through the fixed contract; unknown tables are 404s 
     await rewritePipelineYaml(dir, ordersYaml('    expectations:\n      - { rule: range, column: amount, min: -10, policy: drop }\n'));
     const fixed = await openProject({ projectDir: dir });
     try {
-      const app2 = createApp({ project: fixed, principalOf: () => OWNER });
+      const app2 = ownerApp({ project: fixed, principalOf: () => OWNER });
       const r = await call(app2, 'POST', '/v1/quarantine/silver/orders/replay', { rule: 'range(amount)' });
       assert.equal(r.status, 200, JSON.stringify(r.body));
       assert.deepEqual([r.body.rows_in, r.body.rows_written, r.body.rows_quarantined], [2, 2, 0]);

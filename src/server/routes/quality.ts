@@ -3,6 +3,7 @@ import { InvalidInput } from '../../errors.js';
 import { browseQuarantine, expectationHistory, findQuarantine, pipelineConfig, replayQuarantine } from '../../pipeline/index.js';
 import type { ServerDeps } from '../deps.js';
 import { withUserSession } from '../query-session.js';
+import { requireGrant } from '../auth.js';
 import { routeApp } from '../route-app.js';
 import { errorResponses, Paging } from './common-schemas.js';
 
@@ -119,6 +120,7 @@ export function qualityRoutes(deps: ServerDeps) {
         throw new InvalidInput(`quarantine: ${q.label} holds records ingest could not read, which no contract can replay; fix the file and drop it in landing again (changed content is a new file)`);
       }
       const name = q.label.slice('silver.'.length);
+      await requireGrant(deps, c, 'MODIFY', { kind: 'table', namespace: 'silver', table: name });
       const r = await replayQuarantine(project, name, body.rule ? { rule: body.rule } : {});
       return c.json(
         { run_id: r.runId, table: q.label, rows_in: r.rowsIn, rows_written: r.rowsWritten, rows_quarantined: r.rowsQuarantined, rows_deduplicated: r.rowsDeduplicated },

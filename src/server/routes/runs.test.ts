@@ -5,8 +5,7 @@ import { OWNER } from '../../engine/index.js';
 import { Executor } from '../../pipeline/index.js';
 import type { Project } from '../../project/index.js';
 import { ordersYaml } from '../../testing/orders-yaml.js';
-import { call, withApi } from '../../testing/index.js';
-import { createApp } from '../app.js';
+import { call, ownerApp, withApi } from '../../testing/index.js';
 
 const SETUP = {
   yaml: ordersYaml("    expectations:\n      - { rule: range, column: amount, min: 0, max: 1000, policy: warn }\n") + 'gold:\n  models: models\n',
@@ -19,7 +18,7 @@ async function withRuns(fn: (app: OpenAPIHono, project: Project, executor: Execu
   await withApi(SETUP, async (_plain, project) => {
     const executor = new Executor(project, { pollMs: 50 }).start();
     try {
-      await fn(createApp({ project, principalOf: () => OWNER, executor }), project, executor);
+      await fn(ownerApp({ project, principalOf: () => OWNER, executor }), project, executor);
     } finally {
       await executor.stop(0);
     }
@@ -82,7 +81,7 @@ test('a queued run can be cancelled by its job id and never runs; without wait t
   await withApi(SETUP, async (_plain, project) => {
     // An executor that is not taking jobs keeps them queued.
     const executor = new Executor(project);
-    const app = createApp({ project, principalOf: () => OWNER, executor });
+    const app = ownerApp({ project, principalOf: () => OWNER, executor });
     const queued = await call(app, 'POST', '/v1/runs', { select: ['ingest.orders'] });
     assert.deepEqual([queued.status, queued.body.job.status], [202, 'queued']);
     const cancelled = await call(app, 'POST', `/v1/runs/${queued.body.jobId}/cancel`, {});

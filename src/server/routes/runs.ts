@@ -5,6 +5,7 @@ import type { Executor } from '../../pipeline/index.js';
 import type { ServerDeps } from '../deps.js';
 import { errors } from '../error-schema.js';
 import { routeApp } from '../route-app.js';
+import { requireGrant } from '../auth.js';
 
 const RunSchema = z
   .object({
@@ -172,6 +173,7 @@ export function runsRoutes(deps: ServerDeps) {
     })
     .openapi(trigger, async (c) => {
       const body = c.req.valid('json');
+      await requireGrant(deps, c, 'MODIFY', { kind: 'catalog' });
       const { jobId, created } = await executor().request({
         trigger: body.trigger,
         ...(body.select?.length ? { select: body.select } : {}),
@@ -186,6 +188,7 @@ export function runsRoutes(deps: ServerDeps) {
     })
     .openapi(cancel, async (c) => {
       const { id } = c.req.valid('param');
+      await requireGrant(deps, c, 'MODIFY', { kind: 'catalog' });
       const jobId = (await catalog.jobs.get(id))?.jobId ?? (await catalog.jobs.ofRun(id))?.jobId;
       if (!jobId) throw (await catalog.runLog.run(id)) ? new NotFound(`runs: run ${id} was not made by a server, so it cannot be cancelled from here`, { code: 'job_not_found', details: { key: id } }) : jobNotFound(id);
       return c.json({ job: jobJson(await executor().cancel(jobId)) }, 200);

@@ -36,6 +36,7 @@ import { abandoned, markedFolders, markerKey, purgeFolder, putMarker, StagedPoin
 import { SqlPointer, swapAll } from './sql-pointer.js';
 import { handleLostCatalog, type IfLost } from './lost-catalog.js';
 import { WAREHOUSE } from './warehouse-scan.js';
+import { CatalogViews } from './views.js';
 
 /** The name PyIceberg must be given: `load_catalog("silt", **props)`. */
 export const CATALOG_NAME = 'silt';
@@ -80,6 +81,8 @@ export class Catalog {
   readonly scheduleFires: ScheduleFires;
   /** Landing files the server's watcher saw complete and asked a run for. */
   readonly landingRequests: LandingRequests;
+  /** Iceberg views (rows of iceberg_tables marked VIEW); a view and a table never share a name. */
+  readonly views: CatalogViews;
   /** What went wrong without failing the command (cleanup after a commit, a degraded open); faces show them. */
   readonly warnings: string[] = [];
 
@@ -100,6 +103,12 @@ export class Catalog {
     this.pushKeys = new PushKeys(db);
     this.scheduleFires = new ScheduleFires(db);
     this.landingRequests = new LandingRequests(db);
+    this.views = new CatalogViews(db, store, {
+      catalogName: CATALOG_NAME,
+      takenBy: async (ns, name) => ((await this.tableExists(ns, name)) ? 'table' : (await this.externalTables.get(ns, name)) ? 'external (crawled) table' : undefined),
+      requireNamespace: (ns) => this.requireNamespace(ns),
+      freshFolder: (ns, name) => this.freshTableKey(ns, name),
+    });
   }
 
   /** Opens the catalog; a lost one (see IfLost) is refused unless told otherwise. */
@@ -221,10 +230,10 @@ export class Catalog {
 
   async dropNamespace(namespace: string): Promise<void> {
     await this.requireNamespace(namespace);
-    const tables = [...(await this.listTables(namespace)), ...(await this.externalTables.list(namespace))];
+    const tables = [...(await this.listTables(namespace)), ...(await this.externalTables.list(namespace)), ...(await this.views.list(namespace))];
     if (tables.length > 0) {
       throw new InvalidInput(
-        `catalog: namespace ${namespace} is not empty (${tables.map((t) => t.name).join(', ')}); drop its tables first`,
+        `catalog: namespace ${namespace} is not empty (${tables.map((t) => t.name).join(', ')}); drop its tables and views first`,
         { code: 'namespace_not_empty', details: { key: namespace } },
       );
     }
@@ -256,6 +265,7 @@ export class Catalog {
       .where('catalog_name', '=', CATALOG_NAME)
       .where('table_namespace', '=', namespace)
       .where('table_name', '=', name)
+      .where((eb) => eb.or([eb('iceberg_type', '=', 'TABLE'), eb('iceberg_type', 'is', null)]))
       .executeTakeFirst();
     return row !== undefined;
   }
@@ -364,6 +374,7 @@ export class Catalog {
     if (await this.externalTables.get(namespace, name)) {
       throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists as an external (crawled) table`);
     }
+    await this.refuseView(namespace, name);
     return false;
   }
 
@@ -422,6 +433,7 @@ export class Catalog {
     if (await this.externalTables.get(namespace, name)) {
       throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists as an external (crawled) table`);
     }
+    await this.refuseView(namespace, name);
     if (!(await this.insertTable(namespace, name, location))) throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists`, { code: 'table_exists', details: { table: `${namespace}.${name}` } });
     return this.loadTable(namespace, name);
   }
@@ -481,6 +493,7 @@ export class Catalog {
     if ((await this.tableExists(to.namespace, to.name)) || (await this.externalTables.get(to.namespace, to.name))) {
       throw new AlreadyExists(`catalog: table ${to.namespace}.${to.name} already exists`, { code: 'table_exists', details: { table: `${to.namespace}.${to.name}` } });
     }
+    await this.refuseView(to.namespace, to.name);
     try {
       await this.db
         .updateTable('iceberg_tables')
@@ -549,6 +562,16 @@ export class Catalog {
     return new SqlPointer(this.db, this.store, CATALOG_NAME, namespace, name);
   }
 
+  /** AlreadyExists when a view has the name a table is about to take. */
+  private async refuseView(namespace: string, name: string): Promise<void> {
+    if (await this.views.exists(namespace, name)) {
+      throw new AlreadyExists(`catalog: ${namespace}.${name} already exists as a view; a view and a table cannot share a name (DROP VIEW ${namespace}.${name} first)`, {
+        code: 'view_exists',
+        details: { table: `${namespace}.${name}` },
+      });
+    }
+  }
+
   /** NotFound (`namespace_not_found`, naming the known ones) unless the namespace exists. */
   async requireNamespace(namespace: string): Promise<void> {
     if (!(await this.namespaceExists(namespace))) {
@@ -561,6 +584,9 @@ export class Catalog {
   }
 
   private async noSuchTable(namespace: string, name: string): Promise<NotFound> {
+    if (await this.views.exists(namespace, name)) {
+      return new NotFound(`catalog: ${namespace}.${name} is a view, not a table`, { code: 'table_not_found', details: { table: `${namespace}.${name}` } });
+    }
     const tables = (await this.namespaceExists(namespace)) ? await this.listTables(namespace) : [];
     const known = tables.map((t) => t.name);
     const hint = didYouMean(name, known);

@@ -21,3 +21,4 @@ export type {
 export type { IfLost } from './lost-catalog.js';
 export { scanWarehouse, WAREHOUSE, type MetadataFileInfo, type WarehouseTable } from './warehouse-scan.js';
 export { purgeFolder } from './pending-folders.js';
+export { CatalogViews, VIEW_TYPE, type StoredView } from './views.js';

@@ -17,6 +17,7 @@ export function register(program: Command): void {
         const tables = await inProject(this, async (p) => [
           ...(await p.catalog.listTables(ns)).map((t) => `${t.namespace}.${t.name}`),
           ...(await p.catalog.externalTables.list(ns)).map((t) => `${t.namespace}.${t.name}  (external)`),
+          ...(await p.catalog.views.list(ns)).map((t) => `${t.namespace}.${t.name}  (view)`),
         ]);
         if (tables.length) out(tables.sort().join('\n'));
       }),

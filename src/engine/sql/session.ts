@@ -14,6 +14,8 @@ import type { Cell, ResultColumn, StatementContext, StatementOutcome } from './s
 import type { TableResolver } from './table-resolver.js';
 import { rewriteTimeTravel } from './time-travel.js';
 import { runWrite } from './write-statements.js';
+import { trinoForms } from './trino-forms.js';
+import { runViewStatement } from './view-statements.js';
 import { Cancelled, InvalidInput, LimitExceeded } from '../../errors.js';
 
 export type { Cell, ResultColumn } from './statement-types.js';
@@ -101,8 +103,10 @@ export class SqlSession {
   /** Runs one statement on a connection of its own: statements run side by side. */
   async execute(sql: string, options: ExecuteOptions = {}): Promise<QueryResult> {
     const opts = { ...this.defaults, ...options };
-    const travel = rewriteTimeTravel(sql);
-    const statement = parseStatement(travel.sql);
+    const travel = rewriteTimeTravel(trinoForms(sql));
+    let statement = parseStatement(travel.sql);
+    // A view keeps its SQL as the user wrote it; it is prepared again each time it is read.
+    if (statement.kind === 'create-view') statement = parseStatement(sql);
     const run = await this.begin(opts, travel.refs, true);
     const { engine, binder } = run;
     const ctx: StatementContext = {
@@ -127,6 +131,10 @@ export class SqlSession {
         case 'delete':
         case 'update':
           outcome = await this.guarded(statement.table, () => runRewrite(ctx, statement));
+          break;
+        case 'create-view':
+        case 'drop-view':
+          outcome = await runViewStatement(ctx, statement);
           break;
         case 'rejected':
           return await rejectStatement(engine, travel.sql, statement.verb);
@@ -160,7 +168,7 @@ export class SqlSession {
   /** Whether `sql` is a single SELECT, the one kind of statement `stream` runs (writes and DDL go to `execute`). */
   static isQuery(sql: string): boolean {
     try {
-      const statement = parseStatement(rewriteTimeTravel(sql).sql);
+      const statement = parseStatement(rewriteTimeTravel(trinoForms(sql)).sql);
       return statement.kind === 'query' && statement.sql === statement.query;
     } catch {
       return false; // `execute` reports what is wrong with it
@@ -216,7 +224,7 @@ export class SqlSession {
 
   /** The SELECT of `sql` (after time travel), or the refusal of what is not one. */
   private checkedSelect(sql: string, notSelect: string): { query: (engine: Engine) => Promise<string>; refs: ReturnType<typeof rewriteTimeTravel>['refs'] } {
-    const travel = rewriteTimeTravel(sql);
+    const travel = rewriteTimeTravel(trinoForms(sql));
     const statement = parseStatement(travel.sql);
     const query = async (engine: Engine): Promise<string> => {
       if (statement.kind === 'rejected') return rejectStatement(engine, travel.sql, statement.verb);

@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { pyicebergViews, requirePyIceberg } from '../../testing/pyiceberg.js';
+import { startServeProcess } from '../../testing/serve-process.js';
+import { siltOk } from '../../testing/silt-process.js';
+import { withProject } from '../../testing/temp-project.js';
+
+test('PyIceberg\'s RestCatalog lists, loads, checks and drops the views Silt made, and Silt reads the view PyIceberg made', async () => {
+  requirePyIceberg();
+  await withProject(async (dir) => {
+    await siltOk(dir, 'query', 'CREATE TABLE shop.orders AS SELECT range AS id FROM range(5)');
+    await siltOk(dir, 'query', 'CREATE VIEW shop.big AS SELECT id FROM shop.orders WHERE id >= 3');
+    assert.equal((await siltOk(dir, 'table', 'list', 'shop')).trim(), 'shop.big  (view)\nshop.orders');
+    const server = await startServeProcess(dir);
+    try {
+      const seen = await pyicebergViews(dir, `${server.url}/iceberg`);
+      assert.deepEqual(seen.listed, ['shop.big']);
+      assert.deepEqual(seen.exists, [true, false, false]);
+      assert.deepEqual(seen.dialects, ['silt', 'trino']);
+      assert.deepEqual(seen.columns, ['id']);
+      assert.deepEqual(seen.after_create, ['shop.big', 'shop.py_view']);
+      assert.deepEqual(seen.after_drop, ['shop.py_view']);
+      assert.equal(seen.big_exists_after_drop, false);
+      assert.equal((await siltOk(dir, 'query', 'SELECT id FROM shop.py_view ORDER BY id', '--format', 'csv')).trim(), 'id\n3\n4');
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+  });
+});

@@ -29,6 +29,7 @@ import { externalScanSql, type ExternalTableDef } from './external-scan.js';
 import { loadForQuery, type TableResolver } from './table-resolver.js';
 import type { SnapshotSelector, TimeTravelRef } from './time-travel.js';
 import { describeQuery } from './describe-query.js';
+import { rewriteTrinoForms } from './trino-forms.js';
 import { dialectsOf, prepareSelect, runnableRepresentations, type PreparedQuery } from './view-sql.js';
 
 export interface ScanStats {
@@ -282,7 +283,7 @@ export class QueryBinder {
 
   /** The statement reading the private relations; one that reads no catalog table runs as written. */
   private async render(analysis: QueryAnalysis, query: string): Promise<string> {
-    const renamed = await renameTables(this.engine, analysis.json, (ref) => this.nameFor(ref.namespace, ref.table));
+    const renamed = await renameTables(this.engine, analysis.json, (ref) => this.nameFor(ref.namespace, ref.table), 'query', (ast) => rewriteTrinoForms(ast, query));
     return renamed ?? query;
   }
 

@@ -14,7 +14,7 @@ import type { Cell, ResultColumn, StatementContext, StatementOutcome } from './s
 import type { TableResolver } from './table-resolver.js';
 import { rewriteTimeTravel } from './time-travel.js';
 import { runWrite } from './write-statements.js';
-import { trinoForms } from './trino-forms.js';
+import { registerTrinoMacros } from './trino-forms.js';
 import { runViewStatement } from './view-statements.js';
 import { Cancelled, InvalidInput, LimitExceeded } from '../../errors.js';
 
@@ -103,7 +103,7 @@ export class SqlSession {
   /** Runs one statement on a connection of its own: statements run side by side. */
   async execute(sql: string, options: ExecuteOptions = {}): Promise<QueryResult> {
     const opts = { ...this.defaults, ...options };
-    const travel = rewriteTimeTravel(trinoForms(sql));
+    const travel = rewriteTimeTravel(sql);
     let statement = parseStatement(travel.sql);
     // A view keeps its SQL as the user wrote it; it is prepared again each time it is read.
     if (statement.kind === 'create-view') statement = parseStatement(sql);
@@ -168,7 +168,7 @@ export class SqlSession {
   /** Whether `sql` is a single SELECT, the one kind of statement `stream` runs (writes and DDL go to `execute`). */
   static isQuery(sql: string): boolean {
     try {
-      const statement = parseStatement(rewriteTimeTravel(trinoForms(sql)).sql);
+      const statement = parseStatement(rewriteTimeTravel(sql).sql);
       return statement.kind === 'query' && statement.sql === statement.query;
     } catch {
       return false; // `execute` reports what is wrong with it
@@ -224,7 +224,7 @@ export class SqlSession {
 
   /** The SELECT of `sql` (after time travel), or the refusal of what is not one. */
   private checkedSelect(sql: string, notSelect: string): { query: (engine: Engine) => Promise<string>; refs: ReturnType<typeof rewriteTimeTravel>['refs'] } {
-    const travel = rewriteTimeTravel(trinoForms(sql));
+    const travel = rewriteTimeTravel(sql);
     const statement = parseStatement(travel.sql);
     const query = async (engine: Engine): Promise<string> => {
       if (statement.kind === 'rejected') return rejectStatement(engine, travel.sql, statement.verb);
@@ -298,9 +298,9 @@ export class SqlSession {
     };
   }
 
-  /** Timestamps with time zone are shown and compared in UTC, whatever the host's zone. */
+  /** Timestamps with time zone are shown and compared in UTC, whatever the host's zone; Trino's forms have their macros. */
   private init(): Promise<void> {
-    this.ready ??= this.engine.utc();
+    this.ready ??= this.engine.utc().then(() => registerTrinoMacros(this.engine));
     return this.ready;
   }
 }

@@ -8,14 +8,13 @@ import { type AstNode, type Engine, serializeSql, walk } from '../core/index.js'
 import { parseStatement } from './sql-statement.js';
 import { tokenize } from './sql-tokens.js';
 import { rewriteTimeTravel, type TimeTravelRef } from './time-travel.js';
-import { trinoForms } from './trino-forms.js';
 
 /** The dialect Silt's own SQL is stored as. */
 export const SILT_DIALECT = 'silt';
 /** What Silt tries, in this order: its own SQL, then another engine's SQL that DuckDB may parse. */
 const RUNNABLE = [SILT_DIALECT, 'trino', 'presto', 'athena', 'spark'];
 
-/** A statement ready to bind: Trino forms translated, time travel taken out. */
+/** A statement ready to bind: time travel taken out (the binder rewrites Trino's forms). */
 export interface PreparedQuery {
   sql: string;
   refs: Map<string, TimeTravelRef>;
@@ -23,7 +22,7 @@ export interface PreparedQuery {
 
 /** A view's or a user's SELECT prepared for binding; anything but one plain SELECT is refused. */
 export function prepareSelect(text: string, what: string): PreparedQuery {
-  const travel = rewriteTimeTravel(trinoForms(text));
+  const travel = rewriteTimeTravel(text);
   const statement = parseStatement(travel.sql);
   if (statement.kind !== 'query' || statement.sql !== statement.query) throw new InvalidInput(`query: ${what} must be a single SELECT`);
   return { sql: statement.query, refs: travel.refs };

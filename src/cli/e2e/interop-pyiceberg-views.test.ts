@@ -11,6 +11,10 @@ test('PyIceberg\'s RestCatalog lists, loads, checks and drops the views Silt mad
     await siltOk(dir, 'query', 'CREATE TABLE shop.orders AS SELECT range AS id FROM range(5)');
     await siltOk(dir, 'query', 'CREATE VIEW shop.big AS SELECT id FROM shop.orders WHERE id >= 3');
     assert.equal((await siltOk(dir, 'table', 'list', 'shop')).trim(), 'shop.big  (view)\nshop.orders');
+    const described = await siltOk(dir, 'table', 'describe', 'shop.big');
+    assert.match(described, /^view {7}shop\.big$/m);
+    assert.match(described, /^sql \(silt\) {2}SELECT id FROM shop\.orders WHERE id >= 3$/m);
+    assert.match(described, /1 +id +long/);
     const server = await startServeProcess(dir);
     try {
       const seen = await pyicebergViews(dir, `${server.url}/iceberg`);

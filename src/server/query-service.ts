@@ -309,7 +309,7 @@ export class QueryService {
   private sessionOf(): Promise<SqlSession> {
     this.session ??= this.project.openUserSqlEngine().then((engine) => {
       this.engine = engine;
-      return new SqlSession(engine, this.project.catalog, { policy: this.project.accessPolicy });
+      return new SqlSession(engine, this.project.catalog, { policy: this.project.accessPolicy, trinoForms: true });
     });
     return this.session;
   }

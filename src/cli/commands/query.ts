@@ -41,7 +41,7 @@ export function register(program: Command): void {
           : await inProject(this, async (p) => {
               const engine = await p.openUserSqlEngine(opts.output ? [path.resolve(opts.output)] : []);
               try {
-                const session = new SqlSession(engine, p.catalog, { policy: p.accessPolicy });
+                const session = new SqlSession(engine, p.catalog, { policy: p.accessPolicy, trinoForms: true });
                 if (file) {
                   return await session.copyTo(sql, path.resolve(file.file), file.format).catch((e: unknown) => {
                     throw /^(query: )?IO Error/.test(e instanceof Error ? e.message : '') ? cannotWrite(file.file, e) : e;

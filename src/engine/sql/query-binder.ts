@@ -64,6 +64,8 @@ export interface BinderOptions {
   maxBytesScanned?: number;
   /** The connection is the statement's own and closes with it: its relations are TEMP views that go with it, not dropped one by one. */
   ownConnection?: boolean;
+  /** Athena's (Trino's) forms take Trino's meaning (trino-forms.ts); a view's SQL always does. */
+  trinoForms?: boolean;
 }
 
 interface Group {
@@ -267,7 +269,7 @@ export class QueryBinder {
 
   /** A binder for the SQL of view `key` (`ns.v`, lower case), with this one's principal and policy; released with it. */
   forView(refs: ReadonlyMap<string, TimeTravelRef>, key: string): QueryBinder {
-    const child = new QueryBinder(this.engine, this.resolver, refs, { ...this.options, maxBytesScanned: undefined }, [...this.viewChain, key]);
+    const child = new QueryBinder(this.engine, this.resolver, refs, { ...this.options, maxBytesScanned: undefined, trinoForms: true }, [...this.viewChain, key]);
     this.children.push(child);
     return child;
   }
@@ -283,7 +285,7 @@ export class QueryBinder {
 
   /** The statement reading the private relations; one that reads no catalog table runs as written. */
   private async render(analysis: QueryAnalysis, query: string): Promise<string> {
-    const renamed = await renameTables(this.engine, analysis.json, (ref) => this.nameFor(ref.namespace, ref.table), 'query', (ast) => rewriteTrinoForms(ast, query));
+    const renamed = await renameTables(this.engine, analysis.json, (ref) => this.nameFor(ref.namespace, ref.table), 'query', this.options.trinoForms ? (ast) => rewriteTrinoForms(ast, query) : undefined);
     return renamed ?? query;
   }
 

@@ -65,6 +65,12 @@ export interface ExecuteOptions {
 export interface SessionOptions extends ExecuteOptions {
   /** What each principal may read (default: everything). */
   policy?: AccessPolicy;
+  /**
+   * Athena's (Trino's) forms mean what they mean in Trino (`date_diff` counts whole units, a date
+   * plus an interval is a date, …): for SQL people type (`silt query`, the query API). Off, DuckDB's
+   * meanings hold, as pipeline models were written for. Views always read their SQL with it on.
+   */
+  trinoForms?: boolean;
 }
 
 export interface StreamOptions extends ExecuteOptions {
@@ -247,6 +253,7 @@ export class SqlSession {
       access: { principal: opts.principal ?? OWNER, policy: this.defaults.policy ?? ALLOW_ALL },
       ...(opts.limits?.bytesScanned !== undefined ? { maxBytesScanned: opts.limits.bytesScanned } : {}),
       ownConnection: fork,
+      trinoForms: this.defaults.trinoForms ?? false,
     });
     let why: Error | undefined;
     const halt = new AbortController();

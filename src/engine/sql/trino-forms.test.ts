@@ -5,7 +5,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { InvalidInput } from '../../errors.js';
-import { withLake, type Lake } from '../../testing/lake.js';
+import { withLake as withPlainLake, type Lake } from '../../testing/lake.js';
+import { SqlSession } from './session.js';
+
+/** A lake whose session takes Trino's meanings, as `silt query` does. */
+const withLake = (fn: (lake: Lake) => Promise<void>) => withPlainLake((lake) => fn({ ...lake, sql: new SqlSession(lake.engine, lake.catalog, { trinoForms: true }) }));
 
 async function one(lake: Lake, expr: string): Promise<{ value: unknown; type: string }> {
   const r = await lake.sql.execute(`SELECT ${expr} AS v`);
@@ -131,5 +135,14 @@ test('the forms work inside a view, and a bad one names what is wrong', async ()
 test("DuckDB's own timezone(z, x) call keeps DuckDB's meaning; only AT TIME ZONE takes Trino's", async () => {
   await withLake(async (lake) => {
     assert.deepEqual(await one(lake, "timezone('America/New_York', TIMESTAMP '2020-01-01 12:00:00') = TIMESTAMPTZ '2020-01-01 17:00:00+00'"), { value: true, type: 'BOOLEAN' });
+  });
+});
+
+test('without trinoForms (pipeline models), DuckDB\'s meanings hold; a view\'s SQL takes Trino\'s in any session', async () => {
+  await withPlainLake(async (lake) => {
+    assert.deepEqual((await lake.sql.execute("SELECT date_diff('month', DATE '2020-01-31', DATE '2020-02-01') AS v")).rows, [['1']]);
+    await lake.sql.execute('CREATE TABLE a.t AS SELECT 1 AS x');
+    await lake.sql.execute("CREATE VIEW a.v AS SELECT date_diff('month', DATE '2020-01-31', DATE '2020-02-01') AS v FROM a.t");
+    assert.deepEqual((await lake.sql.execute('SELECT v FROM a.v')).rows, [['0']]);
   });
 });

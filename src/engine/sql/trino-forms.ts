@@ -104,16 +104,9 @@ const MACROS = [
      (z VARCHAR, t TIMESTAMPTZ) AS timezone(z, t)`,
 ];
 
-const registered = new WeakMap<Engine, Promise<void>>();
-
-/** Creates the macros the rewritten forms call, once per engine, on its database (its forks see them). */
+/** Creates the macros the rewritten forms call, once per database (its forks all see them). */
 export function registerTrinoMacros(engine: Engine): Promise<void> {
-  let done = registered.get(engine);
-  if (!done) {
-    done = (async () => {
-      for (const m of MACROS) await execSql(engine, m, 'query');
-    })();
-    registered.set(engine, done);
-  }
-  return done;
+  return engine.oncePerDatabase('trino-macros', async () => {
+    for (const m of MACROS) await execSql(engine, m, 'query');
+  });
 }

@@ -42,8 +42,9 @@ export function dialectsOf(metadata: ViewMetadata): string {
 
 /** Functions with the same name and meaning in Silt (DuckDB plus the Trino forms) and Trino. */
 const PORTABLE_FUNCTIONS = new Set([
-  '+', '-', '*', '/', '%', '||',
-  'count', 'sum', 'avg', 'min', 'max', 'count_if', 'bool_and', 'bool_or', 'array_agg', 'stddev', 'stddev_samp', 'stddev_pop', 'variance', 'var_samp', 'var_pop',
+  '+', '-', '*', '/', '%', '||', '~~', '!~~', // ~~ is LIKE
+  'to_years', 'to_months', 'to_weeks', 'to_days', 'to_hours', 'to_minutes', 'to_seconds', // INTERVAL '7' DAY
+  'count', 'count_star', 'sum', 'avg', 'min', 'max', 'count_if', 'bool_and', 'bool_or', 'array_agg', 'stddev', 'stddev_samp', 'stddev_pop', 'variance', 'var_samp', 'var_pop',
   'approx_distinct', 'approx_percentile', 'arbitrary',
   'coalesce', 'nullif', 'greatest', 'least', 'if',
   'lower', 'upper', 'length', 'substr', 'substring', 'trim', 'ltrim', 'rtrim', 'concat', 'replace', 'reverse', 'strpos', 'lpad', 'rpad', 'split', 'starts_with',
@@ -53,6 +54,9 @@ const PORTABLE_FUNCTIONS = new Set([
   'element_at', 'cardinality',
   'row_number', 'rank', 'dense_rank', 'percent_rank', 'cume_dist', 'ntile', 'lag', 'lead', 'first_value', 'last_value', 'nth_value',
 ]);
+
+/** Functions DuckDB also has with another arity and meaning: portable only in Trino's form. */
+const TRINO_ARITY: Record<string, number> = { date_add: 3, date_diff: 3, date_trunc: 2, element_at: 2 };
 
 /** Types written the same way in both. */
 const PORTABLE_TYPES = /^(VARCHAR|BIGINT|INTEGER|SMALLINT|TINYINT|BOOLEAN|DOUBLE|REAL|DATE|TIMESTAMP|DECIMAL|TIMESTAMP WITH TIME ZONE)\b/i;
@@ -64,7 +68,9 @@ const PORTABLE_TYPES = /^(VARCHAR|BIGINT|INTEGER|SMALLINT|TINYINT|BOOLEAN|DOUBLE
  * A conservative judgement: SQL it refuses may still be portable, never the other way round.
  */
 export async function portableToTrino(engine: Engine, sql: string): Promise<boolean> {
-  for (const t of tokenize(sql)) {
+  const tokens = tokenize(sql);
+  for (const [i, t] of tokens.entries()) {
+    if (t.kind === 'word' && t.value === 'INTERVAL' && tokens[i + 1]?.kind !== 'string') return false; // Trino: INTERVAL '1' DAY
     if (t.kind === 'op' && ['::', '//', '**', '[', ']', '{', '}', '->', '->>', '@', '^', ':='].includes(t.value)) return false;
     if (t.kind === 'string' && sql[t.start] !== "'") return false; // $$…$$ and E'…' are DuckDB's
   }
@@ -77,9 +83,18 @@ export async function portableToTrino(engine: Engine, sql: string): Promise<bool
   const ast = JSON.parse(json) as AstNode;
   if (ast['error']) return false;
   let portable = true;
+  // DuckDB spells INTERVAL '7' DAY as to_days(CAST(trunc(CAST('7' AS DOUBLE)) AS INTEGER)): its insides are not the user's.
+  const desugared = new Set<AstNode>();
   walk(ast['statements'], (node) => {
+    if (desugared.has(node)) return;
     const type = node['type'];
-    if (type === 'FUNCTION' && !PORTABLE_FUNCTIONS.has(String(node['function_name']).toLowerCase())) portable = false;
+    if (type === 'FUNCTION' && /^to_(years|months|weeks|days|hours|minutes|seconds)$/.test(String(node['function_name']))) {
+      walk(node['children'], (inner) => desugared.add(inner));
+      return;
+    }
+    const fn = String(node['function_name']).toLowerCase();
+    const arity = TRINO_ARITY[fn];
+    if (type === 'FUNCTION' && (!PORTABLE_FUNCTIONS.has(fn) || (arity !== undefined && (node['children'] as unknown[]).length !== arity))) portable = false;
     else if (type === 'LAMBDA' || type === 'POSITIONAL_REFERENCE' || type === 'TABLE_FUNCTION' || type === 'PIVOT' || type === 'COLLATE') portable = false;
     else if (type === 'STAR' && ((node['exclude_list'] as unknown[] | undefined)?.length || (node['replace_list'] as unknown[] | undefined)?.length || node['columns'])) portable = false;
     else if (type === 'SELECT_NODE' && (node['qualify'] || (node['aggregate_handling'] && node['aggregate_handling'] !== 'STANDARD_HANDLING'))) portable = false;

@@ -106,8 +106,19 @@ test('a view whose SQL is not portable carries only its Silt representation', as
   await withLake(async (lake) => {
     await lake.sql.execute('CREATE TABLE shop.t AS SELECT 1 AS x');
     await lake.sql.execute('CREATE VIEW shop.duck AS SELECT x::VARCHAR AS s, [x, x] AS l FROM shop.t');
-    const reps = currentViewVersion((await lake.catalog.views.load('shop', 'duck')).metadata).representations;
-    assert.deepEqual(reps.map((r) => r.dialect), ['silt']);
+    const dialects = async (v: string) => currentViewVersion((await lake.catalog.views.load('shop', v)).metadata).representations.map((r) => r.dialect);
+    assert.deepEqual(await dialects('duck'), ['silt']);
+    const views: [string, string, string[]][] = [
+      ['like', "SELECT count(*) AS n FROM shop.t WHERE CAST(x AS VARCHAR) LIKE '1%' AND x BETWEEN 0 AND 2", ['silt', 'trino']],
+      ['athena', "SELECT date_add('day', 7, DATE '2020-01-01') + INTERVAL '1' DAY AS d FROM shop.t", ['silt', 'trino']],
+      ['duck_add', 'SELECT date_add(DATE \'2020-01-01\', INTERVAL 1 DAY) AS d FROM shop.t', ['silt']],
+      ['duck_interval', "SELECT DATE '2020-01-01' + INTERVAL 1 DAY AS d FROM shop.t", ['silt']],
+      ['qualify', 'SELECT x FROM shop.t QUALIFY row_number() OVER (ORDER BY x) = 1', ['silt']],
+    ];
+    for (const [name, sql, expected] of views) {
+      await lake.sql.execute(`CREATE VIEW shop.${name} AS ${sql}`);
+      assert.deepEqual(await dialects(name), expected, name);
+    }
     assert.deepEqual((await lake.sql.execute('SELECT * FROM shop.duck')).rows, [['1', [1, 1]]]);
   });
 });

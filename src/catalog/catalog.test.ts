@@ -41,7 +41,7 @@ test('namespaces: create, list, properties, drop; a non-empty one cannot be drop
     assert.deepEqual(await c.namespaceProperties('bronze'), {});
     assert.deepEqual(await c.namespaceProperties('silver'), { owner: 'data-eng' });
     await c.createTable('silver', 'orders', def());
-    await assert.rejects(c.dropNamespace('silver'), /namespace silver is not empty \(orders\); drop its tables first/);
+    await assert.rejects(c.dropNamespace('silver'), /namespace silver is not empty \(orders\); drop its tables and views first/);
     await c.dropNamespace('bronze');
     assert.deepEqual(await c.listNamespaces(), ['silver']);
     await assert.rejects(c.dropNamespace('gold'), (e) => e instanceof NotFound && /no namespace gold \(namespaces: silver\)/.test(e.message));

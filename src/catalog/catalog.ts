@@ -39,6 +39,7 @@ import { abandoned, markedFolders, markerKey, purgeFolder, putMarker, StagedPoin
 import { SqlPointer, swapAll } from './sql-pointer.js';
 import { handleLostCatalog, refuseEmptyDatabase, type IfLost } from './lost-catalog.js';
 import { WAREHOUSE } from './warehouse-scan.js';
+import { CatalogViews } from './views.js';
 
 /** The name PyIceberg must be given: `load_catalog("silt", **props)`. */
 export const CATALOG_NAME = 'silt';
@@ -89,6 +90,8 @@ export class Catalog {
   readonly governance: GovernanceStore;
   /** Principals, groups, API tokens and grants (governance gives them meaning). */
   readonly access: AccessStore;
+  /** Iceberg views (rows of iceberg_tables marked VIEW); a view and a table never share a name. */
+  readonly views: CatalogViews;
   /** What went wrong without failing the command (cleanup after a commit, a degraded open); faces show them. */
   readonly warnings: string[] = [];
 
@@ -112,6 +115,12 @@ export class Catalog {
     this.landingRequests = new LandingRequests(db);
     this.governance = new GovernanceStore(db as Kysely<unknown>);
     this.access = new AccessStore(db);
+    this.views = new CatalogViews(db, store, {
+      catalogName: CATALOG_NAME,
+      takenBy: async (ns, name) => ((await this.tableExists(ns, name)) ? 'table' : (await this.externalTables.get(ns, name)) ? 'external (crawled) table' : undefined),
+      requireNamespace: (ns) => this.requireNamespace(ns),
+      freshFolder: (ns, name) => this.freshTableKey(ns, name),
+    });
   }
 
   /** Opens the catalog; a lost one (see IfLost) is refused unless told otherwise. */
@@ -241,10 +250,10 @@ export class Catalog {
 
   async dropNamespace(namespace: string): Promise<void> {
     await this.requireNamespace(namespace);
-    const tables = [...(await this.listTables(namespace)), ...(await this.externalTables.list(namespace))];
+    const tables = [...(await this.listTables(namespace)), ...(await this.externalTables.list(namespace)), ...(await this.views.list(namespace))];
     if (tables.length > 0) {
       throw new InvalidInput(
-        `catalog: namespace ${namespace} is not empty (${tables.map((t) => t.name).join(', ')}); drop its tables first`,
+        `catalog: namespace ${namespace} is not empty (${tables.map((t) => t.name).join(', ')}); drop its tables and views first`,
         { code: 'namespace_not_empty', details: { key: namespace } },
       );
     }
@@ -277,6 +286,7 @@ export class Catalog {
       .where('catalog_name', '=', CATALOG_NAME)
       .where('table_namespace', '=', namespace)
       .where('table_name', '=', name)
+      .where((eb) => eb.or([eb('iceberg_type', '=', 'TABLE'), eb('iceberg_type', 'is', null)]))
       .executeTakeFirst();
     return row !== undefined;
   }
@@ -385,6 +395,7 @@ export class Catalog {
     if (await this.externalTables.get(namespace, name)) {
       throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists as an external (crawled) table`);
     }
+    await this.refuseView(namespace, name);
     return false;
   }
 
@@ -443,6 +454,7 @@ export class Catalog {
     if (await this.externalTables.get(namespace, name)) {
       throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists as an external (crawled) table`);
     }
+    await this.refuseView(namespace, name);
     if (!(await this.insertTable(namespace, name, location))) throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists`, { code: 'table_exists', details: { table: `${namespace}.${name}` } });
     return this.loadTable(namespace, name);
   }
@@ -502,6 +514,7 @@ export class Catalog {
     if ((await this.tableExists(to.namespace, to.name)) || (await this.externalTables.get(to.namespace, to.name))) {
       throw new AlreadyExists(`catalog: table ${to.namespace}.${to.name} already exists`, { code: 'table_exists', details: { table: `${to.namespace}.${to.name}` } });
     }
+    await this.refuseView(to.namespace, to.name);
     try {
       await this.db
         .updateTable('iceberg_tables')
@@ -571,6 +584,16 @@ export class Catalog {
     return new SqlPointer(this.db, this.store, CATALOG_NAME, namespace, name);
   }
 
+  /** AlreadyExists when a view has the name a table is about to take. */
+  private async refuseView(namespace: string, name: string): Promise<void> {
+    if (await this.views.exists(namespace, name)) {
+      throw new AlreadyExists(`catalog: ${namespace}.${name} already exists as a view; a view and a table cannot share a name (DROP VIEW ${namespace}.${name} first)`, {
+        code: 'view_exists',
+        details: { table: `${namespace}.${name}` },
+      });
+    }
+  }
+
   /** NotFound (`namespace_not_found`, naming the known ones) unless the namespace exists. */
   async requireNamespace(namespace: string): Promise<void> {
     if (!(await this.namespaceExists(namespace))) {
@@ -583,6 +606,9 @@ export class Catalog {
   }
 
   private async noSuchTable(namespace: string, name: string): Promise<NotFound> {
+    if (await this.views.exists(namespace, name)) {
+      return new NotFound(`catalog: ${namespace}.${name} is a view, not a table`, { code: 'table_not_found', details: { table: `${namespace}.${name}` } });
+    }
     const tables = (await this.namespaceExists(namespace)) ? await this.listTables(namespace) : [];
     const known = tables.map((t) => t.name);
     const hint = didYouMean(name, known);

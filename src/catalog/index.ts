@@ -26,3 +26,4 @@ export { moveMetadataStore, type MovedRows } from './move-store.js';
 export { isPostgresUri, redactUri } from './postgres-db.js';
 export type { AuditRecord, GovernanceStore, StoredPolicy, WorkgroupUsage } from './governance-store.js';
 export type { AccessOrigin, GrantKey, GrantRow, PrincipalRow, TokenRow } from './access-store.js';
+export { CatalogViews, VIEW_TYPE, type StoredView } from './views.js';

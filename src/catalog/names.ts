@@ -5,7 +5,7 @@ const NAME = /^[a-z_][a-z0-9_]*$/;
 const MAX_NAME = 128;
 
 /** Namespace and table names are lower-case SQL identifiers, so `ns.table` needs no quoting anywhere. */
-export function checkName(kind: 'namespace' | 'table', name: string): string {
+export function checkName(kind: 'namespace' | 'table' | 'view', name: string): string {
   if (!NAME.test(name)) {
     const hint = name.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^([0-9])/, '_$1');
     throw new InvalidInput(

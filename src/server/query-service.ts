@@ -312,7 +312,7 @@ export class QueryService {
   private sessionOf(): Promise<SqlSession> {
     this.session ??= this.project.openUserSqlEngine().then((engine) => {
       this.engine = engine;
-      return new SqlSession(engine, this.project.catalog, { policy: this.project.accessPolicy, governor: this.project.governance });
+      return new SqlSession(engine, this.project.catalog, { policy: this.project.accessPolicy, governor: this.project.governance, trinoForms: true });
     });
     return this.session;
   }

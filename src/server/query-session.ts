@@ -8,7 +8,7 @@ import type { Project } from '../project/index.js';
 export async function withUserSession<T>(project: Project, principal: Principal, fn: (sql: SqlSession) => Promise<T>): Promise<T> {
   const engine = await project.openUserSqlEngine();
   try {
-    return await fn(new SqlSession(engine, project.catalog, { principal, policy: project.accessPolicy, governor: project.governance }));
+    return await fn(new SqlSession(engine, project.catalog, { principal, policy: project.accessPolicy, governor: project.governance, trinoForms: true }));
   } finally {
     engine.close();
   }

@@ -37,3 +37,17 @@ export { commitAll, fixedChange, type Change, type ChangeProducer, type Committe
 export { applyUpdates, checkRequirements, describeRequirement } from './apply-updates.js';
 export { assertRef, LAST_ADDED, setBranch, type TableChange, type TableRequirement, type TableUpdate } from './updates.js';
 export { partitionSummary, schemaHistory, snapshotList, tableOverview, typeText, type ColumnInfo, type PartitionInfo, type SchemaVersion, type SnapshotInfo, type TableOverview } from './table-inspect.js';
+export {
+  applyViewUpdates,
+  currentViewVersion,
+  newViewMetadata,
+  parseViewMetadata,
+  versionUpdates,
+  viewMetadataFileKey,
+  viewSchema,
+  type ViewMetadata,
+  type ViewRepresentation,
+  type ViewRequirement,
+  type ViewUpdate,
+  type ViewVersion,
+} from './view-metadata.js';

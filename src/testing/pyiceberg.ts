@@ -83,3 +83,9 @@ export async function pyicebergRest(dir: string, uri: string, outDir: string, si
   const stdout = await runScript(dir, 'pyiceberg_rest.py', [uri, outDir, siltTable, credential]);
   return JSON.parse(stdout.trim().split('\n').at(-1)!);
 }
+
+/** PyIceberg's RestCatalog on the views of a running `silt serve` (`uri`: its /iceberg); see interop/pyiceberg_views.py. */
+export async function pyicebergViews(dir: string, uri: string): Promise<any> {
+  const stdout = await runScript(dir, 'pyiceberg_views.py', [uri]);
+  return JSON.parse(stdout.trim().split('\n').at(-1)!);
+}

@@ -53,7 +53,7 @@ export function register(program: Command): void {
               if (isAccessStatement(sql)) return runAccessStatement(projectGrants(p.catalog, p.config), principal, sql);
               const engine = await p.openUserSqlEngine(opts.output ? [path.resolve(opts.output)] : []);
               try {
-                const session = new SqlSession(engine, p.catalog, { policy: p.accessPolicy, governor: p.governance, principal });
+                const session = new SqlSession(engine, p.catalog, { policy: p.accessPolicy, governor: p.governance, principal, trinoForms: true });
                 if (file) {
                   return await session.copyTo(sql, path.resolve(file.file), file.format).catch((e: unknown) => {
                     throw /^(query: )?IO Error/.test(e instanceof Error ? e.message : '') ? cannotWrite(file.file, e) : e;

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { parseTableName } from '../../catalog/index.js';
+import { parseTableName, type StoredView } from '../../catalog/index.js';
 import { InvalidInput } from '../../errors.js';
-import { currentSchema, typeText, type Table } from '../../table/index.js';
+import { currentSchema, currentViewVersion, typeText, viewSchema, type Table } from '../../table/index.js';
 import { action, inProject, out } from '../context.js';
 import { render, textTable, type OutputFormat } from '../render.js';
 import { describeExternal } from './table-external.js';
@@ -17,6 +17,7 @@ export function register(program: Command): void {
         const tables = await inProject(this, async (p) => [
           ...(await p.catalog.listTables(ns)).map((t) => `${t.namespace}.${t.name}`),
           ...(await p.catalog.externalTables.list(ns)).map((t) => `${t.namespace}.${t.name}  (external)`),
+          ...(await p.catalog.views.list(ns)).map((t) => `${t.namespace}.${t.name}  (view)`),
         ]);
         if (tables.length) out(tables.sort().join('\n'));
       }),
@@ -30,7 +31,10 @@ export function register(program: Command): void {
         const { namespace, name: table } = parseTableName(name);
         out(
           await inProject(this, async (p) => {
-            const ext = (await p.catalog.tableExists(namespace, table)) ? undefined : await p.catalog.externalTables.get(namespace, table);
+            if (await p.catalog.tableExists(namespace, table)) return describe(await p.catalog.loadTable(namespace, table));
+            const view = await p.catalog.views.find(namespace, table);
+            if (view) return describeView(view);
+            const ext = await p.catalog.externalTables.get(namespace, table);
             return ext ? describeExternal(p.catalog, ext) : describe(await p.catalog.loadTable(namespace, table));
           }),
         );
@@ -101,6 +105,18 @@ function describe(t: Table): string {
   const props = Object.entries(m.properties);
   if (props.length) lines.push('properties', ...props.map(([k, v]) => `  ${k} = ${v}`));
   return lines.join('\n');
+}
+
+function describeView(v: StoredView): string {
+  const version = currentViewVersion(v.metadata);
+  return [
+    `view       ${v.namespace}.${v.name}`,
+    `metadata   ${v.metadataLocation}`,
+    `version    ${version['version-id']} of ${v.metadata.versions.length}`,
+    ...version.representations.map((r) => `sql (${r.dialect})  ${r.sql}`),
+    '',
+    textTable(['id', 'column', 'type'], viewSchema(v.metadata).fields.map((f) => [String(f.id), f.name, typeText(f.type)])),
+  ].join('\n');
 }
 
 function snapshots(t: Table, format: OutputFormat): string {

@@ -52,6 +52,24 @@ export class Engine {
   private halted: Error | undefined;
   /** Set once lockTo ran: no connection can change a setting since, so every fork already has the time zone. */
   private locked = false;
+  /** Work done once for the whole database (see `oncePerDatabase`), on the opener's engine. */
+  private readonly done = new Map<string, Promise<void>>();
+
+  /**
+   * Runs `fn` once for this engine's database, whichever of its forks asks first; the others
+   * wait for that run (catalog entries made by two connections at once conflict).
+   */
+  oncePerDatabase(key: string, fn: () => Promise<void>): Promise<void> {
+    let root: Engine = this;
+    while (root.parent) root = root.parent;
+    let run = root.done.get(key);
+    if (!run) {
+      run = fn();
+      root.done.set(key, run);
+      run.catch(() => root.done.delete(key));
+    }
+    return run;
+  }
 
   static async open(options: EngineOptions = {}): Promise<Engine> {
     const config: Record<string, string> = {};

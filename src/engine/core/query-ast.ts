@@ -110,6 +110,8 @@ export async function renameTables(
   json: string,
   rename: (ref: TableName, i: number) => string | undefined,
   where = 'query',
+  /** Another rewrite of the tree (Trino's forms, say); returns how many nodes it changed. */
+  rewrite?: (statements: unknown) => number,
 ): Promise<string | undefined> {
   const ast = parse(json) as AstNode;
   const qualified = new Map<string, string>();
@@ -128,6 +130,7 @@ export async function renameTables(
     node['table_name'] = to;
     renamed++;
   });
+  if (rewrite) renamed += rewrite(ast['statements']);
   if (renamed === 0) return undefined;
   walk(ast, (node) => {
     const names = node['class'] === 'COLUMN_REF' ? (node['column_names'] as unknown[] | undefined) : undefined;

@@ -25,6 +25,7 @@ export async function runDdl(ctx: StatementContext, s: Ddl): Promise<StatementOu
       return { rowCount: 0, message: `created table ${label}` };
     }
     case 'drop': {
+      if (await ctx.resolver.views?.exists(s.table.namespace, s.table.name)) throw new InvalidInput(`query: ${label} is a view, not a table; use DROP VIEW ${label}`);
       const crawled = await externalNamed(ctx, s.table.namespace, s.table.name);
       if (crawled) {
         await crawled.drop(s.table.namespace.toLowerCase(), s.table.name.toLowerCase());

@@ -5,8 +5,8 @@
  * statement to read those. Statements bound so run side by side on one database, whatever they
  * read: no two share a name. The access policy decides what each relation holds.
  */
-import { EnvironmentFault, InvalidInput, LimitExceeded, NotFound } from '../../errors.js';
-import { currentSchema, ROLL_BACK, schemaById, snapshotAsOf, snapshotById, type Expr, type Schema, type Table, type TableMetadata } from '../../table/index.js';
+import { Cancelled, EnvironmentFault, InvalidInput, LimitExceeded, NotFound } from '../../errors.js';
+import { currentSchema, ROLL_BACK, schemaById, snapshotAsOf, snapshotById, viewSchema, type Expr, type Schema, type Table, type TableMetadata } from '../../table/index.js';
 import {
   analyzeQuery,
   foldConstants,
@@ -30,6 +30,9 @@ import { anyOf, whereToExpr, type ColumnInfo } from './predicate.js';
 import { externalScanSql, type ExternalTableDef } from './external-scan.js';
 import { loadForQuery, type TableResolver } from './table-resolver.js';
 import type { SnapshotSelector, TimeTravelRef } from './time-travel.js';
+import { describeQuery } from './describe-query.js';
+import { rewriteTrinoForms } from './trino-forms.js';
+import { dialectsOf, prepareSelect, runnableRepresentations, type PreparedQuery } from './view-sql.js';
 
 export interface ScanStats {
   files_total: number;
@@ -63,6 +66,8 @@ export interface BinderOptions {
   maxBytesScanned?: number;
   /** The connection is the statement's own and closes with it: its relations are TEMP views that go with it, not dropped one by one. */
   ownConnection?: boolean;
+  /** Athena's (Trino's) forms take Trino's meaning (trino-forms.ts); a view's SQL always does. */
+  trinoForms?: boolean;
 }
 
 interface Group {
@@ -92,12 +97,18 @@ export class QueryBinder {
   private readonly names = new Map<string, string>();
   private readonly id = ++statements;
   private readonly access: ReadAccess;
+  /** Binders of the views this statement reads, each over the view's own SQL. */
+  private readonly children: QueryBinder[] = [];
+  /** Whether `ns.t` (lower case) names a view. */
+  private readonly isView = new Map<string, boolean>();
 
   constructor(
     private readonly engine: Engine,
     private readonly resolver: TableResolver,
     private readonly timeTravel: ReadonlyMap<string, TimeTravelRef> = new Map(),
     private readonly options: BinderOptions = {},
+    /** The views being expanded around this binder (`ns.v`, lower case), to refuse one that reads itself. */
+    private readonly viewChain: readonly string[] = [],
   ) {
     this.access = options.access ?? OWNER_ACCESS;
   }
@@ -110,6 +121,11 @@ export class QueryBinder {
         t = await loadForQuery(this.resolver, namespace, name);
       } catch (e) {
         if (e instanceof NotFound && (await this.external(namespace, name))) throw readOnly(namespace, name);
+        if (e instanceof NotFound && (await this.resolver.views?.exists(namespace, name))) {
+          throw new InvalidInput(`query: ${namespace}.${name} is a view; a view cannot be written to or altered (write to the tables it reads, or change it with CREATE OR REPLACE VIEW)`, {
+            details: { table: `${namespace}.${name}` },
+          });
+        }
         throw e;
       }
       this.tables.set(key, t);
@@ -145,12 +161,19 @@ export class QueryBinder {
     for (const where of new Set([...analysis.scopes.values()].map((s) => s.where))) await foldConstants(this.engine, where);
     let targetFilters: Expr[] = [];
     let targetView = '';
+    const boundViews = new Set<string>();
     for (const ref of analysis.refs) {
       const travel = this.timeTravel.get(`${ref.namespace}.${ref.table}`.toLowerCase());
       const table = travel?.table ?? ref.table;
       const selector = travel?.selector ?? { kind: 'current' };
       const key = `${ref.namespace}.${ref.table}`.toLowerCase();
       const view = this.nameFor(ref.namespace, ref.table);
+      if (await this.viewNamed(ref.namespace, table)) {
+        if (travel) throw new InvalidInput(`query: ${ref.namespace}.${table} is a view; it has no snapshots to travel to (time travel inside the view's SQL instead)`);
+        if (!boundViews.has(key)) await this.bindView(ref.namespace, table, view);
+        boundViews.add(key);
+        continue;
+      }
       const external = await this.external(ref.namespace, table);
       if (external) {
         if (travel) throw new InvalidInput(`query: ${ref.namespace}.${table} is an external table (crawled); it has no snapshots to travel to`);
@@ -173,7 +196,7 @@ export class QueryBinder {
       // A masked or hidden column's filter is not pushed: the files hold the values it hides. Under a
       // row filter nothing is: which files a predicate prunes would tell of rows the filter hides.
       const plain = (names: string[]): ColumnInfo | undefined => {
-        if (names.length === 1 && shared.has(names[0]!.toLowerCase())) return undefined;
+        if (names.length === 1 && (shared.has(names[0]!.toLowerCase()) || shared.has(ANY_COLUMN))) return undefined;
         const col = resolveColumn(names, schema, ref.namespace, ref.table, ref.qualifier);
         return col && grant.masks?.[col.name] === undefined && (!grant.columns || grant.columns.includes(col.name)) ? col : undefined;
       };
@@ -214,6 +237,8 @@ export class QueryBinder {
       const other = analysis.scopes.get(node)?.ref;
       if (!other || other === scope.ref) continue;
       const table = this.timeTravel.get(`${other.namespace}.${other.table}`.toLowerCase())?.table ?? other.table;
+      // A view's columns are its query's: no unqualified name is attributed beside one.
+      if (await this.viewNamed(other.namespace, table)) return new Set([ANY_COLUMN]);
       const external = await this.external(other.namespace, table);
       const names = external
         ? external.columns.map((c) => c.name)
@@ -242,6 +267,69 @@ export class QueryBinder {
     });
   }
 
+  /** Whether `ns.name` is a view (no table has the name). */
+  private async viewNamed(namespace: string, name: string): Promise<boolean> {
+    const views = this.resolver.views;
+    if (!views) return false;
+    const key = `${namespace}.${name}`.toLowerCase();
+    let is = this.isView.get(key);
+    if (is === undefined) {
+      is = !this.tables.has(`${namespace}.${name}`) && !(await this.resolver.tableExists(namespace, name)) && (await views.exists(namespace, name));
+      this.isView.set(key, is);
+    }
+    return is;
+  }
+
+  /**
+   * Binds the view `ns.name` as the private relation `relation`: its SQL (the first representation
+   * Silt can run) is bound by a binder of its own with this statement's principal and policy, so
+   * each table it reads is read as the querying principal may read it (invoker's rights).
+   */
+  private async bindView(namespace: string, name: string, relation: string): Promise<void> {
+    const label = `${namespace}.${name}`;
+    const key = label.toLowerCase();
+    if (this.viewChain.includes(key)) throw new InvalidInput(`query: view ${label} reads itself (${[...this.viewChain, key].join(' → ')}); redefine one of them`, { details: { table: label } });
+    const stored = await this.resolver.views!.find(namespace, name);
+    if (!stored) throw new NotFound(`query: no view ${label}`, { code: 'view_not_found', details: { table: label } });
+    let prepared: PreparedQuery | undefined;
+    let why = '';
+    for (const rep of runnableRepresentations(stored.metadata)) {
+      try {
+        const p = prepareSelect(rep.sql, `view ${label}`);
+        await analyzeQuery(this.engine, p.sql);
+        prepared = p;
+        break;
+      } catch (e) {
+        why ||= ` (${rep.dialect}: ${(e as Error).message.replace(/^query: /, '')})`;
+      }
+    }
+    if (!prepared) {
+      throw new InvalidInput(`query: view ${label} has no SQL Silt can run: its representations are ${dialectsOf(stored.metadata)}${why}; Silt runs silt, trino, presto, athena or spark SQL that DuckDB parses`, {
+        details: { table: label },
+      });
+    }
+    const child = this.forView(prepared.refs, key);
+    try {
+      const bound = await child.bind(prepared.sql);
+      for (const k of Object.keys(this.stats) as (keyof ScanStats)[]) this.stats[k] += child.stats[k];
+      await this.createViewSql(relation, bound.sql);
+      const now = (await describeQuery(this.engine, `SELECT * FROM ${quoteIdent(relation)}`)).map((c) => c.name);
+      const made = viewSchema(stored.metadata).fields.map((f) => f.name);
+      if (now.map((n) => n.toLowerCase()).join('\u0000') !== made.map((n) => n.toLowerCase()).join('\u0000')) {
+        throw new InvalidInput(`its SQL now gives the columns (${now.join(', ')}), but the view was made with (${made.join(', ')})`);
+      }
+    } catch (e) {
+      throw viewFailed(label, e);
+    }
+  }
+
+  /** A binder for the SQL of view `key` (`ns.v`, lower case), with this one's principal and policy; released with it. */
+  forView(refs: ReadonlyMap<string, TimeTravelRef>, key: string): QueryBinder {
+    const child = new QueryBinder(this.engine, this.resolver, refs, { ...this.options, maxBytesScanned: undefined, trinoForms: true }, [...this.viewChain, key]);
+    this.children.push(child);
+    return child;
+  }
+
   /** Another statement over the tables `bind` bound (a DML's later steps), rewritten the same way. */
   async rewrite(query: string): Promise<string> {
     const analysis = await analyzeQuery(this.engine, query);
@@ -253,7 +341,7 @@ export class QueryBinder {
 
   /** The statement reading the private relations; one that reads no catalog table runs as written. */
   private async render(analysis: QueryAnalysis, query: string): Promise<string> {
-    const renamed = await renameTables(this.engine, analysis.json, (ref) => this.nameFor(ref.namespace, ref.table));
+    const renamed = await renameTables(this.engine, analysis.json, (ref) => this.nameFor(ref.namespace, ref.table), 'query', this.options.trinoForms ? (ast) => rewriteTrinoForms(ast, query) : undefined);
     return renamed ?? query;
   }
 
@@ -341,7 +429,7 @@ export class QueryBinder {
     const first = (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
     if (!DATA_FILE_FAULT.test(first)) return e;
     const store = this.resolver.store;
-    for (const t of this.tables.values()) {
+    for (const t of this.allTables()) {
       const dir = store.enginePath(store.keyOf(t.metadata.location)) + '/';
       const at = first.indexOf(dir);
       if (at < 0) continue;
@@ -352,7 +440,13 @@ export class QueryBinder {
     return e;
   }
 
+  private *allTables(): Generator<Table> {
+    yield* this.tables.values();
+    for (const c of this.children) yield* c.allTables();
+  }
+
   async release(): Promise<void> {
+    for (const c of this.children.splice(0)) await c.release();
     const views = this.views.splice(0);
     const tables = this.governedTables.splice(0);
     if (this.options.ownConnection) return;
@@ -376,9 +470,21 @@ export function selectedSchema(m: TableMetadata, selector: SnapshotSelector, nam
 /** DuckDB's words for a data file that is gone or is not (whole) Parquet. */
 const DATA_FILE_FAULT = /No such file|No files found that match|No magic bytes|too small to be a Parquet file|Parquet|parquet|Corrupt|Invalid Input Error|IO Error/;
 
+/** A view's SQL that no longer binds, as an error naming the view (faults of files and limits stay as they are). */
+function viewFailed(label: string, e: unknown): unknown {
+  if (e instanceof EnvironmentFault || e instanceof LimitExceeded || e instanceof Cancelled) return e;
+  const inner = (e instanceof Error ? e.message : String(e)).replace(/^query: /, '');
+  const text = `query: view ${label} no longer runs: ${inner}; redefine it with CREATE OR REPLACE VIEW ${label} AS …`;
+  const options = { cause: e, details: { table: label } };
+  return e instanceof NotFound ? new NotFound(text, options) : new InvalidInput(text, options);
+}
+
 function readOnly(namespace: string, name: string): InvalidInput {
   return new InvalidInput(`query: ${namespace}.${name} is an external table (crawled); it is read-only`);
 }
+
+/** Stands for every name in a set of sibling columns (not a column name: it has a space). */
+const ANY_COLUMN = 'any column';
 
 function sameName(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();

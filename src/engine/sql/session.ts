@@ -14,6 +14,8 @@ import type { Cell, ResultColumn, StatementContext, StatementOutcome } from './s
 import type { TableResolver } from './table-resolver.js';
 import { rewriteTimeTravel } from './time-travel.js';
 import { runWrite } from './write-statements.js';
+import { registerTrinoMacros } from './trino-forms.js';
+import { runViewStatement } from './view-statements.js';
 import { Cancelled, InvalidInput, LimitExceeded } from '../../errors.js';
 
 export type { Cell, ResultColumn } from './statement-types.js';
@@ -63,6 +65,12 @@ export interface ExecuteOptions {
 export interface SessionOptions extends ExecuteOptions {
   /** What each principal may read (default: everything). */
   policy?: AccessPolicy;
+  /**
+   * Athena's (Trino's) forms mean what they mean in Trino (`date_diff` counts whole units, a date
+   * plus an interval is a date, …): for SQL people type (`silt query`, the query API). Off, DuckDB's
+   * meanings hold, as pipeline models were written for. Views always read their SQL with it on.
+   */
+  trinoForms?: boolean;
   /** Bounds each principal's statements and is told how each ended (workgroups, audit). */
   governor?: StatementGovernor;
 }
@@ -133,7 +141,9 @@ export class SqlSession {
   async execute(sql: string, options: ExecuteOptions = {}): Promise<QueryResult> {
     const opts = { ...this.defaults, ...options };
     const travel = rewriteTimeTravel(sql);
-    const statement = parseStatement(travel.sql);
+    let statement = parseStatement(travel.sql);
+    // A view keeps its SQL as the user wrote it; it is prepared again each time it is read.
+    if (statement.kind === 'create-view') statement = parseStatement(sql);
     await this.checkWrite(statement, opts.principal ?? OWNER);
     const run = await this.begin(opts, travel.refs, true, sql);
     const { engine, binder } = run;
@@ -161,6 +171,10 @@ export class SqlSession {
         case 'delete':
         case 'update':
           outcome = await this.guarded(statement.table, () => runRewrite(ctx, statement));
+          break;
+        case 'create-view':
+        case 'drop-view':
+          outcome = await runViewStatement(ctx, statement);
           break;
         case 'rejected':
           return await rejectStatement(engine, travel.sql, statement.verb);
@@ -278,6 +292,7 @@ export class SqlSession {
       access: { principal, policy: this.defaults.policy ?? ALLOW_ALL },
       ...(opts.limits?.bytesScanned !== undefined ? { maxBytesScanned: opts.limits.bytesScanned } : {}),
       ownConnection: fork,
+      trinoForms: this.defaults.trinoForms ?? false,
     });
     let failure: unknown;
     let why: Error | undefined;
@@ -335,7 +350,8 @@ export class SqlSession {
     const check = this.defaults.policy?.checkWrite;
     if (!check || statement.kind === 'query' || statement.kind === 'rejected') return;
     const privilege = WRITE_PRIVILEGE[statement.kind];
-    await check.call(this.defaults.policy, principal, privilege, statement.table);
+    const target = statement.kind === 'create-view' || statement.kind === 'drop-view' ? statement.view : statement.table;
+    await check.call(this.defaults.policy, principal, privilege, target);
   }
 
   private guarded<T>(table: { namespace: string; name: string }, fn: () => Promise<T>): Promise<T> {
@@ -354,9 +370,9 @@ export class SqlSession {
     };
   }
 
-  /** Timestamps with time zone are shown and compared in UTC, whatever the host's zone. */
+  /** Timestamps with time zone are shown and compared in UTC, whatever the host's zone; Trino's forms have their macros. */
   private init(): Promise<void> {
-    this.ready ??= this.engine.utc();
+    this.ready ??= this.engine.utc().then(() => registerTrinoMacros(this.engine));
     return this.ready;
   }
 }
@@ -379,6 +395,8 @@ const WRITE_PRIVILEGE: Record<Exclude<ReturnType<typeof parseStatement>['kind'],
   update: 'MODIFY',
   alter: 'ALTER',
   drop: 'DROP',
+  'create-view': 'CREATE',
+  'drop-view': 'DROP',
 };
 
 function cancelled(): Cancelled {

@@ -46,7 +46,12 @@ test('statements that could reach files or the engine are rejected', () => {
   }
   const bad: [string, RegExp][] = [
     ['SELECT 1; SELECT 2', /one statement at a time/],
-    ['CREATE VIEW a.v AS SELECT 1', /CREATE VIEW is not allowed/],
+    ['CREATE MACRO a.m(x) AS x', /CREATE MACRO is not allowed/],
+    ['CREATE OR REPLACE MACRO date_add(a, b, c) AS a', /CREATE OR REPLACE is supported for views only/],
+    ['CREATE VIEW a.v (x) AS SELECT 1', /with a column list is not supported/],
+    ['CREATE OR REPLACE VIEW IF NOT EXISTS a.v AS SELECT 1', /contradict/],
+    ['CREATE VIEW v AS SELECT 1', /table v needs its namespace/],
+    ['DROP VIEW a.v CASCADE', /unexpected CASCADE/],
     ['DROP SCHEMA a', /DROP SCHEMA is not allowed/],
     ['INSERT INTO orders SELECT 1', /table orders needs its namespace/],
     ['UPDATE a.b SET x = 1 FROM a.c', /UPDATE … FROM is not supported/],

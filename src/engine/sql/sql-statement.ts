@@ -35,6 +35,9 @@ export type Statement =
   | { kind: 'update'; table: TableName; alias?: string; assignments: { column: string; expr: string }[]; where?: string }
   | { kind: 'alter'; table: TableName; action: AlterAction }
   | { kind: 'drop'; table: TableName; ifExists: boolean }
+  /** `query` is the view's SQL as written. */
+  | { kind: 'create-view'; view: TableName; orReplace: boolean; ifNotExists: boolean; query: string }
+  | { kind: 'drop-view'; view: TableName; ifExists: boolean }
   /** Not a statement Silt runs (COPY, ATTACH, SET, …) — or not SQL at all; see rejectStatement. */
   | { kind: 'rejected'; verb: string };
 
@@ -168,10 +171,12 @@ class Parser {
 
   create(): Statement {
     this.i = 1;
-    if (isWord(this.t[1], 'OR')) throw new InvalidInput('query: CREATE OR REPLACE is not supported; DROP TABLE first');
+    const orReplace = isWord(this.t[1], 'OR') && isWord(this.t[2], 'REPLACE');
+    if (isWord(this.t[orReplace ? 3 : 1], 'VIEW')) return this.createView(orReplace);
+    if (isWord(this.t[1], 'OR')) throw new InvalidInput('query: CREATE OR REPLACE is supported for views only; for a table, DROP TABLE first');
     if (!isWord(this.t[1], 'TABLE')) {
       const what = this.t[1] ? this.sql.slice(this.t[1].start, this.t[1].end).toUpperCase() : '';
-      throw new InvalidInput(`query: CREATE ${what} is not allowed: only CREATE TABLE namespace.table`);
+      throw new InvalidInput(`query: CREATE ${what} is not allowed: only CREATE TABLE namespace.table or CREATE [OR REPLACE] VIEW namespace.view`);
     }
     this.i = 2;
     const ifNotExists = this.ifNotExists();
@@ -189,6 +194,18 @@ class Parser {
     const query = this.rest(this.i);
     if (!query) throw new InvalidInput('query: CREATE TABLE … AS needs a query');
     return { kind: 'create-as', table, ifNotExists, query, ...(partitionBy ? { partitionBy } : {}) };
+  }
+
+  private createView(orReplace: boolean): Statement {
+    this.i = orReplace ? 4 : 2;
+    const ifNotExists = this.ifNotExists();
+    if (orReplace && ifNotExists) throw new InvalidInput('query: CREATE OR REPLACE VIEW and IF NOT EXISTS contradict each other; use one');
+    const view = this.tableName();
+    if (isOp(this.t[this.i], '(')) throw new InvalidInput('query: CREATE VIEW with a column list is not supported; name the columns with aliases in its SELECT');
+    this.expect('AS');
+    const query = this.rest(this.i);
+    if (!query) throw new InvalidInput('query: CREATE VIEW … AS needs a query');
+    return { kind: 'create-view', view, orReplace, ifNotExists, query };
   }
 
   private columnDef(from: number, to: number): ColumnDef {
@@ -377,9 +394,16 @@ class Parser {
 
   drop(): Statement {
     this.i = 1;
+    if (isWord(this.t[1], 'VIEW')) {
+      this.i = 2;
+      const ifExists = this.ifExists();
+      const view = this.tableName();
+      this.end();
+      return { kind: 'drop-view', view, ifExists };
+    }
     if (!isWord(this.t[1], 'TABLE')) {
       const what = this.t[1] ? this.sql.slice(this.t[1].start, this.t[1].end).toUpperCase() : '';
-      throw new InvalidInput(`query: DROP ${what} is not allowed: only DROP TABLE namespace.table`);
+      throw new InvalidInput(`query: DROP ${what} is not allowed: only DROP TABLE namespace.table or DROP VIEW namespace.view`);
     }
     this.i = 2;
     const ifExists = this.ifExists();

@@ -1,7 +1,7 @@
 /** The slice of the catalog the SQL layer needs; the catalog satisfies it as it is. */
 import { NotFound } from '../../errors.js';
 import type { ObjectStore } from '../../storage/index.js';
-import type { PartitionField, Schema, Table } from '../../table/index.js';
+import type { PartitionField, Schema, Table, ViewMetadata, ViewUpdate } from '../../table/index.js';
 import type { ExternalTableDef } from './external-scan.js';
 
 export interface NewTableDefinition {
@@ -25,11 +25,21 @@ export interface TableResolver {
   tableExists(namespace: string, name: string): Promise<boolean>;
   /** Runs a write into the table so that files it puts in place before committing are protected from vacuum. */
   guardWrite?<T>(namespace: string, name: string, fn: () => Promise<T>): Promise<T>;
+  /** Iceberg views: each query naming one reads its SQL, bound for the principal running the query. */
+  readonly views?: ViewResolver;
   /** Crawled tables, read in place and read-only; consulted for names no Iceberg table has. Dropping one forgets it; its files stay. */
   readonly externalTables?: {
     find(namespace: string, name: string): Promise<ExternalTableDef | undefined>;
     drop(namespace: string, name: string): Promise<void>;
   };
+}
+
+export interface ViewResolver {
+  exists(namespace: string, name: string): Promise<boolean>;
+  find(namespace: string, name: string): Promise<{ metadata: ViewMetadata } | undefined>;
+  create(namespace: string, name: string, updates: readonly ViewUpdate[]): Promise<unknown>;
+  commit(namespace: string, name: string, change: (base: ViewMetadata) => ViewMetadata): Promise<unknown>;
+  drop(namespace: string, name: string): Promise<void>;
 }
 
 /** Loads a table, restating a missing one in the query's words (`query: no table ns.t (tables in ns: …)`). */

@@ -6,6 +6,7 @@ import type { StatementContext, StatementOutcome } from './statement-types.js';
 import type { Statement } from './sql-statement.js';
 import { duckdbToIceberg, quoteIdent, translateError } from '../core/index.js';
 import { writeDataFiles } from '../write/index.js';
+import { describeQuery } from './describe-query.js';
 
 type CreateAs = Extract<Statement, { kind: 'create-as' }>;
 type Insert = Extract<Statement, { kind: 'insert' }>;
@@ -22,7 +23,7 @@ async function createAs(ctx: StatementContext, s: CreateAs): Promise<StatementOu
     throw new AlreadyExists(`query: table ${label} already exists`);
   }
   const query = (await ctx.binder.bind(s.query)).sql;
-  const columns = await describe(ctx, query);
+  const columns = await describeQuery(ctx.engine, query);
   const seen = new Set<string>();
   for (const c of columns) {
     if (seen.has(c.name.toLowerCase())) throw new InvalidInput(`query: CREATE TABLE ${label}: column ${c.name} appears twice; give it an alias`);
@@ -54,7 +55,7 @@ async function insert(ctx: StatementContext, s: Insert): Promise<StatementOutcom
   const table = await ctx.binder.table(namespace, name);
   await table.refresh();
   const query = (await ctx.binder.bind(s.query)).sql;
-  const source = await describe(ctx, query);
+  const source = await describeQuery(ctx.engine, query);
   const fields = currentSchema(table.metadata).fields;
   const findField = (col: string): string => {
     const f = fields.find((x) => x.name === col) ?? fields.find((x) => x.name.toLowerCase() === col.toLowerCase());
@@ -120,18 +121,3 @@ export function countRows(files: readonly DataFile[]): number {
 }
 
 /** Column names and types of a query, without running it. */
-async function describe(ctx: StatementContext, query: string): Promise<{ name: string; type: DuckDBType }[]> {
-  let prepared;
-  try {
-    prepared = await ctx.engine.connection.prepare(query);
-  } catch (e) {
-    throw translateError(e, 'query');
-  }
-  try {
-    const out: { name: string; type: DuckDBType }[] = [];
-    for (let i = 0; i < prepared.columnCount; i++) out.push({ name: prepared.columnName(i), type: prepared.columnType(i) });
-    return out;
-  } finally {
-    prepared.destroySync();
-  }
-}

@@ -4,7 +4,7 @@ import { routeApp } from '../route-app.js';
 import { icebergError, icebergErrors } from './errors.js';
 import { json } from './wire.js';
 
-/** What this server implements, as the spec's `endpoints` list (views and OAuth2 are not here yet). */
+/** What this server implements, as the spec's `endpoints` list (OAuth2 is not here yet). */
 export const ENDPOINTS = [
   'GET /v1/{prefix}/namespaces',
   'POST /v1/{prefix}/namespaces',
@@ -22,6 +22,13 @@ export const ENDPOINTS = [
   'POST /v1/{prefix}/namespaces/{namespace}/tables/{table}/metrics',
   'POST /v1/{prefix}/tables/rename',
   'POST /v1/{prefix}/transactions/commit',
+  'GET /v1/{prefix}/namespaces/{namespace}/views',
+  'POST /v1/{prefix}/namespaces/{namespace}/views',
+  'GET /v1/{prefix}/namespaces/{namespace}/views/{view}',
+  'HEAD /v1/{prefix}/namespaces/{namespace}/views/{view}',
+  'POST /v1/{prefix}/namespaces/{namespace}/views/{view}',
+  'DELETE /v1/{prefix}/namespaces/{namespace}/views/{view}',
+  'POST /v1/{prefix}/views/rename',
 ];
 
 const config = createRoute({

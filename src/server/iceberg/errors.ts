@@ -23,6 +23,7 @@ function classify(e: unknown): [number, string] {
     case 'not_found':
       if (e.code === 'namespace_not_found') return [404, 'NoSuchNamespaceException'];
       if (e.code === 'table_not_found') return [404, 'NoSuchTableException'];
+      if (e.code === 'view_not_found') return [404, 'NoSuchViewException'];
       return [404, 'NotFoundException'];
     case 'already_exists':
       return [409, 'AlreadyExistsException'];
@@ -39,7 +40,7 @@ const WHAT: Record<number, string> = {
   400: 'BadRequestException: a malformed request (the message names the field)',
   401: 'NotAuthorizedException: no valid bearer token',
   403: 'ForbiddenException: the principal lacks a grant (the message names the policy)',
-  404: 'NoSuchNamespaceException or NoSuchTableException',
+  404: 'NoSuchNamespaceException, NoSuchTableException or NoSuchViewException',
   409: 'AlreadyExistsException, NamespaceNotEmptyException or CommitFailedException (a requirement no longer holds: reload and retry)',
   503: 'ServiceUnavailableException: a fault of the machine or of the files under Silt',
   500: 'InternalServerError: a bug in Silt',

@@ -8,6 +8,7 @@ import { icebergError } from './errors.js';
 import { namespaceRoutes } from './namespaces.js';
 import { oauthRoutes } from './oauth.js';
 import { tableRoutes } from './tables.js';
+import { viewRoutes } from './views.js';
 
 /**
  * The Apache Iceberg REST catalog over Silt's catalog (mounted at /iceberg: a client's `uri` is
@@ -26,8 +27,9 @@ export function icebergRoutes(deps: ServerDeps) {
   app.route('/', namespaceRoutes(deps));
   app.route('/', tableRoutes(deps));
   app.route('/', commitRoutes(deps));
+  app.route('/', viewRoutes(deps));
   app.all('/v1/*', (c) => {
-    const message = `no route ${c.req.method} ${c.req.path} in this Iceberg REST catalog (views are not served yet)`;
+    const message = `no route ${c.req.method} ${c.req.path} in this Iceberg REST catalog`;
     return c.json({ error: { message, type: 'NoSuchEndpointException', code: 404 } }, 404);
   });
   return app;

@@ -61,6 +61,6 @@ test('a body that is not JSON, and a route the catalog does not serve, answer in
   await withApi({}, async (app) => {
     const res = await app.request(`${V1}/namespaces`, { method: 'POST', body: '{"namespace": [', headers: { 'content-type': 'application/json' } });
     assertIcebergError({ status: res.status, body: await res.json() }, 400, 'BadRequestException');
-    assertIcebergError(await call(app, 'GET', `${V1}/namespaces/alpha/views`), 404, 'NoSuchEndpointException', 'views');
+    assertIcebergError(await call(app, 'GET', `${V1}/oauth/tokens`), 404, 'NoSuchEndpointException', 'oauth/tokens');
   });
 });

@@ -21,8 +21,9 @@ test('the catalog: namespaces, tables, a table\'s overview, schema history, snap
     const ns = await call(app, 'GET', '/v1/namespaces');
     assert.equal(ns.status, 200);
     assert.deepEqual(ns.body.namespaces.find((n: any) => n.name === 'shop'), { name: 'shop', properties: { owner: 'sales' } });
+    await sql(app, 'CREATE VIEW shop.paid AS SELECT * FROM shop.orders');
     const tables = await call(app, 'GET', '/v1/namespaces/shop/tables');
-    assert.deepEqual(tables.body, { namespace: 'shop', tables: [{ name: 'orders', kind: 'iceberg' }] });
+    assert.deepEqual(tables.body, { namespace: 'shop', tables: [{ name: 'orders', kind: 'iceberg' }, { name: 'paid', kind: 'view' }] });
 
     const t = await call(app, 'GET', '/v1/tables/shop/orders');
     assert.equal(t.status, 200);

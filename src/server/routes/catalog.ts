@@ -58,9 +58,9 @@ const get = <P extends string, R extends object, S extends z.ZodTypeAny>(path: P
 const namespaces = get('/namespaces', 'Namespaces and their properties', {}, z.object({ namespaces: z.array(z.object({ name: z.string(), properties: z.record(z.string(), z.string()) })) }));
 const tables = get(
   '/namespaces/{ns}/tables',
-  'Tables of a namespace (crawled ones marked external)',
+  'Tables of a namespace (crawled ones marked external) and its views (kind view)',
   { params: Ns },
-  z.object({ namespace: z.string(), tables: z.array(z.object({ name: z.string(), kind: z.enum(['iceberg', 'external']) })) }),
+  z.object({ namespace: z.string(), tables: z.array(z.object({ name: z.string(), kind: z.enum(['iceberg', 'external', 'view']) })) }),
 );
 const table = get('/tables/{ns}/{table}', 'A table: schema, current snapshot, properties, partition spec, rows, files, bytes', { params: TablePath }, Table);
 const history = get('/tables/{ns}/{table}/schema-history', 'Each schema of a table, with the columns it added, dropped and changed', { params: TablePath }, z.object({ schemas: z.array(SchemaVersion) }));
@@ -86,7 +86,8 @@ export function catalogRoutes(deps: ServerDeps) {
       const { ns } = c.req.valid('param');
       const iceberg = (await catalog.listTables(ns)).map((t) => ({ name: t.name, kind: 'iceberg' as const }));
       const external = (await catalog.externalTables.list(ns)).map((t) => ({ name: t.name, kind: 'external' as const }));
-      return c.json({ namespace: ns, tables: [...iceberg, ...external].sort((a, b) => a.name.localeCompare(b.name)) }, 200);
+      const views = (await catalog.views.list(ns)).map((t) => ({ name: t.name, kind: 'view' as const }));
+      return c.json({ namespace: ns, tables: [...iceberg, ...external, ...views].sort((a, b) => a.name.localeCompare(b.name)) }, 200);
     })
     .openapi(table, async (c) => {
       const { ns, table: name } = c.req.valid('param');

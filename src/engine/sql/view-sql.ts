@@ -1,0 +1,109 @@
+/**
+ * A view's SQL: which representation Silt runs, how it is prepared like a query, and whether the
+ * SQL Silt stores is portable enough to offer Trino (and Athena) a representation of their own.
+ */
+import { InvalidInput } from '../../errors.js';
+import { currentViewVersion, type ViewMetadata, type ViewRepresentation } from '../../table/index.js';
+import { type AstNode, type Engine, serializeSql, walk } from '../core/index.js';
+import { parseStatement } from './sql-statement.js';
+import { tokenize } from './sql-tokens.js';
+import { rewriteTimeTravel, type TimeTravelRef } from './time-travel.js';
+
+/** The dialect Silt's own SQL is stored as. */
+export const SILT_DIALECT = 'silt';
+/** What Silt tries, in this order: its own SQL, then another engine's SQL that DuckDB may parse. */
+const RUNNABLE = [SILT_DIALECT, 'trino', 'presto', 'athena', 'spark'];
+
+/** A statement ready to bind: time travel taken out (the binder rewrites Trino's forms). */
+export interface PreparedQuery {
+  sql: string;
+  refs: Map<string, TimeTravelRef>;
+}
+
+/** A view's or a user's SELECT prepared for binding; anything but one plain SELECT is refused. */
+export function prepareSelect(text: string, what: string): PreparedQuery {
+  const travel = rewriteTimeTravel(text);
+  const statement = parseStatement(travel.sql);
+  if (statement.kind !== 'query' || statement.sql !== statement.query) throw new InvalidInput(`query: ${what} must be a single SELECT`);
+  return { sql: statement.query, refs: travel.refs };
+}
+
+/** The current version's representations Silt may run, in the order it tries them. */
+export function runnableRepresentations(metadata: ViewMetadata): ViewRepresentation[] {
+  const reps = currentViewVersion(metadata).representations;
+  const rank = (r: ViewRepresentation) => RUNNABLE.indexOf(r.dialect.toLowerCase());
+  return reps.filter((r) => r.type === 'sql' && rank(r) >= 0).sort((a, b) => rank(a) - rank(b));
+}
+
+/** The dialects of a view's representations, for a message saying none could be run. */
+export function dialectsOf(metadata: ViewMetadata): string {
+  return currentViewVersion(metadata).representations.map((r) => r.dialect).join(', ') || 'none';
+}
+
+/** Functions with the same name and meaning in Silt (DuckDB plus the Trino forms) and Trino. */
+const PORTABLE_FUNCTIONS = new Set([
+  '+', '-', '*', '/', '%', '||', '~~', '!~~', // ~~ is LIKE
+  'to_years', 'to_months', 'to_weeks', 'to_days', 'to_hours', 'to_minutes', 'to_seconds', // INTERVAL '7' DAY
+  'count', 'count_star', 'sum', 'avg', 'min', 'max', 'count_if', 'bool_and', 'bool_or', 'array_agg', 'stddev', 'stddev_samp', 'stddev_pop', 'variance', 'var_samp', 'var_pop',
+  'approx_distinct', 'approx_percentile', 'arbitrary',
+  'coalesce', 'nullif', 'greatest', 'least', 'if',
+  'lower', 'upper', 'length', 'substr', 'substring', 'trim', 'ltrim', 'rtrim', 'concat', 'replace', 'reverse', 'strpos', 'lpad', 'rpad', 'split', 'starts_with',
+  'regexp_like', 'regexp_replace', 'regexp_extract',
+  'abs', 'round', 'floor', 'ceil', 'ceiling', 'sqrt', 'power', 'pow', 'mod', 'ln', 'log10', 'exp', 'sign',
+  'date_trunc', 'date_add', 'date_diff', 'from_iso8601_timestamp', 'year', 'month', 'day', 'hour', 'minute', 'second', 'day_of_week', 'current_date', 'current_timestamp', 'now',
+  'element_at', 'cardinality',
+  'row_number', 'rank', 'dense_rank', 'percent_rank', 'cume_dist', 'ntile', 'lag', 'lead', 'first_value', 'last_value', 'nth_value',
+]);
+
+/** Functions DuckDB also has with another arity and meaning: portable only in Trino's form. */
+const TRINO_ARITY: Record<string, number> = { date_add: 3, date_diff: 3, date_trunc: 2, element_at: 2 };
+
+/** Types written the same way in both. */
+const PORTABLE_TYPES = /^(VARCHAR|BIGINT|INTEGER|SMALLINT|TINYINT|BOOLEAN|DOUBLE|REAL|DATE|TIMESTAMP|DECIMAL|TIMESTAMP WITH TIME ZONE)\b/i;
+
+/**
+ * Whether Trino could run `sql` as written: DuckDB's parse of it holds only the common core (plain
+ * SELECTs, joins, CTEs, CASE, CAST to shared types, and functions of PORTABLE_FUNCTIONS) and its
+ * text no DuckDB-only spelling (`::`, `//`, lists, structs, QUALIFY, GROUP BY ALL, EXCLUDE, …).
+ * A conservative judgement: SQL it refuses may still be portable, never the other way round.
+ */
+export async function portableToTrino(engine: Engine, sql: string): Promise<boolean> {
+  const tokens = tokenize(sql);
+  for (const [i, t] of tokens.entries()) {
+    if (t.kind === 'word' && t.value === 'INTERVAL' && tokens[i + 1]?.kind !== 'string') return false; // Trino: INTERVAL '1' DAY
+    if (t.kind === 'op' && ['::', '//', '**', '[', ']', '{', '}', '->', '->>', '@', '^', ':='].includes(t.value)) return false;
+    if (t.kind === 'string' && sql[t.start] !== "'") return false; // $$…$$ and E'…' are DuckDB's
+  }
+  let json: string;
+  try {
+    json = await serializeSql(engine, sql, 'query');
+  } catch {
+    return false;
+  }
+  const ast = JSON.parse(json) as AstNode;
+  if (ast['error']) return false;
+  let portable = true;
+  // DuckDB spells INTERVAL '7' DAY as to_days(CAST(trunc(CAST('7' AS DOUBLE)) AS INTEGER)): its insides are not the user's.
+  const desugared = new Set<AstNode>();
+  walk(ast['statements'], (node) => {
+    if (desugared.has(node)) return;
+    const type = node['type'];
+    if (type === 'FUNCTION' && /^to_(years|months|weeks|days|hours|minutes|seconds)$/.test(String(node['function_name']))) {
+      walk(node['children'], (inner) => desugared.add(inner));
+      return;
+    }
+    const fn = String(node['function_name']).toLowerCase();
+    const arity = TRINO_ARITY[fn];
+    if (type === 'FUNCTION' && (!PORTABLE_FUNCTIONS.has(fn) || (arity !== undefined && (node['children'] as unknown[]).length !== arity))) portable = false;
+    else if (type === 'LAMBDA' || type === 'POSITIONAL_REFERENCE' || type === 'TABLE_FUNCTION' || type === 'PIVOT' || type === 'COLLATE') portable = false;
+    else if (type === 'STAR' && ((node['exclude_list'] as unknown[] | undefined)?.length || (node['replace_list'] as unknown[] | undefined)?.length || node['columns'])) portable = false;
+    else if (type === 'SELECT_NODE' && (node['qualify'] || (node['aggregate_handling'] && node['aggregate_handling'] !== 'STANDARD_HANDLING'))) portable = false;
+    else if (type === 'CAST' && !PORTABLE_TYPES.test(castType(node))) portable = false;
+  });
+  return portable;
+}
+
+function castType(node: AstNode): string {
+  const t = node['cast_type'] as { id?: string } | undefined;
+  return String(t?.id ?? '').replace(/_/g, ' ');
+}

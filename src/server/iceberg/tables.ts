@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { InvalidInput } from '../../errors.js';
-import type { TableDefinition } from '../../catalog/index.js';
+import { AlreadyExists, InvalidInput } from '../../errors.js';
+import type { Catalog, TableDefinition } from '../../catalog/index.js';
 import { indexById, LAST_ADDED, type PartitionField, type Schema, type SortOrder, type Table, type TableMetadata } from '../../table/index.js';
 import type { ServerDeps } from '../deps.js';
 import { routeApp } from '../route-app.js';
 import { icebergError, icebergErrors } from './errors.js';
 import { IcebergPartitionSpec, IcebergSchema, IcebergSortOrder, LoadTableResult, TableIdentifier } from './schemas.js';
-import { exactJson, json, NamespacePath, namespaceOf, oneLevel, page, PageQuery, TablePath } from './wire.js';
+import { exactJson, json, NamespacePath, namespaceOf, namespaceOfTable, oneLevel, page, PageQuery, TablePath } from './wire.js';
 
 const CreateTableRequest = z
   .object({
@@ -106,10 +106,10 @@ export function tableRoutes(deps: ServerDeps) {
       const ns = oneLevel(c.req.valid('param').namespace);
       const body = c.req.valid('json');
       const def = definitionOf(body);
-      if (body.location) throw new InvalidInput(`location: Silt chooses a table's location under its warehouse; leave location out`, { details: { field: 'location' } });
-      if (body['stage-create']) return exactJson(c, loadResult(await catalog.stageTable(ns, body.name, def)));
+      const location = body.location ?? undefined;
+      if (body['stage-create']) return exactJson(c, loadResult(await catalog.stageTable(ns, body.name, def, { location })));
       await catalog.requireNamespace(ns);
-      const table = await catalog.createTable(ns, body.name, def);
+      const table = location === undefined ? await catalog.createTable(ns, body.name, def) : await createAt(catalog, ns, body.name, def, location);
       const order = body['write-order'];
       if (order && order.fields.length > 0) {
         await table.commitChange({
@@ -121,7 +121,7 @@ export function tableRoutes(deps: ServerDeps) {
     })
     .openapi(load, async (c) => {
       const { namespace, table: name } = c.req.valid('param');
-      const table = await catalog.loadTable(oneLevel(namespace), name);
+      const table = await catalog.loadTable(namespaceOfTable(namespace, name), name);
       if (c.req.method === 'HEAD') return c.body(null, 204) as never;
       const mode = c.req.valid('query').snapshots ?? 'all';
       // The answer depends on the metadata file and on which snapshots were asked for.
@@ -135,7 +135,7 @@ export function tableRoutes(deps: ServerDeps) {
     })
     .openapi(drop, async (c) => {
       const { namespace, table: name } = c.req.valid('param');
-      await catalog.dropTable(oneLevel(namespace), name, { purge: c.req.valid('query').purgeRequested === 'true' });
+      await catalog.dropTable(namespaceOfTable(namespace, name), name, { purge: c.req.valid('query').purgeRequested === 'true' });
       return c.body(null, 204);
     })
     .openapi(register, async (c) => {
@@ -154,9 +154,17 @@ export function tableRoutes(deps: ServerDeps) {
     })
     .openapi(metrics, async (c) => {
       const { namespace, table } = c.req.valid('param');
-      if (!(await catalog.tableExists(oneLevel(namespace), table))) await catalog.loadTable(namespace, table); // the 404
+      if (!(await catalog.tableExists(namespaceOfTable(namespace, table), table))) await catalog.loadTable(namespace, table); // the 404
       return c.body(null, 204);
     });
+}
+
+/** A table created in the folder its client chose (a free one under the namespace's folder). */
+async function createAt(catalog: Catalog, ns: string, name: string, def: TableDefinition, location: string): Promise<Table> {
+  await catalog.requireFreeFolder(ns, location);
+  const made = await catalog.createTableWith(ns, name, def, async () => undefined, { location });
+  if (!made) throw new AlreadyExists(`catalog: table ${ns}.${name} already exists`, { code: 'table_exists', details: { table: `${ns}.${name}` } });
+  return made.table;
 }
 
 /** A table definition from a create request: the client's field ids kept, spec field ids from 1000. */

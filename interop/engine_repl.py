@@ -10,6 +10,7 @@ one JSON line on stdin; each answer one JSON line on stdout:
       runs the statements from N threads at once -> {"ok": true, "done": [i...], "failed": [{"i", "error"}]}
   {"op": "append", "table": "ns.t", "rows": [{...}]} (pyiceberg) -> {"ok": true, "snapshot": "..."}
   {"op": "concurrent_appends", "table": "ns.t", "batches": [[{...}], ...], "threads": N} (pyiceberg)
+      each append retried on a 409 -> {"ok": true, "done", "failed", "conflicts": 409s seen}
   {"op": "scan", "table": "ns.t", "snapshot": "id"?} (pyiceberg) -> {"ok": true, "rows": [...]}
   {"op": "list"} (pyiceberg) -> {"ok": true, "tables": ["ns.t", ...]}
 A failed request answers {"ok": false, "error": "<type>: <message>"}; the engine stays up.
@@ -22,6 +23,7 @@ import json
 import os
 import sys
 import threading
+import time
 import traceback
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -107,6 +109,8 @@ class PyIceberg:
         from pyiceberg.catalog import load_catalog
 
         self.catalog = load_catalog("silt", **props)
+        self.lock = threading.Lock()
+        self.conflicts = 0
 
     def arrow(self, table, rows):
         import pyarrow as pa
@@ -115,9 +119,20 @@ class PyIceberg:
         return pa.Table.from_pylist(rows, schema=schema)
 
     def append(self, table, rows):
-        t = self.catalog.load_table(table)
-        t.append(self.arrow(table, rows))
-        return str(t.current_snapshot().snapshot_id)
+        """Appends, reloading and retrying when the catalog refuses the commit as a conflict (409)."""
+        from pyiceberg.exceptions import CommitFailedException
+
+        data = self.arrow(table, rows)
+        for attempt in range(60):
+            t = self.catalog.load_table(table)
+            try:
+                t.append(data)
+                return str(t.current_snapshot().snapshot_id)
+            except CommitFailedException:
+                with self.lock:
+                    self.conflicts += 1
+                time.sleep(0.02 * (attempt + 1))
+        raise CommitFailedException(f"{table}: still conflicting after 60 attempts")
 
     def scan(self, table, snapshot=None):
         t = self.catalog.load_table(table)
@@ -158,7 +173,9 @@ def main():
             elif op == "append":
                 ans = {"snapshot": engine.append(req["table"], req["rows"])}
             elif op == "concurrent_appends":
+                engine.conflicts = 0
                 ans = concurrently(req["threads"], [lambda b=b: engine.append(req["table"], b) for b in req["batches"]])
+                ans["conflicts"] = engine.conflicts
             elif op == "scan":
                 cols, rows = engine.scan(req["table"], req.get("snapshot"))
                 ans = {"columns": cols, "rows": rows}

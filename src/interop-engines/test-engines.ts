@@ -149,17 +149,17 @@ export class Trino {
   async sql(text: string): Promise<SqlAnswer> {
     const headers = { 'X-Trino-User': 'silt', 'X-Trino-Catalog': 'silt', 'X-Trino-Time-Zone': 'UTC' };
     let res: any = await (await fetch(`${this.url}/v1/statement`, { method: 'POST', body: text, headers })).json();
-    let columns: string[] | undefined;
+    let columns: { name: string; typeSignature: TypeSignature }[] | undefined;
     const data: unknown[][] = [];
     for (;;) {
       if (res.error) throw new Error(`trino: ${text}\n${res.error.errorName}: ${res.error.message}`);
-      if (res.columns && !columns) columns = res.columns.map((c: { name: string }) => c.name);
+      if (res.columns && !columns) columns = res.columns;
       if (res.data) data.push(...res.data);
       if (!res.nextUri) break;
       res = await (await fetch(res.nextUri, { headers })).json();
     }
     const cols = columns ?? [];
-    return { columns: cols, rows: data.map((r) => Object.fromEntries(cols.map((c, i) => [c, r[i]]))) };
+    return { columns: cols.map((c) => c.name), rows: data.map((r) => Object.fromEntries(cols.map((c, i) => [c.name, named(r[i], c.typeSignature)]))) };
   }
 
   async stop(): Promise<void> {
@@ -172,5 +172,29 @@ export class Trino {
 
   logTail(): string {
     return this.log().slice(-4_000);
+  }
+}
+
+interface TypeSignature {
+  rawType: string;
+  arguments: { kind: string; value: any }[];
+}
+
+/** Trino sends a row as an array of its fields' values: an object by field name, as the other engines read it. */
+function named(v: unknown, sig: TypeSignature): unknown {
+  if (v === null || v === undefined) return null;
+  const arg = (i: number): TypeSignature => {
+    const a = sig.arguments[i]!;
+    return a.kind === 'NAMED_TYPE' ? a.value.typeSignature : a.value;
+  };
+  switch (sig.rawType) {
+    case 'row':
+      return Object.fromEntries(sig.arguments.map((a, i) => [a.value.fieldName?.name ?? `field${i}`, named((v as unknown[])[i], arg(i))]));
+    case 'array':
+      return (v as unknown[]).map((x) => named(x, arg(0)));
+    case 'map':
+      return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, named(x, arg(1))]));
+    default:
+      return v;
   }
 }

@@ -36,6 +36,7 @@ export async function startEngines(name: string): Promise<Engines> {
     await Promise.allSettled(started.map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)));
     server.child.kill('SIGTERM');
     await server.exited;
+    if (!process.env['SILT_E2E_KEEP']) await removeDir(root);
     throw failed.reason;
   }
   const [spark, duckdb, pyiceberg, trino] = started.map((s) => (s as PromiseFulfilledResult<unknown>).value) as [Repl, Repl, Repl, Trino];

@@ -365,10 +365,25 @@ export class Catalog {
    * The metadata a new table would start with, written nowhere (the REST catalog's staged create:
    * the client commits it later with `assert-create`). The namespace must exist and the name be free.
    */
-  async stageTable(namespace: string, name: string, def: TableDefinition): Promise<TableMetadata> {
+  async stageTable(namespace: string, name: string, def: TableDefinition, opts: { location?: string } = {}): Promise<TableMetadata> {
     if (await this.checkNewTable(namespace, name)) throw new AlreadyExists(`catalog: table ${namespace}.${name} already exists`, { code: 'table_exists', details: { table: `${namespace}.${name}` } });
     await this.requireNamespace(namespace);
-    return newTableMetadata({ ...def, location: this.store.uri(await this.freshTableKey(namespace, name)) });
+    const key = opts.location === undefined ? await this.freshTableKey(namespace, name) : await this.requireFreeFolder(namespace, opts.location);
+    return newTableMetadata({ ...def, location: this.store.uri(key) });
+  }
+
+  /** The folder of a namespace's tables, as a URI: where a client that picks a table's location puts it. */
+  namespaceLocation(namespace: string): string {
+    return this.store.uri(joinKey(WAREHOUSE, namespace));
+  }
+
+  /** The key of `location` when a new table of `namespace` may live there (`stagedFolder`); otherwise what to do. */
+  async requireFreeFolder(namespace: string, location: string): Promise<string> {
+    const key = await this.stagedFolder(namespace, location);
+    if (key === undefined) {
+      throw new InvalidInput(`location: ${location} is not a free folder under ${this.namespaceLocation(namespace)}; give a new folder there, or leave location out and Silt chooses one`, { details: { field: 'location' } });
+    }
+    return key;
   }
 
   /**

@@ -19,7 +19,7 @@ export function requirePyIceberg(): string {
 const propsByDir = new Map<string, Promise<string>>();
 
 async function python(dir: string, script: string, args: string[]): Promise<string> {
-  if (!propsByDir.has(dir)) propsByDir.set(dir, siltOk(dir, 'connect', 'pyiceberg').then((s) => s.trim()));
+  if (!propsByDir.has(dir)) propsByDir.set(dir, siltOk(dir, 'connect', 'pyiceberg', '--catalog', 'sql', '--format', 'json').then((s) => s.trim()));
   return runScript(dir, script, [await propsByDir.get(dir)!, ...args]);
 }
 

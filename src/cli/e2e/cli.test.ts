@@ -79,16 +79,16 @@ test('ns and table subcommands: create, list, describe, snapshots, rollback, dro
   });
 });
 
-test('connect pyiceberg prints one JSON object of SQL catalog properties', async () => {
+test('connect pyiceberg --catalog sql --format json prints one JSON object of SQL catalog properties', async () => {
   await withProject(async (dir) => {
-    const out = await siltOk(dir, 'connect', 'pyiceberg');
+    const out = await siltOk(dir, 'connect', 'pyiceberg', '--catalog', 'sql', '--format', 'json');
     assert.equal(out.trim().split('\n').length, 1);
     const props = JSON.parse(out) as Record<string, string>;
     assert.equal(props['type'], 'sql');
     assert.match(props['uri']!, /^sqlite:\/\/\/.+\.db$/);
     assert.ok(path.isAbsolute(props['uri']!.slice('sqlite:///'.length - 1)), 'an absolute path, usable from any folder');
     assert.match(props['warehouse']!, /^file:\/\//);
-    assertCleanFailure(await silt(dir, 'connect', 'spark'), 'unknown engine', /spark/);
+    assertCleanFailure(await silt(dir, 'connect', 'flink'), 'unknown engine', /flink.*supported: pyiceberg, spark, trino, duckdb/);
   });
 });
 

@@ -106,7 +106,7 @@ test('a load killed with SIGKILL at any moment leaves the old or the new snapsho
 
 /** The project's warehouse folder. */
 async function warehouseOf(dir: string): Promise<string> {
-  const props = JSON.parse(await siltOk(dir, 'connect', 'pyiceberg')) as { warehouse: string };
+  const props = JSON.parse(await siltOk(dir, 'connect', 'pyiceberg', '--catalog', 'sql', '--format', 'json')) as { warehouse: string };
   return fileURLToPath(props.warehouse);
 }
 

@@ -21,7 +21,7 @@ function canonical(value: unknown, like: unknown): unknown {
 }
 
 async function readWithIcebird(dir: string, table: string): Promise<Record<string, unknown>[]> {
-  const props = JSON.parse(await siltOk(dir, 'connect', 'pyiceberg')) as { warehouse: string };
+  const props = JSON.parse(await siltOk(dir, 'connect', 'pyiceberg', '--catalog', 'sql', '--format', 'json')) as { warehouse: string };
   const warehouse = fileURLToPath(props.warehouse);
   const describe = await siltOk(dir, 'table', 'describe', table);
   const location = /^location\s+(\S+)$/m.exec(describe)![1]!;

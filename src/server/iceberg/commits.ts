@@ -8,7 +8,7 @@ import { routeApp } from '../route-app.js';
 import { icebergError, icebergErrors } from './errors.js';
 import { CommitTableRequest, TableIdentifier, TableMetadataSchema } from './schemas.js';
 import { definitionOf } from './tables.js';
-import { exactBody, exactJson, json, namespaceOf, oneLevel, TablePath } from './wire.js';
+import { exactBody, exactJson, json, namespaceOf, namespaceOfTable, TablePath } from './wire.js';
 
 const commitTable = createRoute({
   method: 'post',
@@ -47,7 +47,7 @@ export function commitRoutes(deps: ServerDeps) {
   return routeApp(icebergError)
     .openapi(commitTable, async (c) => {
       const { namespace, table: name } = c.req.valid('param');
-      const ns = oneLevel(namespace);
+      const ns = namespaceOfTable(namespace, name);
       const change = (await exactBody(c)) as WireChange;
       const access = restAccess(deps, c);
       await requireSnapshotFiles(catalog, change.updates);

@@ -35,7 +35,9 @@ test('namespaces: create, list with paging and parent, load, exists, properties,
     assert.deepEqual((await call(app, 'GET', `${V1}/namespaces?parent=alpha`)).body, { namespaces: [] });
     assertIcebergError(await call(app, 'GET', `${V1}/namespaces?parent=nope`), 404, 'NoSuchNamespaceException', 'nope');
 
-    assert.deepEqual((await call(app, 'GET', `${V1}/namespaces/alpha`)).body, { namespace: ['alpha'], properties: { owner: 'ana' } });
+    const alpha = (await call(app, 'GET', `${V1}/namespaces/alpha`)).body;
+    assert.match(alpha.properties.location, /^file:\/\/.*\/warehouse\/alpha$/, "the folder of the namespace's tables");
+    assert.deepEqual(alpha, { namespace: ['alpha'], properties: { owner: 'ana', location: alpha.properties.location } });
     assertIcebergError(await call(app, 'GET', `${V1}/namespaces/nope`), 404, 'NoSuchNamespaceException', 'nope');
     assertIcebergError(await call(app, 'GET', `${V1}/namespaces/alpha%1Fchild`), 404, 'NoSuchNamespaceException', 'alpha.child');
     assert.equal((await app.request(`${V1}/namespaces/alpha`, { method: 'HEAD' })).status, 204);
@@ -45,7 +47,7 @@ test('namespaces: create, list with paging and parent, load, exists, properties,
     assert.deepEqual(up.body, { updated: ['team', 'owner'], removed: [], missing: ['gone'] });
     const down = await call(app, 'POST', `${V1}/namespaces/alpha/properties`, { removals: ['team', 'owner'] });
     assert.deepEqual(down.body, { updated: [], removed: ['team', 'owner'], missing: [] });
-    assert.deepEqual((await call(app, 'GET', `${V1}/namespaces/alpha`)).body.properties, {});
+    assert.deepEqual(Object.keys((await call(app, 'GET', `${V1}/namespaces/alpha`)).body.properties), ['location']);
     assertIcebergError(await call(app, 'POST', `${V1}/namespaces/alpha/properties`, { updates: { a: '1' }, removals: ['a'] }), 400, 'BadRequestException', 'a');
     assertIcebergError(await call(app, 'POST', `${V1}/namespaces/nope/properties`, { updates: { a: '1' } }), 404, 'NoSuchNamespaceException');
 

@@ -86,7 +86,8 @@ export function namespaceRoutes(deps: ServerDeps) {
       const props = await catalog.namespaceProperties(ns);
       await requireSeen(restAccess(deps, c), ns);
       if (c.req.method === 'HEAD') return c.body(null, 204) as never;
-      return c.json({ namespace: [ns], properties: props }, 200);
+      // The folder of its tables: clients that choose a table's location (Trino) need it.
+      return c.json({ namespace: [ns], properties: { location: catalog.namespaceLocation(ns), ...props } }, 200);
     })
     .openapi(drop, async (c) => {
       const ns = oneLevel(c.req.valid('param').namespace);

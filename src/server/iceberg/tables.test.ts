@@ -128,3 +128,29 @@ test('metrics reports are accepted for a table that exists', async () => {
     assertIcebergError(await call(app, 'POST', `${V1}/namespaces/shop/tables/nope/metrics`, report), 404, 'NoSuchTableException');
   });
 });
+
+test("a namespace names its tables' folder as its location; a create may choose a free folder there (Trino does), staged or not, and any other folder is refused", async () => {
+  await withApi({}, async (app) => {
+    await ns(app, 'shop');
+    const nsLoc = (await call(app, 'GET', `${V1}/namespaces/shop`)).body.properties.location as string;
+    assert.match(nsLoc, /^file:\/\/.*\/warehouse\/shop$/);
+    const made = await call(app, 'POST', `${V1}/namespaces/shop/tables`, { name: 'orders', schema: SCHEMA, location: `${nsLoc}/orders-1a2b` });
+    assert.equal(made.status, 200, JSON.stringify(made.body));
+    assert.equal(made.body.metadata.location, `${nsLoc}/orders-1a2b`);
+    assert.ok(made.body['metadata-location'].startsWith(`${nsLoc}/orders-1a2b/metadata/`));
+    const staged = await call(app, 'POST', `${V1}/namespaces/shop/tables`, { name: 'later', schema: SCHEMA, 'stage-create': true, location: `${nsLoc}/later-9f` });
+    assert.equal(staged.status, 200, JSON.stringify(staged.body));
+    assert.equal(staged.body.metadata.location, `${nsLoc}/later-9f`);
+    assertIcebergError(await call(app, 'POST', `${V1}/namespaces/shop/tables`, { name: 'again', schema: SCHEMA, location: `${nsLoc}/orders-1a2b` }), 400, 'BadRequestException', 'not a free folder');
+    assertIcebergError(await call(app, 'POST', `${V1}/namespaces/shop/tables`, { name: 'away', schema: SCHEMA, 'stage-create': true, location: 'file:///elsewhere/away' }), 400, 'BadRequestException', 'location');
+  });
+});
+
+test('a table under a nested namespace is not found as a table (Spark then reads `ns.t.files` as the metadata table of ns.t)', async () => {
+  await withApi({}, async (app) => {
+    await ns(app, 'shop');
+    await call(app, 'POST', `${V1}/namespaces/shop/tables`, { name: 'orders', schema: SCHEMA });
+    assertIcebergError(await call(app, 'GET', `${V1}/namespaces/shop%1Forders/tables/files`), 404, 'NoSuchTableException', 'shop.orders.files');
+    assertIcebergError(await call(app, 'POST', `${V1}/namespaces/shop%1Forders/tables/files`, { requirements: [], updates: [] }), 404, 'NoSuchTableException', 'shop.orders.files');
+  });
+});

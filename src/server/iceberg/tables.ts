@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { InvalidInput } from '../../errors.js';
-import type { TableDefinition } from '../../catalog/index.js';
+import { AlreadyExists, InvalidInput } from '../../errors.js';
+import type { Catalog, TableDefinition } from '../../catalog/index.js';
 import { indexById, LAST_ADDED, type PartitionField, type Schema, type SortOrder, type Table, type TableMetadata } from '../../table/index.js';
 import type { ServerDeps } from '../deps.js';
 import { restAccess } from './access.js';
 import { routeApp } from '../route-app.js';
 import { icebergError, icebergErrors } from './errors.js';
 import { IcebergPartitionSpec, IcebergSchema, IcebergSortOrder, LoadTableResult, TableIdentifier } from './schemas.js';
-import { exactJson, json, NamespacePath, namespaceOf, oneLevel, page, PageQuery, TablePath } from './wire.js';
+import { exactJson, json, NamespacePath, namespaceOf, namespaceOfTable, oneLevel, page, PageQuery, TablePath } from './wire.js';
 
 const CreateTableRequest = z
   .object({
@@ -110,11 +110,11 @@ export function tableRoutes(deps: ServerDeps) {
       const ns = oneLevel(c.req.valid('param').namespace);
       const body = c.req.valid('json');
       const def = definitionOf(body);
-      if (body.location) throw new InvalidInput(`location: Silt chooses a table's location under its warehouse; leave location out`, { details: { field: 'location' } });
+      const location = body.location ?? undefined;
       await restAccess(deps, c).requireWrite('CREATE', ns, body.name);
-      if (body['stage-create']) return exactJson(c, loadResult(await catalog.stageTable(ns, body.name, def)));
+      if (body['stage-create']) return exactJson(c, loadResult(await catalog.stageTable(ns, body.name, def, { location })));
       await catalog.requireNamespace(ns);
-      const table = await catalog.createTable(ns, body.name, def);
+      const table = location === undefined ? await catalog.createTable(ns, body.name, def) : await createAt(catalog, ns, body.name, def, location);
       const order = body['write-order'];
       if (order && order.fields.length > 0) {
         await table.commitChange({
@@ -126,7 +126,7 @@ export function tableRoutes(deps: ServerDeps) {
     })
     .openapi(load, async (c) => {
       const { namespace, table: name } = c.req.valid('param');
-      const table = await catalog.loadTable(oneLevel(namespace), name);
+      const table = await catalog.loadTable(namespaceOfTable(namespace, name), name);
       const access = restAccess(deps, c);
       if (c.req.method === 'HEAD') {
         if (!(await access.seesTable(namespace, name))) await access.requireWholeRead(namespace, name, table);
@@ -145,8 +145,8 @@ export function tableRoutes(deps: ServerDeps) {
     })
     .openapi(drop, async (c) => {
       const { namespace, table: name } = c.req.valid('param');
-      if (await catalog.tableExists(oneLevel(namespace), name)) await restAccess(deps, c).requireWrite('DROP', namespace, name);
-      await catalog.dropTable(oneLevel(namespace), name, { purge: c.req.valid('query').purgeRequested === 'true' });
+      if (await catalog.tableExists(namespaceOfTable(namespace, name), name)) await restAccess(deps, c).requireWrite('DROP', namespace, name);
+      await catalog.dropTable(namespaceOfTable(namespace, name), name, { purge: c.req.valid('query').purgeRequested === 'true' });
       return c.body(null, 204);
     })
     .openapi(register, async (c) => {
@@ -172,9 +172,17 @@ export function tableRoutes(deps: ServerDeps) {
     })
     .openapi(metrics, async (c) => {
       const { namespace, table } = c.req.valid('param');
-      if (!(await catalog.tableExists(oneLevel(namespace), table))) await catalog.loadTable(namespace, table); // the 404
+      if (!(await catalog.tableExists(namespaceOfTable(namespace, table), table))) await catalog.loadTable(namespace, table); // the 404
       return c.body(null, 204);
     });
+}
+
+/** A table created in the folder its client chose (a free one under the namespace's folder). */
+async function createAt(catalog: Catalog, ns: string, name: string, def: TableDefinition, location: string): Promise<Table> {
+  await catalog.requireFreeFolder(ns, location);
+  const made = await catalog.createTableWith(ns, name, def, async () => undefined, { location });
+  if (!made) throw new AlreadyExists(`catalog: table ${ns}.${name} already exists`, { code: 'table_exists', details: { table: `${ns}.${name}` } });
+  return made.table;
 }
 
 /** A table definition from a create request: the client's field ids kept, spec field ids from 1000. */

@@ -21,6 +21,19 @@ export function oneLevel(namespace: string): string {
   return namespace;
 }
 
+/**
+ * The namespace of a table path: a nested one holds no table, so the table is not found (clients
+ * such as Spark look `ns.t.files` up as table `files` of namespace `ns.t` first, and try the
+ * metadata table `files` of `ns.t` only on NoSuchTableException).
+ */
+export function namespaceOfTable(namespace: string, table: string): string {
+  if (namespace.includes('\u001f')) {
+    const ident = `${namespace.split('\u001f').join('.')}.${table}`;
+    throw new NotFound(`iceberg: no table ${ident}: Silt's namespaces have one level`, { code: 'table_not_found', details: { table: ident } });
+  }
+  return namespace;
+}
+
 /** A namespace given as the spec's array of levels, in a body. */
 export function namespaceOf(levels: readonly string[], field = 'namespace'): string {
   if (levels.length !== 1) {

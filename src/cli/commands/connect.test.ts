@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { appendFile } from 'node:fs/promises';
+import path from 'node:path';
+import { test } from 'node:test';
+import { InvalidInput } from '../../errors.js';
+import { openProject, removeServerFile, writeServerFile } from '../../project/index.js';
+import { withProject } from '../../testing/temp-project.js';
+import type { CatalogPlaces } from '../client-config.js';
+import { catalogPlaces, connectOutput } from './connect.js';
+
+const places: CatalogPlaces = {
+  restUri: 'http://127.0.0.1:7878/iceberg',
+  warehouse: 'file:///data/shop/lake/warehouse',
+  sqlalchemyUri: 'sqlite:////data/shop/.silt/catalog.db',
+  catalogName: 'silt',
+};
+
+test('connect prints each engine\'s own configuration of the REST catalog, and of the SQL catalog file where the engine opens one', () => {
+  assert.deepEqual(JSON.parse(connectOutput('pyiceberg', 'rest', 'json', places)), { type: 'rest', uri: 'http://127.0.0.1:7878/iceberg' });
+  assert.deepEqual(JSON.parse(connectOutput('pyiceberg', 'sql', 'json', places)), {
+    type: 'sql',
+    uri: 'sqlite:////data/shop/.silt/catalog.db',
+    warehouse: 'file:///data/shop/lake/warehouse',
+  });
+  assert.deepEqual(Object.keys(JSON.parse(connectOutput('spark', undefined, 'json', places))), ['rest', 'sql'], 'both, REST first');
+  assert.deepEqual(JSON.parse(connectOutput('spark', 'sql', 'json', places)), {
+    'spark.sql.extensions': 'org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions',
+    'spark.sql.catalog.silt': 'org.apache.iceberg.spark.SparkCatalog',
+    'spark.sql.catalog.silt.type': 'jdbc',
+    'spark.sql.catalog.silt.uri': 'jdbc:sqlite:/data/shop/.silt/catalog.db',
+    'spark.sql.catalog.silt.warehouse': 'file:///data/shop/lake/warehouse',
+  });
+
+  const trino = connectOutput('trino', undefined, 'text', places);
+  assert.equal(
+    trino,
+    [
+      "# Trino, through silt serve's REST catalog: etc/catalog/silt.properties",
+      'connector.name=iceberg',
+      'iceberg.catalog.type=rest',
+      'iceberg.rest-catalog.uri=http://127.0.0.1:7878/iceberg',
+      'fs.native-local.enabled=true',
+      'local.location=/',
+    ].join('\n'),
+  );
+  const duck = connectOutput('duckdb', 'rest', 'text', places);
+  assert.match(duck, /^ATTACH 'file:\/\/\/data\/shop\/lake\/warehouse' AS silt \(TYPE iceberg, ENDPOINT 'http:\/\/127\.0\.0\.1:7878\/iceberg', AUTHORIZATION_TYPE 'none', ACCESS_DELEGATION_MODE 'none'\);$/m);
+  const spark = connectOutput('spark', 'rest', 'text', places).split('\n');
+  assert.ok(spark.includes('spark.sql.catalog.silt.uri=http://127.0.0.1:7878/iceberg'), spark.join('\n'));
+  assert.ok(spark.some((l) => /^# with the Iceberg runtime: spark\.jars\.packages=org\.apache\.iceberg:iceberg-spark-runtime-4\.1_2\.13:/.test(l)));
+  const py = connectOutput('pyiceberg', undefined, 'text', places);
+  assert.match(py, /catalog = load_catalog\("silt", \*\*\{"type":"rest","uri":"http:\/\/127\.0\.0\.1:7878\/iceberg"\}\)/);
+  assert.match(py, /catalog = load_catalog\("silt", \*\*\{"type":"sql",/);
+});
+
+test('connect refuses the SQL catalog file for an engine that cannot open it, naming the engine and what to use', () => {
+  for (const engine of ['trino', 'duckdb'] as const) {
+    assert.throws(() => connectOutput(engine, 'sql', 'text', places), (e: unknown) => e instanceof InvalidInput && e.message.includes(engine) && e.message.includes('--catalog rest'));
+  }
+  // A catalog database JDBC does not name: Spark's SQL configuration is refused, its REST one still printed.
+  const other = { ...places, sqlalchemyUri: 'mssql://host/db' };
+  assert.throws(() => connectOutput('spark', 'sql', 'json', other), /spark cannot open the catalog at mssql:\/\/host\/db; use --catalog rest/);
+  assert.deepEqual(Object.keys(JSON.parse(connectOutput('spark', undefined, 'json', other))), ['rest']);
+});
+
+test("connect names the running server's REST catalog, else the host and port silt.yaml's serve: section gives", async () => {
+  await withProject(async (dir) => {
+    await appendFile(path.join(dir, 'silt.yaml'), '\nserve:\n  port: 9123\n');
+    const p = await openProject({ projectDir: dir });
+    try {
+      const configured = catalogPlaces(p);
+      assert.equal(configured.restUri, 'http://127.0.0.1:9123/iceberg');
+      assert.match(configured.sqlalchemyUri, /^sqlite:\/\/\/.+catalog\.db$/);
+      assert.match(configured.warehouse, /^file:\/\/\/.+\/warehouse$/);
+      writeServerFile(dir, { url: 'http://127.0.0.1:40111', pid: process.pid, startedMs: Date.now() });
+      assert.equal(catalogPlaces(p).restUri, 'http://127.0.0.1:40111/iceberg', 'the running server wins');
+      removeServerFile(dir, process.pid);
+    } finally {
+      await p.close();
+    }
+  });
+});

@@ -15,6 +15,11 @@ import { icebergError, IcebergErrorSchema } from './iceberg/errors.js';
  */
 export const OPEN_PATHS: readonly string[] = ['/v1/health', '/openapi.json', '/iceberg/v1/oauth/tokens'];
 
+/** The console's page and bundled assets hold no data: the page asks for a token before it calls the API. */
+function isConsoleAsset(path: string): boolean {
+  return path === '/' || path.startsWith('/assets/');
+}
+
 const PRINCIPAL = 'silt.principal';
 
 /**
@@ -24,7 +29,7 @@ const PRINCIPAL = 'silt.principal';
  */
 export function requireToken(project: Project): MiddlewareHandler {
   return async (c, next) => {
-    if (OPEN_PATHS.includes(c.req.path)) return next();
+    if (OPEN_PATHS.includes(c.req.path) || isConsoleAsset(c.req.path)) return next();
     let principal: Principal;
     try {
       principal = await authenticate(project.catalog, c.req.header('authorization'));

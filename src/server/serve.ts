@@ -23,6 +23,8 @@ export interface ServeOptions extends Partial<ServeSettings> {
 
 export interface RunningServer {
   readonly url: string;
+  /** The owner's token, as the server file holds it: the console's address carries it for the owner. */
+  readonly ownerToken: string;
   readonly executor: Executor;
   /**
    * Graceful: no new connections or jobs; a running run may finish within the shutdown grace,
@@ -66,6 +68,7 @@ export async function startServer(project: Project, opts: ServeOptions = {}): Pr
   let stopping: Promise<void> | undefined;
   return {
     url: listening.url,
+    ownerToken: token,
     executor,
     stop: () =>
       (stopping ??= (async () => {

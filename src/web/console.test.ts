@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -52,7 +52,22 @@ describe('the console in a real browser, on the demo project', { timeout: 240_00
     const page = await browser.newPage({ viewport: { width, height } });
     return { page, errors: collectErrors(page) };
   }
-  const at = (hash: string) => `${server.url}/${hash}`;
+  // The owner's console address, as `silt serve` prints it: the token signs the page in.
+  const at = (hash: string) => `${server.url}/?token=${encodeURIComponent(ownerToken())}${hash}`;
+  const ownerToken = (): string => (JSON.parse(readFileSync(path.join(dir, 'demo', '.silt', 'server.json'), 'utf8')) as { token: string }).token;
+
+  test('without a token the console asks for one, and a token signs it in; the API still refuses requests without one', async () => {
+    const { page, errors } = await open(1280, 800);
+    await page.goto(`${server.url}/#/`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByLabel('API token').fill(ownerToken());
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Overview' }).waitFor();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor({ state: 'detached' });
+    assert.equal((await fetch(`${server.url}/v1/tables`)).status, 401);
+    await page.close();
+    assert.deepEqual(errors.filter((e) => !/401/.test(e)), []);
+  });
 
   test('silt demo ends by offering the console: the command that serves it and its address', () => {
     assert.match(demoOutput, /console: cd demo && silt serve, then open http:\/\/127\.0\.0\.1:7878\/ in a browser/);
@@ -247,8 +262,8 @@ describe('the console in a real browser, on the demo project', { timeout: 240_00
     });
     assert.ok(painted > 1000, `the chart painted ${painted} pixels`);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'sql-chart.png'), fullPage: true });
-    const csvHref = await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href');
-    const csv = await (await fetch(`${server.url}${csvHref}`)).text();
+    const [saved] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    const csv = readFileSync((await saved.path())!, 'utf8');
     assert.match(csv.split('\n')[0]!, /^order_date,orders,revenue/);
     assert.ok(csv.trim().split('\n').length > 10, csv.slice(0, 200));
     assert.match(await page.locator('.history-list').textContent() ?? '', /scanned/);

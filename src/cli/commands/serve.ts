@@ -40,6 +40,8 @@ export function register(program: Command): void {
           throw e;
         });
         out(`silt serve: ${project.config.name} on ${server.url} (API at ${server.url}/v1, OpenAPI at ${server.url}/openapi.json); Ctrl-C stops`);
+        // Like a notebook server's: the address signs the owner in (others sign in with their own token).
+        out(`silt serve: console at ${server.url}/?token=${server.ownerToken}`);
         await new Promise<void>((resolve) => {
           const stop = () => resolve();
           process.once('SIGINT', stop);

@@ -10,7 +10,45 @@ export class ApiError extends Error {
   }
 }
 
+const TOKEN_KEY = 'silt.token';
+
+/**
+ * The bearer token every request carries: `silt serve` prints the console's address with the
+ * owner's token (`/?token=…`); it is kept in this browser and taken out of the address bar.
+ * Anyone else signs in with a token `silt token create` made.
+ */
+export function takeTokenFromAddress(): void {
+  const params = new URLSearchParams(location.search);
+  const token = params.get('token');
+  if (token === null) return;
+  localStorage.setItem(TOKEN_KEY, token);
+  params.delete('token');
+  const rest = params.toString();
+  history.replaceState(null, '', `${location.pathname}${rest ? `?${rest}` : ''}${location.hash}`);
+}
+
+export function setToken(token: string | null): void {
+  if (token) localStorage.setItem(TOKEN_KEY, token);
+  else localStorage.removeItem(TOKEN_KEY);
+}
+
+export function hasToken(): boolean {
+  return localStorage.getItem(TOKEN_KEY) !== null;
+}
+
+function authorized(headers: Record<string, string>): Record<string, string> {
+  const token = localStorage.getItem(TOKEN_KEY);
+  return token ? { ...headers, authorization: `Bearer ${token}` } : headers;
+}
+
+/** Told when the server refuses the token (missing, revoked or expired), so the console asks for another. */
+export let onUnauthenticated: () => void = () => undefined;
+export function whenUnauthenticated(fn: () => void): void {
+  onUnauthenticated = fn;
+}
+
 async function answer<T>(res: Response): Promise<T> {
+  if (res.status === 401) onUnauthenticated();
   const text = await res.text();
   const body = text ? (JSON.parse(text) as unknown) : null;
   if (!res.ok) {
@@ -21,11 +59,23 @@ async function answer<T>(res: Response): Promise<T> {
 }
 
 export async function get<T>(path: string, signal?: AbortSignal): Promise<T> {
-  return answer<T>(await fetch(`/v1${path}`, { signal, headers: { accept: 'application/json' } }));
+  return answer<T>(await fetch(`/v1${path}`, { signal, headers: authorized({ accept: 'application/json' }) }));
 }
 
 export async function post<T>(path: string, body: unknown = {}): Promise<T> {
-  return answer<T>(await fetch(`/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+  return answer<T>(await fetch(`/v1${path}`, { method: 'POST', headers: authorized({ 'content-type': 'application/json' }), body: JSON.stringify(body) }));
+}
+
+/** Saves what `path` answers as a file named `filename` (a link cannot carry the token). */
+export async function download(path: string, filename: string): Promise<void> {
+  const res = await fetch(`/v1${path}`, { headers: authorized({}) });
+  if (!res.ok) await answer(res);
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 export const tablePath = (qualified: string) => qualified.split('.').map(encodeURIComponent).join('/');
@@ -196,5 +246,5 @@ export interface SavedQuery {
 }
 
 export async function send<T>(method: 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
-  return answer<T>(await fetch(`/v1${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) }));
+  return answer<T>(await fetch(`/v1${path}`, { method, headers: authorized({ 'content-type': 'application/json' }), body: body === undefined ? undefined : JSON.stringify(body) }));
 }

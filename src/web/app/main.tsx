@@ -1,7 +1,7 @@
 import './style.css';
 import { render, type ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { get } from './api.js';
+import { get, hasToken, setToken, takeTokenFromAddress, whenUnauthenticated } from './api.js';
 import { AlertsPage } from './pages/alerts.js';
 import { CatalogPage } from './pages/catalog.js';
 import { OverviewPage } from './pages/overview.js';
@@ -48,7 +48,33 @@ function page(parts: string[], query: URLSearchParams) {
   }
 }
 
+/** Asks for an API token when the console has none, or the server refused the one it had. */
+function SignIn() {
+  const [token, setValue] = useState('');
+  return (
+    <form
+      class="card"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setToken(token.trim());
+        location.reload();
+      }}
+    >
+      <h1 tabIndex={-1}>Sign in</h1>
+      <p>
+        Paste an API token: <code>silt token create NAME</code> makes one, and <code>silt serve</code> prints the owner's console address with
+        its token.
+      </p>
+      <label>
+        API token <input type="password" autocomplete="off" required value={token} onInput={(e) => setValue((e.target as HTMLInputElement).value)} />
+      </label>
+      <button type="submit">Sign in</button>
+    </form>
+  );
+}
+
 function App() {
+  const [signedOut, setSignedOut] = useState(!hasToken());
   const [route, setRoute] = useState(parseHash);
   const [project, setProject] = useState('');
   const [menuOpen, setMenuOpen] = useState(false);
@@ -60,6 +86,10 @@ function App() {
       requestAnimationFrame(() => document.querySelector<HTMLElement>('main h1')?.focus());
     };
     addEventListener('hashchange', on);
+    whenUnauthenticated(() => {
+      setToken(null);
+      setSignedOut(true);
+    });
     get<{ project: string }>('/health').then((h) => setProject(h.project), () => setProject(''));
     return () => removeEventListener('hashchange', on);
   }, []);
@@ -95,11 +125,12 @@ function App() {
         </ul>
       </nav>
       <main id="main" tabIndex={-1}>
-        {page(route.parts, route.query)}
+        {signedOut ? <SignIn /> : page(route.parts, route.query)}
       </main>
     </div>
   );
 }
 
+takeTokenFromAddress();
 const root = document.getElementById('root');
 if (root) render(<App />, root);

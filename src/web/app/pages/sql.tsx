@@ -1,7 +1,7 @@
 import type { SQLNamespace } from '@codemirror/lang-sql';
 import type { EditorView } from '@codemirror/view';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, get, post, send, tableSummaries, type HistoryEntry, type Query, type SavedQuery } from '../api.js';
+import { ApiError, download, get, post, send, tableSummaries, type HistoryEntry, type Query, type SavedQuery } from '../api.js';
 import { ago, bytes, duration, num } from '../format.js';
 import { Badge, Card, Empty, ErrorBox, Grid, Loaded, Pager, useData } from '../ui.js';
 import { Chart } from './chart.js';
@@ -38,12 +38,12 @@ function Results({ query }: { query: Query }) {
               Chart
             </button>
           </div>
-          <a class="button" href={`/v1/queries/${encodeURIComponent(query.id)}/download?format=csv`} download={`query-${query.id.slice(0, 8)}.csv`}>
+          <button onClick={() => void download(`/queries/${encodeURIComponent(query.id)}/download?format=csv`, `query-${query.id.slice(0, 8)}.csv`)}>
             Export CSV
-          </a>
-          <a class="button" href={`/v1/queries/${encodeURIComponent(query.id)}/download?format=parquet`} download={`query-${query.id.slice(0, 8)}.parquet`}>
+          </button>
+          <button onClick={() => void download(`/queries/${encodeURIComponent(query.id)}/download?format=parquet`, `query-${query.id.slice(0, 8)}.parquet`)}>
             Parquet
-          </a>
+          </button>
         </>
       }
     >

@@ -15,7 +15,8 @@ from pyiceberg.view.metadata import SQLViewRepresentation, ViewRepresentation, V
 
 
 def main() -> None:
-    catalog = load_catalog("silt", type="rest", uri=sys.argv[1])
+    # sys.argv[2] is client_id:client_secret, traded at the catalog's OAuth2 endpoint for a bearer token.
+    catalog = load_catalog("silt", type="rest", uri=sys.argv[1], credential=sys.argv[2])
     listed = sorted(".".join(v) for v in catalog.list_views("shop"))
     exists = [catalog.view_exists("shop.big"), catalog.view_exists("shop.nope"), catalog.view_exists("shop.orders")]
     big = catalog.load_view("shop.big")

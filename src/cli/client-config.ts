@@ -18,6 +18,8 @@ export interface CatalogPlaces {
   sqlalchemyUri: string;
   /** The catalog_name of the SQL catalog's rows: a JDBC client must use it as its catalog's name. */
   catalogName: string;
+  /** How a client reaches the store's files (an S3 endpoint and region; never keys); empty for a folder. */
+  fileIo: Record<string, string>;
 }
 
 /** The Iceberg Spark runtime a Spark 4.1 session loads (`spark.jars.packages`, or its jar in `spark.jars`). */
@@ -65,7 +67,7 @@ export function clientConfig(engine: Engine, catalog: CatalogKind, at: CatalogPl
 
 function pyiceberg(catalog: CatalogKind, at: CatalogPlaces): ClientConfig {
   const settings: Record<string, string> =
-    catalog === 'rest' ? { type: 'rest', uri: at.restUri } : { type: 'sql', uri: at.sqlalchemyUri, warehouse: at.warehouse };
+    catalog === 'rest' ? { type: 'rest', uri: at.restUri } : { type: 'sql', uri: at.sqlalchemyUri, warehouse: at.warehouse, ...at.fileIo };
   const text = [
     `# PyIceberg, ${catalog === 'rest' ? "through silt serve's REST catalog" : 'on the SQL catalog file (pip install "pyiceberg[sql-sqlite]")'}`,
     'from pyiceberg.catalog import load_catalog',

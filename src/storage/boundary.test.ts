@@ -26,6 +26,10 @@ const PROJECT_FILES: Record<string, string> = {
   'server/query-service.ts': 'clears that scratch folder when the server starts and stops',
   'project/server-file.ts': "writes the running server's address to .silt/server.json, where the CLI finds it",
   'catalog/test-support.ts': 'test support: temporary folders',
+  'catalog/postgres-test-support.ts': 'test support: a throwaway PostgreSQL cluster in a temporary folder',
+  'governance/governance-test-fixture.ts': 'test support: temporary projects',
+  'config/edit.ts': 'rewrites a key of silt.yaml in place (silt migrate names the new catalog there)',
+  'server/console-assets.ts': "reads the console's built files from the package, to serve them",
   'engine/files/file-test-fixture.ts': 'test support: temporary folders',
 };
 
@@ -34,6 +38,8 @@ const OUTSIDE: Record<string, string> = {
   'storage/': 'the object store itself: the one place that opens data files',
   'cli/': 'the face that reads and writes the files its users name (silt load FILE, --output FILE)',
   'testing/': 'test support: temporary projects and fixture files',
+  'interop-engines/': 'tests against Spark, Trino and DuckDB, run by interop/engines.sh: their configuration files',
+  'web/': 'the console (a browser bundle) and its browser tests: screenshots and the browser to drive',
 };
 
 /**

@@ -85,7 +85,7 @@ export async function pyicebergRest(dir: string, uri: string, outDir: string, si
 }
 
 /** PyIceberg's RestCatalog on the views of a running `silt serve` (`uri`: its /iceberg); see interop/pyiceberg_views.py. */
-export async function pyicebergViews(dir: string, uri: string): Promise<any> {
-  const stdout = await runScript(dir, 'pyiceberg_views.py', [uri]);
+export async function pyicebergViews(dir: string, uri: string, credential: string): Promise<any> {
+  const stdout = await runScript(dir, 'pyiceberg_views.py', [uri, credential]);
   return JSON.parse(stdout.trim().split('\n').at(-1)!);
 }

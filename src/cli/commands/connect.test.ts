@@ -13,6 +13,7 @@ const places: CatalogPlaces = {
   warehouse: 'file:///data/shop/lake/warehouse',
   sqlalchemyUri: 'sqlite:////data/shop/.silt/catalog.db',
   catalogName: 'silt',
+  fileIo: {},
 };
 
 test('connect prints each engine\'s own configuration of the REST catalog, and of the SQL catalog file where the engine opens one', () => {

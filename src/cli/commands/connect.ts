@@ -32,7 +32,7 @@ export function register(program: Command): void {
 /** Where the project's catalogs are: the REST URI of its running server, or of the one silt.yaml configures. */
 export function catalogPlaces(p: Project): CatalogPlaces {
   const props = p.catalog.pyicebergProperties();
-  return { restUri: `${serverUrl(p)}/iceberg`, warehouse: props['warehouse']!, sqlalchemyUri: props['uri']!, catalogName: CATALOG_NAME };
+  return { restUri: `${serverUrl(p)}/iceberg`, warehouse: props['warehouse']!, sqlalchemyUri: props['uri']!, catalogName: CATALOG_NAME, fileIo: p.store.fileIoProperties };
 }
 
 function serverUrl(p: Project): string {

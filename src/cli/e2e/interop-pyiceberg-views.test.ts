@@ -17,9 +17,13 @@ test('PyIceberg\'s RestCatalog lists, loads, checks and drops the views Silt mad
     assert.match(described, /1 +id +long/);
     const trino = ['query', "SELECT date_diff('month', DATE '2020-01-31', DATE '2020-02-01') AS v", '--format', 'csv'];
     assert.equal((await siltOk(dir, ...trino)).trim(), 'v\n0', 'silt query takes Trino\'s meaning (whole months)');
+    // PyIceberg signs in as a service principal with OAuth2 client credentials; it may do everything.
+    await siltOk(dir, 'principal', 'create', 'pyiceberg', '--service');
+    const token = (await siltOk(dir, 'token', 'create', 'pyiceberg')).split('\n')[0]!;
+    await siltOk(dir, 'query', 'GRANT ALL PRIVILEGES ON CATALOG TO pyiceberg');
     const server = await startServeProcess(dir);
     try {
-      const seen = await pyicebergViews(dir, `${server.url}/iceberg`);
+      const seen = await pyicebergViews(dir, `${server.url}/iceberg`, `pyiceberg:${token}`);
       assert.deepEqual(seen.listed, ['shop.big']);
       assert.deepEqual(seen.exists, [true, false, false]);
       assert.deepEqual(seen.dialects, ['silt', 'trino']);

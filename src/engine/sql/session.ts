@@ -332,7 +332,7 @@ export class SqlSession {
         if (fork) engine.close();
         if (governor) {
           const touched = binder.touched();
-          await governor.ended({
+          const told = governor.ended({
             principal,
             sql,
             ...touched,
@@ -340,6 +340,14 @@ export class SqlSession {
             ...(snapshotId !== undefined ? { snapshotId } : {}),
             ...(failure !== undefined ? { error: failure } : {}),
           });
+          // A committed write stays committed: failing to record it (say on a full disk) is a warning, not its failure.
+          if (snapshotId === undefined) await told;
+          else {
+            await told.catch((e: unknown) => {
+              const why = e instanceof Error ? e.message : String(e);
+              this.resolver.warnings?.push(`the commit of snapshot ${snapshotId} is not in the audit log: ${why}`);
+            });
+          }
         }
       },
     };

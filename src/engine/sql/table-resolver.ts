@@ -23,6 +23,8 @@ export interface TableResolver {
   createTableWith<T>(namespace: string, name: string, def: NewTableDefinition, fill: (table: Table) => Promise<T>): Promise<{ table: Table; value: T } | undefined>;
   dropTable(namespace: string, name: string): Promise<void>;
   tableExists(namespace: string, name: string): Promise<boolean>;
+  /** What went wrong on the side of work that succeeded (said as `silt: warning: …`, never turned into a failure). */
+  readonly warnings?: string[];
   /** Runs a write into the table so that files it puts in place before committing are protected from vacuum. */
   guardWrite?<T>(namespace: string, name: string, fn: () => Promise<T>): Promise<T>;
   /** Iceberg views: each query naming one reads its SQL, bound for the principal running the query. */

@@ -5,7 +5,7 @@
  */
 import type { Catalog } from '../catalog/index.js';
 import { type GovernedLimits, PIPELINE, type Principal, type StatementEvent, type StatementGovernor } from '../engine/index.js';
-import { InvalidInput } from '../errors.js';
+import { AccessDenied } from '../errors.js';
 import { currentSchema } from '../table/index.js';
 import { AUDIT_TABLE, AuditLog } from './audit.js';
 import { RowColumnPolicy } from './row-column-policy.js';
@@ -32,8 +32,7 @@ export class Governance implements StatementGovernor {
   async mayChange(principal: Principal, table: { namespace: string; name: string }): Promise<void> {
     if (table.namespace.toLowerCase() !== AUDIT_TABLE.namespace || table.name.toLowerCase() !== AUDIT_TABLE.name) return;
     if (principal.name === PIPELINE.name && principal.kind === PIPELINE.kind) return;
-    throw new InvalidInput(`query: ${AUDIT_TABLE.namespace}.${AUDIT_TABLE.name} is append-only: only Silt adds to it (silt audit publish); ${principal.kind} ${principal.name} may not change it`, {
-      code: 'access_denied',
+    throw new AccessDenied(`query: ${AUDIT_TABLE.namespace}.${AUDIT_TABLE.name} is append-only: only Silt adds to it (silt audit publish); ${principal.kind} ${principal.name} may not change it`, {
       details: { table: `${AUDIT_TABLE.namespace}.${AUDIT_TABLE.name}` },
     });
   }

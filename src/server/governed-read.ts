@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { grantFor, isWholeGrant } from '../engine/index.js';
-import { InvalidInput } from '../errors.js';
+import { AccessDenied } from '../errors.js';
 import { currentSchema, type Table } from '../table/index.js';
 import type { ServerDeps } from './deps.js';
 
@@ -14,8 +14,8 @@ export async function requireUngoverned(deps: ServerDeps, c: Context, table: Tab
   const columns = currentSchema(table.metadata).fields.map((f) => f.name);
   const grant = await grantFor({ principal, policy: deps.project.accessPolicy }, { namespace, name, columns });
   if (rowsOnly ? !grant.rowFilter : isWholeGrant(grant, columns)) return;
-  throw new InvalidInput(
+  throw new AccessDenied(
     `${what} of ${namespace}.${name} would show what a row filter or column mask of policies: hides from ${principal.kind} ${principal.name}; read the table with SQL (POST /v1/queries), which applies them`,
-    { code: 'access_denied', details: { table: `${namespace}.${name}` } },
+    { details: { table: `${namespace}.${name}` } },
   );
 }

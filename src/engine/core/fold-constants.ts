@@ -64,9 +64,17 @@ async function evaluate(engine: Engine, node: AstNode): Promise<AstNode | undefi
   }
 }
 
+/** The parse tree of `SELECT NULL`, as each engine's DuckDB writes it (asked once per engine). */
+const templates = new WeakMap<Engine, Promise<string>>();
+
 /** `SELECT <node>` as DuckDB's parse tree: the tree of `SELECT NULL` with the node in its select list. */
 async function selectOf(engine: Engine, node: AstNode): Promise<AstNode> {
-  const tree = parseAst(await serializeSql(engine, 'SELECT NULL', 'query')) as unknown as { statements: { node: { select_list: unknown[] } }[] };
+  let template = templates.get(engine);
+  if (!template) {
+    templates.set(engine, (template = serializeSql(engine, 'SELECT NULL', 'query')));
+    template.catch(() => templates.delete(engine)); // a failed ask is asked again next time
+  }
+  const tree = parseAst(await template) as unknown as { statements: { node: { select_list: unknown[] } }[] };
   tree.statements[0]!.node.select_list = [node];
   return tree as unknown as AstNode;
 }

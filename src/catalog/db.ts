@@ -308,7 +308,7 @@ function openFile(file: string): Database.Database {
   try {
     // WAL lets readers run beside one writer; the busy timeout makes writers from several `silt`
     // processes queue instead of failing.
-    sqlite.pragma('journal_mode = WAL');
+    enterWal(sqlite);
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 30000');
     sqlite.pragma('foreign_keys = ON');
@@ -317,6 +317,25 @@ function openFile(file: string): Database.Database {
   } catch (e) {
     sqlite.close();
     throw e;
+  }
+}
+
+/**
+ * Switches a connection to WAL. Several processes opening one new file at once race for the
+ * exclusive lock the switch needs, and SQLite answers the loser SQLITE_BUSY at once, without its
+ * busy handler (waiting could deadlock); so the switch is retried here, for as long as the busy
+ * timeout.
+ */
+function enterWal(sqlite: Database.Database): void {
+  const deadline = Date.now() + 30_000;
+  for (let pause = 5; ; pause = Math.min(pause * 2, 200)) {
+    try {
+      sqlite.pragma('journal_mode = WAL');
+      return;
+    } catch (e) {
+      if (sqliteCode(e) !== 'SQLITE_BUSY' || Date.now() > deadline) throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pause);
+    }
   }
 }
 

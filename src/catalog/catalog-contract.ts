@@ -96,6 +96,24 @@ export function catalogContract(name: string, factory: CatalogFactory): void {
     assert.deepEqual(await c.listTables('raw'), [{ namespace: 'raw', name: 'clicks' }]);
   });
 
+  it("a table's grants follow it when renamed and go when it is dropped, so a new table of its old name inherits none", async (open) => {
+    const c = await open();
+    await c.createNamespace('raw');
+    await c.createTable('raw', 'events', def());
+    const grant = (grantee: string, securable: 'table' | 'column', table: string, column = '') =>
+      c.access.putGrant({ grantee, privilege: 'SELECT', securable, namespace: 'raw', table, column, grantOption: false, origin: 'manual', grantedBy: 'owner', createdMs: 1 });
+    await grant('ana', 'table', 'events');
+    await grant('bob', 'column', 'events', 'id');
+    await grant('ana', 'table', 'clicks'); // declared on the new name before the table existed
+    await grant('cy', 'table', 'other');
+    const on = async () => (await c.access.grants()).map((g) => `${g.grantee} ${g.securable} ${g.namespace}.${g.table}${g.column ? '.' + g.column : ''}`).sort();
+    await c.renameTable({ namespace: 'raw', name: 'events' }, { namespace: 'raw', name: 'clicks' });
+    assert.deepEqual(await on(), ['ana table raw.clicks', 'bob column raw.clicks.id', 'cy table raw.other']);
+    await c.createTable('raw', 'events', def());
+    await c.dropTable('raw', 'clicks');
+    assert.deepEqual(await on(), ['cy table raw.other']);
+  });
+
   it('many connections creating one table at once all get that one table', async (open) => {
     const catalogs = await Promise.all(Array.from({ length: 5 }, () => open()));
     const tables = await Promise.all(catalogs.map((c) => c.createTable('raw', 'race', def(), { ifNotExists: true })));

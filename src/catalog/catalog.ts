@@ -500,12 +500,11 @@ export class Catalog {
     const purge = opts.purge ?? true;
     const folder = this.store.keyOf(table.metadata.location);
     if (purge) await putMarker(this.store, folder, 'dropped', `${namespace}.${name}`);
-    await this.db
-      .deleteFrom('iceberg_tables')
-      .where('catalog_name', '=', CATALOG_NAME)
-      .where('table_namespace', '=', namespace)
-      .where('table_name', '=', name)
-      .execute();
+    // Its grants go with it: a later table of the same name must not inherit them.
+    await this.db.transaction().execute(async (tx) => {
+      await tx.deleteFrom('iceberg_tables').where('catalog_name', '=', CATALOG_NAME).where('table_namespace', '=', namespace).where('table_name', '=', name).execute();
+      await tx.deleteFrom('silt_grants').where('securable', 'in', ['table', 'column']).where('namespace', '=', namespace).where('table_name', '=', name).execute();
+    });
     if (!purge) return;
     try {
       await purgeFolder(this.store, folder);
@@ -531,13 +530,43 @@ export class Catalog {
     }
     await this.refuseView(to.namespace, to.name);
     try {
-      await this.db
-        .updateTable('iceberg_tables')
-        .set({ table_namespace: to.namespace, table_name: to.name })
-        .where('catalog_name', '=', CATALOG_NAME)
-        .where('table_namespace', '=', from.namespace)
-        .where('table_name', '=', from.name)
-        .execute();
+      // Its grants follow it, so the new name is readable by whoever could read the old one, and
+      // a later table taking the old name does not inherit them.
+      await this.db.transaction().execute(async (tx) => {
+        await tx
+          .updateTable('iceberg_tables')
+          .set({ table_namespace: to.namespace, table_name: to.name })
+          .where('catalog_name', '=', CATALOG_NAME)
+          .where('table_namespace', '=', from.namespace)
+          .where('table_name', '=', from.name)
+          .execute();
+        // A grant already made on the new name (declared before the table existed) is kept once.
+        await tx
+          .deleteFrom('silt_grants as t')
+          .where('t.securable', 'in', ['table', 'column'])
+          .where('t.namespace', '=', to.namespace)
+          .where('t.table_name', '=', to.name)
+          .where(({ exists, selectFrom }) =>
+            exists(
+              selectFrom('silt_grants as f')
+                .select('f.grantee')
+                .whereRef('f.grantee', '=', 't.grantee')
+                .whereRef('f.privilege', '=', 't.privilege')
+                .whereRef('f.securable', '=', 't.securable')
+                .whereRef('f.column_name', '=', 't.column_name')
+                .where('f.namespace', '=', from.namespace)
+                .where('f.table_name', '=', from.name),
+            ),
+          )
+          .execute();
+        await tx
+          .updateTable('silt_grants')
+          .set({ namespace: to.namespace, table_name: to.name })
+          .where('securable', 'in', ['table', 'column'])
+          .where('namespace', '=', from.namespace)
+          .where('table_name', '=', from.name)
+          .execute();
+      });
     } catch (e) {
       if (e instanceof EnvironmentFault) throw e;
       // The primary key refused it: another rename or create took the name meanwhile.

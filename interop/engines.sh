@@ -63,9 +63,9 @@ fi
 phase "build"
 (cd "$root" && bash scripts/build.sh)
 
-# Not yet in the list: merge-on-read.engines.js (needs Silt to read delete files) and
-# views.engines.js (needs views through REST); both join once those are merged.
-tests=(rest-clients)
+
+
+tests=(rest-clients merge-on-read views)
 phase "engine tests: ${tests[*]}"
 files=()
 for t in "${tests[@]}"; do files+=("$root/dist/interop-engines/$t.engines.js"); done

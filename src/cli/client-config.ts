@@ -20,6 +20,34 @@ export interface CatalogPlaces {
   catalogName: string;
   /** How a client reaches the store's files (an S3 endpoint and region; never keys); empty for a folder. */
   fileIo: Record<string, string>;
+  /** OAuth2 client credentials for the REST catalog: a principal and one of its tokens; placeholders when not given. */
+  credential?: Credential;
+}
+
+export interface Credential {
+  principal: string;
+  secret: string;
+}
+
+/** What the REST configurations show when no credential is given: the user fills these in. */
+export const PLACEHOLDER_CREDENTIAL: Credential = { principal: '<principal>', secret: '<token>' };
+
+/** Parses `principal:token`, the OAuth2 client credentials of the REST catalog. */
+export function parseCredential(text: string): Credential | undefined {
+  const at = text.indexOf(':');
+  if (at <= 0 || at === text.length - 1) return undefined;
+  return { principal: text.slice(0, at), secret: text.slice(at + 1) };
+}
+
+function credentialOf(at: CatalogPlaces): { clientCredential: string; tokenUri: string; credential: Credential } {
+  const credential = at.credential ?? PLACEHOLDER_CREDENTIAL;
+  return { credential, clientCredential: `${credential.principal}:${credential.secret}`, tokenUri: `${at.restUri}/v1/oauth/tokens` };
+}
+
+/** The comment line a REST configuration carries when it shows placeholders. */
+function placeholderNote(at: CatalogPlaces, comment: string): string[] {
+  if (at.credential) return [];
+  return [`${comment} replace <principal>:<token> with a principal and one of its tokens (silt principal create NAME --service; silt token create NAME), or run silt connect --credential NAME:TOKEN`];
 }
 
 /** The Iceberg Spark runtime a Spark 4.1 session loads (`spark.jars.packages`, or its jar in `spark.jars`). */
@@ -66,10 +94,14 @@ export function clientConfig(engine: Engine, catalog: CatalogKind, at: CatalogPl
 }
 
 function pyiceberg(catalog: CatalogKind, at: CatalogPlaces): ClientConfig {
+  const { clientCredential, tokenUri } = credentialOf(at);
   const settings: Record<string, string> =
-    catalog === 'rest' ? { type: 'rest', uri: at.restUri } : { type: 'sql', uri: at.sqlalchemyUri, warehouse: at.warehouse, ...at.fileIo };
+    catalog === 'rest'
+      ? { type: 'rest', uri: at.restUri, credential: clientCredential, 'oauth2-server-uri': tokenUri }
+      : { type: 'sql', uri: at.sqlalchemyUri, warehouse: at.warehouse, ...at.fileIo };
   const text = [
     `# PyIceberg, ${catalog === 'rest' ? "through silt serve's REST catalog" : 'on the SQL catalog file (pip install "pyiceberg[sql-sqlite]")'}`,
+    ...(catalog === 'rest' ? placeholderNote(at, '#') : []),
     'from pyiceberg.catalog import load_catalog',
     `catalog = load_catalog("silt", **${JSON.stringify(settings)})`,
   ];
@@ -84,7 +116,8 @@ function spark(catalog: CatalogKind, at: CatalogPlaces): ClientConfig | undefine
     [prefix]: 'org.apache.iceberg.spark.SparkCatalog',
   };
   if (catalog === 'rest') {
-    Object.assign(settings, { [`${prefix}.type`]: 'rest', [`${prefix}.uri`]: at.restUri });
+    const { clientCredential, tokenUri } = credentialOf(at);
+    Object.assign(settings, { [`${prefix}.type`]: 'rest', [`${prefix}.uri`]: at.restUri, [`${prefix}.credential`]: clientCredential, [`${prefix}.oauth2-server-uri`]: tokenUri });
   } else {
     const jdbc = jdbcUriOf(at.sqlalchemyUri);
     if (!jdbc) return undefined;
@@ -94,6 +127,7 @@ function spark(catalog: CatalogKind, at: CatalogPlaces): ClientConfig | undefine
   const text = [
     `# Spark 4.1, ${catalog === 'rest' ? "through silt serve's REST catalog" : 'on the SQL catalog file (JDBC)'}: lines for spark-defaults.conf, or each as --conf key=value`,
     `# with the Iceberg runtime: spark.jars.packages=${packages}`,
+    ...(catalog === 'rest' ? placeholderNote(at, '#') : []),
     ...Object.entries(settings).map(([k, v]) => `${k}=${v}`),
   ];
   return { engine: 'spark', catalog, settings, text: text.join('\n') };
@@ -104,10 +138,14 @@ function trino(at: CatalogPlaces): ClientConfig {
     'connector.name': 'iceberg',
     'iceberg.catalog.type': 'rest',
     'iceberg.rest-catalog.uri': at.restUri,
+    'iceberg.rest-catalog.security': 'OAUTH2',
+    'iceberg.rest-catalog.oauth2.credential': credentialOf(at).clientCredential,
+    'iceberg.rest-catalog.oauth2.server-uri': credentialOf(at).tokenUri,
   };
   if (at.warehouse.startsWith('file:')) Object.assign(settings, { 'fs.native-local.enabled': 'true', 'local.location': '/' });
   const text = [
     "# Trino, through silt serve's REST catalog: etc/catalog/silt.properties",
+    ...placeholderNote(at, '#'),
     ...Object.entries(settings).map(([k, v]) => `${k}=${v}`),
   ];
   return { engine: 'trino', catalog: 'rest', settings, text: text.join('\n') };
@@ -115,11 +153,13 @@ function trino(at: CatalogPlaces): ClientConfig {
 
 function duckdb(at: CatalogPlaces): ClientConfig {
   const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
+  const { credential, tokenUri } = credentialOf(at);
   const settings = [
     'INSTALL iceberg',
     'LOAD iceberg',
-    `ATTACH ${quote(at.warehouse)} AS silt (TYPE iceberg, ENDPOINT ${quote(at.restUri)}, AUTHORIZATION_TYPE 'none', ACCESS_DELEGATION_MODE 'none')`,
+    `CREATE SECRET silt_catalog (TYPE iceberg, CLIENT_ID ${quote(credential.principal)}, CLIENT_SECRET ${quote(credential.secret)}, OAUTH2_SERVER_URI ${quote(tokenUri)})`,
+    `ATTACH ${quote(at.warehouse)} AS silt (TYPE iceberg, ENDPOINT ${quote(at.restUri)}, SECRET silt_catalog, ACCESS_DELEGATION_MODE 'none')`,
   ];
-  const text = ["-- DuckDB 1.5, through silt serve's REST catalog", ...settings.map((s) => `${s};`)];
+  const text = ["-- DuckDB 1.5, through silt serve's REST catalog", ...placeholderNote(at, '--'), ...settings.map((s) => `${s};`)];
   return { engine: 'duckdb', catalog: 'rest', settings, text: text.join('\n') };
 }

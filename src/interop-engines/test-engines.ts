@@ -20,8 +20,16 @@ export function requireEngines(): void {
 }
 
 /** What `silt connect ENGINE --catalog rest --format json` prints for the project in `dir`. */
-export async function connectSettings(dir: string, engine: string): Promise<any> {
-  return JSON.parse(await siltOk(dir, 'connect', engine, '--catalog', 'rest', '--format', 'json'));
+export async function connectSettings(dir: string, engine: string, credential: string): Promise<any> {
+  return JSON.parse(await siltOk(dir, 'connect', engine, '--catalog', 'rest', '--format', 'json', '--credential', credential));
+}
+
+/** A service principal `engines` that may do everything, as an organisation's engines would be set up; its `principal:token`. */
+export async function enginesCredential(dir: string): Promise<string> {
+  await siltOk(dir, 'principal', 'create', 'engines', '--service');
+  await siltOk(dir, 'query', 'GRANT ALL PRIVILEGES ON CATALOG TO engines');
+  const token = (await siltOk(dir, 'token', 'create', 'engines', '--note', 'engine tests')).split('\n')[0]!.trim();
+  return `engines:${token}`;
 }
 
 export interface SqlAnswer {

@@ -3,7 +3,7 @@ import { after, before } from 'node:test';
 import { demoProject, removeDir, tempDir } from '../testing/pipeline-project.js';
 import { startServeProcess, type ServeProcess } from '../testing/serve-process.js';
 import { siltOk } from '../testing/silt-process.js';
-import { connectSettings, Repl, requireEngines, Trino } from './test-engines.js';
+import { connectSettings, enginesCredential, Repl, requireEngines, Trino } from './test-engines.js';
 import type { Row } from './test-rows.js';
 
 /** A demo project after `silt run`, its `silt serve`, and Spark, Trino, DuckDB and PyIceberg on its REST catalog, each configured by `silt connect`. */
@@ -24,12 +24,13 @@ export async function startEngines(name: string): Promise<Engines> {
   const root = await tempDir(`engines-${name}`);
   const { dir } = await demoProject(path.join(root, 'demo'), { rows: 300, seed: 11 });
   await siltOk(dir, 'run');
+  const credential = await enginesCredential(dir);
   const server = await startServeProcess(dir);
   const started = await Promise.allSettled([
-    connectSettings(dir, 'spark').then((s) => Repl.start('spark', s)),
-    connectSettings(dir, 'duckdb').then((s) => Repl.start('duckdb', s)),
-    connectSettings(dir, 'pyiceberg').then((s) => Repl.start('pyiceberg', s)),
-    connectSettings(dir, 'trino').then((s) => Trino.start(s, path.join(root, 'trino'))),
+    connectSettings(dir, 'spark', credential).then((s) => Repl.start('spark', s)),
+    connectSettings(dir, 'duckdb', credential).then((s) => Repl.start('duckdb', s)),
+    connectSettings(dir, 'pyiceberg', credential).then((s) => Repl.start('pyiceberg', s)),
+    connectSettings(dir, 'trino', credential).then((s) => Trino.start(s, path.join(root, 'trino'))),
   ]);
   const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) {

@@ -162,5 +162,16 @@ test('the REST catalog: listings show what a principal may see; a table loads on
     assert.equal(wrong.status, 401);
     assert.deepEqual(await wrong.json(), { error: 'invalid_client', error_description: 'auth: the client secret is not a token of bob' });
     assert.equal((await form({ grant_type: 'password', client_id: 'spark', client_secret: t['spark']! })).status, 400);
+    // As DuckDB sends them: HTTP Basic, each part form-urlencoded (RFC 6749 §2.3.1).
+    const basic = (id: string, secret: string) =>
+      app.request(`${V1}/oauth/tokens`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=client_credentials',
+      });
+    const viaBasic = await basic('spark', t['spark']!);
+    assert.equal(viaBasic.status, 200);
+    assert.equal((await as(app, ((await viaBasic.json()) as { access_token: string }).access_token, 'GET', `${V1}/namespaces/shop/tables/items`)).status, 200);
+    assert.equal((await basic('bob', t['spark']!)).status, 401);
   });
 });

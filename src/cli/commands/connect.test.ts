@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { InvalidInput } from '../../errors.js';
 import { openProject, removeServerFile, writeServerFile } from '../../project/index.js';
 import { withProject } from '../../testing/temp-project.js';
-import type { CatalogPlaces } from '../client-config.js';
+import { parseCredential, type CatalogPlaces } from '../client-config.js';
 import { catalogPlaces, connectOutput } from './connect.js';
 
 const places: CatalogPlaces = {
@@ -15,9 +15,15 @@ const places: CatalogPlaces = {
   catalogName: 'silt',
   fileIo: {},
 };
+const withCredential: CatalogPlaces = { ...places, credential: { principal: 'spark_jobs', secret: 'silt_abc:def' } };
 
 test('connect prints each engine\'s own configuration of the REST catalog, and of the SQL catalog file where the engine opens one', () => {
-  assert.deepEqual(JSON.parse(connectOutput('pyiceberg', 'rest', 'json', places)), { type: 'rest', uri: 'http://127.0.0.1:7878/iceberg' });
+  assert.deepEqual(JSON.parse(connectOutput('pyiceberg', 'rest', 'json', withCredential)), {
+    type: 'rest',
+    uri: 'http://127.0.0.1:7878/iceberg',
+    credential: 'spark_jobs:silt_abc:def',
+    'oauth2-server-uri': 'http://127.0.0.1:7878/iceberg/v1/oauth/tokens',
+  });
   assert.deepEqual(JSON.parse(connectOutput('pyiceberg', 'sql', 'json', places)), {
     type: 'sql',
     uri: 'sqlite:////data/shop/.silt/catalog.db',
@@ -32,7 +38,7 @@ test('connect prints each engine\'s own configuration of the REST catalog, and o
     'spark.sql.catalog.silt.warehouse': 'file:///data/shop/lake/warehouse',
   });
 
-  const trino = connectOutput('trino', undefined, 'text', places);
+  const trino = connectOutput('trino', undefined, 'text', withCredential);
   assert.equal(
     trino,
     [
@@ -40,18 +46,35 @@ test('connect prints each engine\'s own configuration of the REST catalog, and o
       'connector.name=iceberg',
       'iceberg.catalog.type=rest',
       'iceberg.rest-catalog.uri=http://127.0.0.1:7878/iceberg',
+      'iceberg.rest-catalog.security=OAUTH2',
+      'iceberg.rest-catalog.oauth2.credential=spark_jobs:silt_abc:def',
+      'iceberg.rest-catalog.oauth2.server-uri=http://127.0.0.1:7878/iceberg/v1/oauth/tokens',
       'fs.native-local.enabled=true',
       'local.location=/',
     ].join('\n'),
   );
-  const duck = connectOutput('duckdb', 'rest', 'text', places);
-  assert.match(duck, /^ATTACH 'file:\/\/\/data\/shop\/lake\/warehouse' AS silt \(TYPE iceberg, ENDPOINT 'http:\/\/127\.0\.0\.1:7878\/iceberg', AUTHORIZATION_TYPE 'none', ACCESS_DELEGATION_MODE 'none'\);$/m);
-  const spark = connectOutput('spark', 'rest', 'text', places).split('\n');
+  const duck = connectOutput('duckdb', 'rest', 'text', withCredential).split('\n');
+  assert.ok(duck.includes("CREATE SECRET silt_catalog (TYPE iceberg, CLIENT_ID 'spark_jobs', CLIENT_SECRET 'silt_abc:def', OAUTH2_SERVER_URI 'http://127.0.0.1:7878/iceberg/v1/oauth/tokens');"), duck.join('\n'));
+  assert.ok(duck.includes("ATTACH 'file:///data/shop/lake/warehouse' AS silt (TYPE iceberg, ENDPOINT 'http://127.0.0.1:7878/iceberg', SECRET silt_catalog, ACCESS_DELEGATION_MODE 'none');"), duck.join('\n'));
+  const spark = connectOutput('spark', 'rest', 'text', withCredential).split('\n');
   assert.ok(spark.includes('spark.sql.catalog.silt.uri=http://127.0.0.1:7878/iceberg'), spark.join('\n'));
+  assert.ok(spark.includes('spark.sql.catalog.silt.credential=spark_jobs:silt_abc:def'), spark.join('\n'));
   assert.ok(spark.some((l) => /^# with the Iceberg runtime: spark\.jars\.packages=org\.apache\.iceberg:iceberg-spark-runtime-4\.1_2\.13:/.test(l)));
-  const py = connectOutput('pyiceberg', undefined, 'text', places);
-  assert.match(py, /catalog = load_catalog\("silt", \*\*\{"type":"rest","uri":"http:\/\/127\.0\.0\.1:7878\/iceberg"\}\)/);
+  const py = connectOutput('pyiceberg', undefined, 'text', withCredential);
+  assert.match(py, /catalog = load_catalog\("silt", \*\*\{"type":"rest","uri":"http:\/\/127\.0\.0\.1:7878\/iceberg","credential":"spark_jobs:silt_abc:def",/);
   assert.match(py, /catalog = load_catalog\("silt", \*\*\{"type":"sql",/);
+});
+
+test('without --credential, every REST configuration shows placeholders and says how to make a principal and token', () => {
+  for (const engine of ['pyiceberg', 'spark', 'trino', 'duckdb'] as const) {
+    const text = connectOutput(engine, 'rest', 'text', places);
+    assert.match(text, /replace <principal>:<token> with a principal and one of its tokens \(silt principal create NAME --service; silt token create NAME\)/, engine);
+    assert.ok(text.includes('<principal>') && text.includes('<token>'), engine);
+  }
+  assert.equal(parseCredential('nocolon'), undefined);
+  assert.equal(parseCredential(':tok'), undefined);
+  assert.equal(parseCredential('ana:'), undefined);
+  assert.deepEqual(parseCredential('ana:silt_x:y'), { principal: 'ana', secret: 'silt_x:y' });
 });
 
 test('connect refuses the SQL catalog file for an engine that cannot open it, naming the engine and what to use', () => {

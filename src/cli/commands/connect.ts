@@ -4,7 +4,7 @@ import { CATALOG_NAME } from '../../catalog/index.js';
 import { InvalidInput } from '../../errors.js';
 import type { Project } from '../../project/index.js';
 import { readServerFile, serveSettings } from '../../server/index.js';
-import { CATALOG_KINDS, clientConfig, ENGINES, supportsSqlCatalog, type CatalogKind, type CatalogPlaces, type ClientConfig, type Engine } from '../client-config.js';
+import { CATALOG_KINDS, clientConfig, ENGINES, supportsSqlCatalog, parseCredential, type CatalogKind, type CatalogPlaces, type ClientConfig, type Engine } from '../client-config.js';
 import { action, inProject, out } from '../context.js';
 
 const FORMATS = ['text', 'json'] as const;
@@ -15,15 +15,20 @@ export function register(program: Command): void {
     .description("print how another engine opens this catalog: through silt serve's Iceberg REST catalog (the running server's, else silt.yaml serve: host and port), or the SQL catalog file")
     .argument('<engine>', ENGINES.join(', '))
     .option('--catalog <kind>', 'rest, or sql (the catalog file: pyiceberg and spark); default both where the engine takes both')
+    .option('--credential <principal:token>', 'the OAuth2 client credentials the REST configurations carry (a principal and one of its tokens); placeholders when not given')
     .option('--format <format>', "text (the client's own file or snippet), or json (the settings as data)", 'text')
     .action(
-      action(async function (this: Command, engine: string, opts: { catalog?: string; format: string }) {
+      action(async function (this: Command, engine: string, opts: { catalog?: string; format: string; credential?: string }) {
         if (!(ENGINES as readonly string[]).includes(engine)) throw new InvalidInput(`connect: unknown engine ${JSON.stringify(engine)}; supported: ${ENGINES.join(', ')}`);
         if (!(FORMATS as readonly string[]).includes(opts.format)) throw new InvalidInput(`connect: unknown --format ${JSON.stringify(opts.format)}; expected one of ${FORMATS.join(', ')}`);
         if (opts.catalog !== undefined && !(CATALOG_KINDS as readonly string[]).includes(opts.catalog)) {
           throw new InvalidInput(`connect: unknown --catalog ${JSON.stringify(opts.catalog)}; expected one of ${CATALOG_KINDS.join(', ')}`);
         }
-        const places = await inProject(this, async (p) => catalogPlaces(p));
+        const credential = opts.credential === undefined ? undefined : parseCredential(opts.credential);
+        if (opts.credential !== undefined && !credential) {
+          throw new InvalidInput('connect: --credential takes PRINCIPAL:TOKEN, a principal and one of its tokens (silt token create PRINCIPAL makes one)');
+        }
+        const places = await inProject(this, async (p) => ({ ...catalogPlaces(p), ...(credential ? { credential } : {}) }));
         out(connectOutput(engine as Engine, opts.catalog as CatalogKind | undefined, opts.format as 'text' | 'json', places));
       }),
     );

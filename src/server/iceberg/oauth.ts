@@ -50,11 +50,15 @@ export function oauthRoutes(deps: ServerDeps) {
       if (body.grant_type !== 'client_credentials') {
         return c.json({ error: 'unsupported_grant_type' as const, error_description: `grant_type ${JSON.stringify(body.grant_type)}: only client_credentials is served` }, 400);
       }
-      if (!body.client_id || !body.client_secret) {
+      // RFC 6749 §2.3.1: the credentials come in the form or as HTTP Basic (DuckDB sends them so).
+      const basic = basicCredentials(c.req.header('authorization'));
+      const clientId = body.client_id ?? basic?.id;
+      const clientSecret = body.client_secret ?? basic?.secret;
+      if (!clientId || !clientSecret) {
         return c.json({ error: 'invalid_request' as const, error_description: 'client_id and client_secret are required (the principal and one of its tokens)' }, 400);
       }
       try {
-        const issued = await exchangeClientCredentials(deps.project.catalog, body.client_id, body.client_secret);
+        const issued = await exchangeClientCredentials(deps.project.catalog, clientId, clientSecret);
         return c.json({ access_token: issued.token, token_type: 'bearer' as const, expires_in: OAUTH_TOKEN_SECONDS, issued_token_type: 'urn:ietf:params:oauth:token-type:access_token' }, 200);
       } catch (e) {
         if (!(e instanceof Unauthenticated)) throw e;
@@ -67,4 +71,21 @@ export function oauthRoutes(deps: ServerDeps) {
       return c.json({ error: 'invalid_request' as const, error_description: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}` }, 400);
     },
   );
+}
+
+/** `Authorization: Basic base64(id:secret)`, each part form-urlencoded (RFC 6749 §2.3.1). */
+function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
+  const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
+  if (!m) return undefined;
+  const text = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const at = text.indexOf(':');
+  if (at < 0) return undefined;
+  const decode = (part: string) => {
+    try {
+      return decodeURIComponent(part.replaceAll('+', ' '));
+    } catch {
+      return part;
+    }
+  };
+  return { id: decode(text.slice(0, at)), secret: decode(text.slice(at + 1)) };
 }

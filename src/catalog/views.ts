@@ -93,6 +93,29 @@ export class CatalogViews {
     return { namespace, name, metadataLocation: this.store.uri(key), metadata };
   }
 
+  /** Registers a view at a metadata file it already has (`silt recover` after a lost catalog). */
+  async register(namespace: string, name: string, metadataLocation: string): Promise<StoredView> {
+    checkName('namespace', namespace);
+    checkName('view', name);
+    const metadata = await this.read(metadataLocation, `${namespace}.${name}`);
+    await this.host.requireNamespace(namespace);
+    await this.refuseTaken(namespace, name);
+    const inserted = await this.db
+      .insertInto('iceberg_tables')
+      .values({
+        catalog_name: this.host.catalogName,
+        table_namespace: namespace,
+        table_name: name,
+        metadata_location: metadataLocation,
+        previous_metadata_location: null,
+        iceberg_type: VIEW_TYPE,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) !== 1) throw taken(namespace, name, 'a table or view');
+    return { namespace, name, metadataLocation, metadata };
+  }
+
   /**
    * Commits a change to a view: `change` makes the next metadata from the current one (checking
    * its requirements there), which is written beside it; the pointer then moves by

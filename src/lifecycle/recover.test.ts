@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import type { Catalog } from '../catalog/index.js';
 import { catalogFixture, fakeDataFile } from '../catalog/test-support.js';
 import type { LocalStore } from '../storage/index.js';
-import { buildSchema, metadataFileKey } from '../table/index.js';
+import { buildSchema, metadataFileKey, versionUpdates } from '../table/index.js';
 import { recover } from './recover.js';
 
 /** raw.a (two appends, 5 rows), raw.b (2 rows), gold.empty (no snapshot); returns a's and b's metadata. */
@@ -54,6 +54,35 @@ test('recover registers every table of the warehouse at its latest metadata, wit
     // Run again: nothing left to do, and the catalog's pointers are kept.
     const again = await recover(c);
     assert.deepEqual(again.tables.map((t) => t.status), ['already registered', 'already registered', 'already registered']);
+  } finally {
+    await c.close();
+  }
+});
+
+test('recover registers views too, at their latest metadata, in namespaces that hold nothing else as well', async () => {
+  const { store, file, open } = await catalogFixture('silt-recover-views-');
+  await project(open, store);
+  const made = await open();
+  const sql = (text: string) => versionUpdates(buildSchema([{ name: 'id', type: 'long' }]).schema, { 'timestamp-ms': Date.now(), summary: {}, representations: [{ type: 'sql', sql: text, dialect: 'silt' }], 'default-namespace': ['raw'] });
+  await made.createNamespace('reports');
+  await made.views.create('reports', 'ids', sql('SELECT id FROM raw.a'));
+  const replaced = await made.views.commit('reports', 'ids', (base) => ({ ...base }));
+  await made.close();
+  rmSync(file);
+
+  const c = await open('replace');
+  try {
+    const done = await recover(c);
+    assert.deepEqual(done.tables.map((t) => [t.table, t.status, t.view ?? false]), [
+      ['gold.empty', 'registered', false],
+      ['raw.a', 'registered', false],
+      ['raw.b', 'registered', false],
+      ['reports.ids', 'registered', true],
+    ]);
+    const view = await c.views.load('reports', 'ids');
+    assert.equal(view.metadataLocation, replaced.metadataLocation, 'the latest of its two metadata files');
+    assert.equal(view.metadata.versions[0]!.representations[0]!.sql, 'SELECT id FROM raw.a');
+    assert.deepEqual((await recover(c)).tables.map((t) => t.status), ['already registered', 'already registered', 'already registered', 'already registered']);
   } finally {
     await c.close();
   }

@@ -1,12 +1,14 @@
 import { scanWarehouse, type Catalog, type WarehouseTable } from '../catalog/index.js';
 import { InvalidInput, NotFound } from '../errors.js';
-import { checkMetadataFile, currentSnapshot, metadataVersion, type TableMetadata } from '../table/index.js';
+import { checkMetadataFile, currentSnapshot, metadataVersion, parseViewMetadata, type TableMetadata, type ViewMetadata } from '../table/index.js';
 
 export type RecoverStatus = 'registered' | 'would register' | 'already registered' | 'not recoverable';
 
 export interface RecoveredTable {
-  /** `namespace.table` */
+  /** `namespace.table` (or view) */
   table: string;
+  /** Set for an Iceberg view, whose folder holds view metadata. */
+  view?: true;
   status: RecoverStatus;
   /** The metadata file registered (or that would be, or that the catalog already points at). */
   metadataLocation?: string;
@@ -23,15 +25,10 @@ export interface RecoverResult {
   setAside: readonly string[];
 }
 
-interface Choice {
-  folder: WarehouseTable;
-  location: string;
-  metadata: TableMetadata;
-  notes: string[];
-}
+type Choice = { folder: WarehouseTable; location: string; notes: string[] } & ({ view?: undefined; metadata: TableMetadata } | { view: true; metadata: ViewMetadata });
 
 /**
- * Registers every table the warehouse holds that the catalog lacks, each at its latest metadata
+ * Registers every table and view the warehouse holds that the catalog lacks, each at its latest metadata
  * file that a reader can start from (it parses, its table location is its own folder, and its
  * current snapshot's manifest list exists and decodes). Tables the catalog already has are left
  * at their pointer: the catalog is the record of what was committed, and a newer file beside it is
@@ -53,7 +50,7 @@ export async function recover(catalog: Catalog, opts: { dryRun?: boolean } = {})
       if ('problems' in c) problems.push(...c.problems);
       else choices.push(c);
     }
-    choices.sort((a, b) => b.metadata['last-updated-ms'] - a.metadata['last-updated-ms']);
+    choices.sort((a, b) => updatedMs(b) - updatedMs(a));
     const chosen = choices[0];
     if (!chosen) {
       tables.push({ table: name, status: 'not recoverable', notes: problems });
@@ -62,11 +59,21 @@ export async function recover(catalog: Catalog, opts: { dryRun?: boolean } = {})
     const notes = [...chosen.notes, ...problems];
     for (const other of choices.slice(1)) {
       notes.push(
-        `${other.folder.folder} also holds a table ${name}, last updated ${iso(other.metadata['last-updated-ms'])}: ` +
+        `${other.folder.folder} also holds a table ${name}, last updated ${iso(updatedMs(other))}: ` +
           `an earlier table of that name, left as it is (chose the later ${chosen.folder.folder})`,
       );
     }
     const { namespace, name: table } = chosen.folder;
+    if (chosen.view) {
+      const registered = await catalog.views.find(namespace, table);
+      if (!registered && !opts.dryRun) {
+        await catalog.createNamespace(namespace, {}, { ifNotExists: true });
+        await catalog.views.register(namespace, table, chosen.location);
+      }
+      const status = registered ? 'already registered' : opts.dryRun ? 'would register' : 'registered';
+      tables.push({ table: name, view: true, status, metadataLocation: registered?.metadataLocation ?? chosen.location, notes });
+      continue;
+    }
     if (await catalog.tableExists(namespace, table)) {
       const current = await catalog.loadTable(namespace, table);
       const chosenVersion = metadataVersion(chosen.location) ?? 0;
@@ -102,10 +109,26 @@ async function choose(catalog: Catalog, folder: WarehouseTable): Promise<Choice 
       return { folder, location, metadata, notes };
     } catch (e) {
       if (!(e instanceof InvalidInput || e instanceof NotFound)) throw e;
+      const view = await viewMetadataIn(store, location, folder);
+      if (view) return { folder, location, metadata: view, view: true, notes: skipped.map((s) => `skipped newer ${s}`) };
       skipped.push(e.message);
     }
   }
   return { problems: [`${folder.folder}: no usable metadata file: ${skipped.join('; ')}`] };
+}
+
+/** The file as the metadata of a view living in this folder, or undefined when it is not one. */
+async function viewMetadataIn(store: Catalog['store'], location: string, folder: WarehouseTable): Promise<ViewMetadata | undefined> {
+  try {
+    const metadata = parseViewMetadata((await store.get(store.keyOf(location))).toString('utf8'), `${folder.namespace}.${folder.name}`);
+    return store.keyOf(metadata.location) === folder.folder ? metadata : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function updatedMs(c: Choice): number {
+  return c.view ? Math.max(0, ...c.metadata['version-log'].map((v) => v['timestamp-ms'])) : c.metadata['last-updated-ms'];
 }
 
 function describe(metadataLocation: string, metadata: TableMetadata): Pick<RecoveredTable, 'metadataLocation' | 'snapshotId' | 'rows'> {

@@ -14,7 +14,7 @@ const NOT_RESTORED = [
 export function register(program: Command): void {
   program
     .command('recover')
-    .description('register again every table the warehouse holds that the catalog lacks (after a lost catalog)')
+    .description('register again every table and view the warehouse holds that the catalog lacks (after a lost catalog)')
     .option('--dry-run', 'list what would be registered; change nothing')
     .action(
       action(async function (this: Command, opts: { dryRun?: boolean }) {
@@ -31,7 +31,7 @@ export function register(program: Command): void {
 
 function report(tables: readonly RecoveredTable[]): string {
   const rows = tables.map((t) => [
-    t.table,
+    t.view ? `${t.table} (view)` : t.table,
     t.status,
     t.metadataLocation ? t.metadataLocation.slice(t.metadataLocation.lastIndexOf('/') + 1) : '',
     t.snapshotId?.toString() ?? '',

@@ -80,6 +80,8 @@ export {
   describeExternalFiles,
   externalScanSql,
   parseParameters,
+  prepareSelect,
+  runnableRepresentations,
   sniffCsvOptions,
   SqlSession,
   type Cell,

@@ -1,5 +1,5 @@
 import type { Catalog } from '../catalog/index.js';
-import type { Engine } from '../engine/index.js';
+import { prepareSelect, runnableRepresentations, type Engine } from '../engine/index.js';
 import { discoverModels, modelOrder, tableOf, type Model } from '../models/index.js';
 import { pipelineConfig } from '../pipeline/index.js';
 import type { Project } from '../project/index.js';
@@ -9,7 +9,7 @@ import type { TableLineage } from './lineage-types.js';
 import { selectLineage } from './select-lineage.js';
 import { silverLineage } from './silver-lineage.js';
 
-/** The lineage of the declared lakehouse: landing → bronze → silver (+ quarantine) → gold. */
+/** The lineage of the declared lakehouse: landing → bronze → silver (+ quarantine) → gold, and the catalog's views. */
 export interface LakehouseLineage {
   /** Every table, upstream before downstream. */
   tables: TableLineage[];
@@ -49,7 +49,28 @@ export async function lakehouseLineage(project: Project, engine: Engine): Promis
     for (const t of model.dependsOn) await known(t);
     put(await goldLineage(engine, model, (t) => byName.get(t)?.columns?.map((c) => c.name) ?? schemas.get(t), await catalogColumns(project.catalog, tableOf(model))));
   }
+  // Views last, so one over a gold table sees its columns; lineage through a view reaches its tables.
+  for (const { namespace, name } of await project.catalog.views.list()) {
+    const view = `${namespace}.${name}`;
+    const l = await viewLineage(view);
+    put({ table: view, layer: 'view', inputs: l.tables, columns: l.columns, rowInputs: l.rowInputs, warnings: l.warnings });
+  }
   return { tables };
+
+  async function viewLineage(view: string) {
+    const [namespace, name] = view.split('.') as [string, string];
+    const sql = runnableRepresentations((await project.catalog.views.load(namespace, name)).metadata)[0]?.sql;
+    if (sql === undefined) return { columns: undefined, tables: [], rowInputs: [], warnings: [`view ${view}: no SQL Silt reads; no lineage`] };
+    let prepared: string;
+    try {
+      prepared = prepareSelect(sql, `view ${view}`).sql;
+    } catch (e) {
+      return { columns: undefined, tables: [], rowInputs: [], warnings: [`view ${view}: ${e instanceof Error ? e.message : String(e)}; no lineage`] };
+    }
+    // The tables' columns must be known before the SQL is followed: a first pass names them.
+    for (const t of (await selectLineage(engine, prepared, () => undefined, `view ${view}`)).tables) await known(t);
+    return selectLineage(engine, prepared, (t) => byName.get(t)?.columns?.map((c) => c.name) ?? schemas.get(t), `view ${view}`);
+  }
 }
 
 async function goldLineage(engine: Engine, model: Model, schemaOf: (t: string) => readonly string[] | undefined, stored: KnownColumn[] | undefined): Promise<TableLineage> {

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Engine } from '../engine/index.js';
 import { runPipeline } from '../pipeline/index.js';
 import { openProject, type Project } from '../project/index.js';
-import { demoProject, removeDir, tempDir } from '../testing/pipeline-project.js';
+import { demoProject, removeDir, tempDir, withSession } from '../testing/pipeline-project.js';
 import { lakehouseLineage, type LakehouseLineage } from './build-lineage.js';
 import { traceLineage, type LineageNode } from './trace.js';
 
@@ -90,5 +90,20 @@ describe('lineage lookups', () => {
     const t = traceLineage(ran, 'silver.orders', undefined, 'both');
     assert.deepEqual(t.upstream?.map((n) => n.table).sort(), ['bronze.orders', 'silver.customers']);
     assert.deepEqual(t.downstream?.map((n) => n.table).sort(), ['gold.customer_lifetime_value', 'gold.daily_sales', 'gold.orders_by_status', 'silver.payments', 'silver.payments_quarantine']);
+  });
+});
+
+describe('lineage through a view', () => {
+  it("a view's columns come from the tables its SQL reads, and tracing up from it reaches the landed files", async () => {
+    await withSession(project, async (sql) => {
+      await sql.execute('CREATE VIEW gold.big_days AS SELECT order_date, revenue * 100 AS cents FROM gold.daily_sales WHERE revenue > 10');
+    });
+    const l = await lakehouseLineage(project, engine);
+    const view = l.tables.find((t) => t.table === 'gold.big_days');
+    assert.equal(view?.layer, 'view');
+    assert.deepEqual(view?.inputs, ['gold.daily_sales']);
+    assert.deepEqual(column(l, 'gold.big_days', 'cents'), { inputs: ['gold.daily_sales.revenue'], kind: 'transformation', how: [], masked: false });
+    assert.deepEqual(names(traceLineage(l, 'gold.big_days', 'cents', 'up').upstream), ['gold.daily_sales.revenue', 'silver.orders.amount', 'bronze.orders.amount', 'landing/orders/.amount']);
+    assert.ok(traceLineage(l, 'gold.daily_sales', undefined, 'down').downstream?.some((n) => n.table === 'gold.big_days'), 'downstream of its table');
   });
 });

@@ -26,7 +26,8 @@ export interface ColumnLineage {
   unresolved?: boolean;
 }
 
-export type Layer = 'landing' | 'bronze' | 'silver' | 'gold';
+/** A view is not a layer of its own making but a catalog view (`CREATE VIEW`, or a REST client's). */
+export type Layer = 'landing' | 'bronze' | 'silver' | 'gold' | 'view';
 
 /** One table of the declared lakehouse and where its columns come from. */
 export interface TableLineage {

@@ -62,8 +62,11 @@ test('after four months of daily runs, partitions past delete_after go and those
     assert.equal(status.tables[0]!.partitions[0]!.partition, '_ingested_at_day=2026-08-09', 'oldest partition first');
     assert.equal(status.tables[0]!.partitions[0]!.oldest, '2026-08-09');
 
+    const sequence = async () => new Map((await (await lake.catalog.loadTable('bronze', 'events')).liveEntries()).map((e) => [lake.store.keyOf(e.dataFile.filePath).replace(/^archive\//, ''), e.sequenceNumber]));
+    const sequenceBefore = await sequence();
     const done = await applyRetention(lake.catalog, policy, { nowMs: NOW });
     assert.equal(done.tables[0]!.snapshots.length, 2);
+    for (const [key, seq] of await sequence()) assert.equal(seq, sequenceBefore.get(key), `${key} keeps its data sequence number, so deletes still apply to it`);
     const table = await lake.catalog.loadTable('bronze', 'events');
     const [deleted, replaced] = table.metadata.snapshots.slice(-2).map((s) => s.summary);
     assert.equal(deleted!.operation, 'delete');

@@ -1,10 +1,13 @@
 /** Retention deletes and archives what its policy says is due, and every other row reads as before. */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { loadProject } from '../config/index.js';
-import { Engine } from '../engine/index.js';
+import { Catalog } from '../catalog/index.js';
+import { Engine, SqlSession } from '../engine/index.js';
+import { LocalStore } from '../storage/index.js';
 import { EnvironmentFault, InvalidInput, NotFound } from '../errors.js';
 import { withLake, type Lake } from '../testing/lake.js';
 import { applyRetention, retentionStatus } from './retention.js';
@@ -171,4 +174,49 @@ test('a file carrying position deletes is held, not archived (they name its path
     assert.equal(done.tables[0]!.archived.files, 19);
     assert.deepEqual(await rowsOf(lake, 'SELECT * FROM bronze.events ORDER BY id'), rows);
   });
+});
+
+/**
+ * A local store that runs `during` once, inside the replace commit (when it writes its manifest
+ * list, after the archive copies): a writer committing between retention's plan and its swap.
+ */
+class WriterMidway extends LocalStore {
+  during: (() => Promise<void>) | undefined;
+  private copied = false;
+  override async putStream(key: string, data: AsyncIterable<Uint8Array>): Promise<void> {
+    if (key.startsWith('archive/')) this.copied = true;
+    return super.putStream(key, data);
+  }
+  override async put(key: string, data: Uint8Array | string, options?: { ifAbsent?: boolean }): Promise<boolean> {
+    const run = this.copied && /\/metadata\/snap-/.test(key) ? this.during : undefined;
+    if (run) this.during = undefined;
+    await run?.();
+    return super.put(key, data, options);
+  }
+}
+
+test('a writer committing during the replace commit loses nothing: the commit is planned again on its snapshot', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'silt-retention-'));
+  const store = new WriterMidway(path.join(dir, 'lake'));
+  const catalog = await Catalog.open(path.join(dir, 'catalog.db'), store);
+  const engine = await Engine.open({ threads: 1 });
+  try {
+    const lake: Lake = { dir, store, catalog, engine, sql: new SqlSession(engine, catalog) };
+    await dailyRuns(lake, 'bronze.events', 40);
+    const rows = await rowsOf(lake, 'SELECT * FROM bronze.events ORDER BY id');
+    store.during = async () => {
+      await lake.sql.execute(`INSERT INTO bronze.events SELECT 5000 AS id, TIMESTAMPTZ '2026-12-07 08:00:00+00' AS _ingested_at, 'late' AS payload`);
+    };
+    const done = await applyRetention(catalog, rules(lake, '  bronze:\n    archive_after: 20d\n    archive: archive\n'), { nowMs: NOW });
+    assert.equal(store.during, undefined, 'the writer ran');
+    const ops = (await catalog.loadTable('bronze', 'events')).metadata.snapshots.slice(-2).map((x) => x.summary.operation);
+    assert.deepEqual(ops, ['append', 'replace'], "the writer's append came first; the replace was planned again on it");
+    assert.equal(done.tables[0]!.archived.files, 20);
+    assert.deepEqual(await rowsOf(lake, 'SELECT * FROM bronze.events WHERE id < 5000 ORDER BY id'), rows);
+    assert.deepEqual(await rowsOf(lake, 'SELECT payload FROM bronze.events WHERE id = 5000'), ['["late"]'], "the writer's row is there");
+  } finally {
+    engine.close();
+    await catalog.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -48,5 +48,10 @@ engine:
 # becomes gold.daily_sales.
 # gold:
 #   models: models
+#
+# Retention (\`silt retention\`): bronze partitions older than 90 days go; silver ones older than 30 move under lake/archive/.
+# retention:
+#   bronze: { delete_after: 90d }
+#   silver: { archive_after: 30d, archive: archive }
 `;
 }

@@ -1,3 +1,6 @@
 export { vacuum, type VacuumOptions, type VacuumResult } from './vacuum.js';
 export { recover, type RecoveredTable, type RecoverResult, type RecoverStatus } from './recover.js';
 export { checkTables, type CheckOptions, type CheckResult, type TableCheck } from './check.js';
+export { applyRetention, retentionStatus, type RetentionOptions, type RetentionResult, type RetentionRunOptions, type RetentionStatus, type TableRetention, type TableStatus } from './retention.js';
+export { retentionRules, retentionSchema, type RetentionPolicies } from './retention-config.js';
+export type { FileState, PartitionStatus } from './retention-plan.js';

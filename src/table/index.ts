@@ -26,6 +26,7 @@ export { partitionKey } from './deletes.js';
 export { Table, type RewritePrepare, type RowDeltaPrepare, type WriteOptions } from './table.js';
 export { checkMetadataFile } from './metadata-check.js';
 export { referencedFiles } from './referenced-files.js';
+export { relocateChange, type RelocatePrepare } from './relocate.js';
 export { ROLL_BACK } from './table-io.js';
 export { inspectDataFile, repairAdvice, verifiesChecksums, verifyDataFiles, VERIFY_CHECKSUMS_PROPERTY, type FileInspection, type FileProblem } from './file-integrity.js';
 export { checkTableFiles, type TableCheckOptions, type TableCheckResult } from './table-check.js';

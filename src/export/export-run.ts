@@ -13,8 +13,9 @@ export interface ExportRun {
 
 /**
  * Runs the named exports (all declared, when none is named), one after another. A run that sends
- * anything is recorded like a pipeline run (trigger `export`), one step `export.NAME` per export
- * with the rows read and sent and the snapshot sent; a failed export does not stop the others.
+ * anything is recorded like a pipeline run (trigger `export`), one step `export.NAME` per export:
+ * rows in (those that may go), written (sent), deduplicated (found unchanged, not sent), and the
+ * snapshot sent; a failed export does not stop the others.
  */
 export async function runExports(project: Project, names: readonly string[], opts: ExportOptions & { onDone?: (o: ExportOutcome) => void } = {}): Promise<ExportRun> {
   const specs = selectExports(projectExports(project.config), names);
@@ -56,13 +57,13 @@ function stepRecord(runId: string, spec: ExportSpec, started: number, o: ExportO
     rowsIn: o?.rowsRead ?? null,
     rowsWritten: o?.rowsSent ?? null,
     rowsQuarantined: null,
-    rowsDeduplicated: null,
+    rowsDeduplicated: o ? o.rowsUnchanged : null,
     bytesWritten: null,
     snapshotId: o?.toSnapshot ?? null,
     details: o
       ? JSON.stringify({
           source: o.source, target: `${o.where} ${o.table}`, how: o.how, reason: o.reason, fromSnapshot: o.fromSnapshot ?? null,
-          rowsDeleted: o.rowsDeleted, columnsAdded: o.columnsAdded, createdTable: o.createdTable,
+          rowsDeleted: o.rowsDeleted, columnsAdded: o.columnsAdded, columnsWidened: o.columnsWidened, createdTable: o.createdTable,
         })
       : null,
     error: error === undefined ? null : error instanceof Error ? error.message : String(error),

@@ -25,11 +25,15 @@ export interface ExportOutcome {
   readonly reason: string;
   readonly fromSnapshot: string | undefined;
   readonly toSnapshot: string | undefined;
-  /** Rows of the source read to find what to send. */
+  /** Rows of the source that may go: those of the files added since (all of them, on a replace). */
   readonly rowsRead: number;
+  /** Of those, rows found equal to what the warehouse holds already, so not sent. */
+  readonly rowsUnchanged: number;
   readonly rowsSent: number;
   readonly rowsDeleted: number;
   readonly columnsAdded: readonly string[];
+  /** Columns whose type was widened in the warehouse, as `name type`, because the source's was promoted. */
+  readonly columnsWidened: readonly string[];
   /** Columns the warehouse table has that the source no longer has: left there, NULL in new rows. */
   readonly columnsLeft: readonly string[];
   readonly createdTable: boolean;
@@ -49,7 +53,8 @@ export interface ExportOptions {
  * so a failure anywhere leaves the table at the old snapshot whole). Files only appended since:
  * their rows are inserted (upserted, with a key). Files rewritten or rows deleted since (an
  * overwrite, a merge, a delete): with a key, the rows that differ are upserted and the keys gone
- * are deleted; without one, the table is replaced. New source columns are added to the table.
+ * are deleted; without one, the table is replaced. New source columns are added to the table, and
+ * columns the source's type promotion made too narrow are widened.
  */
 export async function exportTable(project: Project, spec: ExportSpec, opts: ExportOptions = {}): Promise<ExportOutcome> {
   const table = await sourceTable(project, spec);
@@ -65,18 +70,18 @@ export async function exportTable(project: Project, spec: ExportSpec, opts: Expo
     const decision = await decide(spec, table, state, head, opts.full === true);
     const base = {
       name: spec.name, source: spec.source, table: `${spec.table.schema}.${spec.table.name}`, where: warehouse.where,
-      fromSnapshot: state.snapshotId, toSnapshot: head, columnsAdded: columns.add.map((c) => c.name), columnsLeft: columns.left,
+      fromSnapshot: state.snapshotId, toSnapshot: head, columnsAdded: columns.add.map((c) => c.name), columnsWidened: columns.widen.map((c) => `${c.name} ${c.type}`), columnsLeft: columns.left,
       createdTable: state.columns === undefined, dryRun: opts.dryRun === true,
     };
-    if (decision.how === 'up-to-date' && columns.add.length === 0) {
-      return { ...base, how: 'up-to-date', reason: decision.reason, rowsRead: 0, rowsSent: 0, rowsDeleted: 0 };
+    if (decision.how === 'up-to-date' && columns.add.length === 0 && columns.widen.length === 0) {
+      return { ...base, how: 'up-to-date', reason: decision.reason, rowsRead: 0, rowsUnchanged: 0, rowsSent: 0, rowsDeleted: 0 };
     }
     const engine = await project.openEngine();
     const scratch = scratchFolder(project.engineOptions().tempDirectory ?? path.join(project.config.dir, '.silt', 'tmp'));
     try {
       opts.onProgress?.(`export ${spec.name}: finding the rows to send`);
       const staged = await stage(project, engine, table, spec, fields, decision, scratch.dir, opts.dryRun === true);
-      const outcome = { ...base, how: decision.how, reason: decision.reason, rowsRead: staged.rowsRead };
+      const outcome = { ...base, how: decision.how, reason: decision.reason, rowsRead: staged.rowsRead, rowsUnchanged: staged.rowsRead - staged.rowsToSend };
       if (opts.dryRun) return { ...outcome, rowsSent: staged.rowsToSend, rowsDeleted: staged.keysGone };
       opts.onProgress?.(`export ${spec.name}: sending ${staged.rowsToSend.toLocaleString('en-US')} rows to ${warehouse.where}`);
       const counts = await warehouse.load(
@@ -84,6 +89,7 @@ export async function exportTable(project: Project, spec: ExportSpec, opts: Expo
           columns: wanted,
           create: state.columns === undefined,
           addColumns: columns.add,
+          widenColumns: columns.widen,
           how: decision.how === 'up-to-date' ? 'append' : decision.how,
           rowsFile: staged.rowsFile,
           goneKeysFile: staged.goneFile,
@@ -130,18 +136,19 @@ function checkKeyColumns(spec: ExportSpec, fields: readonly NestedField[]): void
  * naming the column when one it has cannot take the source's values, or when an upsert would find
  * no unique index on the key.
  */
-function checkColumns(spec: ExportSpec, where: string, wanted: readonly TargetColumn[], state: TargetState): { add: TargetColumn[]; left: string[] } {
-  if (state.columns === undefined) return { add: [], left: [] };
+function checkColumns(spec: ExportSpec, where: string, wanted: readonly TargetColumn[], state: TargetState): { add: TargetColumn[]; widen: TargetColumn[]; left: string[] } {
+  if (state.columns === undefined) return { add: [], widen: [], left: [] };
+  const widen: TargetColumn[] = [];
   const have = new Map(state.columns.map((c) => [c.name, c.type]));
   const table = `${spec.table.schema}.${spec.table.name}`;
   for (const w of wanted) {
     const found = have.get(w.name);
     if (found === undefined) continue;
     const problem = typeMismatch(w.type, found);
-    if (problem) {
+    if (problem === 'widen') widen.push(w);
+    else if (problem) {
       throw new InvalidInput(
-        `export ${spec.name}: column ${w.name} is ${found} in ${table} (${where}) but ${spec.source}'s ${w.name} needs ${w.type}` +
-          `${problem === 'narrower' ? ' (a wider integer)' : ''}; ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(w.name)} TYPE ${w.type} there, or drop the table so that silt export creates it`,
+        `export ${spec.name}: column ${w.name} is ${found} in ${table} (${where}) but ${spec.source}'s ${w.name} needs ${w.type}; ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(w.name)} TYPE ${w.type} there, or drop the table so that silt export creates it`,
         { details: { table, key: w.name } },
       );
     }
@@ -156,6 +163,7 @@ function checkColumns(spec: ExportSpec, where: string, wanted: readonly TargetCo
   }
   return {
     add: wanted.filter((w) => !have.has(w.name)),
+    widen,
     left: state.columns.map((c) => c.name).filter((n) => !wanted.some((w) => w.name === n)),
   };
 }
@@ -192,7 +200,7 @@ async function decide(spec: ExportSpec, table: Table, state: TargetState, head: 
 }
 
 interface Staged {
-  /** Rows of the source read to find what to send. */
+  /** Rows of the source that may go (see ExportOutcome). */
   rowsRead: number;
   rowsToSend: number;
   keysGone: number;
@@ -232,7 +240,7 @@ async function stage(
     const key = identList(spec.key);
     await engine.run('CREATE TEMP TABLE export_rows AS SELECT * FROM export_new EXCEPT SELECT * FROM export_old');
     await engine.run(`CREATE TEMP TABLE export_gone AS SELECT ${key} FROM export_old EXCEPT SELECT ${key} FROM export_new`);
-    rowsRead = (await countRows(engine, 'export_new')) + (await countRows(engine, 'export_old'));
+    rowsRead = await countRows(engine, 'export_new');
     diffed = true;
   }
   await checkKey(engine, 'export_rows', spec.key, { exportName: spec.name, source: spec.source });

@@ -158,6 +158,9 @@ describe('silt export: the demo gold tables to PostgreSQL', () => {
     for (const t of GOLD) await assertSame(t);
     const step = (await withExports('', (p) => p.catalog.runLog.run(run.runId!)))?.steps.find((s) => s.step === 'export.daily_sales');
     assert.equal(step?.rowsWritten, 1);
+    // Rows of the rewritten files that were equal stayed home, and the step says so.
+    assert.ok((step?.rowsDeduplicated ?? 0) > 0);
+    assert.equal(step?.rowsIn, (step?.rowsWritten ?? 0) + (step?.rowsDeduplicated ?? 0));
     assert.match(step?.details ?? '', /incremental/);
   });
 
@@ -221,6 +224,26 @@ describe('silt export: the demo gold tables to PostgreSQL', () => {
     assert.ok(e instanceof InvalidInput, String(e));
     assert.match(e.message, /export daily_sales: column revenue is integer in other\.daily_sales .* but gold\.daily_sales's revenue needs numeric\(38,2\)/);
     assert.equal(Number((await wh.query('SELECT count(*) AS n FROM other.daily_sales')).rows[0].n), 0);
+  });
+
+  test('a warehouse column narrower than the source type is widened, as the source type was promoted', async () => {
+    await wh.query('CREATE SCHEMA IF NOT EXISTS narrow');
+    await wh.query('CREATE TABLE narrow.daily_sales (order_date date PRIMARY KEY, orders integer, customers smallint, revenue numeric(10,2), avg_order_value numeric)');
+    const section = exportsYaml(db.uri).replace('table: analytics.daily_sales', 'table: narrow.daily_sales');
+    const run = await withExports(section, (p) => runExports(p, ['daily_sales']));
+    assert.deepEqual(run.failures, []);
+    assert.deepEqual(outcome(run, 'daily_sales').columnsWidened, ['orders bigint', 'customers bigint', 'revenue numeric(38,2)']);
+    const types = await wh.query(`SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute WHERE attrelid = 'narrow.daily_sales'::regclass AND attnum > 0 ORDER BY attnum`);
+    assert.deepEqual(types.rows.map((r: { t: string }) => r.t), ['date', 'bigint', 'bigint', 'numeric(38,2)', 'numeric']);
+  });
+
+  test('a key that is not unique in the source is refused, naming a repeated value, and nothing is sent', async () => {
+    const section = exportsYaml(db.uri).replace('key: [order_date, status]', 'key: [order_date]').replace('table: analytics.orders_by_status', 'table: dup.orders_by_status');
+    const run = await withExports(section, (p) => runExports(p, ['orders_by_status']));
+    const e = run.failures[0]?.error;
+    assert.ok(e instanceof InvalidInput, String(e));
+    assert.match(e.message, /export orders_by_status: the key \(order_date\) is not unique in gold\.orders_by_status: order_date=\d{4}-\d\d-\d\d is in \d+ rows/);
+    assert.equal((await wh.query(`SELECT to_regclass('dup.orders_by_status') AS t`)).rows[0].t, null);
   });
 
   test('an export naming an undeclared target is refused with its line in silt.yaml', async () => {

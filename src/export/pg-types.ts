@@ -24,14 +24,17 @@ export function csvValueSql(quoted: string, type: IcebergType): string {
   return quoted;
 }
 
-/** Kinds of PostgreSQL types that take each other's values; an integer kind carries its width. */
-function kindOf(pgType: string): { kind: string; width?: number } {
+/** Kinds of PostgreSQL types that take each other's values, with how wide a type of the kind is. */
+function kindOf(pgType: string): { kind: string; width?: number; scale?: number } {
   const t = pgType.toLowerCase();
   if (t === 'smallint') return { kind: 'integer', width: 2 };
   if (t === 'integer') return { kind: 'integer', width: 4 };
   if (t === 'bigint') return { kind: 'integer', width: 8 };
-  if (t.startsWith('numeric')) return { kind: 'numeric' };
-  if (t === 'real' || t === 'double precision') return { kind: 'float' };
+  const numeric = /^numeric(?:\((\d+),(\d+)\))?$/.exec(t);
+  // A numeric without precision takes any number.
+  if (numeric) return numeric[1] === undefined ? { kind: 'numeric' } : { kind: 'numeric', width: Number(numeric[1]), scale: Number(numeric[2]) };
+  if (t === 'real') return { kind: 'float', width: 4 };
+  if (t === 'double precision') return { kind: 'float', width: 8 };
   if (t === 'text' || t.startsWith('character')) return { kind: 'text' };
   if (t.startsWith('timestamp') && t.includes('with time zone')) return { kind: 'timestamptz' };
   if (t === 'timestamptz') return { kind: 'timestamptz' };
@@ -42,16 +45,20 @@ function kindOf(pgType: string): { kind: string; width?: number } {
 }
 
 /**
- * Why a warehouse column of type `found` cannot take a lakehouse column whose type lands as
- * `wanted`, or undefined when it can (same kind; an integer at least as wide; numbers into numeric;
- * anything into text).
+ * Whether a warehouse column of type `found` takes a lakehouse column whose type lands as `wanted`:
+ * undefined when it does (anything into text, numbers into a numeric or float at least as wide);
+ * `widen` when it is of the same kind but narrower (the source's type was promoted: int to long,
+ * float to double, a decimal's precision), which ALTER COLUMN … TYPE mends; `other` when not.
  */
-export function typeMismatch(wanted: string, found: string): 'narrower' | 'other' | undefined {
+export function typeMismatch(wanted: string, found: string): 'widen' | 'other' | undefined {
   const w = kindOf(wanted);
   const f = kindOf(found);
   if (f.kind === 'text') return undefined;
-  if (w.kind === 'integer' && f.kind === 'integer') return (f.width ?? 8) >= (w.width ?? 8) ? undefined : 'narrower';
-  if (f.kind === 'numeric' && (w.kind === 'integer' || w.kind === 'numeric')) return undefined;
-  if (f.kind === 'float' && (w.kind === 'float' || w.kind === 'integer')) return undefined;
-  return w.kind === f.kind ? undefined : 'other';
+  // An integer too large for the numeric column is refused by PostgreSQL, naming the column.
+  if (f.kind === 'numeric' && w.kind === 'integer') return undefined;
+  if (f.kind === 'float' && w.kind === 'integer') return undefined;
+  if (w.kind !== f.kind) return 'other';
+  if (f.width === undefined || w.width === undefined) return undefined;
+  if (w.kind === 'numeric') return w.width - (w.scale ?? 0) <= f.width - (f.scale ?? 0) && (w.scale ?? 0) <= (f.scale ?? 0) ? undefined : 'widen';
+  return w.width <= f.width ? undefined : 'widen';
 }

@@ -33,6 +33,8 @@ export interface WarehouseLoad {
   /** Create the table (with the key as its primary key) before loading. */
   readonly create: boolean;
   readonly addColumns: readonly TargetColumn[];
+  /** Columns to widen to the type given (the source's type was promoted). */
+  readonly widenColumns: readonly TargetColumn[];
   /** replace: delete every row, then insert; append: insert; upsert: insert or update by key, after deleting the gone keys. */
   readonly how: 'replace' | 'append' | 'upsert';
   readonly rowsFile: string | undefined;
@@ -152,6 +154,7 @@ export class Warehouse {
           await c.query(`CREATE TABLE ${this.table} (${load.columns.map((col) => `${quoteIdent(col.name)} ${col.type}`).join(', ')}${pk})`);
         }
         for (const col of load.addColumns) await c.query(`ALTER TABLE ${this.table} ADD COLUMN ${quoteIdent(col.name)} ${col.type}`);
+        for (const col of load.widenColumns) await c.query(`ALTER TABLE ${this.table} ALTER COLUMN ${quoteIdent(col.name)} TYPE ${col.type}`);
         let rowsSent = 0;
         let rowsDeleted = 0;
         if (load.how === 'replace') rowsDeleted = (await c.query(`DELETE FROM ${this.table}`)).rowCount ?? 0;

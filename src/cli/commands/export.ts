@@ -37,10 +37,12 @@ function describe(o: ExportOutcome): string {
   const would = o.dryRun ? 'would ' : '';
   const head = `export ${o.name}: ${o.source} -> ${o.table} (${o.where})`;
   const added = o.columnsAdded.length ? `; ${would}add column${o.columnsAdded.length > 1 ? 's' : ''} ${o.columnsAdded.join(', ')}` : '';
-  if (o.how === 'up-to-date') return `${head}: up to date, ${o.reason}${added}`;
+  const widened = o.columnsWidened.length ? `; ${would}widen ${o.columnsWidened.join(', ')}` : '';
+  if (o.how === 'up-to-date') return `${head}: up to date, ${o.reason}${added}${widened}`;
   const verb = { append: 'insert', upsert: 'upsert', replace: 'replace the table with' }[o.how];
   const past = { append: 'inserted', upsert: 'upserted', replace: 'replaced the table with' }[o.how];
   const deleted = o.how !== 'append' && o.rowsDeleted > 0 ? `, ${o.dryRun ? 'would delete' : 'deleted'} ${o.rowsDeleted.toLocaleString('en-US')} ${o.how === 'replace' ? 'old rows' : 'rows whose key is gone'}` : '';
-  const rows = `${o.dryRun ? `would ${verb}` : past} ${o.rowsSent.toLocaleString('en-US')} rows${deleted}`;
-  return `${head}: ${rows} (${o.reason}); snapshot ${o.toSnapshot ?? 'none'}${added}${o.dryRun ? '; nothing sent (--dry-run)' : ''}`;
+  const unchanged = o.rowsUnchanged > 0 ? `, ${o.rowsUnchanged.toLocaleString('en-US')} rows of the rewritten files unchanged` : '';
+  const rows = `${o.dryRun ? `would ${verb}` : past} ${o.rowsSent.toLocaleString('en-US')} rows${deleted}${unchanged}`;
+  return `${head}: ${rows} (${o.reason}); snapshot ${o.toSnapshot ?? 'none'}${added}${widened}${o.dryRun ? '; nothing sent (--dry-run)' : ''}`;
 }

@@ -31,10 +31,19 @@ export async function runExports(project: Project, names: readonly string[], opt
         const outcome = await exportTable(project, spec, opts);
         outcomes.push(outcome);
         opts.onDone?.(outcome);
-        if (runId) await log.recordStep(stepRecord(runId, spec, started, outcome, undefined));
+        if (runId) {
+          await log.recordStep(stepRecord(runId, spec, started, outcome, undefined));
+          await log.appendLog(runId, `export.${spec.name}`, [
+            { atMs: Date.now(), level: 'info', message: `${outcome.how}: ${outcome.rowsSent} rows sent, ${outcome.rowsDeleted} deleted (${outcome.reason})` },
+            ...outcome.columnsLeft.map((c) => ({ atMs: Date.now(), level: 'warn' as const, message: `column ${c} of ${outcome.table} is no longer in ${outcome.source}; left in the warehouse` })),
+          ]);
+        }
       } catch (error) {
         failures.push({ name: spec.name, error });
-        if (runId) await log.recordStep(stepRecord(runId, spec, started, undefined, error));
+        if (runId) {
+          await log.recordStep(stepRecord(runId, spec, started, undefined, error));
+          await log.appendLog(runId, `export.${spec.name}`, [{ atMs: Date.now(), level: 'error', message: error instanceof Error ? error.message : String(error) }]);
+        }
       }
     }
   } finally {

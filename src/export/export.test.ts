@@ -237,6 +237,19 @@ describe('silt export: the demo gold tables to PostgreSQL', () => {
     assert.deepEqual(types.rows.map((r: { t: string }) => r.t), ['date', 'bigint', 'bigint', 'numeric(38,2)', 'numeric']);
   });
 
+  test('rows the warehouse refuses half-way leave its table and state as they were, and the error names the table', async () => {
+    await wh.query('ALTER TABLE narrow.daily_sales ADD CONSTRAINT no_orders CHECK (orders < 0) NOT VALID');
+    const before = await wh.query('SELECT count(*) AS n, (SELECT snapshot_id FROM narrow.silt_export_state) AS s FROM narrow.daily_sales');
+    assert.ok(Number(before.rows[0].n) > 0);
+    const section = exportsYaml(db.uri).replace('table: analytics.daily_sales', 'table: narrow.daily_sales');
+    const run = await withExports(section, (p) => runExports(p, ['daily_sales'], { full: true }));
+    const e = run.failures[0]?.error;
+    assert.ok(e instanceof InvalidInput, String(e));
+    assert.match(e.message, /export daily_sales: PostgreSQL 127\.0\.0\.1:\d+\/\w+ refused the rows for narrow\.daily_sales: .*no_orders/);
+    const after = await wh.query('SELECT count(*) AS n, (SELECT snapshot_id FROM narrow.silt_export_state) AS s FROM narrow.daily_sales');
+    assert.deepEqual(after.rows, before.rows);
+  });
+
   test('a key that is not unique in the source is refused, naming a repeated value, and nothing is sent', async () => {
     const section = exportsYaml(db.uri).replace('key: [order_date, status]', 'key: [order_date]').replace('table: analytics.orders_by_status', 'table: dup.orders_by_status');
     const run = await withExports(section, (p) => runExports(p, ['orders_by_status']));

@@ -178,6 +178,34 @@ describe('silt export: the demo gold tables to PostgreSQL', () => {
     await assertSame('customer_lifetime_value');
   });
 
+  test('appends are inserted, deletes remove their keys, and without a key a delete replaces the table, each saying so', async () => {
+    const items = `${exportsYaml(db.uri)}    items: { source: raw.items, table: analytics.items, key: id }\n    items_log: { source: raw.items, table: analytics.items_log }\n`;
+    const sql = (text: string) => withExports('', (p) => withSession(p, (s) => s.execute(text)));
+    await withExports('', (p) => p.catalog.createNamespace('raw', {}, { ifNotExists: true }));
+    await sql(`CREATE TABLE raw.items AS SELECT * FROM (VALUES (1, 'a'), (2, 'b'), (3, 'c')) t(id, label)`);
+    const run = (names: string[]) => withExports(items, (p) => runExports(p, names));
+    const itemRows = async (table: string) => (await wh.query(`SELECT id::text || label AS r FROM analytics.${table} ORDER BY id`)).rows.map((r: { r: string }) => r.r);
+    await run(['items', 'items_log']);
+
+    await sql(`INSERT INTO raw.items VALUES (4, 'd')`);
+    const appended = await run(['items', 'items_log']);
+    assert.deepEqual([outcome(appended, 'items').how, outcome(appended, 'items').rowsSent], ['upsert', 1]);
+    assert.deepEqual([outcome(appended, 'items_log').how, outcome(appended, 'items_log').rowsSent], ['append', 1]);
+    assert.match(outcome(appended, 'items_log').reason, /rows appended since snapshot \d+/);
+
+    await sql(`DELETE FROM raw.items WHERE id = 2`);
+    await sql(`UPDATE raw.items SET label = 'C' WHERE id = 3`);
+    const rewritten = await run(['items', 'items_log']);
+    const keyed = outcome(rewritten, 'items');
+    assert.deepEqual([keyed.how, keyed.rowsSent, keyed.rowsDeleted], ['upsert', 1, 1]);
+    assert.match(keyed.reason, /rewritten or rows deleted since snapshot \d+ .*upserted by key, keys gone are deleted/);
+    const unkeyed = outcome(rewritten, 'items_log');
+    assert.deepEqual([unkeyed.how, unkeyed.rowsSent], ['replace', 3]);
+    assert.match(unkeyed.reason, /full reload: .* no key to upsert by/);
+    assert.deepEqual(await itemRows('items'), ['1a', '3C', '4d']);
+    assert.deepEqual(await itemRows('items_log'), ['1a', '3C', '4d']);
+  });
+
   test('the CLI says per export what it would send, and --full reloads', async () => {
     await fs.writeFile(path.join(dir, PROJECT_FILE), `${yaml}\n${exportsYaml(db.uri)}`);
     const r = await cli(dir, 'export', 'daily_sales', '--full', '--dry-run');

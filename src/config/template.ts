@@ -48,5 +48,12 @@ engine:
 # becomes gold.daily_sales.
 # gold:
 #   models: models
+#
+# Exports: \`silt export\` copies gold.daily_sales to PostgreSQL (or Redshift), only what changed each time.
+# exports:
+#   targets:
+#     warehouse: { url: "postgres://loader@db:5432/analytics", password_env: WAREHOUSE_PASSWORD }
+#   tables:
+#     daily_sales: { source: gold.daily_sales, table: analytics.daily_sales, key: day }
 `;
 }

@@ -180,7 +180,8 @@ async function decide(spec: ExportSpec, table: Table, state: TargetState, head: 
   const since = state.snapshotId;
   if (since === undefined) return { how: 'replace', reason: 'full reload: the warehouse does not say which snapshot the table holds' };
   if (since === (head ?? 'none')) return { how: 'up-to-date', reason: `already at snapshot ${since}` };
-  if (since === 'none' || !table.metadata.snapshots.some((s) => s['snapshot-id'].toString() === since)) {
+  if (since === 'none') return { how: 'replace', reason: `full reload: ${spec.source} had no snapshot at the last export` };
+  if (!table.metadata.snapshots.some((s) => s['snapshot-id'].toString() === since)) {
     return { how: 'replace', reason: `full reload: snapshot ${since}, exported last, is no longer in ${spec.source} (expired)` };
   }
   const { added, removed } = await changedFiles(table, BigInt(since));

@@ -206,6 +206,15 @@ describe('silt export: the demo gold tables to PostgreSQL', () => {
     assert.deepEqual(await itemRows('items_log'), ['1a', '3C', '4d']);
   });
 
+  test('a snapshot the warehouse holds that the table no longer has (expired) makes a full reload, saying so', async () => {
+    await wh.query(`UPDATE analytics.silt_export_state SET snapshot_id = '42' WHERE target_table = 'analytics.daily_sales'`);
+    const run = await exportAll(['daily_sales']);
+    const o = outcome(run, 'daily_sales');
+    assert.equal(o.how, 'replace');
+    assert.match(o.reason, /full reload: snapshot 42, exported last, is no longer in gold\.daily_sales \(expired\)/);
+    await assertSame('daily_sales');
+  });
+
   test('the CLI says per export what it would send, and --full reloads', async () => {
     await fs.writeFile(path.join(dir, PROJECT_FILE), `${yaml}\n${exportsYaml(db.uri)}`);
     const r = await cli(dir, 'export', 'daily_sales', '--full', '--dry-run');

@@ -23,7 +23,7 @@ export type { IfLost } from './lost-catalog.js';
 export { scanWarehouse, WAREHOUSE, type MetadataFileInfo, type WarehouseTable } from './warehouse-scan.js';
 export { purgeFolder } from './pending-folders.js';
 export { moveMetadataStore, type MovedRows } from './move-store.js';
-export { isPostgresUri, redactUri } from './postgres-db.js';
+export { isPostgresUri, postgresFault, redactUri, type PostgresSetting } from './postgres-db.js';
 export type { AuditRecord, GovernanceStore, StoredPolicy, WorkgroupUsage } from './governance-store.js';
 export type { AccessOrigin, GrantKey, GrantRow, PrincipalRow, TokenRow } from './access-store.js';
 export { CatalogViews, VIEW_TYPE, type StoredView } from './views.js';

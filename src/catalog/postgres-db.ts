@@ -75,8 +75,20 @@ function hash32(s: string): number {
   return h | 0;
 }
 
+/** Where a PostgreSQL URL was configured, for what to do when it fails. */
+export interface PostgresSetting {
+  /** Who speaks: `catalog`, `export daily_sales`. */
+  readonly who: string;
+  /** The key holding the URL: `catalog.uri in silt.yaml`. */
+  readonly uriKey: string;
+  /** Where the password comes from: `PGPASSWORD or ~/.pgpass`. */
+  readonly passwordFrom: string;
+}
+
+const CATALOG_SETTING: PostgresSetting = { who: 'catalog', uriKey: 'catalog.uri in silt.yaml', passwordFrom: 'PGPASSWORD or ~/.pgpass' };
+
 /** What a failure to reach or use the server means, and what to do; undefined for any other error (a bug, a constraint). */
-function diagnose(e: unknown): string | undefined {
+function diagnose(e: unknown, s: PostgresSetting): string | undefined {
   const code = (e as { code?: unknown })?.code;
   const said = e instanceof Error ? e.message : String(e);
   if (typeof code !== 'string') {
@@ -84,19 +96,23 @@ function diagnose(e: unknown): string | undefined {
       ? `the connection was lost (${said}); check that the server is running, then retry`
       : undefined;
   }
-  if (code === 'ECONNREFUSED') return `nothing answers there (${said}); start the server, or fix catalog.uri in silt.yaml`;
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `the host is unknown (${said}); fix catalog.uri in silt.yaml`;
+  if (code === 'ECONNREFUSED') return `nothing answers there (${said}); start the server, or fix ${s.uriKey}`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `the host is unknown (${said}); fix ${s.uriKey}`;
   if (code === 'ETIMEDOUT' || code === 'ECONNRESET' || code === 'EPIPE') return `the connection failed (${said}); check the server and the network, then retry`;
-  if (code === '3D000') return `${said}; create it (createdb, or CREATE DATABASE) or fix catalog.uri in silt.yaml`;
-  if (code.startsWith('28')) return `the server refused the login (${said}); check the user in catalog.uri and its password (PGPASSWORD or ~/.pgpass)`;
+  if (code === '3D000') return `${said}; create it (createdb, or CREATE DATABASE) or fix ${s.uriKey}`;
+  if (code.startsWith('28')) return `the server refused the login (${said}); check the user in ${s.uriKey} and its password (${s.passwordFrom})`;
   if (code.startsWith('08') || code.startsWith('57P') || code.startsWith('53')) return `${said}; check the server, then retry`;
-  if (code === '42501') return `${said}; grant the catalog's user the rights it needs on the database`;
+  if (code === '42501') return `${said}; grant ${s.who === 'catalog' ? "the catalog's user" : 'the user'} the rights it needs on the database`;
   return undefined;
 }
 
-function postgresFault(e: unknown, where: string): unknown {
-  const d = diagnose(e);
-  return d ? new EnvironmentFault(`catalog: ${where}: ${d}`, { cause: e }) : e;
+/**
+ * A failure to reach or use a PostgreSQL server as an EnvironmentFault naming the server (`where`,
+ * host:port/database, never the password) and what to do; any other error as it was.
+ */
+export function postgresFault(e: unknown, where: string, setting: PostgresSetting = CATALOG_SETTING): unknown {
+  const d = diagnose(e, setting);
+  return d ? new EnvironmentFault(`${setting.who}: ${where}: ${d}`, { cause: e }) : e;
 }
 
 /** The pool as Kysely sees it, every connection's and statement's failure passed through `postgresFault`. */

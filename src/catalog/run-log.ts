@@ -29,7 +29,7 @@ export interface StepLogLine {
 export interface StepRecord {
   runId: string;
   step: string;
-  kind: 'ingest' | 'silver' | 'gold';
+  kind: 'ingest' | 'silver' | 'gold' | 'export';
   status: StepStatus;
   startedMs: number | null;
   finishedMs: number | null;

@@ -30,6 +30,7 @@ const COMMANDS: Entry[] = [
   { names: ['vacuum'], load: () => import('./commands/vacuum.js') },
   { names: ['retention'], load: () => import('./commands/retention.js') },
   { names: ['recover'], load: () => import('./commands/recover.js') },
+  { names: ['export'], load: () => import('./commands/export.js') },
   { names: ['migrate'], load: () => import('./commands/migrate.js') },
   { names: ['check'], load: () => import('./commands/check.js') },
   { names: ['connect'], load: () => import('./commands/connect.js') },

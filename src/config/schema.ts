@@ -54,6 +54,7 @@ export const projectSchema = z.strictObject({
   policies: z.optional(z.unknown()),
   access: z.optional(z.unknown()),
   retention: z.optional(z.unknown()),
+  exports: z.optional(z.unknown()),
 });
 
 export type ProjectFile = z.infer<typeof projectSchema>;

@@ -53,5 +53,12 @@ engine:
 # retention:
 #   bronze: { delete_after: 90d }
 #   silver: { archive_after: 30d, archive: archive }
+#
+# Exports: \`silt export\` copies gold.daily_sales to PostgreSQL (or Redshift), only what changed each time.
+# exports:
+#   targets:
+#     warehouse: { url: "postgres://loader@db:5432/analytics", password_env: WAREHOUSE_PASSWORD }
+#   tables:
+#     daily_sales: { source: gold.daily_sales, table: analytics.daily_sales, key: day }
 `;
 }

@@ -5,7 +5,8 @@ import type { StepNode } from './graph.js';
 
 export interface StepResult extends Partial<StepOutcome> {
   id: string;
-  kind: StepNode['kind'];
+  /** A pipeline step's kind, or `export` for a step of `silt export`. */
+  kind: StepNode['kind'] | 'export';
   table: string;
   status: StepStatus;
   /** When the step started (epoch ms); absent for a step that did not run. */

@@ -30,6 +30,8 @@ const PROJECT_FILES: Record<string, string> = {
   'governance/governance-test-fixture.ts': 'test support: temporary projects',
   'config/edit.ts': 'rewrites a key of silt.yaml in place (silt migrate names the new catalog there)',
   'server/console-assets.ts': "reads the console's built files from the package, to serve them",
+  'export/stage-rows.ts': "stages an export's rows as CSV in the project's spill folder (.silt/tmp), to stream them to the warehouse",
+  'export/warehouse.ts': 'streams those staged CSV files to the warehouse with the COPY protocol',
   'engine/files/file-test-fixture.ts': 'test support: temporary folders',
 };
 

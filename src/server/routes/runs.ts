@@ -23,7 +23,7 @@ const RunSchema = z
 const StepSchema = z
   .object({
     step: z.string(),
-    kind: z.enum(['ingest', 'silver', 'gold']),
+    kind: z.enum(['ingest', 'silver', 'gold', 'export']),
     status: z.enum(['succeeded', 'failed', 'skipped', 'not_run']),
     startedMs: z.number().nullable(),
     finishedMs: z.number().nullable(),

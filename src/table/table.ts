@@ -78,6 +78,21 @@ export class Table {
     return snapshot ? this.reader.liveEntries(m, snapshot) : [];
   }
 
+  /** The data files a snapshot added and removed: its own ADDED and DELETED manifest entries. */
+  async snapshotChanges(snapshotId: bigint): Promise<{ added: DataFile[]; removed: DataFile[] }> {
+    const m = this.loaded ? this.loaded.metadata : await this.refresh();
+    const out = { added: [] as DataFile[], removed: [] as DataFile[] };
+    for (const mf of await this.reader.manifests(snapshotById(m, snapshotId, this.name))) {
+      if (mf.content !== 0 || mf.addedSnapshotId !== snapshotId) continue;
+      for (const e of await this.reader.entries(m, mf)) {
+        if (e.snapshotId !== snapshotId || e.dataFile.content !== 0) continue;
+        if (e.status === 1) out.added.push(e.dataFile);
+        if (e.status === 2) out.removed.push(e.dataFile);
+      }
+    }
+    return out;
+  }
+
   async append(files: DataFile[], opts: WriteOptions = {}): Promise<Snapshot> {
     const done = await this.commitWith(this.appendChange(files, opts));
     return currentSnapshot(done.metadata)!;

@@ -29,6 +29,7 @@ const COMMANDS: Entry[] = [
   { names: ['quarantine'], load: () => import('./commands/quarantine.js') },
   { names: ['vacuum'], load: () => import('./commands/vacuum.js') },
   { names: ['retention'], load: () => import('./commands/retention.js') },
+  { names: ['compact'], load: () => import('./commands/compact.js') },
   { names: ['recover'], load: () => import('./commands/recover.js') },
   { names: ['export'], load: () => import('./commands/export.js') },
   { names: ['migrate'], load: () => import('./commands/migrate.js') },

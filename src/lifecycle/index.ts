@@ -4,3 +4,4 @@ export { checkTables, type CheckOptions, type CheckResult, type TableCheck } fro
 export { applyRetention, retentionStatus, type RetentionOptions, type RetentionResult, type RetentionRunOptions, type RetentionStatus, type TableRetention, type TableStatus } from './retention.js';
 export { retentionRules, retentionSchema, type RetentionPolicies } from './retention-config.js';
 export type { FileState, PartitionStatus } from './retention-plan.js';
+export { compactTables, DEFAULT_TARGET_SIZE, TARGET_SIZE_PROPERTY, type CompactOptions, type CompactProgress, type CompactResult, type PartitionCompaction, type TableCompaction } from './compact.js';

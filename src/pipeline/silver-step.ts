@@ -88,11 +88,23 @@ function batchesAfter(source: Table, processed: string | undefined): string {
   return `regexp_extract(t.${quoteIdent(BATCH_COLUMN)}, '\\.\\.(\\d+)$', 1) IN (${later.join(', ')})`;
 }
 
-/** Data files of the current snapshot that the `since` snapshot did not have (all, without one). */
+/**
+ * Data files of the current snapshot that the `since` snapshot did not have (all, without one),
+ * less the files compaction (`replace` snapshots) wrote from files `since` already had: those
+ * hold no new row. A compaction that also rewrote newer files leaves its files counted as new
+ * (read again, which the upsert by key makes harmless).
+ */
 async function filesSince(table: Table, since: string | undefined): Promise<DataFile[]> {
   const now = (await table.planFiles()).files;
-  const known = since !== undefined && table.metadata.snapshots.some((s) => s['snapshot-id'].toString() === since);
-  if (!known) return now;
-  const before = new Set((await table.planFiles({ snapshotId: BigInt(since) })).files.map((f) => f.filePath));
+  const from = since === undefined ? undefined : table.metadata.snapshots.find((s) => s['snapshot-id'].toString() === since);
+  if (!from) return now;
+  const before = new Set((await table.planFiles({ snapshotId: from['snapshot-id'] })).files.map((f) => f.filePath));
+  const compacted = table.metadata.snapshots
+    .filter((s) => s['sequence-number'] > from['sequence-number'] && s.summary.operation === 'replace')
+    .sort((a, b) => a['sequence-number'] - b['sequence-number']);
+  for (const s of compacted) {
+    const { added, removed } = await table.snapshotChanges(s['snapshot-id']);
+    if (removed.every((f) => before.has(f.filePath))) for (const f of added) before.add(f.filePath);
+  }
   return now.filter((f) => !before.has(f.filePath));
 }

@@ -23,7 +23,7 @@ export {
 export type { Expr } from './expr.js';
 export type { ScanPlan, PlanOptions } from './scan.js';
 export { partitionKey } from './deletes.js';
-export { Table, type RewritePrepare, type RowDeltaPrepare, type WriteOptions } from './table.js';
+export { Table, type RewriteOperation, type RewritePrepare, type RowDeltaPrepare, type WriteOptions } from './table.js';
 export { checkMetadataFile } from './metadata-check.js';
 export { referencedFiles } from './referenced-files.js';
 export { relocateChange, type RelocatePrepare } from './relocate.js';

@@ -19,6 +19,8 @@ export function buildSummary(args: {
   removed: readonly DataFile[];
   /** Delete files (merge-on-read) the snapshot adds. */
   addedDeletes?: readonly DataFile[];
+  /** Delete files it removes (a compaction folding them into the data files). */
+  removedDeletes?: readonly DataFile[];
   extra?: Record<string, string>;
 }): SnapshotSummary {
   const sum = (files: readonly DataFile[], f: (d: DataFile) => number): number => files.reduce((n, d) => n + f(d), 0);
@@ -32,35 +34,31 @@ export function buildSummary(args: {
     'removed-files-size': sum(args.removed, (d) => d.fileSizeInBytes),
   };
   for (const [k, v] of Object.entries(counts)) own[k] = String(v);
-  const partitions = new Set([...args.added, ...args.removed, ...(args.addedDeletes ?? [])].map((d) => `${d.specId}/${d.partition.map(describe).join('/')}`));
+  const partitions = new Set([...args.added, ...args.removed, ...(args.addedDeletes ?? []), ...(args.removedDeletes ?? [])].map((d) => `${d.specId}/${d.partition.map(describe).join('/')}`));
   own['changed-partition-count'] = String(partitions.size);
   const prev = args.parent?.summary;
   for (const [total, added, removed] of TOTALS) {
     const before = prev === undefined ? 0 : Number(prev[total]);
     if (Number.isFinite(before)) own[total] = String(before + counts[added]! - counts[removed]!);
   }
-  const deletes = args.addedDeletes ?? [];
-  const position = deletes.filter((d) => d.content === 1);
-  const equality = deletes.filter((d) => d.content === 2);
-  const added: Record<string, number> = {
-    'total-delete-files': deletes.length,
-    'total-position-deletes': sum(position, (d) => d.recordCount),
-    'total-equality-deletes': sum(equality, (d) => d.recordCount),
-  };
-  if (deletes.length > 0) {
-    own['added-delete-files'] = String(deletes.length);
-    if (position.length > 0) {
-      own['added-position-delete-files'] = String(position.length);
-      own['added-position-deletes'] = String(added['total-position-deletes']);
+  const added = deleteCounts(args.addedDeletes ?? []);
+  const removed = deleteCounts(args.removedDeletes ?? []);
+  for (const [prefix, counts] of [['added', added], ['removed', removed]] as const) {
+    if (counts.files === 0) continue;
+    own[`${prefix}-delete-files`] = String(counts.files);
+    if (counts.positionFiles > 0) {
+      own[`${prefix}-position-delete-files`] = String(counts.positionFiles);
+      own[`${prefix}-position-deletes`] = String(counts.positions);
     }
-    if (equality.length > 0) {
-      own['added-equality-delete-files'] = String(equality.length);
-      own['added-equality-deletes'] = String(added['total-equality-deletes']);
+    if (counts.equalityFiles > 0) {
+      own[`${prefix}-equality-delete-files`] = String(counts.equalityFiles);
+      own[`${prefix}-equality-deletes`] = String(counts.equalities);
     }
   }
-  for (const [k, n] of Object.entries(added)) {
+  const totals: [string, keyof DeleteCounts][] = [['total-delete-files', 'files'], ['total-position-deletes', 'positions'], ['total-equality-deletes', 'equalities']];
+  for (const [k, c] of totals) {
     const before = Number(prev?.[k] ?? '0');
-    own[k] = Number.isFinite(before) ? String(before + n) : (prev?.[k] ?? '0');
+    own[k] = Number.isFinite(before) ? String(before + added[c] - removed[c]) : (prev?.[k] ?? '0');
   }
   const extra: Record<string, string> = {};
   for (const [k, v] of Object.entries(args.extra ?? {})) {
@@ -68,4 +66,19 @@ export function buildSummary(args: {
     extra[k] = v;
   }
   return { ...extra, operation: args.operation, ...own };
+}
+
+interface DeleteCounts {
+  files: number;
+  positionFiles: number;
+  positions: number;
+  equalityFiles: number;
+  equalities: number;
+}
+
+function deleteCounts(files: readonly DataFile[]): DeleteCounts {
+  const position = files.filter((d) => d.content === 1);
+  const equality = files.filter((d) => d.content === 2);
+  const rows = (fs: readonly DataFile[]): number => fs.reduce((n, d) => n + d.recordCount, 0);
+  return { files: files.length, positionFiles: position.length, positions: rows(position), equalityFiles: equality.length, equalities: rows(equality) };
 }

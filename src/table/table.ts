@@ -30,6 +30,9 @@ export interface WriteOptions {
 /** What a merge-on-read commit adds: data files (content 0) and delete files (content 1 or 2). */
 export type RowDeltaPrepare = (base: TableMetadata, live: ManifestEntry[]) => Promise<{ data: DataFile[]; deletes: DataFile[] }>;
 
+/** `replace` rewrites files without changing the table's rows (compaction), as the spec defines it. */
+export type RewriteOperation = 'overwrite' | 'delete' | 'replace';
+
 export type RewritePrepare = (base: TableMetadata, live: ManifestEntry[]) => Promise<{ remove: string[]; add: DataFile[] }>;
 
 /**
@@ -73,6 +76,21 @@ export class Table {
     const m = this.loaded ? this.loaded.metadata : await this.refresh();
     const snapshot = snapshotId === undefined ? currentSnapshot(m) : snapshotById(m, snapshotId);
     return snapshot ? this.reader.liveEntries(m, snapshot) : [];
+  }
+
+  /** The data files a snapshot added and removed: its own ADDED and DELETED manifest entries. */
+  async snapshotChanges(snapshotId: bigint): Promise<{ added: DataFile[]; removed: DataFile[] }> {
+    const m = this.loaded ? this.loaded.metadata : await this.refresh();
+    const out = { added: [] as DataFile[], removed: [] as DataFile[] };
+    for (const mf of await this.reader.manifests(snapshotById(m, snapshotId, this.name))) {
+      if (mf.content !== 0 || mf.addedSnapshotId !== snapshotId) continue;
+      for (const e of await this.reader.entries(m, mf)) {
+        if (e.snapshotId !== snapshotId || e.dataFile.content !== 0) continue;
+        if (e.status === 1) out.added.push(e.dataFile);
+        if (e.status === 2) out.removed.push(e.dataFile);
+      }
+    }
+    return out;
   }
 
   async append(files: DataFile[], opts: WriteOptions = {}): Promise<Snapshot> {
@@ -119,7 +137,7 @@ export class Table {
    * Copy-on-write rewrite. `prepare` runs on every attempt with the fresh base; manifests losing
    * entries are rewritten (kept entries EXISTING, removed ones DELETED), the others carried over.
    */
-  async rewrite(operation: 'overwrite' | 'delete', prepare: RewritePrepare, opts: WriteOptions = {}): Promise<Snapshot | undefined> {
+  async rewrite(operation: RewriteOperation, prepare: RewritePrepare, opts: WriteOptions = {}): Promise<Snapshot | undefined> {
     const done = await this.commitWith(this.rewriteChange(operation, prepare, opts));
     return done.changed ? currentSnapshot(done.metadata) : undefined;
   }
@@ -127,8 +145,9 @@ export class Table {
   /**
    * The change a rewrite makes on each attempt's base; undefined when `prepare` removes and adds
    * nothing. It requires main to be still where `prepare` saw it, so the files it rewrote are live.
+   * A `replace` (compaction) may also remove delete files that apply to some live data file.
    */
-  rewriteChange(operation: 'overwrite' | 'delete', prepare: RewritePrepare, opts: WriteOptions = {}): ChangeProducer {
+  rewriteChange(operation: RewriteOperation, prepare: RewritePrepare, opts: WriteOptions = {}): ChangeProducer {
     const commitUuid = randomUUID();
     const what = `${operation} in ${this.name}`;
     return async (b, attempt) => {
@@ -141,6 +160,9 @@ export class Table {
       checkDataFiles(base, add, what);
       const removeSet = new Set(remove);
       const livePaths = new Set(live.map((e) => e.dataFile.filePath));
+      const liveDeletes = new Set(operation === 'replace' ? live.flatMap((e) => e.dataFile.deletes?.files.map((d) => d.file.filePath) ?? []) : []);
+      for (const path of liveDeletes) livePaths.add(path);
+      const removesDeletes = remove.some((path) => liveDeletes.has(path));
       for (const path of removeSet) {
         if (!livePaths.has(path)) throw new InvalidInput(`${what}: ${path} is not a live file of the table`);
       }
@@ -151,6 +173,7 @@ export class Table {
       const manifests = [];
       const scratch: string[] = [];
       const removed: DataFile[] = [];
+      const removedDeletes: DataFile[] = [];
       const added = await writeManifests(this.store, base, add.map((dataFile) => ({
         status: 1, snapshotId: id, sequenceNumber: null, fileSequenceNumber: null, dataFile,
       })), keyFor, counter);
@@ -159,7 +182,7 @@ export class Table {
         scratch.push(w.key);
       }
       for (const mf of parent ? await this.reader.manifests(parent) : []) {
-        const entries = mf.content === 0 ? await this.reader.entries(base, mf) : [];
+        const entries = mf.content === 0 || removesDeletes ? await this.reader.entries(base, mf) : [];
         if (!entries.some((e) => e.status !== 2 && removeSet.has(e.dataFile.filePath))) {
           manifests.push(mf);
           continue;
@@ -168,7 +191,7 @@ export class Table {
         for (const e of entries) {
           if (e.status === 2) continue;
           const gone = removeSet.has(e.dataFile.filePath);
-          if (gone) removed.push(e.dataFile);
+          if (gone) (e.dataFile.content === 0 ? removed : removedDeletes).push(e.dataFile);
           kept.push({
             status: gone ? 2 : 0, snapshotId: gone ? id : e.snapshotId,
             sequenceNumber: e.sequenceNumber, fileSequenceNumber: e.fileSequenceNumber, dataFile: e.dataFile,
@@ -183,7 +206,10 @@ export class Table {
       const snapshot = await writeSnapshot(this.store, base, {
         snapshotId: id, listKey, manifests,
         // A delete that rewrites files adds data files: the spec calls that an overwrite.
-        summary: buildSummary({ operation: operation === 'delete' && add.length > 0 ? 'overwrite' : operation, parent, added: add, removed, extra: opts.summary }),
+        summary: buildSummary({
+          operation: operation === 'delete' && add.length > 0 ? 'overwrite' : operation,
+          parent, added: add, removed, removedDeletes, extra: opts.summary,
+        }),
       });
       return snapshotChange(b, base, snapshot, [...scratch, listKey], opts);
     };

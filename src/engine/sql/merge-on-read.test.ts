@@ -9,36 +9,11 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { EnvironmentFault, InvalidInput } from '../../errors.js';
 import { referencedFiles, type DataFile, type PartitionValue, type Table } from '../../table/index.js';
-import { withLake, type Lake } from '../../testing/lake.js';
+import { commitEqualityDeletes, withLake, type Lake } from '../../testing/lake.js';
 import { quoteLiteral } from '../core/index.js';
 
 const rowsOf = async (lake: Lake, sql: string): Promise<unknown[][]> => (await lake.sql.execute(sql)).rows;
 const MOR = `SET TBLPROPERTIES ('write.delete.mode' = 'merge-on-read', 'write.update.mode' = 'merge-on-read')`;
-
-let written = 0;
-/**
- * Commits an equality delete file as another engine would: the rows of `rowsSql` (columns named as
- * the table's, with their field ids) written by DuckDB, then a content=2 entry through Silt's commit.
- */
-async function commitEqualityDeletes(
-  lake: Lake,
-  table: Table,
-  rowsSql: string,
-  ids: Record<string, number>,
-  scope: { specId: number; partition: PartitionValue[] } = { specId: 0, partition: [] },
-): Promise<DataFile> {
-  await table.refresh();
-  const uri = `${table.metadata.location}/data/eq-delete-${++written}.parquet`;
-  const fieldIds = Object.entries(ids).map(([k, v]) => `${k}: ${v}`).join(', ');
-  await lake.engine.run(`COPY (${rowsSql}) TO ${quoteLiteral(fileURLToPath(uri))} (FORMAT parquet, FIELD_IDS {${fieldIds}})`);
-  const [{ n }] = (await lake.engine.allJson<{ n: number }>(`SELECT count(*)::INT AS n FROM (${rowsSql})`)) as [{ n: number }];
-  const file: DataFile = {
-    content: 2, filePath: uri, fileFormat: 'PARQUET', ...scope, recordCount: n,
-    fileSizeInBytes: (await stat(fileURLToPath(uri))).size, equalityIds: Object.values(ids),
-  };
-  await table.commitWith(table.rowDeltaChange(async () => ({ data: [], deletes: [file] })));
-  return file;
-}
 
 test('merge-on-read DELETE and UPDATE add position delete files and remove no data file; queries and time travel apply them', async () => {
   await withLake(async (lake) => {

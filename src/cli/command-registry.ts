@@ -38,6 +38,7 @@ const COMMANDS: Entry[] = [
   { names: ['workgroup', 'audit'], load: () => import('./commands/governance.js') },
   { names: ['principal', 'group', 'token', 'grants'], load: () => import('./commands/access.js') },
   { names: ['cost'], load: () => import('./commands/cost.js') },
+  { names: ['validate', 'pii'], load: () => import('./commands/validate.js') },
 ];
 
 /** Global options that take a value (`--project DIR`); the command name is the first other word. */

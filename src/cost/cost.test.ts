@@ -61,6 +61,11 @@ function lineOf(lines: readonly CostLine[], item: string): CostLine {
   return l;
 }
 
+/** The fields of one CSV line (quoted fields may hold commas and doubled quotes; no line breaks here). */
+function csvFields(line: string): string[] {
+  return [...line.matchAll(/(?:^|,)(?:"((?:[^"]|"")*)"|([^,]*))/g)].map((m) => (m[1] !== undefined ? m[1].replaceAll('""', '"') : m[2]!));
+}
+
 const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${what}: ${a} != ${b}`);
 
 describe('silt cost on the demo', () => {
@@ -191,7 +196,8 @@ describe('the silt cost command', () => {
     assert.ok(r.aws.lines.every((l) => typeof l.source === 'string' && l.unit !== '' && l.product !== ''));
     const csv = await silt(dir, 'cost', '--format', 'csv');
     assert.equal(csv.code, 0, csv.stderr);
-    const rows = csv.stdout.trim().split('\n').slice(1).map((l) => l.split(','));
+    const rows = csv.stdout.trim().split('\n').slice(1).map(csvFields);
+    assert.ok(rows.every((x) => x.length === 8), 'eight fields a row');
     for (const stack of ['silt', 'aws', 'savings']) {
       const mine = rows.filter((x) => x[0] === stack);
       const total = mine.find((x) => x[1] === 'total');

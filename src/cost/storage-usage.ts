@@ -28,16 +28,10 @@ export interface StorageUsage {
 
 /** Lists the whole store once and sums it by layer, table and tier. */
 export async function storageUsage(store: ObjectStore, facts: readonly TableFacts[], config: ProjectConfig, sinceMs: number): Promise<StorageUsage> {
-  const tables = facts.flatMap((t) => {
-    const prefix = keyOf(store, t.location);
-    return prefix === undefined ? [] : [{ prefix: `${prefix.replace(/\/+$/, '')}/`, layer: t.namespace, table: t.table }];
-  });
+  const tables = facts.map((t) => ({ prefix: `${keyOf(store, t.location).replace(/\/+$/, '')}/`, layer: t.namespace, table: t.table }));
   // A longer location first: `warehouse/gold/x_2/` is not `warehouse/gold/x/`'s, but a nested one would be.
   tables.sort((a, b) => b.prefix.length - a.prefix.length);
-  const archivePrefixes = archiveLocations(config).flatMap((l) => {
-    const k = keyOf(store, l);
-    return k === undefined ? [] : [k === '' ? '' : `${k.replace(/\/+$/, '')}/`];
-  });
+  const archivePrefixes = archiveLocations(config).map((l) => `${keyOf(store, l).replace(/\/+$/, '')}/`);
   const groups = new Map<string, StorageGroup>();
   const objects = await store.list('');
   for (const o of objects) {
@@ -62,13 +56,13 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The store key of a location, or undefined for one outside the store. */
-function keyOf(store: ObjectStore, location: string): string | undefined {
-  try {
-    return /^[a-z][a-z0-9+.-]*:\/\//i.test(location) || location.startsWith('/') ? store.keyOf(location) : location.replace(/^\.?\/+/, '');
-  } catch {
-    return undefined;
-  }
+/**
+ * The store key of a location: a URI under the store's root, or a prefix of keys as written (a URI
+ * outside the store stays as written and so matches no key).
+ */
+function keyOf(store: ObjectStore, location: string): string {
+  const root = store.uri('');
+  return location.startsWith(root) ? location.slice(root.length) : location.replace(/^\.?\/+/, '');
 }
 
 /** Every `archive:` location of the `retention:` section, at any depth (per layer or per table). */

@@ -15,3 +15,5 @@ export { startScheduler, type SchedulerOptions } from './scheduler.js';
 export { projectSchedules, scheduleLines, schedulesSchema, type Schedule } from './schedules-config.js';
 export { expectationHistory, type ExpectationRecord } from './expectation-history.js';
 export { browseQuarantine, type QuarantineFilter } from './quarantine-browse.js';
+export { validateTable, validationFailure, type RuleOutcome, type Validation } from './validate.js';
+export { scanTablePii, type PiiScan } from './pii-table-scan.js';

@@ -18,6 +18,8 @@ export interface StepTime {
   /** Σ max(seconds, the minimum a Glue job bills) over its runs. */
   billedSeconds: number;
   bytesWritten: number;
+  /** Bytes of data files the step's runs read, where a step records it (silver; gold when built whole). */
+  bytesScanned: number;
 }
 
 export interface ComputeUsage {
@@ -35,13 +37,20 @@ export async function computeUsage(catalog: Catalog, sinceMs: number, minSeconds
     for (const s of ran) {
       if (s.startedMs === null || s.finishedMs === null) continue;
       const seconds = (s.finishedMs - s.startedMs) / 1000;
-      const t = steps.get(s.step) ?? { step: s.step, kind: s.kind, runs: 0, seconds: 0, billedSeconds: 0, bytesWritten: 0 };
+      const t = steps.get(s.step) ?? { step: s.step, kind: s.kind, runs: 0, seconds: 0, billedSeconds: 0, bytesWritten: 0, bytesScanned: 0 };
       t.runs += 1;
       t.seconds += seconds;
       t.billedSeconds += Math.max(seconds, minSeconds);
       t.bytesWritten += s.bytesWritten ?? 0;
+      t.bytesScanned += scannedOf(s.details);
       steps.set(s.step, t);
     }
   }
   return { runs, steps: [...steps.values()].sort((a, b) => (a.step < b.step ? -1 : 1)) };
+}
+
+function scannedOf(details: string | null): number {
+  if (details === null) return 0;
+  const n = (JSON.parse(details) as { bytesScanned?: unknown }).bytesScanned;
+  return typeof n === 'number' ? n : 0;
 }

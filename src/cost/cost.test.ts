@@ -118,6 +118,13 @@ describe('silt cost on the demo', () => {
       const seconds = (s.finishedMs! - s.startedMs!) / 1000;
       close(lineOf(report.aws.lines, `step ${s.step}`).quantity, (Math.max(seconds, 60) * 2) / 3600, `DPU-hours of ${s.step}`);
     }
+    // What a step read: silver the bronze files it took, gold (built whole) the silver files its model reads.
+    const files = await lakeFiles();
+    const dataBytes = (folder: string) => [...files].filter(([rel]) => rel.startsWith(`warehouse/${folder}/data/`)).reduce((n, [, b]) => n + b, 0);
+    for (const [step, folder] of [['silver.orders', 'bronze/orders'], ['gold.daily_sales', 'silver/orders']] as const) {
+      assert.equal(report.steps.find((s) => s.step === step)?.bytesScanned, dataBytes(folder), `bytes ${step} read`);
+      assert.match(lineOf(report.aws.lines, `step ${step}`).source, new RegExp(`read ${dataBytes(folder)} bytes`));
+    }
     close(lineOf(report.silt.lines, 'compute runs').quantity, (recorded.run.finishedMs! - recorded.run.startedMs) / 3_600_000, 'machine hours');
     close(lineOf(report.aws.lines, 'triggers requests').quantity, 1 / 1e6, 'Lambda requests');
   });

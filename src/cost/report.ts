@@ -177,7 +177,7 @@ function glueLine(ctx: Ctx, s: StepTime): CostLine {
     quantity: (s.billedSeconds * dpus) / 3600,
     unit: 'DPU-hour',
     price: per_dpu_hour,
-    source: `${s.runs} runs of step ${s.step} since ${ctx.since}: ${fixed(s.seconds)} s (run records), billed ${fixed(s.billedSeconds)} s at ${min} s minimum per run, × ${dpus} DPU`,
+    source: `${s.runs} runs of step ${s.step} since ${ctx.since}: ${fixed(s.seconds)} s (run records), billed ${fixed(s.billedSeconds)} s at ${min} s minimum per run, × ${dpus} DPU; read ${s.bytesScanned} bytes, wrote ${s.bytesWritten}`,
   });
 }
 

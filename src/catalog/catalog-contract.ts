@@ -209,4 +209,30 @@ export function catalogContract(name: string, factory: CatalogFactory): void {
     await c.createTable('raw', 'after', def());
     assert.deepEqual(await c.listTables(), [{ namespace: 'raw', name: 'after' }]);
   });
+  it('runs and audited statements since a time: only those at or after it, oldest first, steps with their run', async (open, uri) => {
+    const c = await open();
+    const steps = (runId: string, at: number) =>
+      c.runLog.recordStep({
+        runId, step: 'silver.orders', kind: 'silver', status: 'succeeded', startedMs: at, finishedMs: at + 1500, rowsIn: 3, rowsWritten: 3,
+        rowsQuarantined: 0, rowsDeduplicated: 0, bytesWritten: 10, snapshotId: null, details: '{"bytesScanned":42}', error: null,
+      });
+    for (const [runId, at] of [['old', 1_000], ['new', 5_000]] as const) {
+      await c.runLog.start({ runId, trigger: 'manual', selector: null });
+      await steps(runId, at);
+      await c.runLog.finish(runId, 'succeeded');
+    }
+    // start() stamps the clock; the test needs the runs at known times.
+    const { db } = openDb(uri);
+    try {
+      await sql`UPDATE silt_runs SET started_ms = CASE WHEN run_id = 'old' THEN 1000 ELSE 5000 END`.execute(db);
+    } finally {
+      await db.destroy();
+    }
+    const since = await c.runLog.runsSince(2_000);
+    assert.deepEqual(since.map((r) => [r.run.runId, r.steps.map((s) => [s.step, s.finishedMs! - s.startedMs!, s.details])]), [['new', [['silver.orders', 1500, '{"bytesScanned":42}']]]]);
+    for (const [auditId, atMs, action] of [['a1', 1_000, 'query'], ['a2', 6_000, 'query'], ['a3', 7_000, 'grant'], ['a4', 8_000, 'commit']] as const) {
+      await c.governance.audit({ auditId, atMs, principal: 'user:ann', action, statement: 'SELECT 1', tables: ['gold.x'], columns: [], bytesScanned: 7, outcome: 'ok', detail: null });
+    }
+    assert.deepEqual((await c.governance.statementsSince(2_000)).map((a) => [a.auditId, a.tables, a.bytesScanned]), [['a2', ['gold.x'], 7], ['a4', ['gold.x'], 7]]);
+  });
 }

@@ -96,21 +96,23 @@ export class GovernanceStore {
       .execute();
   }
 
+  /** Statements (queries and commits) that ended at or after `sinceMs`, oldest first. */
+  async statementsSince(sinceMs: number): Promise<AuditRecord[]> {
+    const rows = await this.db
+      .selectFrom('silt_audit')
+      .selectAll()
+      .where('action', 'in', ['query', 'commit'])
+      .where('at_ms', '>=', sinceMs)
+      .orderBy('at_ms')
+      .orderBy('audit_id')
+      .execute();
+    return rows.map(toAudit);
+  }
+
   /** Events not yet in `system.audit`, oldest first. */
   async unpublished(limit: number): Promise<AuditRecord[]> {
     const rows = await this.db.selectFrom('silt_audit').selectAll().where('published', '=', 0).orderBy('at_ms').orderBy('audit_id').limit(limit).execute();
-    return rows.map((r) => ({
-      auditId: r.audit_id,
-      atMs: Number(r.at_ms),
-      principal: r.principal,
-      action: r.action,
-      statement: r.statement,
-      tables: JSON.parse(r.tables) as string[],
-      columns: JSON.parse(r.columns) as string[],
-      bytesScanned: r.bytes_scanned === null ? null : Number(r.bytes_scanned),
-      outcome: r.outcome,
-      detail: r.detail,
-    }));
+    return rows.map(toAudit);
   }
 
   async markPublished(ids: readonly string[]): Promise<void> {
@@ -143,4 +145,19 @@ export class GovernanceStore {
     const rows = await q.orderBy('day', 'desc').orderBy('workgroup').execute();
     return rows.map((r) => ({ workgroup: r.workgroup, day: r.day, queries: Number(r.queries), refused: Number(r.refused), bytesScanned: Number(r.bytes_scanned) }));
   }
+}
+
+function toAudit(r: GovernanceDb['silt_audit']): AuditRecord {
+  return {
+    auditId: r.audit_id,
+    atMs: Number(r.at_ms),
+    principal: r.principal,
+    action: r.action,
+    statement: r.statement,
+    tables: JSON.parse(r.tables) as string[],
+    columns: JSON.parse(r.columns) as string[],
+    bytesScanned: r.bytes_scanned === null ? null : Number(r.bytes_scanned),
+    outcome: r.outcome,
+    detail: r.detail,
+  };
 }

@@ -160,6 +160,22 @@ export class RunLog {
     return rows.map(toRun);
   }
 
+  /** Runs started at or after `sinceMs`, oldest first, each with its steps: what `silt cost` prices. */
+  async runsSince(sinceMs: number): Promise<{ run: RunRecord; steps: StepRecord[] }[]> {
+    await this.markAbandoned();
+    const runs = await this.db.selectFrom('silt_runs').selectAll().where('started_ms', '>=', sinceMs).orderBy('started_ms').orderBy('run_id').execute();
+    if (runs.length === 0) return [];
+    const steps = await this.db
+      .selectFrom('silt_run_steps as s')
+      .innerJoin('silt_runs as r', 'r.run_id', 's.run_id')
+      .selectAll('s')
+      .where('r.started_ms', '>=', sinceMs)
+      .orderBy('s.started_ms')
+      .orderBy('s.step')
+      .execute();
+    return runs.map((r) => ({ run: toRun(r), steps: steps.filter((s) => s.run_id === r.run_id).map(toStep) }));
+  }
+
   /** The runs a job made (more than one when a crash or shutdown interrupted one), oldest first. */
   async runsOfJob(jobId: string): Promise<RunRecord[]> {
     await this.markAbandoned();

@@ -40,6 +40,8 @@ const COMMANDS: Entry[] = [
   { names: ['alerts'], load: () => import('./commands/alerts.js') },
   { names: ['workgroup', 'audit'], load: () => import('./commands/governance.js') },
   { names: ['principal', 'group', 'token', 'grants'], load: () => import('./commands/access.js') },
+  { names: ['cost'], load: () => import('./commands/cost.js') },
+  { names: ['validate', 'pii'], load: () => import('./commands/validate.js') },
 ];
 
 /** Global options that take a value (`--project DIR`); the command name is the first other word. */

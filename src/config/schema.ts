@@ -55,6 +55,7 @@ export const projectSchema = z.strictObject({
   access: z.optional(z.unknown()),
   retention: z.optional(z.unknown()),
   exports: z.optional(z.unknown()),
+  prices: z.optional(z.unknown()),
 });
 
 export type ProjectFile = z.infer<typeof projectSchema>;

@@ -35,6 +35,8 @@ async function buildModel(ctx: StepContext, model: Model): Promise<StepOutcome> 
   const views: string[] = [];
   try {
     let replace: string | undefined;
+    /** Bytes of upstream data files a full build read (an incremental one reads changes only, and is not measured). */
+    let bytesScanned: number | undefined;
     const incremental = model.config.materialized === 'incremental' && existing && before && before.sql === now.sql;
     const changed = incremental ? await changedRelations(ctx, model, before, now, views) : undefined;
     if (changed) {
@@ -45,7 +47,7 @@ async function buildModel(ctx: StepContext, model: Model): Promise<StepOutcome> 
       await ctx.engine.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(relation)} AS ${plan.rebuildSql(quoteIdent(touched))}`);
       replace = plan.replacedPredicate(quoteIdent(touched));
     } else {
-      await ctx.session.materialize(model.sql, relation);
+      bytesScanned = (await ctx.session.materialize(model.sql, relation)).stats.bytes_scanned;
     }
     const [count] = await ctx.engine.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${quoteIdent(relation)}`);
     const rows = Number(count?.n ?? 0);
@@ -72,7 +74,7 @@ async function buildModel(ctx: StepContext, model: Model): Promise<StepOutcome> 
       rowsDeduplicated: 0,
       bytesWritten: Number(snapshot?.summary['added-files-size'] ?? 0),
       snapshotId: snapshot?.['snapshot-id'].toString(),
-      details: { model: model.file, build: replace === undefined ? 'full' : 'incremental', expectations },
+      details: { model: model.file, build: replace === undefined ? 'full' : 'incremental', expectations, ...(bytesScanned === undefined ? {} : { bytesScanned }) },
     };
   } finally {
     await ctx.engine.run(`DROP TABLE IF EXISTS ${quoteIdent(relation)}`);

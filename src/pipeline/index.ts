@@ -16,3 +16,5 @@ export { projectSchedules, scheduleLines, schedulesSchema, type Schedule } from 
 export { expectationHistory, type ExpectationRecord } from './expectation-history.js';
 export { browseQuarantine, type QuarantineFilter } from './quarantine-browse.js';
 export { newRunId } from './run-id.js';
+export { validateTable, validationFailure, type RuleOutcome, type Validation } from './validate.js';
+export { scanTablePii, type PiiScan } from './pii-table-scan.js';

@@ -51,7 +51,7 @@ export async function silverStep(ctx: StepContext, name: string, contract: Silve
       summary: { [PROCESSED_SNAPSHOT]: head },
       properties: { [CONTRACT_PROPERTY]: JSON.stringify(contract) },
     });
-    return { ...outcome, details: { ...outcome.details, source: contract.source, sourceSnapshot: head, newFiles: newFiles.length } };
+    return { ...outcome, details: { ...outcome.details, source: contract.source, sourceSnapshot: head, newFiles: newFiles.length, bytesScanned: newFiles.reduce((n, f) => n + f.fileSizeInBytes, 0) } };
   } finally {
     await ctx.engine.run(`DROP VIEW IF EXISTS ${quoteIdent(view)}`);
   }

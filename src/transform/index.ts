@@ -19,5 +19,5 @@ export { enrichColumns } from './enrich-columns.js';
 export { QUARANTINE_COLUMNS } from './quarantine-sql.js';
 export { checkContractSource, runContract, releaseContractRun, type ContractRunInput, type ContractRunOutput } from './run-contract.js';
 export type { ExpectationResult } from './run-report.js';
-export { scanPii, type PiiFinding } from './pii-scan.js';
+export { PII_MIN_RATIO, profilePii, scanPii, type PiiColumnProfile, type PiiFinding } from './pii-scan.js';
 export { maskSql } from './mask-sql.js';

@@ -36,7 +36,8 @@ function test(kind: PiiKind, v: string): string {
       return `(${re('[0-9][0-9 -]{11,22}[0-9]')} AND length(${digits(v)}) BETWEEN 13 AND 19 AND ${luhn})`;
     }
     case 'phone':
-      return `(${re('\\+?[0-9(][0-9 ().-]{5,18}[0-9]')} AND length(${digits(v)}) BETWEEN 7 AND 15 AND (length(${digits(v)}) >= 10 OR NOT ${re('[0-9]+')}))`;
+      // A date or timestamp written as text (2025-03-14, 2025/03/14 10:22:05) has a phone number's digits and separators.
+      return `(${re('\\+?[0-9(][0-9 ().-]{5,18}[0-9]')} AND length(${digits(v)}) BETWEEN 7 AND 15 AND (length(${digits(v)}) >= 10 OR NOT ${re('[0-9]+')}) AND NOT ${re('[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}([ T].*)?')})`;
     case 'national_id':
       return `(${re('[0-9]{3}-[0-9]{2}-[0-9]{4}')} OR ${re('[A-CEGHJ-PR-TW-Z]{2}[0-9]{6}[A-D]')})`;
     case 'address':
@@ -46,8 +47,30 @@ function test(kind: PiiKind, v: string): string {
   }
 }
 
+/** The share of a column's sampled values that must look like a kind for the column to be PII. */
+export const PII_MIN_RATIO = 0.5;
+
+
 /** Columns of `relation` (STRUCTs flattened) whose sampled values mostly look like PII. */
-export async function scanPii(engine: Engine, relation: string, sampleRows = 1000, minRatio = 0.5): Promise<PiiFinding[]> {
+export async function scanPii(engine: Engine, relation: string, sampleRows = 1000, minRatio = PII_MIN_RATIO): Promise<PiiFinding[]> {
+  return (await profilePii(engine, relation, sampleRows)).flatMap((c) =>
+    c.kind !== undefined && c.matchRatio >= minRatio ? [{ column: c.column, kind: c.kind, matchRatio: c.matchRatio }] : [],
+  );
+}
+
+export interface PiiColumnProfile {
+  column: string;
+  /** Non-empty values in the sample. */
+  sampled: number;
+  /** The kind most sampled values look like, if any does. */
+  kind?: PiiKind;
+  /** How many sampled values look like `kind`. */
+  matches: number;
+  matchRatio: number;
+}
+
+/** Every scanned column of `relation` with the PII kind most of its sampled values look like, and the counts. */
+export async function profilePii(engine: Engine, relation: string, sampleRows = 1000): Promise<PiiColumnProfile[]> {
   const columns = (await sourceColumns(engine, relation, true, 'pii scan')).filter((c) => SCANNED.test(c.type) && !isLineage(c.name));
   if (columns.length === 0) return [];
   const values = columns.map((c, i) => `NULLIF(trim(CAST(${c.expr} AS VARCHAR)), '') AS __silt_v${i}`).join(', ');
@@ -60,18 +83,13 @@ export async function scanPii(engine: Engine, relation: string, sampleRows = 100
   const [row] = await engine.allJson(
     `WITH __silt_sample AS (SELECT ${values} FROM ${relation} USING SAMPLE reservoir(${rows} ROWS) REPEATABLE (42)) SELECT ${aggregates.join(', ')} FROM __silt_sample`,
   );
-  const found: PiiFinding[] = [];
-  columns.forEach((c, i) => {
+  return columns.map((c, i) => {
     const n = Number(row?.[`n${i}`] ?? 0);
-    if (n === 0) return;
-    let best: PiiFinding | undefined;
+    const profile: PiiColumnProfile = { column: c.name, sampled: n, matches: 0, matchRatio: 0 };
     for (const kind of KINDS) {
-      const hits = row?.[`${kind}${i}`];
-      if (hits === undefined) continue;
-      const ratio = Number(hits) / n;
-      if (ratio >= minRatio && (!best || ratio > best.matchRatio)) best = { column: c.name, kind, matchRatio: ratio };
+      const hits = Number(row?.[`${kind}${i}`] ?? 0);
+      if (n > 0 && hits > profile.matches) Object.assign(profile, { kind, matches: hits, matchRatio: hits / n });
     }
-    if (best) found.push(best);
+    return profile;
   });
-  return found;
 }

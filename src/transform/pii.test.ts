@@ -87,3 +87,13 @@ test('scanPii finds the PII kinds in a sample and ignores ordinary columns', asy
     ]);
   });
 });
+
+test('scanPii takes dates and timestamps written as text for what they are, not phone numbers', async () => {
+  await withEngine({}, async (engine) => {
+    await engine.run(`CREATE TABLE t AS SELECT * FROM (VALUES
+      ('2025-03-14', '2025-03-14 10:22:05', '2025/03/14', '+1 555-123-4567'),
+      ('2024-11-02', '2024-11-02T08:00:00Z', '2024/11/02', '(555) 987-6543')
+    ) v(signup_date, updated_at, slashed, phone)`);
+    assert.deepEqual((await scanPii(engine, 't')).map((f) => [f.column, f.kind]), [['phone', 'phone']]);
+  });
+});

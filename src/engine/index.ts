@@ -82,6 +82,7 @@ export {
   parseParameters,
   prepareSelect,
   runnableRepresentations,
+  withPortableDialects,
   sniffCsvOptions,
   SqlSession,
   type Cell,

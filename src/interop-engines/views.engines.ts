@@ -4,7 +4,6 @@ import { siltRows, useEngines } from './test-fixture.js';
 import { assertSameRows } from './test-rows.js';
 
 // Iceberg views through the REST catalog: a view one engine makes is listed and read by the others.
-// Not in interop/engines.sh's list until the REST catalog serves views; add `views` to its `tests` then.
 
 const engines = useEngines('views');
 

@@ -23,4 +23,4 @@ export {
 } from './session.js';
 export { type NewTableDefinition, type TableResolver } from './table-resolver.js';
 export { bindParameters, parseParameters } from './sql-params.js';
-export { prepareSelect, runnableRepresentations } from './view-sql.js';
+export { prepareSelect, runnableRepresentations, withPortableDialects } from './view-sql.js';

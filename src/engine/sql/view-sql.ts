@@ -68,21 +68,54 @@ const PORTABLE_TYPES = /^(VARCHAR|BIGINT|INTEGER|SMALLINT|TINYINT|BOOLEAN|DOUBLE
  * A conservative judgement: SQL it refuses may still be portable, never the other way round.
  */
 export async function portableToTrino(engine: Engine, sql: string): Promise<boolean> {
+  return (await commonCoreFunctions(engine, sql)) !== undefined;
+}
+
+/** Functions of the common core that Spark lacks or gives another meaning (arity, regex, 0- or 1-based). */
+const NOT_IN_SPARK = new Set(['date_add', 'date_diff', 'approx_distinct', 'arbitrary', 'from_iso8601_timestamp', 'strpos', 'day_of_week', 'starts_with', 'split', 'regexp_extract', 'regexp_replace']);
+
+/** Whether Spark could run `sql` as written: Trino's common core (portableToTrino) without the functions Spark spells otherwise. */
+export async function portableToSpark(engine: Engine, sql: string): Promise<boolean> {
+  const functions = await commonCoreFunctions(engine, sql);
+  return functions !== undefined && ![...functions].some((f) => NOT_IN_SPARK.has(f));
+}
+
+/**
+ * A view version with a representation added for each of `trino` and `spark` it lacks, holding the
+ * SQL of a representation Silt runs, as written, when that SQL is in the engines' common core: so
+ * a view Spark makes is read by Trino, and the reverse. Table names stay as written (a client's
+ * catalog is `silt`, as `silt connect` names it, for three-part names to resolve in the others).
+ */
+export async function withPortableDialects(engine: Engine, representations: readonly ViewRepresentation[]): Promise<ViewRepresentation[]> {
+  const has = (d: string) => representations.some((r) => r.dialect.toLowerCase() === d);
+  const source = representations
+    .filter((r) => r.type === 'sql' && RUNNABLE.includes(r.dialect.toLowerCase()))
+    .sort((a, b) => RUNNABLE.indexOf(a.dialect.toLowerCase()) - RUNNABLE.indexOf(b.dialect.toLowerCase()))[0];
+  if (!source || (has('trino') && has('spark'))) return [...representations];
+  const added: ViewRepresentation[] = [];
+  if (!has('trino') && (await portableToTrino(engine, source.sql))) added.push({ type: 'sql', sql: source.sql, dialect: 'trino' });
+  if (!has('spark') && (await portableToSpark(engine, source.sql))) added.push({ type: 'sql', sql: source.sql, dialect: 'spark' });
+  return [...representations, ...added];
+}
+
+/** The functions `sql` calls when all of it is in the common core of DuckDB and Trino; undefined when it is not. */
+async function commonCoreFunctions(engine: Engine, sql: string): Promise<Set<string> | undefined> {
   const tokens = tokenize(sql);
   for (const [i, t] of tokens.entries()) {
-    if (t.kind === 'word' && t.value === 'INTERVAL' && tokens[i + 1]?.kind !== 'string') return false; // Trino: INTERVAL '1' DAY
-    if (t.kind === 'op' && ['::', '//', '**', '[', ']', '{', '}', '->', '->>', '@', '^', ':='].includes(t.value)) return false;
-    if (t.kind === 'string' && sql[t.start] !== "'") return false; // $$…$$ and E'…' are DuckDB's
+    if (t.kind === 'word' && t.value === 'INTERVAL' && tokens[i + 1]?.kind !== 'string') return undefined; // Trino: INTERVAL '1' DAY
+    if (t.kind === 'op' && ['::', '//', '**', '[', ']', '{', '}', '->', '->>', '@', '^', ':='].includes(t.value)) return undefined;
+    if (t.kind === 'string' && sql[t.start] !== "'") return undefined; // $$…$$ and E'…' are DuckDB's
   }
   let json: string;
   try {
     json = await serializeSql(engine, sql, 'query');
   } catch {
-    return false;
+    return undefined;
   }
   const ast = JSON.parse(json) as AstNode;
-  if (ast['error']) return false;
+  if (ast['error']) return undefined;
   let portable = true;
+  const functions = new Set<string>();
   // DuckDB spells INTERVAL '7' DAY as to_days(CAST(trunc(CAST('7' AS DOUBLE)) AS INTEGER)): its insides are not the user's.
   const desugared = new Set<AstNode>();
   walk(ast['statements'], (node) => {
@@ -93,6 +126,7 @@ export async function portableToTrino(engine: Engine, sql: string): Promise<bool
       return;
     }
     const fn = String(node['function_name']).toLowerCase();
+    if (type === 'FUNCTION') functions.add(fn);
     const arity = TRINO_ARITY[fn];
     if (type === 'FUNCTION' && (!PORTABLE_FUNCTIONS.has(fn) || (arity !== undefined && (node['children'] as unknown[]).length !== arity))) portable = false;
     else if (type === 'LAMBDA' || type === 'POSITIONAL_REFERENCE' || type === 'TABLE_FUNCTION' || type === 'PIVOT' || type === 'COLLATE') portable = false;
@@ -100,7 +134,7 @@ export async function portableToTrino(engine: Engine, sql: string): Promise<bool
     else if (type === 'SELECT_NODE' && (node['qualify'] || (node['aggregate_handling'] && node['aggregate_handling'] !== 'STANDARD_HANDLING'))) portable = false;
     else if (type === 'CAST' && !PORTABLE_TYPES.test(castType(node))) portable = false;
   });
-  return portable;
+  return portable ? functions : undefined;
 }
 
 function castType(node: AstNode): string {

@@ -6,7 +6,7 @@ import { describeQuery } from './describe-query.js';
 import type { Statement } from './sql-statement.js';
 import type { StatementContext, StatementOutcome } from './statement-types.js';
 import type { ViewResolver } from './table-resolver.js';
-import { portableToTrino, prepareSelect, SILT_DIALECT } from './view-sql.js';
+import { prepareSelect, SILT_DIALECT, withPortableDialects } from './view-sql.js';
 
 type ViewStatement = Extract<Statement, { kind: 'create-view' | 'drop-view' }>;
 
@@ -38,8 +38,7 @@ export async function runViewStatement(ctx: StatementContext, s: ViewStatement):
     seen.add(c.name.toLowerCase());
   }
   const { schema } = buildSchema(columns.map((c) => ({ name: c.name, type: duckdbToIceberg(c.type, c.name) })));
-  const representations: ViewRepresentation[] = [{ type: 'sql', sql: s.query, dialect: SILT_DIALECT }];
-  if (await portableToTrino(ctx.engine, s.query)) representations.push({ type: 'sql', sql: s.query, dialect: 'trino' });
+  const representations = await withPortableDialects(ctx.engine, [{ type: 'sql', sql: s.query, dialect: SILT_DIALECT }]);
   const updates = versionUpdates(schema, {
     'timestamp-ms': Date.now(),
     summary: { 'engine-name': 'silt' },

@@ -21,7 +21,7 @@ test('CREATE VIEW keeps an Iceberg view in the catalog; queries read it, OR REPL
     assert.equal(stored.metadata['format-version'], 1);
     assert.deepEqual(viewSchema(stored.metadata).fields.map((f) => [f.name, f.type]), [['id', 'long'], ['amount', 'long']]);
     const version = currentViewVersion(stored.metadata);
-    assert.deepEqual(version.representations.map((r) => r.dialect), ['silt', 'trino']);
+    assert.deepEqual(version.representations.map((r) => r.dialect), ['silt', 'trino', 'spark']);
     assert.equal(version.representations[0]!.sql, 'SELECT id, amount FROM shop.orders WHERE amount >= 50');
     assert.deepEqual(version['default-namespace'], ['shop']);
     assert.ok(await lake.store.exists(lake.store.keyOf(stored.metadataLocation)));
@@ -109,7 +109,7 @@ test('a view whose SQL is not portable carries only its Silt representation', as
     const dialects = async (v: string) => currentViewVersion((await lake.catalog.views.load('shop', v)).metadata).representations.map((r) => r.dialect);
     assert.deepEqual(await dialects('duck'), ['silt']);
     const views: [string, string, string[]][] = [
-      ['like', "SELECT count(*) AS n FROM shop.t WHERE CAST(x AS VARCHAR) LIKE '1%' AND x BETWEEN 0 AND 2", ['silt', 'trino']],
+      ['like', "SELECT count(*) AS n FROM shop.t WHERE CAST(x AS VARCHAR) LIKE '1%' AND x BETWEEN 0 AND 2", ['silt', 'trino', 'spark']],
       ['athena', "SELECT date_add('day', 7, DATE '2020-01-01') + INTERVAL '1' DAY AS d FROM shop.t", ['silt', 'trino']],
       ['duck_add', 'SELECT date_add(DATE \'2020-01-01\', INTERVAL 1 DAY) AS d FROM shop.t', ['silt']],
       ['duck_interval', "SELECT DATE '2020-01-01' + INTERVAL 1 DAY AS d FROM shop.t", ['silt']],

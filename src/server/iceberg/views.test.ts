@@ -21,6 +21,8 @@ test('REST views: create, list, load, exists, replace with the spec\'s updates a
     assert.match(made.body['metadata-location'], /\/warehouse\/shop\/small\/metadata\/00000-.*\.metadata\.json$/);
     assert.equal(made.body.metadata['format-version'], 1);
     assert.equal(made.body.metadata['current-version-id'], 1);
+    const dialects = (metadata: any) => metadata.versions.find((v: any) => v['version-id'] === metadata['current-version-id']).representations.map((r: any) => r.dialect);
+    assert.deepEqual(dialects(made.body.metadata), ['spark', 'trino'], "Spark's SQL is in Trino's core too: offered to Trino as written");
     // Silt runs the spark representation, as DuckDB parses it.
     assert.deepEqual(await sql(app, 'SELECT id FROM shop.small ORDER BY id'), [['0'], ['1']]);
 
@@ -47,6 +49,7 @@ test('REST views: create, list, load, exists, replace with the spec\'s updates a
     assert.equal(replaced.status, 200, JSON.stringify(replaced.body));
     assert.equal(replaced.body.metadata['current-version-id'], 2);
     assert.equal(replaced.body.metadata.properties.comment, 'the big ones');
+    assert.deepEqual(dialects(replaced.body.metadata), ['spark', 'trino']);
     assert.match(replaced.body['metadata-location'], /\/00001-.*\.metadata\.json$/);
     assert.deepEqual(await sql(app, 'SELECT id FROM shop.small ORDER BY id'), [['3'], ['4']]);
 
@@ -66,6 +69,8 @@ test('REST views: a view/table name clash is 409, a missing namespace 404, a bad
     assertIcebergError(await call(app, 'POST', `${V1}/namespaces/nope/views`, { name: 'v', schema: SCHEMA, 'view-version': version('SELECT 1') }), 404, 'NoSuchNamespaceException', 'nope');
     assertIcebergError(await call(app, 'POST', `${V1}/namespaces/shop/views`, { name: 'v', schema: SCHEMA, 'view-version': { ...version('SELECT 1'), representations: [] } }), 400, 'BadRequestException');
     assert.equal((await call(app, 'POST', `${V1}/namespaces/shop/views`, { name: 'v', schema: SCHEMA, 'view-version': version('SELECT 1 AS id') })).status, 200);
+    const trinoOnly = await call(app, 'POST', `${V1}/namespaces/shop/views`, { name: 'distinct_ids', schema: SCHEMA, 'view-version': version('SELECT approx_distinct(id) AS id FROM shop.orders', 'trino') });
+    assert.deepEqual(trinoOnly.body.metadata.versions[0].representations.map((r: any) => r.dialect), ['trino'], 'Spark has no approx_distinct: not offered to Spark');
     assertIcebergError(await call(app, 'POST', `${V1}/namespaces/shop/tables`, { name: 'v', schema: SCHEMA }), 409, 'AlreadyExistsException', 'shop.v');
     assertIcebergError(await call(app, 'GET', `${V1}/namespaces/shop/tables/v`), 404, 'NoSuchTableException', 'shop.v is a view');
     assertIcebergError(await call(app, 'POST', `${V1}/views/rename`, { source: { namespace: ['shop'], name: 'v' }, destination: { namespace: ['shop'], name: 'orders' } }), 409, 'AlreadyExistsException', 'shop.orders');

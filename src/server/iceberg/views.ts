@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { InvalidInput } from '../../errors.js';
 import type { StoredView } from '../../catalog/index.js';
+import { withPortableDialects } from '../../engine/index.js';
 import { applyViewUpdates, versionUpdates, type Schema, type ViewRequirement, type ViewUpdate, type ViewVersion } from '../../table/index.js';
 import type { ServerDeps } from '../deps.js';
 import { routeApp } from '../route-app.js';
@@ -109,6 +110,16 @@ function loadViewResult(view: StoredView) {
   return { 'metadata-location': view.metadataLocation, metadata: view.metadata as unknown as Record<string, unknown>, config: {} };
 }
 
+/** A client's view SQL offered to the other engines too, where it is in their common core (see withPortableDialects). */
+async function portableDialects(deps: ServerDeps, representations: ViewVersion['representations']): Promise<ViewVersion['representations']> {
+  const engine = await deps.project.openEngine();
+  try {
+    return await withPortableDialects(engine, representations);
+  } finally {
+    engine.close();
+  }
+}
+
 /** Views of the Iceberg REST catalog: the same views `CREATE VIEW` makes in `silt query`. */
 export function viewRoutes(deps: ServerDeps) {
   const { catalog } = deps.project;
@@ -123,6 +134,7 @@ export function viewRoutes(deps: ServerDeps) {
       const body = c.req.valid('json');
       if (body.location) throw new InvalidInput(`location: Silt chooses a view's location under its warehouse; leave location out`, { details: { field: 'location' } });
       const { 'version-id': _id, 'schema-id': _schema, ...version } = body['view-version'] as ViewVersion;
+      version.representations = await portableDialects(deps, version.representations);
       const view = await catalog.views.create(ns, body.name, versionUpdates(body.schema as unknown as Schema, version), body.properties ?? {});
       return c.json(loadViewResult(view), 200);
     })
@@ -136,7 +148,12 @@ export function viewRoutes(deps: ServerDeps) {
       const { namespace, view: name } = c.req.valid('param');
       const body = c.req.valid('json');
       const requirements = (body.requirements ?? []) as ViewRequirement[];
-      const view = await catalog.views.commit(oneLevel(namespace), name, (base) => applyViewUpdates(base, requirements, body.updates as ViewUpdate[]));
+      const updates = await Promise.all(
+        (body.updates as ViewUpdate[]).map(async (u) =>
+          u.action === 'add-view-version' ? { ...u, 'view-version': { ...u['view-version'], representations: await portableDialects(deps, u['view-version'].representations) } } : u,
+        ),
+      );
+      const view = await catalog.views.commit(oneLevel(namespace), name, (base) => applyViewUpdates(base, requirements, updates));
       return c.json(loadViewResult(view), 200);
     })
     .openapi(drop, async (c) => {

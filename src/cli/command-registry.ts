@@ -28,6 +28,7 @@ const COMMANDS: Entry[] = [
   { names: ['ingest', 'landing'], load: () => import('./commands/ingest.js') },
   { names: ['quarantine'], load: () => import('./commands/quarantine.js') },
   { names: ['vacuum'], load: () => import('./commands/vacuum.js') },
+  { names: ['expire', 'rewrite-manifests'], load: () => import('./commands/expire.js') },
   { names: ['recover'], load: () => import('./commands/recover.js') },
   { names: ['migrate'], load: () => import('./commands/migrate.js') },
   { names: ['check'], load: () => import('./commands/check.js') },

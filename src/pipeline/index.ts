@@ -16,3 +16,5 @@ export { projectSchedules, scheduleLines, schedulesSchema, type Schedule } from 
 export { expectationHistory, type ExpectationRecord } from './expectation-history.js';
 export { browseQuarantine, type QuarantineFilter } from './quarantine-browse.js';
 export { expireTables, pinnedSnapshots } from './expire-pins.js';
+export { maintainTables, MAINTENANCE_ACTIONS, type CompactTables, type MaintainedTable, type MaintainOptions, type MaintenanceAction } from './maintenance.js';
+export { maintenancePolicy, maintenanceSchema, tableMaintenance } from './maintenance-config.js';

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { parseTableName } from '../../catalog/index.js';
 import { parseDuration } from '../../config/index.js';
 import { rewriteManifests } from '../../lifecycle/index.js';
-import { expireTables } from '../../pipeline/index.js';
+import { expireTables, maintainTables, type MaintainedTable } from '../../pipeline/index.js';
 import { action, inProject, out, positiveWhole } from '../context.js';
 import { formatBytes } from '../progress.js';
 
@@ -54,4 +54,33 @@ export function register(program: Command): void {
         out(`${opts.dryRun ? 'would rewrite' : 'rewrote'} manifests of ${result.filter((t) => t.replaced > 0).length} of ${result.length} tables`);
       }),
     );
+
+  program
+    .command('maintain')
+    .description('do the table maintenance the maintenance: section of silt.yaml asks for (what silt serve does on its schedule)')
+    .argument('[tables...]', 'namespace.table (default: every table)')
+    .option('--dry-run', 'list what would change, change nothing')
+    .action(
+      action(async function (this: Command, tables: string[], opts: { dryRun?: boolean }) {
+        const idents = tables.length ? tables.map(parseTableName) : undefined;
+        const result = await inProject(this, (p) => maintainTables(p, { dryRun: opts.dryRun, ...(idents ? { tables: idents } : {}) }));
+        for (const t of result) for (const line of maintainedLines(t, opts.dryRun ?? false)) out(line);
+        out(`${opts.dryRun ? 'would maintain' : 'maintained'} ${result.filter((t) => maintainedLines(t, false).length > 0).length} of ${result.length} tables`);
+      }),
+    );
+}
+
+/** One line per action a table had. */
+function maintainedLines(t: MaintainedTable, dryRun: boolean): string[] {
+  const lines: string[] = [];
+  const would = (done: string, todo: string) => (dryRun ? todo : done);
+  if (t.compact !== undefined) lines.push(`${t.table}: compact: ${JSON.stringify(t.compact)}`);
+  if (t.rewriteManifests && t.rewriteManifests.replaced > 0) {
+    lines.push(`${t.table}: ${would('rewrote', 'would rewrite')} ${t.rewriteManifests.replaced} manifests into ${t.rewriteManifests.created}`);
+  }
+  if (t.expire && t.expire.snapshotsExpired > 0) {
+    lines.push(`${t.table}: ${would('expired', 'would expire')} ${t.expire.snapshotsExpired} snapshots, ${would('removed', 'would remove')} ${t.expire.filesRemoved} files (${formatBytes(t.expire.bytesRemoved)})`);
+  }
+  for (const s of t.skipped ?? []) lines.push(`${t.table}: skipped ${s}`);
+  return lines;
 }

@@ -112,3 +112,21 @@ test('table properties set the defaults; bad options, bad properties and unknown
     });
   });
 });
+
+test('expiry racing a writer loses no commit and deletes no file a snapshot it keeps (or the writer made) references', async () => {
+  await withLake(async (lake) => {
+    await manySnapshots(lake);
+    const table = await lake.catalog.loadTable('s', 't');
+    const writes = (async () => {
+      for (let n = 200; n < 206; n++) await lake.sql.execute(`INSERT INTO s.t VALUES (${n})`);
+    })();
+    const expiries = (async () => {
+      for (let i = 0; i < 3; i++) await expireSnapshots(lake.catalog, { tables: [T], olderThanMs: 0, retainLast: 1 });
+    })();
+    await Promise.all([writes, expiries]);
+    await table.refresh();
+    const after = await listing(lake, table);
+    assert.deepEqual((await referenced(lake, table)).filter((k) => !after.includes(k)), [], 'every referenced file is there');
+    assert.deepEqual(await rows(lake, 'SELECT id FROM s.t WHERE id >= 200 ORDER BY id'), ['200', '201', '202', '203', '204', '205'], 'every insert is there');
+  });
+});

@@ -30,6 +30,7 @@ const COMMANDS: Entry[] = [
   { names: ['vacuum'], load: () => import('./commands/vacuum.js') },
   { names: ['retention'], load: () => import('./commands/retention.js') },
   { names: ['compact'], load: () => import('./commands/compact.js') },
+  { names: ['expire', 'rewrite-manifests', 'maintain'], load: () => import('./commands/maintenance.js') },
   { names: ['recover'], load: () => import('./commands/recover.js') },
   { names: ['export'], load: () => import('./commands/export.js') },
   { names: ['migrate'], load: () => import('./commands/migrate.js') },

@@ -51,6 +51,7 @@ export const projectSchema = z.strictObject({
   alerts: z.optional(z.unknown()),
   serve: z.optional(z.unknown()),
   schedules: z.optional(z.unknown()),
+  maintenance: z.optional(z.unknown()),
   policies: z.optional(z.unknown()),
   access: z.optional(z.unknown()),
   retention: z.optional(z.unknown()),

@@ -51,7 +51,7 @@ test('a DROP whose purge fails says so, and vacuum then removes the files it lef
     store.failing = false;
     assert.equal(await catalog.tableExists('a', 't'), false);
     assert.ok((await filesOf(store, folder)).length > 0, 'the failed purge left files');
-    const result = await vacuum(catalog);
+    const result = await vacuum(catalog, { olderThanMs: 0 });
     assert.deepEqual(await filesOf(store, folder), [], 'vacuum removed them');
     assert.ok(result.filesRemoved >= 2);
     const again = await catalog.createTable('a', 't', def());
@@ -104,9 +104,26 @@ test('vacuum removes the temporary file an interrupted put left, though a listin
     const left = `${tableKey}/data/part-0.parquet.0b5e4c1e-8a9f-4e57-9d2a-4f1c2b3a4d5e.tmp`;
     await fs.mkdir(store.enginePath(`${tableKey}/data`), { recursive: true });
     await fs.writeFile(store.enginePath(left), 'half a file');
-    const result = await vacuum(catalog);
+    const result = await vacuum(catalog, { olderThanMs: 0 });
     assert.deepEqual(result.removed, [left]);
     assert.equal(await fs.stat(store.enginePath(left)).catch(() => undefined), undefined);
+  } finally {
+    await catalog.close();
+  }
+});
+
+test('vacuum leaves a fresh file no metadata references yet (a REST client writes before it commits) until it is older than the grace age', async () => {
+  const { store, open } = await catalogFixture('silt-vacuum-');
+  const catalog = await open();
+  try {
+    const table = await catalog.createTable('raw', 'events', buildSchema([{ name: 'id', type: 'long' }]));
+    const pending = `${store.keyOf(table.metadata.location)}/data/uncommitted-by-a-client.parquet`;
+    await store.put(pending, new TextEncoder().encode('rows a client will commit in a moment'));
+    const kept = await vacuum(catalog);
+    assert.deepEqual(kept.removed, [], 'by default a file younger than a day stays');
+    assert.ok(await store.exists(pending));
+    assert.deepEqual((await vacuum(catalog, { olderThanMs: 60_000 })).removed, [], 'and with a grace age it has not reached');
+    assert.deepEqual((await vacuum(catalog, { olderThanMs: 0 })).removed, [pending], 'an explicit age of 0 removes it');
   } finally {
     await catalog.close();
   }

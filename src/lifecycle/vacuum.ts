@@ -1,8 +1,14 @@
 import { purgeFolder, type Catalog, type TableIdent } from '../catalog/index.js';
 import { referencedFiles } from '../table/index.js';
 
+/**
+ * Unreferenced files younger than this stay (1 day): a writer Silt does not track, such as a REST
+ * client between writing its files and committing them, may still reference them.
+ */
+export const VACUUM_GRACE_MS = 24 * 3600 * 1000;
+
 export interface VacuumOptions {
-  /** Keep unreferenced files younger than this (default 0: files of live writers are kept regardless). */
+  /** Keep unreferenced files younger than this (default VACUUM_GRACE_MS; files of Silt's live writers are kept regardless). */
   olderThanMs?: number;
   dryRun?: boolean;
   tables?: TableIdent[];
@@ -25,7 +31,7 @@ export async function vacuum(catalog: Catalog, opts: VacuumOptions = {}): Promis
   const store = catalog.store;
   const tables = opts.tables ?? (await catalog.listTables());
   const result: VacuumResult = { tables: 0, filesRemoved: 0, bytesRemoved: 0, removed: [] };
-  const cutoff = Date.now() - (opts.olderThanMs ?? 0);
+  const cutoff = Date.now() - (opts.olderThanMs ?? VACUUM_GRACE_MS);
   for (const ident of tables) {
     // Live writers first, metadata second: a writer that finishes in between has committed by the
     // time the metadata is read, so its files are referenced.

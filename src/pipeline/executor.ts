@@ -3,6 +3,7 @@ import { JobQueue, newLease, type Job, type Lease } from '../catalog/index.js';
 import { Cancelled, CommitConflict, EnvironmentFault, errorBody, isUserError, NotFound } from '../errors.js';
 import type { Project } from '../project/index.js';
 import { runTask } from './maintenance-task.js';
+import type { CompactTables } from './maintenance.js';
 import { runPipeline, type RunOptions, type RunResult, type Trigger } from './run.js';
 import { storedRunResult } from './stored-run.js';
 import type { MaintenanceTask, RunRequest, RunRequested, RunRequester } from './run-request.js';
@@ -33,6 +34,8 @@ export interface ExecutorOptions {
    * beyond the catalog (lineage events, logs, metrics, alerts).
    */
   runPipeline?: (project: Project, opts: RunOptions) => Promise<RunResult>;
+  /** Compaction for the maintenance policy's `compact:` (none: those tables are reported skipped). */
+  compact?: CompactTables;
   /** Told when a job starts and when it ends (for logs, metrics, alerts). */
   onJob?: (job: Job, phase: 'started' | 'ended') => void;
 }
@@ -68,7 +71,7 @@ export class Executor implements RunRequester {
   private stopping = false;
   private stopped = false;
   private started = false;
-  private readonly opts: Required<Omit<ExecutorOptions, 'stepTimeoutMs' | 'runTimeoutMs' | 'onJob' | 'runPipeline'>> & ExecutorOptions;
+  private readonly opts: Required<Omit<ExecutorOptions, 'stepTimeoutMs' | 'runTimeoutMs' | 'onJob' | 'runPipeline' | 'compact'>> & ExecutorOptions;
 
   constructor(
     private readonly project: Project,
@@ -200,7 +203,7 @@ export class Executor implements RunRequester {
       }
       const { request } = job;
       if (request.task) {
-        const result = await runTask(this.project.catalog, request.task as MaintenanceTask, request.select);
+        const result = await runTask(this.project, request.task as MaintenanceTask, request.select, this.opts.compact);
         await this.jobs.finish(job.jobId, owner, { status: 'succeeded', result });
         return;
       }

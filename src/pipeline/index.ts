@@ -18,3 +18,6 @@ export { browseQuarantine, type QuarantineFilter } from './quarantine-browse.js'
 export { newRunId } from './run-id.js';
 export { validateTable, validationFailure, type RuleOutcome, type Validation } from './validate.js';
 export { scanTablePii, type PiiScan } from './pii-table-scan.js';
+export { expireTables, pinnedSnapshots } from './expire-pins.js';
+export { maintainTables, MAINTENANCE_ACTIONS, type CompactTables, type MaintainedTable, type MaintainOptions, type MaintenanceAction } from './maintenance.js';
+export { maintenancePolicy, maintenanceSchema, tableMaintenance } from './maintenance-config.js';

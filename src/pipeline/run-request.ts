@@ -7,7 +7,7 @@ export type Trigger = 'manual' | 'schedule' | 'file' | 'http' | 'demo';
  * made is a run made, across crashes and restarts.
  */
 /** Table maintenance a schedule or a person can ask the executor for. */
-export type MaintenanceTask = 'vacuum' | 'check';
+export type MaintenanceTask = 'vacuum' | 'check' | 'maintain';
 
 export interface RunRequest {
   /** Steps or tables, as `silt run --select` takes them; none is the whole pipeline. */

@@ -84,7 +84,8 @@ export async function startScheduler(project: Project, requester: RunRequester, 
 
 /** Each schedule's `select` names steps (a run) or tables (a task) the project has; InvalidInput naming the schedule otherwise. */
 async function checkSelections(project: Project, config: PipelineConfig, schedules: readonly Schedule[]): Promise<void> {
-  const selecting = schedules.filter((s) => s.select?.length);
+  // A `maintain` schedule selects its own scope, not tables.
+  const selecting = schedules.filter((s) => s.select?.length && s.task !== 'maintain');
   if (selecting.length === 0) return;
   const engine = await project.openEngine();
   let nodes;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { cronProblem, PROJECT_FILE, scheduleCron, type ProjectConfig } from '../config/index.js';
 import type { SourceConfig } from '../ingest/index.js';
 import type { MaintenanceTask } from './run-request.js';
+import { maintenancePolicy, maintenanceSchedules } from './maintenance-config.js';
 
 /**
  * One schedule under `schedules:` in silt.yaml: what `silt serve` asks for at each tick.
@@ -54,6 +55,7 @@ export function projectSchedules(config: ProjectConfig, sources: Record<string, 
   for (const [name, s] of Object.entries(config.section('schedules', schedulesSchema) ?? {})) {
     out.push({ name, cron: s.cron, ...(s.timezone && { timezone: s.timezone }), ...(s.select && { select: s.select }), ...(s.task && { task: s.task }), declaredAt: `schedules.${name}` });
   }
+  out.push(...maintenanceSchedules(maintenancePolicy(config)));
   for (const [name, source] of Object.entries(sources)) {
     if (source.schedule) out.push({ name: `ingest.${name}`, cron: source.schedule, select: [`ingest.${name}+`], declaredAt: `sources.${name}.schedule` });
   }

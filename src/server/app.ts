@@ -20,6 +20,7 @@ import { icebergRoutes } from './iceberg/index.js';
 import { consoleRoutes } from './console-assets.js';
 import { tablesSummaryRoutes } from './routes/tables-summary.js';
 import { savedQueriesRoutes } from './routes/saved-queries.js';
+import { maintenanceRoutes } from './routes/maintenance.js';
 
 export const API_VERSION = '0.1.0';
 
@@ -51,6 +52,7 @@ export function createApp(deps: ServerDeps): OpenAPIHono {
   app.route('/v1', catalogRoutes(deps));
   app.route('/v1', tablesSummaryRoutes(deps));
   app.route('/v1', savedQueriesRoutes(deps));
+  app.route('/v1', maintenanceRoutes(deps));
   app.route('/v1', qualityRoutes(deps));
   app.route('/v1', landingRoutes(deps));
   app.route('/v1', workgroupsRoutes(deps));

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { Principal } from '../engine/index.js';
 import type { PushService } from '../ingest/index.js';
-import type { Executor } from '../pipeline/index.js';
+import type { CompactTables, Executor } from '../pipeline/index.js';
 import type { Project } from '../project/index.js';
 import type { QueryService } from './query-service.js';
 
@@ -16,6 +16,8 @@ export interface ServerDeps {
   readonly executor?: Executor;
   /** Statements run over HTTP; the server closes it on stop (absent: the routes make their own). */
   readonly queries?: QueryService;
+  /** Compaction for maintenance over HTTP (absent: `compact` is reported skipped). */
+  readonly compact?: CompactTables;
   /** Told of an error that is a bug in Silt (a 500), to log it; the client gets no stack. */
   onInternalError?(e: unknown): void;
 }

@@ -124,6 +124,12 @@ async function deleteAll(store: ObjectStore, keys: readonly string[]): Promise<v
   await Promise.all(keys.map((k) => store.delete(k).catch(() => undefined)));
 }
 
+/** The metadata a change would commit on `base`, without writing anything (for a dry run). */
+export function previewCommit(base: TableMetadata, baseLocation: string, change: TableChange, table: string): TableMetadata {
+  checkRequirements(base, change.requirements, table);
+  return withMetadataLog(base, baseLocation, applyUpdates(base, change.updates, table));
+}
+
 /** Records the base metadata file in metadata-log, keeping `write.metadata.previous-versions-max` (100). */
 function withMetadataLog(base: TableMetadata, baseLocation: string, next: TableMetadata): TableMetadata {
   const max = Number(next.properties['write.metadata.previous-versions-max'] ?? '100');

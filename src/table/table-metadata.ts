@@ -3,6 +3,7 @@ import { InvalidInput, NotFound } from '../errors.js';
 import { damagedFile } from './table-io.js';
 import type { ObjectStore } from '../storage/index.js';
 import { parseMetadata, serializeMetadata } from './metadata-json.js';
+import { expiredIds } from './snapshot-retention.js';
 import { indexById } from './schema.js';
 import { parseTransform, transformResultType } from './transforms.js';
 import type { PartitionField, Schema, Snapshot, TableMetadata } from './types.js';
@@ -101,8 +102,11 @@ export function currentSnapshot(m: TableMetadata): Snapshot | undefined {
 /** The snapshot `id` of the table; `name` (`ns.table`) names it in the error when there is none. */
 export function snapshotById(m: TableMetadata, id: bigint, name?: string): Snapshot {
   const s = m.snapshots.find((x) => x['snapshot-id'] === id);
-  if (!s) throw new NotFound(`snapshot: ${tableText(m, name)} has no snapshot ${id}${listHint(name)}`);
-  return s;
+  if (s) return s;
+  if (expiredIds(m).includes(String(id))) {
+    throw new NotFound(`snapshot: snapshot ${id} of ${tableText(m, name)} was expired (\`silt expire\`) and its files removed; time travel reaches only kept snapshots${listHint(name)}`);
+  }
+  throw new NotFound(`snapshot: ${tableText(m, name)} has no snapshot ${id}${listHint(name)}`);
 }
 
 function tableText(m: TableMetadata, name: string | undefined): string {
@@ -120,7 +124,8 @@ export function snapshotAsOf(m: TableMetadata, timestampMs: number, name?: strin
     if (entry['timestamp-ms'] <= timestampMs) found = entry['snapshot-id'];
   }
   if (found === undefined) {
-    throw new NotFound(`snapshot: ${tableText(m, name)} has no snapshot at or before ${new Date(timestampMs).toISOString()}${listHint(name)}`);
+    const expired = expiredIds(m).length > 0 ? ' (older snapshots were expired by `silt expire`)' : '';
+    throw new NotFound(`snapshot: ${tableText(m, name)} has no snapshot at or before ${new Date(timestampMs).toISOString()}${expired}${listHint(name)}`);
   }
   return snapshotById(m, found, name);
 }

@@ -10,6 +10,7 @@ import { buildSummary } from './snapshot-summary.js';
 import { checkDataFiles, listEntry, writeManifests, writeSnapshot, type WrittenManifest } from './snapshot-writer.js';
 import { currentSnapshot, newSnapshotId, snapshotById } from './table-metadata.js';
 import { ManifestReader } from './table-io.js';
+import { manifestRewrite, type ManifestRewrite } from './manifest-rewrite.js';
 import type { DataFile, ManifestEntry, PartitionField, Snapshot, TableMetadata } from './types.js';
 import { evolvedPartitionFields } from './partition-spec.js';
 import { assertRef, LAST_ADDED, partitionSpecChange, setBranch, type TableChange, type TableRequirement, type TableUpdate } from './updates.js';
@@ -247,6 +248,24 @@ export class Table {
       });
       return snapshotChange(b, base, snapshot, [...written.map((w) => w.key), listKey], opts);
     };
+  }
+
+  /**
+   * Rewrites many small manifests of the current snapshot into fewer (see manifest-rewrite.ts): one
+   * `replace` commit, built again on a fresh base when another writer commits first. Undefined when
+   * there was nothing to rewrite; a dry run says what it would do and commits nothing.
+   */
+  async rewriteManifests(opts: { dryRun?: boolean } = {}): Promise<ManifestRewrite | undefined> {
+    if (opts.dryRun) {
+      const base = await this.refresh();
+      return manifestRewrite(this.store, this.reader, base, (name) => this.metaKey(base, name), true);
+    }
+    let last: ManifestRewrite | undefined;
+    const done = await this.commitWith(async (base) => {
+      last = await manifestRewrite(this.store, this.reader, base, (name) => this.metaKey(base, name));
+      return last?.change;
+    });
+    return done.changed ? last : undefined;
   }
 
   async evolveSchema(changes: SchemaChange[]): Promise<TableMetadata> {

@@ -10,7 +10,7 @@ export function register(program: Command): void {
     .command('vacuum')
     .description('remove files that no table references (left by crashed or failed writes)')
     .argument('[tables...]', 'namespace.table (default: every table)')
-    .option('--older-than <duration>', 'keep unreferenced files younger than this, e.g. 1h, 30m (default 0)', '0')
+    .option('--older-than <duration>', 'keep unreferenced files younger than this, e.g. 1h, 30m (default 1d: a writer may not have committed them yet)', '1d')
     .option('--dry-run', 'list what would be removed')
     .action(
       action(async function (this: Command, tables: string[], opts: { olderThan: string; dryRun?: boolean }) {

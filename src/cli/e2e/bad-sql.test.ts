@@ -48,6 +48,10 @@ const SQL_CASES: Case[] = [
   { name: 'drop a namespace that holds tables', args: ['ns', 'drop', 'shop'], error: [/shop/] },
   { name: 'create a namespace twice', args: ['ns', 'create', 'shop'], error: [/shop/, /exists/] },
   { name: 'vacuum with a bad --older-than', args: ['vacuum', '--older-than', 'soon'], error: [/soon/] },
+  { name: 'expire with a bad --older-than', args: ['expire', '--older-than', '7 days'], error: [/expire: --older-than/, /7 days/], exit: 1 },
+  { name: 'expire with --retain-last 0', args: ['expire', '--retain-last', '0'], error: [/--retain-last/], exit: 1 },
+  { name: 'expire an unknown table', args: ['expire', 'shop.nope'], error: [/shop\.nope/], exit: 3 },
+  { name: 'rewrite the manifests of an unknown table', args: ['rewrite-manifests', 'shop.nope'], error: [/shop\.nope/], exit: 3 },
 ];
 
 const PARTITION_CASES: [string, RegExp][] = [

@@ -85,7 +85,7 @@ test('a load killed with SIGKILL at any moment leaves the old or the new snapsho
       if (k % 2 === 1 || k === points.length - 1) {
         const dirty = await audit(dir, t, root);
         assert.deepEqual(dirty.missing, [], `${note}: every referenced file exists`);
-        const out = await siltOk(dir, 'vacuum', t);
+        const out = await siltOk(dir, 'vacuum', '--older-than', '0', t);
         const clean = await audit(dir, t, root);
         assert.deepEqual(clean.orphans, [], `${note}: after vacuum every file left is referenced\n${out}`);
         assert.deepEqual(clean.missing, [], `${note}: vacuum removed no referenced file`);
@@ -139,7 +139,7 @@ test('a load that creates its table, killed while writing: no table, the same co
     // the user runs the same command again
     assert.match(await siltOk(dir, ...args), /created/);
     assert.equal(await queryNumber(dir, `SELECT count(*) FROM ${t}`), BIG_ROWS);
-    await siltOk(dir, 'vacuum');
+    await siltOk(dir, 'vacuum', '--older-than', '0');
     const after = await audit(dir, t, await tableDir(dir, t));
     assert.deepEqual(after.orphans, [], 'vacuum removed what the killed load wrote');
     assert.deepEqual(after.missing, []);
@@ -154,7 +154,7 @@ test('CREATE TABLE … AS killed while writing leaves no table, and the same sta
     await killOnFirstDataFile(dir, warehouse, ['query', sql]);
     assert.doesNotMatch(await siltOk(dir, 'table', 'list'), /ops\.wide/, 'a killed CREATE TABLE … AS leaves no table');
     assert.match(await siltOk(dir, 'query', sql), /created table ops\.wide \(3000000 rows\)/);
-    await siltOk(dir, 'vacuum');
+    await siltOk(dir, 'vacuum', '--older-than', '0');
     assert.deepEqual(await filesBeside(dir, warehouse, 'ops.wide'), [], 'nothing of the killed statement is left');
   });
 });

@@ -112,7 +112,7 @@ async function faultyWrite(kind: Write, what: string, fault: () => Promise<() =>
     assert.match(lines[0]!, /\//, `the message names the file: ${note}`);
   }
   const left = (await filesUnder(mounts[0]!)).filter((f) => !filesBefore.includes(f)).length;
-  await siltOk(project, 'vacuum');
+  await siltOk(project, 'vacuum', '--older-than', '0');
   const filesAfter = await filesUnder(mounts[0]!);
   if (r.code === 0) rows += NEW_ROWS;
   assert.equal(await queryNumber(project, `SELECT count(*) FROM ${TABLE}`), rows, `exit 0 means committed, and only then are the rows there: ${note}`);

@@ -78,8 +78,8 @@ describe('the maintenance policy', () => {
       const compacted = bronze.compact as { dataFilesRemoved: number; dataFilesAdded: number; targetSize: number }[];
       assert.equal(compacted[0]!.targetSize, 64 * 1024 * 1024, 'target_file_size_mb: 64');
       assert.ok(compacted[0]!.dataFilesRemoved >= 2 && compacted[0]!.dataFilesAdded === 1, JSON.stringify(compacted));
-      // Compaction ran first (the dry run did not), so the rewrite saw its manifests: at most what the dry run planned.
-      assert.ok(bronze.rewriteManifests!.replaced <= bronzeDry.rewriteManifests!.replaced, JSON.stringify(bronze.rewriteManifests));
+      // Compaction ran first (the dry run did not), so the rewrite folded its manifests too.
+      assert.ok(bronze.rewriteManifests!.replaced >= 2 && bronze.rewriteManifests!.created === 1, JSON.stringify(bronze.rewriteManifests));
       // The rewrite's replace snapshot is current; silver's last-read snapshot is pinned.
       assert.ok((await snapshotsOf(p, 'bronze', 'orders')) < bronzeBefore, 'old bronze snapshots went');
       assert.deepEqual(done.find((t) => t.table === 'silver.orders'), { table: 'silver.orders' }, 'silver.orders is left alone');

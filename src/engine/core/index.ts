@@ -18,6 +18,7 @@ export { Engine, type EngineOptions, MAX_OPEN_PARTITION_FILES, type Row, withEng
 export {
   analyzeQuery,
   type AstNode,
+  dropCatalogNames,
   type QueryAnalysis,
   rejectStatement,
   type TableName,

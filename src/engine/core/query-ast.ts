@@ -142,6 +142,26 @@ export async function renameTables(
   return rows[0]!.s;
 }
 
+/**
+ * `sql` with the catalog part of three-part table names `c.ns.t` dropped where `c` is one of
+ * `catalogs` (lower case), as another engine's view names Silt's tables through its own name for
+ * the catalog; rendered back by DuckDB. Unchanged when no name has such a part.
+ */
+export async function dropCatalogNames(engine: Engine, sql: string, catalogs: ReadonlySet<string>, where = 'query'): Promise<string> {
+  const ast = parse(await serializeSql(engine, sql, where)) as AstNode;
+  if (ast['error']) return sql;
+  let dropped = 0;
+  walk(ast['statements'], (node) => {
+    if (node['type'] === 'BASE_TABLE' && node['catalog_name'] && catalogs.has(String(node['catalog_name']).toLowerCase())) {
+      node['catalog_name'] = '';
+      dropped++;
+    }
+  });
+  if (dropped === 0) return sql;
+  const rows = await runSql<{ s: string }>(engine, `SELECT json_deserialize_sql(${quoteLiteral(stringify(ast)!)}::JSON) AS s`, where);
+  return rows[0]!.s;
+}
+
 function baseTable(node: AstNode, ctes: Set<string>): BaseTableRef | undefined {
   const table = String(node['table_name']);
   const schema = String(node['schema_name'] ?? '');

@@ -9,6 +9,7 @@ import { Cancelled, EnvironmentFault, InvalidInput, LimitExceeded, NotFound } fr
 import { currentSchema, ROLL_BACK, schemaById, snapshotAsOf, snapshotById, viewSchema, type Expr, type Schema, type Table, type TableMetadata } from '../../table/index.js';
 import {
   analyzeQuery,
+  dropCatalogNames,
   foldConstants,
   applyGrant,
   currentScan,
@@ -32,7 +33,7 @@ import { loadForQuery, type TableResolver } from './table-resolver.js';
 import type { SnapshotSelector, TimeTravelRef } from './time-travel.js';
 import { describeQuery } from './describe-query.js';
 import { rewriteTrinoForms } from './trino-forms.js';
-import { dialectsOf, prepareSelect, runnableRepresentations, type PreparedQuery } from './view-sql.js';
+import { dialectsOf, prepareSelect, runnableRepresentations, viewCatalogNames, type PreparedQuery } from './view-sql.js';
 
 export interface ScanStats {
   files_total: number;
@@ -296,6 +297,7 @@ export class QueryBinder {
     for (const rep of runnableRepresentations(stored.metadata)) {
       try {
         const p = prepareSelect(rep.sql, `view ${label}`);
+        p.sql = await dropCatalogNames(this.engine, p.sql, viewCatalogNames(stored.metadata));
         await analyzeQuery(this.engine, p.sql);
         prepared = p;
         break;

@@ -35,6 +35,15 @@ export function runnableRepresentations(metadata: ViewMetadata): ViewRepresentat
   return reps.filter((r) => r.type === 'sql' && rank(r) >= 0).sort((a, b) => rank(a) - rank(b));
 }
 
+/**
+ * The names a view's SQL may give Silt's catalog in three-part table names (`silt.ns.t`): `silt`,
+ * as `silt connect` names it in every client, and the view's own `default-catalog`.
+ */
+export function viewCatalogNames(metadata: ViewMetadata): Set<string> {
+  const own = currentViewVersion(metadata)['default-catalog'];
+  return new Set(['silt', ...(own ? [own.toLowerCase()] : [])]);
+}
+
 /** The dialects of a view's representations, for a message saying none could be run. */
 export function dialectsOf(metadata: ViewMetadata): string {
   return currentViewVersion(metadata).representations.map((r) => r.dialect).join(', ') || 'none';

@@ -61,6 +61,21 @@ test('REST views: create, list, load, exists, replace with the spec\'s updates a
   });
 });
 
+test("REST views: a client's three-part names are read when they name the catalog silt or the view's default-catalog, refused otherwise", async () => {
+  await withApi({}, async (app) => {
+    await ns(app, 'shop');
+    await sql(app, 'CREATE TABLE shop.orders AS SELECT range AS id FROM range(5)');
+    const make = (name: string, text: string, defaultCatalog?: string) =>
+      call(app, 'POST', `${V1}/namespaces/shop/views`, { name, schema: SCHEMA, 'view-version': { ...version(text), ...(defaultCatalog ? { 'default-catalog': defaultCatalog } : {}) } });
+    assert.equal((await make('by_silt', 'SELECT id FROM silt.shop.orders WHERE id < 2')).status, 200);
+    assert.equal((await make('by_own', 'SELECT o.id FROM lake.shop.orders AS o WHERE o.id >= 3', 'lake')).status, 200);
+    assert.equal((await make('by_other', 'SELECT id FROM elsewhere.shop.orders')).status, 200);
+    assert.deepEqual(await sql(app, 'SELECT id FROM shop.by_silt ORDER BY id'), [['0'], ['1']]);
+    assert.deepEqual(await sql(app, 'SELECT id FROM shop.by_own ORDER BY id'), [['3'], ['4']]);
+    await assert.rejects(sql(app, 'SELECT * FROM shop.by_other'), /elsewhere\.shop\.orders: name tables as namespace\.table/);
+  });
+});
+
 test('REST views: a view/table name clash is 409, a missing namespace 404, a bad version 400; a view with no SQL Silt can run says so', async () => {
   await withApi({}, async (app) => {
     await ns(app, 'shop');

@@ -15,3 +15,4 @@ export { startScheduler, type SchedulerOptions } from './scheduler.js';
 export { projectSchedules, scheduleLines, schedulesSchema, type Schedule } from './schedules-config.js';
 export { expectationHistory, type ExpectationRecord } from './expectation-history.js';
 export { browseQuarantine, type QuarantineFilter } from './quarantine-browse.js';
+export { triggerStatus, type ScheduleStatus, type SourceTriggers, type LastStarted } from './trigger-status.js';

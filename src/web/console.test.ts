@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { siltOk } from '../testing/silt-process.js';
-import { startServeProcess, type ServeProcess } from '../testing/serve-process.js';
+import { httpJson, startServeProcess, type ServeProcess } from '../testing/serve-process.js';
 import { collectErrors, launchChromium, SCREENSHOTS, seriousViolations } from './test-browser.js';
 
 /** Every page of the console, with what shows once its data has arrived. */
@@ -20,12 +20,13 @@ const PAGES: { name: string; hash: string; ready: string }[] = [
   { name: 'table-lineage', hash: '#/catalog/silver/orders?tab=lineage', ready: 'svg.lineage .node' },
   { name: 'sql', hash: '#/sql', ready: '.cm-content' },
   { name: 'pipelines', hash: '#/pipelines', ready: '.run-list a' },
+  { name: 'triggers', hash: '#/triggers', ready: 'table.schedules td' },
   { name: 'quality', hash: '#/quality', ready: '.trend span' },
   { name: 'quarantine', hash: '#/quality/silver/orders', ready: 'table.grid td' },
   { name: 'alerts', hash: '#/alerts', ready: 'main .card' },
 ];
 
-describe('the console in a real browser, on the demo project', { timeout: 240_000 }, () => {
+describe('the console in a real browser, on the demo project', { timeout: 360_000 }, () => {
   let dir: string;
   let server: ServeProcess;
   let browser: Browser;
@@ -37,7 +38,9 @@ describe('the console in a real browser, on the demo project', { timeout: 240_00
     // An alert that fires once the server looks, so the overview and alerts pages show one.
     appendFileSync(
       path.join(dir, 'demo', 'silt.yaml'),
-      '\nalerts:\n  check_every: 1s\n  channels:\n    nowhere: { type: webhook, url: "http://127.0.0.1:9/" }\n  rules:\n    gold_sales_stale: { kind: stale, table: gold.daily_sales, after: 1s }\n',
+      '\nalerts:\n  check_every: 1s\n  channels:\n    nowhere: { type: webhook, url: "http://127.0.0.1:9/" }\n  rules:\n    gold_sales_stale: { kind: stale, table: gold.daily_sales, after: 1s }\n' +
+        // A schedule that does not fire while the tests run, for the triggers page.
+        'schedules:\n  nightly: { cron: "0 2 * * *", select: [orders+], timezone: UTC }\n',
     );
     [server, browser] = await Promise.all([startServeProcess(path.join(dir, 'demo')), launchChromium()]);
   });
@@ -338,6 +341,60 @@ describe('the console in a real browser, on the demo project', { timeout: 240_00
     await page.getByRole('button', { name: 'Replay through the contract' }).click();
     const notice = await page.waitForSelector('.notice', { timeout: 60_000 });
     assert.match((await notice.textContent()) ?? '', /Replayed \d+ rows \(run [^)]+\): \d+ written, \d+ still quarantined/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('a failed run is retried from its page once its cause is fixed, and the retry succeeds', async () => {
+    const demo = path.join(dir, 'demo');
+    const broken = path.join(demo, 'models', 'zz_broken.sql');
+    writeFileSync(broken, 'SELECT no_such_column FROM silver.orders');
+    const asked = await httpJson(demo, `${server.url}/v1/runs`, 'POST', { wait: true, select: ['gold.zz_broken'], reason: 'a broken model' });
+    const failed = asked.body.job.runId as string;
+    const { page, errors } = await open(1280, 800);
+    await page.goto(at(`#/pipelines/${encodeURIComponent(failed)}`));
+    const head = page.locator('main .card-head', { hasText: `Run ${failed}` });
+    await head.locator('.badge-failed').waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'pipelines-failed-run.png'), fullPage: true });
+    rmSync(broken);
+    writeFileSync(broken, 'SELECT count(*) AS n FROM silver.orders');
+    await page.getByRole('button', { name: 'Retry run' }).click();
+    await page.waitForFunction((old) => /^#\/pipelines\/./.test(location.hash) && !location.hash.endsWith(old), failed, { timeout: 20_000 });
+    const retried = decodeURIComponent(await page.evaluate(() => location.hash.split('/')[2]!));
+    await page.locator('main .card-head', { hasText: `Run ${retried}` }).locator('.badge-succeeded').waitFor({ timeout: 60_000 });
+    assert.deepEqual(await page.locator('.step-name').allTextContents(), ['gold.zz_broken']);
+    rmSync(broken);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('the triggers page shows the schedule with its next fire time, and each source with what a landed file last started', async () => {
+    const demo = path.join(dir, 'demo');
+    const { page, errors } = await open(1280, 800);
+    await page.goto(at('#/triggers'));
+    const nightly = page.locator('table.schedules tbody tr', { hasText: 'nightly' });
+    await nightly.waitFor();
+    const cells = await nightly.locator('td').allTextContents();
+    assert.match(cells[0]!, /^nightlyschedules\.nightly$/);
+    assert.match(cells[1]!, /^0 2 \* \* \* UTC$/);
+    assert.equal(cells[2], 'run orders+');
+    assert.match(cells[3]!, /^\d{4}-\d\d-\d\d 02:00:00 UTC$/);
+    assert.equal(cells[4], 'nothing yet');
+    const orders = page.locator('table.sources tbody tr', { hasText: 'landing/orders/' });
+    assert.match(await orders.textContent() ?? '', /POST \/v1\/ingest\/orders/);
+    // A file lands: the watcher starts a run, which the page names as what the source last started.
+    const first = readFileSync(path.join(demo, 'lake', 'landing', 'orders', 'orders_0001.csv'), 'utf8').split('\n');
+    writeFileSync(path.join(demo, 'lake', 'landing', 'orders', 'orders_9001.csv'), `${first[0]}\n${first[1]}\n`);
+    const deadline = Date.now() + 60_000;
+    while (!(await orders.locator('.badge-succeeded').count())) {
+      assert.ok(Date.now() < deadline, `no run started by the landed file: ${await orders.textContent()}`);
+      await page.waitForTimeout(1000);
+      await page.reload();
+      await orders.waitFor();
+    }
+    await orders.getByRole('link').click();
+    await page.locator('main .card-head .badge-succeeded').waitFor();
+    assert.match(await page.locator('.run-list [aria-current=true]').textContent() ?? '', /file/);
     assert.deepEqual(errors, []);
     await page.close();
   });

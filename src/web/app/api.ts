@@ -248,3 +248,14 @@ export interface SavedQuery {
 export async function send<T>(method: 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
   return answer<T>(await fetch(`/v1${path}`, { method, headers: authorized({ 'content-type': 'application/json' }), body: body === undefined ? undefined : JSON.stringify(body) }));
 }
+
+export interface TriggerStarted {
+  jobId: string;
+  status: Job['status'];
+  runId: string | null;
+  createdMs: number;
+}
+export interface TriggerStatus {
+  schedules: { name: string; cron: string; timezone: string | null; asks: string; declaredAt: string; nextMs: number | null; lastFiredMs: number | null; last: TriggerStarted | null }[];
+  sources: { source: string; landing: string; push: string; last: TriggerStarted | null }[];
+}

@@ -16,7 +16,8 @@ const PAGES: { name: string; hash: string; ready: string }[] = [
   { name: 'table-snapshots', hash: '#/catalog/silver/orders?tab=snapshots', ready: 'ol.timeline li a.button' },
   { name: 'table-sample', hash: '#/catalog/silver/orders?tab=sample', ready: 'table.grid td' },
   { name: 'table-partitions', hash: '#/catalog/gold/daily_sales?tab=partitions', ready: '.tabpanel table.list td' },
-  { name: 'table-profile', hash: '#/catalog/silver/orders?tab=profile', ready: '.tabpanel table.list td' },
+  { name: 'table-profile', hash: '#/catalog/silver/orders?tab=profile', ready: '.tabpanel .histogram' },
+  { name: 'table-quality', hash: '#/catalog/silver/orders?tab=quality', ready: '.tabpanel .trend span' },
   { name: 'table-lineage', hash: '#/catalog/silver/orders?tab=lineage', ready: 'svg.lineage .node' },
   { name: 'sql', hash: '#/sql', ready: '.cm-content' },
   { name: 'pipelines', hash: '#/pipelines', ready: '.run-list a' },
@@ -214,7 +215,7 @@ describe('the console in a real browser, on the demo project', { timeout: 360_00
     const cells = await orderDate.locator('td').allTextContents();
     assert.deepEqual(cells.slice(0, 3), ['order_date', 'DATE', '0.00 %']);
     assert.ok(Number(cells[3]!.replace(/,/g, '')) > 50, cells.join(' | '));
-    assert.match(cells[4]!, /^2026-\d\d-\d\d$/);
+    assert.match(cells[5]!, /^2026-\d\d-\d\d$/);
     await page.goto(at('#/catalog/silver/orders?tab=snapshots'));
     const snapshot = (await page.locator('ol.timeline li code').first().textContent())!;
     await page.getByRole('link', { name: 'Query as of this snapshot' }).first().click();
@@ -395,6 +396,41 @@ describe('the console in a real browser, on the demo project', { timeout: 360_00
     await orders.getByRole('link').click();
     await page.locator('main .card-head .badge-succeeded').waitFor();
     assert.match(await page.locator('.run-list [aria-current=true]').textContent() ?? '', /file/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('the table page draws each column as a histogram or its commonest values, and shows its expectations with their trend', async () => {
+    const demo = path.join(dir, 'demo');
+    const scalar = async (sql: string) => {
+      const q = await httpJson(demo, `${server.url}/v1/queries`, 'POST', { sql, wait_ms: 30_000 });
+      return (await httpJson(demo, `${server.url}/v1/queries/${q.body.id}/results`, 'GET')).body.rows as unknown[][];
+    };
+    const { page, errors } = await open(1280, 800);
+    await page.goto(at('#/catalog/silver/orders?tab=profile'));
+    const row = (column: string) => page.locator('.tabpanel tbody tr').filter({ has: page.locator('td:first-child code', { hasText: new RegExp(`^${column}$`) }) });
+    const amount = row('amount').locator('.histogram');
+    await amount.waitFor();
+    const label = (await amount.getAttribute('aria-label'))!;
+    assert.match(label, /^Histogram of amount: up to [\d.]+: [\d,]+(; up to [\d.]+: [\d,]+)+$/);
+    const binned = [...label.matchAll(/: ([\d,]+)(?=;|$)/g)].reduce((n, m) => n + Number(m[1]!.replace(/,/g, '')), 0);
+    const [[nonNull]] = await scalar('SELECT count(amount) FROM silver.orders') as [[string]];
+    assert.equal(binned, Number(nonNull), 'every non-null amount is in one bin');
+    assert.ok((await amount.locator('.hbar').count()) >= 3);
+    const status = row('status').locator('ol.top-values li');
+    const [[topStatus, topCount]] = await scalar('SELECT status, count(*) AS n FROM silver.orders WHERE status IS NOT NULL GROUP BY 1 ORDER BY n DESC, status LIMIT 1') as [[string, string]];
+    assert.equal((await status.first().textContent())?.replace(/\s+/g, ' ').trim(), `${topStatus} ${Number(topCount).toLocaleString('en-US')}`);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'table-profile-histograms.png'), fullPage: true });
+
+    await page.goto(at('#/catalog/silver/orders?tab=quality'));
+    await page.waitForSelector('.tabpanel .trend span');
+    const expected = (await httpJson(demo, `${server.url}/v1/quality/expectations?table=silver.orders&limit=500`, 'GET')).body.results as { rule: string; column: string | null; run_id: string }[];
+    const rules = new Set(expected.map((r) => (r.rule.includes('(') || !r.column ? r.rule : `${r.rule}(${r.column})`)));
+    assert.deepEqual(new Set(await page.locator('.tabpanel tbody td:first-child code').allTextContents()), rules);
+    const runs = new Set(expected.map((r) => r.run_id)).size;
+    assert.match((await page.locator('.tabpanel .trend').first().getAttribute('aria-label'))!, new RegExp(`^\\d+ of ${runs} runs passed$`));
+    await page.goto(at('#/catalog/bronze/orders?tab=quality'));
+    await page.getByText('No expectation has run on bronze.orders').waitFor();
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -259,3 +259,10 @@ export interface TriggerStatus {
   schedules: { name: string; cron: string; timezone: string | null; asks: string; declaredAt: string; nextMs: number | null; lastFiredMs: number | null; last: TriggerStarted | null }[];
   sources: { source: string; landing: string; push: string; last: TriggerStarted | null }[];
 }
+
+/** Runs a statement through the query API as the signed-in principal and reads its rows (up to 1,000). */
+export async function queryRows(sql: string, signal?: AbortSignal): Promise<{ columns: ResultColumn[]; rows: unknown[][] }> {
+  const q = await post<Query>('/queries', { sql, wait_ms: 60_000 });
+  if (q.status !== 'succeeded') throw new ApiError(400, q.error?.code ?? q.status, q.error?.message ?? `the query ${q.status}`);
+  return get<{ columns: ResultColumn[]; rows: unknown[][] }>(`/queries/${encodeURIComponent(q.id)}/results?limit=1000`, signal);
+}

@@ -434,4 +434,48 @@ describe('the console in a real browser, on the demo project', { timeout: 360_00
     assert.deepEqual(errors, []);
     await page.close();
   });
+
+  test('signed in as a principal who may read only some tables and columns, every page shows only those', async () => {
+    const demo = path.join(dir, 'demo');
+    await siltOk(demo, 'principal', 'create', 'ann');
+    const token = (await siltOk(demo, 'token', 'create', 'ann')).split('\n')[0]!.trim();
+    for (const grant of ['GRANT SELECT ON NAMESPACE gold TO ann', 'GRANT SELECT (order_id, status) ON TABLE silver.orders TO ann']) {
+      assert.equal((await httpJson(demo, `${server.url}/v1/queries`, 'POST', { sql: grant, wait_ms: 30_000 })).body.status, 'succeeded');
+    }
+    await httpJson(demo, `${server.url}/v1/saved-queries/owners_only`, 'PUT', { sql: 'SELECT * FROM silver.customers' });
+    const { page, errors } = await open(1280, 800);
+    const asAnn = (hash: string) => `${server.url}/?token=${encodeURIComponent(token)}${hash}`;
+    await page.goto(asAnn('#/catalog'));
+    await page.waitForSelector('.table-list a');
+    const listed = (await page.locator('.table-list li a').allTextContents()).map((t) => t.trim());
+    assert.ok(listed.length > 1, listed.join());
+    const tables = ((await httpJson(demo, `${server.url}/v1/tables`, 'GET')).body.tables as { namespace: string; name: string }[]).map((t) => `${t.namespace}.${t.name}`);
+    const annSees = tables.filter((t) => t.startsWith('gold.') || t === 'silver.orders').map((t) => t.split('.')[1]).sort();
+    assert.deepEqual([...listed].map((t) => t.split(/\s/)[0]!).sort(), annSees);
+    await page.getByPlaceholder('Search tables and columns').fill('email');
+    await page.getByText(/No table/).first().waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'governed-catalog.png'), fullPage: true });
+
+    await page.goto(asAnn('#/catalog/silver/orders'));
+    await page.waitForSelector('.tabpanel table.list td');
+    assert.deepEqual(await page.locator('.tabpanel table.list tbody td code').evaluateAll((cs) => cs.filter((c) => c.closest('td')?.cellIndex === 1).map((c) => c.textContent)), ['order_id', 'status']);
+    await page.goto(asAnn('#/catalog/silver/customers'));
+    await page.locator('main [role=alert]').first().waitFor();
+    assert.match(await page.locator('main [role=alert]').first().textContent() ?? '', /user ann may not read table silver\.customers/);
+    await page.goto(asAnn('#/catalog/gold/daily_sales?tab=lineage'));
+    await page.waitForSelector('svg.lineage .node');
+    const nodes = await page.locator('svg.lineage .node text').allTextContents();
+    assert.ok(nodes.includes('silver.orders') && !nodes.some((n) => n.startsWith('bronze.') || n === 'silver.customers'), nodes.join());
+
+    await page.goto(asAnn(`#/sql?q=${encodeURIComponent('SELECT status, count(*) AS n FROM silver.orders GROUP BY 1')}`));
+    await page.waitForSelector('table.grid td');
+    await page.getByText('None saved yet.').waitFor();
+    const history = await page.locator('.history-list li').allTextContents();
+    assert.ok(history.length >= 1 && history.every((h) => h.includes('FROM silver.orders GROUP BY 1')), history.join(' | '));
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'governed-sql.png'), fullPage: true });
+    assert.deepEqual(await seriousViolations(page), []);
+    // The refused table page is the only failed request.
+    assert.ok(errors.every((e) => /status of 403/.test(e)), errors.join('\n'));
+    await page.close();
+  });
 });

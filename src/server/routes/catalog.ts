@@ -127,7 +127,8 @@ export function catalogRoutes(deps: ServerDeps) {
       const { ns, table: name } = c.req.valid('param');
       const seen = await visibleTable(deps, c, ns, name);
       if (!seen) throw new AccessDenied(`catalog: ${deps.principalOf(c).kind} ${deps.principalOf(c).name} may not read table ${ns}.${name}`, { details: { table: `${ns}.${name}` } });
-      const shown = (n: string) => seen.columns.includes(n);
+      // Under a column grant only its columns show (by their current names); otherwise every column of every schema.
+      const shown = (n: string) => !seen.grant.columns || seen.columns.includes(n);
       const schemas = schemaHistory((await load(ns, name)).metadata).map((s) => ({
         schema_id: s.schemaId,
         current: s.current,

@@ -144,7 +144,8 @@ export interface Step {
   status: string;
   startedMs: number;
   finishedMs: number | null;
-  rowsIn: number;
+  /** Null for a step that failed or did not run. */
+  rowsIn: number | null;
   rowsWritten: number;
   rowsQuarantined: number;
   rowsDeduplicated: number;

@@ -100,12 +100,16 @@ function RunDetail({ runId, onEnded, onRetried }: { runId: string; onEnded: () =
                           <div class={`bar bar-${s.status}`} style={{ left: `${left}%`, width: `${width}%` }} />
                         </div>
                         <span class="step-time">{s.finishedMs ? duration(s.finishedMs - s.startedMs) : '…'}</span>
-                        <span class={`recon ${reconciles(s) ? '' : 'recon-off'}`} title="rows in = written + quarantined + deduplicated">
-                          {num(s.rowsIn)} in → {num(s.rowsWritten)} written
-                          {s.rowsQuarantined ? `, ${num(s.rowsQuarantined)} quarantined` : ''}
-                          {s.rowsDeduplicated ? `, ${num(s.rowsDeduplicated)} deduplicated` : ''}
-                          {reconciles(s) ? ' ✓' : ' (does not add up)'} · {bytes(s.bytesWritten)}
-                        </span>
+                        {s.rowsIn == null ? (
+                          <span class="recon muted">no rows counted: the step {s.status === 'failed' ? 'failed and committed nothing' : 'did not run'}</span>
+                        ) : (
+                          <span class={`recon ${reconciles(s) ? '' : 'recon-off'}`} title="rows in = written + quarantined + deduplicated">
+                            {num(s.rowsIn)} in → {num(s.rowsWritten)} written
+                            {s.rowsQuarantined ? `, ${num(s.rowsQuarantined)} quarantined` : ''}
+                            {s.rowsDeduplicated ? `, ${num(s.rowsDeduplicated)} deduplicated` : ''}
+                            {reconciles(s) ? ' ✓' : ' (does not add up)'} · {bytes(s.bytesWritten)}
+                          </span>
+                        )}
                         {s.error && <ErrorBox error={s.error} />}
                         {open === s.step && (
                           <div class="step-logs">

@@ -15,3 +15,4 @@ export { addMember, checkPrincipalName, createPrincipal, dropPrincipal, principa
 export { PRIVILEGES, securableOfRow, securableText, type Privilege, type Securable, type TagsOf } from './privileges.js';
 export { authenticate, createToken, exchangeClientCredentials, OAUTH_TOKEN_SECONDS, revokeToken, serverToken, type IssuedToken, type TokenOptions } from './tokens.js';
 export { runAccessStatement } from './access-statement.js';
+export { isAdministrator } from './principal-match.js';

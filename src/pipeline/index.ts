@@ -21,3 +21,4 @@ export { scanTablePii, type PiiScan } from './pii-table-scan.js';
 export { expireTables, pinnedSnapshots } from './expire-pins.js';
 export { maintainTables, MAINTENANCE_ACTIONS, type CompactTables, type MaintainedTable, type MaintainOptions, type MaintenanceAction } from './maintenance.js';
 export { maintenancePolicy, maintenanceSchema, tableMaintenance } from './maintenance-config.js';
+export { triggerStatus, type ScheduleStatus, type SourceTriggers, type LastStarted } from './trigger-status.js';

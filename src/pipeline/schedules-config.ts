@@ -67,12 +67,17 @@ export function scheduleAt(s: Schedule, key?: string): string {
   return `config: ${PROJECT_FILE}: ${s.declaredAt}${key ? `.${key}` : ''}`;
 }
 
+/** What a schedule asks for, in words: `run orders+`, `vacuum every table`. */
+export function scheduleAsks(s: Schedule): string {
+  return s.task ? `${s.task} ${s.select?.join(' ') || 'every table'}` : `run ${s.select?.join(' ') || 'the whole pipeline'}`;
+}
+
 /** One line per schedule for `silt plan`: name, cron (and zone), what it asks for, its next tick. */
 export function scheduleLines(schedules: readonly Schedule[], nowMs = Date.now()): string[] {
   const width = Math.max(...schedules.map((s) => s.name.length));
   return schedules.map((s) => {
     const when = `${s.cron}${s.timezone ? ` (${s.timezone})` : ''}`;
-    const what = s.task ? `${s.task} ${s.select?.join(' ') || 'every table'}` : `run ${s.select?.join(' ') || 'the whole pipeline'}`;
+    const what = scheduleAsks(s);
     const next = scheduleCron(s.cron, s.timezone).nextRun(new Date(nowMs));
     return `@ ${s.name.padEnd(width)}  ${when}: ${what}${next ? `; next ${next.toISOString().slice(0, 16).replace('T', ' ')} UTC` : ''}`;
   });

@@ -15,6 +15,7 @@ import { queriesRoutes } from './routes/queries.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { qualityRoutes } from './routes/quality.js';
 import { landingRoutes } from './routes/landing.js';
+import { triggersRoutes } from './routes/triggers.js';
 import { workgroupsRoutes } from './routes/workgroups.js';
 import { icebergRoutes } from './iceberg/index.js';
 import { consoleRoutes } from './console-assets.js';
@@ -55,6 +56,7 @@ export function createApp(deps: ServerDeps): OpenAPIHono {
   app.route('/v1', maintenanceRoutes(deps));
   app.route('/v1', qualityRoutes(deps));
   app.route('/v1', landingRoutes(deps));
+  app.route('/v1', triggersRoutes(deps));
   app.route('/v1', workgroupsRoutes(deps));
   app.route('/iceberg', icebergRoutes(deps));
   app.route('/', consoleRoutes());

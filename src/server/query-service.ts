@@ -185,9 +185,10 @@ export class QueryService {
     }
   }
 
-  async history(limit: number, offset: number): Promise<QueryRecord[]> {
+  /** Newest first; only `principal`'s statements when named. */
+  async history(limit: number, offset: number, principal?: string): Promise<QueryRecord[]> {
     await this.ready;
-    return this.project.catalog.queryHistory.list({ limit, offset });
+    return this.project.catalog.queryHistory.list({ limit, offset, ...(principal !== undefined ? { principal } : {}) });
   }
 
   /** Stops every statement and drops every kept result. */

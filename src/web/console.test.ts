@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { siltOk } from '../testing/silt-process.js';
-import { startServeProcess, type ServeProcess } from '../testing/serve-process.js';
+import { httpJson, startServeProcess, type ServeProcess } from '../testing/serve-process.js';
 import { collectErrors, launchChromium, SCREENSHOTS, seriousViolations } from './test-browser.js';
 
 /** Every page of the console, with what shows once its data has arrived. */
@@ -16,16 +16,18 @@ const PAGES: { name: string; hash: string; ready: string }[] = [
   { name: 'table-snapshots', hash: '#/catalog/silver/orders?tab=snapshots', ready: 'ol.timeline li a.button' },
   { name: 'table-sample', hash: '#/catalog/silver/orders?tab=sample', ready: 'table.grid td' },
   { name: 'table-partitions', hash: '#/catalog/gold/daily_sales?tab=partitions', ready: '.tabpanel table.list td' },
-  { name: 'table-profile', hash: '#/catalog/silver/orders?tab=profile', ready: '.tabpanel table.list td' },
+  { name: 'table-profile', hash: '#/catalog/silver/orders?tab=profile', ready: '.tabpanel .histogram' },
+  { name: 'table-quality', hash: '#/catalog/silver/orders?tab=quality', ready: '.tabpanel .trend span' },
   { name: 'table-lineage', hash: '#/catalog/silver/orders?tab=lineage', ready: 'svg.lineage .node' },
   { name: 'sql', hash: '#/sql', ready: '.cm-content' },
   { name: 'pipelines', hash: '#/pipelines', ready: '.run-list a' },
+  { name: 'triggers', hash: '#/triggers', ready: 'table.schedules td' },
   { name: 'quality', hash: '#/quality', ready: '.trend span' },
   { name: 'quarantine', hash: '#/quality/silver/orders', ready: 'table.grid td' },
   { name: 'alerts', hash: '#/alerts', ready: 'main .card' },
 ];
 
-describe('the console in a real browser, on the demo project', { timeout: 240_000 }, () => {
+describe('the console in a real browser, on the demo project', { timeout: 360_000 }, () => {
   let dir: string;
   let server: ServeProcess;
   let browser: Browser;
@@ -37,7 +39,9 @@ describe('the console in a real browser, on the demo project', { timeout: 240_00
     // An alert that fires once the server looks, so the overview and alerts pages show one.
     appendFileSync(
       path.join(dir, 'demo', 'silt.yaml'),
-      '\nalerts:\n  check_every: 1s\n  channels:\n    nowhere: { type: webhook, url: "http://127.0.0.1:9/" }\n  rules:\n    gold_sales_stale: { kind: stale, table: gold.daily_sales, after: 1s }\n',
+      '\nalerts:\n  check_every: 1s\n  channels:\n    nowhere: { type: webhook, url: "http://127.0.0.1:9/" }\n  rules:\n    gold_sales_stale: { kind: stale, table: gold.daily_sales, after: 1s }\n' +
+        // A schedule that does not fire while the tests run, for the triggers page.
+        'schedules:\n  nightly: { cron: "0 2 * * *", select: [orders+], timezone: UTC }\n',
     );
     [server, browser] = await Promise.all([startServeProcess(path.join(dir, 'demo')), launchChromium()]);
   });
@@ -211,7 +215,7 @@ describe('the console in a real browser, on the demo project', { timeout: 240_00
     const cells = await orderDate.locator('td').allTextContents();
     assert.deepEqual(cells.slice(0, 3), ['order_date', 'DATE', '0.00 %']);
     assert.ok(Number(cells[3]!.replace(/,/g, '')) > 50, cells.join(' | '));
-    assert.match(cells[4]!, /^2026-\d\d-\d\d$/);
+    assert.match(cells[5]!, /^2026-\d\d-\d\d$/);
     await page.goto(at('#/catalog/silver/orders?tab=snapshots'));
     const snapshot = (await page.locator('ol.timeline li code').first().textContent())!;
     await page.getByRole('link', { name: 'Query as of this snapshot' }).first().click();
@@ -339,6 +343,139 @@ describe('the console in a real browser, on the demo project', { timeout: 240_00
     const notice = await page.waitForSelector('.notice', { timeout: 60_000 });
     assert.match((await notice.textContent()) ?? '', /Replayed \d+ rows \(run [^)]+\): \d+ written, \d+ still quarantined/);
     assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('a failed run is retried from its page once its cause is fixed, and the retry succeeds', async () => {
+    const demo = path.join(dir, 'demo');
+    const broken = path.join(demo, 'models', 'zz_broken.sql');
+    writeFileSync(broken, 'SELECT no_such_column FROM silver.orders');
+    const asked = await httpJson(demo, `${server.url}/v1/runs`, 'POST', { wait: true, select: ['gold.zz_broken'], reason: 'a broken model' });
+    const failed = asked.body.job.runId as string;
+    const { page, errors } = await open(1280, 800);
+    await page.goto(at(`#/pipelines/${encodeURIComponent(failed)}`));
+    const head = page.locator('main .card-head', { hasText: `Run ${failed}` });
+    await head.locator('.badge-failed').waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'pipelines-failed-run.png'), fullPage: true });
+    rmSync(broken);
+    writeFileSync(broken, 'SELECT count(*) AS n FROM silver.orders');
+    await page.getByRole('button', { name: 'Retry run' }).click();
+    await page.waitForFunction((old) => /^#\/pipelines\/./.test(location.hash) && !location.hash.endsWith(old), failed, { timeout: 20_000 });
+    const retried = decodeURIComponent(await page.evaluate(() => location.hash.split('/')[2]!));
+    await page.locator('main .card-head', { hasText: `Run ${retried}` }).locator('.badge-succeeded').waitFor({ timeout: 60_000 });
+    assert.deepEqual(await page.locator('.step-name').allTextContents(), ['gold.zz_broken']);
+    rmSync(broken);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('the triggers page shows the schedule with its next fire time, and each source with what a landed file last started', async () => {
+    const demo = path.join(dir, 'demo');
+    const { page, errors } = await open(1280, 800);
+    await page.goto(at('#/triggers'));
+    const nightly = page.locator('table.schedules tbody tr', { hasText: 'nightly' });
+    await nightly.waitFor();
+    const cells = await nightly.locator('td').allTextContents();
+    assert.match(cells[0]!, /^nightlyschedules\.nightly$/);
+    assert.match(cells[1]!, /^0 2 \* \* \* UTC$/);
+    assert.equal(cells[2], 'run orders+');
+    assert.match(cells[3]!, /^\d{4}-\d\d-\d\d 02:00:00 UTC$/);
+    assert.equal(cells[4], 'nothing yet');
+    const orders = page.locator('table.sources tbody tr', { hasText: 'landing/orders/' });
+    assert.match(await orders.textContent() ?? '', /POST \/v1\/ingest\/orders/);
+    // A file lands: the watcher starts a run, which the page names as what the source last started.
+    const first = readFileSync(path.join(demo, 'lake', 'landing', 'orders', 'orders_0001.csv'), 'utf8').split('\n');
+    writeFileSync(path.join(demo, 'lake', 'landing', 'orders', 'orders_9001.csv'), `${first[0]}\n${first[1]}\n`);
+    const deadline = Date.now() + 60_000;
+    while (!(await orders.locator('.badge-succeeded').count())) {
+      assert.ok(Date.now() < deadline, `no run started by the landed file: ${await orders.textContent()}`);
+      await page.waitForTimeout(1000);
+      await page.reload();
+      await orders.waitFor();
+    }
+    await orders.getByRole('link').click();
+    await page.locator('main .card-head .badge-succeeded').waitFor();
+    assert.match(await page.locator('.run-list [aria-current=true]').textContent() ?? '', /file/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('the table page draws each column as a histogram or its commonest values, and shows its expectations with their trend', async () => {
+    const demo = path.join(dir, 'demo');
+    const scalar = async (sql: string) => {
+      const q = await httpJson(demo, `${server.url}/v1/queries`, 'POST', { sql, wait_ms: 30_000 });
+      return (await httpJson(demo, `${server.url}/v1/queries/${q.body.id}/results`, 'GET')).body.rows as unknown[][];
+    };
+    const { page, errors } = await open(1280, 800);
+    await page.goto(at('#/catalog/silver/orders?tab=profile'));
+    const row = (column: string) => page.locator('.tabpanel tbody tr').filter({ has: page.locator('td:first-child code', { hasText: new RegExp(`^${column}$`) }) });
+    const amount = row('amount').locator('.histogram');
+    await amount.waitFor();
+    const label = (await amount.getAttribute('aria-label'))!;
+    assert.match(label, /^Histogram of amount: up to [\d.]+: [\d,]+(; up to [\d.]+: [\d,]+)+$/);
+    const binned = [...label.matchAll(/: ([\d,]+)(?=;|$)/g)].reduce((n, m) => n + Number(m[1]!.replace(/,/g, '')), 0);
+    const [[nonNull]] = await scalar('SELECT count(amount) FROM silver.orders') as [[string]];
+    assert.equal(binned, Number(nonNull), 'every non-null amount is in one bin');
+    assert.ok((await amount.locator('.hbar').count()) >= 3);
+    const status = row('status').locator('ol.top-values li');
+    const [[topStatus, topCount]] = await scalar('SELECT status, count(*) AS n FROM silver.orders WHERE status IS NOT NULL GROUP BY 1 ORDER BY n DESC, status LIMIT 1') as [[string, string]];
+    assert.equal((await status.first().textContent())?.replace(/\s+/g, ' ').trim(), `${topStatus} ${Number(topCount).toLocaleString('en-US')}`);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'table-profile-histograms.png'), fullPage: true });
+
+    await page.goto(at('#/catalog/silver/orders?tab=quality'));
+    await page.waitForSelector('.tabpanel .trend span');
+    const expected = (await httpJson(demo, `${server.url}/v1/quality/expectations?table=silver.orders&limit=500`, 'GET')).body.results as { rule: string; column: string | null; run_id: string }[];
+    const rules = new Set(expected.map((r) => (r.rule.includes('(') || !r.column ? r.rule : `${r.rule}(${r.column})`)));
+    assert.deepEqual(new Set(await page.locator('.tabpanel tbody td:first-child code').allTextContents()), rules);
+    const runs = new Set(expected.map((r) => r.run_id)).size;
+    assert.match((await page.locator('.tabpanel .trend').first().getAttribute('aria-label'))!, new RegExp(`^\\d+ of ${runs} runs passed$`));
+    await page.goto(at('#/catalog/bronze/orders?tab=quality'));
+    await page.getByText('No expectation has run on bronze.orders').waitFor();
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('signed in as a principal who may read only some tables and columns, every page shows only those', async () => {
+    const demo = path.join(dir, 'demo');
+    await siltOk(demo, 'principal', 'create', 'ann');
+    const token = (await siltOk(demo, 'token', 'create', 'ann')).split('\n')[0]!.trim();
+    for (const grant of ['GRANT SELECT ON NAMESPACE gold TO ann', 'GRANT SELECT (order_id, status) ON TABLE silver.orders TO ann']) {
+      assert.equal((await httpJson(demo, `${server.url}/v1/queries`, 'POST', { sql: grant, wait_ms: 30_000 })).body.status, 'succeeded');
+    }
+    await httpJson(demo, `${server.url}/v1/saved-queries/owners_only`, 'PUT', { sql: 'SELECT * FROM silver.customers' });
+    const { page, errors } = await open(1280, 800);
+    const asAnn = (hash: string) => `${server.url}/?token=${encodeURIComponent(token)}${hash}`;
+    await page.goto(asAnn('#/catalog'));
+    await page.waitForSelector('.table-list a');
+    const listed = (await page.locator('.table-list li a').allTextContents()).map((t) => t.trim());
+    assert.ok(listed.length > 1, listed.join());
+    const tables = ((await httpJson(demo, `${server.url}/v1/tables`, 'GET')).body.tables as { namespace: string; name: string }[]).map((t) => `${t.namespace}.${t.name}`);
+    const annSees = tables.filter((t) => t.startsWith('gold.') || t === 'silver.orders').map((t) => t.split('.')[1]).sort();
+    assert.deepEqual([...listed].map((t) => t.split(/\s/)[0]!).sort(), annSees);
+    await page.getByPlaceholder('Search tables and columns').fill('email');
+    await page.getByText(/No table/).first().waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'governed-catalog.png'), fullPage: true });
+
+    await page.goto(asAnn('#/catalog/silver/orders'));
+    await page.waitForSelector('.tabpanel table.list td');
+    assert.deepEqual(await page.locator('.tabpanel table.list tbody td code').evaluateAll((cs) => cs.filter((c) => c.closest('td')?.cellIndex === 1).map((c) => c.textContent)), ['order_id', 'status']);
+    await page.goto(asAnn('#/catalog/silver/customers'));
+    await page.locator('main [role=alert]').first().waitFor();
+    assert.match(await page.locator('main [role=alert]').first().textContent() ?? '', /user ann may not read table silver\.customers/);
+    await page.goto(asAnn('#/catalog/gold/daily_sales?tab=lineage'));
+    await page.waitForSelector('svg.lineage .node');
+    const nodes = await page.locator('svg.lineage .node text').allTextContents();
+    assert.ok(nodes.includes('silver.orders') && !nodes.some((n) => n.startsWith('bronze.') || n === 'silver.customers'), nodes.join());
+
+    await page.goto(asAnn(`#/sql?q=${encodeURIComponent('SELECT status, count(*) AS n FROM silver.orders GROUP BY 1')}`));
+    await page.waitForSelector('table.grid td');
+    await page.getByText('None saved yet.').waitFor();
+    const history = await page.locator('.history-list li').allTextContents();
+    assert.ok(history.length >= 1 && history.every((h) => h.includes('FROM silver.orders GROUP BY 1')), history.join(' | '));
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'governed-sql.png'), fullPage: true });
+    assert.deepEqual(await seriousViolations(page), []);
+    // The refused table page is the only failed request.
+    assert.ok(errors.every((e) => /status of 403/.test(e)), errors.join('\n'));
     await page.close();
   });
 });

@@ -1,9 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { quoteQualified } from '../../engine/index.js';
+import type { Context } from 'hono';
+import { grantFor, quoteQualified } from '../../engine/index.js';
+import { AccessDenied } from '../../errors.js';
 import { partitionSummary, schemaHistory, snapshotList, tableOverview } from '../../table/index.js';
 import type { ServerDeps } from '../deps.js';
 import { withUserSession } from '../query-session.js';
-import { requireUngoverned } from '../governed-read.js';
+import { grantedColumns, requireUngoverned, visibleTable } from '../governed-read.js';
 import { routeApp } from '../route-app.js';
 import { errorResponses } from './common-schemas.js';
 
@@ -77,14 +79,21 @@ const sample = get(
 export function catalogRoutes(deps: ServerDeps) {
   const { catalog } = deps.project;
   const load = (ns: string, name: string) => catalog.loadTable(ns, name);
+  // Listings show only the tables the request's principal may read.
+  const visibleOf = async (c: Context, ns: string, names: string[]) => (await Promise.all(names.map(async (n) => ((await visibleTable(deps, c, ns, n)) ? n : undefined)))).filter((n) => n !== undefined);
+  const seesSome = async (c: Context, ns: string) => {
+    const names = (await catalog.listTables(ns)).map((t) => t.name);
+    return names.length === 0 || (await visibleOf(c, ns, names)).length > 0 || (await catalog.views.list(ns)).length > 0 || (await catalog.externalTables.list(ns)).length > 0;
+  };
   return routeApp()
     .openapi(namespaces, async (c) => {
       const names = await catalog.listNamespaces();
-      return c.json({ namespaces: await Promise.all(names.map(async (name) => ({ name, properties: await catalog.namespaceProperties(name) }))) }, 200);
+      const all = await Promise.all(names.map(async (name) => ({ name, properties: await catalog.namespaceProperties(name), seen: await seesSome(c, name) })));
+      return c.json({ namespaces: all.filter((n) => n.seen).map(({ name, properties }) => ({ name, properties })) }, 200);
     })
     .openapi(tables, async (c) => {
       const { ns } = c.req.valid('param');
-      const iceberg = (await catalog.listTables(ns)).map((t) => ({ name: t.name, kind: 'iceberg' as const }));
+      const iceberg = (await visibleOf(c, ns, (await catalog.listTables(ns)).map((t) => t.name))).map((name) => ({ name, kind: 'iceberg' as const }));
       const external = (await catalog.externalTables.list(ns)).map((t) => ({ name: t.name, kind: 'external' as const }));
       const views = (await catalog.views.list(ns)).map((t) => ({ name: t.name, kind: 'view' as const }));
       return c.json({ namespace: ns, tables: [...iceberg, ...external, ...views].sort((a, b) => a.name.localeCompare(b.name)) }, 200);
@@ -94,6 +103,7 @@ export function catalogRoutes(deps: ServerDeps) {
       const t = await load(ns, name);
       await requireUngoverned(deps, c, t, ns, name, 'the row, file and byte counts', true);
       const o = tableOverview(t.metadata);
+      const grant = await grantFor({ principal: deps.principalOf(c), policy: deps.project.accessPolicy }, { namespace: ns, name, columns: o.columns.map((col) => col.name) });
       return c.json(
         {
           namespace: ns,
@@ -101,7 +111,7 @@ export function catalogRoutes(deps: ServerDeps) {
           location: o.location,
           format_version: o.formatVersion,
           schema_id: o.schemaId,
-          columns: o.columns,
+          columns: grantedColumns(o.columns, grant),
           current_snapshot_id: o.currentSnapshotId,
           properties: o.properties,
           partition_spec: o.partitionSpec,
@@ -115,13 +125,17 @@ export function catalogRoutes(deps: ServerDeps) {
     })
     .openapi(history, async (c) => {
       const { ns, table: name } = c.req.valid('param');
+      const seen = await visibleTable(deps, c, ns, name);
+      if (!seen) throw new AccessDenied(`catalog: ${deps.principalOf(c).kind} ${deps.principalOf(c).name} may not read table ${ns}.${name}`, { details: { table: `${ns}.${name}` } });
+      // Under a column grant only its columns show (by their current names); otherwise every column of every schema.
+      const shown = (n: string) => !seen.grant.columns || seen.columns.includes(n);
       const schemas = schemaHistory((await load(ns, name)).metadata).map((s) => ({
         schema_id: s.schemaId,
         current: s.current,
-        columns: s.columns,
-        added: s.added,
-        dropped: s.dropped,
-        changed: s.changed,
+        columns: s.columns.filter((col) => shown(col.name)),
+        added: s.added.filter(shown),
+        dropped: s.dropped.filter(shown),
+        changed: s.changed.filter((ch) => shown(ch.to.name)),
       }));
       return c.json({ schemas }, 200);
     })

@@ -1,6 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { projectLineage } from '../../lineage/index.js';
+import { AccessDenied } from '../../errors.js';
 import type { ServerDeps } from '../deps.js';
+import { mayRead } from '../governed-read.js';
 import { ErrorSchema } from '../error-schema.js';
 import { routeApp } from '../route-app.js';
 
@@ -51,6 +53,7 @@ const lineage = createRoute({
   responses: {
     200: { description: 'The lineage trees', content: { 'application/json': { schema: Lineage } } },
     400: { description: 'A malformed name or direction', content: { 'application/json': { schema: ErrorSchema } } },
+    403: { description: 'The principal may not read the table', content: { 'application/json': { schema: ErrorSchema } } },
     404: { description: 'No such table in the declared lakehouse, or no such column', content: { 'application/json': { schema: ErrorSchema } } },
   },
 });
@@ -59,6 +62,15 @@ export function lineageRoutes(deps: ServerDeps) {
   return routeApp().openapi(lineage, async (c) => {
     const { ns, table } = c.req.valid('param');
     const { column, direction } = c.req.valid('query');
-    return c.json(await projectLineage(deps.project, `${ns}.${table}`.toLowerCase(), column, direction), 200);
+    const qualified = `${ns}.${table}`.toLowerCase();
+    if (!(await mayRead(deps, c, qualified))) throw new AccessDenied(`lineage: ${deps.principalOf(c).kind} ${deps.principalOf(c).name} may not read table ${qualified}`, { details: { table: qualified } });
+    const found = await projectLineage(deps.project, qualified, column, direction);
+    // A table the principal may not read is left out of the graph, with what it leads to.
+    const prune = async (nodes: LineageNodeShape[]): Promise<LineageNodeShape[]> =>
+      (await Promise.all(nodes.map(async (n) => ((await mayRead(deps, c, n.table)) ? { ...n, children: await prune(n.children) } : undefined)))).filter((n) => n !== undefined);
+    return c.json(
+      { ...found, ...(found.upstream ? { upstream: await prune(found.upstream) } : {}), ...(found.downstream ? { downstream: await prune(found.downstream) } : {}) },
+      200,
+    );
   });
 }

@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { InvalidInput } from '../../errors.js';
 import { browseQuarantine, expectationHistory, findQuarantine, pipelineConfig, replayQuarantine } from '../../pipeline/index.js';
 import type { ServerDeps } from '../deps.js';
+import { mayRead } from '../governed-read.js';
 import { withUserSession } from '../query-session.js';
 import { requireGrant } from '../auth.js';
 import { routeApp } from '../route-app.js';
@@ -82,7 +83,11 @@ export function qualityRoutes(deps: ServerDeps) {
   return routeApp()
     .openapi(expectations, async (c) => {
       const { table, limit, offset } = c.req.valid('query');
-      const records = await expectationHistory(project.catalog, { ...(table ? { table } : {}), limit, offset });
+      const all = await expectationHistory(project.catalog, { ...(table ? { table } : {}), limit, offset });
+      // Only the tables the principal may read (a page may then hold fewer results than the limit).
+      const readable = new Map<string, boolean>();
+      for (const t of new Set(all.map((r) => r.step))) readable.set(t, await mayRead(deps, c, t));
+      const records = all.filter((r) => readable.get(r.step));
       return c.json(
         {
           results: records.map((r) => ({

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createRoute, z } from '@hono/zod-openapi';
+import { isAdministrator } from '../../governance/index.js';
 import type { ServerDeps } from '../deps.js';
 import { DOWNLOAD_TYPES } from '../query-download.js';
 import { QueryService, type QueryServiceOptions } from '../query-service.js';
@@ -80,7 +81,7 @@ const submit = createRoute({
 const list = createRoute({
   method: 'get',
   path: '/queries',
-  summary: 'Query history, newest first',
+  summary: "Query history, newest first: the principal's own statements, or everyone's for an administrator",
   request: { query: Paging },
   responses: { 200: json(z.object({ queries: z.array(HistoryEntry) }), 'Past and running queries'), ...errorResponses(400) },
 });
@@ -156,7 +157,9 @@ export function queriesRoutes(deps: ServerDeps, opts: QueryServiceOptions = {}) 
     })
     .openapi(list, async (c) => {
       const { limit, offset } = c.req.valid('query');
-      const records = await queries().history(limit, offset);
+      // Each principal sees its own statements; administrators (the owner, the admins group) everyone's.
+      const principal = deps.principalOf(c);
+      const records = await queries().history(limit, offset, isAdministrator(principal) ? undefined : principal.name);
       return c.json(
         {
           queries: records.map((r) => ({

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { OWNER } from '../../engine/index.js';
@@ -91,6 +93,35 @@ test('a queued run can be cancelled by its job id and never runs; without wait t
   });
 });
 
+test('a failed run is retried as a new run of the same steps, which succeeds once its cause is fixed; a running or unknown run is refused naming it', async () => {
+  await withRuns(async (app, project, executor) => {
+    const model = path.join(project.config.dir, 'models', 'total.sql');
+    const good = readFileSync(model, 'utf8');
+    writeFileSync(model, 'SELECT sum(no_such_column) AS total FROM silver.orders');
+    const first = await call(app, 'POST', '/v1/runs', { wait: true, select: ['ingest.orders+'] });
+    const failedRun = first.body.job.runId as string;
+    const failed = await call(app, 'GET', `/v1/runs/${failedRun}`);
+    assert.equal(failed.body.run.status, 'failed', JSON.stringify(failed.body));
+    writeFileSync(model, good);
+    const retried = await call(app, 'POST', `/v1/runs/${failedRun}/retry`, {});
+    assert.equal(retried.status, 202, JSON.stringify(retried.body));
+    assert.deepEqual([retried.body.job.request.select, retried.body.job.request.reason], [['ingest.orders+'], `retry of run ${failedRun}`]);
+    const ended = await executor.wait(retried.body.jobId, 30_000);
+    assert.ok(ended?.runId && ended.runId !== failedRun, JSON.stringify(ended));
+    const again = await call(app, 'GET', `/v1/runs/${ended.runId}`);
+    assert.deepEqual([again.body.run.status, again.body.run.selector], ['succeeded', 'ingest.orders+']);
+    assert.deepEqual(again.body.steps.map((s: { step: string; status: string }) => [s.step, s.status]), [['ingest.orders', 'succeeded'], ['silver.orders', 'succeeded'], ['gold.total', 'succeeded']]);
+
+    await project.catalog.runLog.start({ runId: 'run-still-going', trigger: 'manual', selector: null });
+    const running = await call(app, 'POST', '/v1/runs/run-still-going/retry', {});
+    assert.deepEqual([running.status, running.body.error.code], [400, 'run_running']);
+    assert.match(running.body.error.message, /run run-still-going is still running; wait for it to end, or cancel it/);
+    const unknown = await call(app, 'POST', '/v1/runs/run-nope/retry', {});
+    assert.deepEqual([unknown.status, unknown.body.error.code], [404, 'run_not_found']);
+    assert.match(unknown.body.error.message, /no run run-nope/);
+  });
+});
+
 test('unknown ids are 404s naming them; malformed bodies are 400s naming the field; no executor is a 503', async () => {
   await withRuns(async (app) => {
     for (const [method, url, code] of [
@@ -143,7 +174,7 @@ test('a maintenance task runs as a job with its result', async () => {
 test('/openapi.json declares the runs routes', async () => {
   await withRuns(async (app) => {
     const doc = await call(app, 'GET', '/openapi.json');
-    for (const p of ['/v1/runs', '/v1/runs/{id}', '/v1/runs/{id}/steps/{step}/logs', '/v1/runs/{id}/cancel', '/v1/jobs/{id}']) assert.ok(doc.body.paths[p], p);
+    for (const p of ['/v1/runs', '/v1/runs/{id}', '/v1/runs/{id}/steps/{step}/logs', '/v1/runs/{id}/cancel', '/v1/runs/{id}/retry', '/v1/jobs/{id}', '/v1/triggers']) assert.ok(doc.body.paths[p], p);
     assert.ok(doc.body.paths['/v1/runs'].post.responses['400']);
   });
 });

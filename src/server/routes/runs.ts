@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Job, RunRecord, StepRecord } from '../../catalog/index.js';
-import { EnvironmentFault, NotFound } from '../../errors.js';
+import { EnvironmentFault, InvalidInput, NotFound } from '../../errors.js';
 import type { Executor } from '../../pipeline/index.js';
 import type { ServerDeps } from '../deps.js';
 import { errors } from '../error-schema.js';
@@ -131,6 +131,17 @@ const cancel = createRoute({
   responses: { 200: json(z.object({ job: JobSchema }), 'The job as it now is'), ...errors(400, 404, 503) },
 });
 
+const retry = createRoute({
+  method: 'post',
+  path: '/runs/{id}/retry',
+  summary: 'Runs an ended run again: the same steps or task, as a new run (a rerun takes each file once and reads on from the last commit)',
+  request: { params: RunId },
+  responses: {
+    202: json(z.object({ jobId: z.string(), created: z.boolean(), job: JobSchema }), 'The new job, queued or running'),
+    ...errors(400, 404, 503),
+  },
+});
+
 const getJob = createRoute({
   method: 'get',
   path: '/jobs/{id}',
@@ -192,6 +203,27 @@ export function runsRoutes(deps: ServerDeps) {
       const jobId = (await catalog.jobs.get(id))?.jobId ?? (await catalog.jobs.ofRun(id))?.jobId;
       if (!jobId) throw (await catalog.runLog.run(id)) ? new NotFound(`runs: run ${id} was not made by a server, so it cannot be cancelled from here`, { code: 'job_not_found', details: { key: id } }) : jobNotFound(id);
       return c.json({ job: jobJson(await executor().cancel(jobId)) }, 200);
+    })
+    .openapi(retry, async (c) => {
+      const { id } = c.req.valid('param');
+      await requireGrant(deps, c, 'MODIFY', { kind: 'catalog' });
+      const found = await catalog.runLog.run(id);
+      if (!found) throw runNotFound(id);
+      if (found.run.status === 'running') throw new InvalidInput(`runs: run ${id} is still running; wait for it to end, or cancel it, before retrying`, { code: 'run_running', details: { key: id } });
+      if (found.run.selector?.startsWith('quarantine replay')) {
+        throw new InvalidInput(`runs: run ${id} replayed a quarantine; replay it again from the quarantine (POST /v1/quarantine/{ns}/{table}/replay)`, { code: 'run_not_retryable', details: { key: id } });
+      }
+      const asked = found.run.jobId ? (await catalog.jobs.get(found.run.jobId))?.request : undefined;
+      const select = asked?.select ?? (found.run.selector ? found.run.selector.split(' ') : undefined);
+      const { jobId, created } = await executor().request({
+        trigger: 'http',
+        ...(select?.length ? { select } : {}),
+        ...(asked?.task === 'vacuum' || asked?.task === 'check' ? { task: asked.task } : {}),
+        reason: `retry of run ${id}`,
+      });
+      const job = await catalog.jobs.get(jobId);
+      if (!job) throw jobNotFound(jobId);
+      return c.json({ jobId, created, job: jobJson(job) }, 202);
     })
     .openapi(getJob, async (c) => {
       const { id } = c.req.valid('param');

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { SavedQuery } from '../../catalog/index.js';
+import { isAdministrator } from '../../governance/index.js';
 import type { ServerDeps } from '../deps.js';
 import { routeApp } from '../route-app.js';
 import { errorResponses } from './common-schemas.js';
@@ -20,7 +21,7 @@ const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ desc
 const list = createRoute({
   method: 'get',
   path: '/saved-queries',
-  summary: 'Saved queries, by name',
+  summary: "Saved queries, by name: the principal's own, or everyone's for an administrator",
   responses: { 200: json(z.object({ queries: z.array(Saved) }), 'Saved queries'), ...errorResponses(503) },
 });
 const save = createRoute({
@@ -44,7 +45,12 @@ const wire = (q: SavedQuery) => ({ name: q.name, sql: q.sql, principal: q.princi
 export function savedQueriesRoutes(deps: ServerDeps) {
   const saved = deps.project.catalog.savedQueries;
   return routeApp()
-    .openapi(list, async (c) => c.json({ queries: (await saved.list()).map(wire) }, 200))
+    .openapi(list, async (c) => {
+      // Each principal sees the statements it saved; administrators (the owner, the admins group) everyone's.
+      const principal = deps.principalOf(c);
+      const mine = (await saved.list()).filter((q) => isAdministrator(principal) || q.principal === principal.name);
+      return c.json({ queries: mine.map(wire) }, 200);
+    })
     .openapi(save, async (c) => {
       const { name } = c.req.valid('param');
       const { sql } = c.req.valid('json');

@@ -144,7 +144,8 @@ export interface Step {
   status: string;
   startedMs: number;
   finishedMs: number | null;
-  rowsIn: number;
+  /** Null for a step that failed or did not run. */
+  rowsIn: number | null;
   rowsWritten: number;
   rowsQuarantined: number;
   rowsDeduplicated: number;
@@ -247,4 +248,22 @@ export interface SavedQuery {
 
 export async function send<T>(method: 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
   return answer<T>(await fetch(`/v1${path}`, { method, headers: authorized({ 'content-type': 'application/json' }), body: body === undefined ? undefined : JSON.stringify(body) }));
+}
+
+export interface TriggerStarted {
+  jobId: string;
+  status: Job['status'];
+  runId: string | null;
+  createdMs: number;
+}
+export interface TriggerStatus {
+  schedules: { name: string; cron: string; timezone: string | null; asks: string; declaredAt: string; nextMs: number | null; lastFiredMs: number | null; last: TriggerStarted | null }[];
+  sources: { source: string; landing: string; push: string; last: TriggerStarted | null }[];
+}
+
+/** Runs a statement through the query API as the signed-in principal and reads its rows (up to 1,000). */
+export async function queryRows(sql: string, signal?: AbortSignal): Promise<{ columns: ResultColumn[]; rows: unknown[][] }> {
+  const q = await post<Query>('/queries', { sql, wait_ms: 60_000 });
+  if (q.status !== 'succeeded') throw new ApiError(400, q.error?.code ?? q.status, q.error?.message ?? `the query ${q.status}`);
+  return get<{ columns: ResultColumn[]; rows: unknown[][] }>(`/queries/${encodeURIComponent(q.id)}/results?limit=1000`, signal);
 }

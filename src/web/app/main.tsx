@@ -8,6 +8,7 @@ import { OverviewPage } from './pages/overview.js';
 import { PipelinesPage } from './pages/pipelines.js';
 import { QualityPage } from './pages/quality.js';
 import { TablePage } from './pages/table.js';
+import { TriggersPage } from './pages/triggers.js';
 import { Lazy } from './lazy.js';
 
 /** The location after `#/`, split: `#/catalog/gold/daily_sales?x=1` → ['catalog','gold','daily_sales'], {x:'1'}. */
@@ -22,6 +23,7 @@ const NAV: [string, string][] = [
   ['catalog', 'Catalog'],
   ['sql', 'SQL'],
   ['pipelines', 'Pipelines'],
+  ['triggers', 'Triggers'],
   ['quality', 'Data quality'],
   ['alerts', 'Alerts'],
 ];
@@ -39,6 +41,8 @@ function page(parts: string[], query: URLSearchParams) {
       return <SqlPage key={query.get('q') ?? ''} />;
     case 'pipelines':
       return <PipelinesPage runId={a} />;
+    case 'triggers':
+      return <TriggersPage />;
     case 'quality':
       return <QualityPage table={a && b ? `${a}.${b}` : undefined} />;
     case 'alerts':

@@ -40,10 +40,10 @@ function reconciles(s: Step) {
   return s.rowsIn === s.rowsWritten + s.rowsQuarantined + s.rowsDeduplicated;
 }
 
-function RunDetail({ runId, onEnded }: { runId: string; onEnded: () => void }) {
+function RunDetail({ runId, onEnded, onRetried }: { runId: string; onEnded: () => void; onRetried: (job: Job) => void }) {
   const state = useData((s) => get<{ run: Run; steps: Step[]; job: Job | null }>(`/runs/${encodeURIComponent(runId)}`, s), [runId]);
   const [open, setOpen] = useState<string | null>(null);
-  const [cancelError, setCancelError] = useState<Error | null>(null);
+  const [actionError, setActionError] = useState<Error | null>(null);
   const running = !!state.data && !ENDED.has(state.data.run.status);
   useEvery(running, 1000, state.reload);
   useEffect(() => {
@@ -61,8 +61,11 @@ function RunDetail({ runId, onEnded }: { runId: string; onEnded: () => void }) {
               title={<>Run {run.runId}</>}
               actions={
                 <>
+                  {run.status === 'failed' && (
+                    <button onClick={() => post<{ job: Job }>(`/runs/${encodeURIComponent(run.runId)}/retry`).then((r) => onRetried(r.job), setActionError)}>Retry run</button>
+                  )}
                   {!ENDED.has(run.status) && (
-                    <button onClick={() => post(`/runs/${encodeURIComponent(run.runId)}/cancel`).then(state.reload, setCancelError)}>Cancel run</button>
+                    <button onClick={() => post(`/runs/${encodeURIComponent(run.runId)}/cancel`).then(state.reload, setActionError)}>Cancel run</button>
                   )}
                   <Badge status={run.status} />
                 </>
@@ -78,7 +81,7 @@ function RunDetail({ runId, onEnded }: { runId: string; onEnded: () => void }) {
                 ]}
               />
               {run.error && <ErrorBox error={run.error} />}
-              {cancelError && <ErrorBox error={cancelError} />}
+              {actionError && <ErrorBox error={actionError} />}
             </Card>
             <Card title="Steps">
               {steps.length === 0 ? (
@@ -97,12 +100,16 @@ function RunDetail({ runId, onEnded }: { runId: string; onEnded: () => void }) {
                           <div class={`bar bar-${s.status}`} style={{ left: `${left}%`, width: `${width}%` }} />
                         </div>
                         <span class="step-time">{s.finishedMs ? duration(s.finishedMs - s.startedMs) : '…'}</span>
-                        <span class={`recon ${reconciles(s) ? '' : 'recon-off'}`} title="rows in = written + quarantined + deduplicated">
-                          {num(s.rowsIn)} in → {num(s.rowsWritten)} written
-                          {s.rowsQuarantined ? `, ${num(s.rowsQuarantined)} quarantined` : ''}
-                          {s.rowsDeduplicated ? `, ${num(s.rowsDeduplicated)} deduplicated` : ''}
-                          {reconciles(s) ? ' ✓' : ' (does not add up)'} · {bytes(s.bytesWritten)}
-                        </span>
+                        {s.rowsIn == null ? (
+                          <span class="recon muted">no rows counted: the step {s.status === 'failed' ? 'failed and committed nothing' : 'did not run'}</span>
+                        ) : (
+                          <span class={`recon ${reconciles(s) ? '' : 'recon-off'}`} title="rows in = written + quarantined + deduplicated">
+                            {num(s.rowsIn)} in → {num(s.rowsWritten)} written
+                            {s.rowsQuarantined ? `, ${num(s.rowsQuarantined)} quarantined` : ''}
+                            {s.rowsDeduplicated ? `, ${num(s.rowsDeduplicated)} deduplicated` : ''}
+                            {reconciles(s) ? ' ✓' : ' (does not add up)'} · {bytes(s.bytesWritten)}
+                          </span>
+                        )}
                         {s.error && <ErrorBox error={s.error} />}
                         {open === s.step && (
                           <div class="step-logs">
@@ -200,6 +207,7 @@ export function PipelinesPage({ runId }: { runId?: string }) {
         <button class="primary" onClick={trigger} disabled={waiting}>
           {waiting ? 'Run queued…' : 'Run the pipeline'}
         </button>
+        <a href={href('triggers')}>Schedules and triggers</a>
         {job?.status === 'failed' && <ErrorBox error={job.error?.message ?? 'the run failed to start'} />}
         {error && <ErrorBox error={error} />}
       </div>
@@ -226,7 +234,7 @@ export function PipelinesPage({ runId }: { runId?: string }) {
             }
           </Loaded>
         </Card>
-        <div class="detail">{shown ? <RunDetail runId={shown} onEnded={runs.reload} /> : <Empty>No run to show yet.</Empty>}</div>
+        <div class="detail">{shown ? <RunDetail runId={shown} onEnded={runs.reload} onRetried={setJob} /> : <Empty>No run to show yet.</Empty>}</div>
       </div>
       <Landing />
     </>

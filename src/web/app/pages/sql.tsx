@@ -198,7 +198,7 @@ export function SqlPage() {
     let gone = false;
     const make = (schema: SQLNamespace) => {
       if (gone || !host.current) return;
-      view = createEditor(host.current, initial ?? 'SELECT order_date, revenue FROM gold.daily_sales ORDER BY order_date', schema, () => runRef.current());
+      view = createEditor(host.current, picked.current ?? initial ?? 'SELECT order_date, revenue FROM gold.daily_sales ORDER BY order_date', schema, () => runRef.current());
       editor.current = view;
       if (initial) runRef.current();
     };
@@ -209,9 +209,12 @@ export function SqlPage() {
     };
   }, []);
 
+  // A statement picked before the editor exists (it waits for the catalog's names) is what it starts with.
+  const picked = useRef<string | null>(null);
   const pick = (text: string) => {
     const v = editor.current;
     if (v) v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: text } }), v.focus();
+    else picked.current = text;
   };
 
   return (

@@ -1,5 +1,8 @@
 import type { ComponentType } from 'preact';
-import { ApiError, get, post, type Partition, type Query, type SchemaVersion, type Snapshot, type TableInfo } from '../api.js';
+import { get, queryRows, type Partition, type SchemaVersion, type Snapshot, type TableInfo } from '../api.js';
+import { columnHistograms, quoteName } from './column-histograms.js';
+import { Histogram } from './histogram.js';
+import { TableExpectations } from './expectation-rules.js';
 import { ago, bytes, cell, num, when } from '../format.js';
 import { Lazy } from '../lazy.js';
 import { Card, Empty, Grid, Head, href, Loaded, Stats, useData } from '../ui.js';
@@ -10,6 +13,7 @@ const TABS: [string, string][] = [
   ['sample', 'Sample rows'],
   ['partitions', 'Partitions'],
   ['profile', 'Column profile'],
+  ['quality', 'Expectations'],
   ['lineage', 'Lineage'],
 ];
 
@@ -135,13 +139,11 @@ function Partitions({ base }: { base: string }) {
   );
 }
 
-const quoted = (qualified: string) => qualified.split('.').map((p) => `"${p.replace(/"/g, '""')}"`).join('.');
+const quoted = (qualified: string) => qualified.split('.').map(quoteName).join('.');
 
 /** Each column's nulls, distinct values, min, max and mean: DuckDB's SUMMARIZE, run through the query API as the user. */
 async function profile(qualified: string, signal: AbortSignal) {
-  const q = await post<Query>('/queries', { sql: `SUMMARIZE ${quoted(qualified)}`, wait_ms: 60_000 });
-  if (q.status !== 'succeeded') throw new ApiError(400, q.error?.code ?? q.status, q.error?.message ?? `the profile query ${q.status}`);
-  const r = await get<{ columns: { name: string }[]; rows: unknown[][] }>(`/queries/${encodeURIComponent(q.id)}/results?limit=1000`, signal);
+  const r = await queryRows(`SUMMARIZE ${quoted(qualified)}`, signal);
   const at = (name: string) => r.columns.findIndex((c) => c.name === name);
   const pick = (row: unknown[], name: string) => (at(name) >= 0 ? row[at(name)] : null);
   return r.rows.map((row) => ({
@@ -163,15 +165,20 @@ function Clipped({ value }: { value: unknown }) {
 
 function Profile({ qualified }: { qualified: string }) {
   const state = useData((s) => profile(qualified, s), [qualified]);
+  const cols = state.data;
+  const shapes = useData(
+    (s) => (cols ? columnHistograms(quoted(qualified), cols.map((c) => ({ column: c.column, type: c.type, hasValues: c.min != null })), s) : Promise.resolve(undefined)),
+    [cols],
+  );
   return (
     <Loaded state={state}>
       {(cols) => (
         <Card title="Column profile">
           <div class="scroll-x" tabIndex={0} role="region" aria-label="Column profile">
           <table class="list">
-            <Head cols={['Column', 'Type', 'Nulls', 'Distinct (approx.)', 'Min', 'Max', 'Mean']} num={['Nulls', 'Distinct (approx.)']} />
+            <Head cols={['Column', 'Type', 'Nulls', 'Distinct (approx.)', 'Distribution', 'Min', 'Max', 'Mean']} num={['Nulls', 'Distinct (approx.)']} />
             <tbody>
-              {cols.map((c) => (
+              {cols.map((c, i) => (
                 <tr>
                   <td>
                     <code>{c.column}</code>
@@ -181,6 +188,9 @@ function Profile({ qualified }: { qualified: string }) {
                   </td>
                   <td class="num">{c.nulls == null ? '—' : `${c.nulls} %`}</td>
                   <td class="num">{num(Number(c.distinct))}</td>
+                  <td class="distribution">
+                    {shapes.error ? <span class="muted" title={shapes.error.message}>unavailable</span> : shapes.data ? <Histogram column={c.column} d={shapes.data.get(i)} /> : <span class="muted">…</span>}
+                  </td>
                   <Clipped value={c.min} />
                   <Clipped value={c.max} />
                   <Clipped value={c.avg} />
@@ -249,6 +259,7 @@ export function TablePage({ ns, table, tab }: { ns: string; table: string; tab: 
         {tab === 'sample' && <Sample base={base} />}
         {tab === 'partitions' && <Partitions base={base} />}
         {tab === 'profile' && <Profile qualified={qualified} />}
+        {tab === 'quality' && <TableExpectations qualified={qualified} />}
         {tab === 'lineage' && <LineageGraph table={qualified} />}
       </div>
     </>

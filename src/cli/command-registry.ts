@@ -37,6 +37,7 @@ const COMMANDS: Entry[] = [
   { names: ['alerts'], load: () => import('./commands/alerts.js') },
   { names: ['workgroup', 'audit'], load: () => import('./commands/governance.js') },
   { names: ['principal', 'group', 'token', 'grants'], load: () => import('./commands/access.js') },
+  { names: ['key'], load: () => import('./commands/key.js') },
 ];
 
 /** Global options that take a value (`--project DIR`); the command name is the first other word. */

@@ -53,6 +53,7 @@ export const projectSchema = z.strictObject({
   schedules: z.optional(z.unknown()),
   policies: z.optional(z.unknown()),
   access: z.optional(z.unknown()),
+  encryption: z.optional(z.unknown()),
 });
 
 export type ProjectFile = z.infer<typeof projectSchema>;

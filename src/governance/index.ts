@@ -1,4 +1,5 @@
 export { AUDIT_TABLE, AuditLog, type AuditEvent, elideSecrets, publishAudit } from './audit.js';
+export { startAuditPublisher } from './audit-publisher.js';
 export { Governance } from './governance.js';
 export { bindPrincipal } from './principal-functions.js';
 export { policiesConfig, policiesSectionSchema, type PoliciesConfig } from './policies-config.js';

@@ -1,8 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { MetadataDb } from './db.js';
 
-/** Where a principal, membership or grant came from: made by hand (CLI, SQL, API) or declared in silt.yaml. */
-export type AccessOrigin = 'manual' | 'config';
+/**
+ * Where a principal, membership or grant came from: made by hand (CLI, SQL, API), declared in
+ * silt.yaml, or implied by Silt itself (the pipeline's grants, never stored).
+ */
+export type AccessOrigin = 'manual' | 'config' | 'implicit';
 
 export interface PrincipalRow {
   name: string;

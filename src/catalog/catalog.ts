@@ -40,6 +40,7 @@ import { SqlPointer, swapAll } from './sql-pointer.js';
 import { handleLostCatalog, refuseEmptyDatabase, type IfLost } from './lost-catalog.js';
 import { WAREHOUSE } from './warehouse-scan.js';
 import { CatalogViews } from './views.js';
+import { type TableEncryption, withTableKey } from './table-encryption.js';
 
 /** The name PyIceberg must be given: `load_catalog("silt", **props)`. */
 export const CATALOG_NAME = 'silt';
@@ -94,6 +95,8 @@ export class Catalog {
   readonly views: CatalogViews;
   /** What went wrong without failing the command (cleanup after a commit, a degraded open); faces show them. */
   readonly warnings: string[] = [];
+  /** Which new tables get a data key (encryption at rest); the project sets it on open. */
+  encryption: TableEncryption | undefined;
 
   private constructor(
     private readonly db: Kysely<MetadataDb>,
@@ -309,7 +312,7 @@ export class Catalog {
     }
     await this.createNamespace(namespace, {}, { ifNotExists: true });
     const tableKey = await this.freshTableKey(namespace, name);
-    const key = await this.writeFirstMetadata(tableKey, def);
+    const key = await this.writeFirstMetadata(tableKey, await withTableKey(this.encryption, namespace, name, def));
     if (!(await this.insertTable(namespace, name, this.store.uri(key)))) {
       await this.store.delete(key);
       if (opts.ifNotExists) return this.loadTable(namespace, name);
@@ -342,7 +345,8 @@ export class Catalog {
     let value: T;
     let location: string;
     try {
-      const pointer = new StagedPointer(`${namespace}.${name}`, this.store, this.store.uri(await this.writeFirstMetadata(tableKey, def)));
+      const first = await this.writeFirstMetadata(tableKey, await withTableKey(this.encryption, namespace, name, def));
+      const pointer = new StagedPointer(`${namespace}.${name}`, this.store, this.store.uri(first));
       const staged = new Table(this.store, pointer);
       await staged.refresh();
       value = await fill(staged);

@@ -1,4 +1,5 @@
 export { Catalog, CATALOG_NAME, type TableDefinition, type TableIdent } from './catalog.js';
+export type { TableEncryption } from './table-encryption.js';
 export { checkName, parseTableName } from './names.js';
 export type { IngestedFile } from './ingested-files.js';
 export type { PushKey } from './push-keys.js';

@@ -43,6 +43,7 @@ const COMMANDS: Entry[] = [
   { names: ['principal', 'group', 'token', 'grants'], load: () => import('./commands/access.js') },
   { names: ['cost'], load: () => import('./commands/cost.js') },
   { names: ['validate', 'pii'], load: () => import('./commands/validate.js') },
+  { names: ['key'], load: () => import('./commands/key.js') },
 ];
 
 /** Global options that take a value (`--project DIR`); the command name is the first other word. */

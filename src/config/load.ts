@@ -17,7 +17,13 @@ export interface ProjectConfig {
   /** Absolute folder, or an s3:// URI. */
   readonly storageLocation: string;
   /** How to reach an s3:// location (`storage.s3`): endpoint, region, path-style addressing. */
-  readonly storageS3: { readonly endpoint?: string; readonly region?: string; readonly pathStyle?: boolean };
+  readonly storageS3: {
+    readonly endpoint?: string;
+    readonly region?: string;
+    readonly pathStyle?: boolean;
+    /** `storage.s3.server_side_encryption`: what S3 is asked to encrypt each written object with. */
+    readonly serverSideEncryption?: { readonly algorithm: 'AES256' | 'aws:kms' | 'aws:kms:dsse'; readonly kmsKeyId?: string; readonly bucketKey?: boolean };
+  };
   /** Absolute SQLite file path, or a postgresql:// URI. */
   readonly catalogUri: string;
   readonly engine: { readonly memoryLimit?: string; readonly threads?: number };
@@ -29,7 +35,7 @@ export interface ProjectConfig {
   section<S extends z.ZodType>(key: SectionKey, schema: S): z.output<S> | undefined;
 }
 
-export type SectionKey = 'sources' | 'silver' | 'gold' | 'lineage' | 'alerts' | 'serve' | 'schedules' | 'policies' | 'access' | 'retention' | 'exports' | 'prices' | 'maintenance';
+export type SectionKey = 'sources' | 'silver' | 'gold' | 'lineage' | 'alerts' | 'serve' | 'schedules' | 'policies' | 'access' | 'retention' | 'exports' | 'prices' | 'maintenance' | 'encryption';
 
 /** The folder holding silt.yaml: `explicit` if given, else the nearest one from `from` upward. */
 export function findProjectDir(from: string, explicit?: string): string {
@@ -91,12 +97,17 @@ export function loadProject(dir: string): ProjectConfig {
     dir,
     name: raw.name,
     storageLocation: resolveLocation(dir, raw.storage.location),
-    storageS3: Object.freeze({ endpoint: raw.storage.s3?.endpoint, region: raw.storage.s3?.region, pathStyle: raw.storage.s3?.path_style }),
+    storageS3: Object.freeze({ endpoint: raw.storage.s3?.endpoint, region: raw.storage.s3?.region, pathStyle: raw.storage.s3?.path_style, serverSideEncryption: sse(raw.storage.s3?.server_side_encryption) }),
     catalogUri: resolveLocation(dir, typeof raw.catalog === 'string' ? raw.catalog : raw.catalog.uri),
     engine: Object.freeze({ memoryLimit: raw.engine.memory_limit, threads: raw.engine.threads }),
     raw,
     section,
   });
+}
+
+function sse(s: { algorithm: 'AES256' | 'aws:kms' | 'aws:kms:dsse'; kms_key_id?: string | undefined; bucket_key?: boolean | undefined } | undefined) {
+  if (!s) return undefined;
+  return Object.freeze({ algorithm: s.algorithm, ...(s.kms_key_id ? { kmsKeyId: s.kms_key_id } : {}), ...(s.bucket_key !== undefined ? { bucketKey: s.bucket_key } : {}) });
 }
 
 /** A section whose keys are all commented out parses as null; treat it as absent. */

@@ -29,6 +29,14 @@ export const projectSchema = z.strictObject({
           endpoint: z.optional(z.string().check(z.regex(/^https?:\/\/[^/\s]+\/?$/, 'an http:// or https:// URL of the server, e.g. http://127.0.0.1:8333'))),
           region: z.optional(z.string().check(z.minLength(1))),
           path_style: z.optional(z.boolean()),
+          // Asked of S3 on every object Silt writes: SSE-S3 (AES256) or SSE-KMS (aws:kms, with a key id or the bucket's default).
+          server_side_encryption: z.optional(
+            z.strictObject({
+              algorithm: z.enum(['AES256', 'aws:kms', 'aws:kms:dsse']),
+              kms_key_id: z.optional(z.string().check(z.minLength(1))),
+              bucket_key: z.optional(z.boolean()),
+            }),
+          ),
         }),
       ),
     }),
@@ -57,6 +65,7 @@ export const projectSchema = z.strictObject({
   retention: z.optional(z.unknown()),
   exports: z.optional(z.unknown()),
   prices: z.optional(z.unknown()),
+  encryption: z.optional(z.unknown()),
 });
 
 export type ProjectFile = z.infer<typeof projectSchema>;

@@ -27,6 +27,7 @@ export {
   withEngine,
   currentScan,
   scanSql,
+  encryptionArg,
   walk,
   type AccessPolicy,
   type WritePrivilege,

@@ -1,13 +1,27 @@
 import type { Catalog, GrantRow } from '../catalog/index.js';
 import { currentSchemaColumns } from './table-columns.js';
-import { OWNER, type Principal, type ReadGrant, type TableRef } from '../engine/index.js';
+import { OWNER, PIPELINE, type Principal, type ReadGrant, type TableRef } from '../engine/index.js';
 import { AccessDenied, NotFound } from '../errors.js';
 import type { AccessChange } from './grant-sql.js';
 import { principalRow } from './principals.js';
-import { reaches, securableKey, securableOfRow, securableText, type Privilege, type Securable, type TagsOf } from './privileges.js';
+import { PRIVILEGES, reaches, securableKey, securableOfRow, securableText, type Privilege, type Securable, type TagsOf } from './privileges.js';
 
 function isOwner(p: Principal): boolean {
   return p.name === OWNER.name && p.kind === OWNER.kind;
+}
+
+/**
+ * What the pipeline holds without anyone granting it: every privilege on the catalog, since its
+ * steps read sources in any namespace (crawled tables, other models) and write the layers and
+ * system.audit. Listed by `silt grants` as implicit; no REVOKE removes them.
+ */
+export const PIPELINE_GRANTS: readonly GrantRow[] = PRIVILEGES.map((privilege) => ({
+  grantee: PIPELINE.name, privilege, securable: 'catalog', namespace: '', table: '', column: '',
+  grantOption: false, origin: 'implicit', grantedBy: OWNER.name, createdMs: 0,
+}));
+
+function isPipeline(p: Principal): boolean {
+  return p.name === PIPELINE.name && p.kind === PIPELINE.kind;
 }
 
 /** What grants mean: who may read which columns, who may write, and who may grant. The owner may do everything. */
@@ -18,8 +32,9 @@ export class Grants {
   ) {}
 
   /** The grants a principal holds, its own and its groups'. */
-  held(principal: Principal): Promise<GrantRow[]> {
-    return this.catalog.access.grants([principal.name, ...(principal.groups ?? [])]);
+  async held(principal: Principal): Promise<GrantRow[]> {
+    const rows = await this.catalog.access.grants([principal.name, ...(principal.groups ?? [])]);
+    return isPipeline(principal) ? [...PIPELINE_GRANTS, ...rows] : rows;
   }
 
   async may(principal: Principal, privilege: Privilege, target: Securable, withGrantOption = false): Promise<boolean> {

@@ -1,4 +1,5 @@
 export { AUDIT_TABLE, AuditLog, type AuditEvent, elideSecrets, publishAudit } from './audit.js';
+export { startAuditPublisher } from './audit-publisher.js';
 export { Governance } from './governance.js';
 export { bindPrincipal } from './principal-functions.js';
 export { policiesConfig, policiesSectionSchema, type PoliciesConfig } from './policies-config.js';
@@ -10,7 +11,7 @@ export { accessSection, accessSectionSchema, type AccessSection } from './access
 export { columnTags, PII_TAG } from './column-tags.js';
 export { grantsPolicy, projectGrants } from './grant-policy.js';
 export { isAccessStatement, parseAccessStatement, type AccessChange } from './grant-sql.js';
-export { Grants } from './grants.js';
+export { Grants, PIPELINE_GRANTS } from './grants.js';
 export { addMember, checkPrincipalName, createPrincipal, dropPrincipal, principalOf, principalRow, PRINCIPAL_KINDS, removeMember, type PrincipalKind } from './principals.js';
 export { PRIVILEGES, securableOfRow, securableText, type Privilege, type Securable, type TagsOf } from './privileges.js';
 export { authenticate, createToken, exchangeClientCredentials, OAUTH_TOKEN_SECONDS, revokeToken, serverToken, type IssuedToken, type TokenOptions } from './tokens.js';

@@ -1,6 +1,6 @@
 import type { Catalog, PrincipalRow } from '../catalog/index.js';
 import { didYouMean } from '../config/index.js';
-import { OWNER, type Principal } from '../engine/index.js';
+import { OWNER, PIPELINE, type Principal } from '../engine/index.js';
 import { AlreadyExists, InvalidInput, NotFound } from '../errors.js';
 
 export type PrincipalKind = PrincipalRow['kind'];
@@ -16,6 +16,8 @@ export function checkPrincipalName(name: string, what = 'principal'): string {
     });
   }
   if (name === OWNER.name) throw new InvalidInput(`access: ${JSON.stringify(name)} is the project owner's built-in name; choose another`, { details: { key: name } });
+  // A token of a principal called so would act as the pipeline, with its implicit grants.
+  if (name === PIPELINE.name) throw new InvalidInput(`access: ${JSON.stringify(name)} is the pipeline's built-in name; choose another`, { details: { key: name } });
   return name;
 }
 

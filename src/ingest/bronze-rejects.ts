@@ -1,5 +1,5 @@
 import type { Catalog } from '../catalog/index.js';
-import { quoteIdent, quoteList, quoteLiteral, writeDataFiles, type Engine, type Reject } from '../engine/index.js';
+import { encryptionArg, quoteIdent, quoteList, quoteLiteral, writeDataFiles, type Engine, type Reject } from '../engine/index.js';
 import { buildSchema, currentSchema, type NewField, type Snapshot, type Table } from '../table/index.js';
 import { rowsAsJsonSql, type BronzeFileRead } from './bronze-read.js';
 
@@ -107,20 +107,22 @@ export async function commitRejects(
       const located = await store.engineFiles(live.map((e) => store.keyOf(e.dataFile.filePath)));
       const paths = new Map(live.map((e, i) => [located[i]!, e.dataFile.filePath]));
       let affected: string[] = [];
+      const encryption = await encryptionArg(base.properties, table.name);
       if (paths.size > 0 && fingerprints.length > 0) {
         const hits = await engine.all<{ filename: string }>(
-          `SELECT DISTINCT filename FROM read_parquet(${quoteList([...paths.keys()])}, filename = true) WHERE ${isOurs}`,
+          `SELECT DISTINCT filename FROM read_parquet(${quoteList([...paths.keys()])}, filename = true${encryption}) WHERE ${isOurs}`,
         );
         affected = hits.map((h) => h.filename);
       }
       if (affected.length === 0 && stage.count === 0) return { remove: [], add: [] };
-      const kept = affected.length > 0 ? `SELECT ${COLUMNS} FROM read_parquet(${quoteList(affected)}) WHERE NOT ${isOurs} UNION ALL ` : '';
+      const kept = affected.length > 0 ? `SELECT ${COLUMNS} FROM read_parquet(${quoteList(affected)}${encryption}) WHERE NOT ${isOurs} UNION ALL ` : '';
       const add = await writeDataFiles(engine, {
         selectSql: `${kept}SELECT ${COLUMNS} FROM ${quoteIdent(stage.relation)}`,
         schema: currentSchema(base),
         spec: base['partition-specs'].find((s) => s['spec-id'] === base['default-spec-id'])!,
         store,
         tableLocation: base.location,
+        tableProperties: base.properties,
       });
       bytesWritten = add.reduce((n, f) => n + f.fileSizeInBytes, 0);
       return { remove: affected.map((p) => paths.get(p) ?? p), add };

@@ -55,6 +55,7 @@ export async function writeBronzeFiles(
     spec,
     store: catalog.store,
     tableLocation: target.location,
+    tableProperties: target.properties,
     // Bronze is partitioned by _ingested_at alone, which is one instant for the whole batch.
     onePartition: spec.fields.every((f) => f['source-id'] === ingestedAt),
   });

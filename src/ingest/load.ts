@@ -79,6 +79,7 @@ export async function loadFiles(catalog: Catalog, engine: Engine, paths: string[
           spec,
           store: catalog.store,
           tableLocation: metadata.location,
+          tableProperties: metadata.properties,
         }),
       );
       if (rejects.length > allowed) {

@@ -1,7 +1,7 @@
 import type { StepStatus } from '../catalog/index.js';
 import type { SourceConfig } from '../ingest/index.js';
 import { isUserError, RunFailed, type ErrorKind } from '../errors.js';
-import { ALLOW_ALL, PIPELINE, SqlSession, type Engine, type ReadAccess } from '../engine/index.js';
+import { PIPELINE, SqlSession, type Engine, type ReadAccess } from '../engine/index.js';
 import { discoverModels, tableOf, type Model } from '../models/index.js';
 import type { Project } from '../project/index.js';
 import { pipelineConfig, type PipelineConfig } from './config.js';
@@ -87,12 +87,13 @@ interface RunPlan {
 async function runSteps(project: Project, engine: Engine, plan: RunPlan, opts: RunOptions): Promise<RunResult> {
   const { runId, started, config, models } = plan;
   const progress = opts.onProgress ?? (() => undefined);
+  const access = pipelineAccess(project, runId);
   const ctx: StepContext = {
     catalog: project.catalog,
     store: project.store,
     engine,
-    session: new SqlSession(engine, project.catalog, { principal: PIPELINE_ACCESS.principal, policy: PIPELINE_ACCESS.policy }),
-    access: PIPELINE_ACCESS,
+    session: new SqlSession(engine, project.catalog, { principal: access.principal, policy: access.policy }),
+    access,
     runId,
     trigger: opts.trigger ?? 'manual',
     secret: project.secret(),
@@ -145,8 +146,30 @@ async function runSteps(project: Project, engine: Engine, plan: RunPlan, opts: R
   return { runId, status, steps, startedMs: started, elapsedMs: Date.now() - started };
 }
 
-/** The run reads every table as the pipeline, through the project's (today: the allow-all) policy. */
-const PIPELINE_ACCESS: ReadAccess = { principal: PIPELINE, policy: ALLOW_ALL };
+/**
+ * The run reads and writes as the pipeline, a service principal, through the project's access
+ * policy like any session (its grants are implicit: see PIPELINE_GRANTS); each table it reads is
+ * in the audit log once per run, as the pipeline's read (or refusal).
+ */
+function pipelineAccess(project: Project, runId: string): ReadAccess {
+  const policy = project.accessPolicy;
+  const audited = new Set<string>();
+  return {
+    principal: PIPELINE,
+    policy: {
+      ...(policy.checkWrite ? { checkWrite: (p, privilege, table) => policy.checkWrite!(p, privilege, table) } : {}),
+      read: async (principal, table) => {
+        const grant = await policy.read(principal, table);
+        const name = `${table.namespace}.${table.name}`;
+        if (!audited.has(name)) {
+          audited.add(name);
+          await project.governance.audit.record({ principal, action: grant ? 'read' : 'refused', tables: [name], outcome: grant ? 'ok' : 'refused', detail: `run ${runId}` });
+        }
+        return grant;
+      },
+    },
+  };
+}
 
 /**
  * A step's temp views and tables live on a connection of its own, so steps run side by side.

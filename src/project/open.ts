@@ -6,6 +6,7 @@ import { Catalog, type IfLost } from '../catalog/index.js';
 import { openStore, type ObjectStore } from '../storage/index.js';
 import { type AccessPolicy, combinePolicies, Engine, type EngineOptions } from '../engine/index.js';
 import { Governance, grantsPolicy, projectGrants } from '../governance/index.js';
+import { projectEncryption } from './encryption-section.js';
 
 /** An opened project: its config, object store and catalog. Close it when done. */
 export interface Project {
@@ -43,6 +44,12 @@ export async function openProject(opts: OpenOptions = {}): Promise<Project> {
   const config = loadProject(dir);
   const store = opts.store ?? openStore(config.storageLocation, config.storageS3);
   const catalog = await Catalog.open(config.catalogUri, store, { ifLost: opts.ifLost });
+  try {
+    catalog.encryption = projectEncryption(config);
+  } catch (e) {
+    await catalog.close().catch(() => undefined); // the key's error is the one to report
+    throw e;
+  }
   const engineOptions = (): EngineOptions => ({
     memoryLimit: config.engine.memoryLimit,
     threads: config.engine.threads,

@@ -1,5 +1,5 @@
 import { startAlertChecks } from '../alerts/index.js';
-import { serverToken } from '../governance/index.js';
+import { serverToken, startAuditPublisher } from '../governance/index.js';
 import { PushService } from '../ingest/index.js';
 import { createLogger, recordQuery, type Logger } from '../observe/index.js';
 import { Executor, startLandingWatcher, startScheduler } from '../pipeline/index.js';
@@ -61,6 +61,7 @@ export async function startServer(project: Project, opts: ServeOptions = {}): Pr
     ...(settings.watchLanding ? [startLandingWatcher(project, executor, { ...watcherTimes, onError: onError('landing watcher') })] : []),
     await startScheduler(project, executor, { onError: onError('scheduler') }),
     startAlertChecks(project, { onError: onError('alert checks') }),
+    ...(settings.auditPublishMs > 0 ? [startAuditPublisher(project.catalog, () => project.openEngine(), { everyMs: settings.auditPublishMs, onError: onError('audit publish') })] : []),
   ];
   // The local CLI acts as the owner: it reads this token from the server file, which only the file's owner may read.
   const token = await serverToken(project.catalog);

@@ -77,3 +77,31 @@ function closedPort(): Promise<number> {
     });
   });
 }
+
+test('server-side encryption from storage.s3 is asked of S3 on every write: PUT, create-if-absent and multipart uploads', async () => {
+  const { store, endpoint, bucket, cleanup } = await s3TestStore('moto', { partBytes: 5 << 20, serverSideEncryption: { algorithm: 'AES256' } });
+  const plain = await s3TestStore('moto');
+  try {
+    await store.put('a.txt', 'a');
+    await store.put('b.txt', 'b', { ifAbsent: true });
+    const folder = await store.engineFolder('warehouse/t/data');
+    writeFileSync(`${folder}/big.parquet`, new Uint8Array(6 << 20).fill(1));
+    await store.engineWritten(['warehouse/t/data/big.parquet']);
+    await plain.store.put('a.txt', 'a');
+    const { S3Client, HeadObjectCommand } = await import('@aws-sdk/client-s3');
+    const client = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: TEST_CREDENTIALS });
+    try {
+      const sseOf = async (s: S3Store, key: string) => {
+        const objectKey = new URL(s.uri(key)).pathname.slice(1);
+        return (await client.send(new HeadObjectCommand({ Bucket: bucket, Key: objectKey }))).ServerSideEncryption;
+      };
+      assert.deepEqual(await Promise.all(['a.txt', 'b.txt', 'warehouse/t/data/big.parquet'].map((k) => sseOf(store, k))), ['AES256', 'AES256', 'AES256']);
+      assert.equal(await sseOf(plain.store, 'a.txt'), undefined, 'a store without the setting asks for none');
+    } finally {
+      client.destroy();
+    }
+  } finally {
+    await cleanup();
+    await plain.cleanup();
+  }
+});

@@ -23,6 +23,25 @@ export interface S3Options {
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** Objects are uploaded in parts of this size when larger (default 8 MiB; S3's minimum is 5 MiB). */
   partBytes?: number;
+  /** Server-side encryption asked of S3 on every object Silt writes (PUT and multipart upload). */
+  serverSideEncryption?: ServerSideEncryption;
+}
+
+/** SSE-S3 (`AES256`) or SSE-KMS (`aws:kms`, `aws:kms:dsse`, with a key id or S3's default key). */
+export interface ServerSideEncryption {
+  algorithm: 'AES256' | 'aws:kms' | 'aws:kms:dsse';
+  kmsKeyId?: string;
+  bucketKey?: boolean;
+}
+
+/** The PutObject / CreateMultipartUpload parameters asking for `sse`. */
+function sseParams(sse: ServerSideEncryption | undefined): { ServerSideEncryption?: ServerSideEncryption['algorithm']; SSEKMSKeyId?: string; BucketKeyEnabled?: boolean } {
+  if (!sse) return {};
+  return {
+    ServerSideEncryption: sse.algorithm,
+    ...(sse.kmsKeyId ? { SSEKMSKeyId: sse.kmsKeyId } : {}),
+    ...(sse.bucketKey !== undefined ? { BucketKeyEnabled: sse.bucketKey } : {}),
+  };
 }
 
 type Sdk = typeof import('@aws-sdk/client-s3') & typeof import('@aws-sdk/lib-storage');
@@ -58,6 +77,7 @@ export class S3Store implements ObjectStore {
   private client: S3Client | undefined;
   private readonly place: S3Place;
   private readonly partBytes: number;
+  private readonly sse: ReturnType<typeof sseParams>;
   private readonly copies = engineCopies(path.join(os.tmpdir(), `silt-s3-${randomUUID()}`));
   /** The ETag of each object whose copy is in the engine folder. */
   private readonly copied = new Map<string, string>();
@@ -70,6 +90,7 @@ export class S3Store implements ObjectStore {
     this.rootUri = `s3://${bucket}/${prefix}`;
     this.place = { bucket, prefix, endpoint: options.endpoint ?? 'AWS S3' };
     this.partBytes = Math.max(5 << 20, options.partBytes ?? DEFAULT_PART_BYTES);
+    this.sse = sseParams(options.serverSideEncryption);
     const region = options.region ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'] ?? 'us-east-1';
     const pathStyle = options.pathStyle ?? options.endpoint !== undefined;
     this.fileIoProperties = {
@@ -180,13 +201,13 @@ export class S3Store implements ObjectStore {
   async put(key: string, data: Uint8Array | string, options: PutOptions = {}): Promise<boolean> {
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     if (!options.ifAbsent) {
-      await this.send('write', key, (client, { PutObjectCommand }) => client.send(new PutObjectCommand({ Bucket: this.place.bucket, Key: this.objectKey(key), Body: bytes })));
+      await this.send('write', key, (client, { PutObjectCommand }) => client.send(new PutObjectCommand({ Bucket: this.place.bucket, Key: this.objectKey(key), Body: bytes, ...this.sse })));
       return true;
     }
     for (let attempt = 0; ; attempt++) {
       try {
         await this.send('write', key, (client, { PutObjectCommand }) =>
-          client.send(new PutObjectCommand({ Bucket: this.place.bucket, Key: this.objectKey(key), Body: bytes, IfNoneMatch: '*' })),
+          client.send(new PutObjectCommand({ Bucket: this.place.bucket, Key: this.objectKey(key), Body: bytes, IfNoneMatch: '*', ...this.sse })),
         );
         return true;
       } catch (e) {
@@ -258,7 +279,7 @@ export class S3Store implements ObjectStore {
   /** Uploads a stream as one object, in parts when large; returns its ETag. Nothing appears if the stream fails. */
   private async upload(key: string, data: Readable): Promise<string> {
     const done = await this.send('write', key, (client, { Upload }) =>
-      new Upload({ client, params: { Bucket: this.place.bucket, Key: this.objectKey(key), Body: data }, partSize: this.partBytes, queueSize: 4 }).done(),
+      new Upload({ client, params: { Bucket: this.place.bucket, Key: this.objectKey(key), Body: data, ...this.sse }, partSize: this.partBytes, queueSize: 4 }).done(),
     );
     return done.ETag ?? '';
   }

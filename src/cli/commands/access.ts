@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { parseDuration } from '../../config/index.js';
-import { addMember, createPrincipal, createToken, dropPrincipal, principalRow, removeMember, revokeToken, securableOfRow, securableText } from '../../governance/index.js';
+import { addMember, createPrincipal, PIPELINE_GRANTS, createToken, dropPrincipal, principalRow, removeMember, revokeToken, securableOfRow, securableText } from '../../governance/index.js';
 import { action, inProject, out } from '../context.js';
 
 /** `silt principal|group|token|grants`: who exists, who belongs where, their API tokens, and what they were granted. Run as the owner. */
@@ -129,12 +129,13 @@ export function register(program: Command): void {
     .action(
       action(async function (this: Command, opts: { principal?: string }) {
         const rows = await inProject(this, async (p) => {
-          if (!opts.principal) return p.catalog.access.grants();
+          if (!opts.principal) return [...PIPELINE_GRANTS, ...(await p.catalog.access.grants())];
+          if (opts.principal === PIPELINE_GRANTS[0]!.grantee) return PIPELINE_GRANTS;
           await principalRow(p.catalog, opts.principal);
           return p.catalog.access.grants([opts.principal, ...(await p.catalog.access.groupsOf(opts.principal))]);
         });
         if (rows.length) {
-          out(rows.map((g) => `${g.grantee.padEnd(16)} ${g.privilege.padEnd(7)} ${securableText(securableOfRow(g))}${g.grantOption ? '  WITH GRANT OPTION' : ''}${g.origin === 'config' ? '  (silt.yaml)' : ''}`).join('\n'));
+          out(rows.map((g) => `${g.grantee.padEnd(16)} ${g.privilege.padEnd(7)} ${securableText(securableOfRow(g))}${g.grantOption ? '  WITH GRANT OPTION' : ''}${g.origin === 'config' ? '  (silt.yaml)' : g.origin === 'implicit' ? '  (implicit)' : ''}`).join('\n'));
         }
       }),
     );

@@ -1,4 +1,5 @@
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { keyring } from '../../keys/index.js';
 import { EnvironmentFault } from '../../errors.js';
 import { quoteLiteral } from './sql-text.js';
 
@@ -52,6 +53,8 @@ export class Engine {
   private halted: Error | undefined;
   /** Set once lockTo ran: no connection can change a setting since, so every fork already has the time zone. */
   private locked = false;
+  private keysSeen = -1;
+  private readonly keysAdded = new Map<string, string>();
   /** Work done once for the whole database (see `oncePerDatabase`), on the opener's engine. */
   private readonly done = new Map<string, Promise<void>>();
 
@@ -80,6 +83,9 @@ export class Engine {
     const connection = await instance.connect();
     const engine = new Engine(instance, connection);
     try {
+      // Without httpfs (OpenSSL), DuckDB writes encrypted Parquet only when told it may use its
+      // bundled mbedtls, whose nonces come from a non-cryptographic generator (README: encryption).
+      await engine.run('SET GLOBAL force_mbedtls_unsafe = true');
       for (const sql of options.setup ?? []) {
         await engine.run(sql).catch((e: unknown) => {
           // Not the statement itself: it may hold the store's credentials.
@@ -144,14 +150,33 @@ export class Engine {
     for (let e: Engine | undefined = this; e; e = e.parent) if (e.halted) throw e.halted;
   }
 
+  /**
+   * Adds the data keys of encrypted tables unwrapped since the last statement to this database
+   * (keys are the database's, so one connection adding them serves every fork).
+   */
+  async syncKeys(): Promise<void> {
+    let root: Engine = this;
+    while (root.parent) root = root.parent;
+    if (root.keysSeen === keyring.version) return;
+    const version = keyring.version;
+    for (const [name, key] of keyring.unlocked()) {
+      if (root.keysAdded.get(name) === key) continue;
+      await this.connection.run(`PRAGMA add_parquet_key(${quoteLiteral(name)}, ${quoteLiteral(key)})`);
+      root.keysAdded.set(name, key);
+    }
+    root.keysSeen = version;
+  }
+
   async run(sql: string, params?: DuckDBValue[]): Promise<void> {
     this.check();
+    await this.syncKeys();
     await this.connection.run(sql, params).catch(failed(sql));
   }
 
   /** Runs a query and returns its rows as plain JS objects (BIGINT → bigint, DATE → DuckDB value objects). */
   async all<T extends Row = Row>(sql: string, params?: DuckDBValue[]): Promise<T[]> {
     this.check();
+    await this.syncKeys();
     const reader = await this.connection.runAndReadAll(sql, params).catch(failed(sql));
     return reader.getRowObjectsJS() as T[];
   }
@@ -159,6 +184,7 @@ export class Engine {
   /** Rows as JSON-safe values (BIGINT and HUGEINT as strings, dates as ISO strings). */
   async allJson<T extends Row = Row>(sql: string, params?: DuckDBValue[]): Promise<T[]> {
     this.check();
+    await this.syncKeys();
     const reader = await this.connection.runAndReadAll(sql, params).catch(failed(sql));
     return reader.getRowObjectsJson() as T[];
   }

@@ -34,6 +34,6 @@ export { execSql, runSql, translateError } from './sql-errors.js';
 export { sqlExpression } from './sql-fragment.js';
 export { quoteFilePath, quoteIdent, quoteList, quoteLiteral, quoteQualified } from './sql-text.js';
 export { decimalText, lowerBound, parseStatValue, upperBound } from './stat-values.js';
-export { currentScan, engineLocations, type ScanSource, scanSql, type ScanSqlOptions } from './table-reader.js';
+export { currentScan, encryptionArg, engineLocations, type ScanSource, scanSql, type ScanSqlOptions } from './table-reader.js';
 export { registerTransformFunctions } from './transform-functions.js';
 export { decimalParts, duckdbToIceberg, icebergToDuckdb, parseTypeText, primitiveToDuckdb } from './types-map.js';

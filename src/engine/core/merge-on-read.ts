@@ -28,6 +28,8 @@ export interface DeletesRead {
   fileColumn?: string;
   positionColumn?: string;
   table: string;
+  /** read_parquet's arguments for the table's data key (', encryption_config = …'), or ''. */
+  encryption: string;
 }
 
 export async function readWithDeletes(r: DeletesRead, store: ObjectStore): Promise<string> {
@@ -47,7 +49,7 @@ export async function readWithDeletes(r: DeletesRead, store: ObjectStore): Promi
       : []);
     const applied =
       `SELECT t.data_path AS path, x.pos AS pos FROM read_parquet(${quoteList([...new Set(position.map(at))])}, hive_partitioning = false, union_by_name = true, ` +
-      `filename = ${quoteLiteral(DELETE_PATH)}) AS x ` +
+      `filename = ${quoteLiteral(DELETE_PATH)}${r.encryption}) AS x ` +
       `JOIN (VALUES ${deleteTags.join(', ')}) AS dt(delete_path, seq, scope) ON x.${quoteIdent(DELETE_PATH)} = dt.delete_path ` +
       `JOIN (VALUES ${dataTags.join(', ')}) AS t(data_uri, data_path, seq, scope) ON x.file_path = t.data_uri AND dt.scope = t.scope AND t.seq <= dt.seq`;
     joins.push(`ANTI JOIN (${applied}) AS __silt_pos ON ${D}.${quoteIdent(PATH)} = __silt_pos.path AND ${D}.${ROW} = __silt_pos.pos`);
@@ -70,7 +72,7 @@ export async function readWithDeletes(r: DeletesRead, store: ObjectStore): Promi
       const fileTags = group.map((d) => `(${quoteLiteral(at(d))}, CAST(${d.dataSequenceNumber} AS BIGINT), ${quoteLiteral(partitionKey(d.file))})`);
       const rows =
         `SELECT ${columns.map((c) => `e.${quoteIdent(c.name)}`).join(', ')}, t.seq AS __silt_seq, t.scope AS __silt_scope FROM read_parquet(${quoteList([...new Set(group.map(at))])}, ` +
-        `schema = MAP {${mapping.join(', ')}}, filename = ${quoteLiteral(DELETE_PATH)}) AS e ` +
+        `schema = MAP {${mapping.join(', ')}}, filename = ${quoteLiteral(DELETE_PATH)}${r.encryption}) AS e ` +
         `JOIN (VALUES ${fileTags.join(', ')}) AS t(delete_path, seq, scope) ON e.${quoteIdent(DELETE_PATH)} = t.delete_path`;
       const on = [
         ...columns.map((c) => `${alias}.${quoteIdent(c.name)} IS NOT DISTINCT FROM ${D}.${quoteIdent(c.name)}`),
@@ -85,7 +87,7 @@ export async function readWithDeletes(r: DeletesRead, store: ObjectStore): Promi
   if (r.fileColumn) out.push(`${D}.${quoteIdent(PATH)} AS ${quoteIdent(r.fileColumn)}`);
   if (r.positionColumn) out.push(`${D}.${ROW} AS ${quoteIdent(r.positionColumn)}`);
   if (positions) refuseRowNumberColumn(r.schema, r.table);
-  const read = `read_parquet(${quoteList(r.paths)}, ${r.columnArgs}, filename = ${quoteLiteral(PATH)}${positions ? ', file_row_number = true' : ''}) AS ${D}`;
+  const read = `read_parquet(${quoteList(r.paths)}, ${r.columnArgs}, filename = ${quoteLiteral(PATH)}${positions ? ', file_row_number = true' : ''}${r.encryption}) AS ${D}`;
   return `SELECT ${out.join(', ')} FROM ${read} ${joins.join(' ')}`;
 }
 

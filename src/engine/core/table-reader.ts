@@ -4,6 +4,7 @@
  */
 import { currentSchema, onlySchema, verifiesChecksums, verifyDataFiles, type DataFile, type Schema, type TableMetadata } from '../../table/index.js';
 import type { ObjectStore } from '../../storage/index.js';
+import { isEncrypted, keyring } from '../../keys/index.js';
 import { quoteIdent, quoteList, quoteLiteral } from './sql-text.js';
 import { icebergToDuckdb } from './types-map.js';
 import { readWithDeletes, refuseRowNumberColumn } from './merge-on-read.js';
@@ -22,11 +23,16 @@ export interface ScanSource {
   table: string;
   /** The table asks for each file's checksum to be verified before it is read. */
   verifyChecksums: boolean;
+  /** The table's properties when its data files are encrypted (they say with which key). */
+  encrypted?: Readonly<Record<string, string>>;
 }
 
 /** A scan of `files` of table `m` as `schema` (default: the current schema). */
 export function currentScan(m: TableMetadata, table: string, files: readonly DataFile[], schema: Schema = currentSchema(m)): ScanSource {
-  return { schema, files, byName: onlySchema(m, schema), table, verifyChecksums: verifiesChecksums(m.properties) };
+  return {
+    schema, files, byName: onlySchema(m, schema), table, verifyChecksums: verifiesChecksums(m.properties),
+    ...(isEncrypted(m.properties) ? { encrypted: m.properties } : {}),
+  };
 }
 
 export interface ScanSqlOptions {
@@ -69,9 +75,10 @@ async function filesSql(source: ScanSource, store: ObjectStore, options: ScanSql
     return `SELECT ${cols.join(', ')} WHERE false`;
   }
   const paths = await located(store, files);
+  const encryption = source.encrypted ? await encryptionArg(source.encrypted, source.table) : '';
   // Read by name, partition folders would become columns too (other Iceberg writers name an
   // identity partition's folder `k=…` after its column, which would then read as BIGINT or text).
-  const columnArgs = source.byName ? 'hive_partitioning = false' : fieldIdMapping(schema);
+  const columnArgs = (source.byName ? 'hive_partitioning = false' : fieldIdMapping(schema)) + encryption;
   const plain = files.flatMap((f, i) => (f.deletes ? [] : [paths[i]!]));
   const withDeletes = files.flatMap((f, i) => (f.deletes ? [i] : []));
   const parts: string[] = [];
@@ -92,13 +99,22 @@ async function filesSql(source: ScanSource, store: ObjectStore, options: ScanSql
     const deleteFiles = [...new Map(withDeletes.flatMap((i) => files[i]!.deletes!.files.map((d) => [d.file.filePath, d.file] as const))).values()];
     await verifyDataFiles(store, deleteFiles, { table: source.table, checksums: source.verifyChecksums });
     parts.push(await readWithDeletes({
-      schema, table: source.table, columnArgs,
+      schema, table: source.table, columnArgs, encryption,
       files: withDeletes.map((i) => files[i]!), paths: withDeletes.map((i) => paths[i]!),
       ...(options.fileColumn ? { fileColumn: options.fileColumn } : {}),
       ...(options.positionColumn ? { positionColumn: options.positionColumn } : {}),
     }, store));
   }
   return parts.join(' UNION ALL ');
+}
+
+/**
+ * read_parquet's (and COPY's) argument naming the data key of a table with these properties,
+ * unwrapped for the engine: ', encryption_config = {…}', or '' when the table is not encrypted.
+ */
+export async function encryptionArg(properties: Readonly<Record<string, string>>, table: string): Promise<string> {
+  const name = await keyring.unlock(properties, table);
+  return name === undefined ? '' : `, encryption_config = {footer_key: ${quoteLiteral(name)}}`;
 }
 
 /** Matches the files' columns to the schema by Parquet field id, whatever their names and types. */

@@ -4,6 +4,7 @@ import { buildSchema, currentSchema, parsePartitionSpec, type PrimitiveType, typ
 import type { StatementContext, StatementOutcome } from './statement-types.js';
 import type { AlterAction, Statement } from './sql-statement.js';
 import { parseTypeText } from '../core/index.js';
+import { ENCRYPTION_PROPERTY } from '../../keys/index.js';
 
 type Ddl = Extract<Statement, { kind: 'create' | 'alter' | 'drop' }>;
 
@@ -51,6 +52,13 @@ export async function runDdl(ctx: StatementContext, s: Ddl): Promise<StatementOu
         return { rowCount: 0, message: `column ${s.action.name} does not exist in ${label}` };
       }
       if (s.action.kind === 'properties') {
+        const key = [...Object.keys(s.action.set), ...s.action.remove].find((k) => k.toLowerCase().startsWith(ENCRYPTION_PROPERTY));
+        if (key !== undefined) {
+          throw new InvalidInput(
+            `query: ${label}: ${key} cannot be changed by ALTER TABLE: a table is encrypted from its creation (the encryption section of silt.yaml), and its key is re-wrapped by \`silt key rotate --master\``,
+            { code: 'encryption_property', details: { table: label, property: key } },
+          );
+        }
         await table.setProperties(s.action.set, s.action.remove);
         return { rowCount: 0, message: `altered table ${label}: ${describe(s.action)}` };
       }

@@ -5,6 +5,7 @@ import { type Engine, translateError } from '../core/index.js';
 export async function describeQuery(engine: Engine, query: string): Promise<{ name: string; type: DuckDBType }[]> {
   let prepared;
   try {
+    await engine.syncKeys();
     prepared = await engine.connection.prepare(query);
   } catch (e) {
     throw translateError(e, 'query');

@@ -13,6 +13,7 @@ export type CopyFormat = 'csv' | 'parquet' | 'json';
 export async function runQuery(engine: Engine, sql: string, maxRows: number, rowLimit?: number): Promise<StatementOutcome> {
   try {
     if (rowLimit !== undefined) maxRows = Math.min(maxRows, rowLimit);
+    await engine.syncKeys();
     const reader = await engine.connection.streamAndReadUntil(sql, maxRows + 1);
     const names = reader.columnNames();
     const types = reader.columnTypes();
@@ -43,6 +44,7 @@ export async function* streamQuery(
 ): AsyncGenerator<Cell[][]> {
   let result;
   try {
+    await engine.syncKeys();
     result = await engine.connection.stream(sql);
   } catch (e) {
     throw translateError(e, 'query');

@@ -98,6 +98,7 @@ export async function write(ctx: StatementContext, m: TableMetadata, selectSql: 
     spec: defaultSpec(m),
     store: ctx.resolver.store,
     tableLocation: m.location,
+    tableProperties: m.properties,
     ...(ctx.targetFileBytes ? { targetFileBytes: ctx.targetFileBytes } : {}),
   });
 }

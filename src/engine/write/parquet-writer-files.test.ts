@@ -29,7 +29,7 @@ test('a day-partitioned year is one file per day, however often DuckDB flushes',
       schema,
       spec,
       store,
-      tableLocation: store.uri('t'),
+      tableLocation: store.uri('t'), tableProperties: {},
     });
     const days = new Set(files.map((f) => String(f.partition[0])));
     assert.equal(days.size, 366);
@@ -42,7 +42,7 @@ test('a day-partitioned year is one file per day, however often DuckDB flushes',
 test('a write that fails halfway leaves none of its files behind; removeDataFiles deletes written ones', async () => {
   await withStore(async (store, engine) => {
     const { schema } = buildSchema([{ name: 'id', type: 'long', required: true }]);
-    const base = { schema, spec: { 'spec-id': 0, fields: [] }, store, tableLocation: store.uri('t'), targetFileBytes: 1, rowGroupSize: 2048 };
+    const base = { schema, spec: { 'spec-id': 0, fields: [] }, store, tableLocation: store.uri('t'), tableProperties: {}, targetFileBytes: 1, rowGroupSize: 2048 };
     const kept = await writeDataFiles(engine, { ...base, selectSql: 'SELECT 1 AS id' });
     assert.equal(kept.length, 1);
     // Files rotate every row group, so several are on disk by the time the NULL near the end fails the COPY.

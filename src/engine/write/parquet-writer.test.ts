@@ -44,7 +44,7 @@ test('writes field ids, exact sizes, counts and bounds over several row groups',
       schema,
       spec: unpartitioned,
       store,
-      tableLocation: store.uri('warehouse/t'),
+      tableLocation: store.uri('warehouse/t'), tableProperties: {},
       rowGroupSize: 2048,
     });
     assert.equal(files.length, 1);
@@ -91,7 +91,7 @@ test('writes field ids, exact sizes, counts and bounds over several row groups',
 test('an empty select writes no file; a NULL in a required column fails naming it', async () => {
   await withStore(async (store, engine) => {
     const { schema } = buildSchema([{ name: 'id', type: 'int', required: true }]);
-    const base = { schema, spec: unpartitioned, store, tableLocation: store.uri('t') };
+    const base = { schema, spec: unpartitioned, store, tableLocation: store.uri('t'), tableProperties: {} };
     assert.deepEqual(await writeDataFiles(engine, { ...base, selectSql: 'SELECT 1 AS id WHERE false' }), []);
     assert.deepEqual(await store.list('t/'), []);
     const partitioned: PartitionSpec = { 'spec-id': 0, fields: parsePartitionSpec('bucket(4, id)', schema) };
@@ -147,7 +147,7 @@ test('partition values of every transform match applyTransform, including before
         uuid() AS u, CAST('\\x00\\xFF' || i AS BLOB) AS b FROM range(12) t(i)`;
     for (const text of specs) {
       const spec: PartitionSpec = { 'spec-id': 3, fields: parsePartitionSpec(text, schema) };
-      const files = await writeDataFiles(engine, { selectSql: rows, schema, spec, store, tableLocation: store.uri(`p${specs.indexOf(text)}`) });
+      const files = await writeDataFiles(engine, { selectSql: rows, schema, spec, store, tableLocation: store.uri(`p${specs.indexOf(text)}`), tableProperties: {} });
       assert.equal(files.reduce((n, f) => n + f.recordCount, 0), 12, text);
       for (const file of files) {
         assert.equal(file.specId, 3);
@@ -182,7 +182,7 @@ test('rows known to share one partition are written unpartitioned, with the same
         schema,
         spec: { 'spec-id': 0, fields: spec },
         store,
-        tableLocation: store.uri(`warehouse/${table}`),
+        tableLocation: store.uri(`warehouse/${table}`), tableProperties: {},
         onePartition,
       });
     const [general, one] = [await write(false, 'a'), await write(true, 'b')];
@@ -194,7 +194,7 @@ test('rows known to share one partition are written unpartitioned, with the same
       schema,
       spec: { 'spec-id': 0, fields: spec },
       store,
-      tableLocation: store.uri('warehouse/c'),
+      tableLocation: store.uri('warehouse/c'), tableProperties: {},
       onePartition: true,
     });
     assert.deepEqual(empty, []);

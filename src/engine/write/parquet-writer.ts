@@ -10,6 +10,7 @@ import type { ObjectStore } from '../../storage/index.js';
 import { joinKey } from '../../storage/index.js';
 import {
   type Engine,
+  encryptionArg,
   icebergToDuckdb,
   MAX_OPEN_PARTITION_FILES,
   quoteIdent,
@@ -29,6 +30,8 @@ export interface WriteDataFilesOptions {
   store: ObjectStore;
   /** The table location URI (metadata `location`); files go under `<location>/data/`. */
   tableLocation: string;
+  /** The table's properties: an encrypted table's files are written with its data key. */
+  tableProperties: Readonly<Record<string, string>>;
   /** Split unpartitioned output into files of about this size. Default 512 MiB. */
   targetFileBytes?: number;
   /** Rows per Parquet row group (DuckDB default when unset). */
@@ -50,6 +53,7 @@ export async function writeDataFiles(engine: Engine, options: WriteDataFilesOpti
   const allParts = partitionColumns(spec, schema);
   const writeId = randomBytes(4).toString('hex');
   const parts = allParts.filter((p) => p.sql !== undefined);
+  const encryption = await encryptionArg(options.tableProperties, options.tableLocation);
 
   const casts = schema.fields.map((f) => {
     const cast = `CAST(__src.${quoteIdent(f.name)} AS ${icebergToDuckdb(f.type)})`;
@@ -76,6 +80,8 @@ export async function writeDataFiles(engine: Engine, options: WriteDataFilesOpti
     // The data folder already holds other commits' files; uuidv7 names never collide.
     'APPEND',
   ];
+  // Parquet modular encryption: footer and every column with the table's key (AES-GCM).
+  if (encryption) copyOptions.push(`ENCRYPTION_CONFIG ${encryption.slice(encryption.indexOf('{'))}`);
   if (options.rowGroupSize) copyOptions.push(`ROW_GROUP_SIZE ${Math.floor(options.rowGroupSize)}`);
   const source = `(SELECT ${casts.join(', ')} FROM (${options.selectSql}) AS __src) AS __rows`;
   let target = dataPath;

@@ -35,6 +35,7 @@ export async function writePositionDeletes(
     spec: { 'spec-id': 0, fields: [] },
     store,
     tableLocation: m.location,
+    tableProperties: m.properties,
   });
   if (!written) return undefined;
   if (more.length > 0) throw new Error(`position deletes of ${target.filePath} came out as ${more.length + 1} files`);

@@ -24,7 +24,7 @@ function specOf(m: TableMetadata) {
 }
 
 function write(engine: Engine, store: ObjectStore, m: TableMetadata, selectSql: string): Promise<DataFile[]> {
-  return writeDataFiles(engine, { selectSql, schema: currentSchema(m), spec: specOf(m), store, tableLocation: m.location });
+  return writeDataFiles(engine, { selectSql, schema: currentSchema(m), spec: specOf(m), store, tableLocation: m.location, tableProperties: m.properties });
 }
 
 async function dropFiles(store: ObjectStore, files: DataFile[]): Promise<void> {

@@ -18,6 +18,8 @@ const serveSectionSchema = z.strictObject({
   shutdown_grace: duration.optional(),
   /** Whether files arriving in landing start runs (default true); false leaves them to schedules and requests. */
   watch_landing: z.boolean().optional(),
+  /** Whether this server runs the jobs it queues (default true); false leaves them to `silt worker`s. */
+  execute: z.boolean().optional(),
 });
 
 export interface ServeSettings {
@@ -30,9 +32,10 @@ export interface ServeSettings {
   runTimeoutMs?: number;
   shutdownGraceMs: number;
   watchLanding: boolean;
+  execute: boolean;
 }
 
-export const SERVE_DEFAULTS: ServeSettings = { host: '127.0.0.1', port: 7878, concurrency: 1, retries: 2, retryBackoffMs: 1_000, shutdownGraceMs: 30_000, watchLanding: true };
+export const SERVE_DEFAULTS: ServeSettings = { host: '127.0.0.1', port: 7878, concurrency: 1, retries: 2, retryBackoffMs: 1_000, shutdownGraceMs: 30_000, watchLanding: true, execute: true };
 
 /** The settings of silt.yaml's `serve:` over the defaults, then `flags` (the command line's) over both. */
 export function serveSettings(config: ProjectConfig, flags: Partial<ServeSettings> = {}): ServeSettings {
@@ -48,6 +51,7 @@ export function serveSettings(config: ProjectConfig, flags: Partial<ServeSetting
     runTimeoutMs: ms('run_timeout', s.run_timeout),
     shutdownGraceMs: ms('shutdown_grace', s.shutdown_grace),
     watchLanding: s.watch_landing,
+    execute: s.execute,
   };
   const defined = (o: Partial<ServeSettings>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
   return { ...SERVE_DEFAULTS, ...defined(fromFile), ...defined(flags) };

@@ -125,6 +125,14 @@ async function fleet(catalogUri: string | undefined): Promise<void> {
     }
     const all = await project.catalog.runLog.runs(100);
     assert.ok(all.every((r) => r.worker === 'w1' || r.worker === 'w2'), `every run is a worker's: ${all.map((r) => r.worker).join(', ')}`);
+    const api = await httpJson(dir, `${url}/v1/runs`, 'GET');
+    assert.deepEqual(
+      api.body.runs.filter((r: { jobId: string }) => r.jobId === second).map((r: { worker: string; pid: number }) => [r.worker, r.pid]),
+      runs.map((r) => [r.worker, r.pid]).reverse(),
+      'the API says which worker made each run',
+    );
+    const listed = await silt(dir, 'runs');
+    for (const r of runs) assert.match(listed.stdout, new RegExp(`${r.runId} +http +${r.status} +${r.worker} `), listed.stdout);
 
     const counts = await withSession(project, (sql) =>
       query(sql, 'SELECT _source_file, count(*), count(DISTINCT id), min(CAST(id AS BIGINT)) FROM bronze.orders GROUP BY 1 ORDER BY 4'),

@@ -52,6 +52,8 @@ export interface MetadataDb {
     heartbeat_ms: number | null;
     /** The job of `silt serve` that made the run; null for a run started by hand without a server. */
     job_id: string | null;
+    /** The executor that made the run: a `silt worker`'s name, `serve`; null for a run by hand. */
+    worker: string | null;
   };
   /** See job-queue.ts. */
   silt_jobs: {

@@ -414,6 +414,13 @@ const MIGRATIONS: readonly Migration[] = [
         .execute();
     },
   },
+  {
+    version: 21,
+    name: 'the worker that made each run (a `silt worker` by its name, or `serve`)',
+    async up(db) {
+      await db.schema.alterTable('silt_runs').addColumn('worker', 'varchar(255)').execute();
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -17,6 +17,10 @@ export interface RunRecord {
   error: string | null;
   /** The `silt serve` job that made the run, if a server made it. */
   jobId: string | null;
+  /** Where it ran: the host and process, and the executor's name (a `silt worker`'s, or `serve`). */
+  host: string | null;
+  pid: number | null;
+  worker: string | null;
 }
 
 /** One line of what a step said while it ran. */
@@ -77,7 +81,7 @@ export class RunLog {
    * has run nothing. A run whose process has died does not count; it is marked failed here. Until
    * finish(), the run gives a heartbeat every HEARTBEAT_MS.
    */
-  async start(run: Pick<RunRecord, 'runId' | 'trigger' | 'selector'> & { jobId?: string }): Promise<void> {
+  async start(run: Pick<RunRecord, 'runId' | 'trigger' | 'selector'> & { jobId?: string; worker?: string }): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       // The lock first, so two runs starting at once queue here, and the second sees the first.
       await this.capabilities.lockTable(tx, 'silt_runs');
@@ -107,6 +111,7 @@ export class RunLog {
           pid: process.pid,
           heartbeat_ms: Date.now(),
           job_id: run.jobId ?? null,
+          worker: run.worker ?? null,
         })
         .execute();
     });
@@ -269,6 +274,9 @@ function toRun(r: MetadataDb['silt_runs']): RunRecord {
     finishedMs: num(r.finished_ms),
     error: r.error,
     jobId: r.job_id,
+    host: r.host,
+    pid: num(r.pid),
+    worker: r.worker,
   };
 }
 

@@ -37,6 +37,7 @@ const COMMANDS: Entry[] = [
   { names: ['check'], load: () => import('./commands/check.js') },
   { names: ['connect'], load: () => import('./commands/connect.js') },
   { names: ['serve'], load: () => import('./commands/serve.js') },
+  { names: ['worker'], load: () => import('./commands/worker.js') },
   { names: ['lineage'], load: () => import('./commands/lineage.js') },
   { names: ['alerts'], load: () => import('./commands/alerts.js') },
   { names: ['workgroup', 'audit'], load: () => import('./commands/governance.js') },

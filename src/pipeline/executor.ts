@@ -10,6 +10,8 @@ import type { MaintenanceTask, RunRequest, RunRequested, RunRequester } from './
 import type { RetryPolicy } from './step-guard.js';
 
 export interface ExecutorOptions {
+  /** The executor's name, kept with each run it makes (`silt runs` shows it): a worker's, or `serve`. */
+  name?: string;
   /**
    * Jobs at once (default 1). Pipeline runs take the project's run lock, so at most one of them
    * runs at a time whatever this says; the other slots take maintenance tasks (vacuum, check).
@@ -71,7 +73,7 @@ export class Executor implements RunRequester {
   private stopping = false;
   private stopped = false;
   private started = false;
-  private readonly opts: Required<Omit<ExecutorOptions, 'stepTimeoutMs' | 'runTimeoutMs' | 'onJob' | 'runPipeline' | 'compact'>> & ExecutorOptions;
+  private readonly opts: Required<Omit<ExecutorOptions, 'name' | 'stepTimeoutMs' | 'runTimeoutMs' | 'onJob' | 'runPipeline' | 'compact'>> & ExecutorOptions;
 
   constructor(
     private readonly project: Project,
@@ -214,6 +216,7 @@ export class Executor implements RunRequester {
         retry: this.opts.retry,
         ...(this.opts.stepTimeoutMs ? { stepTimeoutMs: this.opts.stepTimeoutMs } : {}),
         jobId: job.jobId,
+        ...(this.opts.name ? { worker: this.opts.name } : {}),
         onStart: (id) => {
           runId = id;
           void this.jobs.setRun(job.jobId, owner, id).catch(() => undefined);

@@ -42,6 +42,8 @@ export interface RunOptions {
   stepTimeoutMs?: number;
   /** The `silt serve` job making this run, recorded with it. */
   jobId?: string;
+  /** The executor making it (a `silt worker`'s name, or `serve`), recorded with it. */
+  worker?: string;
   /** Told the run's id once the run holds the run lock. */
   onStart?: (runId: string) => void;
 }
@@ -60,7 +62,7 @@ export async function runPipeline(project: Project, opts: RunOptions = {}): Prom
     const models = await discoverModels(engine, config.modelsDir);
     const nodes = topoOrder(buildGraph(config, models));
     const picked = selectSteps(nodes, opts.select ?? []);
-    await project.catalog.runLog.start({ runId, trigger: opts.trigger ?? 'manual', selector: opts.select?.join(' ') || null, ...(opts.jobId ? { jobId: opts.jobId } : {}) });
+    await project.catalog.runLog.start({ runId, trigger: opts.trigger ?? 'manual', selector: opts.select?.join(' ') || null, ...(opts.jobId ? { jobId: opts.jobId } : {}), ...(opts.worker ? { worker: opts.worker } : {}) });
     opts.onStart?.(runId);
     try {
       const plan = { runId, started, config, models, steps: nodes.filter((n) => picked.has(n.id)) };

@@ -5,9 +5,10 @@ import { withApi } from '../testing/index.js';
 import { SERVE_DEFAULTS, serveSettings } from './serve-config.js';
 
 test("silt.yaml's serve: section sets the server's settings; flags win over it; absent, the defaults hold", async () => {
-  await withApi({ yaml: 'serve:\n  port: 9000\n  concurrency: 2\n  step_timeout: 5m\n  shutdown_grace: 500ms\n' }, async (_app, project) => {
+  await withApi({ yaml: 'serve:\n  port: 9000\n  concurrency: 2\n  step_timeout: 5m\n  shutdown_grace: 500ms\n  execute: false\n' }, async (_app, project) => {
     assert.deepEqual(serveSettings(project.config, { port: 0, retries: 0 }), {
       ...SERVE_DEFAULTS,
+      execute: false,
       port: 0,
       concurrency: 2,
       retries: 0,

@@ -20,6 +20,8 @@ const serveSectionSchema = z.strictObject({
   watch_landing: z.boolean().optional(),
   /** How often the audit log is published to system.audit (default 5m); off publishes only on `silt audit publish`. */
   audit_publish: z.union([duration, z.literal('off')]).optional(),
+  /** Whether this server runs the jobs it queues (default true); false leaves them to `silt worker`s. */
+  execute: z.boolean().optional(),
 });
 
 export interface ServeSettings {
@@ -34,9 +36,10 @@ export interface ServeSettings {
   watchLanding: boolean;
   /** Milliseconds between publishes of the audit log to system.audit; 0 for never. */
   auditPublishMs: number;
+  execute: boolean;
 }
 
-export const SERVE_DEFAULTS: ServeSettings = { host: '127.0.0.1', port: 7878, concurrency: 1, retries: 2, retryBackoffMs: 1_000, shutdownGraceMs: 30_000, watchLanding: true, auditPublishMs: 5 * 60_000 };
+export const SERVE_DEFAULTS: ServeSettings = { host: '127.0.0.1', port: 7878, concurrency: 1, retries: 2, retryBackoffMs: 1_000, shutdownGraceMs: 30_000, watchLanding: true, auditPublishMs: 5 * 60_000, execute: true };
 
 /** The settings of silt.yaml's `serve:` over the defaults, then `flags` (the command line's) over both. */
 export function serveSettings(config: ProjectConfig, flags: Partial<ServeSettings> = {}): ServeSettings {
@@ -53,6 +56,7 @@ export function serveSettings(config: ProjectConfig, flags: Partial<ServeSetting
     shutdownGraceMs: ms('shutdown_grace', s.shutdown_grace),
     watchLanding: s.watch_landing,
     auditPublishMs: s.audit_publish === 'off' ? 0 : ms('audit_publish', s.audit_publish),
+    execute: s.execute,
   };
   const defined = (o: Partial<ServeSettings>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
   return { ...SERVE_DEFAULTS, ...defined(fromFile), ...defined(flags) };

@@ -45,6 +45,7 @@ export async function startServer(project: Project, opts: ServeOptions = {}): Pr
   const log = logger ?? createLogger();
   const onError = (what: string) => (e: unknown) => log.error({ err: e instanceof Error ? e.message : String(e) }, what);
   const executor = new Executor(project, {
+    name: 'serve',
     runPipeline: runWithEffects(log),
     concurrency: settings.concurrency,
     retry: { retries: settings.retries, backoffMs: settings.retryBackoffMs },
@@ -55,7 +56,8 @@ export async function startServer(project: Project, opts: ServeOptions = {}): Pr
   const queries = new QueryService(project, { onEnded: recordQuery });
   const deps: ServerDeps = { project, principalOf: requestPrincipal, executor, push, queries, ...(onInternalError ? { onInternalError } : {}) };
   const listening = await listen(createApp(deps), settings.host, settings.port);
-  executor.start();
+  // Without it, the queue is left to `silt worker`s; requests, schedules and landed files still queue.
+  if (settings.execute) executor.start();
   // Triggers: files arriving, schedules ticking, alert rules that watch the clock (staleness).
   const triggers = [
     ...(settings.watchLanding ? [startLandingWatcher(project, executor, { ...watcherTimes, onError: onError('landing watcher') })] : []),

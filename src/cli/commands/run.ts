@@ -38,11 +38,12 @@ export function register(program: Command): void {
         const list = await inProject(this, (p) => p.catalog.runLog.runs(limit));
         out(
           textTable(
-            ['run_id', 'trigger', 'status', 'started', 'seconds', 'error'],
+            ['run_id', 'trigger', 'status', 'by', 'started', 'seconds', 'error'],
             list.map((r) => [
               r.runId,
               r.trigger,
               r.status,
+              r.worker ?? (r.pid === null ? '' : `${r.host ?? '?'}:${r.pid}`),
               new Date(r.startedMs).toISOString(),
               r.finishedMs ? ((r.finishedMs - r.startedMs) / 1000).toFixed(1) : '',
               (r.error ?? '').slice(0, 80),
@@ -59,7 +60,8 @@ export function register(program: Command): void {
         const found = await inProject(this, (p) => p.catalog.runLog.run(id));
         if (!found) throw new NotFound(`runs: no run ${id}; \`silt runs\` lists them`);
         const { run, steps } = found;
-        out(`run ${run.runId}  ${run.status}  trigger=${run.trigger}${run.selector ? `  select=${run.selector}` : ''}`);
+        const by = run.worker ? `  worker=${run.worker}` : '';
+        out(`run ${run.runId}  ${run.status}  trigger=${run.trigger}${run.selector ? `  select=${run.selector}` : ''}${by}  host=${run.host ?? '?'} pid=${run.pid ?? '?'}`);
         const results = steps.map(storedStep);
         out(stepTable(results, run.startedMs));
         for (const s of results) {

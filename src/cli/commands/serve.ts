@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { parseDuration } from '../../config/index.js';
 import { InvalidInput } from '../../errors.js';
 import { openProject } from '../../project/index.js';
-import { startServer, type ServeOptions } from '../../server/index.js';
+import { serveSettings, startServer, type ServeOptions } from '../../server/index.js';
 import { action, out } from '../context.js';
 
 interface ServeFlags {
@@ -14,6 +14,7 @@ interface ServeFlags {
   runTimeout?: string;
   shutdownGrace?: string;
   watch?: boolean;
+  execute?: boolean;
 }
 
 export function register(program: Command): void {
@@ -27,6 +28,7 @@ export function register(program: Command): void {
     .option('--step-timeout <duration>', 'stop a step running longer, e.g. 30m')
     .option('--run-timeout <duration>', 'stop a run running longer, e.g. 2h')
     .option('--shutdown-grace <duration>', 'on stop, let a running run finish this long before stopping it (default 30s)')
+    .option('--no-execute', 'queue runs (requests, schedules, landed files) but leave them to `silt worker`s')
     .option('--no-watch', 'files arriving in landing do not start runs (schedules, pushes and requests still work; runs take the files then)')
     .action(
       action(async function (this: Command, flags: ServeFlags) {
@@ -41,6 +43,7 @@ export function register(program: Command): void {
         });
         out(`silt serve: ${project.config.name} on ${server.url} (API at ${server.url}/v1, OpenAPI at ${server.url}/openapi.json); Ctrl-C stops`);
         // Like a notebook server's: the address signs the owner in (others sign in with their own token).
+        if (!serveSettings(project.config, opts).execute) out('silt serve: runs no jobs itself (--no-execute): start `silt worker`s to run them');
         out(`silt serve: console at ${server.url}/?token=${server.ownerToken}`);
         await new Promise<void>((resolve) => {
           const stop = () => resolve();
@@ -71,6 +74,7 @@ function serveOptions(f: ServeFlags): ServeOptions {
     runTimeoutMs: ms('--run-timeout', f.runTimeout),
     shutdownGraceMs: ms('--shutdown-grace', f.shutdownGrace),
     watchLanding: f.watch === false ? false : undefined,
+    execute: f.execute === false ? false : undefined,
   };
   return Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) as ServeOptions;
 }

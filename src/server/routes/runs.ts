@@ -17,6 +17,10 @@ const RunSchema = z
     finishedMs: z.number().nullable(),
     error: z.string().nullable(),
     jobId: z.string().nullable(),
+    /** Where it ran: host, process, and the executor's name (a `silt worker`'s, or `serve`; null for a run by hand). */
+    host: z.string().nullable(),
+    pid: z.number().nullable(),
+    worker: z.string().nullable(),
   })
   .openapi('Run');
 

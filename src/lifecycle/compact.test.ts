@@ -30,7 +30,7 @@ async function smallFilesTable(lake: Lake, inserts: number): Promise<Table> {
   const byId = { ...spec, fields: [...spec.fields, { 'source-id': 1, 'field-id': 1001, name: 'id', transform: 'identity' }] };
   const written = await writeDataFiles(lake.engine, {
     selectSql: `SELECT i AS id, r AS region, left(r, 1) || i AS v FROM range(${inserts}) t(i), (VALUES ('eu'), ('us'), ('apac')) x(r)`,
-    schema: currentSchema(m), spec: byId, store: lake.store, tableLocation: m.location,
+    schema: currentSchema(m), spec: byId, store: lake.store, tableLocation: m.location, tableProperties: m.properties,
   });
   const files: DataFile[] = written.map((f) => ({ ...f, partition: f.partition.slice(0, 1) }));
   await created.append(files);

@@ -129,7 +129,7 @@ async function compactTable(deps: { catalog: Catalog; engine: Engine }, table: T
       const rows = await scanSql(currentScan(base, table.name, g.files, schema), store);
       const spec = base['partition-specs'].find((s) => s['spec-id'] === g.files[0]!.specId)!;
       const out = await writeDataFiles(deps.engine, {
-        selectSql: `SELECT * FROM (${rows})${order}`, schema, spec, store, tableLocation: base.location, targetFileBytes: targetSize, onePartition: true,
+        selectSql: `SELECT * FROM (${rows})${order}`, schema, spec, store, tableLocation: base.location, tableProperties: base.properties, targetFileBytes: targetSize, onePartition: true,
       });
       written.push(...out);
       result.partitions[i]!.outputFiles = out.length;

@@ -123,6 +123,7 @@ export class Catalog {
       takenBy: async (ns, name) => ((await this.tableExists(ns, name)) ? 'table' : (await this.externalTables.get(ns, name)) ? 'external (crawled) table' : undefined),
       requireNamespace: (ns) => this.requireNamespace(ns),
       freshFolder: (ns, name) => this.freshTableKey(ns, name),
+      requireFreeFolder: (ns, location) => this.requireFreeFolder(ns, location),
     });
   }
 

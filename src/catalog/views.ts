@@ -25,6 +25,8 @@ export interface ViewHost {
   requireNamespace(namespace: string): Promise<void>;
   /** A fresh folder for a new view (store key). */
   freshFolder(namespace: string, name: string): Promise<string>;
+  /** The store key of a folder a client chose, when it is a free one under the namespace's folder; else InvalidInput. */
+  requireFreeFolder(namespace: string, location: string): Promise<string>;
 }
 
 /**
@@ -64,13 +66,13 @@ export class CatalogViews {
     return view;
   }
 
-  /** Creates a view whose first version `updates` make (see `versionUpdates`). */
-  async create(namespace: string, name: string, updates: readonly ViewUpdate[], properties: Record<string, string> = {}): Promise<StoredView> {
+  /** Creates a view whose first version `updates` make (see `versionUpdates`), in `location` when a client chose one. */
+  async create(namespace: string, name: string, updates: readonly ViewUpdate[], properties: Record<string, string> = {}, location?: string): Promise<StoredView> {
     checkName('namespace', namespace);
     checkName('view', name);
     await this.host.requireNamespace(namespace);
     await this.refuseTaken(namespace, name);
-    const folder = await this.host.freshFolder(namespace, name);
+    const folder = location === undefined ? await this.host.freshFolder(namespace, name) : await this.host.requireFreeFolder(namespace, location);
     const metadata = newViewMetadata(this.store.uri(folder), updates, properties);
     const key = viewMetadataFileKey(folder, undefined);
     await this.store.put(key, JSON.stringify(metadata));

@@ -84,6 +84,14 @@ test('REST views: a view/table name clash is 409, a missing namespace 404, a bad
     assertIcebergError(await call(app, 'POST', `${V1}/namespaces/nope/views`, { name: 'v', schema: SCHEMA, 'view-version': version('SELECT 1') }), 404, 'NoSuchNamespaceException', 'nope');
     assertIcebergError(await call(app, 'POST', `${V1}/namespaces/shop/views`, { name: 'v', schema: SCHEMA, 'view-version': { ...version('SELECT 1'), representations: [] } }), 400, 'BadRequestException');
     assert.equal((await call(app, 'POST', `${V1}/namespaces/shop/views`, { name: 'v', schema: SCHEMA, 'view-version': version('SELECT 1 AS id') })).status, 200);
+    // Trino sends the location it would choose (the namespace's folder and the view's name): kept when it is a free folder there.
+    const where = (made: any) => made.body['metadata-location'].replace(/\/metadata\/[^/]*$/, '');
+    const table = await call(app, 'GET', `${V1}/namespaces/shop/tables/orders`);
+    const nsFolder = table.body.metadata.location.replace(/\/orders[^/]*$/, '');
+    const placed = await call(app, 'POST', `${V1}/namespaces/shop/views`, { name: 'placed', location: `${nsFolder}/placed_here`, schema: SCHEMA, 'view-version': version('SELECT 1 AS id') });
+    assert.equal(placed.status, 200, JSON.stringify(placed.body));
+    assert.equal(where(placed), `${nsFolder}/placed_here`);
+    assertIcebergError(await call(app, 'POST', `${V1}/namespaces/shop/views`, { name: 'astray', location: 'file:///elsewhere/astray', schema: SCHEMA, 'view-version': version('SELECT 1 AS id') }), 400, 'BadRequestException', 'is not a free folder under');
     const trinoOnly = await call(app, 'POST', `${V1}/namespaces/shop/views`, { name: 'distinct_ids', schema: SCHEMA, 'view-version': version('SELECT approx_distinct(id) AS id FROM shop.orders', 'trino') });
     assert.deepEqual(trinoOnly.body.metadata.versions[0].representations.map((r: any) => r.dialect), ['trino'], 'Spark has no approx_distinct: not offered to Spark');
     assertIcebergError(await call(app, 'POST', `${V1}/namespaces/shop/tables`, { name: 'v', schema: SCHEMA }), 409, 'AlreadyExistsException', 'shop.v');

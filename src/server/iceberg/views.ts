@@ -132,10 +132,9 @@ export function viewRoutes(deps: ServerDeps) {
     .openapi(create, async (c) => {
       const ns = oneLevel(c.req.valid('param').namespace);
       const body = c.req.valid('json');
-      if (body.location) throw new InvalidInput(`location: Silt chooses a view's location under its warehouse; leave location out`, { details: { field: 'location' } });
       const { 'version-id': _id, 'schema-id': _schema, ...version } = body['view-version'] as ViewVersion;
       version.representations = await portableDialects(deps, version.representations);
-      const view = await catalog.views.create(ns, body.name, versionUpdates(body.schema as unknown as Schema, version), body.properties ?? {});
+      const view = await catalog.views.create(ns, body.name, versionUpdates(body.schema as unknown as Schema, version), body.properties ?? {}, body.location ?? undefined);
       return c.json(loadViewResult(view), 200);
     })
     .openapi(load, async (c) => {

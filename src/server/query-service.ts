@@ -1,4 +1,4 @@
-import { isAccessStatement, projectGrants, runAccessStatement } from '../governance/index.js';
+import { isAccessStatement, isAdministrator, projectGrants, runAccessStatement } from '../governance/index.js';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
@@ -135,26 +135,28 @@ export class QueryService {
     return this.view(q);
   }
 
-  async status(id: string): Promise<QueryView> {
+  /** `asker` sees its own statements; an administrator everyone's; another's is as unknown as a missing one. */
+  async status(id: string, asker: Principal): Promise<QueryView> {
     const q = this.live.get(id);
-    if (q) return this.view(q);
+    if (q) return this.view(mine(q, q.principal.name, asker));
     const r = await this.project.catalog.queryHistory.get(id);
     if (!r) throw unknownQuery(id);
-    return recordView(r);
+    return recordView(mine(r, r.principal, asker));
   }
 
   /** Stops the statement (DuckDB is interrupted: within a second); a finished one is left as it is. */
-  async cancel(id: string): Promise<QueryView> {
+  async cancel(id: string, asker: Principal): Promise<QueryView> {
     const q = this.live.get(id);
-    if (!q) return this.status(id);
+    if (!q) return this.status(id, asker);
+    mine(q, q.principal.name, asker);
     q.controller.abort();
     await q.done;
     return this.view(q);
   }
 
   /** Rows [offset, offset + limit) of what the query has returned so far; a failed query's error instead. */
-  async page(id: string, offset: number, limit: number): Promise<{ view: QueryView; rows: Cell[][] }> {
-    const q = await this.withRows(id);
+  async page(id: string, offset: number, limit: number, asker: Principal): Promise<{ view: QueryView; rows: Cell[][] }> {
+    const q = await this.withRows(id, asker);
     if (q.status === 'failed' || q.status === 'cancelled') throw q.failure;
     return { view: this.view(q), rows: await q.rows.page(offset, limit) };
   }
@@ -163,8 +165,8 @@ export class QueryService {
    * NDJSON lines as the rows arrive: `{"columns":[…]}`, then one JSON array per row, then
    * `{"status":"succeeded","row_count":n}`, or the error model's body if the statement fails.
    */
-  async *stream(id: string): AsyncGenerator<string> {
-    const q = await this.withRows(id);
+  async *stream(id: string, asker: Principal): AsyncGenerator<string> {
+    const q = await this.withRows(id, asker);
     await q.described;
     if (q.columns) yield JSON.stringify({ columns: q.columns }) + '\n';
     for await (const rows of q.rows.follow()) yield rows.map((r) => JSON.stringify(r) + '\n').join('');
@@ -173,8 +175,8 @@ export class QueryService {
   }
 
   /** The whole result as a file (CSV, Parquet or NDJSON) once the query has succeeded; the caller removes it. */
-  async download(id: string, format: DownloadFormat): Promise<string> {
-    const q = await this.withRows(id);
+  async download(id: string, format: DownloadFormat, asker: Principal): Promise<string> {
+    const q = await this.withRows(id, asker);
     await q.done;
     if (q.status !== 'succeeded') throw q.failure;
     const engine = await this.project.openEngine();
@@ -203,10 +205,11 @@ export class QueryService {
     this.engine?.close();
   }
 
-  private async withRows(id: string): Promise<LiveQuery> {
+  private async withRows(id: string, asker: Principal): Promise<LiveQuery> {
     const q = this.live.get(id);
-    if (q) return q;
-    if (await this.project.catalog.queryHistory.get(id)) {
+    if (q) return mine(q, q.principal.name, asker);
+    const r = await this.project.catalog.queryHistory.get(id);
+    if (r && mine(r, r.principal, asker)) {
       throw new NotFound(`query ${id}: its results are no longer kept (the server keeps them ${this.opts.keepMs / 60_000} minutes, within a total size); run it again`, {
         code: 'query_results_expired',
         details: { key: id },
@@ -369,6 +372,12 @@ function recordView(r: QueryRecord): QueryView {
     error: r.error ? (JSON.parse(r.error) as ErrorBody).error : null,
     results_kept: false,
   };
+}
+
+/** `item` when `asker` ran it or administers the project; otherwise NotFound, as if there were no such query. */
+function mine<T extends { queryId?: string; id?: string }>(item: T, ranBy: string, asker: Principal): T {
+  if (ranBy === asker.name || isAdministrator(asker)) return item;
+  throw unknownQuery(String(item.queryId ?? item.id));
 }
 
 function unknownQuery(id: string): NotFound {

@@ -39,8 +39,17 @@ test('tables, namespaces, a table and its schema history, query history and save
     assert.equal(refused.status, 403);
     assert.match(refused.body.error.message, /user dave may not read table shop\.items/);
 
-    await as(app, bob, 'POST', '/v1/queries', { sql: 'SELECT id FROM shop.items', wait_ms: 30_000 });
-    await call(app, 'POST', '/v1/queries', { sql: 'SELECT amount FROM hr.salaries', wait_ms: 30_000 });
+    const bobs = (await as(app, bob, 'POST', '/v1/queries', { sql: 'SELECT id FROM shop.items', wait_ms: 30_000 })).body.id;
+    const owners = (await call(app, 'POST', '/v1/queries', { sql: 'SELECT amount FROM hr.salaries', wait_ms: 30_000 })).body.id;
+    // Another's statement, its rows, stream, download and cancel are as unknown as a missing id; one's own and an administrator's are not.
+    for (const suffix of ['', '/results', '/stream', '/download', '/cancel']) {
+      const method = suffix === '/cancel' ? 'POST' : 'GET';
+      const res = await app.request(`/v1/queries/${owners}${suffix}`, { method, headers: { authorization: `Bearer ${bob}` } });
+      assert.equal(res.status, 404, `bob ${method} ${suffix || 'status'}`);
+      assert.match(((await res.json()) as { error: { message: string } }).error.message, new RegExp(`query ${owners} does not exist`));
+    }
+    assert.deepEqual((await as(app, bob, 'GET', `/v1/queries/${bobs}/results`)).body.rows, [], 'his own (no rows yet in the table)');
+    assert.equal((await call(app, 'GET', `/v1/queries/${bobs}`)).status, 200, 'the owner sees anyone\'s');
     assert.deepEqual((await as(app, bob, 'GET', '/v1/queries')).body.queries.map((q: { sql: string }) => q.sql), ['SELECT id FROM shop.items']);
     const everyone = (await call(app, 'GET', '/v1/queries')).body.queries.map((q: { sql: string }) => q.sql);
     assert.ok(everyone.includes('SELECT amount FROM hr.salaries') && everyone.includes('SELECT id FROM shop.items'), everyone.join(' | '));

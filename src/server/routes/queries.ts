@@ -177,15 +177,15 @@ export function queriesRoutes(deps: ServerDeps, opts: QueryServiceOptions = {}) 
         200,
       );
     })
-    .openapi(status, async (c) => c.json(await queries().status(c.req.valid('param').id), 200))
+    .openapi(status, async (c) => c.json(await queries().status(c.req.valid('param').id, deps.principalOf(c)), 200))
     .openapi(results, async (c) => {
       const { id } = c.req.valid('param');
       const { offset, limit } = c.req.valid('query');
-      const { view, rows } = await queries().page(id, offset, limit);
+      const { view, rows } = await queries().page(id, offset, limit, deps.principalOf(c));
       return c.json({ id, status: view.status, columns: view.columns, offset, rows, row_count: view.row_count, complete: view.status === 'succeeded' }, 200);
     })
     .openapi(stream, async (c) => {
-      const lines = queries().stream(c.req.valid('param').id);
+      const lines = queries().stream(c.req.valid('param').id, deps.principalOf(c));
       // The first line is awaited here, so an unknown id is a 404, not a broken stream.
       const first = await lines.next();
       const utf8 = new TextEncoder();
@@ -195,11 +195,11 @@ export function queriesRoutes(deps: ServerDeps, opts: QueryServiceOptions = {}) 
       })())) as ReadableStream;
       return c.body(body, 200, { 'content-type': 'application/x-ndjson' }) as never;
     })
-    .openapi(cancel, async (c) => c.json(await queries().cancel(c.req.valid('param').id), 200))
+    .openapi(cancel, async (c) => c.json(await queries().cancel(c.req.valid('param').id, deps.principalOf(c)), 200))
     .openapi(download, async (c) => {
       const { id } = c.req.valid('param');
       const { format } = c.req.valid('query');
-      const file = await queries().download(id, format);
+      const file = await queries().download(id, format, deps.principalOf(c));
       const input = createReadStream(file);
       input.once('close', () => void rm(file, { force: true }));
       const ext = format === 'json' ? 'ndjson' : format;

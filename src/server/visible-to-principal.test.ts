@@ -57,6 +57,10 @@ test('tables, namespaces, a table and its schema history, query history and save
     await call(app, 'PUT', '/v1/saved-queries/payroll', { sql: 'SELECT * FROM hr.salaries' });
     await as(app, bob, 'PUT', '/v1/saved-queries/names', { sql: 'SELECT name FROM shop.items' });
     assert.deepEqual((await as(app, bob, 'GET', '/v1/saved-queries')).body.queries.map((q: { name: string }) => q.name), ['names']);
+    const taken = await as(app, bob, 'PUT', '/v1/saved-queries/payroll', { sql: 'SELECT 1' });
+    assert.deepEqual([taken.status, taken.body.error.message], [409, 'saved query "payroll" is taken by another principal; save it under another name']);
+    assert.equal((await as(app, bob, 'DELETE', '/v1/saved-queries/payroll')).status, 404, "another's saved query is unknown to him");
+    assert.equal((await call(app, 'GET', '/v1/saved-queries')).body.queries.find((q: { name: string }) => q.name === 'payroll').sql, 'SELECT * FROM hr.salaries', 'left as the owner saved it');
     assert.deepEqual((await call(app, 'GET', '/v1/saved-queries')).body.queries.map((q: { name: string }) => q.name).sort(), ['names', 'payroll']);
   });
 });

@@ -1,5 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { SavedQuery } from '../../catalog/index.js';
+import type { Principal } from '../../engine/index.js';
+import { AlreadyExists, NotFound } from '../../errors.js';
 import { isAdministrator } from '../../governance/index.js';
 import type { ServerDeps } from '../deps.js';
 import { routeApp } from '../route-app.js';
@@ -29,7 +31,7 @@ const save = createRoute({
   path: '/saved-queries/{name}',
   summary: 'Save a statement under a name (replacing what the name held)',
   request: { params: Name, body: { required: true, content: { 'application/json': { schema: z.object({ sql: z.string().min(1).max(1_000_000) }).strict().openapi('SavedQueryBody') } } } },
-  responses: { 200: json(Saved, 'The saved query'), ...errorResponses(400, 503) },
+  responses: { 200: json(Saved, 'The saved query'), ...errorResponses(400, 409, 503) },
 });
 const remove = createRoute({
   method: 'delete',
@@ -44,6 +46,13 @@ const wire = (q: SavedQuery) => ({ name: q.name, sql: q.sql, principal: q.princi
 /** Saved queries: named statements the console keeps beside its history. */
 export function savedQueriesRoutes(deps: ServerDeps) {
   const saved = deps.project.catalog.savedQueries;
+  /** A name another principal saved is theirs: only they or an administrator may replace it. */
+  const refuseOthers = async (name: string, principal: Principal) => {
+    const [found] = await saved.list(name);
+    if (found && found.principal !== principal.name && !isAdministrator(principal)) {
+      throw new AlreadyExists(`saved query ${JSON.stringify(name)} is taken by another principal; save it under another name`, { code: 'saved_query_taken', details: { key: name } });
+    }
+  };
   return routeApp()
     .openapi(list, async (c) => {
       // Each principal sees the statements it saved; administrators (the owner, the admins group) everyone's.
@@ -54,10 +63,16 @@ export function savedQueriesRoutes(deps: ServerDeps) {
     .openapi(save, async (c) => {
       const { name } = c.req.valid('param');
       const { sql } = c.req.valid('json');
-      return c.json(wire(await saved.save(name, sql, deps.principalOf(c).name)), 200);
+      const principal = deps.principalOf(c);
+      await refuseOthers(name, principal);
+      return c.json(wire(await saved.save(name, sql, principal.name)), 200);
     })
     .openapi(remove, async (c) => {
       const { name } = c.req.valid('param');
+      const principal = deps.principalOf(c);
+      // Another's saved query is as unknown to a non-administrator as a missing one.
+      const [found] = await saved.list(name);
+      if (found && found.principal !== principal.name && !isAdministrator(principal)) throw new NotFound(`saved query ${JSON.stringify(name)} does not exist; GET /v1/saved-queries lists them`, { code: 'saved_query_not_found' });
       await saved.remove(name);
       return c.json({ deleted: name }, 200);
     });

@@ -96,8 +96,18 @@ test("init's silt.yaml holds commented examples of a source, a silver contract a
   await withProject(async (dir) => {
     const file = path.join(dir, 'silt.yaml');
     assert.match(await siltOk(dir, 'plan'), /^plan: 0 to create, 0 to change/m, 'as written, it declares nothing');
-    // The examples are the commented lines `# sources:`, `# silver:`, `# gold:` and the indented lines under them.
-    const yaml = (await readFile(file, 'utf8')).replace(/^# ((sources|silver|gold):.*|  .*)$/gm, '$1');
+    // The examples are the commented lines `# sources:`, `# silver:`, `# gold:` and the indented lines under them
+    // (the template's other examples, retention and exports, stay commented).
+    let section = '';
+    const yaml = (await readFile(file, 'utf8'))
+      .split('\n')
+      .map((line) => {
+        const head = /^# (\w+):/.exec(line);
+        if (head) section = head[1]!;
+        else if (!/^#  /.test(line)) section = '';
+        return ['sources', 'silver', 'gold'].includes(section) ? line.replace(/^# /, '') : line;
+      })
+      .join('\n');
     await writeFile(file, yaml);
     const sql = /holding `([^`]+)`/.exec(yaml)?.[1];
     assert.ok(sql, 'the gold comment gives a model to write');

@@ -7,7 +7,9 @@ import { OWNER } from '../../engine/index.js';
 import { Executor } from '../../pipeline/index.js';
 import type { Project } from '../../project/index.js';
 import { ordersYaml } from '../../testing/orders-yaml.js';
-import { call, ownerApp, withApi } from '../../testing/index.js';
+import { createPrincipal } from '../../governance/index.js';
+import { asPrincipal, call, ownerApp, withApi } from '../../testing/index.js';
+import { createApp, requestPrincipal } from '../index.js';
 
 const SETUP = {
   yaml: ordersYaml("    expectations:\n      - { rule: range, column: amount, min: 0, max: 1000, policy: warn }\n") + 'gold:\n  models: models\n',
@@ -60,6 +62,23 @@ test('POST /v1/runs with wait runs the pipeline; the run, its steps, counts, war
 
     const fetched = await call(app, 'GET', `/v1/jobs/${job.jobId}`);
     assert.deepEqual([fetched.status, fetched.body.runId], [200, job.runId]);
+  });
+});
+
+test("a principal sees a run's steps only for tables it may read, and no log of another step", async () => {
+  await withRuns(async (app, project, executor) => {
+    const posted = await call(app, 'POST', '/v1/runs', { wait: true });
+    const runId = posted.body.job.runId;
+    await createPrincipal(project.catalog, 'ann', 'user');
+    assert.equal((await call(app, 'POST', '/v1/queries', { sql: 'GRANT SELECT ON TABLE gold.total TO ann', wait_ms: 30_000 })).body.status, 'succeeded');
+    const ann = asPrincipal(createApp({ project, principalOf: requestPrincipal, executor }), project, 'ann');
+    const run = await call(ann, 'GET', `/v1/runs/${runId}`);
+    assert.equal(run.status, 200, JSON.stringify(run.body));
+    assert.deepEqual(run.body.steps.map((s: { step: string }) => s.step), ['gold.total']);
+    assert.equal(run.body.job, null, "the job's result would tell of the other steps");
+    assert.equal((await call(ann, 'GET', `/v1/runs/${runId}/steps/ingest.orders/logs`)).status, 404);
+    assert.equal((await call(ann, 'GET', `/v1/runs/${runId}/steps/gold.total/logs`)).status, 200);
+    assert.equal((await call(app, 'GET', `/v1/runs/${runId}`)).body.steps.length, 3, 'the owner sees every step');
   });
 });
 

@@ -1,11 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Job, RunRecord, StepRecord } from '../../catalog/index.js';
 import { EnvironmentFault, InvalidInput, NotFound } from '../../errors.js';
-import type { Executor } from '../../pipeline/index.js';
+import type { Context } from 'hono';
+import { isAdministrator } from '../../governance/index.js';
+import { pipelineConfig, type Executor } from '../../pipeline/index.js';
 import type { ServerDeps } from '../deps.js';
 import { errors } from '../error-schema.js';
 import { routeApp } from '../route-app.js';
 import { requireGrant } from '../auth.js';
+import { mayRead } from '../governed-read.js';
 
 const RunSchema = z
   .object({
@@ -162,6 +165,18 @@ export function runsRoutes(deps: ServerDeps) {
   };
   const runNotFound = (id: string) => new NotFound(`runs: no run ${id}; GET /v1/runs lists them`, { code: 'run_not_found', details: { key: id } });
   const jobNotFound = (id: string) => new NotFound(`runs: no job or run ${id}; GET /v1/runs lists runs and their jobs`, { code: 'job_not_found', details: { key: id } });
+  /**
+   * The steps whose table the request's principal may read (an administrator: all): a step's row
+   * counts and logs tell of its table. An ingest step writes its source's bronze table.
+   */
+  const visibleSteps = async <T extends { step: string }>(c: Context, steps: readonly T[]): Promise<T[]> => {
+    if (isAdministrator(deps.principalOf(c))) return [...steps];
+    const sources = pipelineConfig(deps.project.config).sources;
+    const tableOf = (step: string) => (step.startsWith('ingest.') ? (sources[step.slice(7)]?.table ?? `bronze.${step.slice(7)}`) : step);
+    const out: T[] = [];
+    for (const s of steps) if (await mayRead(deps, c, tableOf(s.step).toLowerCase())) out.push(s);
+    return out;
+  };
   return routeApp()
     .openapi(listRuns, async (c) => {
       const { limit, offset } = c.req.valid('query');
@@ -173,12 +188,14 @@ export function runsRoutes(deps: ServerDeps) {
       const found = await catalog.runLog.run(id);
       if (!found) throw runNotFound(id);
       const job = found.run.jobId ? await catalog.jobs.get(found.run.jobId) : undefined;
-      return c.json({ run: runJson(found.run), steps: found.steps.map(stepJson), job: job ? jobJson(job) : null }, 200);
+      const steps = await visibleSteps(c, found.steps);
+      return c.json({ run: runJson(found.run), steps: steps.map(stepJson), job: job && steps.length === found.steps.length ? jobJson(job) : null }, 200);
     })
     .openapi(stepLogs, async (c) => {
       const { id, step } = c.req.valid('param');
       const found = await catalog.runLog.run(id);
       if (!found) throw runNotFound(id);
+      if ((await visibleSteps(c, [{ step }])).length === 0) throw new NotFound(`runs: run ${id} has no step ${step}`, { code: 'step_not_found', details: { key: step } });
       const lines = await catalog.runLog.log(id, step);
       // A running run's steps are known once they end; until then an unknown step's log is empty.
       if (lines.length === 0 && found.run.status !== 'running' && !found.steps.some((s) => s.step === step)) {

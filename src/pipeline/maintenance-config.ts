@@ -30,6 +30,8 @@ const actionsSchema = {
   timezone: z.string().min(1).optional(),
   expire: expireSchema.optional(),
   rewrite_manifests: z.boolean().optional(),
+  /** Applies the table's rule of the `retention:` section (deletes and archives what is due). */
+  retention: z.boolean().optional(),
   /** Handed to compaction as written. */
   compact: z.union([z.boolean(), z.record(z.string(), z.unknown())]).optional(),
 };
@@ -52,6 +54,8 @@ export type MaintenancePolicy = z.output<typeof maintenanceSchema>;
 export interface TableMaintenance {
   expire?: { olderThanMs?: number; retainLast?: number };
   rewriteManifests: boolean;
+  /** Whether the table's `retention:` rule is applied. */
+  retention?: boolean;
   compact?: Record<string, unknown>;
   /** The schedule's name (`maintenance`, `maintenance.layers.bronze`, `maintenance.tables.a.b`); undefined: none. */
   schedule?: string;
@@ -71,16 +75,18 @@ export function tableMaintenance(policy: MaintenancePolicy, table: string): Tabl
   ];
   let expire: boolean | { older_than?: string; retain_last?: number } | undefined;
   let rewrite = false;
+  let retention = false;
   let compact: boolean | Record<string, unknown> | undefined;
   let schedule: string | undefined;
   for (const { name, s } of levels) {
     if (!s) continue;
     if (s.expire !== undefined) expire = typeof s.expire === 'object' && typeof expire === 'object' ? { ...expire, ...s.expire } : s.expire;
     if (s.rewrite_manifests !== undefined) rewrite = s.rewrite_manifests;
+    if (s.retention !== undefined) retention = s.retention;
     if (s.compact !== undefined) compact = typeof s.compact === 'object' && typeof compact === 'object' ? { ...compact, ...s.compact } : s.compact;
     if (s.schedule !== undefined) schedule = name;
   }
-  const out: TableMaintenance = { rewriteManifests: rewrite, ...(schedule ? { schedule } : {}) };
+  const out: TableMaintenance = { rewriteManifests: rewrite, ...(retention ? { retention } : {}), ...(schedule ? { schedule } : {}) };
   if (expire) {
     const e = expire === true ? {} : expire;
     out.expire = {

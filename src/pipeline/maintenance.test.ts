@@ -87,6 +87,20 @@ describe('the maintenance policy', () => {
     });
   });
 
+  test("retention: true applies the table's retention: rule on the maintenance run: nothing due in bronze yet, and silver's rule is refused naming the table", async () => {
+    const yaml = 'maintenance:\n  retention: true\nretention:\n  bronze: { delete_after: 90d }\n';
+    await withProject(yaml, async (p) => {
+      const before = await snapshotsOf(p, 'bronze', 'orders');
+      const [bronze] = await maintainTables(p, { tables: [{ namespace: 'bronze', name: 'orders' }] });
+      const r = bronze!.retention as { deleted: { files: number }; snapshots: string[] };
+      assert.deepEqual([r.deleted.files, r.snapshots], [0, []], JSON.stringify(r));
+      assert.equal(await snapshotsOf(p, 'bronze', 'orders'), before);
+    });
+    await withProject(yaml + '  silver.orders: { delete_after: 90d }\n', async (p) => {
+      await assert.rejects(maintainTables(p, { tables: [{ namespace: 'silver', name: 'orders' }] }), /silver\.orders/);
+    });
+  });
+
   test('a bad policy is refused naming the key', async () => {
     await withProject('maintenance:\n  expire: { older_than: soon }\n', async (p) => {
       assert.throws(() => maintenancePolicy(p.config), (e: unknown) => e instanceof InvalidInput && /maintenance\.expire\.older_than/.test(e.message) && /7d/.test(e.message));

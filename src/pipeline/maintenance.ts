@@ -1,7 +1,7 @@
 import type { Catalog, TableIdent } from '../catalog/index.js';
 import { InvalidInput } from '../errors.js';
 import { parseSize } from '../config/index.js';
-import { compactTables, expireSnapshots, rewriteManifests } from '../lifecycle/index.js';
+import { applyRetention, compactTables, expireSnapshots, retentionRules, rewriteManifests } from '../lifecycle/index.js';
 import type { Project } from '../project/index.js';
 import { pinnedSnapshots } from './expire-pins.js';
 import { maintenancePolicy, tableMaintenance, type TableMaintenance } from './maintenance-config.js';
@@ -18,6 +18,8 @@ export const MAINTENANCE_ACTIONS: readonly MaintenanceAction[] = ['compact', 're
 export interface MaintainedTable {
   table: string;
   compact?: unknown;
+  /** What retention deleted and archived (or why it skipped the table). */
+  retention?: unknown;
   rewriteManifests?: { replaced: number; created: number; kept: number };
   expire?: { snapshotsExpired: number; refsRemoved: string[]; filesRemoved: number; bytesRemoved: number; removed: string[] };
   /** Actions the policy asks for that could not be done here, and why. */
@@ -51,6 +53,11 @@ export async function maintainTables(project: Project, opts: MaintainOptions = {
     const settings = withActions(tableMaintenance(policy, name), opts.actions);
     if (opts.scope !== undefined && (settings.schedule ?? '') !== opts.scope) continue;
     const done: MaintainedTable = { table: name };
+    // Retention first: what it deletes is not compacted, and expiry below may drop its old snapshots.
+    if (settings.retention) {
+      const result = await applyRetention(catalog, retentionRules(project.config), { tables: [ident], dryRun, openEngine: () => project.openEngine() });
+      done.retention = result.tables.map(({ table: _t, ...r }) => r)[0] ?? { skipped: result.skipped.map((s) => s.reason) };
+    }
     if (settings.compact) {
       done.compact = await (opts.compact ?? compactWith(project))(catalog, [ident], settings.compact, dryRun);
     }

@@ -74,6 +74,7 @@ export function register(program: Command): void {
 function maintainedLines(t: MaintainedTable, dryRun: boolean): string[] {
   const lines: string[] = [];
   const would = (done: string, todo: string) => (dryRun ? todo : done);
+  if (t.retention !== undefined) lines.push(`${t.table}: retention: ${JSON.stringify(t.retention)}`);
   if (t.compact !== undefined) lines.push(`${t.table}: compact: ${JSON.stringify(t.compact)}`);
   if (t.rewriteManifests && t.rewriteManifests.replaced > 0) {
     lines.push(`${t.table}: ${would('rewrote', 'would rewrite')} ${t.rewriteManifests.replaced} manifests into ${t.rewriteManifests.created}`);

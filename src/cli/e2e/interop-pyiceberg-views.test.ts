@@ -26,7 +26,7 @@ test('PyIceberg\'s RestCatalog lists, loads, checks and drops the views Silt mad
       const seen = await pyicebergViews(dir, `${server.url}/iceberg`, `pyiceberg:${token}`);
       assert.deepEqual(seen.listed, ['shop.big']);
       assert.deepEqual(seen.exists, [true, false, false]);
-      assert.deepEqual(seen.dialects, ['silt', 'trino']);
+      assert.deepEqual(seen.dialects, ['silt', 'trino', 'spark']);
       assert.deepEqual(seen.columns, ['id']);
       assert.deepEqual(seen.after_create, ['shop.big', 'shop.py_view']);
       assert.deepEqual(seen.after_drop, ['shop.py_view']);

@@ -25,6 +25,7 @@ const Result = z
     table: z.string(),
     dry_run: z.boolean(),
     compact: z.unknown().optional(),
+    retention: z.unknown().optional(),
     rewrite_manifests: z.object({ replaced: z.number(), created: z.number(), kept: z.number() }).optional(),
     expire: z
       .object({ snapshots_expired: z.number(), refs_removed: z.array(z.string()), files_removed: z.number(), bytes_removed: z.number(), removed: z.array(z.string()) })
@@ -61,6 +62,7 @@ export function maintenanceRoutes(deps: ServerDeps) {
         table: t!.table,
         dry_run: body.dry_run,
         ...(t!.compact === undefined ? {} : { compact: t!.compact }),
+        ...(t!.retention === undefined ? {} : { retention: t!.retention }),
         ...(t!.rewriteManifests ? { rewrite_manifests: t!.rewriteManifests } : {}),
         ...(e ? { expire: { snapshots_expired: e.snapshotsExpired, refs_removed: e.refsRemoved, files_removed: e.filesRemoved, bytes_removed: e.bytesRemoved, removed: e.removed } } : {}),
         ...(t!.skipped ? { skipped: t!.skipped } : {}),

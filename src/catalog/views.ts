@@ -76,19 +76,7 @@ export class CatalogViews {
     const metadata = newViewMetadata(this.store.uri(folder), updates, properties);
     const key = viewMetadataFileKey(folder, undefined);
     await this.store.put(key, JSON.stringify(metadata));
-    const inserted = await this.db
-      .insertInto('iceberg_tables')
-      .values({
-        catalog_name: this.host.catalogName,
-        table_namespace: namespace,
-        table_name: name,
-        metadata_location: this.store.uri(key),
-        previous_metadata_location: null,
-        iceberg_type: VIEW_TYPE,
-      })
-      .onConflict((oc) => oc.doNothing())
-      .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) !== 1) {
+    if (!(await this.insertRow(namespace, name, this.store.uri(key)))) {
       await purgeFolder(this.store, folder).catch(() => undefined);
       throw taken(namespace, name, 'a table or view');
     }
@@ -102,6 +90,12 @@ export class CatalogViews {
     const metadata = await this.read(metadataLocation, `${namespace}.${name}`);
     await this.host.requireNamespace(namespace);
     await this.refuseTaken(namespace, name);
+    if (!(await this.insertRow(namespace, name, metadataLocation))) throw taken(namespace, name, 'a table or view');
+    return { namespace, name, metadataLocation, metadata };
+  }
+
+  /** The view's row, pointing at its metadata file; false when a table or view took the name first. */
+  private async insertRow(namespace: string, name: string, metadataLocation: string): Promise<boolean> {
     const inserted = await this.db
       .insertInto('iceberg_tables')
       .values({
@@ -114,8 +108,7 @@ export class CatalogViews {
       })
       .onConflict((oc) => oc.doNothing())
       .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) !== 1) throw taken(namespace, name, 'a table or view');
-    return { namespace, name, metadataLocation, metadata };
+    return Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1;
   }
 
   /**

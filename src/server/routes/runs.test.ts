@@ -79,6 +79,11 @@ test("a principal sees a run's steps only for tables it may read, and no log of 
     assert.equal((await call(ann, 'GET', `/v1/runs/${runId}/steps/ingest.orders/logs`)).status, 404);
     assert.equal((await call(ann, 'GET', `/v1/runs/${runId}/steps/gold.total/logs`)).status, 200);
     assert.equal((await call(app, 'GET', `/v1/runs/${runId}`)).body.steps.length, 3, 'the owner sees every step');
+    // The landing zone likewise: a source's files to whoever may read its bronze table.
+    assert.deepEqual((await call(ann, 'GET', '/v1/landing')).body.files, []);
+    assert.deepEqual((await call(app, 'GET', '/v1/landing')).body.files.map((f: { path: string }) => f.path), ['landing/orders/a.csv']);
+    await call(app, 'POST', '/v1/queries', { sql: 'GRANT SELECT ON TABLE bronze.orders TO ann', wait_ms: 30_000 });
+    assert.deepEqual((await call(ann, 'GET', '/v1/landing')).body.files.map((f: { path: string }) => f.path), ['landing/orders/a.csv']);
   });
 });
 

@@ -32,6 +32,7 @@ const PROJECT_FILES: Record<string, string> = {
   'server/console-assets.ts': "reads the console's built files from the package, to serve them",
   'export/stage-rows.ts': "stages an export's rows as CSV in the project's spill folder (.silt/tmp), to stream them to the warehouse",
   'export/warehouse.ts': 'streams those staged CSV files to the warehouse with the COPY protocol',
+  'keys/key-provider.ts': "reads the master key file silt.yaml's encryption.master_key_file names (a project file, never data)",
   'engine/files/file-test-fixture.ts': 'test support: temporary folders',
 };
 

@@ -2,6 +2,6 @@ export { PROJECT_FILE, findProjectDir, loadProject, type ProjectConfig, type Sec
 export { projectTemplate } from './template.js';
 export { didYouMean } from './did-you-mean.js';
 export { isDuration, parseDuration } from './duration.js';
-export { parseSize } from './size.js';
+export { parseSize, SIZE_UNITS } from './size.js';
 export { cronProblem, scheduleCron } from './cron.js';
 export { setCatalogUri } from './edit.js';

@@ -65,12 +65,16 @@ test('MERGE from a subquery, with DO NOTHING and WHEN NOT MATCHED BY SOURCE, agr
   });
 });
 
-test('Spark\'s UPDATE SET * and INSERT * take the source\'s columns by name', async () => {
+test('Spark\'s UPDATE SET *, INSERT * (the source\'s columns by name) and SET t.col; a view as the source', async () => {
   await withLake(async (lake) => {
     await lake.sql.execute(`CREATE TABLE a.t AS SELECT i AS id, 'old' AS note FROM range(3) r(i)`);
     await lake.sql.execute(`MERGE INTO a.t t USING (SELECT 'new' AS note, i + 1 AS id FROM range(3) r(i)) s ON t.id = s.id
       WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *`);
     assert.deepEqual(await siltRows(lake, 'a.t', 'id, note'), ['0|old', '1|new', '2|new', '3|new']);
+    await lake.sql.execute(`CREATE VIEW a.v AS SELECT i AS id, 'from view' AS label FROM range(2) r(i)`);
+    await lake.sql.execute(`MERGE INTO a.t AS target USING a.v ON target.id = v.id WHEN MATCHED THEN UPDATE SET target.note = v.label`);
+    assert.deepEqual(await siltRows(lake, 'a.t', 'id, note'), ['0|from view', '1|from view', '2|new', '3|new']);
+    await assert.rejects(lake.sql.execute(`MERGE INTO a.t AS target USING a.v ON target.id = v.id WHEN MATCHED THEN UPDATE SET v.label = 'x'`), /merge: SET v\.label: only the target's columns are set/);
     await assert.rejects(
       lake.sql.execute(`MERGE INTO a.t t USING (SELECT 9 AS id) s ON t.id = s.id WHEN NOT MATCHED THEN INSERT *`),
       (e: unknown) => e instanceof InvalidInput && /merge: the source has no column note, which \* needs \(source columns: id\)/.test(e.message),

@@ -65,7 +65,7 @@ export async function runMerge(ctx: StatementContext, s: Merge): Promise<Stateme
     ? (await describeQuery(ctx.engine, (await ctx.binder.bind(`SELECT * FROM ${source} AS ${b}`)).sql)).map((c) => c.name)
     : [];
   const on = await sqlExpression(ctx.engine, s.on, 'merge: ON', { subqueries: true });
-  const plan = await planClauses(ctx, s, fields, label, a, b, sourceColumns);
+  const plan = await planClauses(ctx, s, fields, label, targetAlias, b, sourceColumns);
   const keys = await onKeys(ctx, on, fields, targetAlias);
   const bySource = s.clauses.some((c) => c.when === 'not-matched-by-source');
   const joined = `SELECT ${a}.${quoteIdent(FILE)} AS __f, ${a}.${quoteIdent(POS)} AS __p, ${plan.clause} AS ${quoteIdent(CLAUSE)},
@@ -179,10 +179,11 @@ async function planClauses(
   s: Merge,
   fields: readonly NestedField[],
   label: string,
-  a: string,
+  targetAlias: string,
   b: string,
   sourceColumns: readonly string[],
 ): Promise<ClausePlan> {
+  const a = quoteIdent(targetAlias);
   const field = (col: string): NestedField => {
     const f = fields.find((x) => x.name === col) ?? fields.find((x) => x.name.toLowerCase() === col.toLowerCase());
     if (!f) throw new InvalidInput(`merge: ${label} has no column ${col} (columns: ${fields.map((x) => x.name).join(', ')})`);
@@ -219,6 +220,9 @@ async function planClauses(
       else {
         const set = new Set<string>();
         for (const asg of act.assignments) {
+          if (asg.qualifier !== undefined && asg.qualifier.toLowerCase() !== targetAlias.toLowerCase()) {
+            throw new InvalidInput(`merge: SET ${asg.qualifier}.${asg.column}: only the target's columns are set; write SET ${asg.column} = … (or ${targetAlias}.${asg.column})`);
+          }
           const f = field(asg.column);
           if (set.has(f.name)) throw new InvalidInput(`merge: column ${f.name} is set twice in one WHEN clause`);
           set.add(f.name);

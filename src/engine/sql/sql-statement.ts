@@ -28,6 +28,8 @@ export type AlterAction =
 export interface Assignment {
   column: string;
   expr: string;
+  /** `t` of `SET t.col = …` (MERGE only): must name the target. */
+  qualifier?: string;
 }
 
 /** One `WHEN … THEN …` of a MERGE; `*` is Spark's `UPDATE SET *` / `INSERT *` (the source's columns by name). */
@@ -337,15 +339,20 @@ class Parser {
     return { kind: 'update', table, assignments, ...(alias ? { alias } : {}), ...(where ? { where } : {}) };
   }
 
-  /** `column = expression, …` between tokens `from` and `to`. */
-  private assignments(from: number, to: number): Assignment[] {
+  /** `column = expression, …` between tokens `from` and `to`; with `qualified`, a column may be written `alias.column` (Spark's MERGE). */
+  private assignments(from: number, to: number, qualified = false): Assignment[] {
     return splitTopLevel(this.t, from, to).map(([a, b]) => {
+      let qualifier: string | undefined;
+      if (qualified && isOp(this.t[a + 1], '.') && isOp(this.t[a + 3], '=')) {
+        qualifier = this.t[a]!.kind === 'string' ? undefined : nameOf(this.sql, this.t[a]!);
+        a += 2;
+      }
       if (b - a < 3 || !isOp(this.t[a + 1], '=')) {
         throw new InvalidInput(`query: expected "column = expression" in SET, found ${this.text(a, b) || 'nothing'}`);
       }
       const tok = this.t[a]!;
       if (tok.kind !== 'word' && tok.kind !== 'ident') throw new InvalidInput(`query: expected a column name in SET, found ${this.text(a, a + 1)}`);
-      return { column: nameOf(this.sql, tok), expr: this.text(a + 2, b) };
+      return { column: nameOf(this.sql, tok), expr: this.text(a + 2, b), ...(qualifier ? { qualifier } : {}) };
     });
   }
 
@@ -401,7 +408,7 @@ class Parser {
     if (this.accept('UPDATE')) {
       this.expect('SET');
       const star = isOp(this.t[this.i], '*') && this.i + 1 === to;
-      action = { kind: 'update', assignments: star ? '*' : this.assignments(this.i, to) };
+      action = { kind: 'update', assignments: star ? '*' : this.assignments(this.i, to, true) };
     } else if (this.accept('DELETE')) action = { kind: 'delete' };
     else if (this.accept('DO')) {
       this.expect('NOTHING');

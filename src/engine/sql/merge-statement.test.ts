@@ -190,17 +190,20 @@ function racing(lake: Lake, race: () => Promise<void>): { resolver: TableResolve
   return { resolver, raced: () => raced };
 }
 
-test('a commit landing between a MERGE\'s plan and its commit is not lost: the MERGE plans again on the new base', async () => {
-  await withLake(async (lake) => {
-    await lake.sql.execute(`CREATE TABLE a.t AS SELECT i AS id, 0 AS n FROM range(4) r(i)`);
-    const { resolver, raced } = racing(lake, async () => void (await lake.sql.execute(`INSERT INTO a.t VALUES (10, 0), (11, 0)`)));
-    const done = await new SqlSession(lake.engine, resolver).execute(`MERGE INTO a.t USING (SELECT i AS id FROM range(9, 12) r(i)) s ON t.id = s.id
-      WHEN MATCHED THEN UPDATE SET n = n + 1 WHEN NOT MATCHED THEN INSERT VALUES (s.id, 100)`);
-    assert.ok(raced() >= 2, 'the first swap lost and the MERGE was committed again');
-    assert.equal(done.message, 'merged into a.t: 2 rows updated, 0 rows deleted, 1 row inserted', 'the rows inserted meanwhile are matched, not inserted twice');
-    assert.deepEqual(await siltRows(lake, 'a.t', 'id, n'), ['0|0', '10|1', '11|1', '1|0', '2|0', '3|0', '9|100']);
+for (const mode of ['copy-on-write', 'merge-on-read']) {
+  test(`a commit landing between a MERGE's plan and its commit is not lost: the MERGE plans again on the new base (${mode})`, async () => {
+    await withLake(async (lake) => {
+      await lake.sql.execute(`CREATE TABLE a.t AS SELECT i AS id, 0 AS n FROM range(4) r(i)`);
+      await lake.sql.execute(`ALTER TABLE a.t SET TBLPROPERTIES ('write.merge.mode' = '${mode}')`);
+      const { resolver, raced } = racing(lake, async () => void (await lake.sql.execute(`INSERT INTO a.t VALUES (10, 0), (11, 0)`)));
+      const done = await new SqlSession(lake.engine, resolver).execute(`MERGE INTO a.t USING (SELECT i AS id FROM range(9, 12) r(i)) s ON t.id = s.id
+        WHEN MATCHED THEN UPDATE SET n = n + 1 WHEN NOT MATCHED THEN INSERT VALUES (s.id, 100)`);
+      assert.ok(raced() >= 2, 'the first swap lost and the MERGE was committed again');
+      assert.equal(done.message, 'merged into a.t: 2 rows updated, 0 rows deleted, 1 row inserted', 'the rows inserted meanwhile are matched, not inserted twice');
+      assert.deepEqual(await siltRows(lake, 'a.t', 'id, n'), ['0|0', '10|1', '11|1', '1|0', '2|0', '3|0', '9|100']);
+    });
   });
-});
+}
 
 test('a commit landing during INSERT OVERWRITE is not lost: the rows are computed again on the new base', async () => {
   await withLake(async (lake) => {

@@ -222,11 +222,13 @@ test('hostile SQL inside MERGE and INSERT OVERWRITE is refused as elsewhere; the
       `MERGE INTO a.t USING (SELECT 1 AS id) s ON t.id = s.id WHEN MATCHED THEN UPDATE SET note = (SELECT content FROM read_text('/etc/passwd'))`,
       `MERGE INTO a.t USING (SELECT 1 AS id) s ON t.id = s.id AND EXISTS (SELECT 1 FROM glob('/*')) WHEN MATCHED THEN DELETE`,
       `MERGE INTO a.t USING (SELECT 1 AS id) s ON t.id = s.id WHEN NOT MATCHED AND current_setting('threads') > 0 THEN INSERT VALUES (1, 'x')`,
-      `MERGE INTO a.t USING (SELECT 1 AS id) s ON t.id = s.id WHEN NOT MATCHED THEN INSERT VALUES (1, 'x'); COPY a.t TO '/tmp/x'`,
+      `MERGE INTO a.t USING (SELECT 1 AS id) s ON t.id = s.id WHEN NOT MATCHED THEN INSERT VALUES (1, 'x'); COPY a.t TO 'out.csv'`,
       `MERGE INTO a.t USING (SELECT 1 AS id) s ON true) AS x, read_text('/etc/passwd') AS y ON (true WHEN MATCHED THEN DELETE`,
       `INSERT OVERWRITE a.t SELECT 1, content FROM read_text('/etc/passwd')`,
     ];
-    for (const sql of hostile) await assert.rejects(lake.sql.execute(sql), InvalidInput, sql);
+    for (const sql of hostile) {
+      await assert.rejects(lake.sql.execute(sql), (e: unknown) => e instanceof InvalidInput && /is not allowed|syntax error|one statement at a time/.test(e.message), sql);
+    }
     assert.equal((await lake.catalog.loadTable('a', 't')).metadata.snapshots.length, 1);
 
     const policy: AccessPolicy = {

@@ -82,6 +82,29 @@ test('Spark\'s UPDATE SET *, INSERT * (the source\'s columns by name) and SET t.
   });
 });
 
+test('DuckDB\'s bare UPDATE / INSERT (by position), BY NAME and INSERT DEFAULT VALUES give the rows DuckDB gives', async () => {
+  await withLake(async (lake) => {
+    const reordered = `SELECT 'note ' || i AS note, (i * 7) % 45 AS id, i AS qty FROM range(30) r(i)`;
+    await lake.sql.execute(`CREATE TABLE a.t AS ${TARGET}`);
+    await lake.sql.execute(`CREATE TABLE a.s AS ${reordered}`);
+    await lake.engine.run(`CREATE OR REPLACE TABLE plain_t AS ${TARGET}; CREATE OR REPLACE TABLE plain_s AS ${reordered}`);
+    const statements = [
+      `MERGE INTO {t} AS t USING (SELECT id AS a, qty AS b, note AS c FROM {s}) AS s ON t.id = s.a AND t.id <> 7 WHEN MATCHED AND s.b % 2 = 0 THEN UPDATE WHEN NOT MATCHED THEN INSERT`,
+      `MERGE INTO {t} AS t USING {s} AS s ON t.id = s.id + 1 WHEN MATCHED THEN UPDATE BY NAME WHEN NOT MATCHED AND s.qty < 5 THEN INSERT BY NAME`,
+      `MERGE INTO {t} AS t USING (SELECT 99 AS id) AS s ON t.id = s.id WHEN NOT MATCHED THEN INSERT DEFAULT VALUES`,
+    ];
+    for (const m of statements) {
+      await lake.sql.execute(m.replaceAll('{t}', 'a.t').replaceAll('{s}', 'a.s'));
+      await lake.engine.run(m.replaceAll('{t}', 'plain_t').replaceAll('{s}', 'plain_s'));
+      assert.deepEqual(await siltRows(lake, 'a.t'), await duckRows(lake, 'plain_t'), m);
+    }
+    await assert.rejects(
+      lake.sql.execute(`MERGE INTO a.t AS t USING (SELECT 1 AS id, 2 AS qty) AS s ON t.id = s.id WHEN NOT MATCHED THEN INSERT`),
+      /merge: a\.t has 3 columns but the source gives 2, which UPDATE\/INSERT by position needs to be equal/,
+    );
+  });
+});
+
 test('a target row matched by two source rows is an error naming its key, and nothing is committed', async () => {
   await withLake(async (lake) => {
     await lake.sql.execute(`CREATE TABLE a.t AS SELECT i AS id, 'n' || i AS note FROM range(5) r(i)`);

@@ -25,7 +25,7 @@ import {
   walk,
 } from '../core/index.js';
 import { describeQuery } from './describe-query.js';
-import type { MergeClause, Statement } from './sql-statement.js';
+import type { MergeClause, Statement, WholeRow } from './sql-statement.js';
 import type { StatementContext, StatementOutcome } from './statement-types.js';
 import { notCancelled, rowsText, write } from './write-statements.js';
 
@@ -61,7 +61,8 @@ export async function runMerge(ctx: StatementContext, s: Merge): Promise<Stateme
     source = `(\n${s.source.query}\n)`;
   } else source = quoteQualified(s.source.table.namespace, s.source.table.name);
 
-  const sourceColumns = s.clauses.some((c) => 'assignments' in c.action ? c.action.assignments === '*' : 'values' in c.action && c.action.values === '*')
+  const wholeRows = s.clauses.some((c) => typeof ('assignments' in c.action ? c.action.assignments : 'values' in c.action ? c.action.values : undefined) === 'string');
+  const sourceColumns = wholeRows
     ? (await describeQuery(ctx.engine, (await ctx.binder.bind(`SELECT * FROM ${source} AS ${b}`)).sql)).map((c) => c.name)
     : [];
   const on = await sqlExpression(ctx.engine, s.on, 'merge: ON', { subqueries: true });
@@ -189,7 +190,14 @@ async function planClauses(
     if (!f) throw new InvalidInput(`merge: ${label} has no column ${col} (columns: ${fields.map((x) => x.name).join(', ')})`);
     return f;
   };
-  const fromSource = (f: NestedField): string => {
+  /** The source's column for target column `f`, by name (Spark's `*`) or by position (DuckDB's bare UPDATE / INSERT). */
+  const fromSource = (f: NestedField, by: WholeRow): string => {
+    if (by === 'position') {
+      if (sourceColumns.length !== fields.length) {
+        throw new InvalidInput(`merge: ${label} has ${fields.length} columns but the source gives ${sourceColumns.length}, which UPDATE/INSERT by position needs to be equal; name the columns, or use INSERT *`);
+      }
+      return `${b}.${quoteIdent(sourceColumns[fields.indexOf(f)]!)}`;
+    }
     const col = sourceColumns.find((c) => c === f.name) ?? sourceColumns.find((c) => c.toLowerCase() === f.name.toLowerCase());
     if (!col) throw new InvalidInput(`merge: the source has no column ${f.name}, which * needs (source columns: ${sourceColumns.join(', ')})`);
     return `${b}.${quoteIdent(col)}`;
@@ -216,7 +224,7 @@ async function planClauses(
     const value = new Map<string, string>();
     if (act.kind === 'update') {
       for (const f of fields) value.set(f.name, `${a}.${quoteIdent(f.name)}`);
-      if (act.assignments === '*') for (const f of fields) value.set(f.name, fromSource(f));
+      if (typeof act.assignments === 'string') for (const f of fields) value.set(f.name, fromSource(f, act.assignments));
       else {
         const set = new Set<string>();
         for (const asg of act.assignments) {
@@ -229,8 +237,8 @@ async function planClauses(
           value.set(f.name, await sqlExpression(ctx.engine, asg.expr, `merge: SET ${f.name}`, { subqueries: true }));
         }
       }
-    } else if (act.values === '*') {
-      for (const f of fields) value.set(f.name, fromSource(f));
+    } else if (typeof act.values === 'string') {
+      for (const f of fields) value.set(f.name, fromSource(f, act.values));
     } else {
       const targets = act.columns ? act.columns.map((col) => field(col).name) : fields.map((f) => f.name);
       if (targets.length !== act.values.length) {

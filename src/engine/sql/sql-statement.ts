@@ -32,16 +32,21 @@ export interface Assignment {
   qualifier?: string;
 }
 
-/** One `WHEN … THEN …` of a MERGE; `*` is Spark's `UPDATE SET *` / `INSERT *` (the source's columns by name). */
+/**
+ * One `WHEN … THEN …` of a MERGE. The whole row from the source: `name` (Spark's `UPDATE SET *` /
+ * `INSERT *`, DuckDB's `BY NAME`) or `position` (DuckDB's bare `UPDATE` / `INSERT`, `BY POSITION`).
+ */
 export interface MergeClause {
   when: 'matched' | 'not-matched' | 'not-matched-by-source';
   condition?: string;
   action:
-    | { kind: 'update'; assignments: Assignment[] | '*' }
+    | { kind: 'update'; assignments: Assignment[] | WholeRow }
     | { kind: 'delete' }
-    | { kind: 'insert'; columns?: string[]; values: string[] | '*' }
+    | { kind: 'insert'; columns?: string[]; values: string[] | WholeRow }
     | { kind: 'nothing' };
 }
+
+export type WholeRow = 'name' | 'position';
 
 export type Statement =
   /** `query` is the SELECT to check; `sql` is what runs (EXPLAIN/DESCRIBE/SUMMARIZE wrap it). */
@@ -358,7 +363,8 @@ class Parser {
 
   /**
    * `MERGE INTO ns.t [[AS] a] USING ns.s | (query) [[AS] b] ON cond WHEN …`: each clause `WHEN
-   * [NOT] MATCHED [BY SOURCE | BY TARGET] [AND cond] THEN UPDATE SET … | DELETE | INSERT … | DO NOTHING`.
+   * [NOT] MATCHED [BY SOURCE | BY TARGET] [AND cond] THEN UPDATE [SET … | BY NAME | BY POSITION] | DELETE |
+   * INSERT [(cols) VALUES (…) | * | BY NAME | BY POSITION | DEFAULT VALUES] | DO NOTHING`.
    */
   merge(): Statement {
     this.i = 1;
@@ -406,17 +412,24 @@ class Parser {
     const verb = this.t[this.i];
     let action: MergeClause['action'];
     if (this.accept('UPDATE')) {
-      this.expect('SET');
-      const star = isOp(this.t[this.i], '*') && this.i + 1 === to;
-      action = { kind: 'update', assignments: star ? '*' : this.assignments(this.i, to, true) };
+      const whole = this.wholeRow(to);
+      if (!whole) this.expect('SET');
+      const star = !whole && isOp(this.t[this.i], '*') && this.i + 1 === to;
+      action = { kind: 'update', assignments: whole ?? (star ? 'name' : this.assignments(this.i, to, true)) };
+      if (star) this.i++;
     } else if (this.accept('DELETE')) action = { kind: 'delete' };
     else if (this.accept('DO')) {
       this.expect('NOTHING');
       action = { kind: 'nothing' };
     } else if (this.accept('INSERT')) {
-      if (isOp(this.t[this.i], '*')) {
+      const whole = this.wholeRow(to);
+      if (whole) action = { kind: 'insert', values: whole };
+      else if (isOp(this.t[this.i], '*')) {
         this.i++;
-        action = { kind: 'insert', values: '*' };
+        action = { kind: 'insert', values: 'name' };
+      } else if (this.accept('DEFAULT')) {
+        this.expect('VALUES');
+        action = { kind: 'insert', columns: [], values: [] };
       } else {
         const columns = isOp(this.t[this.i], '(') ? this.columnList() : undefined;
         this.expect('VALUES');
@@ -430,7 +443,7 @@ class Parser {
       const got = verb ? this.sql.slice(verb.start, verb.end) : 'end of statement';
       throw new InvalidInput(`query: MERGE: expected UPDATE SET, DELETE, INSERT or DO NOTHING after THEN, found ${got}`);
     }
-    if (action.kind !== 'update' && this.i < to) {
+    if (this.i < to && (action.kind !== 'update' || !Array.isArray(action.assignments))) {
       throw new InvalidInput(`query: MERGE: unexpected ${this.sql.slice(this.t[this.i]!.start, this.t[this.i]!.end)}; each clause starts with WHEN`);
     }
     const allowed = when === 'not-matched' ? ['insert', 'nothing'] : ['update', 'delete', 'nothing'];
@@ -440,6 +453,14 @@ class Parser {
     }
     this.i = to;
     return { when, action, ...(condition ? { condition } : {}) };
+  }
+
+  /** DuckDB's `BY NAME` / `BY POSITION` after UPDATE or INSERT, or nothing at all (by position). */
+  private wholeRow(to: number): WholeRow | undefined {
+    if (this.i === to) return 'position';
+    if (!this.accept('BY')) return undefined;
+    this.expect('NAME', 'POSITION');
+    return isWord(this.t[this.i - 1], 'NAME') ? 'name' : 'position';
   }
 
   /** Indices of the top-level `word`s in [from, to): outside parentheses and CASE … END. */

@@ -284,3 +284,14 @@ test('MERGE syntax errors say what is wrong', async () => {
     for (const [sql, message] of cases) await assert.rejects(lake.sql.execute(sql), message, sql);
   });
 });
+
+test('MERGE into a table that has no rows yet inserts; INSERT OVERWRITE of it writes its first snapshot', async () => {
+  await withLake(async (lake) => {
+    await lake.sql.execute(`CREATE TABLE a.e (id BIGINT, note VARCHAR)`);
+    const merged = await lake.sql.execute(`MERGE INTO a.e USING (SELECT 1 AS id) s ON e.id = s.id WHEN MATCHED THEN DELETE WHEN NOT MATCHED THEN INSERT VALUES (s.id, 'x')`);
+    assert.equal(merged.message, 'merged into a.e: 0 rows updated, 0 rows deleted, 1 row inserted');
+    await lake.sql.execute(`CREATE TABLE a.f (id BIGINT, note VARCHAR)`);
+    await lake.sql.execute(`INSERT OVERWRITE a.f SELECT id + 1, note FROM a.e`);
+    assert.deepEqual(await siltRows(lake, 'a.f', 'id, note'), ['2|x']);
+  });
+});

@@ -114,3 +114,20 @@ test("PyIceberg reads Silt's merge-on-read position deletes row for row, at ever
     await assertSameRowsAtEverySnapshot(dir, t);
   });
 });
+
+test('PyIceberg reads what MERGE INTO (copy-on-write and merge-on-read) and INSERT OVERWRITE commit', async () => {
+  requirePyIceberg();
+  await withProject(async (dir) => {
+    const t = 'sales.merged';
+    await writeFile(path.join(dir, 'g1.csv'), eventsCsv(0, 120));
+    await siltOk(dir, 'load', 'g1.csv', '--into', t, '--partition-by', 'day(ts)');
+    const merge = `MERGE INTO ${t} AS t USING (SELECT id, ts, name, amount FROM ${t} WHERE id % 4 = 0 UNION ALL SELECT 1000 + i, TIMESTAMP '2024-03-04 12:00:00', 'new', 1.0 FROM range(5) r(i)) AS s
+      ON t.id = s.id WHEN MATCHED AND s.id % 8 = 0 THEN DELETE WHEN MATCHED THEN UPDATE SET amount = t.amount + 100 WHEN NOT MATCHED THEN INSERT *`;
+    await siltOk(dir, 'query', merge);
+    assert.equal(await assertSameRows(dir, t), 120 - 15 + 5);
+    await siltOk(dir, 'query', `ALTER TABLE ${t} SET TBLPROPERTIES ('write.merge.mode' = 'merge-on-read')`);
+    await siltOk(dir, 'query', merge.replace('1000 + i', '2000 + i').replace('% 4 = 0', '% 3 = 0'));
+    await siltOk(dir, 'query', `INSERT OVERWRITE ${t} SELECT id, ts, 'overwritten', amount FROM ${t} WHERE ts < TIMESTAMP '2024-03-03'`);
+    assert.equal(await assertSameRows(dir, t), await queryNumber(dir, `SELECT count(*) FROM ${t}`));
+  });
+});

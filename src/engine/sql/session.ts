@@ -8,6 +8,7 @@ import { type AccessPolicy, ALLOW_ALL, type Engine, execSql, OWNER, type Princip
 import { runDdl } from './ddl-statements.js';
 import { QueryBinder, type ScanStats } from './query-binder.js';
 import { copyQuery, runQuery, streamQuery, type CopyFormat } from './query-run.js';
+import { runMerge } from './merge-statement.js';
 import { runRewrite } from './rewrite-statements.js';
 import { parseStatement } from './sql-statement.js';
 import type { Cell, ResultColumn, StatementContext, StatementOutcome } from './statement-types.js';
@@ -171,6 +172,9 @@ export class SqlSession {
         case 'delete':
         case 'update':
           outcome = await this.guarded(statement.table, () => runRewrite(ctx, statement));
+          break;
+        case 'merge':
+          outcome = await this.guarded(statement.table, () => runMerge(ctx, statement));
           break;
         case 'create-view':
         case 'drop-view':
@@ -401,6 +405,7 @@ const WRITE_PRIVILEGE: Record<Exclude<ReturnType<typeof parseStatement>['kind'],
   insert: 'MODIFY',
   delete: 'MODIFY',
   update: 'MODIFY',
+  merge: 'MODIFY',
   alter: 'ALTER',
   drop: 'DROP',
   'create-view': 'CREATE',

@@ -25,14 +25,39 @@ export type AlterAction =
   | { kind: 'widen'; name: string; typeText: string }
   | { kind: 'properties'; set: Record<string, string>; remove: string[] };
 
+export interface Assignment {
+  column: string;
+  expr: string;
+  /** `t` of `SET t.col = …` (MERGE only): must name the target. */
+  qualifier?: string;
+}
+
+/**
+ * One `WHEN … THEN …` of a MERGE. The whole row from the source: `name` (Spark's `UPDATE SET *` /
+ * `INSERT *`, DuckDB's `BY NAME`) or `position` (DuckDB's bare `UPDATE` / `INSERT`, `BY POSITION`).
+ */
+export interface MergeClause {
+  when: 'matched' | 'not-matched' | 'not-matched-by-source';
+  condition?: string;
+  action:
+    | { kind: 'update'; assignments: Assignment[] | WholeRow }
+    | { kind: 'delete' }
+    | { kind: 'insert'; columns?: string[]; values: string[] | WholeRow }
+    | { kind: 'nothing' };
+}
+
+export type WholeRow = 'name' | 'position';
+
 export type Statement =
   /** `query` is the SELECT to check; `sql` is what runs (EXPLAIN/DESCRIBE/SUMMARIZE wrap it). */
   | { kind: 'query'; sql: string; query: string; /** EXPLAIN [ANALYZE] / DESCRIBE / SUMMARIZE before `query`, else ''. */ prefix: string }
   | { kind: 'create-as'; table: TableName; ifNotExists: boolean; partitionBy?: string; query: string }
   | { kind: 'create'; table: TableName; ifNotExists: boolean; partitionBy?: string; columns: ColumnDef[] }
-  | { kind: 'insert'; table: TableName; columns?: string[]; byName: boolean; query: string }
+  /** `overwrite`: INSERT OVERWRITE (the whole table, or the partitions the rows fall in). */
+  | { kind: 'insert'; table: TableName; columns?: string[]; byName: boolean; query: string; overwrite?: boolean }
   | { kind: 'delete'; table: TableName; alias?: string; where?: string }
-  | { kind: 'update'; table: TableName; alias?: string; assignments: { column: string; expr: string }[]; where?: string }
+  | { kind: 'update'; table: TableName; alias?: string; assignments: Assignment[]; where?: string }
+  | { kind: 'merge'; table: TableName; alias?: string; source: { table: TableName } | { query: string }; sourceAlias?: string; on: string; clauses: MergeClause[] }
   | { kind: 'alter'; table: TableName; action: AlterAction }
   | { kind: 'drop'; table: TableName; ifExists: boolean }
   /** `query` is the view's SQL as written. */
@@ -71,6 +96,8 @@ export function parseStatement(sql: string): Statement {
       return p.delete();
     case 'UPDATE':
       return p.update();
+    case 'MERGE':
+      return p.merge();
     case 'ALTER':
       return p.alter();
     case 'DROP':
@@ -228,30 +255,41 @@ class Parser {
 
   insert(): Statement {
     this.i = 1;
-    this.expect('INTO');
+    const overwrite = this.accept('OVERWRITE');
+    if (overwrite) this.accept('TABLE');
+    else this.expect('INTO');
     const table = this.tableName();
+    if (overwrite && isWord(this.t[this.i], 'PARTITION')) {
+      throw new InvalidInput('query: INSERT OVERWRITE … PARTITION (…) is not supported: Silt replaces the partitions the new rows fall in; leave out PARTITION and filter the query instead');
+    }
     let columns: string[] | undefined;
     let byName = false;
     if (this.accept('BY')) {
       this.expect('NAME');
       byName = true;
     } else if (isOp(this.t[this.i], '(') && !isWord(this.t[this.i + 1], 'SELECT', 'WITH', 'FROM', 'VALUES')) {
-      const close = matchParen(this.t, this.i);
-      columns = splitTopLevel(this.t, this.i + 1, close).map(([a, b]) => {
-        if (b - a !== 1) throw new InvalidInput(`query: expected a column name, found ${this.text(a, b) || 'nothing'}`);
-        return nameOf(this.sql, this.t[a]!);
-      });
-      this.i = close + 1;
+      columns = this.columnList();
     }
     const query = this.rest(this.i);
-    if (!query) throw new InvalidInput('query: INSERT needs a query or VALUES');
-    return { kind: 'insert', table, byName, query, ...(columns ? { columns } : {}) };
+    if (!query) throw new InvalidInput(`query: INSERT${overwrite ? ' OVERWRITE' : ''} needs a query or VALUES`);
+    return { kind: 'insert', table, byName, query, ...(columns ? { columns } : {}), ...(overwrite ? { overwrite } : {}) };
+  }
+
+  /** `(a, b, …)` at the current token: column names. */
+  private columnList(): string[] {
+    const close = matchParen(this.t, this.i);
+    const columns = splitTopLevel(this.t, this.i + 1, close).map(([a, b]) => {
+      if (b - a !== 1) throw new InvalidInput(`query: expected a column name, found ${this.text(a, b) || 'nothing'}`);
+      return nameOf(this.sql, this.t[a]!);
+    });
+    this.i = close + 1;
+    return columns;
   }
 
   private alias(): string | undefined {
     if (this.accept('AS')) return this.ident('an alias');
     const tok = this.t[this.i];
-    if (tok && (tok.kind === 'ident' || (tok.kind === 'word' && !['WHERE', 'SET', 'USING', 'FROM', 'RETURNING'].includes(tok.value)))) {
+    if (tok && (tok.kind === 'ident' || (tok.kind === 'word' && !['WHERE', 'SET', 'USING', 'FROM', 'RETURNING', 'ON', 'WHEN'].includes(tok.value)))) {
       return this.ident('an alias');
     }
     return undefined;
@@ -300,17 +338,142 @@ class Parser {
     if (this.topLevel('FROM', this.i) >= 0 && (this.topLevel('FROM', this.i) < setEnd)) {
       throw new InvalidInput('query: UPDATE … FROM is not supported; use a subquery in SET or WHERE');
     }
-    const assignments = splitTopLevel(this.t, this.i, setEnd).map(([a, b]) => {
+    const assignments = this.assignments(this.i, setEnd);
+    this.i = setEnd;
+    const where = this.where();
+    return { kind: 'update', table, assignments, ...(alias ? { alias } : {}), ...(where ? { where } : {}) };
+  }
+
+  /** `column = expression, …` between tokens `from` and `to`; with `qualified`, a column may be written `alias.column` (Spark's MERGE). */
+  private assignments(from: number, to: number, qualified = false): Assignment[] {
+    return splitTopLevel(this.t, from, to).map(([a, b]) => {
+      let qualifier: string | undefined;
+      if (qualified && isOp(this.t[a + 1], '.') && isOp(this.t[a + 3], '=')) {
+        qualifier = this.t[a]!.kind === 'string' ? undefined : nameOf(this.sql, this.t[a]!);
+        a += 2;
+      }
       if (b - a < 3 || !isOp(this.t[a + 1], '=')) {
         throw new InvalidInput(`query: expected "column = expression" in SET, found ${this.text(a, b) || 'nothing'}`);
       }
       const tok = this.t[a]!;
       if (tok.kind !== 'word' && tok.kind !== 'ident') throw new InvalidInput(`query: expected a column name in SET, found ${this.text(a, a + 1)}`);
-      return { column: nameOf(this.sql, tok), expr: this.text(a + 2, b) };
+      return { column: nameOf(this.sql, tok), expr: this.text(a + 2, b), ...(qualifier ? { qualifier } : {}) };
     });
-    this.i = setEnd;
-    const where = this.where();
-    return { kind: 'update', table, assignments, ...(alias ? { alias } : {}), ...(where ? { where } : {}) };
+  }
+
+  /**
+   * `MERGE INTO ns.t [[AS] a] USING ns.s | (query) [[AS] b] ON cond WHEN …`: each clause `WHEN
+   * [NOT] MATCHED [BY SOURCE | BY TARGET] [AND cond] THEN UPDATE [SET … | BY NAME | BY POSITION] | DELETE |
+   * INSERT [(cols) VALUES (…) | * | BY NAME | BY POSITION | DEFAULT VALUES] | DO NOTHING`.
+   */
+  merge(): Statement {
+    this.i = 1;
+    this.expect('INTO');
+    const table = this.tableName();
+    const alias = this.alias();
+    this.expect('USING');
+    let source: { table: TableName } | { query: string };
+    if (isOp(this.t[this.i], '(')) {
+      const close = matchParen(this.t, this.i);
+      source = { query: this.text(this.i + 1, close) };
+      if (!source.query) throw new InvalidInput('query: MERGE … USING ( ) needs a query');
+      this.i = close + 1;
+    } else source = { table: this.tableName() };
+    const sourceAlias = this.alias();
+    this.expect('ON');
+    const whens = this.clauseWords('WHEN', this.i, this.t.length);
+    if (whens.length === 0) throw new InvalidInput('query: MERGE needs at least one WHEN [NOT] MATCHED THEN … clause');
+    const on = this.text(this.i, whens[0]!);
+    if (!on) throw new InvalidInput('query: MERGE … ON needs a condition');
+    const clauses = whens.map((w, k) => this.mergeClause(w, whens[k + 1] ?? this.t.length));
+    return { kind: 'merge', table, source, on, clauses, ...(alias ? { alias } : {}), ...(sourceAlias ? { sourceAlias } : {}) };
+  }
+
+  private mergeClause(from: number, to: number): MergeClause {
+    this.i = from + 1;
+    let when: MergeClause['when'] = 'matched';
+    if (!this.accept('MATCHED')) {
+      this.expect('NOT');
+      this.expect('MATCHED');
+      when = 'not-matched';
+      if (this.accept('BY')) {
+        this.expect('SOURCE', 'TARGET');
+        if (isWord(this.t[this.i - 1], 'SOURCE')) when = 'not-matched-by-source';
+      }
+    }
+    let condition: string | undefined;
+    if (this.accept('AND')) {
+      const then = this.clauseWords('THEN', this.i, to)[0] ?? to;
+      condition = this.text(this.i, then);
+      if (!condition) throw new InvalidInput('query: WHEN … AND needs a condition');
+      this.i = then;
+    }
+    this.expect('THEN');
+    const verb = this.t[this.i];
+    let action: MergeClause['action'];
+    if (this.accept('UPDATE')) {
+      const whole = this.wholeRow(to);
+      if (!whole) this.expect('SET');
+      const star = !whole && isOp(this.t[this.i], '*') && this.i + 1 === to;
+      action = { kind: 'update', assignments: whole ?? (star ? 'name' : this.assignments(this.i, to, true)) };
+      if (star) this.i++;
+    } else if (this.accept('DELETE')) action = { kind: 'delete' };
+    else if (this.accept('DO')) {
+      this.expect('NOTHING');
+      action = { kind: 'nothing' };
+    } else if (this.accept('INSERT')) {
+      const whole = this.wholeRow(to);
+      if (whole) action = { kind: 'insert', values: whole };
+      else if (isOp(this.t[this.i], '*')) {
+        this.i++;
+        action = { kind: 'insert', values: 'name' };
+      } else if (this.accept('DEFAULT')) {
+        this.expect('VALUES');
+        action = { kind: 'insert', columns: [], values: [] };
+      } else {
+        const columns = isOp(this.t[this.i], '(') ? this.columnList() : undefined;
+        this.expect('VALUES');
+        if (!isOp(this.t[this.i], '(')) throw new InvalidInput('query: MERGE … INSERT … VALUES needs a parenthesised list of values');
+        const close = matchParen(this.t, this.i);
+        const values = splitTopLevel(this.t, this.i + 1, close).map(([a, b]) => this.text(a, b));
+        this.i = close + 1;
+        action = { kind: 'insert', values, ...(columns ? { columns } : {}) };
+      }
+    } else {
+      const got = verb ? this.sql.slice(verb.start, verb.end) : 'end of statement';
+      throw new InvalidInput(`query: MERGE: expected UPDATE SET, DELETE, INSERT or DO NOTHING after THEN, found ${got}`);
+    }
+    if (this.i < to && (action.kind !== 'update' || !Array.isArray(action.assignments))) {
+      throw new InvalidInput(`query: MERGE: unexpected ${this.sql.slice(this.t[this.i]!.start, this.t[this.i]!.end)}; each clause starts with WHEN`);
+    }
+    const allowed = when === 'not-matched' ? ['insert', 'nothing'] : ['update', 'delete', 'nothing'];
+    if (!allowed.includes(action.kind)) {
+      const which = { matched: 'WHEN MATCHED', 'not-matched': 'WHEN NOT MATCHED', 'not-matched-by-source': 'WHEN NOT MATCHED BY SOURCE' }[when];
+      throw new InvalidInput(`query: MERGE: ${which} can only ${allowed.map((a) => (a === 'nothing' ? 'DO NOTHING' : a.toUpperCase())).join(' or ')}`);
+    }
+    this.i = to;
+    return { when, action, ...(condition ? { condition } : {}) };
+  }
+
+  /** DuckDB's `BY NAME` / `BY POSITION` after UPDATE or INSERT, or nothing at all (by position). */
+  private wholeRow(to: number): WholeRow | undefined {
+    if (this.i === to) return 'position';
+    if (!this.accept('BY')) return undefined;
+    this.expect('NAME', 'POSITION');
+    return isWord(this.t[this.i - 1], 'NAME') ? 'name' : 'position';
+  }
+
+  /** Indices of the top-level `word`s in [from, to): outside parentheses and CASE … END. */
+  private clauseWords(word: string, from: number, to: number): number[] {
+    const out: number[] = [];
+    let depth = 0;
+    for (let k = from; k < to; k++) {
+      const tok = this.t[k]!;
+      if (isOp(tok, '(') || isWord(tok, 'CASE')) depth++;
+      else if (isOp(tok, ')') || isWord(tok, 'END')) depth--;
+      else if (depth === 0 && isWord(tok, word)) out.push(k);
+    }
+    return out;
   }
 
   alter(): Statement {

@@ -1,10 +1,10 @@
-/** CREATE TABLE … AS SELECT and INSERT INTO: write Parquet files, then commit them in one append. */
+/** CREATE TABLE … AS SELECT and INSERT INTO: write Parquet files, then commit them in one append; INSERT OVERWRITE replaces. */
 import { AlreadyExists, Cancelled, InvalidInput } from '../../errors.js';
-import { buildSchema, currentSchema, parsePartitionSpec, type DataFile, type PartitionSpec, type TableMetadata } from '../../table/index.js';
+import { buildSchema, currentSchema, parsePartitionSpec, partitionKey, type DataFile, type PartitionSpec, type Table, type TableMetadata } from '../../table/index.js';
 import type { DuckDBType } from '@duckdb/node-api';
 import type { StatementContext, StatementOutcome } from './statement-types.js';
 import type { Statement } from './sql-statement.js';
-import { duckdbToIceberg, quoteIdent, translateError } from '../core/index.js';
+import { currentScan, duckdbToIceberg, quoteIdent, scanSql, translateError } from '../core/index.js';
 import { writeDataFiles } from '../write/index.js';
 import { describeQuery } from './describe-query.js';
 
@@ -54,7 +54,12 @@ async function insert(ctx: StatementContext, s: Insert): Promise<StatementOutcom
   const label = `${namespace}.${name}`;
   const table = await ctx.binder.table(namespace, name);
   await table.refresh();
-  const query = (await ctx.binder.bind(s.query)).sql;
+  // An overwrite reads the target (if it does) as of each commit attempt's base: see overwrite().
+  const { sql: query, targetView } = await ctx.binder.bind(s.query, s.overwrite ? { target: s.table } : {});
+  const readTarget = async (base: TableMetadata, files: DataFile[]): Promise<void> => {
+    if (targetView) await ctx.binder.createViewSql(targetView, await scanSql(currentScan(base, label, files, currentSchema(base)), ctx.resolver.store));
+  };
+  if (s.overwrite) await readTarget(table.metadata, (await table.liveEntries()).map((e) => e.dataFile));
   const source = await describeQuery(ctx.engine, query);
   const fields = currentSchema(table.metadata).fields;
   const findField = (col: string): string => {
@@ -82,12 +87,61 @@ async function insert(ctx: StatementContext, s: Insert): Promise<StatementOutcom
     const i = targets.indexOf(f.name);
     return `${i >= 0 ? `__ins.${aliases[i]}` : 'NULL'} AS ${quoteIdent(f.name)}`;
   });
-  const files = await write(ctx, table.metadata, `SELECT ${select.join(', ')} FROM (${query}) AS __ins(${aliases.join(', ')})`);
+  const rowsSql = `SELECT ${select.join(', ')} FROM (${query}) AS __ins(${aliases.join(', ')})`;
+  if (s.overwrite) return overwrite(ctx, table, label, rowsSql, readTarget);
+  const files = await write(ctx, table.metadata, rowsSql);
   notCancelled(ctx);
   const rows = countRows(files);
   if (files.length === 0) return { rowCount: 0, message: `inserted 0 rows into ${label}` };
   const snapshot = await table.append(files);
   return { rowCount: rows, message: `inserted ${rowsText(rows)} into ${label}`, snapshotId: snapshot['snapshot-id'] };
+}
+
+/**
+ * INSERT OVERWRITE: the rows replace the whole table when its spec is unpartitioned, else the
+ * partitions they fall in (dynamic overwrite: the live files of the default spec with those
+ * partition values; files of other partitions and of earlier specs stay, as Iceberg's
+ * replace-partitions does). One `overwrite` commit; on a lost commit race the rows are written
+ * again on the new base (the query may read the table), so no concurrent commit is undone unseen.
+ */
+async function overwrite(
+  ctx: StatementContext,
+  table: Table,
+  label: string,
+  rowsSql: string,
+  readTarget: (base: TableMetadata, files: DataFile[]) => Promise<void>,
+): Promise<StatementOutcome> {
+  const store = ctx.resolver.store;
+  const written: DataFile[] = [];
+  const dropWritten = async (): Promise<void> => {
+    for (const f of written.splice(0)) await store.delete(store.keyOf(f.filePath)).catch(() => undefined);
+  };
+  let replaced = 0;
+  let partitioned = false;
+  try {
+    const snapshot = await table.rewrite('overwrite', async (base, live) => {
+      await dropWritten();
+      const files = live.map((e) => e.dataFile);
+      await readTarget(base, files);
+      written.push(...(await write(ctx, base, rowsSql)));
+      partitioned = defaultSpec(base).fields.length > 0;
+      const parts = new Set(written.map(partitionKey));
+      const remove = partitioned ? files.filter((f) => parts.has(partitionKey(f))) : files;
+      replaced = partitioned ? parts.size : remove.length;
+      notCancelled(ctx);
+      return { remove: remove.map((f) => f.filePath), add: [...written] };
+    });
+    const rows = countRows(written);
+    const what = partitioned ? `${replaced} partition${replaced === 1 ? '' : 's'}` : `all its rows (${replaced} file${replaced === 1 ? '' : 's'})`;
+    return {
+      rowCount: rows,
+      message: `overwrote ${label}: ${rowsText(rows)} written, replacing ${what}`,
+      ...(snapshot ? { snapshotId: snapshot['snapshot-id'] } : {}),
+    };
+  } catch (e) {
+    await dropWritten();
+    throw e;
+  }
 }
 
 /** Writes rows of `selectSql` as data files of the table's current schema and default spec. */

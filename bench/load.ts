@@ -19,6 +19,7 @@ const TARGET = 1.3;
 interface Sample {
   wallMs: number;
   peakRssBytes: number | null;
+  cpuMs: number | null;
   outputBytes: number;
 }
 
@@ -39,7 +40,7 @@ export async function loadBench(opts: BenchOptions): Promise<Verdict[]> {
         if (side === 'peer') peer.push(await peerLoad(opts, csv.path, path.join(work, `peer-${i}.parquet`)));
         else siltSide.push(await siltLoad(opts, csv.path, last ? cachedProjectDir(opts.rows) : path.join(work, `silt-${i}`), !last));
         const s = side === 'peer' ? peer.at(-1)! : siltSide.at(-1)!;
-        log(`run ${i + 1}/${runs} ${side}: ${ms(s.wallMs)}, peak RSS ${mib(s.peakRssBytes)}`);
+        log(`run ${i + 1}/${runs} ${side}: ${ms(s.wallMs)}, CPU ${ms(s.cpuMs ?? Number.NaN)}, peak RSS ${mib(s.peakRssBytes)}`);
       }
     }
   } finally {
@@ -53,16 +54,18 @@ export async function loadBench(opts: BenchOptions): Promise<Verdict[]> {
     ...xs.map((s) => ms(s.wallMs)),
     ms(median(xs.map((s) => s.wallMs))),
     ms(Math.min(...xs.map((s) => s.wallMs))),
+    ms(median(xs.map((s) => s.cpuMs ?? Number.NaN))),
     mib(peakOf(xs)),
     mib(median(xs.map((s) => s.outputBytes))),
   ];
   printTable(
     `load: ${opts.rows.toLocaleString('en-US')} rows, CSV ${mib(csv.bytes)}, threads ${opts.threads}, memory_limit ${opts.memoryLimit}`,
-    ['side', ...peer.map((_, i) => `run ${i + 1}`), 'median', 'best', 'peak RSS', 'parquet'],
+    ['side', ...peer.map((_, i) => `run ${i + 1}`), 'median', 'best', 'CPU', 'peak RSS', 'parquet'],
     [row('duckdb COPY', peer), row('silt load', siltSide)],
   );
   const r = siltMs / peerMs;
-  const detail = `silt/peer = ${ratio(siltMs, peerMs)} (${ms(siltMs)} vs ${ms(peerMs)})`;
+  const cpu = (xs: Sample[]) => median(xs.map((s) => s.cpuMs ?? Number.NaN));
+  const detail = `silt/peer = ${ratio(siltMs, peerMs)} (${ms(siltMs)} vs ${ms(peerMs)}; CPU ${ratio(cpu(siltSide), cpu(peer))})`;
   const verdicts = [{ target: `load within ${TARGET}x of DuckDB`, pass: r <= TARGET, detail }];
   printVerdicts(verdicts);
   const file = writeResults('load', {
@@ -108,11 +111,11 @@ async function siltLoad(opts: BenchOptions, csv: string, project: string, discar
 }
 
 function sample(run: ChildRun, outputBytes: number): Sample {
-  return { wallMs: run.wallMs, peakRssBytes: run.peakRssBytes, outputBytes };
+  return { wallMs: run.wallMs, peakRssBytes: run.peakRssBytes, cpuMs: run.cpuMs, outputBytes };
 }
 
 function side(xs: Sample[], medianMs: number): Record<string, unknown> {
-  return { wallMs: xs.map((s) => s.wallMs), medianMs, peakRssBytes: peakOf(xs), outputBytes: xs.map((s) => s.outputBytes) };
+  return { wallMs: xs.map((s) => s.wallMs), medianMs, cpuMs: xs.map((s) => s.cpuMs), peakRssBytes: peakOf(xs), outputBytes: xs.map((s) => s.outputBytes) };
 }
 
 function peakOf(xs: Sample[]): number | null {

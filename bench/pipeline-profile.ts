@@ -36,6 +36,8 @@ export interface PipelineProfile {
 export interface StepCost {
   step: string;
   ms: number;
+  /** Process CPU (user + system, every thread) from the step's start to the next's. */
+  cpuMs: number;
   duckdbMs: number;
   calls: TimedCall[];
 }
@@ -50,10 +52,14 @@ export async function profilePipeline(project: string, opts: { select?: string[]
   timer.wrap('duckdb', DuckDBConnection.prototype, ['run', 'runAndReadAll', 'streamAndReadUntil', 'prepare'], /engine\/duckdb\.[jt]s$|engine\/sql-errors\.[jt]s$/);
   const started = performance.now();
   // runPipeline announces each step (`silver.orders…`) as it starts; the calls after it are the step's.
-  const marks: { step: string; at: number; call: number }[] = [];
+  const marks: { step: string; at: number; cpu: number; call: number }[] = [];
+  const cpuNow = (): number => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
   const onProgress = (message: string): void => {
     const step = /^(\S+)…$/.exec(message)?.[1];
-    if (step) marks.push({ step, at: performance.now(), call: timer.calls.length });
+    if (step) marks.push({ step, at: performance.now(), cpu: cpuNow(), call: timer.calls.length });
   };
   try {
     const select = opts.select?.length ? { select: opts.select } : {};
@@ -63,11 +69,12 @@ export async function profilePipeline(project: string, opts: { select?: string[]
     timer.restore();
   }
   const ended = performance.now();
+  const endedCpu = cpuNow();
   const totalMs = ended - started;
   const bySteps = marks.map((m, i) => {
     const next = marks[i + 1];
     const calls = timer.calls.slice(m.call, next?.call ?? timer.calls.length).filter((c) => c.kind === 'duckdb');
-    return { step: m.step, ms: (next?.at ?? ended) - m.at, duckdbMs: calls.reduce((n, c) => n + c.ms, 0), calls };
+    return { step: m.step, ms: (next?.at ?? ended) - m.at, cpuMs: (next?.cpu ?? endedCpu) - m.cpu, duckdbMs: calls.reduce((n, c) => n + c.ms, 0), calls };
   });
   const byCaller = sumByCaller(timer.calls);
   const duckdbMs = timer.total('duckdb');
@@ -78,6 +85,19 @@ export async function profilePipeline(project: string, opts: { select?: string[]
     byCaller.slice(0, 12).map((c) => [String(Math.round(c.ms)), pct(c.ms), String(c.calls), c.caller, c.slowest]),
   );
   return { totalMs, duckdbMs, byCaller, bySteps };
+}
+
+/** Calls summed by caller and statement shape (temp names and literals elided), largest `value` first. */
+export function sumByShape(calls: readonly TimedCall[], value: (c: TimedCall) => number): { shape: string; total: number; calls: number }[] {
+  const by = new Map<string, { shape: string; total: number; calls: number }>();
+  for (const c of calls) {
+    const shape = `${c.caller.replace(/ \(.*$/, '')}: ${c.what.replace(/"(silt|__silt)_[a-z0-9_]+"/g, 'T').replace(/'[^']*'/g, "'…'").slice(0, 90)}`;
+    const e = by.get(shape) ?? { shape, total: 0, calls: 0 };
+    e.total += value(c);
+    e.calls += 1;
+    by.set(shape, e);
+  }
+  return [...by.values()].sort((a, b) => b.total - a.total);
 }
 
 function sumByCaller(calls: TimedCall[]): CallerCost[] {

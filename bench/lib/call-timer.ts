@@ -14,6 +14,8 @@ export interface TimedCall {
   /** The nearest Silt frame outside the wrapped class, e.g. `readCsv (src/engine/file-csv.ts:34)`. */
   caller: string;
   ms: number;
+  /** User + system CPU of the whole process meanwhile (exact only when nothing else runs beside the call). */
+  cpuMs: number;
 }
 
 type Method = (this: unknown, ...args: unknown[]) => unknown;
@@ -41,12 +43,14 @@ export class CallTimer {
         const caller = callerOf(new Error().stack ?? '', skipFrames);
         depths.set(self, depth + 1);
         const started = performance.now();
+        const cpu = process.cpuUsage();
         try {
           return await original.apply(this, args);
         } finally {
           depths.set(self, depth);
           const what = typeof args[0] === 'string' ? squash(args[0]) : '';
-          calls.push({ kind, method, what, caller, ms: performance.now() - started });
+          const used = process.cpuUsage(cpu);
+          calls.push({ kind, method, what, caller, ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000 });
         }
       };
       this.restores.push(() => (target[method] = original));

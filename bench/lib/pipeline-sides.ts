@@ -15,6 +15,8 @@ export type SideName = 'silt' | 'duckdb' | 'polars' | 'pandas';
 export interface SideRun {
   wallMs: number;
   peakRssBytes: number | null;
+  /** User + system CPU milliseconds of the process (all threads); null without GNU time. */
+  cpuMs: number | null;
   /** Milliseconds per stage (bronze, silver, gold) as the side measured them itself. */
   stages: Record<string, number>;
   /** The DuckDB peer's milliseconds per table section of its script (`silver.orders`). */
@@ -50,7 +52,7 @@ export async function runSilt(project: string, select: readonly string[] = []): 
     return of.length === 0 ? 0 : (Math.max(...of.map((s) => s.startedAt + s.seconds)) - Math.min(...of.map((s) => s.startedAt))) * 1000;
   };
   return {
-    wallMs: run.wallMs, peakRssBytes: run.peakRssBytes, runId: m[1]!, steps,
+    wallMs: run.wallMs, peakRssBytes: run.peakRssBytes, cpuMs: run.cpuMs, runId: m[1]!, steps,
     stages: { bronze: stage('ingest.'), silver: stage('silver.'), gold: stage('gold.') },
   };
 }
@@ -77,5 +79,5 @@ export async function runPeer(side: Exclude<SideName, 'silt'>, landing: string, 
         });
   const line = run.stdout.trim().split('\n').at(-1) ?? '';
   const parsed = JSON.parse(line) as { stages: Record<string, number>; sections?: Record<string, number> };
-  return { wallMs: run.wallMs, peakRssBytes: run.peakRssBytes, stages: parsed.stages, ...(parsed.sections ? { sections: parsed.sections } : {}) };
+  return { wallMs: run.wallMs, peakRssBytes: run.peakRssBytes, cpuMs: run.cpuMs, stages: parsed.stages, ...(parsed.sections ? { sections: parsed.sections } : {}) };
 }

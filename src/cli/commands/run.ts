@@ -16,11 +16,12 @@ export function register(program: Command): void {
     .description('run the pipeline: ingest → silver → gold, in dependency order')
     .option('--select <steps...>', 'steps or tables to run: orders, silver.orders, +gold.daily_sales (with upstream), orders+ (with downstream)')
     .option('--local', 'run in this process even when a `silt serve` runs for the project (as SILT_NO_SERVER=1 does)')
+    .option('--full-refresh <steps...>', 'silver or gold tables rebuilt from all their upstream rows in one commit (e.g. silver.orders); runs in this process')
     .action(
-      action(async function (this: Command, opts: { select?: string[]; local?: boolean }) {
+      action(async function (this: Command, opts: { select?: string[]; local?: boolean; fullRefresh?: string[] }) {
         const progress = new Progress('run');
         const { result, unclaimed } = await inProject(this, async (p) => ({
-          result: await runHereOrOnServer(p, opts.select, opts.local, progress),
+          result: await runHereOrOnServer(p, opts.select, opts.local || !!opts.fullRefresh, progress, opts.fullRefresh),
           unclaimed: await unclaimedNote(p),
         })).finally(() => progress.done());
         out(runReport(result) + unclaimed);
@@ -79,9 +80,9 @@ export function register(program: Command): void {
  * A run by the project's `silt serve` when one answers (so runs never race, and the server's
  * history has them), else in this process; the result is the same either way.
  */
-export async function runHereOrOnServer(p: Project, select: string[] | undefined, local: boolean | undefined, progress: Progress): Promise<RunResult> {
+export async function runHereOrOnServer(p: Project, select: string[] | undefined, local: boolean | undefined, progress: Progress, fullRefresh?: string[]): Promise<RunResult> {
   const server = serverWanted(local) ? await findServer(p.config.dir, p.config.name) : undefined;
-  if (!server) return runWithLineage(p, { select, trigger: 'manual', onProgress: (m) => progress.note(m), onWarning: warn });
+  if (!server) return runWithLineage(p, { select, ...(fullRefresh ? { fullRefresh } : {}), trigger: 'manual', onProgress: (m) => progress.note(m), onWarning: warn });
   progress.note(`asked the server at ${server.url}; waiting for the run`);
   return runOnServer(server, { ...(select ? { select } : {}) });
 }

@@ -11,7 +11,7 @@ import {
   addLanding, assertReconciled, cliOk, query, removeDir, rewritePipelineYaml, smallProject, snapshotOf, step, tempDir, VOLATILE_COLUMNS, withSession,
 } from '../testing/pipeline-project.js';
 
-const V1 = `
+const contract = (columns: string, rules = '') => `
 sources:
   sales: { path: sales/, format: csv }
 silver:
@@ -20,33 +20,26 @@ silver:
     key: sale_id
     order_by: sold_at
     columns:
-      sale_id: { type: long }
+${columns}${rules}`;
+
+const V1 = contract(`      sale_id: { type: long }
       region: { type: string }
       qty: { type: int }
       price: { type: string }
       note: { type: string }
       sold_at: { type: timestamp }
-`;
+`);
 
 /** v2: price typed, note gone, region standardized, a derived column and a drop rule. */
-const V2 = `
-sources:
-  sales: { path: sales/, format: csv }
-silver:
-  sales:
-    source: bronze.sales
-    key: sale_id
-    order_by: sold_at
-    columns:
-      sale_id: { type: long }
+const V2 = contract(`      sale_id: { type: long }
       region: { type: string, trim: true, case: upper }
       qty: { type: int }
       price: { type: "decimal(10,2)" }
       sold_at: { type: timestamp }
       total: { expr: "qty * price", type: "decimal(12,2)" }
-    expectations:
+`, `    expectations:
       - { rule: range, column: qty, min: 1, policy: drop }
-`;
+`);
 
 const MODEL = '-- silt: materialized = incremental, unique_key = region\nSELECT region, sum(qty) AS qty FROM silver.sales GROUP BY region\n';
 const MODEL_V2 = '-- silt: materialized = incremental, unique_key = region\nSELECT region, sum(qty) AS qty, count(*) AS sales FROM silver.sales GROUP BY region\n';

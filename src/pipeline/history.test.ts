@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { lakehouseLineage } from '../lineage/index.js';
 import { withProject, type Project } from '../project/index.js';
 import { parseContract } from '../transform/contract-parse.js';
 import { planLakehouse } from './plan.js';
@@ -131,6 +132,22 @@ describe('silver keeping type-2 history', () => {
       withProject({ projectDir: dir }, rowsOf),
     ]);
     assert.deepEqual(a, b);
+  });
+
+  test("lineage takes the interval columns from the key's order_by column", async () => {
+    await withProject({ projectDir: dir }, async (p) => {
+      const engine = await p.openEngine();
+      try {
+        const l = await lakehouseLineage(p, engine);
+        const silver = l.tables.find((t) => t.table === 'silver.customers')!;
+        for (const c of ['valid_from', 'valid_to', 'is_current']) {
+          assert.deepEqual(silver.columns?.find((x) => x.name === c)?.inputs, [{ table: 'bronze.customers', column: 'updated_at' }], c);
+        }
+        assert.deepEqual(silver.warnings, []);
+      } finally {
+        engine.close();
+      }
+    });
   });
 
   test('PyIceberg reads the history table row for row', async () => {

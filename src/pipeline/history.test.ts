@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { EnvironmentFault } from '../errors.js';
 import { lakehouseLineage } from '../lineage/index.js';
 import { withProject, type Project } from '../project/index.js';
 import { parseContract } from '../transform/contract-parse.js';
@@ -159,6 +160,24 @@ describe('silver keeping type-2 history', () => {
     assert.ok(['valid_from', 'valid_to', 'is_current'].every((c) => info.columns.includes(c)), info.columns.join(', '));
     const d = await diffParquet(py, ours);
     assert.equal(d.onlyInA + d.onlyInB, 0, d.sample.join('\n'));
+  });
+
+  test('a run stopped inside the silver step commits nothing there; the next run lands its batch as if nothing had happened', async () => {
+    const third = ['1,Di,2026-01-15 00:00:00', '2,Xu,2026-01-05 00:00:00', '5,Ed,2026-04-01 00:00:00'];
+    await addLanding(dir, { 'customers/c.csv': csv(third) });
+    await withProject({ projectDir: dir }, async (p) => {
+      const before = await snapshotOf(p, 'silver.customers');
+      const stop = new AbortController();
+      const stopped = await runPipeline(p, {
+        signal: stop.signal,
+        // The step's first progress line comes from inside it: its engine is halted at its next statement.
+        onProgress: (m) => void (m.startsWith('silver.customers') && !stop.signal.aborted && stop.abort(new EnvironmentFault('run: stopped by the test'))),
+      });
+      assert.equal(step(stopped.steps, 'silver.customers').status, 'failed');
+      assert.equal(await snapshotOf(p, 'silver.customers'), before, 'nothing committed to silver');
+      assertReconciled((await runPipeline(p)).steps);
+      assert.deepEqual(await rowsOf(p), historyOf([FIRST, SECOND, csv(third)].map((f) => f.split('\n').slice(1, -1))));
+    });
   });
 });
 

@@ -71,6 +71,7 @@ export {
   replaceRows,
   replaceWhere,
   replaceWhereWrite,
+  replaceWrite,
   writeDataFiles,
   type TableWrite,
   type WriteDataFilesOptions,

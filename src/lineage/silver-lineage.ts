@@ -47,7 +47,7 @@ export function silverLineage(name: string, contract: SilverContract, bronze: Co
     layer: 'silver',
     step: table,
     inputs: [source, ...lookupColumns(contract).keys()],
-    columns: [...columns, ...carried, ...enrichedColumns(contract)],
+    columns: [...columns, ...carried, ...enrichedColumns(contract), ...historyColumns(contract, columns, ruled)],
     rowInputs: uniqueInputs([...rules, ...keys]),
     warnings: [],
   };
@@ -103,4 +103,18 @@ function enrichedColumns(contract: SilverContract): ColumnLineage[] {
       how: [`looked up in ${e.table.toLowerCase()} by ${e.on.join(', ')}`],
     })),
   );
+}
+
+/** With `history: true`: the interval columns, from the order_by column of the key's versions. */
+function historyColumns(contract: SilverContract, columns: ColumnLineage[], ruled: (c: string) => ColumnInput[]): ColumnLineage[] {
+  if (!contract.history || !contract.order_by) return [];
+  const ob = contract.order_by;
+  const inputs = ob === '_ingested_at' ? [{ table: contract.source.toLowerCase(), column: ob }] : ruled(ob);
+  const type = columns.find((c) => c.name === ob)?.type ?? 'timestamptz';
+  const how = (what: string): ColumnLineage['how'] => [`${what} by ${[...(contract.key ?? []), ob].join(', ')}`];
+  return [
+    { name: 'valid_from', type, inputs, kind: 'transformation', how: how(`the version's ${ob}`) },
+    { name: 'valid_to', type, inputs, kind: 'transformation', how: how(`the next version's ${ob}`) },
+    { name: 'is_current', type: 'boolean', inputs, kind: 'transformation', how: how('no later version') },
+  ];
 }

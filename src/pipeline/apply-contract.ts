@@ -1,8 +1,9 @@
 import { RunFailed } from '../errors.js';
-import { appendWrite, currentScan, inferFields, mergeWrite, quoteIdent, quoteQualified, replaceWhereWrite, scanSql, type TableWrite } from '../engine/index.js';
+import { appendWrite, currentScan, inferFields, mergeWrite, quoteIdent, quoteQualified, replaceWhereWrite, replaceWrite, scanSql, type TableWrite } from '../engine/index.js';
 import { buildSchema, currentSchema, currentSnapshot, mergeFields, parsePartitionSpec, type Table } from '../table/index.js';
 import { lookupColumns, releaseContractRun, runContract, type SilverContract } from '../transform/index.js';
 import type { StepContext, StepOutcome } from './context.js';
+import { freshFields } from './full-refresh.js';
 
 export interface ContractBatch {
   /** Relation holding the source rows to process. */
@@ -15,6 +16,8 @@ export interface ContractBatch {
   summary: Record<string, string>;
   /** Silver table properties set in the same commit. */
   properties?: Record<string, string>;
+  /** The batch is every source row: the silver rows it gives replace the table's, which are not merged with. */
+  fullRefresh?: boolean;
 }
 
 /**
@@ -24,7 +27,7 @@ export interface ContractBatch {
  */
 export async function applyContract(ctx: StepContext, name: string, contract: SilverContract, batch: ContractBatch): Promise<StepOutcome> {
   const temps: string[] = [];
-  const silver = (await ctx.catalog.tableExists('silver', name)) ? await ctx.catalog.loadTable('silver', name) : undefined;
+  const silver = !batch.fullRefresh && (await ctx.catalog.tableExists('silver', name)) ? await ctx.catalog.loadTable('silver', name) : undefined;
   let out;
   try {
     let current: string | undefined;
@@ -67,7 +70,7 @@ export async function applyContract(ctx: StepContext, name: string, contract: Si
     const extra = Object.entries(batch.quarantineExtra).map(([k, v]) => `, ${v} AS ${quoteIdent(k)}`).join('');
     const quarantineSql = `SELECT *${extra} FROM ${out.quarantine}`;
     const quarantine = await ensureTable(ctx, `${name}_quarantine`, quarantineSql);
-    const table = await ensureTable(ctx, name, `SELECT * FROM ${out.merged}`, contract.partition_by);
+    const table = await ensureTable(ctx, name, `SELECT * FROM ${out.merged}`, contract.partition_by, batch.fullRefresh);
     const keys = contract.key ?? [];
     const opts = { summary: { 'silt.run-id': ctx.runId, ...batch.summary }, commitEmpty: true, ...(batch.properties ? { properties: batch.properties } : {}) };
     const merged = out.merged;
@@ -78,9 +81,11 @@ export async function applyContract(ctx: StepContext, name: string, contract: Si
         const writes: TableWrite[] = [];
         try {
           writes.push(await replaceWhereWrite(ctx.engine, quarantine, ctx.store, { where: batch.replacesQuarantine, insert: quarantineSql }));
-          writes.push(keys.length
-            ? await mergeWrite(ctx.engine, table, ctx.store, merged, keys, opts)
-            : await appendWrite(ctx.engine, table, ctx.store, `SELECT * FROM ${merged}`, opts));
+          writes.push(batch.fullRefresh
+            ? replaceWrite(ctx.engine, table, ctx.store, `SELECT * FROM ${merged}`, opts)
+            : keys.length
+              ? await mergeWrite(ctx.engine, table, ctx.store, merged, keys, opts)
+              : await appendWrite(ctx.engine, table, ctx.store, `SELECT * FROM ${merged}`, opts));
           const [, silverDone] = await ctx.catalog.commitTransaction(writes.map((w) => ({ table: w.table, change: w.change })));
           return silverDone!.changed ? currentSnapshot(silverDone!.metadata) : undefined;
         } catch (e) {
@@ -112,13 +117,15 @@ export function referencedTables(contract: SilverContract): string[] {
   return [...lookupColumns(contract).keys()];
 }
 
-/** The silver table `name`, created from the relation's columns or evolved to take new ones. */
-/** The silver table, evolved to hold `selectSql`'s columns; created partitioned by `partitionBy` (apply evolves an existing one's spec). */
-async function ensureTable(ctx: StepContext, name: string, selectSql: string, partitionBy?: string): Promise<Table> {
+/**
+ * The silver table, evolved to hold `selectSql`'s columns (exactly them, as a new table would, when
+ * `fresh`); created partitioned by `partitionBy` (apply evolves an existing one's spec).
+ */
+async function ensureTable(ctx: StepContext, name: string, selectSql: string, partitionBy?: string, fresh = false): Promise<Table> {
   const fields = await inferFields(ctx.engine, selectSql);
   if (await ctx.catalog.tableExists('silver', name)) {
     const table = await ctx.catalog.loadTable('silver', name);
-    const changes = mergeFields(`silver.${name}`, currentSchema(table.metadata), fields, 'silver');
+    const changes = fresh ? freshFields(currentSchema(table.metadata), fields) : mergeFields(`silver.${name}`, currentSchema(table.metadata), fields, 'silver');
     if (changes.length) await table.evolveSchema(changes);
     return table;
   }

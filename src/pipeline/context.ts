@@ -17,6 +17,8 @@ export interface StepContext {
   /** Salts the hashes of masked PII. */
   secret: string;
   progress: (message: string) => void;
+  /** Rebuild the step's table from all its upstream rows, in one commit replacing its content. */
+  fullRefresh?: boolean;
   /** Aborted when the run is cancelled or the step runs out of time; the step's engines are halted then. */
   signal?: AbortSignal;
 }

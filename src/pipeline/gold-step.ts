@@ -3,6 +3,7 @@ import { inferFields, quoteIdent, replaceRows, replaceWhere, type WriteSummary }
 import { checkModel, planIncremental, tableOf, type Model } from '../models/index.js';
 import { buildSchema, currentSchema, mergeFields, parsePartitionSpec, summaryState, type Table } from '../table/index.js';
 import type { StepContext, StepOutcome } from './context.js';
+import { freshFields } from './full-refresh.js';
 import { bindUpstream, changedRelations, currentUpstream, parseUpstream, UPSTREAM_PROPERTY } from './gold-upstream.js';
 
 export { UPSTREAM_PROPERTY };
@@ -29,7 +30,8 @@ async function buildModel(ctx: StepContext, model: Model): Promise<StepOutcome> 
   const now = await currentUpstream(ctx, model);
   const existing = (await ctx.catalog.tableExists(ns, name)) ? await ctx.catalog.loadTable(ns, name) : undefined;
   const before = parseUpstream(existing ? summaryState(existing.metadata, UPSTREAM_PROPERTY) : undefined);
-  if (before && JSON.stringify(before) === JSON.stringify(now)) return nothing(model, { upToDate: true });
+  const full = !!ctx.fullRefresh;
+  if (!full && before && JSON.stringify(before) === JSON.stringify(now)) return nothing(model, { upToDate: true });
 
   const relation = `__gold_${model.name}`;
   const views: string[] = [];
@@ -37,7 +39,7 @@ async function buildModel(ctx: StepContext, model: Model): Promise<StepOutcome> 
     let replace: string | undefined;
     /** Bytes of upstream data files a full build read (an incremental one reads changes only, and is not measured). */
     let bytesScanned: number | undefined;
-    const incremental = model.config.materialized === 'incremental' && existing && before && before.sql === now.sql;
+    const incremental = !full && model.config.materialized === 'incremental' && existing && before && before.sql === now.sql;
     const changed = incremental ? await changedRelations(ctx, model, before, now, views) : undefined;
     if (changed) {
       const plan = await planIncremental(ctx.engine, model, changed, await bindUpstream(ctx, model, views));
@@ -59,7 +61,7 @@ async function buildModel(ctx: StepContext, model: Model): Promise<StepOutcome> 
           `${failed.sample.length ? ` (e.g. ${failed.sample.slice(0, 3).join('; ')})` : ''}; nothing was committed`,
       );
     }
-    const table = await ensureTable(ctx, model, relation);
+    const table = await ensureTable(ctx, model, relation, full);
     const write: WriteSummary = { summary: { 'silt.run-id': ctx.runId, [UPSTREAM_PROPERTY]: JSON.stringify(now) }, commitEmpty: true };
     const select = `SELECT * FROM ${quoteIdent(relation)}`;
     const snapshot = await ctx.catalog.guardWrite(ns, name, () =>
@@ -74,7 +76,7 @@ async function buildModel(ctx: StepContext, model: Model): Promise<StepOutcome> 
       rowsDeduplicated: 0,
       bytesWritten: Number(snapshot?.summary['added-files-size'] ?? 0),
       snapshotId: snapshot?.['snapshot-id'].toString(),
-      details: { model: model.file, build: replace === undefined ? 'full' : 'incremental', expectations, ...(bytesScanned === undefined ? {} : { bytesScanned }) },
+      details: { model: model.file, build: full ? 'full refresh' : replace === undefined ? 'full' : 'incremental', expectations, ...(bytesScanned === undefined ? {} : { bytesScanned }) },
     };
   } finally {
     await ctx.engine.run(`DROP TABLE IF EXISTS ${quoteIdent(relation)}`);
@@ -89,14 +91,14 @@ function nothing(model: Model, details: Record<string, unknown>): StepOutcome {
   return { rowsIn: 0, rowsWritten: 0, rowsQuarantined: 0, rowsDeduplicated: 0, bytesWritten: 0, details: { model: model.file, ...details } };
 }
 
-/** The model's table, created from the built rows' columns (and partitioning), or evolved to take them. */
-async function ensureTable(ctx: StepContext, model: Model, relation: string): Promise<Table> {
+/** The model's table, created from the built rows' columns (and partitioning), or evolved to take them (exactly them when `fresh`). */
+async function ensureTable(ctx: StepContext, model: Model, relation: string, fresh: boolean): Promise<Table> {
   const target = tableOf(model);
   const [ns, name] = target.split('.') as [string, string];
   const fields = await inferFields(ctx.engine, `SELECT * FROM ${quoteIdent(relation)}`);
   if (await ctx.catalog.tableExists(ns, name)) {
     const table = await ctx.catalog.loadTable(ns, name);
-    const changes = mergeFields(target, currentSchema(table.metadata), fields, 'gold');
+    const changes = fresh ? freshFields(currentSchema(table.metadata), fields) : mergeFields(target, currentSchema(table.metadata), fields, 'gold');
     if (changes.length) await table.evolveSchema(changes);
     return table;
   }

@@ -20,7 +20,8 @@ import { bindContract, checkContractSource, LINEAGE_COLUMNS, parseColumnType, QU
 import { pipelineConfig } from './config.js';
 import { topoOrder } from './graph.js';
 import { buildGraph } from './run.js';
-import { BATCH_COLUMN, CONTRACT_PROPERTY } from './silver-step.js';
+import { builtWith, convertToHistory, CONTRACT_PROPERTY, historySwitch } from './history-switch.js';
+import { BATCH_COLUMN } from './silver-step.js';
 
 export interface PlanItem {
   /** `+` create, `~` change, `-` no longer declared (kept), `!` cannot be applied, `=` unchanged. */
@@ -127,7 +128,7 @@ async function planSilver(project: Project, engine: Engine, name: string, declar
       items.push({ action: '~', table: id, detail: `column ${f.name} is no longer declared; kept, NULL in new rows` });
     }
   }
-  const before = parseContract(table.metadata.properties[CONTRACT_PROPERTY]);
+  const before = builtWith(table);
   if (before) {
     const old = new Map(before.expectations.map((e) => [ruleText(e), ruleSettings(e)]));
     const now = new Map(contract.expectations.map((e) => [ruleText(e), ruleSettings(e)]));
@@ -143,9 +144,13 @@ async function planSilver(project: Project, engine: Engine, name: string, declar
   }
   const repartition = partitionChange(table, partition);
   if (repartition) items.push({ action: '~', table: id, detail: repartition });
+  const history = historySwitch(name, table, contract);
+  if (history) items.push({ action: history.kind === 'in_place' ? '~' : '!', table: id, detail: history.detail });
   if (apply && changes.length) await table.evolveSchema(changes);
   if (apply && repartition) await table.setPartitionSpec(partition);
-  if (apply) await table.setProperties({ [CONTRACT_PROPERTY]: JSON.stringify(declared) });
+  const built = { [CONTRACT_PROPERTY]: JSON.stringify(declared) };
+  if (apply && history?.kind === 'in_place') await convertToHistory(engine, project.store, table, contract, built);
+  else if (apply) await table.setProperties(built);
   if (items.length === 0) items.push({ action: '=', table: id, detail: summary });
   return items;
 }
@@ -196,6 +201,11 @@ function silverFields(contract: SilverContract): NewField[] {
     if (type) fields.push({ name, type: icebergOf(type) });
   }
   for (const c of LINEAGE_COLUMNS) fields.push({ name: c.name, type: c.iceberg });
+  if (contract.history) {
+    const ob = contract.columns[contract.order_by!]?.type;
+    const type = ob ? icebergOf(parseColumnType(ob)!) : 'timestamptz';
+    fields.push({ name: 'valid_from', type }, { name: 'valid_to', type }, { name: 'is_current', type: 'boolean' });
+  }
   return fields;
 }
 
@@ -277,13 +287,4 @@ function normalizeSpec(text: string): string {
     .replace(/truncate\[(\d+)\]\((\w+)\)/g, 'truncate($1,$2)')
     .replace(/identity\((\w+)\)/g, '$1')
     .toLowerCase();
-}
-
-function parseContract(text: string | undefined): SilverContract | undefined {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text) as SilverContract;
-  } catch {
-    return undefined;
-  }
 }

@@ -13,15 +13,16 @@ export interface QuarantineTable {
   table: string;
 }
 
-/** Every quarantine the config declares: silver contracts first, then sources' rejects. */
+/** Every quarantine the config declares, once each: silver contracts first, then sources' rejects (one per bronze table, however many sources share it). */
 export function quarantineTables(config: PipelineConfig): QuarantineTable[] {
-  return [
+  const all = [
     ...Object.keys(config.silver).map((name) => ({ label: `silver.${name}`, kind: 'silver' as const, namespace: 'silver', table: `${name}_quarantine` })),
     ...Object.entries(config.sources).map(([name, source]) => {
       const t = bronzeTables(name, source);
       return { label: `${t.namespace}.${t.table}`, kind: 'bronze' as const, namespace: t.namespace, table: t.rejects };
     }),
   ];
+  return all.filter((q, i) => all.findIndex((o) => o.namespace === q.namespace && o.table === q.table) === i);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { StepStatus } from '../catalog/index.js';
 import type { SourceConfig } from '../ingest/index.js';
-import { isUserError, RunFailed, type ErrorKind } from '../errors.js';
+import { InvalidInput, isUserError, RunFailed, type ErrorKind } from '../errors.js';
 import { PIPELINE, SqlSession, type Engine, type ReadAccess } from '../engine/index.js';
 import { discoverModels, tableOf, type Model } from '../models/index.js';
 import type { Project } from '../project/index.js';
@@ -9,6 +9,7 @@ import type { StepContext } from './context.js';
 import type { RunResult, StepResult } from './step-result.js';
 
 export type { RunResult, StepResult } from './step-result.js';
+import { fullRefreshSteps } from './full-refresh.js';
 import { goldStep } from './gold-step.js';
 import { selectSteps, topoOrder, type StepNode } from './graph.js';
 import { ingestStep } from './ingest-step.js';
@@ -24,6 +25,8 @@ export type { Trigger };
 
 export interface RunOptions {
   select?: string[];
+  /** Silver and gold steps rebuilt from all their upstream rows (`full-refresh.ts`); they must be among the selected steps. */
+  fullRefresh?: string[];
   trigger?: Trigger;
   /** Progress lines (what is running now); the CLI shows them on a terminal. */
   onProgress?: (message: string) => void;
@@ -62,10 +65,13 @@ export async function runPipeline(project: Project, opts: RunOptions = {}): Prom
     const models = await discoverModels(engine, config.modelsDir);
     const nodes = topoOrder(buildGraph(config, models));
     const picked = selectSteps(nodes, opts.select ?? []);
+    const refresh = fullRefreshSteps(nodes, opts.fullRefresh ?? []);
+    const outside = [...refresh].filter((id) => !picked.has(id));
+    if (outside.length) throw new InvalidInput(`run: --full-refresh ${outside.join(', ')}: not among the steps --select picks; add ${outside.length > 1 ? 'them' : 'it'} to --select`, { code: 'bad_arguments' });
     await project.catalog.runLog.start({ runId, trigger: opts.trigger ?? 'manual', selector: opts.select?.join(' ') || null, ...(opts.jobId ? { jobId: opts.jobId } : {}), ...(opts.worker ? { worker: opts.worker } : {}) });
     opts.onStart?.(runId);
     try {
-      const plan = { runId, started, config, models, steps: nodes.filter((n) => picked.has(n.id)) };
+      const plan = { runId, started, config, models, refresh, steps: nodes.filter((n) => picked.has(n.id)) };
       return await runSteps(project, engine, plan, opts);
     } catch (e) {
       // Recorded as ended, so the run does not hold off the next one until this process exits.
@@ -83,6 +89,8 @@ interface RunPlan {
   started: number;
   config: PipelineConfig;
   models: Model[];
+  /** Steps to rebuild from all their upstream rows. */
+  refresh: ReadonlySet<string>;
   steps: StepNode[];
 }
 
@@ -109,7 +117,7 @@ async function runSteps(project: Project, engine: Engine, plan: RunPlan, opts: R
       if (blockedBy) return { id: node.id, kind: node.kind, table: node.table, status: 'not_run', elapsedMs: 0, error: `${blockedBy} failed` };
       if (alone) progress(`${node.id}: out of memory beside other steps; running it again on its own`);
       else opts.onStepStarted?.(node, runId);
-      const stepCtx = { ...ctx, progress: (m: string) => (say(node.id, 'info', m), progress(m)) };
+      const stepCtx = { ...ctx, fullRefresh: plan.refresh.has(node.id), progress: (m: string) => (say(node.id, 'info', m), progress(m)) };
       const guard = { signal: opts.signal, timeoutMs: opts.stepTimeoutMs, retry: opts.retry, note: (level: 'warn', m: string) => (say(node.id, level, m), progress(m)) };
       const result = await guardStep(node, guard, (signal) => onOwnConnection({ ...stepCtx, signal }, (c) => runStep(c, node, config, models)));
       return alone ? { ...result, warnings: [...(result.warnings ?? []), 'ran out of memory beside other steps (engine.memory_limit is tight for this data), so it ran again on its own'] } : result;

@@ -2,9 +2,10 @@ import { parseTableName } from '../catalog/index.js';
 import { currentScan, quoteIdent, quoteLiteral, scanSql } from '../engine/index.js';
 import { summaryState, type DataFile, type Table } from '../table/index.js';
 import { didYouMean, PROJECT_FILE } from '../config/index.js';
-import { NotFound } from '../errors.js';
+import { InvalidInput, NotFound } from '../errors.js';
 import { checkContractSource, type SilverContract } from '../transform/index.js';
 import { applyContract } from './apply-contract.js';
+import { CONTRACT_PROPERTY, historySwitch, switchPending } from './history-switch.js';
 import type { StepContext, StepOutcome } from './context.js';
 
 /**
@@ -13,15 +14,15 @@ import type { StepContext, StepOutcome } from './context.js';
  * rolled-back snapshots had read.
  */
 export const PROCESSED_SNAPSHOT = 'silt.source-snapshot';
-/** The declared contract a silver table was last built with (JSON), so `silt plan` can show rule changes. */
-export const CONTRACT_PROPERTY = 'silt.contract';
+export { CONTRACT_PROPERTY };
 /** Quarantine rows carry the source range they came from, so reprocessing it replaces them. */
 export const BATCH_COLUMN = '_batch_key';
 
 /**
  * Applies a silver contract to the source rows added since the last run (snapshot diff). Running
  * the same range again (after a crash) gives the same tables: the merge is an upsert by key and the
- * quarantine rows of the range are replaced.
+ * quarantine rows of the range are replaced. A full refresh (`ctx.fullRefresh`) reads every source
+ * row and replaces the table and its quarantine whole.
  */
 export async function silverStep(ctx: StepContext, name: string, contract: SilverContract, ingestedBy?: string): Promise<StepOutcome> {
   const source = await sourceTable(ctx, name, contract, ingestedBy);
@@ -32,9 +33,12 @@ export async function silverStep(ctx: StepContext, name: string, contract: Silve
     };
   }
   const silver = (await ctx.catalog.tableExists('silver', name)) ? await ctx.catalog.loadTable('silver', name) : undefined;
-  const processed = silver ? summaryState(silver.metadata, PROCESSED_SNAPSHOT) : undefined;
+  const full = !!ctx.fullRefresh;
+  const pending = silver && !full ? historySwitch(name, silver, contract) : undefined;
+  if (pending) throw new InvalidInput(switchPending(name, contract, pending), { code: 'history_switch' });
+  const processed = silver && !full ? summaryState(silver.metadata, PROCESSED_SNAPSHOT) : undefined;
   const head = source.metadata['current-snapshot-id']?.toString();
-  const upToDate = head === undefined || head === processed;
+  const upToDate = head === undefined || (!full && head === processed);
   const newFiles = upToDate ? [] : await filesSince(source, processed);
   const view = `__silver_src_${name}`;
   await ctx.engine.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(view)} AS ${await scanSql(currentScan(source.metadata, source.name, newFiles), ctx.store, { access: ctx.access })}`);
@@ -46,12 +50,13 @@ export async function silverStep(ctx: StepContext, name: string, contract: Silve
     const batchKey = `${contract.source}@${processed ?? 'start'}..${head}`;
     const outcome = await applyContract(ctx, name, contract, {
       source: quoteIdent(view),
-      replacesQuarantine: batchesAfter(source, processed),
+      replacesQuarantine: full ? 'TRUE' : batchesAfter(source, processed),
+      fullRefresh: full,
       quarantineExtra: { [BATCH_COLUMN]: quoteLiteral(batchKey) },
       summary: { [PROCESSED_SNAPSHOT]: head },
       properties: { [CONTRACT_PROPERTY]: JSON.stringify(contract) },
     });
-    return { ...outcome, details: { ...outcome.details, source: contract.source, sourceSnapshot: head, newFiles: newFiles.length, bytesScanned: newFiles.reduce((n, f) => n + f.fileSizeInBytes, 0) } };
+    return { ...outcome, details: { ...outcome.details, ...(full ? { build: 'full refresh' } : {}), source: contract.source, sourceSnapshot: head, newFiles: newFiles.length, bytesScanned: newFiles.reduce((n, f) => n + f.fileSizeInBytes, 0) } };
   } finally {
     await ctx.engine.run(`DROP VIEW IF EXISTS ${quoteIdent(view)}`);
   }

@@ -84,11 +84,12 @@ export function planChecks(ctx: CheckContext): Check[] {
   });
   for (const plan of all) {
     const isKey = contract.key?.includes(plan.name) ?? false;
-    if (!plan.spec.required && !isKey) continue;
+    const isVersion = contract.history && contract.order_by === plan.name;
+    if (!plan.spec.required && !isKey && !isVersion) continue;
     add({
       label: 'required', column: plan.name, policy: 'drop', implicit: true, stage: 'row',
       flag: missing(plan.name),
-      reason: text(`${plan.name}: ${isKey ? 'key' : 'required'} value is missing`),
+      reason: text(`${plan.name}: ${isKey ? 'key' : isVersion ? 'order_by (history)' : 'required'} value is missing`),
       sample: `'NULL'`,
     });
   }

@@ -2,6 +2,7 @@
 import { isTemporal, parseColumnType, TYPE_EXPECTED, type ColumnType } from './column-type.js';
 import type { SilverContract } from './contract-shape.js';
 import { parseEnrichColumn } from './enrich-columns.js';
+import { historyIssues } from './history.js';
 import { INTERNAL_PREFIX, isLineage } from './lineage.js';
 
 export interface ContractIssue {
@@ -101,5 +102,6 @@ export function checkContract(c: SilverContract): ContractIssue[] {
       }
     }
   });
+  issues.push(...historyIssues(c));
   return issues;
 }

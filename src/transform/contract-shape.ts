@@ -81,6 +81,8 @@ export const silverContractShape = z
     enrich: z.array(enrichSchema).default([]),
     /** Iceberg partition transforms over the silver columns, e.g. `day(order_ts), bucket(16, customer_id)`. */
     partition_by: z.string().optional(),
+    /** Type-2 history: every version of a key by order_by, with valid_from, valid_to, is_current (`history.ts`). */
+    history: z.boolean().default(false),
     description: z.string().optional(),
   });
 

@@ -21,3 +21,4 @@ export { checkContractSource, runContract, releaseContractRun, type ContractRunI
 export type { ExpectationResult } from './run-report.js';
 export { PII_MIN_RATIO, profilePii, scanPii, type PiiColumnProfile, type PiiFinding } from './pii-scan.js';
 export { maskSql } from './mask-sql.js';
+export { HISTORY_COLUMNS } from './history.js';

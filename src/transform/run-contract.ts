@@ -17,6 +17,7 @@ import { describeColumns, readsOf, sourceColumns } from './source-columns.js';
 import { planColumns } from './standardize-sql.js';
 import { enrichColumns } from './enrich-columns.js';
 import { bindContract, planDerived } from './derived-columns.js';
+import { historyRows, versionContract } from './history.js';
 import { normRef, typedRef, typedSelect } from './typed-sql.js';
 
 export interface ContractRunInput {
@@ -76,11 +77,11 @@ export async function runContract(engine: Engine, input: ContractRunInput): Prom
   const rowChecks = [...byStage('cast'), ...byStage('row')];
   const uniqueChecks = byStage('unique');
   const current = input.current === undefined ? undefined : await describeCurrent(engine, input.current, contract, context);
-  const dedup: DedupInput = { contract, columns: all, secret, ...(current ? { current } : {}) };
+  const dedup: DedupInput = { contract: versionContract(contract), columns: all, secret, ...(current ? { current } : {}) };
 
   const id = `${++sequence}_${Date.now().toString(36)}`;
   const temp = (kind: string): string => quoteIdent(`__silt_tx_${id}_${kind}`);
-  const t = { typed: temp('typed'), checked: temp('checked'), winners: temp('winners'), final: temp('final'), merged: temp('merged'), quarantine: temp('quarantine') };
+  const t = { typed: temp('typed'), checked: temp('checked'), winners: temp('winners'), final: temp('final'), merged: temp('merged'), quarantine: temp('quarantine'), history: temp('history') };
   const anyOf = (cs: readonly Check[]): string => (cs.length ? cs.map((c) => c.id).join(' OR ') : 'FALSE');
   const drops = rowChecks.filter((c) => c.policy === 'drop');
   const uniqueDrops = uniqueChecks.filter((c) => c.policy === 'drop');
@@ -138,11 +139,13 @@ export async function runContract(engine: Engine, input: ContractRunInput): Prom
       }),
     );
     const failed = firstFailure(expectations);
+    // With history, the rows to upsert are every version of the keys the new versions touch.
+    if (contract.history) await historyRows(engine, contract, t.merged, input.current, t.history);
     done = true;
-    return { merged: t.merged, quarantine: t.quarantine, counts, expectations, ...(failed ? { failed } : {}) };
+    return { merged: contract.history ? t.history : t.merged, quarantine: t.quarantine, counts, expectations, ...(failed ? { failed } : {}) };
   } finally {
     await engine.run(`DROP VIEW IF EXISTS ${t.typed}`);
-    for (const table of [t.checked, t.winners, t.final, ...(done ? [] : [t.merged, t.quarantine])]) {
+    for (const table of [t.checked, t.winners, t.final, ...(contract.history ? [t.merged] : []), ...(done ? [] : [t.merged, t.history, t.quarantine])]) {
       await engine.run(`DROP TABLE IF EXISTS ${table}`);
     }
   }

@@ -4,6 +4,7 @@ import { landingStatus } from '../../ingest/index.js';
 import { ingestSelection, pipelineConfig } from '../../pipeline/index.js';
 import { action, inProject, out } from '../context.js';
 import { formatBytes, Progress } from '../progress.js';
+import { landingListing, listFormat, renderListing, withFormat } from '../listings.js';
 import { textTable } from '../render.js';
 import { runExitCode, runHereOrOnServer, runReport, unclaimedNote } from './run.js';
 
@@ -32,14 +33,16 @@ export function register(program: Command): void {
       }),
     );
 
-  program
+  withFormat(program
     .command('landing')
     .description('what the landing zone holds: pending, requested by a running server, done, or still being written')
-    .option('--all', 'list done files too, and hidden ones (.x, _x) that ingest ignores')
+    .option('--all', 'list done files too, and hidden ones (.x, _x) that ingest ignores'))
     .action(
-      action(async function (this: Command, opts: { all?: boolean }) {
+      action(async function (this: Command, opts: { all?: boolean; format: string }) {
+        const format = listFormat('landing', opts.format);
         const entries = await inProject(this, (p) => landingStatus(p.catalog, pipelineConfig(p.config).sources));
         const shown = opts.all ? entries : entries.filter((e) => e.status !== 'done' && e.status !== 'ignored');
+        if (format !== 'table') return out(renderListing(landingListing(shown), format));
         const count = (s: string) => entries.filter((e) => e.status === s).length;
         // `requested` only where a server's watcher has asked for runs.
         const counts = ['pending', ...(count('requested') ? ['requested'] : []), 'done', 'incomplete', 'unclaimed'].map((s) => `${count(s)} ${s}`);

@@ -1,39 +1,21 @@
 import type { Command } from 'commander';
 import { InvalidInput } from '../../errors.js';
 import { SqlSession } from '../../engine/index.js';
-import { findQuarantine, pipelineConfig, quarantineTables, replayQuarantine, rulePredicate } from '../../pipeline/index.js';
+import { findQuarantine, pipelineConfig, replayQuarantine, rulePredicate } from '../../pipeline/index.js';
 import { quoteIdent } from '../../engine/index.js';
 import { action, inProject, out, positiveWhole } from '../context.js';
-import { render, text, textTable } from '../render.js';
+import { render } from '../render.js';
+import { listFormat, quarantineListing, renderListing, withFormat } from '../listings.js';
 
 export function register(program: Command): void {
   const q = program.command('quarantine').description('rows set aside: silver quarantine (rule and reason) and bronze rejects (malformed records)');
 
-  q.command('list')
-    .description('rows set aside per table: silver quarantine by rule, bronze rejects (malformed records)')
+  withFormat(q.command('list').description('rows set aside per table: silver quarantine by rule, bronze rejects (malformed records)'))
     .action(
-      action(async function (this: Command) {
-        const rows = await inProject(this, async (p) => {
-          const engine = await p.openEngine();
-          try {
-            const sql = new SqlSession(engine, p.catalog, { policy: p.accessPolicy, governor: p.governance });
-            const out: string[][] = [];
-            for (const q of quarantineTables(pipelineConfig(p.config))) {
-              if (!(await p.catalog.tableExists(q.namespace, q.table))) continue;
-              const from = `${quoteIdent(q.namespace)}.${quoteIdent(q.table)}`;
-              const r = await sql.execute(
-                q.kind === 'silver'
-                  ? `SELECT rule || coalesce('(' || "column" || ')', '') AS rule, count(*) AS n, max(quarantined_at) AS last FROM ${from} GROUP BY 1 ORDER BY 2 DESC, 1`
-                  : `SELECT 'rejected' AS rule, count(*) AS n, max(rejected_at) AS last FROM ${from} HAVING count(*) > 0`,
-              );
-              for (const row of r.rows) out.push([q.label, String(row[0]), String(row[1]), text(row[2])]);
-            }
-            return out;
-          } finally {
-            engine.close();
-          }
-        });
-        out(rows.length ? textTable(['table', 'rule', 'rows', 'last_quarantined_at'], rows) : 'quarantine: empty');
+      action(async function (this: Command, opts: { format: string }) {
+        const format = listFormat('quarantine list', opts.format);
+        const listing = await inProject(this, (p) => quarantineListing(p));
+        out(listing.rows.length || format !== 'table' ? renderListing(listing, format) : 'quarantine: empty');
       }),
     );
 

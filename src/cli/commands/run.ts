@@ -9,6 +9,7 @@ import { action, inProject, out, positiveWhole, warn } from '../context.js';
 import { Progress } from '../progress.js';
 import { findServer, runOnServer, serverWanted } from '../server-client.js';
 import { textTable } from '../render.js';
+import { listFormat, renderListing, runsListing, runStepsListing, withFormat } from '../listings.js';
 
 export function register(program: Command): void {
   program
@@ -16,11 +17,12 @@ export function register(program: Command): void {
     .description('run the pipeline: ingest → silver → gold, in dependency order')
     .option('--select <steps...>', 'steps or tables to run: orders, silver.orders, +gold.daily_sales (with upstream), orders+ (with downstream)')
     .option('--local', 'run in this process even when a `silt serve` runs for the project (as SILT_NO_SERVER=1 does)')
+    .option('--full-refresh <steps...>', 'silver or gold tables rebuilt from all their upstream rows in one commit (e.g. silver.orders); runs in this process')
     .action(
-      action(async function (this: Command, opts: { select?: string[]; local?: boolean }) {
+      action(async function (this: Command, opts: { select?: string[]; local?: boolean; fullRefresh?: string[] }) {
         const progress = new Progress('run');
         const { result, unclaimed } = await inProject(this, async (p) => ({
-          result: await runHereOrOnServer(p, opts.select, opts.local, progress),
+          result: await runHereOrOnServer(p, opts.select, opts.local || !!opts.fullRefresh, progress, opts.fullRefresh),
           unclaimed: await unclaimedNote(p),
         })).finally(() => progress.done());
         out(runReport(result) + unclaimed);
@@ -29,59 +31,43 @@ export function register(program: Command): void {
     );
 
   const runs = program.command('runs').description('past pipeline runs');
-  runs
-    .command('list', { isDefault: true })
-    .option('--limit <n>', 'how many', '20')
-    .action(
-      action(async function (this: Command, opts: { limit: string }) {
-        const limit = positiveWhole('runs', '--limit', opts.limit);
-        const list = await inProject(this, (p) => p.catalog.runLog.runs(limit));
-        out(
-          textTable(
-            ['run_id', 'trigger', 'status', 'by', 'started', 'seconds', 'error'],
-            list.map((r) => [
-              r.runId,
-              r.trigger,
-              r.status,
-              r.worker ?? (r.pid === null ? '' : `${r.host ?? '?'}:${r.pid}`),
-              new Date(r.startedMs).toISOString(),
-              r.finishedMs ? ((r.finishedMs - r.startedMs) / 1000).toFixed(1) : '',
-              (r.error ?? '').slice(0, 80),
-            ]),
-          ),
-        );
-      }),
-    );
-  runs
-    .command('show')
-    .argument('<run-id>')
-    .action(
-      action(async function (this: Command, id: string) {
-        const found = await inProject(this, (p) => p.catalog.runLog.run(id));
-        if (!found) throw new NotFound(`runs: no run ${id}; \`silt runs\` lists them`);
-        const { run, steps } = found;
-        const by = run.worker ? `  worker=${run.worker}` : '';
-        out(`run ${run.runId}  ${run.status}  trigger=${run.trigger}${run.selector ? `  select=${run.selector}` : ''}${by}  host=${run.host ?? '?'} pid=${run.pid ?? '?'}`);
-        const results = steps.map(storedStep);
-        out(stepTable(results, run.startedMs));
-        for (const s of results) {
-          for (const e of (s.details as StoredDetails | undefined)?.expectations?.filter((x) => x.failing_rows > 0) ?? []) {
-            out(`  ${s.id}: ${e.label ?? e.rule}${e.column && !e.label ? `(${e.column})` : ''} [${e.policy}] ${e.failing_rows} rows`);
-          }
+  withFormat(runs.command('list', { isDefault: true }).option('--limit <n>', 'how many', '20')).action(
+    action(async function (this: Command, opts: { limit: string; format: string }) {
+      const format = listFormat('runs', opts.format);
+      const limit = positiveWhole('runs', '--limit', opts.limit);
+      const list = await inProject(this, (p) => p.catalog.runLog.runs(limit));
+      out(renderListing(runsListing(list, format === 'table'), format));
+    }),
+  );
+  withFormat(runs.command('show').argument('<run-id>')).action(
+    action(async function (this: Command, id: string, opts: { format: string }) {
+      const format = listFormat('runs show', opts.format);
+      const found = await inProject(this, (p) => p.catalog.runLog.run(id));
+      if (!found) throw new NotFound(`runs: no run ${id}; \`silt runs\` lists them`);
+      const { run, steps } = found;
+      if (format !== 'table') return out(renderListing(runStepsListing(run, steps), format));
+      const by = run.worker ? `  worker=${run.worker}` : '';
+      out(`run ${run.runId}  ${run.status}  trigger=${run.trigger}${run.selector ? `  select=${run.selector}` : ''}${by}  host=${run.host ?? '?'} pid=${run.pid ?? '?'}`);
+      const results = steps.map(storedStep);
+      out(stepTable(results, run.startedMs));
+      for (const s of results) {
+        for (const e of (s.details as StoredDetails | undefined)?.expectations?.filter((x) => x.failing_rows > 0) ?? []) {
+          out(`  ${s.id}: ${e.label ?? e.rule}${e.column && !e.label ? `(${e.column})` : ''} [${e.policy}] ${e.failing_rows} rows`);
         }
-        const notes = stepNotes(results);
-        if (notes.length) out(notes.join('\n'));
-      }),
-    );
+      }
+      const notes = stepNotes(results);
+      if (notes.length) out(notes.join('\n'));
+    }),
+  );
 }
 
 /**
  * A run by the project's `silt serve` when one answers (so runs never race, and the server's
  * history has them), else in this process; the result is the same either way.
  */
-export async function runHereOrOnServer(p: Project, select: string[] | undefined, local: boolean | undefined, progress: Progress): Promise<RunResult> {
+export async function runHereOrOnServer(p: Project, select: string[] | undefined, local: boolean | undefined, progress: Progress, fullRefresh?: string[]): Promise<RunResult> {
   const server = serverWanted(local) ? await findServer(p.config.dir, p.config.name) : undefined;
-  if (!server) return runWithLineage(p, { select, trigger: 'manual', onProgress: (m) => progress.note(m), onWarning: warn });
+  if (!server) return runWithLineage(p, { select, ...(fullRefresh ? { fullRefresh } : {}), trigger: 'manual', onProgress: (m) => progress.note(m), onWarning: warn });
   progress.note(`asked the server at ${server.url}; waiting for the run`);
   return runOnServer(server, { ...(select ? { select } : {}) });
 }

@@ -5,15 +5,19 @@ import { currentSchema, currentViewVersion, typeText, viewSchema, type Table } f
 import { action, inProject, out } from '../context.js';
 import { render, textTable, type OutputFormat } from '../render.js';
 import { describeExternal } from './table-external.js';
+import { listFormat, renderListing, tableListing, withFormat } from '../listings.js';
 
 export function register(program: Command): void {
   const table = program.command('table').description('tables of the catalog');
 
-  table
-    .command('list')
-    .argument('[namespace]')
+  withFormat(table.command('list').argument('[namespace]'), true)
     .action(
-      action(async function (this: Command, ns?: string) {
+      action(async function (this: Command, ns: string | undefined, opts: { format?: string }) {
+        // Without --format: one name a line, as scripts have long read it.
+        if (opts.format !== undefined) {
+          const format = listFormat('table list', opts.format);
+          return out(renderListing(await inProject(this, (p) => tableListing(p, ns)), format));
+        }
         const tables = await inProject(this, async (p) => [
           ...(await p.catalog.listTables(ns)).map((t) => `${t.namespace}.${t.name}`),
           ...(await p.catalog.externalTables.list(ns)).map((t) => `${t.namespace}.${t.name}  (external)`),

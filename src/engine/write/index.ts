@@ -9,6 +9,7 @@ export {
   replaceRows,
   replaceWhere,
   replaceWhereWrite,
+  replaceWrite,
   type TableWrite,
   type WriteSummary,
 } from './table-writes.js';

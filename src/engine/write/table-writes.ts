@@ -59,7 +59,12 @@ export async function appendRows(engine: Engine, table: Table, store: ObjectStor
 }
 
 /** Replaces every row of the table with the rows of `selectSql`, in one overwrite commit. */
-export async function replaceRows(engine: Engine, table: Table, store: ObjectStore, selectSql: string, opts: WriteSummary = {}): Promise<Snapshot | undefined> {
+export function replaceRows(engine: Engine, table: Table, store: ObjectStore, selectSql: string, opts: WriteSummary = {}): Promise<Snapshot | undefined> {
+  return commitWrite(replaceWrite(engine, table, store, selectSql, opts));
+}
+
+/** Every row of the table replaced by the rows of `selectSql` (written on each attempt's base). */
+export function replaceWrite(engine: Engine, table: Table, store: ObjectStore, selectSql: string, opts: WriteSummary = {}): TableWrite {
   const written: DataFile[] = [];
   const change = table.rewriteChange(
     'overwrite',
@@ -70,7 +75,7 @@ export async function replaceRows(engine: Engine, table: Table, store: ObjectSto
     },
     writeOptions(opts),
   );
-  return commitWrite({ table, change: orEmpty(table, change, opts), discard: () => dropFiles(store, written) });
+  return { table, change: orEmpty(table, change, opts), discard: () => dropFiles(store, written) };
 }
 
 export function mergeRows(engine: Engine, table: Table, store: ObjectStore, source: string, keys: readonly string[], opts: WriteSummary = {}): Promise<Snapshot | undefined> {

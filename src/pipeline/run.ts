@@ -256,6 +256,7 @@ export function buildGraph(config: PipelineConfig, models: readonly Model[]): St
     writes(table, `ingest.${name}`);
   }
   for (const name of Object.keys(config.silver)) writes(`silver.${name}`, `silver.${name}`);
+  for (const [name, c] of Object.entries(config.silver)) for (const e of c.explode ?? []) writes(`silver.${e.into.toLowerCase()}`, `silver.${name}`);
   for (const m of models) writes(tableOf(m), `gold.${m.name}`);
   const deps = (tables: readonly string[], self: string) =>
     [...new Set(tables.flatMap((t) => writers.get(t.toLowerCase()) ?? []).filter((d) => d !== self))];

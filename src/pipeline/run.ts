@@ -232,6 +232,8 @@ async function runStepOn(ctx: StepContext, node: StepNode, config: PipelineConfi
     return { ...base, status: 'failed', startedMs: t0, elapsedMs: Date.now() - t0, error: isUserError(e) ? message : `internal error: ${message}`,
       errorKind: isUserError(e) ? e.kind : 'internal',
       ...(isUserError(e) ? { errorCode: e.code } : {}),
+      // What the error measured (a threshold's ratio) is kept in the run record with the step.
+      ...(isUserError(e) && Object.keys(e.details).length ? { details: { ...e.details } } : {}),
     };
   }
 }

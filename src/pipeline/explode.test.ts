@@ -7,7 +7,9 @@ import {
   addLanding, assertNoStack, cli, cliOk, contentDigests, query, removeDir, rewritePipelineYaml, smallProject, snapshotOf, tempDir, withSession,
 } from '../testing/pipeline-project.js';
 import { assertSameRows } from '../testing/pyiceberg-compare.js';
-import { runPipeline } from './run.js';
+import type { Model } from '../models/index.js';
+import { silverSectionSchema } from '../transform/index.js';
+import { buildGraph, runPipeline } from './run.js';
 
 const yaml = (extra = '') => `
 sources:
@@ -153,4 +155,25 @@ describe('explode commits with its parent or not at all', () => {
     const [ours, theirs] = await Promise.all([dir, clean].map((d) => withProject({ projectDir: d }, (p) => contentDigests(p, ['silver'], ['run_id', 'quarantined_at', '_batch_key', '_ingested_at', '_batch_id']))));
     assert.deepEqual(ours, theirs);
   });
+});
+
+test('a gold model reading the child table runs after the silver step that writes it', () => {
+  const silver = silverSectionSchema.parse({
+    orders: { source: 'bronze.orders', key: 'id', columns: { id: { type: 'long' } }, explode: { column: 'items', into: 'Order_Lines', columns: { sku: { type: 'string' } } } },
+  });
+  const model = { name: 'per_order', dependsOn: ['silver.order_lines'] } as unknown as Model;
+  const nodes = buildGraph({ sources: { orders: {} }, silver, modelsDir: 'models' }, [model]);
+  assert.deepEqual(nodes.find((n) => n.id === 'gold.per_order')?.dependsOn, ['silver.orders']);
+});
+
+test('explode is refused without a key, into a table another silver table writes, or with a child column named like the key', () => {
+  const issues = (orders: Record<string, unknown>) =>
+    silverSectionSchema.safeParse({ orders: { source: 'bronze.orders', columns: { id: { type: 'long' } }, ...orders }, order_lines: { source: 'bronze.x', columns: { a: { type: 'long' } } } })
+      .error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [];
+  const explode = (e: Record<string, unknown>) => ({ column: 'items', into: 'lines', columns: { sku: { type: 'string' } }, ...e });
+  assert.match(issues({ explode: explode({}) }).join('\n'), /orders\.explode\.0\.column: a key on the table/);
+  assert.match(issues({ key: 'id', explode: explode({ into: 'order_lines' }) }).join('\n'), /orders\.explode\.0\.into: a table name no other silver table uses \(silver\.order_lines writes order_lines/);
+  assert.match(issues({ key: 'id', explode: explode({ columns: { id: { type: 'string' } } }) }).join('\n'), /orders\.explode\.0\.columns\.id: a name other than the key column id/);
+  assert.match(issues({ key: 'id', explode: explode({ columns: { sku: { type: 'strin' } } }) }).join('\n'), /orders\.explode\.0\.columns\.sku\.type/);
+  assert.deepEqual(issues({ key: 'id', explode: explode({}) }), []);
 });

@@ -25,21 +25,22 @@ silver:
       items: { type: string }
       notes: { type: 'list<string>' }
     explode:
-      column: items
-      into: order_lines
-      position: line_no
-      columns:
-        sku: { type: string, required: true }
-        qty: { type: int }
-        price: { type: 'decimal(10,2)' }
-      expectations:
-        - { rule: range, column: qty, min: 1, policy: drop }${extra}
+      - column: items
+        into: order_lines
+        position: line_no
+        columns:
+          sku: { type: string, required: true }
+          qty: { type: int }
+          price: { type: 'decimal(10,2)' }
+        expectations:
+          - { rule: range, column: qty, min: 1, policy: drop }${extra}
+      - { column: codes, into: order_codes, columns: { code: { type: int, from: value } } }
 `;
 
 const line = (o: Record<string, unknown>) => JSON.stringify(o);
 const FIRST = [
   line({ order_id: 1, updated_at: '2026-11-01 10:00:00', items: [{ sku: 'a', qty: '2', price: 1.5 }, { sku: 'b', qty: 'many', price: 2 }, { sku: 'c', qty: '1', price: 3 }], notes: [{ by: 'ann', text: 'hi' }] }),
-  line({ order_id: 2, updated_at: '2026-11-01 10:00:00', items: [], notes: [] }),
+  line({ order_id: 2, updated_at: '2026-11-01 10:00:00', items: [], notes: [], codes: ['7', 'x', '9'] }),
   line({ order_id: 'zz', updated_at: '2026-11-01 10:00:00', items: [{ sku: 'q', qty: '1', price: 1 }] }),
   line({ order_id: 4, updated_at: '2026-11-02 10:00:00', items: [{ sku: 'd', qty: '0', price: 1 }, { sku: 'e', qty: '3', price: 1 }] }),
 ].join('\n');
@@ -75,6 +76,11 @@ describe('explode a list column into a child silver table', () => {
     assert.deepEqual(held.map((r) => r.slice(0, 2)), [['range', 'qty'], ['type', 'qty']]);
     assert.match(held[0]![2]!, /qty: 0 is below min 1/);
     assert.match(held[1]![2]!, /qty: cannot read "many" as int/);
+    // A list of scalars: each element is read as `value`.
+    assert.deepEqual(await rows(dir, 'SELECT order_id, position, code FROM silver.order_codes ORDER BY position'), [['2', '1', '7'], ['2', '3', '9']]);
+    const [[original, reason]] = (await rows(dir, 'SELECT original, reason FROM silver.order_codes_quarantine')) as [[string, string]];
+    assert.equal(reason, 'code: cannot read "x" as int');
+    assert.deepEqual([JSON.parse(original).order_id, JSON.parse(original).position], [2, 2]);
     // The parent whose key does not type is quarantined whole: none of its elements reach the child.
     assert.deepEqual(await rows(dir, 'SELECT "column" FROM silver.orders_quarantine'), [['order_id']]);
   });
@@ -125,7 +131,7 @@ describe('explode commits with its parent or not at all', () => {
   after(async () => removeDir(root));
 
   test("a child's threshold exceeded fails the run and commits neither table; fixed, the rerun gives a clean run's tables", async () => {
-    const dir = await smallProject(path.join(root, 'p'), yaml('\n      max_invalid_rows: 1'), { 'orders/a.ndjson': FIRST });
+    const dir = await smallProject(path.join(root, 'p'), yaml('\n        max_invalid_rows: 1'), { 'orders/a.ndjson': FIRST });
     const r = await cli(dir, 'run');
     assert.equal(r.code, 5, r.stdout + r.stderr);
     assert.match(r.stdout + r.stderr, /silver\.order_lines: 2 of 5 rows quarantined \(ratio 0\.4\) is past the table's max_invalid_rows 1; nothing was committed/);
@@ -143,7 +149,7 @@ describe('explode commits with its parent or not at all', () => {
       const commit = project.catalog.commitTransaction.bind(project.catalog);
       let crashes = 0;
       project.catalog.commitTransaction = async (changes) => {
-        if (changes.length === 4 && crashes++ === 0) throw new Error('crash at the commit');
+        if (changes.length === 6 && crashes++ === 0) throw new Error('crash at the commit');
         return commit(changes);
       };
       assert.equal((await runPipeline(project)).status, 'failed');

@@ -60,7 +60,7 @@ export async function explodeRelations(
   context: string,
 ): Promise<ExplodeRelations> {
   const where = `${context}: explode ${e.into}: column ${e.column}`;
-  const flat = await sourceColumns(engine, input.source, true, context, new Set([elementColumn(e).toLowerCase()]));
+  const flat = await sourceColumns(engine, input.source, parent.flatten, context, new Set([elementColumn(e).toLowerCase()]));
   const list = findSourceColumn(flat, e.column);
   if (!list) {
     const hint = didYouMean(e.column, flat.map((c) => c.name));

@@ -3,7 +3,7 @@ import { dropReadResult, inferFields, quoteIdent, quoteLiteral, readFiles, store
 import type { ObjectStore } from '../storage/index.js';
 import type { NewField } from '../table/index.js';
 import { BATCH_ID, INGESTED_AT } from './bronze-schema.js';
-import type { SourceConfig } from './source-config.js';
+import { recordsPath, type SourceConfig } from './source-config.js';
 
 /** A landing file chosen for this batch. */
 export interface NewLandingFile {
@@ -44,7 +44,8 @@ export async function readLandingFile(engine: Engine, store: ObjectStore, file: 
   const toKey = (text: string): string => text.replaceAll(input.path, file.key);
   let read;
   try {
-    read = await readFiles(engine, [input], { format: source.format, delimiter: source.delimiter, header: source.header, allVarchar: true });
+    const records = recordsPath(source);
+    read = await readFiles(engine, [input], { format: source.format, delimiter: source.delimiter, header: source.header, allVarchar: true, ...(records ? { records } : {}) });
   } catch (e) {
     if (!(e instanceof InvalidInput)) throw e;
     const error = toKey(e.message).replace(/^load: /, '');

@@ -16,6 +16,7 @@ const NAME = /^[a-z_][a-z0-9_]*$/;
  *     format: csv            # csv|tsv|json|ndjson|parquet (default: by extension)
  *     delimiter: ','         # CSV/TSV only (default: detected)
  *     header: true           # CSV/TSV only: line 1 names the columns (default); false: column_1, …
+ *     records: data          # JSON only: each document's array at this path holds the rows ({"data": [...]})
  *     table: bronze.orders   # default: bronze.<name>
  *     push: { batch_wait: 200ms }   # HTTP pushes (POST /v1/ingest/<name>); see push-config.ts
  *     schedule: "0 * * * *"  # cron: `silt serve` runs it and what depends on it then
@@ -30,6 +31,10 @@ export const sourceSchema = z.strictObject({
   format: z.enum(FORMATS).optional(),
   delimiter: z.string().length(1, 'one character, e.g. "," or "\\t"').optional(),
   header: z.boolean().optional(),
+  records: z
+    .string()
+    .regex(/^(\$\.)?[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, 'a path of keys to an array, e.g. data or $.data.items')
+    .optional(),
   table: z
     .string()
     .regex(/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/, 'namespace.table in lower-case letters, digits and _')
@@ -48,7 +53,10 @@ export type SourceConfig = z.output<typeof sourceSchema>;
 
 /** The whole `sources:` section: source names are lower-case identifiers (they name the bronze table). */
 export const sourcesSchema = z.record(z.string(), sourceSchema).superRefine((sources, ctx) => {
-  for (const name of Object.keys(sources)) {
+  for (const [name, source] of Object.entries(sources)) {
+    if (source.records !== undefined && source.format !== undefined && source.format !== 'json' && source.format !== 'ndjson') {
+      ctx.addIssue({ code: 'custom', path: [name, 'records'], message: `records only with format json or ndjson (this source is ${source.format})` });
+    }
     if (!NAME.test(name)) {
       ctx.addIssue({ code: 'custom', path: [name], message: 'a source name of lower-case letters, digits and _ (it names the bronze table)' });
     }
@@ -68,6 +76,11 @@ export const sourcesSchema = z.record(z.string(), sourceSchema).superRefine((sou
 });
 
 export type SourcesConfig = z.output<typeof sourcesSchema>;
+
+/** The JSON path of a source's `records:` (`data` → `$.data`), if it has one. */
+export function recordsPath(source: SourceConfig): string | undefined {
+  return source.records === undefined ? undefined : source.records.startsWith('$.') ? source.records : `$.${source.records}`;
+}
 
 /** The store prefix of a source's landing files, always ending in '/'. */
 export function landingPrefix(name: string, source: SourceConfig): string {

@@ -66,6 +66,11 @@ export async function planLakehouse(project: Project, opts: { apply?: boolean } 
     for (const [name, contract] of Object.entries(config.silver)) {
       declared.add(`silver.${name}`).add(`silver.${name}_quarantine`);
       items.push(...(await planSilver(project, engine, name, contract, !!opts.apply)));
+      for (const e of contract.explode ?? []) {
+        declared.add(`silver.${e.into}`).add(`silver.${e.into}_quarantine`);
+        const made = await catalog.tableExists('silver', e.into);
+        items.push({ action: made ? '=' : '+', table: `silver.${e.into}`, detail: `${e.column} of silver.${name}, one row per element${made ? '' : '; created by the first run'}` });
+      }
     }
     const models = await discoverModels(engine, config.modelsDir);
     topoOrder(buildGraph(config, models)); // a cycle is refused before anything is created

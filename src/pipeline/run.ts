@@ -240,6 +240,8 @@ async function runStepOn(ctx: StepContext, node: StepNode, config: PipelineConfi
     return { ...base, status: 'failed', startedMs: t0, elapsedMs: Date.now() - t0, error: isUserError(e) ? message : `internal error: ${message}`,
       errorKind: isUserError(e) ? e.kind : 'internal',
       ...(isUserError(e) ? { errorCode: e.code } : {}),
+      // What the error measured (a threshold's ratio) is kept in the run record with the step.
+      ...(isUserError(e) && Object.keys(e.details).length ? { details: { ...e.details } } : {}),
     };
   }
 }
@@ -264,6 +266,7 @@ export function buildGraph(config: PipelineConfig, models: readonly Model[]): St
     writes(table, `ingest.${name}`);
   }
   for (const name of Object.keys(config.silver)) writes(`silver.${name}`, `silver.${name}`);
+  for (const [name, c] of Object.entries(config.silver)) for (const e of c.explode ?? []) writes(`silver.${e.into.toLowerCase()}`, `silver.${name}`);
   for (const m of models) writes(tableOf(m), `gold.${m.name}`);
   const deps = (tables: readonly string[], self: string) =>
     [...new Set(tables.flatMap((t) => writers.get(t.toLowerCase()) ?? []).filter((d) => d !== self))];

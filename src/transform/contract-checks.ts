@@ -3,6 +3,7 @@ import { isTemporal, parseColumnType, TYPE_EXPECTED, type ColumnType } from './c
 import type { SilverContract } from './contract-shape.js';
 import { parseEnrichColumn } from './enrich-columns.js';
 import { historyIssues } from './history.js';
+import { childContract } from './explode.js';
 import { INTERNAL_PREFIX, isLineage } from './lineage.js';
 
 export interface ContractIssue {
@@ -75,6 +76,9 @@ export function checkContract(c: SilverContract): ContractIssue[] {
   const known = [...declared, ...enriched].join(', ');
   c.expectations.forEach((x, i) => {
     const at = (key: string): (string | number)[] => ['expectations', i, key];
+    if (x.policy === 'fail' && (x.max_invalid_ratio !== undefined || x.max_invalid_rows !== undefined)) {
+      add(at(x.max_invalid_ratio !== undefined ? 'max_invalid_ratio' : 'max_invalid_rows'), 'no threshold on a fail rule (it fails on its first row): use policy warn or drop with a threshold');
+    }
     if (x.rule === 'sql') {
       if (x.predicate.includes(';')) add(at('predicate'), 'one SQL expression (no `;`)');
       return;
@@ -103,5 +107,19 @@ export function checkContract(c: SilverContract): ContractIssue[] {
     }
   });
   issues.push(...historyIssues(c));
+  c.explode?.forEach((e, i) => {
+    const at = (...path: (string | number)[]): (string | number)[] => ['explode', i, ...path];
+    if (!c.key) return add(at('column'), 'a key on the table: each child row carries its parent\'s key');
+    if (c.history) return add(at('column'), 'a table without history: true (children follow a parent\'s current row, not its versions)');
+    const taken = new Map(c.key.map((k) => [k.toLowerCase(), `the key column ${k}`]));
+    if (taken.has(e.position.toLowerCase())) add(at('position'), `a name other than ${taken.get(e.position.toLowerCase())}`);
+    taken.set(e.position.toLowerCase(), `the position ${e.position}`);
+    for (const n of Object.keys(e.columns)) {
+      if (taken.has(n.toLowerCase())) add(at('columns', n), `a name other than ${taken.get(n.toLowerCase())} (the child table has it)`);
+    }
+    for (const issue of checkContract(childContract(c, e))) {
+      if (issue.path[0] === 'columns' || issue.path[0] === 'expectations' || issue.path[0] === 'max_invalid_ratio' || issue.path[0] === 'max_invalid_rows') issues.push({ path: at(...issue.path), message: issue.message });
+    }
+  });
   return issues;
 }

@@ -2,10 +2,10 @@
 import type { z } from 'zod';
 import { didYouMean } from '../config/index.js';
 import { InvalidInput } from '../errors.js';
-import { columnSchema, enrichSchema, silverContractSchema, type SilverContract } from './contract-schema.js';
+import { columnSchema, enrichSchema, explodeSchema, silverContractSchema, type SilverContract } from './contract-schema.js';
 
-const TOP_KEYS = ['source', 'key', 'order_by', 'flatten', 'columns', 'null_tokens', 'expectations', 'enrich', 'partition_by', 'description'];
-const RULE_KEYS = ['rule', 'column', 'policy', 'name', 'description', 'min', 'max', 'values', 'pattern', 'table', 'to', 'predicate'];
+const TOP_KEYS = ['source', 'key', 'order_by', 'flatten', 'columns', 'null_tokens', 'expectations', 'enrich', 'partition_by', 'explode', 'max_invalid_ratio', 'max_invalid_rows', 'description'];
+const RULE_KEYS = ['rule', 'column', 'policy', 'name', 'description', 'min', 'max', 'values', 'pattern', 'table', 'to', 'predicate', 'max_invalid_ratio', 'max_invalid_rows'];
 
 /** Validates `raw` as the contract of silver table `name`; the result is frozen. */
 export function parseContract(name: string, raw: unknown): SilverContract {
@@ -41,6 +41,10 @@ function knownKeys(path: string[]): string[] {
   if (path[0] === 'columns') return Object.keys(columnSchema.shape);
   if (path[0] === 'expectations') return RULE_KEYS;
   if (path[0] === 'enrich') return Object.keys(enrichSchema.shape);
+  if (path[0] === 'explode') {
+    const rest = path.slice(/^\d+$/.test(path[1] ?? '') ? 2 : 1);
+    return rest.length === 0 ? Object.keys(explodeSchema.shape) : knownKeys(rest);
+  }
   return [];
 }
 

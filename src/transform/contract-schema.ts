@@ -14,5 +14,18 @@ export const silverContractSchema = silverContractShape.superRefine((contract, c
 });
 
 /** `silver:` in silt.yaml: silver table name → contract. */
-export const silverSectionSchema = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a table name of letters, digits and _'), silverContractSchema);
+export const silverSectionSchema = z
+  .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a table name of letters, digits and _'), silverContractSchema)
+  .superRefine((section, ctx) => {
+    // Every silver table, its quarantine, and each explode's child and its quarantine: one writer each.
+    const owner = new Map<string, string>();
+    for (const name of Object.keys(section)) for (const t of [name, `${name}_quarantine`]) owner.set(t.toLowerCase(), `silver.${name}`);
+    for (const [name, contract] of Object.entries(section)) {
+      contract.explode?.forEach((e, i) => {
+        const other = owner.get(e.into.toLowerCase()) ?? owner.get(`${e.into}_quarantine`.toLowerCase());
+        if (other) ctx.addIssue({ code: 'custom', path: [name, 'explode', i, 'into'], message: `a table name no other silver table uses (${other} writes ${e.into} or its quarantine)` });
+        for (const t of [e.into, `${e.into}_quarantine`]) owner.set(t.toLowerCase(), `silver.${name}.explode`);
+      });
+    }
+  });
 

@@ -11,7 +11,15 @@ export type Policy = 'warn' | 'drop' | 'fail';
 
 const name = z.string().min(1);
 const policy = z.enum(['warn', 'drop', 'fail']).default('warn');
-const common = { policy, name: name.optional(), description: z.string().optional() };
+/**
+ * Thresholds on a run's batch (a rule's failing rows, a table's quarantined rows): past either,
+ * the run fails for the table and commits nothing.
+ */
+const thresholds = {
+  max_invalid_ratio: z.number().min(0).max(1).optional(),
+  max_invalid_rows: z.number().int().nonnegative().optional(),
+};
+const common = { policy, name: name.optional(), description: z.string().optional(), ...thresholds };
 const bound = z.union([z.number(), z.string()]);
 /** A table Silt reads for the contract: pasted into SQL only as `namespace.table`, never as free text. */
 const tableName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$/, 'a table as namespace.table, e.g. bronze.orders');
@@ -55,7 +63,7 @@ export const expectationSchema = z.discriminatedUnion(
       ...common,
     }),
     z.strictObject({ rule: z.literal('references'), column: name, table: tableName, to: name, ...common }),
-    z.strictObject({ rule: z.literal('sql'), name, predicate: z.string().min(1), policy, description: z.string().optional() }),
+    z.strictObject({ rule: z.literal('sql'), ...common, name, predicate: z.string().min(1) }),
   ],
   { error: 'a rule: not_null, unique, range, allowed_values, regex, length, references or sql' },
 );
@@ -64,6 +72,24 @@ export const enrichSchema = z.strictObject({
   table: tableName,
   on: z.union([name, z.array(name).min(1)]).transform((v) => (typeof v === 'string' ? [v] : v)),
   columns: z.array(name).min(1),
+});
+
+/**
+ * A list column of the source exploded into a child silver table: one row per element, with the
+ * parent's key, the element's position (1-based) and the element's fields read as `columns`.
+ */
+export const explodeSchema = z.strictObject({
+  /** The source's list column (a dotted path reaches into a struct). */
+  column: name,
+  /** The child silver table. */
+  into: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a table name of letters, digits and _'),
+  position: name.default('position'),
+  /** Element fields by name (`from:` another field); a list of scalars has one field, `value`. */
+  columns: z.record(name, columnSchema).refine((c) => Object.keys(c).length > 0, 'at least one column'),
+  expectations: z.array(expectationSchema).default([]),
+  null_tokens: z.array(z.string()).optional(),
+  ...thresholds,
+  description: z.string().optional(),
 });
 
 export const silverContractShape = z
@@ -83,6 +109,13 @@ export const silverContractShape = z
     partition_by: z.string().optional(),
     /** Type-2 history: every version of a key by order_by, with valid_from, valid_to, is_current (`history.ts`). */
     history: z.boolean().default(false),
+    /** List columns exploded into child tables, committed with this table. */
+    explode: z
+      .union([explodeSchema, z.array(explodeSchema).min(1)])
+      .transform((v) => (Array.isArray(v) ? v : [v]))
+      .optional(),
+    /** Rows quarantined in a run's batch, as a share of its rows or a count. */
+    ...thresholds,
     description: z.string().optional(),
   });
 
@@ -90,4 +123,5 @@ export type SilverContract = z.output<typeof silverContractShape>;
 export type ColumnSpec = z.output<typeof columnSchema>;
 export type Expectation = z.output<typeof expectationSchema>;
 export type EnrichSpec = z.output<typeof enrichSchema>;
+export type ExplodeSpec = z.output<typeof explodeSchema>;
 export type ColumnRule = Exclude<Expectation, { rule: 'sql' }>;

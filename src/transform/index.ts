@@ -5,6 +5,7 @@ export {
   silverSectionSchema,
   type ColumnSpec,
   type EnrichSpec,
+  type ExplodeSpec,
   type Expectation,
   type PiiKind,
   type Policy,
@@ -22,3 +23,5 @@ export type { ExpectationResult } from './run-report.js';
 export { PII_MIN_RATIO, profilePii, scanPii, type PiiColumnProfile, type PiiFinding } from './pii-scan.js';
 export { maskSql } from './mask-sql.js';
 export { HISTORY_COLUMNS } from './history.js';
+export { releaseExplodes, runExplodes, type ExplodeRun } from './explode-run.js';
+export type { ThresholdResult } from './thresholds.js';

@@ -12,7 +12,7 @@ export function lookupColumns(contract: SilverContract): Map<string, string[]> {
     for (const c of columns) if (!have.some((h) => h.toLowerCase() === c.toLowerCase())) have.push(c);
     out.set(table.toLowerCase(), have);
   };
-  for (const e of contract.expectations) if (e.rule === 'references') add(e.table, [e.to]);
+  for (const e of [...contract.expectations, ...(contract.explode ?? []).flatMap((x) => x.expectations)]) if (e.rule === 'references') add(e.table, [e.to]);
   for (const e of contract.enrich) add(e.table, [...e.on, ...enrichColumns(e).map((c) => c.source)]);
   return out;
 }

@@ -18,6 +18,8 @@ import { planColumns } from './standardize-sql.js';
 import { enrichColumns } from './enrich-columns.js';
 import { bindContract, planDerived } from './derived-columns.js';
 import { historyRows, versionContract } from './history.js';
+import { childContract, dropExplodeRelations, emptyMerged, explodeRelations } from './explode.js';
+import { judgeThresholds, thresholdFailure, type ThresholdFailure, type ThresholdResult } from './thresholds.js';
 import { normRef, typedRef, typedSelect } from './typed-sql.js';
 
 export interface ContractRunInput {
@@ -42,8 +44,10 @@ export interface ContractRunOutput {
   quarantine: string;
   counts: { rows_in: number; rows_written: number; rows_quarantined: number; rows_deduplicated: number };
   expectations: ExpectationResult[];
-  /** A `fail` rule was broken: commit nothing. */
-  failed?: { rule: string; reason: string };
+  /** Each declared threshold, judged on the batch. */
+  thresholds: ThresholdResult[];
+  /** A `fail` rule was broken, or a threshold exceeded: commit nothing. */
+  failed?: { rule: string; reason: string; details?: ThresholdFailure['details'] };
 }
 
 let sequence = 0;
@@ -57,6 +61,14 @@ export async function checkContractSource(engine: Engine, declared: SilverContra
   const contract = await bindContract(engine, declared, name);
   const columns = planColumns(contract, await sourceColumns(engine, relation, contract.flatten, context, readsOf(contract.columns, contract.flatten)), context);
   await checkContractLiterals(engine, contract, name, columns);
+  for (const e of contract.explode ?? []) {
+    const r = await explodeRelations(engine, contract, e, { source: relation, merged: emptyMerged(contract), prefix: `__silt_check_${name}_${e.into}` }, context);
+    try {
+      await checkContractSource(engine, childContract(contract, e), e.into, r.elements);
+    } finally {
+      await dropExplodeRelations(engine, r);
+    }
+  }
 }
 
 export async function runContract(engine: Engine, input: ContractRunInput): Promise<ContractRunOutput> {
@@ -138,11 +150,16 @@ export async function runContract(engine: Engine, input: ContractRunInput): Prom
         return { check, table: unique ? final! : t.checked, failing: (unique ? uniqueCounts : rowCounts).get(check.id) ?? 0 };
       }),
     );
-    const failed = firstFailure(expectations);
+    const declared = checks.filter((c) => !c.implicit).map((check, i) => ({
+      expectation: contract.expectations[i]!,
+      failing: (check.stage === 'unique' ? uniqueCounts : rowCounts).get(check.id) ?? 0,
+    }));
+    const thresholds = judgeThresholds(contract, counts.rows_in, counts.rows_quarantined, declared);
+    const failed = firstFailure(expectations) ?? thresholdFailure(thresholds);
     // With history, the rows to upsert are every version of the keys the new versions touch.
     if (contract.history) await historyRows(engine, contract, t.merged, input.current, t.history);
     done = true;
-    return { merged: contract.history ? t.history : t.merged, quarantine: t.quarantine, counts, expectations, ...(failed ? { failed } : {}) };
+    return { merged: contract.history ? t.history : t.merged, quarantine: t.quarantine, counts, expectations, thresholds, ...(failed ? { failed } : {}) };
   } finally {
     await engine.run(`DROP VIEW IF EXISTS ${t.typed}`);
     for (const table of [t.checked, t.winners, t.final, ...(contract.history ? [t.merged] : []), ...(done ? [] : [t.merged, t.history, t.quarantine])]) {

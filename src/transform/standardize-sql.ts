@@ -44,21 +44,29 @@ export function planColumns(contract: SilverContract, source: readonly SourceCol
     const raw = quoteIdent(src.name);
     const norm = textPath ? normText(asText(raw, src.type), spec, type, tokens) : raw;
     const same = !textPath && src.type === type.duckdb;
+    // A cast would print each object DuckDB's way ({'k': a}); each element becomes JSON text instead.
+    const nestedToText = !textPath && type.element?.kind === 'string' && src.type.endsWith('[]') && isNested(src.type.slice(0, -2));
+    const cast = (n: string): string => (same ? n : nestedToText ? `list_transform(${n}, lambda __silt_e: CAST(to_json(__silt_e) AS VARCHAR))` : `TRY_CAST(${n} AS ${type.duckdb})`);
     return {
       name,
       spec,
       type,
       source: src,
       norm,
-      typed: textPath ? (n: string) => typeText(n, type, spec.formats) : (n: string) => (same ? n : `TRY_CAST(${n} AS ${type.duckdb})`),
-      canFail: !(textPath && type.kind === 'string') && !same,
+      typed: textPath ? (n: string) => typeText(n, type, spec.formats) : cast,
+      canFail: !(textPath && type.kind === 'string') && !same && !nestedToText,
     };
   });
 }
 
+/** A value DuckDB would print in its own syntax when cast to text: a struct, list or map. */
+function isNested(type: string): boolean {
+  return isStructType(type) || type.endsWith('[]') || type.startsWith('MAP(');
+}
+
 function asText(raw: string, type: string): string {
   if (isTextType(type)) return raw;
-  if (isStructType(type) || type.endsWith('[]') || type.startsWith('MAP(')) return `CAST(to_json(${raw}) AS VARCHAR)`;
+  if (isNested(type)) return `CAST(to_json(${raw}) AS VARCHAR)`;
   return `CAST(${raw} AS VARCHAR)`;
 }
 

@@ -24,7 +24,8 @@ import {
 } from './file-lines.js';
 import type { FileRead, Reject } from './file-types.js';
 
-type JsonLayout = 'lines' | 'array' | 'unstructured';
+/** `records`: each document's array at a JSON path holds the records (see ReadOptions.records). */
+type JsonLayout = 'lines' | 'array' | 'unstructured' | { records: string };
 
 /** Rejects V8 reads but DuckDB does not: their DuckDB message is looked up one by one up to this many a file. */
 const DETAILED_REASONS = 20;
@@ -43,8 +44,8 @@ const SNIFF_BYTES = 64 * 1024;
  * rejected as malformed, not an object, or holding a value that does not fit its column. A cut
  * gzip file or UTF-16 text is turned away before (see checkedBytes in file-reader.ts).
  */
-export async function readJson(engine: Engine, file: InputFile, compression: Compression, ndjson: boolean): Promise<FileRead> {
-  const layout = ndjson ? 'lines' : await guessLayout(engine, file, compression);
+export async function readJson(engine: Engine, file: InputFile, compression: Compression, ndjson: boolean, records?: string): Promise<FileRead> {
+  const layout: JsonLayout = records !== undefined ? { records } : ndjson ? 'lines' : await guessLayout(engine, file, compression);
   try {
     return await readLayout(engine, file, compression, layout, true);
   } catch (e) {
@@ -75,7 +76,7 @@ async function readLayout(engine: Engine, file: InputFile, compression: Compress
       if (!loaded.exact) warnings.push(`${path}: holds a stray carriage return; line numbers after it may be off`);
     }
     else {
-      const loaded = await loadDocument(engine, file, compression, layout, records);
+      const loaded = typeof layout === 'object' ? await loadRecordsAt(engine, file, compression, layout.records, records) : await loadDocument(engine, file, compression, layout, records);
       if (loaded.unreadable) return unreadable(loaded.unreadable);
       rejects.push(...loaded.rejects);
       warnings.push(...loaded.warnings);
@@ -491,6 +492,34 @@ async function loadDocument(
     if (bytes === null) return { unreadable: documentFailure(path, e), rejects: [], warnings: [] };
     const split = splitDocument(bytes);
     return { rejects: await loadPieces(engine, path, split.pieces, records), warnings: split.notes.map((n) => `${path}: ${n}`) };
+  }
+}
+
+/**
+ * `records` from the array at `at` (a JSON path) of each document in the file, numbered by record
+ * across the file. A document without an array there makes the whole file one reject naming the path.
+ */
+async function loadRecordsAt(engine: Engine, file: InputFile, compression: Compression, at: string, records: string): Promise<{ unreadable?: Reject; rejects: Reject[]; warnings: string[] }> {
+  const { path } = file;
+  const docs = `(SELECT row_number() OVER () AS doc, json FROM read_json_objects(${quoteFilePath(path)}, format = 'unstructured'${compression === 'none' ? '' : `, compression = ${quoteLiteral(compression)}`}))`;
+  const where = quoteLiteral(at);
+  try {
+    const [first] = await engine.all<{ doc: bigint; kind: string | null }>(
+      `SELECT doc, json_type(json, ${where}) AS kind FROM ${docs} WHERE json_type(json, ${where}) IS DISTINCT FROM 'ARRAY' ORDER BY doc LIMIT 1`,
+    );
+    if (first) {
+      const found = first.kind === null ? 'nothing there' : jsonKind(first.kind);
+      const error = `expected an array of records at ${at} (the source's records path) in document ${first.doc}, found ${found}`;
+      return { unreadable: { file: path, line: null, column: null, raw: null, error }, rejects: [], warnings: [] };
+    }
+    await engine.run(
+      `CREATE TABLE ${quoteIdent(records)} AS ${recordColumns(
+        `SELECT row_number() OVER (ORDER BY doc, i) AS line, e::VARCHAR AS text FROM (SELECT doc, unnest(json_extract(json, ${quoteLiteral(`${at}[*]`)})) AS e, unnest(generate_series(1, CAST(json_array_length(json, ${where}) AS BIGINT))) AS i FROM ${docs})`,
+      )}`,
+    );
+    return { rejects: [], warnings: [] };
+  } catch (e) {
+    return { unreadable: documentFailure(path, e), rejects: [], warnings: [] };
   }
 }
 

@@ -194,7 +194,7 @@ function readFormat(engine: Engine, file: InputFile, compression: Compression, f
       return readCsv(engine, file, compression, format, opts);
     case 'json':
     case 'ndjson':
-      return readJson(engine, file, compression, format === 'ndjson');
+      return readJson(engine, file, compression, format === 'ndjson', opts.records);
     case 'parquet':
       return readParquet(engine, file.path);
   }

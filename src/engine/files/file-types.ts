@@ -11,6 +11,8 @@ export interface ReadOptions {
   sampleSize?: number;
   /** Read every CSV/TSV column as text (VARCHAR), with no type sniffing: the raw values, as bronze keeps them. */
   allVarchar?: boolean;
+  /** JSON only: a JSON path (`$.data`) whose array holds the records of each document, e.g. an API page `{"data": [...]}`. */
+  records?: string;
 }
 
 /** An input record that did not load, and why. */

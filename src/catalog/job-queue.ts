@@ -11,6 +11,8 @@ export interface JobRequest {
   task?: string;
   dedupeKey?: string;
   reason?: string;
+  /** A task's own input (an ingest task's files); such a job is one of a kind, never coalesced. */
+  payload?: unknown;
 }
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -62,6 +64,7 @@ function newJobId(): string {
 
 /** Requests that would make the same run: same task, same selection (in any order). */
 export function coalesceKey(r: JobRequest): string {
+  if (r.payload !== undefined) return JSON.stringify([r.task ?? 'run', r.dedupeKey ?? randomBytes(6).toString('hex')]);
   return JSON.stringify([r.task ?? 'run', [...new Set(r.select ?? [])].sort()]);
 }
 
@@ -142,10 +145,12 @@ export class JobQueue {
   }
 
   /**
-   * Takes the oldest queued job that is due (and, with `tasksOnly`, only a maintenance task),
+   * Takes the oldest queued job that is due (with `tasksOnly`, only a task, not a run; with `only`,
+   * one of those jobs),
    * first putting back in the queue every job whose lease has lapsed. Undefined when none is due.
    */
-  async claim(lease: Lease, leaseMs: number, opts: { tasksOnly?: boolean; maxAttempts?: number } = {}, now = Date.now()): Promise<Job | undefined> {
+  async claim(lease: Lease, leaseMs: number, opts: { tasksOnly?: boolean; maxAttempts?: number; only?: readonly string[] } = {}, now = Date.now()): Promise<Job | undefined> {
+    if (opts.only?.length === 0) return undefined;
     await this.requeueLapsed(now, opts.maxAttempts);
     for (;;) {
       let q = this.db
@@ -157,6 +162,7 @@ export class JobQueue {
         .orderBy('job_id');
       // A pipeline run's key starts with its task, `run` (see coalesceKey).
       if (opts.tasksOnly) q = q.where('coalesce_key', 'not like', '["run"%');
+      if (opts.only) q = q.where('job_id', 'in', [...opts.only]);
       const next = await q.executeTakeFirst();
       if (!next) return undefined;
       const taken = await this.db

@@ -1,6 +1,7 @@
 import type { Catalog } from '../catalog/index.js';
 import type { Engine, ReadAccess, SqlSession } from '../engine/index.js';
 import type { ObjectStore } from '../storage/index.js';
+import type { IngestSpread } from './ingest-spread.js';
 import type { Trigger } from './run-request.js';
 
 /** What every step of a run works with. */
@@ -17,6 +18,8 @@ export interface StepContext {
   /** Salts the hashes of masked PII. */
   secret: string;
   progress: (message: string) => void;
+  /** Set when the run spreads its ingest over the job queue's workers (see ingest-spread.ts). */
+  spread?: IngestSpread;
   /** Aborted when the run is cancelled or the step runs out of time; the step's engines are halted then. */
   signal?: AbortSignal;
 }

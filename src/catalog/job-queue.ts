@@ -51,6 +51,8 @@ export interface Lease {
 }
 
 const DONE: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled'];
+/** Ids per `IN (…)` list, well under SQLite's and PostgreSQL's bound-parameter limits. */
+const IN_LIST = 500;
 
 /** A lease's holder, unique per executor. */
 export function newLease(): Lease {
@@ -275,6 +277,18 @@ export class JobQueue {
   async get(jobId: string): Promise<Job | undefined> {
     const row = await this.db.selectFrom('silt_jobs').selectAll().where('job_id', '=', jobId).executeTakeFirst();
     return row ? toJob(row) : undefined;
+  }
+
+  /** The given jobs that are not done yet, and the first that failed or was cancelled, if any: a few statements however many. */
+  async outstanding(jobIds: readonly string[]): Promise<{ open: string[]; ended?: Job }> {
+    const open: string[] = [];
+    for (let i = 0; i < jobIds.length; i += IN_LIST) {
+      const rows = await this.db.selectFrom('silt_jobs').select(['job_id', 'status']).where('job_id', 'in', jobIds.slice(i, i + IN_LIST)).execute();
+      const bad = rows.find((r) => r.status === 'failed' || r.status === 'cancelled');
+      if (bad) return { open, ended: await this.get(bad.job_id) };
+      open.push(...rows.filter((r) => r.status !== 'succeeded').map((r) => r.job_id));
+    }
+    return { open };
   }
 
   /** The job that made a run, if a job did. */

@@ -8,7 +8,9 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { openProject } from '../project/index.js';
 import { ordersYaml } from '../testing/orders-yaml.js';
-import { query, removeDir, rowsByColumnName, smallProject, tempDir, withSession } from '../testing/pipeline-project.js';
+import { query, removeDir, rowsByColumnName, smallProject, snapshotOf, tempDir, withSession } from '../testing/pipeline-project.js';
+import { pipelineConfig } from './config.js';
+import { queueIngestTasks } from './ingest-spread.js';
 import { Executor } from './executor.js';
 import { runPipeline } from './run.js';
 import type { IngestTaskRecord } from '../ingest/index.js';
@@ -76,5 +78,26 @@ test('a run spread over two executors gives the tables of a run in one process, 
     await Promise.all([a.stop(0), b.stop(0)]);
     await here.close();
     await spread.close();
+  }
+});
+
+test('a task that fails fails the ingest, naming the task and its job, and commits nothing', async () => {
+  const p = await openProject({ projectDir: await smallProject(path.join(root, 'failing'), ordersYaml(), { 'orders/a.csv': 'id,amount\n1,2\n' }) });
+  const engine = await p.openEngine();
+  try {
+    assert.equal((await runPipeline(p, {})).status, 'succeeded');
+    const before = await snapshotOf(p, 'bronze.orders');
+    const source = pipelineConfig(p.config).sources['orders']!;
+    const runTasks = queueIngestTasks(p.catalog, engine, source, { filesPerTask: 1, worker: 'here', leaseMs: 5_000, maxAttempts: 3 });
+    const gone = { key: 'landing/orders/gone.csv', size: 10, modifiedMs: 0, fingerprint: 'f'.repeat(64) };
+    await assert.rejects(
+      runTasks([{ runId: 'run-x', source: 'orders', seq: 0, files: [gone], ingestedAtIso: new Date().toISOString() }]),
+      (e: Error) => /^ingest: task 0 \(job job-[^)]+\) failed: .+; nothing of this ingest was committed; run again$/.test(e.message) || assert.fail(e.message),
+    );
+    assert.equal(await snapshotOf(p, 'bronze.orders'), before, 'bronze unchanged');
+    assert.deepEqual(await p.catalog.stagedIngest.list('run-x', 'orders'), []);
+  } finally {
+    engine.close();
+    await p.close();
   }
 });

@@ -32,6 +32,8 @@ export interface IngestTaskResult {
 }
 
 const POLL_MS = 100;
+/** The run takes its own tasks among the first of these still open (an `IN` list of bounded length). */
+const CLAIM_AMONG = 500;
 
 /**
  * Queues a run's ingest tasks as jobs that any worker may take, and takes them too while it waits
@@ -54,25 +56,27 @@ export function queueIngestTasks(catalog: Catalog, engine: Engine, config: Sourc
       });
       ids.push(job.jobId);
     }
-    const cancelRest = () => Promise.all(ids.map((id) => catalog.jobs.requestCancel(id).catch(() => undefined)));
+    let open = ids;
+    const cancelRest = () => Promise.all(open.map((id) => catalog.jobs.requestCancel(id).catch(() => undefined)));
     for (;;) {
       if (signal?.aborted) {
         await cancelRest();
         throw signal.reason instanceof Error ? signal.reason : new Cancelled('run: cancelled');
       }
-      const mine = await catalog.jobs.claim(lease, spread.leaseMs, { only: ids, maxAttempts: spread.maxAttempts });
+      const mine = await catalog.jobs.claim(lease, spread.leaseMs, { only: open.slice(0, CLAIM_AMONG), maxAttempts: spread.maxAttempts });
       if (mine) {
         await doTaskJob(catalog, engine, config, mine, lease.owner, spread);
         continue;
       }
-      const jobs = await Promise.all(ids.map((id) => catalog.jobs.get(id)));
-      const failed = jobs.find((j) => j && ['failed', 'cancelled'].includes(j.status));
+      const state = await catalog.jobs.outstanding(open);
+      const failed = state.ended;
       if (failed) {
         await cancelRest();
         const why = failed.error?.message ?? failed.status;
         throw new RunFailed(`ingest: task ${(failed.request.payload as IngestTask).seq} (job ${failed.jobId}) ${failed.status}: ${why}; nothing of this ingest was committed; run again`);
       }
-      if (jobs.every((j) => j?.status === 'succeeded')) return;
+      open = state.open;
+      if (open.length === 0) return;
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
   };

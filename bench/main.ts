@@ -10,6 +10,7 @@ import { pushBench } from './push.js';
 import { queryBench } from './query.js';
 import { silverBench } from './silver.js';
 import { tpchBench } from './tpch.js';
+import { workersBench } from './workers.js';
 
 try {
   const opts = parseOptions(process.argv.slice(2));
@@ -24,6 +25,7 @@ try {
   if (opts.name === 'freshness') verdicts.push(...(await freshnessBench(opts)));
   if (opts.name === 'push') verdicts.push(...(await pushBench(opts)));
   if (opts.name === 'tpch') verdicts.push(...(await tpchBench(opts)));
+  if (opts.name === 'workers') await workersBench(opts);
   if (opts.name === 'all') {
     process.stdout.write('\nsummary\n');
     for (const v of verdicts) process.stdout.write(`${v.pass ? 'PASS' : 'FAIL'} ${v.target}: ${v.detail}\n`);

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 
-export const BENCHES = ['load', 'query', 'all', 'profile', 'pipeline', 'silver', 'freshness', 'push', 'api-load', 'tpch'] as const;
+export const BENCHES = ['load', 'query', 'all', 'profile', 'pipeline', 'silver', 'freshness', 'push', 'api-load', 'tpch', 'workers'] as const;
 export type BenchName = (typeof BENCHES)[number];
 
 export interface BenchOptions {
@@ -25,11 +25,13 @@ export interface BenchOptions {
   seconds: number;
   /** tpch: the TPC-H scale factor. */
   sf: string;
+  /** workers: landing files the rows are spread over. */
+  files: number;
 }
 
 const DEFAULT_MEMORY = '4GB';
 const USAGE =
-  'usage: bench/run.sh <load|query|all|profile|pipeline|silver|freshness|push|api-load|tpch> [--rows N] [--runs N] [--threads N] [--memory 4GB] [--fresh] [--pandas-rows N] [--polars-rows N] [--skip-ooc] [--rate N] [--seconds N] [--sf 1]';
+  'usage: bench/run.sh <load|query|all|profile|pipeline|silver|freshness|push|api-load|tpch|workers> [--rows N] [--runs N] [--threads N] [--memory 4GB] [--fresh] [--pandas-rows N] [--polars-rows N] [--skip-ooc] [--rate N] [--seconds N] [--sf 1] [--files N]';
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values, positionals } = parseArgs({
@@ -47,6 +49,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       rate: { type: 'string' },
       seconds: { type: 'string' },
       sf: { type: 'string' },
+      files: { type: 'string' },
     },
   });
   const name = positionals[0];
@@ -60,7 +63,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   return {
     name: name as BenchName,
     // The pipeline moves ~1.7 KB of landing data per order: 1M orders while iterating, 10M on purpose.
-    rows: positiveInt('--rows', values.rows ?? (name === 'pipeline' || name === 'silver' ? '1000000' : name === 'api-load' ? '20000' : '10000000')),
+    rows: positiveInt('--rows', values.rows ?? (name === 'pipeline' || name === 'silver' ? '1000000' : name === 'api-load' ? '20000' : name === 'workers' ? '1200000' : '10000000')),
     runs: values.runs === undefined ? undefined : positiveInt('--runs', values.runs),
     threads: positiveInt('--threads', values.threads ?? String(os.availableParallelism())),
     memoryLimit: memory,
@@ -71,6 +74,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     rate: positiveInt('--rate', values.rate ?? '10000'),
     seconds: positiveInt('--seconds', values.seconds ?? '60'),
     sf: scaleFactor(values.sf ?? '1'),
+    files: positiveInt('--files', values.files ?? '120'),
   };
 }
 

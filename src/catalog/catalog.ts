@@ -23,6 +23,7 @@ import {
 import { catalogFile, openDb, type DbCapabilities, type MetadataDb } from './db.js';
 import { ActiveWrites } from './active-writes.js';
 import { ExternalTables } from './external-tables.js';
+import { StagedIngest } from './staged-ingest.js';
 import { IngestedFiles } from './ingested-files.js';
 import { AlertLog } from './alert-log.js';
 import { PushKeys } from './push-keys.js';
@@ -73,6 +74,8 @@ export class Catalog {
   readonly runLog: RunLog;
   /** The work queue of `silt serve`. */
   readonly jobs: JobQueue;
+  /** Ingest tasks' written files until their run commits them. */
+  readonly stagedIngest: StagedIngest;
   /** Statements the API ran. */
   readonly queryHistory: QueryHistory;
   /** Named statements kept for the console. */
@@ -109,6 +112,7 @@ export class Catalog {
     this.ingestedFiles = new IngestedFiles(db);
     this.runLog = new RunLog(db, capabilities);
     this.jobs = new JobQueue(db, capabilities);
+    this.stagedIngest = new StagedIngest(db);
     this.queryHistory = new QueryHistory(db);
     this.savedQueries = new SavedQueries(db);
     this.externalTables = new ExternalTables(db);

@@ -81,6 +81,16 @@ export interface MetadataDb {
     finished_ms: number | null;
   };
   silt_job_keys: { dedupe_key: string; job_id: string };
+  silt_ingest_staged: {
+    run_id: string;
+    source: string;
+    seq: number;
+    job_id: string;
+    worker: string;
+    staged_ms: number;
+    /** JSON of the task's StagedBatch (ingest/bronze-stage.ts): its written files, counts, schema. */
+    batch: string;
+  };
   silt_step_logs: { run_id: string; step: string; seq: number; at_ms: number; level: string; message: string };
   silt_run_steps: {
     run_id: string;

@@ -2,6 +2,7 @@ export { Catalog, CATALOG_NAME, type TableDefinition, type TableIdent } from './
 export type { TableEncryption } from './table-encryption.js';
 export { checkName, parseTableName } from './names.js';
 export type { IngestedFile } from './ingested-files.js';
+export type { StagedTask } from './staged-ingest.js';
 export type { PushKey } from './push-keys.js';
 export type { AlertDelivery, AlertEvent, AlertRecord, NewAlert } from './alert-log.js';
 export { JobQueue, newLease, type Job, type JobRequest, type JobStatus, type Lease } from './job-queue.js';

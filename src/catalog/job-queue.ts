@@ -11,6 +11,8 @@ export interface JobRequest {
   task?: string;
   dedupeKey?: string;
   reason?: string;
+  /** A task's own input (an ingest task's files); such a job is one of a kind, never coalesced. */
+  payload?: unknown;
 }
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -49,6 +51,8 @@ export interface Lease {
 }
 
 const DONE: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled'];
+/** Ids per `IN (…)` list, well under SQLite's and PostgreSQL's bound-parameter limits. */
+const IN_LIST = 500;
 
 /** A lease's holder, unique per executor. */
 export function newLease(): Lease {
@@ -62,6 +66,7 @@ function newJobId(): string {
 
 /** Requests that would make the same run: same task, same selection (in any order). */
 export function coalesceKey(r: JobRequest): string {
+  if (r.payload !== undefined) return JSON.stringify([r.task ?? 'run', r.dedupeKey ?? randomBytes(6).toString('hex')]);
   return JSON.stringify([r.task ?? 'run', [...new Set(r.select ?? [])].sort()]);
 }
 
@@ -142,10 +147,12 @@ export class JobQueue {
   }
 
   /**
-   * Takes the oldest queued job that is due (and, with `tasksOnly`, only a maintenance task),
+   * Takes the oldest queued job that is due (with `tasksOnly`, only a task, not a run; with `only`,
+   * one of those jobs),
    * first putting back in the queue every job whose lease has lapsed. Undefined when none is due.
    */
-  async claim(lease: Lease, leaseMs: number, opts: { tasksOnly?: boolean; maxAttempts?: number } = {}, now = Date.now()): Promise<Job | undefined> {
+  async claim(lease: Lease, leaseMs: number, opts: { tasksOnly?: boolean; maxAttempts?: number; only?: readonly string[] } = {}, now = Date.now()): Promise<Job | undefined> {
+    if (opts.only?.length === 0) return undefined;
     await this.requeueLapsed(now, opts.maxAttempts);
     for (;;) {
       let q = this.db
@@ -157,6 +164,7 @@ export class JobQueue {
         .orderBy('job_id');
       // A pipeline run's key starts with its task, `run` (see coalesceKey).
       if (opts.tasksOnly) q = q.where('coalesce_key', 'not like', '["run"%');
+      if (opts.only) q = q.where('job_id', 'in', [...opts.only]);
       const next = await q.executeTakeFirst();
       if (!next) return undefined;
       const taken = await this.db
@@ -269,6 +277,18 @@ export class JobQueue {
   async get(jobId: string): Promise<Job | undefined> {
     const row = await this.db.selectFrom('silt_jobs').selectAll().where('job_id', '=', jobId).executeTakeFirst();
     return row ? toJob(row) : undefined;
+  }
+
+  /** The given jobs that are not done yet, and the first that failed or was cancelled, if any: a few statements however many. */
+  async outstanding(jobIds: readonly string[]): Promise<{ open: string[]; ended?: Job }> {
+    const open: string[] = [];
+    for (let i = 0; i < jobIds.length; i += IN_LIST) {
+      const rows = await this.db.selectFrom('silt_jobs').select(['job_id', 'status']).where('job_id', 'in', jobIds.slice(i, i + IN_LIST)).execute();
+      const bad = rows.find((r) => r.status === 'failed' || r.status === 'cancelled');
+      if (bad) return { open, ended: await this.get(bad.job_id) };
+      open.push(...rows.filter((r) => r.status !== 'succeeded').map((r) => r.job_id));
+    }
+    return { open };
   }
 
   /** The job that made a run, if a job did. */

@@ -421,6 +421,24 @@ const MIGRATIONS: readonly Migration[] = [
       await db.schema.alterTable('silt_runs').addColumn('worker', 'varchar(255)').execute();
     },
   },
+  {
+    version: 22,
+    name: 'staged ingest: the files a worker wrote for one task of a run, kept until the run commits them',
+    async up(db) {
+      await db.schema
+        .createTable('silt_ingest_staged')
+        .ifNotExists()
+        .addColumn('run_id', 'varchar(100)', (c) => c.notNull())
+        .addColumn('source', 'varchar(255)', (c) => c.notNull())
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('job_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('worker', 'varchar(255)', (c) => c.notNull())
+        .addColumn('staged_ms', 'bigint', (c) => c.notNull())
+        .addColumn('batch', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('silt_ingest_staged_pk', ['run_id', 'source', 'seq'])
+        .execute();
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,10 +1,10 @@
 import type { Catalog } from '../catalog/index.js';
 import { quoteIdent, sideBySide, type Engine } from '../engine/index.js';
 import { CommitConflict, RunFailed } from '../errors.js';
-import { currentSchema, type PrimitiveType, type Table, type TableMetadata } from '../table/index.js';
+import { currentSchema, type DataFile, type PrimitiveType, type SchemaChange, type Snapshot, type Table, type TableMetadata } from '../table/index.js';
 import { batchSummary, committedFiles, type CommittedFile } from './bronze-ledger.js';
 import { columnsWithValues, dropRead, readLandingFile, wholeFileReject, type BronzeFileRead, type NewLandingFile } from './bronze-read.js';
-import { commitRejects, openRejectsTable, RejectStage, type RowMisfits } from './bronze-rejects.js';
+import { openRejectsTable, RejectStage, replaceRejects, type RowMisfits } from './bronze-rejects.js';
 import { misfitSql } from './bronze-misfit.js';
 import { BronzeSchema } from './bronze-schema.js';
 import { openBronzeTable, writeBronzeFiles, type BronzeRows } from './bronze-write.js';
@@ -43,18 +43,35 @@ export interface BatchOutcome {
   snapshotId?: bigint;
 }
 
+/** A batch read and fitted to the table's schema, its rejects gathered: what is left is to write and commit it. */
+export interface FittedBatch {
+  /** The bronze table as the batch found it (undefined: the batch creates it). */
+  existing: Table | undefined;
+  schema: BronzeSchema;
+  stage: RejectStage;
+  rows: BronzeRows[];
+  /** Per file, in landing order: rows for bronze, rejects, why when rejected whole. */
+  committed: CommittedFile[];
+  fingerprints: string[];
+  rowsIn: number;
+  /** Rows bronze must receive. */
+  expected: number;
+  bytesRead: number;
+  typeConflicts: BatchOutcome['typeConflicts'];
+  warnings: string[];
+  changed: string[];
+}
+
 /**
- * Ingests a set of new landing files in one bronze commit. The bronze data files are written and
- * the counts reconciled first; then, so that a crash at any point neither loses nor duplicates:
- * (1) the rejects commit, replacing earlier rejects of the same fingerprints; (2) the bronze append
- * carrying the fingerprints and any schema change; (3) the ledger (rebuilt from (2) if lost).
+ * Reads the files side by side, fits them to the bronze schema in landing order and gathers their
+ * rejects, then hands the batch to `use`; the reads and the reject stage are dropped after. A
+ * batch whose every file changed while read is not handed on (undefined).
  */
-export async function ingestBatch(ctx: BatchContext, listed: readonly NewLandingFile[]): Promise<BatchOutcome> {
+export async function withFittedBatch<T>(ctx: BatchContext, listed: readonly NewLandingFile[], use: (b: FittedBatch) => Promise<T>): Promise<{ value?: T; changed: string[]; warnings: string[] }> {
   const { catalog, engine } = ctx;
   const reads: BronzeFileRead[] = [];
   let stage: RejectStage | undefined;
   try {
-    // Files are read side by side; they are checked and staged in landing order.
     const all = await sideBySide(engine, listed, (on, file) => readLandingFile(on, catalog.store, file, ctx.config), (read) => {
       reads.push(read);
       ctx.onFile(read.rows + read.rejects.length, read.file.size);
@@ -64,9 +81,7 @@ export async function ingestBatch(ctx: BatchContext, listed: readonly NewLanding
     const ordered = all.filter((r) => !changed.has(r.file.key));
     const newFiles = listed.filter((f) => !changed.has(f.key));
     const changedWarnings = [...changed].map((key) => `${key}: changed while it was being read (a copy still in progress?); not ingested, the next run takes it once it has settled`);
-    if (newFiles.length === 0) {
-      return { files: [], rowsIn: 0, rowsWritten: 0, rowsRejected: 0, bytesRead: 0, bytesWritten: 0, newColumns: [], typeConflicts: [], warnings: changedWarnings, changed: [...changed] };
-    }
+    if (newFiles.length === 0) return { changed: [...changed], warnings: changedWarnings };
     const existing = (await catalog.tableExists(ctx.namespace, ctx.table)) ? await catalog.loadTable(ctx.namespace, ctx.table) : undefined;
     const schema = new BronzeSchema(`${ctx.namespace}.${ctx.table}`, existing && currentSchema(existing.metadata));
     stage = await RejectStage.open(engine, ctx.batchId, ctx.ingestedAtIso);
@@ -82,60 +97,96 @@ export async function ingestBatch(ctx: BatchContext, listed: readonly NewLanding
       const whole = fit.setAside ?? wholeFileReject(read);
       committed.push({ ...read.file, rows: written, rejects: read.rejects.length + read.rows - written, ...(whole === undefined ? {} : { rejectedWhole: whole }) });
     }
-    const rowsIn = ordered.reduce((n, r) => n + r.rows + r.rejects.length, 0);
-    const expected = committed.reduce((n, f) => n + f.rows, 0);
-    const summary = batchSummary(ctx.source, ctx.batchId, committed);
-    const fingerprints = newFiles.map((f) => f.fingerprint);
-    const stageRef = stage;
-    const done = await catalog.guardWrite(ctx.namespace, ctx.rejectsTable, () =>
-      catalog.guardWrite(ctx.namespace, ctx.table, async () => {
-        const bronze = existing ?? (await openBronzeTable(catalog, ctx.namespace, ctx.table, schema));
-        const meta = { ingestedAtIso: ctx.ingestedAtIso, batchId: ctx.batchId };
-        const { files, changes } = await writeBronzeFiles(catalog, engine, bronze, schema, rows, meta);
-        // Every record is accounted for before anything is committed.
-        const written = files.reduce((n, f) => n + f.recordCount, 0);
-        if (written !== expected || rowsIn !== written + stageRef.count) {
-          throw new RunFailed(
-            `ingest: ${ctx.source}: rows do not reconcile: ${rowsIn} in, ${written} written (${expected} expected), ` +
-              `${stageRef.count} rejected; nothing was committed`,
-          );
-        }
-        const rejectsTable = await openRejectsTable(catalog, ctx.namespace, ctx.rejectsTable);
-        const rejected = await commitRejects(catalog, engine, rejectsTable, stageRef, fingerprints, summary);
-        await ctx.interrupt?.afterRejects?.();
-        // Checked on every commit attempt: a retry after a lost race must not append files the
-        // winner already committed.
-        const check = (base: TableMetadata) => checkNotTaken(base, ctx.source, fingerprints);
-        check(await bronze.refresh());
-        const snapshot = await bronze.append(files, { schemaChanges: changes, summary, check });
-        await ctx.interrupt?.afterBronze?.();
-        await catalog.ingestedFiles.record(
-          committed.map((f) => ({
-            source: ctx.source, fingerprint: f.fingerprint, path: f.key, size: f.size, batchId: ctx.batchId,
-            snapshotId: String(snapshot['snapshot-id']), rows: f.rows, rejects: f.rejects, ingestedMs: Date.now(),
-          })),
-        );
-        return { snapshot, files, rejectBytes: rejected.bytesWritten };
-      }),
-    );
-    const outcome: BatchOutcome = {
-      files: committed,
-      rowsIn,
-      rowsWritten: expected,
-      rowsRejected: stage.count,
+    const value = await use({
+      existing, schema, stage, rows, committed, typeConflicts,
+      fingerprints: newFiles.map((f) => f.fingerprint),
+      rowsIn: ordered.reduce((n, r) => n + r.rows + r.rejects.length, 0),
+      expected: committed.reduce((n, f) => n + f.rows, 0),
       bytesRead: newFiles.reduce((n, f) => n + f.size, 0),
-      bytesWritten: done.files.reduce((n, f) => n + f.fileSizeInBytes, 0) + done.rejectBytes,
-      newColumns: schema.newColumns(),
-      typeConflicts,
       warnings: [...ordered.flatMap((r) => r.warnings), ...changedWarnings],
       changed: [...changed],
-      snapshotId: done.snapshot['snapshot-id'],
-    };
-    return outcome;
+    });
+    return { value, changed: [...changed], warnings: changedWarnings };
   } finally {
     for (const read of reads) await dropRead(engine, read);
     await stage?.drop();
   }
+}
+
+/** Every record is accounted for before anything is committed (or staged). */
+export function checkReconciles(source: string, b: FittedBatch, written: number): void {
+  if (written !== b.expected || b.rowsIn !== written + b.stage.count) {
+    throw new RunFailed(
+      `ingest: ${source}: rows do not reconcile: ${b.rowsIn} in, ${written} written (${b.expected} expected), ` +
+        `${b.stage.count} rejected; nothing was committed`,
+    );
+  }
+}
+
+/**
+ * Ingests a set of new landing files in one bronze commit. The bronze data files are written and
+ * the counts reconciled first; then, so that a crash at any point neither loses nor duplicates:
+ * (1) the rejects commit, replacing earlier rejects of the same fingerprints; (2) the bronze append
+ * carrying the fingerprints and any schema change; (3) the ledger (rebuilt from (2) if lost).
+ */
+export async function ingestBatch(ctx: BatchContext, listed: readonly NewLandingFile[]): Promise<BatchOutcome> {
+  const { catalog, engine } = ctx;
+  const fitted = await withFittedBatch(ctx, listed, async (b) => {
+    const summary = batchSummary(ctx.source, ctx.batchId, b.committed);
+    const done = await catalog.guardWrite(ctx.namespace, ctx.rejectsTable, () =>
+      catalog.guardWrite(ctx.namespace, ctx.table, async () => {
+        const bronze = b.existing ?? (await openBronzeTable(catalog, ctx.namespace, ctx.table, b.schema));
+        const meta = { ingestedAtIso: ctx.ingestedAtIso, batchId: ctx.batchId };
+        const { files, changes } = await writeBronzeFiles(catalog, engine, bronze, b.schema, b.rows, meta);
+        checkReconciles(ctx.source, b, files.reduce((n, f) => n + f.recordCount, 0));
+        const rejectsTable = await openRejectsTable(catalog, ctx.namespace, ctx.rejectsTable);
+        const rejected = await replaceRejects(catalog, engine, rejectsTable, b.fingerprints, summary, { relation: b.stage.relation, count: b.stage.count });
+        await ctx.interrupt?.afterRejects?.();
+        const snapshot = await appendBronze(bronze, files, changes, summary, ctx.source, b.fingerprints);
+        await ctx.interrupt?.afterBronze?.();
+        await recordLedger(catalog, ctx.source, ctx.batchId, b.committed, snapshot);
+        return { snapshot, files, rejectBytes: rejected.bytesWritten };
+      }),
+    );
+    return { b, done };
+  });
+  if (!fitted.value) {
+    return { files: [], rowsIn: 0, rowsWritten: 0, rowsRejected: 0, bytesRead: 0, bytesWritten: 0, newColumns: [], typeConflicts: [], warnings: fitted.warnings, changed: fitted.changed };
+  }
+  const { b, done } = fitted.value;
+  return {
+    files: b.committed,
+    rowsIn: b.rowsIn,
+    rowsWritten: b.expected,
+    rowsRejected: b.stage.count,
+    bytesRead: b.bytesRead,
+    bytesWritten: done.files.reduce((n, f) => n + f.fileSizeInBytes, 0) + done.rejectBytes,
+    newColumns: b.schema.newColumns(),
+    typeConflicts: b.typeConflicts,
+    warnings: b.warnings,
+    changed: b.changed,
+    snapshotId: done.snapshot['snapshot-id'],
+  };
+}
+
+/**
+ * Appends bronze files carrying their fingerprints in the summary. Checked on every commit
+ * attempt: a retry after a lost race must not append files the winner already committed.
+ */
+export async function appendBronze(bronze: Table, files: DataFile[], changes: SchemaChange[], summary: Record<string, string>, source: string, fingerprints: readonly string[]): Promise<Snapshot> {
+  const check = (base: TableMetadata) => checkNotTaken(base, source, fingerprints);
+  check(await bronze.refresh());
+  return bronze.append(files, { schemaChanges: changes, summary, check });
+}
+
+/** The ledger rows of a bronze commit (rebuilt from its summary if this write is lost). */
+export async function recordLedger(catalog: Catalog, source: string, batchId: string, committed: readonly CommittedFile[], snapshot: Snapshot): Promise<void> {
+  await catalog.ingestedFiles.record(
+    committed.map((f) => ({
+      source, fingerprint: f.fingerprint, path: f.key, size: f.size, batchId,
+      snapshotId: String(snapshot['snapshot-id']), rows: f.rows, rejects: f.rejects, ingestedMs: Date.now(),
+    })),
+  );
 }
 
 /** Another ingest of the source may have committed some of these files since they were sorted out. */

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { Engine } from '../engine/index.js';
 import { CommitConflict } from '../errors.js';
 import { withLake } from '../testing/lake.js';
-import { commitRejects, openRejectsTable, RejectStage } from './bronze-rejects.js';
+import { openRejectsTable, RejectStage, replaceRejects } from './bronze-rejects.js';
 import { ingestSource } from './bronze-ingest.js';
 import { count, land, query, snapshots } from '../testing/bronze.js';
 import { landingStatus } from './landing-status.js';
@@ -68,7 +68,7 @@ test('committing rejects again for the same fingerprints replaces them and keeps
       try {
         const rejects = Array.from({ length: n }, (_, i) => ({ file: `${fingerprint}.csv`, line: i + 2, column: null, raw: `bad ${i}`, error: 'oops' }));
         await stage.addRejects(rejects, fingerprint);
-        await commitRejects(lake.catalog, lake.engine, table, stage, [fingerprint], {});
+        await replaceRejects(lake.catalog, lake.engine, table, [fingerprint], {}, stage);
       } finally {
         await stage.drop();
       }

@@ -1,9 +1,11 @@
 import type { Catalog, IngestedFile } from '../catalog/index.js';
 import { checkName } from '../catalog/index.js';
 import type { Engine } from '../engine/index.js';
-import { InvalidInput, RunFailed } from '../errors.js';
+import { CommitConflict, InvalidInput, RunFailed } from '../errors.js';
 import { ingestBatch, type BatchContext, type BatchOutcome } from './bronze-batch.js';
 import { reconcileLedger } from './bronze-ledger.js';
+import { openRejectsTable } from './bronze-rejects.js';
+import { commitStaged, decodeStaged, type IngestTask } from './bronze-stage.js';
 import type { NewLandingFile } from './bronze-read.js';
 import { fingerprint, settledLanding, vouchedFiles, type LandingFile } from './landing-files.js';
 import { bronzeTables, landingPrefix, type SourceConfig } from './source-config.js';
@@ -70,6 +72,25 @@ export async function ingestSource(
   source: SourceConfig,
   opts: IngestOptions,
 ): Promise<IngestResult> {
+  const plan = await planIngest(catalog, name, source, opts);
+  await ingestHere(catalog, engine, plan, plan.fresh, opts);
+  return finishIngest(plan);
+}
+
+/** A source's ingest once its landing is sorted out: the new files, and the result so far. */
+interface IngestPlan {
+  name: string;
+  source: SourceConfig;
+  namespace: string;
+  table: string;
+  rejects: string;
+  fresh: NewLandingFile[];
+  result: IngestResult;
+  started: number;
+  ingestedAtIso: string;
+}
+
+async function planIngest(catalog: Catalog, name: string, source: SourceConfig, opts: IngestOptions): Promise<IngestPlan> {
   const started = Date.now();
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) {
     throw new InvalidInput(`ingest: source name ${JSON.stringify(name)}: use lower-case letters, digits and _`);
@@ -103,13 +124,18 @@ export async function ingestSource(
     result.bytesRead += size;
     if (snapshotId !== null) result.snapshotId = snapshotId;
   }
+  return { name, source, namespace, table, rejects, fresh, result, started, ingestedAtIso: new Date(started).toISOString() };
+}
+
+/** Ingests new files in this process, a chunk at a time, each chunk committed. */
+async function ingestHere(catalog: Catalog, engine: Engine, plan: IngestPlan, files: readonly NewLandingFile[], opts: IngestOptions): Promise<void> {
   const progress = { files: 0, rows: 0, bytes: 0 };
-  const ingestedAtIso = new Date(started).toISOString();
   const chunkBytes = Math.min(CHUNK_BYTES, (await engine.memoryLimitBytes()) / CHUNK_SHARE_OF_MEMORY);
-  for (const chunk of chunks(fresh, chunkBytes)) {
+  for (const chunk of chunks(files, chunkBytes)) {
     const outcome = await ingestBatch(
       {
-        catalog, engine, source: name, config: source, namespace, table, rejectsTable: rejects, batchId: opts.runId, ingestedAtIso, interrupt: opts.interrupt,
+        catalog, engine, source: plan.name, config: plan.source, namespace: plan.namespace, table: plan.table, rejectsTable: plan.rejects,
+        batchId: opts.runId, ingestedAtIso: plan.ingestedAtIso, interrupt: opts.interrupt,
         onFile: (records, bytes) => {
           progress.files += 1;
           progress.rows += records;
@@ -119,14 +145,113 @@ export async function ingestSource(
       },
       chunk,
     );
-    merge(result, outcome, chunk);
+    merge(plan.result, outcome, chunk);
+    if (outcome.snapshotId !== undefined) plan.result.snapshotId = String(outcome.snapshotId);
   }
+}
+
+function finishIngest(plan: IngestPlan): IngestResult {
+  const { result, name } = plan;
   if (result.rowsIn !== result.rowsWritten + result.rowsRejected) {
     throw new RunFailed(`ingest: ${name}: rows do not reconcile: ${result.rowsIn} in, ${result.rowsWritten} written, ${result.rowsRejected} rejected`);
   }
   result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  result.elapsedMs = Date.now() - started;
+  result.elapsedMs = Date.now() - plan.started;
   return result;
+}
+
+/** Which worker did an ingest task of a run, and what it held. */
+export interface IngestTaskRecord {
+  task: number;
+  files: number;
+  rows: number;
+  rejects: number;
+  worker: string;
+  jobId: string;
+}
+
+export interface SpreadOptions extends IngestOptions {
+  /** New files per task (at least 1). */
+  filesPerTask: number;
+  /**
+   * Has the tasks done (by any worker) and resolves once each is staged; throws when one failed.
+   * The pipeline queues them as jobs and takes some itself.
+   */
+  runTasks: (tasks: IngestTask[]) => Promise<void>;
+}
+
+/** Rounds of tasks redone because their new columns collided (see commitStaged) before giving up. */
+const MAX_ROUNDS = 5;
+
+/**
+ * Ingests a source's new landing files spread over tasks that any worker may do: each task writes
+ * its files' data files and stages them (stageTask), and this run commits the staged batches to
+ * the table in landing order, a few commits per table rather than one per task (commitStaged).
+ * Until then nothing is visible. A landing of one task's worth is ingested here, as is the first
+ * task's worth when the bronze table does not exist yet (it is created with those files' columns).
+ */
+export async function spreadSource(
+  catalog: Catalog,
+  engine: Engine,
+  name: string,
+  source: SourceConfig,
+  opts: SpreadOptions,
+): Promise<IngestResult & { tasks: IngestTaskRecord[] }> {
+  const plan = await planIngest(catalog, name, source, opts);
+  const per = Math.max(1, Math.floor(opts.filesPerTask));
+  let rest = plan.fresh;
+  if (rest.length <= per || !(await catalog.tableExists(plan.namespace, plan.table))) {
+    await ingestHere(catalog, engine, plan, rest.slice(0, per), opts);
+    rest = rest.slice(per);
+  }
+  const tasks: IngestTaskRecord[] = [];
+  if (rest.length > 0) {
+    await openRejectsTable(catalog, plan.namespace, plan.rejects);
+    // Left by an earlier attempt of this step in this run: its tasks were other files.
+    await catalog.stagedIngest.clear(opts.runId, name);
+    // Held from before the first task writes until the last commit: vacuum keeps staged files.
+    await catalog.guardWrite(plan.namespace, plan.rejects, () =>
+      catalog.guardWrite(plan.namespace, plan.table, () => runRounds(catalog, engine, plan, rest, per, opts, tasks)),
+    );
+  }
+  return { ...finishIngest(plan), tasks };
+}
+
+async function runRounds(catalog: Catalog, engine: Engine, plan: IngestPlan, files: readonly NewLandingFile[], per: number, opts: SpreadOptions, records: IngestTaskRecord[]): Promise<void> {
+  let seq = 0;
+  const task = (files: NewLandingFile[]): IngestTask => ({ runId: opts.runId, source: plan.name, seq: seq++, files, ingestedAtIso: plan.ingestedAtIso });
+  let pending: IngestTask[] = [];
+  for (let i = 0; i < files.length; i += per) pending.push(task(files.slice(i, i + per)));
+  for (let round = 1; pending.length > 0; round++) {
+    if (round > MAX_ROUNDS) {
+      throw new CommitConflict(`ingest: ${plan.name}: ${pending.length} tasks could not be committed in ${MAX_ROUNDS} rounds (their new columns kept colliding with others'); run again for the rest`);
+    }
+    await opts.runTasks(pending);
+    const bySeq = new Map((await catalog.stagedIngest.list(opts.runId, plan.name)).map((s) => [s.seq, s]));
+    const staged = pending.map((t) => {
+      const s = bySeq.get(t.seq);
+      if (!s) throw new RunFailed(`ingest: ${plan.name}: task ${t.seq} of run ${opts.runId} ended without staging its files; nothing of this round was committed; run again`);
+      const batch = decodeStaged(s.batch);
+      // Only the task's own files, each once, each committed or left as changed while read.
+      const given = new Set(t.files.map((f) => f.fingerprint));
+      const got = [...batch.fingerprints, ...t.files.filter((f) => batch.changed.includes(f.key)).map((f) => f.fingerprint)];
+      if (got.length !== given.size || !got.every((fp) => given.has(fp)) || new Set(got).size !== got.length) {
+        throw new RunFailed(`ingest: ${plan.name}: task ${t.seq} of run ${opts.runId} staged files other than its own (job ${s.jobId}); nothing of this round was committed; run again`);
+      }
+      return { seq: t.seq, batch, who: s };
+    });
+    const done = await commitStaged(catalog, engine, { source: plan.name, config: plan.source, runId: opts.runId }, staged);
+    const committedMs = Date.now();
+    for (const s of done.committed) {
+      const t = staged.find((x) => x.seq === s.seq)!;
+      merge(plan.result, s.batch, pending.find((p) => p.seq === s.seq)!.files, committedMs);
+      records.push({ task: s.seq, files: s.batch.files.length, rows: s.batch.rowsWritten, rejects: s.batch.rowsRejected, worker: t.who.worker, jobId: t.who.jobId });
+    }
+    plan.result.bytesWritten += done.rejectBytes;
+    if (done.snapshotId !== undefined) plan.result.snapshotId = done.snapshotId;
+    await catalog.stagedIngest.clear(opts.runId, plan.name, pending.map((t) => t.seq));
+    pending = done.redo.map((r) => task(pending.find((p) => p.seq === r.seq)!.files));
+  }
 }
 
 /**
@@ -177,8 +302,7 @@ function* chunks(files: readonly NewLandingFile[], chunkBytes: number): Generato
 }
 
 /** Each file's arrival (its modification time) and commit time are kept: their gap is the ingest lag. */
-function merge(result: IngestResult, o: BatchOutcome, chunk: readonly NewLandingFile[]): void {
-  const committedMs = Date.now();
+function merge(result: IngestResult, o: Omit<BatchOutcome, 'snapshotId'>, chunk: readonly NewLandingFile[], committedMs = Date.now()): void {
   const arrived = new Map(chunk.map((f) => [f.key, f.modifiedMs]));
   for (const f of o.files) {
     result.files.push({ path: f.key, fingerprint: f.fingerprint, status: 'ingested', rows: f.rows, rejects: f.rejects, arrivedMs: arrived.get(f.key), committedMs });
@@ -192,5 +316,4 @@ function merge(result: IngestResult, o: BatchOutcome, chunk: readonly NewLanding
   result.typeConflicts.push(...o.typeConflicts);
   result.warnings.push(...o.warnings);
   result.incomplete.push(...o.changed);
-  if (o.snapshotId !== undefined) result.snapshotId = String(o.snapshotId);
 }

@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog/index.js';
 import { encryptionArg, quoteIdent, quoteList, quoteLiteral, writeDataFiles, type Engine, type Reject } from '../engine/index.js';
-import { buildSchema, currentSchema, type NewField, type Snapshot, type Table } from '../table/index.js';
+import { buildSchema, currentSchema, type DataFile, type NewField, type Snapshot, type Table, type TableMetadata } from '../table/index.js';
 import { rowsAsJsonSql, type BronzeFileRead } from './bronze-read.js';
 
 /** The rejects table of a source: every record that did not make it into bronze, and why. */
@@ -80,6 +80,11 @@ export class RejectStage {
     this.count += only ? only.count : read.rows;
   }
 
+  /** The stage's rows, in the rejects table's columns. */
+  selectSql(): string {
+    return `SELECT ${COLUMNS} FROM ${quoteIdent(this.relation)}`;
+  }
+
   async drop(): Promise<void> {
     await this.engine.run(`DROP TABLE IF EXISTS ${quoteIdent(this.relation)}`);
   }
@@ -88,15 +93,16 @@ export class RejectStage {
 /**
  * Commits a batch's rejects, replacing any rejects already recorded for the same fingerprints
  * (left by an earlier attempt whose bronze commit never happened), so a rerun never doubles them.
- * Nothing is committed when there is nothing to add or replace.
+ * The new rejects are a stage to write (`relation`) or files already written (`files`, an ingest
+ * task's). Nothing is committed when there is nothing to add or replace.
  */
-export async function commitRejects(
+export async function replaceRejects(
   catalog: Catalog,
   engine: Engine,
   table: Table,
-  stage: RejectStage,
   fingerprints: readonly string[],
   summary: Record<string, string>,
+  fresh: { relation: string; count: number } | { files: DataFile[] },
 ): Promise<{ snapshot?: Snapshot; bytesWritten: number }> {
   const store = catalog.store;
   const isOurs = `list_contains(${quoteList(fingerprints)}, fingerprint)`;
@@ -114,20 +120,29 @@ export async function commitRejects(
         );
         affected = hits.map((h) => h.filename);
       }
-      if (affected.length === 0 && stage.count === 0) return { remove: [], add: [] };
-      const kept = affected.length > 0 ? `SELECT ${COLUMNS} FROM read_parquet(${quoteList(affected)}${encryption}) WHERE NOT ${isOurs} UNION ALL ` : '';
-      const add = await writeDataFiles(engine, {
-        selectSql: `${kept}SELECT ${COLUMNS} FROM ${quoteIdent(stage.relation)}`,
-        schema: currentSchema(base),
-        spec: base['partition-specs'].find((s) => s['spec-id'] === base['default-spec-id'])!,
-        store,
-        tableLocation: base.location,
-        tableProperties: base.properties,
-      });
-      bytesWritten = add.reduce((n, f) => n + f.fileSizeInBytes, 0);
-      return { remove: affected.map((p) => paths.get(p) ?? p), add };
+      const staged = 'files' in fresh ? fresh.files : [];
+      if (affected.length === 0 && ('files' in fresh ? staged.length === 0 : fresh.count === 0)) return { remove: [], add: [] };
+      const selects = [
+        ...(affected.length > 0 ? [`SELECT ${COLUMNS} FROM read_parquet(${quoteList(affected)}${encryption}) WHERE NOT ${isOurs}`] : []),
+        ...('relation' in fresh ? [`SELECT ${COLUMNS} FROM ${quoteIdent(fresh.relation)}`] : []),
+      ];
+      const written = selects.length > 0 ? await writeRejectFiles(catalog, engine, base, selects.join(' UNION ALL ')) : [];
+      bytesWritten = written.reduce((n, f) => n + f.fileSizeInBytes, 0);
+      return { remove: affected.map((p) => paths.get(p) ?? p), add: [...written, ...staged] };
     },
     { summary },
   );
   return { snapshot, bytesWritten };
+}
+
+/** Writes rejects rows (SQL with the rejects table's columns) as data files of the table, not committed. */
+export function writeRejectFiles(catalog: Catalog, engine: Engine, base: TableMetadata, selectSql: string): Promise<DataFile[]> {
+  return writeDataFiles(engine, {
+    selectSql,
+    schema: currentSchema(base),
+    spec: base['partition-specs'].find((s) => s['spec-id'] === base['default-spec-id'])!,
+    store: catalog.store,
+    tableLocation: base.location,
+    tableProperties: base.properties,
+  });
 }

@@ -7,6 +7,7 @@ import {
   parsePartitionSpec,
   type DataFile,
   type NestedField,
+  type Schema,
   type SchemaChange,
   type Table,
 } from '../table/index.js';
@@ -40,13 +41,14 @@ export async function writeBronzeFiles(
   schema: BronzeSchema,
   rows: readonly BronzeRows[],
   meta: { ingestedAtIso: string; batchId: string },
-): Promise<{ files: DataFile[]; changes: SchemaChange[] }> {
+): Promise<{ files: DataFile[]; changes: SchemaChange[]; written: Schema }> {
   const base = await table.refresh();
   const changes = schema.changes();
   const target = evolveSchema(base, changes);
-  const fields = currentSchema(target).fields;
+  const written = currentSchema(target);
+  const fields = written.fields;
   const branches = rows.filter((r) => r.read.relation && r.read.rows > 0).map((r) => fileSelect(r, fields, meta));
-  if (branches.length === 0) return { files: [], changes };
+  if (branches.length === 0) return { files: [], changes, written };
   const spec = target['partition-specs'].find((s) => s['spec-id'] === target['default-spec-id'])!;
   const ingestedAt = fields.find((f) => f.name === INGESTED_AT)?.id;
   const files = await writeDataFiles(engine, {
@@ -59,7 +61,7 @@ export async function writeBronzeFiles(
     // Bronze is partitioned by _ingested_at alone, which is one instant for the whole batch.
     onePartition: spec.fields.every((f) => f['source-id'] === ingestedAt),
   });
-  return { files, changes };
+  return { files, changes, written };
 }
 
 /** One file's rows in the table's column order, each cast to the column's type. */

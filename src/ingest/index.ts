@@ -1,5 +1,6 @@
 export { loadFiles, type LoadOptions, type LoadResult } from './load.js';
-export { ingestSource, CHUNK_BYTES, CHUNK_FILES, type IngestOptions, type IngestResult } from './bronze-ingest.js';
+export { ingestSource, spreadSource, CHUNK_BYTES, CHUNK_FILES, type IngestOptions, type IngestResult, type IngestTaskRecord, type SpreadOptions } from './bronze-ingest.js';
+export { stageTask, type IngestTask } from './bronze-stage.js';
 export { landingStatus, unclaimedLanding, LANDING_STATUSES, type LandingEntry } from './landing-status.js';
 export { sourceSchema, sourcesSchema, landingPrefix, bronzeTables, type SourceConfig, type SourcesConfig } from './source-config.js';
 export { REJECT_FIELDS } from './bronze-rejects.js';

@@ -23,7 +23,7 @@ export interface VacuumResult {
 
 /**
  * Removes files under each table's location that no metadata references: what a crashed or failed
- * write left behind. Files a live writer may still commit are kept (see ActiveWrites). Without a
+ * write left behind, and what an ingest task staged for a run that ended without committing it. Files a live writer may still commit are kept (see ActiveWrites). Without a
  * list of tables, also removes the folders of dropped tables whose files a purge left, and of
  * tables a killed create never registered (both marked as such; see pending-folders.ts).
  */
@@ -32,6 +32,9 @@ export async function vacuum(catalog: Catalog, opts: VacuumOptions = {}): Promis
   const tables = opts.tables ?? (await catalog.listTables());
   const result: VacuumResult = { tables: 0, filesRemoved: 0, bytesRemoved: 0, removed: [] };
   const cutoff = Date.now() - (opts.olderThanMs ?? VACUUM_GRACE_MS);
+  // Ingest tasks' staged files whose run ended will never be committed: forget them, so their
+  // files, referenced by nothing, go below like any a crashed write left.
+  if (!opts.dryRun) await catalog.stagedIngest.sweep();
   for (const ident of tables) {
     // Live writers first, metadata second: a writer that finishes in between has committed by the
     // time the metadata is read, so its files are referenced.

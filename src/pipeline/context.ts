@@ -1,6 +1,7 @@
 import type { Catalog } from '../catalog/index.js';
 import type { Engine, ReadAccess, SqlSession } from '../engine/index.js';
 import type { ObjectStore } from '../storage/index.js';
+import type { IngestSpread } from './ingest-spread.js';
 import type { Trigger } from './run-request.js';
 
 /** What every step of a run works with. */
@@ -19,6 +20,8 @@ export interface StepContext {
   progress: (message: string) => void;
   /** Rebuild the step's table from all its upstream rows, in one commit replacing its content. */
   fullRefresh?: boolean;
+  /** Set when the run spreads its ingest over the job queue's workers (see ingest-spread.ts). */
+  spread?: IngestSpread;
   /** Aborted when the run is cancelled or the step runs out of time; the step's engines are halted then. */
   signal?: AbortSignal;
 }

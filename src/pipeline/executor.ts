@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { JobQueue, newLease, type Job, type Lease } from '../catalog/index.js';
 import { Cancelled, CommitConflict, EnvironmentFault, errorBody, isUserError, NotFound } from '../errors.js';
 import type { Project } from '../project/index.js';
+import { ingestTaskJob, INGEST_TASK } from './ingest-spread.js';
 import { runTask } from './maintenance-task.js';
 import type { CompactTables } from './maintenance.js';
 import { runPipeline, type RunOptions, type RunResult, type Trigger } from './run.js';
@@ -38,6 +39,11 @@ export interface ExecutorOptions {
   runPipeline?: (project: Project, opts: RunOptions) => Promise<RunResult>;
   /** Compaction for the maintenance policy's `compact:` (none: those tables are reported skipped). */
   compact?: CompactTables;
+  /**
+   * Spread each run's ingest over the queue's workers in tasks of this many landing files (0 or
+   * absent: a run ingests in its own process). This executor takes such tasks too.
+   */
+  ingestTaskFiles?: number;
   /** Told when a job starts and when it ends (for logs, metrics, alerts). */
   onJob?: (job: Job, phase: 'started' | 'ended') => void;
 }
@@ -73,7 +79,7 @@ export class Executor implements RunRequester {
   private stopping = false;
   private stopped = false;
   private started = false;
-  private readonly opts: Required<Omit<ExecutorOptions, 'name' | 'stepTimeoutMs' | 'runTimeoutMs' | 'onJob' | 'runPipeline' | 'compact'>> & ExecutorOptions;
+  private readonly opts: Required<Omit<ExecutorOptions, 'name' | 'ingestTaskFiles' | 'stepTimeoutMs' | 'runTimeoutMs' | 'onJob' | 'runPipeline' | 'compact'>> & ExecutorOptions;
 
   constructor(
     private readonly project: Project,
@@ -204,6 +210,11 @@ export class Executor implements RunRequester {
         return void (await this.jobs.finish(job.jobId, owner, { status: 'succeeded', runId: before.run.runId, result: storedRunResult(before) }));
       }
       const { request } = job;
+      if (request.task === INGEST_TASK) {
+        const result = await ingestTaskJob(this.project, job, this.opts.name ?? 'serve');
+        await this.jobs.finish(job.jobId, owner, { status: 'succeeded', result });
+        return;
+      }
       if (request.task) {
         const result = await runTask(this.project, request.task as MaintenanceTask, request.select, this.opts.compact);
         await this.jobs.finish(job.jobId, owner, { status: 'succeeded', result });
@@ -217,6 +228,7 @@ export class Executor implements RunRequester {
         ...(this.opts.stepTimeoutMs ? { stepTimeoutMs: this.opts.stepTimeoutMs } : {}),
         jobId: job.jobId,
         ...(this.opts.name ? { worker: this.opts.name } : {}),
+        ...(this.opts.ingestTaskFiles ? { spread: { filesPerTask: this.opts.ingestTaskFiles, worker: this.opts.name ?? 'serve', leaseMs: this.opts.leaseMs, maxAttempts: this.opts.maxAttempts } } : {}),
         onStart: (id) => {
           runId = id;
           void this.jobs.setRun(job.jobId, owner, id).catch(() => undefined);

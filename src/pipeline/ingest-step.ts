@@ -1,13 +1,20 @@
-import { ingestSource, type SourceConfig } from '../ingest/index.js';
+import { ingestSource, spreadSource, type IngestResult, type IngestTaskRecord, type SourceConfig } from '../ingest/index.js';
 import type { StepContext, StepOutcome } from './context.js';
+import { queueIngestTasks } from './ingest-spread.js';
 
-/** Ingests a source's new landing files into its bronze table; malformed lines count as quarantined. */
+/**
+ * Ingests a source's new landing files into its bronze table; malformed lines count as quarantined.
+ * A run that spreads its ingest hands the files to tasks any worker may do, then commits them.
+ */
 export async function ingestStep(ctx: StepContext, name: string, source: SourceConfig): Promise<StepOutcome> {
-  const r = await ingestSource(ctx.catalog, ctx.engine, name, source, {
+  const opts = {
     runId: ctx.runId,
-    youngFiles: ctx.trigger === 'file' ? 'leave' : 'wait',
-    onProgress: (p) => ctx.progress(`ingest ${name}: ${p.files} files, ${p.rows.toLocaleString('en-US')} rows`),
-  });
+    youngFiles: ctx.trigger === 'file' ? ('leave' as const) : ('wait' as const),
+    onProgress: (p: { files: number; rows: number }) => ctx.progress(`ingest ${name}: ${p.files} files, ${p.rows.toLocaleString('en-US')} rows`),
+  };
+  const r: IngestResult & { tasks?: IngestTaskRecord[] } = ctx.spread
+    ? await spreadSource(ctx.catalog, ctx.engine, name, source, { ...opts, filesPerTask: ctx.spread.filesPerTask, runTasks: queueIngestTasks(ctx.catalog, ctx.engine, source, ctx.spread, ctx.signal) })
+    : await ingestSource(ctx.catalog, ctx.engine, name, source, opts);
   return {
     rowsIn: r.rowsIn,
     rowsWritten: r.rowsWritten,
@@ -22,6 +29,7 @@ export async function ingestStep(ctx: StepContext, name: string, source: SourceC
       files: r.files,
       newColumns: r.newColumns,
       typeConflicts: r.typeConflicts,
+      ...(r.tasks?.length ? { tasks: r.tasks } : {}),
     },
   };
 }

@@ -13,6 +13,7 @@ import { fullRefreshSteps } from './full-refresh.js';
 import { goldStep } from './gold-step.js';
 import { selectSteps, topoOrder, type StepNode } from './graph.js';
 import { ingestStep } from './ingest-step.js';
+import type { IngestSpread } from './ingest-spread.js';
 import { referencedTables } from './apply-contract.js';
 import { newRunId } from './run-id.js';
 import type { Trigger } from './run-request.js';
@@ -47,6 +48,8 @@ export interface RunOptions {
   jobId?: string;
   /** The executor making it (a `silt worker`'s name, or `serve`), recorded with it. */
   worker?: string;
+  /** Spread each source's ingest over the job queue's workers, in tasks of this many files. */
+  spread?: IngestSpread;
   /** Told the run's id once the run holds the run lock. */
   onStart?: (runId: string) => void;
 }
@@ -108,6 +111,7 @@ async function runSteps(project: Project, engine: Engine, plan: RunPlan, opts: R
     trigger: opts.trigger ?? 'manual',
     secret: project.secret(),
     progress,
+    ...(opts.spread ? { spread: opts.spread } : {}),
   };
   const atOnce = Math.min(STEPS_AT_ONCE, await engine.threads());
   const logs = new StepLogBook(project.catalog, runId);

@@ -22,6 +22,8 @@ const serveSectionSchema = z.strictObject({
   audit_publish: z.union([duration, z.literal('off')]).optional(),
   /** Whether this server runs the jobs it queues (default true); false leaves them to `silt worker`s. */
   execute: z.boolean().optional(),
+  /** Landing files per ingest task that any worker may take (default 16); 0 ingests each run in one process. */
+  ingest_task_files: z.number().int().min(0).max(100_000).optional(),
 });
 
 export interface ServeSettings {
@@ -37,9 +39,10 @@ export interface ServeSettings {
   /** Milliseconds between publishes of the audit log to system.audit; 0 for never. */
   auditPublishMs: number;
   execute: boolean;
+  ingestTaskFiles: number;
 }
 
-export const SERVE_DEFAULTS: ServeSettings = { host: '127.0.0.1', port: 7878, concurrency: 1, retries: 2, retryBackoffMs: 1_000, shutdownGraceMs: 30_000, watchLanding: true, auditPublishMs: 5 * 60_000, execute: true };
+export const SERVE_DEFAULTS: ServeSettings = { host: '127.0.0.1', port: 7878, concurrency: 1, retries: 2, retryBackoffMs: 1_000, shutdownGraceMs: 30_000, watchLanding: true, auditPublishMs: 5 * 60_000, execute: true, ingestTaskFiles: 16 };
 
 /** The settings of silt.yaml's `serve:` over the defaults, then `flags` (the command line's) over both. */
 export function serveSettings(config: ProjectConfig, flags: Partial<ServeSettings> = {}): ServeSettings {
@@ -57,6 +60,7 @@ export function serveSettings(config: ProjectConfig, flags: Partial<ServeSetting
     watchLanding: s.watch_landing,
     auditPublishMs: s.audit_publish === 'off' ? 0 : ms('audit_publish', s.audit_publish),
     execute: s.execute,
+    ingestTaskFiles: s.ingest_task_files,
   };
   const defined = (o: Partial<ServeSettings>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
   return { ...SERVE_DEFAULTS, ...defined(fromFile), ...defined(flags) };

@@ -158,7 +158,8 @@ test('SIGKILL at random moments under pushes, landed files, requested runs and a
     const keys = jobKeys(dir);
     const after = await openProject({ projectDir: dir });
     try {
-      const jobs = await after.catalog.jobs.list({ limit: 100_000 });
+      // Requests' jobs; the ingest tasks a run queues for its workers make no run of their own.
+      const jobs = (await after.catalog.jobs.list({ limit: 100_000 })).filter((j) => j.request.task !== 'ingest-files');
       if (process.env['SILT_E2E_TIMING']) {
         const attempts = jobs.filter((j) => j.attempts > 1).length;
         process.stderr.write(`${pushed.size} pushes, ${orderIds / ORDER_ROWS_PER_FILE} files, ${asked.size} asks, ${keys.size} keys, ${jobs.length} jobs (${attempts} taken again); ${why()}\n`);

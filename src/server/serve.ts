@@ -51,6 +51,7 @@ export async function startServer(project: Project, opts: ServeOptions = {}): Pr
     retry: { retries: settings.retries, backoffMs: settings.retryBackoffMs },
     ...(settings.stepTimeoutMs ? { stepTimeoutMs: settings.stepTimeoutMs } : {}),
     ...(settings.runTimeoutMs ? { runTimeoutMs: settings.runTimeoutMs } : {}),
+    ingestTaskFiles: settings.ingestTaskFiles,
   });
   const push = await PushService.open(project.catalog, project.config);
   const queries = new QueryService(project, { onEnded: recordQuery });

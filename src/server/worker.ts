@@ -45,6 +45,7 @@ export function startWorker(project: Project, opts: WorkerOptions = {}): Running
     retry: { retries: settings.retries, backoffMs: settings.retryBackoffMs },
     ...(settings.stepTimeoutMs ? { stepTimeoutMs: settings.stepTimeoutMs } : {}),
     ...(settings.runTimeoutMs ? { runTimeoutMs: settings.runTimeoutMs } : {}),
+    ingestTaskFiles: settings.ingestTaskFiles,
     onJob: (job, phase) => {
       if (phase === 'started') took.set(job.jobId, Date.now());
       const since = took.get(job.jobId) ?? Date.now();

@@ -6,7 +6,6 @@
  */
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { freshPostgresDatabase } from '../catalog/postgres-test-support.js';
@@ -14,28 +13,14 @@ import type { Job } from '../catalog/index.js';
 import { openProject, type Project } from '../project/index.js';
 import { ordersYaml } from '../testing/orders-yaml.js';
 import { addLanding, query, removeDir, smallProject, tempDir, withSession } from '../testing/pipeline-project.js';
-import { httpJson, startServeProcess, type ServeProcess } from '../testing/serve-process.js';
-import { assertCleanFailure, finished, silt, startSilt, type SiltResult } from '../testing/silt-process.js';
+import { httpJson, startServeProcess, startWorkerProcess, useCatalog, type ServeProcess, type WorkerProcess } from '../testing/serve-process.js';
+import { assertCleanFailure, silt } from '../testing/silt-process.js';
 
 const FILES = 3;
 /** Rows per landing file: enough that a run lasts past the moment its worker is killed. */
 const ROWS = 40_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-interface Worker {
-  name: string;
-  child: ChildProcess;
-  exited: Promise<SiltResult>;
-  stderr(): string;
-}
-
-function startWorkerProcess(dir: string, name: string): Worker {
-  const child = startSilt(dir, ['worker', '--name', name]);
-  let err = '';
-  child.stderr?.on('data', (d: Buffer) => (err += d.toString('utf8')));
-  return { name, child, exited: finished(child), stderr: () => err };
-}
 
 function ordersFile(file: number): string {
   const lines = Array.from({ length: ROWS }, (_, i) => `${file * ROWS + i + 1},${(i % 1000) / 4}`);
@@ -65,15 +50,9 @@ async function ended(project: Project, jobId: string): Promise<Job> {
 async function fleet(catalogUri: string | undefined): Promise<void> {
   const root = await tempDir('workers');
   const dir = await smallProject(path.join(root, 'p'), ordersYaml(), { 'orders/f0.csv': ordersFile(0) });
-  if (catalogUri) {
-    const yaml = path.join(dir, 'silt.yaml');
-    const text = await readFile(yaml, 'utf8');
-    const replaced = text.replace(/^catalog:\n(?: {2}.*\n)+/m, `catalog: ${catalogUri}\n`);
-    assert.notEqual(replaced, text);
-    await writeFile(yaml, replaced);
-  }
+  if (catalogUri) await useCatalog(dir, catalogUri);
   let server: ServeProcess | undefined;
-  const workers: Worker[] = [];
+  const workers: WorkerProcess[] = [];
   const project = await openProject({ projectDir: dir });
   try {
     server = await startServeProcess(dir, ['--no-execute', '--no-watch']);

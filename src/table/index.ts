@@ -4,6 +4,7 @@ export type { MetadataPointer } from './pointer.js';
 export { parseIcebergJson, parseMetadata, serializeMetadata, stringifyJson } from './metadata-json.js';
 export { buildSchema, currentSchema, findField, indexById, onlySchema, schemaById, type IcebergTypeInput, type NewField } from './schema.js';
 export { evolveSchema, type SchemaChange } from './schema-evolution.js';
+export { dataFilesFromJson, dataFilesToJson } from './data-file-json.js';
 export { evolvedPartitionFields, parsePartitionSpec, partitionPath, partitionSpecText, partitionTypes } from './partition-spec.js';
 export { applyTransform, transformResultType } from './transforms.js';
 export { murmur3 } from './murmur3.js';

@@ -120,6 +120,17 @@ export async function tableRows(project: Project, sql: SqlSession, table: string
   return rows.map((r) => JSON.stringify(r)).sort();
 }
 
+/**
+ * A table's rows as sorted JSON lines after its column names in name order (the order columns
+ * were added in may differ between two runs that hold the same data), leaving out the given columns.
+ */
+export async function rowsByColumnName(project: Project, table: string, ignore: readonly string[] = [...VOLATILE_COLUMNS, 'batch_id', 'rejected_at']): Promise<string[]> {
+  const [ns, name] = table.split('.') as [string, string];
+  const cols = currentSchema((await project.catalog.loadTable(ns, name)).metadata).fields.map((f) => f.name).filter((c) => !ignore.includes(c)).sort();
+  const got = await withSession(project, (sql) => query(sql, `SELECT ${cols.map((c) => `CAST(${quoteIdent(c)} AS VARCHAR)`).join(', ')} FROM ${table}`));
+  return [JSON.stringify(cols), ...got.map((r) => JSON.stringify(r)).sort()];
+}
+
 /** The content of every table in the given namespaces: table name → sha256 of its sorted rows. */
 export async function contentDigests(project: Project, namespaces: readonly string[], ignore: readonly string[] = []): Promise<Record<string, string>> {
   return withSession(project, async (sql) => {

@@ -1,4 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { readServerFile } from '../project/index.js';
 import { finished, startSilt, type SiltResult } from './silt-process.js';
 
@@ -43,4 +45,29 @@ export async function httpJson(dir: string, url: string, method: string, body?: 
     ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
   });
   return { status: res.status, body: await res.json() };
+}
+
+/** A real `silt worker` process of a test. */
+export interface WorkerProcess {
+  name: string;
+  child: ChildProcess;
+  exited: Promise<SiltResult>;
+  /** What it has said so far. */
+  stderr(): string;
+}
+
+export function startWorkerProcess(dir: string, name: string): WorkerProcess {
+  const child = startSilt(dir, ['worker', '--name', name]);
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => (err += d.toString('utf8')));
+  return { name, child, exited: finished(child), stderr: () => err };
+}
+
+/** Points a test project's silt.yaml at a PostgreSQL metadata store. */
+export async function useCatalog(dir: string, uri: string): Promise<void> {
+  const yaml = path.join(dir, 'silt.yaml');
+  const text = await readFile(yaml, 'utf8');
+  const replaced = text.replace(/^catalog:\n(?: {2}.*\n)+/m, `catalog: ${uri}\n`);
+  if (replaced === text) throw new Error(`${yaml} has no catalog: section to replace`);
+  await writeFile(yaml, replaced);
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { NotFound } from '../../errors.js';
-import { unclaimedLanding } from '../../ingest/index.js';
+import { unclaimedLanding, type IngestTaskRecord } from '../../ingest/index.js';
 import { runWithLineage } from '../../lineage/index.js';
 import { pipelineConfig, storedStep, type RunResult, type StepResult } from '../../pipeline/index.js';
 import type { Project } from '../../project/index.js';
@@ -55,6 +55,10 @@ export function register(program: Command): void {
           out(`  ${s.id}: ${e.label ?? e.rule}${e.column && !e.label ? `(${e.column})` : ''} [${e.policy}] ${e.failing_rows} rows`);
         }
       }
+      for (const s of results) {
+        const tasks = (s.details as StoredDetails | undefined)?.tasks;
+        if (tasks?.length) out(`  ${s.id}: ${tasks.length} ingest tasks; ${tasksByWorker(tasks)}`);
+      }
       const notes = stepNotes(results);
       if (notes.length) out(notes.join('\n'));
     }),
@@ -76,6 +80,18 @@ export async function runHereOrOnServer(p: Project, select: string[] | undefined
 interface StoredDetails extends Record<string, unknown> {
   expectations?: Expectation[];
   warnings?: string[];
+  /** An ingest spread over workers: who did which task. */
+  tasks?: IngestTaskRecord[];
+}
+
+/** `w1: tasks 0, 2 (6 files, 120 rows); w2: …`, workers by name. */
+function tasksByWorker(tasks: readonly IngestTaskRecord[]): string {
+  const by = new Map<string, IngestTaskRecord[]>();
+  for (const t of tasks) by.set(t.worker, [...(by.get(t.worker) ?? []), t]);
+  return [...by.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([worker, ts]) => `${worker}: task${ts.length === 1 ? '' : 's'} ${ts.map((t) => t.task).join(', ')} (${ts.reduce((n, t) => n + t.files, 0)} files, ${ts.reduce((n, t) => n + t.rows, 0)} rows)`)
+    .join('; ');
 }
 
 interface Expectation {

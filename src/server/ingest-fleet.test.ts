@@ -1,0 +1,127 @@
+/**
+ * `silt serve --no-execute` and three `silt worker` processes ingest a landing of many files, the
+ * run's ingest spread over them in tasks, on SQLite and on PostgreSQL. Workers are SIGKILLed at
+ * random moments (and replaced); the run completes after, every file is in bronze exactly once,
+ * the tables equal a run in one process, and vacuum sweeps what the killed tasks staged.
+ */
+import assert from 'node:assert/strict';
+import { appendFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { freshPostgresDatabase } from '../catalog/postgres-test-support.js';
+import type { IngestTaskRecord } from '../ingest/index.js';
+import { vacuum } from '../lifecycle/index.js';
+import { runPipeline } from '../pipeline/index.js';
+import { openProject, type Project } from '../project/index.js';
+import { ordersYaml } from '../testing/orders-yaml.js';
+import { query, removeDir, rowsByColumnName, smallProject, tempDir, withSession } from '../testing/pipeline-project.js';
+import { httpJson, startServeProcess, startWorkerProcess, useCatalog, type ServeProcess, type WorkerProcess } from '../testing/serve-process.js';
+import { silt } from '../testing/silt-process.js';
+
+const FILES = 36;
+const ROWS = 2_000;
+const PER_TASK = 3;
+const KILLS = 3;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function landing(): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (let f = 0; f < FILES; f++) {
+    const lines = Array.from({ length: ROWS }, (_, i) => `${f * ROWS + i + 1},${(i % 1000) / 4}`);
+    files[`orders/f${String(f).padStart(3, '0')}.csv`] = `id,amount\n${lines.join('\n')}\n`;
+  }
+  return files;
+}
+
+async function project(dir: string, catalogUri: string | undefined): Promise<string> {
+  await smallProject(dir, ordersYaml(), landing());
+  if (catalogUri) await useCatalog(dir, catalogUri);
+  await appendFile(path.join(dir, 'silt.yaml'), `\nserve:\n  ingest_task_files: ${PER_TASK}\n`);
+  return dir;
+}
+
+async function fleet(catalogUri: string | undefined): Promise<void> {
+  const root = await tempDir('ingest-fleet');
+  const dir = await project(path.join(root, 'fleet'), catalogUri);
+  const here = await openProject({ projectDir: await project(path.join(root, 'here'), undefined) });
+  const p: Project = await openProject({ projectDir: dir });
+  let server: ServeProcess | undefined;
+  const workers: WorkerProcess[] = [];
+  const said = () => workers.map((w) => `--- ${w.name}\n${w.stderr()}`).join('\n');
+  try {
+    assert.equal((await runPipeline(here, {})).status, 'succeeded');
+    server = await startServeProcess(dir, ['--no-execute', '--no-watch']);
+    for (const n of [1, 2, 3]) workers.push(startWorkerProcess(dir, `w${n}`));
+    const asked = await httpJson(dir, `${server.url}/v1/runs`, 'POST', { dedupeKey: 'fleet' });
+    assert.equal(asked.status, 202, JSON.stringify(asked.body));
+    const jobId = asked.body.jobId as string;
+
+    // Kill a worker at a random moment while the run goes on, and start another in its place.
+    let kills = 0;
+    const deadline = Date.now() + 240_000;
+    for (;;) {
+      const job = await p.catalog.jobs.get(jobId);
+      if (job && ['succeeded', 'failed', 'cancelled'].includes(job.status)) break;
+      assert.ok(Date.now() < deadline, `the run did not end in time; the workers said:\n${said()}`);
+      await sleep(kills < KILLS ? 400 + Math.random() * 1_600 : 200);
+      if (kills < KILLS && job?.status === 'running') {
+        const live = workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
+        const victim = live[Math.floor(Math.random() * live.length)]!;
+        victim.child.kill('SIGKILL');
+        await victim.exited;
+        kills++;
+        workers.push(startWorkerProcess(dir, `w${workers.length + 1}`));
+      }
+    }
+    const job = (await p.catalog.jobs.get(jobId))!;
+    assert.equal(job.status, 'succeeded', `${JSON.stringify(job)}\n${said()}`);
+    assert.equal(kills, KILLS, 'workers were killed while the run went on');
+
+    const perFile = await withSession(p, (sql) => query(sql, 'SELECT _source_file, count(*), count(DISTINCT id) FROM bronze.orders GROUP BY 1 ORDER BY 1'));
+    assert.equal(perFile.length, FILES, 'every landing file in bronze');
+    assert.ok(perFile.every(([, n, d]) => Number(n) === ROWS && Number(d) === ROWS), `each exactly once: ${JSON.stringify(perFile.filter(([, n]) => Number(n) !== ROWS))}`);
+    for (const table of ['bronze.orders', 'silver.orders']) {
+      assert.deepEqual(await rowsByColumnName(p, table), await rowsByColumnName(here, table), `${table} as in one process`);
+    }
+
+    // The run that succeeded spread its ingest: the history says which worker did which task.
+    const run = (await p.catalog.runLog.run(job.runId!))!;
+    const ingest = run.steps.find((s) => s.step === 'ingest.orders')!;
+    const tasks = (JSON.parse(ingest.details!) as { tasks?: IngestTaskRecord[] }).tasks ?? [];
+    assert.ok(tasks.length > 0, `the ingest was spread: ${ingest.details}`);
+    assert.ok(tasks.every((t) => /^w\d+$/.test(t.worker)), JSON.stringify(tasks));
+    const api = await httpJson(dir, `${server.url}/v1/runs/${job.runId}`, 'GET');
+    const apiIngest = (api.body.steps as { step: string; details: { tasks: IngestTaskRecord[] } }[]).find((s) => s.step === 'ingest.orders');
+    assert.deepEqual(apiIngest?.details.tasks, tasks, 'GET /v1/runs/{id} says who did each task');
+    const shown = await silt(dir, 'runs', 'show', job.runId!);
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, new RegExp(`ingest\\.orders: ${tasks.length} ingest tasks; w\\d+: tasks? [\\d, ]+ \\(\\d+ files, \\d+ rows\\)`));
+
+    // What killed tasks staged is never committed; vacuum forgets it and removes its files.
+    for (const w of workers) w.child.kill('SIGKILL');
+    await Promise.all(workers.map((w) => w.exited));
+    await vacuum(p.catalog, { olderThanMs: 0 });
+    for (const r of await p.catalog.runLog.runs(100)) assert.deepEqual(await p.catalog.stagedIngest.list(r.runId, 'orders'), [], `run ${r.runId} keeps nothing staged`);
+    assert.deepEqual(await rowsByColumnName(p, 'bronze.orders'), await rowsByColumnName(here, 'bronze.orders'), 'vacuum removed no committed file');
+  } finally {
+    for (const w of workers) w.child.kill('SIGKILL');
+    server?.child.kill('SIGKILL');
+    await Promise.all([server?.exited, ...workers.map((w) => w.exited)]);
+    await p.close();
+    await here.close();
+    await removeDir(root);
+  }
+}
+
+describe('a run ingests through three silt workers, some killed on the way', () => {
+  test('on SQLite: each file in bronze exactly once, tables as in one process', () => fleet(undefined));
+  test('on PostgreSQL: the same', async () => {
+    const db = await freshPostgresDatabase();
+    try {
+      await fleet(db.uri);
+    } finally {
+      await db.drop();
+    }
+  });
+});

@@ -100,7 +100,7 @@ export async function writeManifests(
 }
 
 /** Partition tuples in order, nulls first; values it cannot order count as equal (order only groups, it decides nothing). */
-function comparePartitions(a: readonly PartitionValue[], b: readonly PartitionValue[]): number {
+export function comparePartitions(a: readonly PartitionValue[], b: readonly PartitionValue[]): number {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     const x = a[i] ?? null;
     const y = b[i] ?? null;

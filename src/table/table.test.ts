@@ -306,3 +306,22 @@ test('a big append to a partitioned table is cut into manifests of narrow partit
   assert.equal(counting.reads.filter((k) => /-m\d+\.avro$/.test(k)).length, 1, `manifests read: ${counting.reads.join(', ')}`);
   assert.deepEqual(names((await fresh.planFiles()).files), names(files));
 });
+
+test('rewriting manifests merges entries in partition order, so each merged manifest covers a narrow range', async () => {
+  const m = newTableMetadata({ location: store.uri('warehouse/db/merged'), schema, lastColumnId, partitionFields: parsePartitionSpec('day(ts)', schema) });
+  writeFileSync(path.join(dir, 'merged.json'), JSON.stringify({ location: await writeMetadataFile(store, m, 0) }));
+  const merged = new Table(store, new FilePointer('db.merged', path.join(dir, 'merged.json'), store));
+  const day = (i: number): string => new Date(Date.UTC(2024, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
+  // Two commits, each with files all over the year: their manifests' ranges overlap entirely.
+  await merged.append(Array.from({ length: 100 }, (_, i) => dataFile(day(i * 3), [i, i])));
+  const s2 = await merged.append(Array.from({ length: 100 }, (_, i) => dataFile(day(i * 3 + 1), [i, i])));
+  const before = decodeManifestList(u8(await store.get(store.keyOf(s2['manifest-list']))), 'list');
+  const bytes = before.reduce((n, mf) => n + mf.manifestLength, 0);
+  await merged.setProperties({ 'commit.manifest.target-size-bytes': String(Math.ceil(bytes / 2) + 1) });
+  await merged.rewriteManifests();
+  const after = decodeManifestList(u8(await store.get(store.keyOf(merged.metadata.snapshots.at(-1)!['manifest-list']))), 'list');
+  assert.equal(after.length, 2);
+  const ranges = after.map((mf) => [mf.partitions![0]!.lowerBound!, mf.partitions![0]!.upperBound!].map((b) => Buffer.from(b).readInt32LE(0))).sort((x, y) => x[0]! - y[0]!);
+  assert.ok(ranges[0]![1]! < ranges[1]![0]!, `merged manifests overlap: ${JSON.stringify(ranges)}`);
+  assert.equal((await merged.planFiles()).files.length, 200);
+});

@@ -4,6 +4,7 @@ import { freshnessBench } from './freshness.js';
 import { loadBench } from './load.js';
 import { parseOptions } from './lib/options.js';
 import { pipelineBench } from './pipeline.js';
+import { planningBench } from './planning.js';
 import type { Verdict } from './lib/report.js';
 import { profileBench } from './profile.js';
 import { pushBench } from './push.js';
@@ -26,6 +27,7 @@ try {
   if (opts.name === 'push') verdicts.push(...(await pushBench(opts)));
   if (opts.name === 'tpch') verdicts.push(...(await tpchBench(opts)));
   if (opts.name === 'workers') await workersBench(opts);
+  if (opts.name === 'planning') verdicts.push(...(await planningBench(opts)));
   if (opts.name === 'all') {
     process.stdout.write('\nsummary\n');
     for (const v of verdicts) process.stdout.write(`${v.pass ? 'PASS' : 'FAIL'} ${v.target}: ${v.detail}\n`);

@@ -53,7 +53,7 @@ interface ProjectModule {
 }
 
 export async function workersBench(opts: BenchOptions): Promise<void> {
-  const files = opts.files;
+  const files = opts.files[0]!;
   const rowsPerFile = Math.max(1, Math.floor(opts.rows / files));
   const landing = landingData(files, rowsPerFile);
   const cores = os.availableParallelism();

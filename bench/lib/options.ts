@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 
-export const BENCHES = ['load', 'query', 'all', 'profile', 'pipeline', 'silver', 'freshness', 'push', 'api-load', 'tpch', 'workers'] as const;
+export const BENCHES = ['load', 'query', 'all', 'profile', 'pipeline', 'silver', 'freshness', 'push', 'api-load', 'tpch', 'workers', 'planning'] as const;
 export type BenchName = (typeof BENCHES)[number];
 
 export interface BenchOptions {
@@ -25,13 +25,13 @@ export interface BenchOptions {
   seconds: number;
   /** tpch: the TPC-H scale factor. */
   sf: string;
-  /** workers: landing files the rows are spread over. */
-  files: number;
+  /** workers: landing files the rows are spread over (the first number); planning: the table sizes, in data files. */
+  files: number[];
 }
 
 const DEFAULT_MEMORY = '4GB';
 const USAGE =
-  'usage: bench/run.sh <load|query|all|profile|pipeline|silver|freshness|push|api-load|tpch|workers> [--rows N] [--runs N] [--threads N] [--memory 4GB] [--fresh] [--pandas-rows N] [--polars-rows N] [--skip-ooc] [--rate N] [--seconds N] [--sf 1] [--files N]';
+  'usage: bench/run.sh <load|query|all|profile|pipeline|silver|freshness|push|api-load|tpch|workers|planning> [--rows N] [--runs N] [--threads N] [--memory 4GB] [--fresh] [--pandas-rows N] [--polars-rows N] [--skip-ooc] [--rate N] [--seconds N] [--sf 1] [--files N[,N…]]';
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values, positionals } = parseArgs({
@@ -74,7 +74,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     rate: positiveInt('--rate', values.rate ?? '10000'),
     seconds: positiveInt('--seconds', values.seconds ?? '60'),
     sf: scaleFactor(values.sf ?? '1'),
-    files: positiveInt('--files', values.files ?? '120'),
+    files: (values.files ?? (name === 'workers' ? '120' : '1000,10000,100000')).split(',').map((n) => positiveInt('--files', n)),
   };
 }
 

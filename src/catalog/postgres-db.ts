@@ -1,5 +1,5 @@
 import { Kysely, PostgresDialect, sql, type PostgresPool, type PostgresPoolClient } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { EnvironmentFault, InvalidInput } from '../errors.js';
 import type { DbCapabilities } from './db-capabilities.js';
 
@@ -19,10 +19,22 @@ const MIGRATION_LOCK = 1;
 
 /** int8 (bigint: epoch ms, sizes, counts) as a JS number, as SQLite gives it; every value Silt keeps fits. */
 const INT8_OID = 20;
-const types = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
-};
+
+/**
+ * A pool of the server. `pg` is imported here, when the first statement needs a connection, so that
+ * a project on SQLite never loads it: it costs tens of milliseconds of every process's start.
+ */
+async function newPool(uri: string): Promise<pg.Pool> {
+  const { default: pg } = await import('pg');
+  const types = {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+      oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+  };
+  const pool = new pg.Pool({ connectionString: uri, max: 10, types, application_name: 'silt' });
+  // An idle connection the server dropped (a restart) must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  return pool;
+}
 
 /**
  * Opens the metadata store on a PostgreSQL database (Kysely's Postgres dialect over a `pg` pool).
@@ -40,10 +52,7 @@ export function openPostgres<DB>(uri: string): { db: Kysely<DB>; capabilities: D
     throw new InvalidInput(`catalog: ${redactUri(uri)} names no database; write postgres://user@host:port/database`);
   }
   const where = `PostgreSQL ${url.hostname}:${url.port || '5432'}${url.pathname}`;
-  const pool = new pg.Pool({ connectionString: uri, max: 10, types, application_name: 'silt' });
-  // An idle connection the server dropped (a restart) must not crash the process; the next query reconnects.
-  pool.on('error', () => undefined);
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: faultsClassified(pool, where) }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: async () => faultsClassified(await newPool(uri), where) }) });
   const lockKey = (name: string) => sql`${LOCK_CLASS}::int4, ${hash32(name)}::int4`;
   return {
     db,

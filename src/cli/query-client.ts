@@ -4,7 +4,7 @@ import path from 'node:path';
 import { findProjectDir } from '../config/index.js';
 import type { QueryResult } from '../engine/index.js';
 import { AlreadyExists, CommitConflict, EnvironmentFault, InvalidInput, NotFound, RunFailed, type ErrorBody, type SiltError } from '../errors.js';
-import { readServerFile } from '../server/index.js';
+import { readServerFile } from '../project/index.js';
 import { cliToken, serverHeaders, type ServerAddress } from './server-client.js';
 
 /** Rows per results request. */

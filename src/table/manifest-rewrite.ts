@@ -3,7 +3,7 @@ import type { Change } from './commit.js';
 import type { EntryToWrite } from './manifest.js';
 import type { ManifestFile } from './manifest-list.js';
 import { buildSummary } from './snapshot-summary.js';
-import { listEntry, writeManifests, writeSnapshot } from './snapshot-writer.js';
+import { comparePartitions, listEntry, writeManifests, writeSnapshot } from './snapshot-writer.js';
 import { currentSnapshot, newSnapshotId } from './table-metadata.js';
 import type { ManifestReader } from './table-io.js';
 import type { TableMetadata } from './types.js';
@@ -62,6 +62,8 @@ export async function manifestRewrite(
         entries.push({ status: 0, snapshotId: e.snapshotId, sequenceNumber: e.sequenceNumber, fileSequenceNumber: e.fileSequenceNumber, dataFile: e.dataFile });
       }
     }
+    // In partition order, so that each merged manifest's summary still covers a narrow range.
+    entries.sort((a, b) => comparePartitions(a.dataFile.partition, b.dataFile.partition));
     const bytes = group.reduce((n, mf) => n + mf.manifestLength, 0);
     const perManifest = Math.max(1, Math.floor(target / Math.max(1, bytes / Math.max(1, entries.length))));
     if (dryRun) {

@@ -53,29 +53,36 @@ export async function planScan(reader: ManifestReader, m: TableMetadata, opts: P
   let filesTotal = 0;
   let bytesTotal = 0;
 
-  for (const mf of await reader.manifests(snapshot)) {
+  // Which manifests to read is decided from the manifest list alone; those are then read at once
+  // (on S3 the waits overlap), and their entries pruned in the list's order.
+  const manifests = (await reader.manifests(snapshot)).map((mf) => {
     const spec = m['partition-specs'].find((s) => s['spec-id'] === mf.partitionSpecId);
     const projected = pruning && spec ? projectToPartition(bound, spec) : undefined;
     const types = spec ? typesOf(spec, schema) : undefined;
-    const manifestMatches = !projected || !spec || !types || !mf.partitions ||
-      mightMatch(projected, summaryStats(spec, types, mf.partitions));
-    if (!manifestMatches && haveTotals) continue;
+    const matches = !projected || !spec || !types || !mf.partitions || mightMatch(projected, summaryStats(spec, types, mf.partitions));
+    // A data manifest that cannot match is still read when the totals must be counted from it.
+    const read = mf.content !== 0 ? matches : matches || !haveTotals;
+    return { mf, spec, projected, matches, read };
+  });
+  const entriesOf = await Promise.all(manifests.map((x) => (x.read ? reader.entries(m, x.mf) : [])));
+  manifests.forEach(({ mf, spec, projected, matches, read }, i) => {
+    if (!read) return;
+    const entries = entriesOf[i]!;
     if (mf.content !== 0) {
       // Deletes of partitions the filter excludes cannot touch a row the scan returns.
-      if (manifestMatches) deleteEntries.push(...(await reader.entries(m, mf)).filter((e) => e.status !== 2));
-      continue;
+      for (const e of entries) if (e.status !== 2) deleteEntries.push(e);
+      return;
     }
-    const entries = await reader.entries(m, mf);
     for (const e of entries) {
       if (e.status === 2 || e.dataFile.content !== 0) continue;
       filesTotal++;
       bytesTotal += e.dataFile.fileSizeInBytes;
-      if (!manifestMatches) continue;
+      if (!matches) continue;
       if (projected && spec && !mightMatch(projected, partitionStats(spec, e.dataFile.partition))) continue;
       if (pruning && !mightMatch(bound, fileStats(e.dataFile, (id) => columnTypes.get(id)))) continue;
       kept.push(e);
     }
-  }
+  });
   const deletes = new DeleteIndex(m, deleteEntries);
   const files = kept.map((e) => deletes.apply(e));
   return haveTotals

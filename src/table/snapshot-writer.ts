@@ -2,10 +2,11 @@ import { InvalidInput } from '../errors.js';
 import type { ObjectStore } from '../storage/index.js';
 import { encodeManifest, type EntryToWrite } from './manifest.js';
 import { describeManifest, encodeManifestList, type ManifestFile } from './manifest-list.js';
+import { compareValues } from './compare.js';
 import { partitionTypes } from './partition-spec.js';
 import { currentSchema } from './schema.js';
 import { currentSnapshot } from './table-metadata.js';
-import type { DataFile, PartitionSpec, PrimitiveType, Snapshot, SnapshotSummary, TableMetadata } from './types.js';
+import type { DataFile, PartitionSpec, PartitionValue, PrimitiveType, Snapshot, SnapshotSummary, TableMetadata } from './types.js';
 import { describe, normalizeValue, serializeValue } from './values.js';
 
 /** A manifest written for a commit, not yet given the commit's sequence number. */
@@ -50,32 +51,67 @@ export function checkDataFiles(m: TableMetadata, files: readonly DataFile[], wha
   }
 }
 
-/** Writes one manifest per spec for the given entries. */
+/**
+ * Most entries in one manifest of a partitioned spec that `writeManifests` is told to split:
+ * planning decodes a whole manifest when its partition summary may match, so a query on a few
+ * partitions of a big commit reads one manifest of this many entries, not the commit's all.
+ */
+export const MAX_ENTRIES_PER_MANIFEST = 256;
+
+/**
+ * Writes one manifest per spec and kind for the given entries; with `split`, a partitioned spec's
+ * entries are ordered by partition and cut into manifests of at most MAX_ENTRIES_PER_MANIFEST, so
+ * that each manifest's partition summary covers a narrow range that scans can skip.
+ */
 export async function writeManifests(
   store: ObjectStore,
   m: TableMetadata,
   entries: readonly EntryToWrite[],
   keyFor: (n: number) => string,
   counter: { n: number },
+  opts: { split?: boolean } = {},
 ): Promise<WrittenManifest[]> {
   // One manifest per spec and per kind: data files and delete files never share a manifest.
   const groups = new Map<string, EntryToWrite[]>();
   for (const e of entries) {
     const key = `${e.dataFile.content === 0 ? 'data' : 'deletes'}/${e.dataFile.specId}`;
-    groups.set(key, [...(groups.get(key) ?? []), e]);
+    const group = groups.get(key);
+    if (group) group.push(e);
+    else groups.set(key, [e]);
   }
   const schema = currentSchema(m);
-  const out: WrittenManifest[] = [];
+  const pieces: { spec: PartitionSpec; types: PrimitiveType[]; entries: EntryToWrite[] }[] = [];
   for (const group of groups.values()) {
-    const specId = group[0]!.dataFile.specId;
-    const spec = specById(m, specId, 'commit');
+    const spec = specById(m, group[0]!.dataFile.specId, 'commit');
     const types = partitionTypes(spec, schema);
-    const bytes = encodeManifest({ schema, spec, partitionTypes: types, entries: group });
+    if (!opts.split || spec.fields.length === 0 || group.length <= MAX_ENTRIES_PER_MANIFEST) {
+      pieces.push({ spec, types, entries: group });
+      continue;
+    }
+    const sorted = [...group].sort((a, b) => comparePartitions(a.dataFile.partition, b.dataFile.partition));
+    for (let i = 0; i < sorted.length; i += MAX_ENTRIES_PER_MANIFEST) pieces.push({ spec, types, entries: sorted.slice(i, i + MAX_ENTRIES_PER_MANIFEST) });
+  }
+  return Promise.all(pieces.map(async ({ spec, types, entries: piece }) => {
+    const bytes = encodeManifest({ schema, spec, partitionTypes: types, entries: piece });
     const key = keyFor(counter.n++);
     await store.put(key, bytes);
-    out.push({ key, uri: store.uri(key), length: bytes.length, specId, partitionTypes: types, entries: group });
+    return { key, uri: store.uri(key), length: bytes.length, specId: spec['spec-id'], partitionTypes: types, entries: piece };
+  }));
+}
+
+/** Partition tuples in order, nulls first; values it cannot order count as equal (order only groups, it decides nothing). */
+export function comparePartitions(a: readonly PartitionValue[], b: readonly PartitionValue[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i] ?? null;
+    const y = b[i] ?? null;
+    if (x === null || y === null) {
+      if (x !== y) return x === null ? -1 : 1;
+      continue;
+    }
+    const c = compareValues(x, y) ?? 0;
+    if (c !== 0) return c;
   }
-  return out;
+  return 0;
 }
 
 export function listEntry(w: WrittenManifest, snapshotId: bigint, seq: number): ManifestFile {

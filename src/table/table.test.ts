@@ -272,3 +272,57 @@ test('setPartitionSpec evolves the default spec: field ids carry over, an equal 
   assert.ok(after.every((f) => f.specId === 0));
   await assert.rejects(table.setPartitionSpec('hour(id)'), /hour cannot be applied to column id of type long/);
 });
+
+test('a big append to a partitioned table is cut into manifests of narrow partition ranges, so a one-day plan reads one', async () => {
+  class CountingStore extends LocalStore {
+    readonly reads: string[] = [];
+    override async get(key: string): Promise<Buffer> {
+      this.reads.push(key);
+      return super.get(key);
+    }
+  }
+  const counting = new CountingStore(dir);
+  const m = newTableMetadata({
+    location: store.uri('warehouse/db/many'), schema, lastColumnId,
+    partitionFields: parsePartitionSpec('day(ts)', schema),
+  });
+  writeFileSync(path.join(dir, 'many.json'), JSON.stringify({ location: await writeMetadataFile(store, m, 0) }));
+  const many = new Table(store, new FilePointer('db.many', path.join(dir, 'many.json'), store));
+  const day = (i: number): string => new Date(Date.UTC(2024, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
+  // Two files a day for 300 days, handed over out of order.
+  const files = Array.from({ length: 600 }, (_, i) => dataFile(day((i * 7) % 300), [i * 10, i * 10 + 9]));
+  const snap = await many.append(files);
+
+  const list = decodeManifestList(u8(await store.get(store.keyOf(snap['manifest-list']))), 'list');
+  assert.deepEqual(list.map((mf) => mf.addedFilesCount), [256, 256, 88]);
+  const ranges = list.map((mf) => [mf.partitions![0]!.lowerBound!, mf.partitions![0]!.upperBound!].map((b) => Buffer.from(b).readInt32LE(0)));
+  for (let i = 1; i < ranges.length; i++) assert.ok(ranges[i - 1]![1]! < ranges[i]![0]!, `manifest ranges overlap: ${JSON.stringify(ranges)}`);
+
+  const fresh = new Table(counting, new FilePointer('db.many', path.join(dir, 'many.json'), counting));
+  const plan = await fresh.planFiles({ filter: { op: '=', column: 'ts', value: `${day(150)} 12:00:00` } });
+  assert.deepEqual(names(plan.files), names(files.filter((f) => f.filePath.includes(`ts_day=${day(150)}/`))));
+  assert.equal(plan.files.length, 2);
+  assert.equal(plan.filesTotal, 600);
+  assert.equal(counting.reads.filter((k) => /-m\d+\.avro$/.test(k)).length, 1, `manifests read: ${counting.reads.join(', ')}`);
+  assert.deepEqual(names((await fresh.planFiles()).files), names(files));
+});
+
+test('rewriting manifests merges entries in partition order, so each merged manifest covers a narrow range', async () => {
+  const m = newTableMetadata({ location: store.uri('warehouse/db/merged'), schema, lastColumnId, partitionFields: parsePartitionSpec('day(ts)', schema) });
+  writeFileSync(path.join(dir, 'merged.json'), JSON.stringify({ location: await writeMetadataFile(store, m, 0) }));
+  const merged = new Table(store, new FilePointer('db.merged', path.join(dir, 'merged.json'), store));
+  const day = (i: number): string => new Date(Date.UTC(2024, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
+  // Two commits, each with files all over the year: their manifests' ranges overlap entirely.
+  await merged.append(Array.from({ length: 100 }, (_, i) => dataFile(day(i * 3), [i, i])));
+  const s2 = await merged.append(Array.from({ length: 100 }, (_, i) => dataFile(day(i * 3 + 1), [i, i])));
+  const before = decodeManifestList(u8(await store.get(store.keyOf(s2['manifest-list']))), 'list');
+  const bytes = before.reduce((n, mf) => n + mf.manifestLength, 0);
+  // Both manifests are below the target, and the target holds all but about one of their entries.
+  await merged.setProperties({ 'commit.manifest.target-size-bytes': String(bytes - 1) });
+  assert.equal((await merged.rewriteManifests())?.replaced, 2);
+  const after = decodeManifestList(u8(await store.get(store.keyOf(merged.metadata.snapshots.at(-1)!['manifest-list']))), 'list');
+  assert.equal(after.length, 2);
+  const ranges = after.map((mf) => [mf.partitions![0]!.lowerBound!, mf.partitions![0]!.upperBound!].map((b) => Buffer.from(b).readInt32LE(0))).sort((x, y) => x[0]! - y[0]!);
+  assert.ok(ranges[0]![1]! < ranges[1]![0]!, `merged manifests overlap: ${JSON.stringify(ranges)}`);
+  assert.equal((await merged.planFiles()).files.length, 200);
+});

@@ -120,7 +120,7 @@ export class Table {
       const entries: EntryToWrite[] = files.map((dataFile) => ({
         status: 1, snapshotId: id, sequenceNumber: null, fileSequenceNumber: null, dataFile,
       }));
-      written ??= await writeManifests(this.store, base, entries, (n) => this.metaKey(base, `${commitUuid}-m${n}.avro`), { n: 0 });
+      written ??= await writeManifests(this.store, base, entries, (n) => this.metaKey(base, `${commitUuid}-m${n}.avro`), { n: 0 }, { split: true });
       const parent = currentSnapshot(base);
       const seq = base['last-sequence-number'] + 1;
       const carried = parent ? await this.reader.manifests(parent) : [];
@@ -177,7 +177,7 @@ export class Table {
       const removedDeletes: DataFile[] = [];
       const added = await writeManifests(this.store, base, add.map((dataFile) => ({
         status: 1, snapshotId: id, sequenceNumber: null, fileSequenceNumber: null, dataFile,
-      })), keyFor, counter);
+      })), keyFor, counter, { split: true });
       for (const w of added) {
         manifests.push(listEntry(w, id, seq));
         scratch.push(w.key);

@@ -200,3 +200,34 @@ test('rows known to share one partition are written unpartitioned, with the same
     assert.deepEqual(empty, []);
   });
 });
+
+test("the table's write.parquet.compression-codec and -level choose how its files are compressed; zstd unless set", async () => {
+  await withStore(async (store, engine) => {
+    const { schema } = buildSchema([{ name: 'id', type: 'long' }, { name: 's', type: 'string' }]);
+    const write = (table: string, tableProperties: Record<string, string>) =>
+      writeDataFiles(engine, {
+        selectSql: `SELECT i AS id, 'row ' || (i % 97) AS s FROM range(20000) t(i)`,
+        schema, spec: unpartitioned, store, tableLocation: store.uri(`warehouse/${table}`), tableProperties,
+      });
+    const codecs = async (properties: Record<string, string>, table: string): Promise<string[]> => {
+      const [file] = await write(table, properties);
+      const rows = await engine.allJson<{ c: string }>(
+        `SELECT DISTINCT compression AS c FROM parquet_metadata(${quoteLiteral(store.enginePath(store.keyOf(file!.filePath)))})`,
+      );
+      return rows.map((r) => r.c);
+    };
+    assert.deepEqual(await codecs({}, 'default'), ['ZSTD']);
+    assert.deepEqual(await codecs({ 'write.parquet.compression-codec': 'snappy' }, 'snappy'), ['SNAPPY']);
+    assert.deepEqual(await codecs({ 'write.parquet.compression-codec': 'GZIP' }, 'gzip'), ['GZIP']);
+    assert.deepEqual(await codecs({ 'write.parquet.compression-codec': 'uncompressed' }, 'plain'), ['UNCOMPRESSED']);
+    const sizeAt = async (level: string) => (await write(`zstd${level}`, { 'write.parquet.compression-codec': 'zstd', 'write.parquet.compression-level': level }))[0]!.fileSizeInBytes;
+    assert.ok((await sizeAt('19')) < (await sizeAt('1')), 'a higher zstd level writes a smaller file');
+    await assert.rejects(write('bad', { 'write.parquet.compression-codec': 'lzo' }), (e: unknown) => {
+      assert.ok(e instanceof InvalidInput);
+      assert.match(e.message, /table property write\.parquet\.compression-codec is "lzo"; set it to one of zstd, snappy, gzip, lz4, brotli, uncompressed/);
+      assert.match(e.message, /warehouse\/bad/);
+      return true;
+    });
+    await assert.rejects(write('bad2', { 'write.parquet.compression-level': 'max' }), /write\.parquet\.compression-level is "max"; zstd takes a whole level from 1/);
+  });
+});

@@ -85,6 +85,7 @@ export {
   runnableRepresentations,
   withPortableDialects,
   sniffCsvOptions,
+  toTrinoSql,
   SqlSession,
   type Cell,
   type CopyFormat,

@@ -65,7 +65,7 @@ phase "build"
 
 
 
-tests=(rest-clients merge-on-read views)
+tests=(rest-clients merge-on-read views trino-steps)
 phase "engine tests: ${tests[*]}"
 files=()
 for t in "${tests[@]}"; do files+=("$root/dist/interop-engines/$t.engines.js"); done

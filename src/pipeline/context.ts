@@ -2,6 +2,13 @@ import type { Catalog } from '../catalog/index.js';
 import type { Engine, ReadAccess, SqlSession } from '../engine/index.js';
 import type { ObjectStore } from '../storage/index.js';
 import type { Trigger } from './run-request.js';
+import type { TrinoClient } from '../trino/index.js';
+
+/** The project's Trino (silt.yaml `trino:`), and whether every step runs there (`engine.steps: trino`). */
+export interface TrinoSteps {
+  client?: TrinoClient;
+  everyStep: boolean;
+}
 
 /** What every step of a run works with. */
 export interface StepContext {
@@ -17,6 +24,8 @@ export interface StepContext {
   /** Salts the hashes of masked PII. */
   secret: string;
   progress: (message: string) => void;
+  /** The project's Trino, for steps that run there (`engine: trino`). */
+  trino?: TrinoSteps;
   /** Aborted when the run is cancelled or the step runs out of time; the step's engines are halted then. */
   signal?: AbortSignal;
 }

@@ -17,6 +17,7 @@ import { newRunId } from './run-id.js';
 import type { Trigger } from './run-request.js';
 import { scheduleSteps } from './schedule.js';
 import { silverStep } from './silver-step.js';
+import { trinoSteps } from './trino-steps.js';
 import { guardStep, outOfMemory, type RetryPolicy } from './step-guard.js';
 import { StepLogBook } from './step-log.js';
 
@@ -100,6 +101,7 @@ async function runSteps(project: Project, engine: Engine, plan: RunPlan, opts: R
     trigger: opts.trigger ?? 'manual',
     secret: project.secret(),
     progress,
+    trino: trinoSteps(project.config),
   };
   const atOnce = Math.min(STEPS_AT_ONCE, await engine.threads());
   const logs = new StepLogBook(project.catalog, runId);

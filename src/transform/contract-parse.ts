@@ -4,7 +4,7 @@ import { didYouMean } from '../config/index.js';
 import { InvalidInput } from '../errors.js';
 import { columnSchema, enrichSchema, silverContractSchema, type SilverContract } from './contract-schema.js';
 
-const TOP_KEYS = ['source', 'key', 'order_by', 'flatten', 'columns', 'null_tokens', 'expectations', 'enrich', 'partition_by', 'description'];
+const TOP_KEYS = ['source', 'key', 'order_by', 'flatten', 'columns', 'null_tokens', 'expectations', 'enrich', 'partition_by', 'engine', 'description'];
 const RULE_KEYS = ['rule', 'column', 'policy', 'name', 'description', 'min', 'max', 'values', 'pattern', 'table', 'to', 'predicate'];
 
 /** Validates `raw` as the contract of silver table `name`; the result is frozen. */

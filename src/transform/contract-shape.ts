@@ -81,6 +81,8 @@ export const silverContractShape = z
     enrich: z.array(enrichSchema).default([]),
     /** Iceberg partition transforms over the silver columns, e.g. `day(order_ts), bucket(16, customer_id)`. */
     partition_by: z.string().optional(),
+    /** Where the step runs: `trino` reads the new source rows on the project's Trino (silt.yaml `trino:`). */
+    engine: z.enum(['duckdb', 'trino']).optional(),
     description: z.string().optional(),
   });
 

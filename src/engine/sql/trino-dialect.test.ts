@@ -24,6 +24,13 @@ test('division and avg() are in DOUBLE on Trino, as DuckDB computes them for int
   });
 });
 
+test('a quotient or average cast to DECIMAL rounds the double as DuckDB does (81.615 is 81.6149…, so 81.61)', async () => {
+  await withDuck(async (engine) => {
+    const sql = await toTrinoSql(engine, 'SELECT CAST(a / b AS DECIMAL(12, 2)) AS q, CAST(avg(x) AS DECIMAL(12,3)) AS m, CAST(c AS DECIMAL(5,1)) AS c FROM silver.t', 'models/m.sql');
+    assert.equal(sql.trim(), 'SELECT CAST((round(((CAST(a AS DOUBLE) / b)) * 1e2) / 1e2) AS DECIMAL(12,2)) AS q, CAST((round((avg(CAST(x AS DOUBLE))) * 1e3) / 1e3) AS DECIMAL(12,3)) AS m, CAST(c AS DECIMAL(5,1)) AS c FROM silver.t');
+  });
+});
+
 test("timezone('UTC', ts) and ts AT TIME ZONE 'UTC' are a local timestamp of microseconds on Trino; count(*) and nullif as Trino spells them", async () => {
   await withDuck(async (engine) => {
     const sql = await toTrinoSql(engine, "SELECT date_trunc('hour', timezone('UTC', ts)) AS h, ts AT TIME ZONE 'Europe/Oslo' AS o, count(*) AS n, nullif(x, 0) AS z FROM silver.r GROUP BY 1, 2, 4", 'models/m.sql');

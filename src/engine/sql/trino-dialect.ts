@@ -12,13 +12,16 @@ import { PORTABLE_FUNCTIONS, PORTABLE_TYPES, TRINO_ARITY } from './view-sql.js';
 
 /** A marker call the printer leaves for `x AT TIME ZONE z`, which DuckDB prints as timezone(z, x). */
 const AT_ZONE = 'silt_trino_at_time_zone';
+/** A marker call around a DOUBLE cast to DECIMAL(p, s), its name ending in s. */
+const EXACT_DECIMAL = 'silt_trino_exact_decimal_';
 
 /** DuckDB-only types with a Trino type of the same values. */
 const TYPES: Record<string, string> = { HUGEINT: 'DECIMAL(38,0)', FLOAT: 'REAL', BLOB: 'VARBINARY' };
 
 /**
  * `sql` (one SELECT, for Silt) as Trino SQL giving the same rows and types: `/` and avg() in
- * DOUBLE (DuckDB divides and averages integers and decimals as doubles), timestamps with their
+ * DOUBLE (DuckDB divides and averages integers and decimals as doubles) and cast from it to a
+ * DECIMAL rounding the double's binary value as DuckDB does, timestamps with their
  * six fractional digits, DuckDB's timezone(z, ts) as a local timestamp in zone z. `what` names
  * the SQL in messages (a model's file).
  */
@@ -32,6 +35,15 @@ export async function toTrinoSql(engine: Engine, sql: string, what: string): Pro
     if (blocker) throw new InvalidInput(`${what}: ${blocker} has no Trino form Silt writes; write the model in Trino's SQL with \`-- silt: dialect = trino\``);
   });
   walk(statements, (node) => {
+    if (node['class'] === 'CAST') {
+      const child = node['child'] as AstNode;
+      const type = node['cast_type'] as { id?: string; type_info?: { scale?: number } | null };
+      const fn = child['class'] === 'FUNCTION' ? String(child['function_name']).toLowerCase() : '';
+      if (type.id === 'DECIMAL' && (fn === '/' || fn === 'avg')) {
+        node['child'] = { class: 'FUNCTION', type: 'FUNCTION', alias: '', query_location: child['query_location'], function_name: `${EXACT_DECIMAL}${type.type_info?.scale ?? 0}`, schema: '', children: [child], filter: null, order_bys: { type: 'ORDER_MODIFIER', orders: [] }, distinct: false, is_operator: false, export_state: false, catalog: '' };
+      }
+      return;
+    }
     if (node['class'] !== 'FUNCTION') return;
     const name = String(node['function_name']).toLowerCase();
     const children = node['children'] as AstNode[];
@@ -99,6 +111,12 @@ function respellOnce(text: string): string | undefined {
     if (t.kind === 'word' && open && t.value === AT_ZONE.toUpperCase()) {
       const { args, close } = callArgs(text, tokens, i + 1);
       return splice(text, t, close, `CAST((${args[0]}) AT TIME ZONE ${args[1]} AS TIMESTAMP(6))`);
+    }
+    // DuckDB rounds the double's binary value (81.615 is 81.6149…: 81.61); Trino its shortest decimal text (81.62).
+    const exact = t.kind === 'word' && open ? /^SILT_TRINO_EXACT_DECIMAL_(\d+)$/.exec(t.value) : null;
+    if (exact) {
+      const { args, close } = callArgs(text, tokens, i + 1);
+      return splice(text, t, close, `(round((${args[0]}) * 1e${exact[1]}) / 1e${exact[1]})`);
     }
     // Trino's TIMESTAMP is of milliseconds; Silt's (and Iceberg's) of microseconds.
     if (t.kind === 'word' && t.value === 'TIMESTAMP' && tokens[i - 1]?.value === 'AS' && !open) return splice(text, t, t, 'TIMESTAMP(6)');

@@ -65,7 +65,7 @@ phase "build"
 
 
 
-tests=(rest-clients merge-on-read views trino-steps)
+tests=(rest-clients merge-on-read views)
 phase "engine tests: ${tests[*]}"
 files=()
 for t in "${tests[@]}"; do files+=("$root/dist/interop-engines/$t.engines.js"); done

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 const SRC = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src');
 
 const LAYER = {
-  foundation: ['storage', 'table', 'catalog', 'engine', 'config', 'observe', 'keys', '.'],
+  foundation: ['storage', 'table', 'catalog', 'engine', 'config', 'observe', 'keys', 'trino', '.'],
   service: ['ingest', 'transform', 'models', 'pipeline', 'crawler', 'lifecycle', 'project', 'demo', 'governance', 'export', 'lineage', 'alerts', 'cost'],
   face: ['cli', 'server', 'web', 'interop-engines'],
 };

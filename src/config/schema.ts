@@ -48,6 +48,7 @@ export const projectSchema = z.strictObject({
     z.strictObject({
       memory_limit: z.optional(z.string().check(z.regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB|%)$/i, 'a size such as 4GB or 80%'))),
       threads: z.optional(z.int().check(z.positive())),
+      steps: z.optional(z.enum(['duckdb', 'trino'])), // where silver and gold steps run unless one says otherwise
     }),
     {},
   ),
@@ -66,6 +67,7 @@ export const projectSchema = z.strictObject({
   exports: z.optional(z.unknown()),
   prices: z.optional(z.unknown()),
   encryption: z.optional(z.unknown()),
+  trino: z.optional(z.unknown()),
 });
 
 export type ProjectFile = z.infer<typeof projectSchema>;

@@ -19,6 +19,11 @@ engine:
   # DuckDB's memory limit; work beyond it spills to disk. Default: DuckDB's own (80% of RAM).
   # memory_limit: 4GB
   # threads: 4
+  # Where silver and gold steps run: duckdb (the default) or trino, the coordinator below (a silver
+  # table's \`engine: trino\` or a model's \`-- silt: engine = trino\` says it for one step).
+  # steps: trino
+
+# trino: { url: http://127.0.0.1:8080, catalog: silt }   # its catalog on Silt's REST catalog: \`silt connect trino\`
 
 # ---- the declared lakehouse (\`silt plan\` shows what it would create; \`silt demo\` writes a whole one)
 # Uncomment and adapt these examples.

@@ -86,6 +86,7 @@ export {
   runnableRepresentations,
   withPortableDialects,
   sniffCsvOptions,
+  toTrinoSql,
   SqlSession,
   type Cell,
   type CopyFormat,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { siltRows, useEngines } from './test-fixture.js';
+import { trinoStepTests } from './test-trino-steps.js';
 import { assertSameRows } from './test-rows.js';
 
 // Iceberg views through the REST catalog: a view one engine makes is listed and read by the others.
@@ -23,3 +24,6 @@ test('a view Spark makes over a demo table is read by Trino and Silt with the ro
   assertSameRows((await e.spark.sql('SELECT n FROM silt.views_ns.order_count')).rows, n, "Spark reads Trino's view");
   assertSameRows(await siltRows(e.dir, 'SELECT n FROM views_ns.order_count'), n, "Silt reads Trino's view");
 });
+
+// Last: they rebuild every silver and gold table on this file's Trino.
+trinoStepTests(engines);

@@ -27,6 +27,14 @@ SELECT 1 AS order_date;
     });
   });
 
+  it('reads where the model runs and the dialect its SQL is written in; other values are refused naming the line', () => {
+    const m = parse('-- silt: engine = trino, dialect = trino\nSELECT 1 AS x');
+    assert.equal(m.config.engine, 'trino');
+    assert.equal(m.config.dialect, 'trino');
+    fails('-- silt: engine = spark\nSELECT 1', /^models: models\/daily_sales\.sql line 1: engine = spark: use duckdb or trino$/);
+    fails('-- silt: dialect = athena\nSELECT 1', /^models: models\/daily_sales\.sql line 1: dialect = athena: use duckdb or trino$/);
+  });
+
   it('defaults to a full-rebuild table with no expectations', () => {
     assert.deepEqual(parse('SELECT 1 AS x').config, { materialized: 'table', expectations: [] });
   });

@@ -8,7 +8,7 @@ import { parseExpectation } from './expectation-parse.js';
 import { columnList, splitTopLevel, unquote } from './header-text.js';
 import type { Expectation, ModelConfig } from './model.js';
 
-const KEYS = ['materialized', 'partition_by', 'unique_key', 'incremental_by'] as const;
+const KEYS = ['materialized', 'partition_by', 'unique_key', 'incremental_by', 'engine', 'dialect'] as const;
 type Key = (typeof KEYS)[number];
 const HEADER = /^\s*--\s*silt\s*:(.*)$/i;
 
@@ -72,6 +72,13 @@ function buildConfig(values: Map<Key, { value: string; where: string }>, expecta
       throw new InvalidInput(`${materialized.where}: materialized = ${m}: use table or incremental`);
     }
     config.materialized = m;
+  }
+  for (const key of ['engine', 'dialect'] as const) {
+    const v = values.get(key);
+    if (!v) continue;
+    const e = unquote(v.value).text.toLowerCase();
+    if (e !== 'duckdb' && e !== 'trino') throw new InvalidInput(`${v.where}: ${key} = ${e}: use duckdb or trino`);
+    config[key] = e;
   }
   const partition = values.get('partition_by');
   if (partition) config.partitionBy = unquote(partition.value).text;

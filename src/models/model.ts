@@ -24,6 +24,10 @@ export interface ModelConfig {
   /** Output columns whose values a run recomputes (whole partitions of the model). */
   incrementalBy?: string[];
   expectations: Expectation[];
+  /** Where the model runs: `trino` on the project's Trino; else the project's `engine.steps` (DuckDB by default). */
+  engine?: 'duckdb' | 'trino';
+  /** The SQL's dialect: `trino` is sent to Trino as written (and read with Trino's meanings on DuckDB); else Silt's, spelled for Trino by Silt. */
+  dialect?: 'duckdb' | 'trino';
 }
 
 export interface Model {

@@ -3,6 +3,13 @@ import type { Engine, ReadAccess, SqlSession } from '../engine/index.js';
 import type { ObjectStore } from '../storage/index.js';
 import type { IngestSpread } from './ingest-spread.js';
 import type { Trigger } from './run-request.js';
+import type { TrinoClient } from '../trino/index.js';
+
+/** The project's Trino (silt.yaml `trino:`), and whether every step runs there (`engine.steps: trino`). */
+export interface TrinoSteps {
+  client?: TrinoClient;
+  everyStep: boolean;
+}
 
 /** What every step of a run works with. */
 export interface StepContext {
@@ -22,6 +29,8 @@ export interface StepContext {
   fullRefresh?: boolean;
   /** Set when the run spreads its ingest over the job queue's workers (see ingest-spread.ts). */
   spread?: IngestSpread;
+  /** The project's Trino, for steps that run there (`engine: trino`). */
+  trino?: TrinoSteps;
   /** Aborted when the run is cancelled or the step runs out of time; the step's engines are halted then. */
   signal?: AbortSignal;
 }

@@ -1,10 +1,11 @@
 import { isUserError, RunFailed } from '../errors.js';
-import { inferFields, quoteIdent, replaceRows, replaceWhere, type WriteSummary } from '../engine/index.js';
+import { inferFields, quoteIdent, replaceRows, replaceWhere, SqlSession, toTrinoSql, type WriteSummary } from '../engine/index.js';
 import { checkModel, planIncremental, tableOf, type Model } from '../models/index.js';
 import { buildSchema, currentSchema, mergeFields, parsePartitionSpec, summaryState, type Table } from '../table/index.js';
 import type { StepContext, StepOutcome } from './context.js';
 import { freshFields } from './full-refresh.js';
 import { bindUpstream, changedRelations, currentUpstream, parseUpstream, UPSTREAM_PROPERTY } from './gold-upstream.js';
+import { stageOnTrino, stepTrino } from './trino-steps.js';
 
 export { UPSTREAM_PROPERTY };
 
@@ -39,9 +40,14 @@ async function buildModel(ctx: StepContext, model: Model): Promise<StepOutcome> 
     let replace: string | undefined;
     /** Bytes of upstream data files a full build read (an incremental one reads changes only, and is not measured). */
     let bytesScanned: number | undefined;
-    const incremental = !full && model.config.materialized === 'incremental' && existing && before && before.sql === now.sql;
+    // On Trino a model is built whole (an incremental one too): Trino reads the upstream tables as they are now.
+    const trino = stepTrino(ctx, model.config.engine, model.file);
+    const incremental = !full && !trino && model.config.materialized === 'incremental' && existing && before && before.sql === now.sql;
     const changed = incremental ? await changedRelations(ctx, model, before, now, views) : undefined;
-    if (changed) {
+    if (trino) {
+      const sql = model.config.dialect === 'trino' ? model.sql : await toTrinoSql(ctx.engine, model.sql, model.file);
+      await stageOnTrino(ctx, trino, { table: target, sql, what: model.file, relation });
+    } else if (changed) {
       const plan = await planIncremental(ctx.engine, model, changed, await bindUpstream(ctx, model, views));
       const touched = `__touched_${model.name}`;
       await ctx.engine.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(touched)} AS ${plan.touchedSql}`);
@@ -49,7 +55,9 @@ async function buildModel(ctx: StepContext, model: Model): Promise<StepOutcome> 
       await ctx.engine.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(relation)} AS ${plan.rebuildSql(quoteIdent(touched))}`);
       replace = plan.replacedPredicate(quoteIdent(touched));
     } else {
-      bytesScanned = (await ctx.session.materialize(model.sql, relation)).stats.bytes_scanned;
+      // SQL in Trino's dialect keeps Trino's meanings on DuckDB too.
+      const session = model.config.dialect === 'trino' ? new SqlSession(ctx.engine, ctx.catalog, { ...ctx.access, trinoForms: true }) : ctx.session;
+      bytesScanned = (await session.materialize(model.sql, relation)).stats.bytes_scanned;
     }
     const [count] = await ctx.engine.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${quoteIdent(relation)}`);
     const rows = Number(count?.n ?? 0);
@@ -76,7 +84,7 @@ async function buildModel(ctx: StepContext, model: Model): Promise<StepOutcome> 
       rowsDeduplicated: 0,
       bytesWritten: Number(snapshot?.summary['added-files-size'] ?? 0),
       snapshotId: snapshot?.['snapshot-id'].toString(),
-      details: { model: model.file, build: full ? 'full refresh' : replace === undefined ? 'full' : 'incremental', expectations, ...(bytesScanned === undefined ? {} : { bytesScanned }) },
+      details: { model: model.file, build: full ? 'full refresh' : replace === undefined ? 'full' : 'incremental', engine: trino ? 'trino' : 'duckdb', expectations, ...(bytesScanned === undefined ? {} : { bytesScanned }) },
     };
   } finally {
     await ctx.engine.run(`DROP TABLE IF EXISTS ${quoteIdent(relation)}`);

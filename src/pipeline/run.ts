@@ -19,6 +19,7 @@ import { newRunId } from './run-id.js';
 import type { Trigger } from './run-request.js';
 import { scheduleSteps } from './schedule.js';
 import { silverStep } from './silver-step.js';
+import { trinoSteps } from './trino-steps.js';
 import { guardStep, outOfMemory, type RetryPolicy } from './step-guard.js';
 import { StepLogBook } from './step-log.js';
 
@@ -112,6 +113,7 @@ async function runSteps(project: Project, engine: Engine, plan: RunPlan, opts: R
     secret: project.secret(),
     progress,
     ...(opts.spread ? { spread: opts.spread } : {}),
+    trino: trinoSteps(project.config),
   };
   const atOnce = Math.min(STEPS_AT_ONCE, await engine.threads());
   const logs = new StepLogBook(project.catalog, runId);

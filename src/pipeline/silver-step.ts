@@ -1,5 +1,5 @@
 import { parseTableName } from '../catalog/index.js';
-import { currentScan, quoteIdent, quoteLiteral, scanSql } from '../engine/index.js';
+import { currentScan, quoteIdent, quoteLiteral, quoteQualified, scanSql } from '../engine/index.js';
 import { summaryState, type DataFile, type Table } from '../table/index.js';
 import { didYouMean, PROJECT_FILE } from '../config/index.js';
 import { InvalidInput, NotFound } from '../errors.js';
@@ -7,6 +7,7 @@ import { checkContractSource, type SilverContract } from '../transform/index.js'
 import { applyContract } from './apply-contract.js';
 import { CONTRACT_PROPERTY, historySwitch, switchPending } from './history-switch.js';
 import type { StepContext, StepOutcome } from './context.js';
+import { stageOnTrino, stepTrino } from './trino-steps.js';
 
 /**
  * The source snapshot a silver table has processed up to, recorded in the summary of each silver
@@ -41,8 +42,11 @@ export async function silverStep(ctx: StepContext, name: string, contract: Silve
   const upToDate = head === undefined || (!full && head === processed);
   const newFiles = upToDate ? [] : await filesSince(source, processed);
   const view = `__silver_src_${name}`;
-  await ctx.engine.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(view)} AS ${await scanSql(currentScan(source.metadata, source.name, newFiles), ctx.store, { access: ctx.access })}`);
+  // On Trino the new source rows are read there (into a temp table); the contract runs on them as on DuckDB.
+  const trino = upToDate ? undefined : stepTrino(ctx, contract.engine, `silver.${name}`);
   try {
+    if (trino) await stageOnTrino(ctx, trino, { table: `silver.${name}`, sql: newRowsSql(source, newFiles, processed), what: `silver.${name}`, relation: view });
+    else await ctx.engine.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(view)} AS ${await scanSql(currentScan(source.metadata, source.name, newFiles), ctx.store, { access: ctx.access })}`);
     if (upToDate) {
       await checkContractSource(ctx.engine, contract, name, quoteIdent(view));
       return { rowsIn: 0, rowsWritten: 0, rowsQuarantined: 0, rowsDeduplicated: 0, bytesWritten: 0, details: { upToDate: true } };
@@ -56,10 +60,18 @@ export async function silverStep(ctx: StepContext, name: string, contract: Silve
       summary: { [PROCESSED_SNAPSHOT]: head },
       properties: { [CONTRACT_PROPERTY]: JSON.stringify(contract) },
     });
-    return { ...outcome, details: { ...outcome.details, ...(full ? { build: 'full refresh' } : {}), source: contract.source, sourceSnapshot: head, newFiles: newFiles.length, bytesScanned: newFiles.reduce((n, f) => n + f.fileSizeInBytes, 0) } };
+    return { ...outcome, details: { ...outcome.details, ...(full ? { build: 'full refresh' } : {}), engine: trino ? 'trino' : 'duckdb', source: contract.source, sourceSnapshot: head, newFiles: newFiles.length, bytesScanned: newFiles.reduce((n, f) => n + f.fileSizeInBytes, 0) } };
   } finally {
-    await ctx.engine.run(`DROP VIEW IF EXISTS ${quoteIdent(view)}`);
+    await ctx.engine.run(trino ? `DROP TABLE IF EXISTS ${quoteIdent(view)}` : `DROP VIEW IF EXISTS ${quoteIdent(view)}`);
   }
+}
+
+/** Trino's SELECT of the source rows in `files` (Trino's hidden `$path` names a row's data file): all rows when silver has read none. */
+function newRowsSql(source: Table, files: DataFile[], processed: string | undefined): string {
+  const [namespace, table] = source.name.split('.') as [string, string];
+  const all = `SELECT * FROM ${quoteQualified(namespace, table)}`;
+  if (processed === undefined) return all;
+  return `${all} WHERE ${files.length ? `"$path" IN (${files.map((f) => quoteLiteral(f.filePath)).join(', ')})` : 'FALSE'}`;
 }
 
 /**

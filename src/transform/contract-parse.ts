@@ -4,7 +4,7 @@ import { didYouMean } from '../config/index.js';
 import { InvalidInput } from '../errors.js';
 import { columnSchema, enrichSchema, explodeSchema, silverContractSchema, type SilverContract } from './contract-schema.js';
 
-const TOP_KEYS = ['source', 'key', 'order_by', 'flatten', 'columns', 'null_tokens', 'expectations', 'enrich', 'partition_by', 'explode', 'max_invalid_ratio', 'max_invalid_rows', 'description'];
+const TOP_KEYS = ['source', 'key', 'order_by', 'flatten', 'columns', 'null_tokens', 'expectations', 'enrich', 'partition_by', 'history', 'explode', 'max_invalid_ratio', 'max_invalid_rows', 'engine', 'description'];
 const RULE_KEYS = ['rule', 'column', 'policy', 'name', 'description', 'min', 'max', 'values', 'pattern', 'table', 'to', 'predicate', 'max_invalid_ratio', 'max_invalid_rows'];
 
 /** Validates `raw` as the contract of silver table `name`; the result is frozen. */

@@ -116,6 +116,8 @@ export const silverContractShape = z
       .optional(),
     /** Rows quarantined in a run's batch, as a share of its rows or a count. */
     ...thresholds,
+    /** Where the step runs: `trino` reads the new source rows on the project's Trino (silt.yaml `trino:`). */
+    engine: z.enum(['duckdb', 'trino']).optional(),
     description: z.string().optional(),
   });
 

@@ -138,8 +138,7 @@ export async function renameTables(
     const alias = qualified.get(`${String(names[0])}.${String(names[1])}`.toLowerCase());
     if (alias !== undefined) node['column_names'] = [alias, ...names.slice(2)];
   });
-  const rows = await runSql<{ s: string }>(engine, `SELECT json_deserialize_sql(${quoteLiteral(stringify(ast)!)}::JSON) AS s`, where);
-  return rows[0]!.s;
+  return renderAst(engine, ast, where);
 }
 
 /**
@@ -158,8 +157,7 @@ export async function dropCatalogNames(engine: Engine, sql: string, catalogs: Re
     }
   });
   if (dropped === 0) return sql;
-  const rows = await runSql<{ s: string }>(engine, `SELECT json_deserialize_sql(${quoteLiteral(stringify(ast)!)}::JSON) AS s`, where);
-  return rows[0]!.s;
+  return renderAst(engine, ast, where);
 }
 
 function baseTable(node: AstNode, ctes: Set<string>): BaseTableRef | undefined {
@@ -229,6 +227,12 @@ export function walk(node: unknown, visit: (node: AstNode) => void): void {
     visit(node as AstNode);
     for (const value of Object.values(node)) walk(value, visit);
   }
+}
+
+/** A parse tree (from parseAst) as SQL text again, as DuckDB spells it. */
+export async function renderAst(engine: Engine, ast: AstNode, where: string): Promise<string> {
+  const rows = await runSql<{ s: string }>(engine, `SELECT json_deserialize_sql(${quoteLiteral(stringify(ast)!)}::JSON) AS s`, where);
+  return rows[0]!.s;
 }
 
 /**

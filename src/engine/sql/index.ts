@@ -24,3 +24,4 @@ export {
 export { type NewTableDefinition, type TableResolver } from './table-resolver.js';
 export { bindParameters, parseParameters } from './sql-params.js';
 export { prepareSelect, runnableRepresentations, withPortableDialects } from './view-sql.js';
+export { toTrinoSql } from './trino-dialect.js';

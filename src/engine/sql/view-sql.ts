@@ -50,7 +50,7 @@ export function dialectsOf(metadata: ViewMetadata): string {
 }
 
 /** Functions with the same name and meaning in Silt (DuckDB plus the Trino forms) and Trino. */
-const PORTABLE_FUNCTIONS = new Set([
+export const PORTABLE_FUNCTIONS = new Set([
   '+', '-', '*', '/', '%', '||', '~~', '!~~', // ~~ is LIKE
   'to_years', 'to_months', 'to_weeks', 'to_days', 'to_hours', 'to_minutes', 'to_seconds', // INTERVAL '7' DAY
   'count', 'count_star', 'sum', 'avg', 'min', 'max', 'count_if', 'bool_and', 'bool_or', 'array_agg', 'stddev', 'stddev_samp', 'stddev_pop', 'variance', 'var_samp', 'var_pop',
@@ -65,10 +65,10 @@ const PORTABLE_FUNCTIONS = new Set([
 ]);
 
 /** Functions DuckDB also has with another arity and meaning: portable only in Trino's form. */
-const TRINO_ARITY: Record<string, number> = { date_add: 3, date_diff: 3, date_trunc: 2, element_at: 2 };
+export const TRINO_ARITY: Record<string, number> = { date_add: 3, date_diff: 3, date_trunc: 2, element_at: 2 };
 
 /** Types written the same way in both. */
-const PORTABLE_TYPES = /^(VARCHAR|BIGINT|INTEGER|SMALLINT|TINYINT|BOOLEAN|DOUBLE|REAL|DATE|TIMESTAMP|DECIMAL|TIMESTAMP WITH TIME ZONE)\b/i;
+export const PORTABLE_TYPES = /^(VARCHAR|BIGINT|INTEGER|SMALLINT|TINYINT|BOOLEAN|DOUBLE|REAL|DATE|TIMESTAMP|DECIMAL|TIMESTAMP WITH TIME ZONE)\b/i;
 
 /**
  * Whether Trino could run `sql` as written: DuckDB's parse of it holds only the common core (plain

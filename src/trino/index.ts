@@ -1,0 +1,1 @@
+export { TrinoClient, type TrinoResult, type TrinoSettings } from './client.js';

@@ -1,4 +1,5 @@
 export { loadFiles, type LoadOptions, type LoadResult } from './load.js';
+export { loadColumnHints, type ColumnHints } from './load-columns.js';
 export { ingestSource, CHUNK_BYTES, CHUNK_FILES, type IngestOptions, type IngestResult } from './bronze-ingest.js';
 export { landingStatus, unclaimedLanding, LANDING_STATUSES, type LandingEntry } from './landing-status.js';
 export { sourceSchema, sourcesSchema, landingPrefix, bronzeTables, type SourceConfig, type SourcesConfig } from './source-config.js';

@@ -11,6 +11,13 @@ export interface ReadOptions {
   sampleSize?: number;
   /** Read every CSV/TSV column as text (VARCHAR), with no type sniffing: the raw values, as bronze keeps them. */
   allVarchar?: boolean;
+  /** CSV/TSV column types the user gave (DuckDB type names), by column name (any case); the rest are sniffed. */
+  types?: Record<string, string>;
+  /** strptime formats of CSV/TSV timestamp and date values (else DuckDB's sniffer guesses). */
+  timestampFormat?: string;
+  dateFormat?: string;
+  /** CSV/TSV values read as NULL in every column (besides the empty value). */
+  nulls?: string[];
 }
 
 /** An input record that did not load, and why. */

@@ -1,4 +1,5 @@
 export { loadFiles, type LoadOptions, type LoadResult } from './load.js';
+export { loadColumnHints, type ColumnHints } from './load-columns.js';
 export { ingestSource, spreadSource, CHUNK_BYTES, CHUNK_FILES, type IngestOptions, type IngestResult, type IngestTaskRecord, type SpreadOptions } from './bronze-ingest.js';
 export { stageTask, type IngestTask } from './bronze-stage.js';
 export { landingStatus, unclaimedLanding, LANDING_STATUSES, type LandingEntry } from './landing-status.js';

@@ -11,8 +11,10 @@ import {
   writeDataFiles,
   type Engine,
   type FileFormat,
+  type ReadOptions,
   type Reject,
 } from '../engine/index.js';
+import { readOptionsOf, type ColumnHints } from './load-columns.js';
 import { buildSchema, currentSchema, mergeFields, parsePartitionSpec, type NewField, type Schema, type SchemaChange, type Table } from '../table/index.js';
 
 export interface LoadOptions {
@@ -24,6 +26,10 @@ export interface LoadOptions {
   delimiter?: string;
   /** How many bad lines may be set aside while the good rows load (default 0: any bad line fails the load). */
   maxRejects?: number;
+  /** Column types, date/timestamp formats and null tokens for CSV/TSV files (see load-columns.ts). */
+  columns?: ColumnHints;
+  /** Add the file's new columns to an existing table even when most of its columns are new. */
+  evolve?: boolean;
   /** While reading: files done and bytes read so far. */
   onProgress?: (p: { files: number; bytes: number }) => void;
 }
@@ -52,7 +58,8 @@ export interface LoadResult {
 export async function loadFiles(catalog: Catalog, engine: Engine, paths: string[], opts: LoadOptions): Promise<LoadResult> {
   const { namespace, name } = parseTableName(opts.into);
   if (paths.length === 0) throw new InvalidInput('load: no input files given');
-  const scan = await scanFiles(engine, paths, { format: opts.format, delimiter: opts.delimiter, onProgress: opts.onProgress });
+  const read = { format: opts.format, delimiter: opts.delimiter, ...(opts.columns ? await readOptionsOf(engine, opts.columns) : {}) };
+  const scan = await scanFiles(engine, paths, { ...read, onProgress: opts.onProgress });
   try {
     const allowed = opts.maxRejects ?? 0;
     // Checked before the SELECT: a file with no columns has nothing to describe.
@@ -62,10 +69,16 @@ export async function loadFiles(catalog: Catalog, engine: Engine, paths: string[
       if (rejects.length > allowed) throw tooManyRejects(rejects, allowed);
       throw new InvalidInput(`load: ${paths.join(', ')}: no columns found (empty input?)`);
     }
+    for (const name of Object.keys(read.types ?? {})) {
+      if (!scan.columns.some((c) => c.name.toLowerCase() === name.toLowerCase())) {
+        throw new InvalidInput(`load: --types names column ${name}, which ${paths.join(', ')} ${paths.length > 1 ? 'do' : 'does'} not have; its columns: ${scan.columns.map((c) => c.name).join(', ')}`);
+      }
+    }
     const incoming = await inferFields(engine, scan.selectSql);
 
     const writeInto = async (table: Table, created: boolean): Promise<LoadResult> => {
-      const changes = await fitColumns(engine, paths, opts, currentSchema(table.metadata), incoming);
+      if (!created && !opts.evolve) refuseMostlyNew(opts.into, paths, currentSchema(table.metadata), incoming);
+      const changes = await fitColumns(engine, paths, opts.into, read, currentSchema(table.metadata), incoming);
       if (changes.length > 0) await table.evolveSchema(changes);
       const metadata = table.metadata;
       const spec = metadata['partition-specs'].find((s) => s['spec-id'] === metadata['default-spec-id'])!;
@@ -136,6 +149,23 @@ function sameSpec(table: Table, partitionBy: string): boolean {
   return wanted.length === spec.fields.length && wanted.every((f, i) => f['source-id'] === spec.fields[i]!['source-id'] && f.transform === spec.fields[i]!.transform);
 }
 
+/**
+ * An existing table takes a file's new columns without asking only while at least half of the
+ * file's columns are the table's already: past that the file is more likely meant for another
+ * table than an evolution of this one.
+ */
+function refuseMostlyNew(into: string, paths: string[], schema: Schema, incoming: NewField[]): void {
+  const have = new Set(schema.fields.map((f) => f.name.toLowerCase()));
+  const added = incoming.filter((f) => !have.has(f.name.toLowerCase())).map((f) => f.name);
+  const shared = incoming.length - added.length;
+  if (added.length === 0 || shared * 2 >= incoming.length) return;
+  throw new InvalidInput(
+    `load: only ${shared} of the ${incoming.length} columns of ${paths.join(', ')} ${shared === 1 ? 'is' : 'are'} in ${into}; ` +
+      `loading would add ${added.length} new column${added.length === 1 ? '' : 's'} (${added.join(', ')}). ` +
+      `Pass --evolve to add them, or load into another table. Nothing was loaded`,
+  );
+}
+
 function tooManyRejects(rejects: Reject[], allowed: number): InvalidInput {
   const first = rejects[0]!;
   const where = `${first.file}${first.line !== null ? ` line ${first.line}` : ''}${first.column ? ` column ${first.column}` : ''}`;
@@ -149,14 +179,14 @@ function tooManyRejects(rejects: Reject[], allowed: number): InvalidInput {
  * type, the error names the first file, line and value that does not (found with the exact reader,
  * only on this error path).
  */
-async function fitColumns(engine: Engine, paths: string[], opts: LoadOptions, schema: Schema, incoming: NewField[]): Promise<SchemaChange[]> {
+async function fitColumns(engine: Engine, paths: string[], into: string, readOpts: ReadOptions, schema: Schema, incoming: NewField[]): Promise<SchemaChange[]> {
   try {
-    return mergeFields(opts.into, schema, incoming);
+    return mergeFields(into, schema, incoming);
   } catch (e) {
     const column = e instanceof InvalidInput ? /^load: column (.+?): /.exec(e.message)?.[1] : undefined;
     const field = column === undefined ? undefined : schema.fields.find((f) => f.name.toLowerCase() === column.toLowerCase());
     if (!field) throw e;
-    const read = await readFiles(engine, paths, { format: opts.format, delimiter: opts.delimiter });
+    const read = await readFiles(engine, paths, readOpts);
     try {
       const c = quoteIdent(read.columns.find((x) => x.name.toLowerCase() === field.name.toLowerCase())?.name ?? field.name);
       const [bad] = await engine.allJson<{ f: string; l: string | null; v: string }>(
@@ -167,7 +197,7 @@ async function fitColumns(engine: Engine, paths: string[], opts: LoadOptions, sc
       const type = typeof field.type === 'string' ? field.type : field.type.type;
       throw new InvalidInput(
         `load: ${bad.f}${bad.l !== null ? ` line ${bad.l}` : ''} column ${field.name}: ${JSON.stringify(bad.v)} is not a ${type}, ` +
-          `the type of ${opts.into}.${field.name}; fix the value, or load into a new table. Nothing was loaded`,
+          `the type of ${into}.${field.name}; fix the value, or load into a new table. Nothing was loaded`,
       );
     } finally {
       await dropReadResult(engine, read);

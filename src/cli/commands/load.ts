@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidInput } from '../../errors.js';
 import type { FileFormat } from '../../engine/index.js';
-import { loadFiles } from '../../ingest/index.js';
+import { loadFiles, loadColumnHints } from '../../ingest/index.js';
 import { action, inProject, out } from '../context.js';
 import { formatBytes, Progress } from '../progress.js';
 
@@ -17,11 +17,29 @@ export function register(program: Command): void {
     .option('--format <format>', `input format (${FORMATS.join(', ')}); default: by file extension`)
     .option('--delimiter <char>', 'CSV field delimiter; default: detected')
     .option('--max-rejects <n>', 'load the good rows if at most N lines are malformed, and list the bad ones', '0')
+    .option('--types <col=TYPE,...>', 'CSV/TSV column types, e.g. shipped_at=timestamp,amount=decimal(12,2); values that do not fit are rejects')
+    .option('--timestamp-format <format>', "CSV/TSV timestamps' strptime format, e.g. '%d/%m/%Y %H:%M'")
+    .option('--date-format <format>', "CSV/TSV dates' strptime format, e.g. '%d/%m/%Y'")
+    .option('--nulls <tokens>', "CSV/TSV values read as NULL, comma-separated, e.g. 'NA,TBD,-'")
+    .option('--schema <file>', 'YAML or JSON file with columns (name: type), timestamp_format, date_format and nulls')
+    .option('--evolve', 'add the files\' new columns to an existing table even when most of their columns are new')
     .action(
       action(async function (
         this: Command,
         files: string[],
-        opts: { into: string; partitionBy?: string; format?: string; delimiter?: string; maxRejects: string },
+        opts: {
+          into: string;
+          partitionBy?: string;
+          format?: string;
+          delimiter?: string;
+          maxRejects: string;
+          types?: string;
+          timestampFormat?: string;
+          dateFormat?: string;
+          nulls?: string;
+          schema?: string;
+          evolve?: boolean;
+        },
       ) {
         if (opts.format && !FORMATS.includes(opts.format)) {
           throw new InvalidInput(`load: unknown --format ${JSON.stringify(opts.format)}; expected one of ${FORMATS.join(', ')}`);
@@ -30,6 +48,7 @@ export function register(program: Command): void {
         if (!Number.isInteger(maxRejects) || maxRejects < 0) {
           throw new InvalidInput(`load: --max-rejects must be a whole number, found ${JSON.stringify(opts.maxRejects)}`);
         }
+        const columns = await loadColumnHints(opts);
         const progress = new Progress('loading');
         const result = await inProject(this, async (p) => {
           const engine = await p.openEngine();
@@ -40,6 +59,8 @@ export function register(program: Command): void {
               format: opts.format as FileFormat | undefined,
               delimiter: opts.delimiter,
               maxRejects,
+              columns,
+              evolve: opts.evolve,
               onProgress: (x) => progress.update(x),
             });
           } finally {

@@ -3,8 +3,10 @@ import type { InputFile } from './file-input.js';
 import { type Engine, quoteFilePath, quoteLiteral } from '../core/index.js';
 import type { Compression } from './file-format.js';
 import { headLines } from './file-csv-head.js';
-import { inexactDoubleColumns } from './file-csv-numbers.js';
+import { inexactDoubleColumns, nullstr } from './file-csv-numbers.js';
 import { cleanColumnNames } from './file-names.js';
+import { textColumnHints } from './file-csv-text-hints.js';
+import type { ReadOptions } from './file-types.js';
 
 export interface CsvDialect {
   delimiter: string;
@@ -13,15 +15,12 @@ export interface CsvDialect {
   types: string[];
   dateFormat: string | null;
   timestampFormat: string | null;
+  /** Values read as NULL; empty means DuckDB's default (the empty value). */
+  nulls: string[];
   warnings: string[];
 }
 
-export interface CsvSniffOptions {
-  delimiter?: string;
-  header?: boolean;
-  sampleSize?: number;
-  allVarchar?: boolean;
-}
+export type CsvSniffOptions = Pick<ReadOptions, 'delimiter' | 'header' | 'sampleSize' | 'allVarchar' | 'types' | 'timestampFormat' | 'dateFormat' | 'nulls'>;
 
 const CANDIDATES = [',', '\t', ';', '|'];
 /** A header name that is a number is more likely a value of a file without a header. */
@@ -79,25 +78,35 @@ export async function sniffCsv(
   }
   let types = cleaned.names.map(() => 'VARCHAR');
   if (opts.allVarchar) {
-    return { delimiter, header, names: cleaned.names, types, dateFormat: null, timestampFormat: null, warnings };
+    return { delimiter, header, names: cleaned.names, types, dateFormat: null, timestampFormat: null, nulls: [], warnings };
   }
-  const sniffed = await sniffTypes(engine, path, compression, delimiter, header, opts.sampleSize);
+  // The empty value stays NULL when other tokens are given (DuckDB's nullstr replaces its default).
+  const nulls = opts.nulls?.length ? ['', ...opts.nulls.filter((n) => n !== '')] : [];
+  const given = { nulls, dateFormat: opts.dateFormat, timestampFormat: opts.timestampFormat };
+  const sniffed = await sniffTypes(engine, path, compression, delimiter, header, opts.sampleSize, given);
   if (sniffed.ok && sniffed.types.length === types.length) types = sniffed.types;
   else if (sniffed.ok) warnings.push(`${path}: DuckDB's sniffer found ${sniffed.types.length} columns, the header has ${types.length}; reading every column as text`);
   else warnings.push(`${path}: could not infer column types (${sniffed.reason}); reading every column as text`);
-  for (const { index, value } of await inexactDoubleColumns(engine, path, compression, { delimiter, header, names: cleaned.names, types }, opts.sampleSize)) {
+  for (const { index, value } of await inexactDoubleColumns(engine, path, compression, { delimiter, header, names: cleaned.names, types, nulls }, opts.sampleSize)) {
     types[index] = 'VARCHAR';
     warnings.push(`${path}: column ${cleaned.names[index]} holds ${value}, which a double would change; read the column as text so no digit is lost`);
   }
-  return {
+  const dialect: CsvDialect = {
     delimiter,
     header,
     names: cleaned.names,
     types,
-    dateFormat: sniffed.ok ? sniffed.dateFormat : null,
-    timestampFormat: sniffed.ok ? sniffed.timestampFormat : null,
+    dateFormat: opts.dateFormat ?? (sniffed.ok ? sniffed.dateFormat : null),
+    timestampFormat: opts.timestampFormat ?? (sniffed.ok ? sniffed.timestampFormat : null),
+    nulls,
     warnings,
   };
+  warnings.push(...(await textColumnHints(engine, path, compression, dialect, opts)));
+  for (const [name, type] of Object.entries(opts.types ?? {})) {
+    const i = cleaned.names.findIndex((n) => n.toLowerCase() === name.toLowerCase());
+    if (i >= 0) types[i] = type;
+  }
+  return dialect;
 }
 
 /** Counts of `delim` outside double quotes, per line (quote state carried across lines). */
@@ -173,13 +182,15 @@ async function sniffTypes(
   delimiter: string,
   header: boolean,
   sampleSize: number | undefined,
+  given: { nulls: string[]; dateFormat?: string; timestampFormat?: string },
 ): Promise<Sniffed> {
   const sample = sampleSize === undefined ? '' : `, sample_size = ${Math.trunc(sampleSize)}`;
+  const extra = [sample, ...readCsvExtras(given)].join('');
   try {
     const rows = await engine.all<{ Columns: { name: string; type: string }[]; DateFormat: string | null; TimestampFormat: string | null }>(
       `SELECT Columns, DateFormat, TimestampFormat FROM sniff_csv(${quoteFilePath(path)}, delim = ${quoteLiteral(delimiter)},
         quote = '"', escape = '"', header = ${header}, ignore_errors = true,
-        compression = ${compression === 'none' ? "'none'" : quoteLiteral(compression)}${sample})`,
+        compression = ${compression === 'none' ? "'none'" : quoteLiteral(compression)}${extra})`,
     );
     const row = rows[0];
     if (!row) return { ok: false, reason: 'no result from sniff_csv' };
@@ -187,4 +198,13 @@ async function sniffTypes(
   } catch (e) {
     return { ok: false, reason: ((e as Error).message.split('\n')[0] ?? '').replace(/^[A-Za-z ]+Error: /, '').trim() };
   }
+}
+
+/** read_csv's arguments for given null tokens and date/timestamp formats (each `, name = value`). */
+export function readCsvExtras(d: { nulls: string[]; dateFormat?: string | null; timestampFormat?: string | null }): string[] {
+  return [
+    nullstr(d.nulls),
+    d.dateFormat ? `, dateformat = ${quoteLiteral(d.dateFormat)}` : '',
+    d.timestampFormat ? `, timestampformat = ${quoteLiteral(d.timestampFormat)}` : '',
+  ];
 }

@@ -13,7 +13,7 @@ export async function inexactDoubleColumns(
   engine: Engine,
   path: string,
   compression: Compression,
-  dialect: { delimiter: string; header: boolean; names: string[]; types: string[] },
+  dialect: { delimiter: string; header: boolean; names: string[]; types: string[]; nulls?: string[] },
   sampleSize: number | undefined,
 ): Promise<{ index: number; value: string }[]> {
   const doubles = dialect.types.flatMap((t, i) => (t === 'DOUBLE' ? [i] : []));
@@ -28,11 +28,16 @@ export async function inexactDoubleColumns(
   const rows = await engine.all<Record<string, string | null>>(
     `SELECT ${picks.join(', ')} FROM (SELECT * FROM read_csv(${quoteFilePath(path)}, columns = {${columns}},
       header = ${dialect.header}, auto_detect = false, delim = ${quoteLiteral(dialect.delimiter)}, quote = '"', escape = '"',
-      strict_mode = false, null_padding = true, ignore_errors = true, compression = ${compressionArg(compression)}) LIMIT ${limit})`,
+      strict_mode = false, null_padding = true, ignore_errors = true, compression = ${compressionArg(compression)}${nullstr(dialect.nulls)}) LIMIT ${limit})`,
   );
   const row = rows[0] ?? {};
   return doubles.flatMap((i) => {
     const value = row[`v${i}`];
     return typeof value === 'string' ? [{ index: i, value }] : [];
   });
+}
+
+/** read_csv's `nullstr` argument for given null tokens ('' when none: DuckDB's default). */
+export function nullstr(nulls: readonly string[] | undefined): string {
+  return nulls?.length ? `, nullstr = [${nulls.map(quoteLiteral).join(', ')}]` : '';
 }

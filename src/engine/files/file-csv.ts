@@ -1,6 +1,6 @@
 import { type Engine, quoteFilePath, quoteIdent, quoteLiteral } from '../core/index.js';
 import type { InputFile } from './file-input.js';
-import { sniffCsv, type CsvDialect } from './file-csv-dialect.js';
+import { readCsvExtras, sniffCsv, type CsvDialect } from './file-csv-dialect.js';
 import { locateCsvLines, newlinesSql } from './file-csv-locate.js';
 import { detailCsvRejects } from './file-csv-reject-detail.js';
 import { collectCsvRejects } from './file-csv-rejects.js';
@@ -67,10 +67,7 @@ export function csvColumns(dialect: CsvDialect): Column[] {
 
 export function csvSource(path: string, compression: Compression, d: CsvDialect, rejects: RejectTables, strict: boolean): string {
   const columns = d.names.map((n, i) => `${quoteLiteral(n)}: ${quoteLiteral(d.types[i] ?? 'VARCHAR')}`).join(', ');
-  const formats = [
-    d.dateFormat ? `, dateformat = ${quoteLiteral(d.dateFormat)}` : '',
-    d.timestampFormat ? `, timestampformat = ${quoteLiteral(d.timestampFormat)}` : '',
-  ].join('');
+  const formats = readCsvExtras(d).join('');
   return `read_csv(${quoteFilePath(path)}, columns = {${columns}}, header = ${d.header}, auto_detect = false,
     delim = ${quoteLiteral(d.delimiter)}, quote = '"', escape = '"', strict_mode = ${strict}, null_padding = false,
     encoding = 'utf-8', compression = ${compressionArg(compression)}, max_line_size = ${MAX_LINE_BYTES},

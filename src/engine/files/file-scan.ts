@@ -115,6 +115,12 @@ async function openOne(engine: Engine, file: InputFile, opts: ReadOptions): Prom
 }
 
 async function openFormat(engine: Engine, file: InputFile, compression: Compression, format: FileFormat, opts: ReadOptions): Promise<FileStream> {
+  const csvOnly = Object.keys(opts.types ?? {}).length > 0 || opts.timestampFormat || opts.dateFormat || opts.nulls?.length;
+  if (csvOnly && format !== 'csv' && format !== 'tsv') {
+    throw new InvalidInput(
+      `load: ${file.path}: column types, date/timestamp formats and null tokens apply to CSV/TSV files; this one is ${format}, whose values carry their types; load it without them`,
+    );
+  }
   switch (format) {
     case 'csv':
     case 'tsv':

@@ -13,6 +13,13 @@ export interface ReadOptions {
   allVarchar?: boolean;
   /** JSON only: a JSON path (`$.data`) whose array holds the records of each document, e.g. an API page `{"data": [...]}`. */
   records?: string;
+  /** CSV/TSV column types the user gave (DuckDB type names), by column name (any case); the rest are sniffed. */
+  types?: Record<string, string>;
+  /** strptime formats of CSV/TSV timestamp and date values (else DuckDB's sniffer guesses). */
+  timestampFormat?: string;
+  dateFormat?: string;
+  /** CSV/TSV values read as NULL in every column (besides the empty value). */
+  nulls?: string[];
 }
 
 /** An input record that did not load, and why. */

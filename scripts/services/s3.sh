@@ -66,7 +66,8 @@ start() {
     -volume.port="$volume" -volume.max=0 -master.volumeSizeLimitMB=64 -filer -filer.port="$filer" -s3 -s3.port="$s3" -s3.port.iceberg=0 -s3.port.lance=0 \
     > "$run/seaweedfs.log" 2>&1 &
   echo $! > "$run/seaweedfs.pid"
-  "$venv/bin/moto_server" -H 127.0.0.1 -p "$moto" > "$run/moto.log" 2>&1 &
+  # One request at a time: threaded, moto lets two conditional writes racing on a key both win.
+  "$venv/bin/python" "$here/moto-serial.py" 127.0.0.1 "$moto" > "$run/moto.log" 2>&1 &
   echo $! > "$run/moto.pid"
   wait_http "http://127.0.0.1:$s3/" SeaweedFS "$run/seaweedfs.log"
   wait_http "http://127.0.0.1:$moto/" moto "$run/moto.log"

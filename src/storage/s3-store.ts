@@ -55,7 +55,9 @@ let sdk: Promise<Sdk> | undefined;
 function loadSdk(): Promise<Sdk> {
   // Silt pins the SDK: its warning about the Node versions of future SDK releases is not the user's to act on.
   process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
-  sdk ??= Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/lib-storage')]).then(([s3, storage]) => ({ ...s3, ...storage }));
+  // Bundled, a CommonJS module may come as its default export.
+  const named = <T extends object>(m: T, key: string): T => (key in m ? m : (m as unknown as { default: T }).default);
+  sdk ??= Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/lib-storage')]).then(([s3, storage]) => ({ ...named(s3, 'S3Client'), ...named(storage, 'Upload') }));
   return sdk;
 }
 

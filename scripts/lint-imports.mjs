@@ -16,7 +16,7 @@ const SRC = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src')
 
 const LAYER = {
   foundation: ['storage', 'table', 'catalog', 'engine', 'config', 'observe', 'keys', 'trino', '.'],
-  service: ['ingest', 'transform', 'models', 'pipeline', 'crawler', 'lifecycle', 'project', 'demo', 'governance', 'export', 'lineage', 'alerts', 'cost'],
+  service: ['ingest', 'transform', 'models', 'pipeline', 'crawler', 'lifecycle', 'project', 'demo', 'governance', 'export', 'lineage', 'alerts', 'cost', 'devstack'],
   face: ['cli', 'server', 'web', 'interop-engines'],
 };
 const RANK = { foundation: 0, service: 1, face: 2 };

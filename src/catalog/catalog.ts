@@ -497,7 +497,9 @@ export class Catalog {
       })
       .onConflict((oc) => oc.doNothing())
       .executeTakeFirst();
-    return Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1;
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) !== 1) return false;
+    await (this.pointer(namespace, name) as SqlPointer).followHint(metadataLocation);
+    return true;
   }
 
   /**

@@ -1,10 +1,15 @@
 import type { Kysely } from 'kysely';
 import { NotFound } from '../errors.js';
 import type { ObjectStore } from '../storage/index.js';
-import { readTableMetadata, type MetadataPointer, type PointerSwap, type TableMetadata } from '../table/index.js';
+import { advanceVersionHint, readTableMetadata, type MetadataPointer, type PointerSwap, type TableMetadata } from '../table/index.js';
 import type { MetadataDb } from './db.js';
 
-/** A table's metadata pointer as a row of `iceberg_tables`; swap is the JDBC catalog's CAS update. */
+/**
+ * A table's metadata pointer as a row of `iceberg_tables`; swap is the JDBC catalog's CAS update.
+ * The row is the commit point on every store (PyIceberg's and Spark's SQL catalogs read it, and a
+ * transaction swaps several rows at once, which no object store can); on a store that swaps
+ * objects, the table's version hint then follows it (table/version-hint.ts).
+ */
 export class SqlPointer implements MetadataPointer {
   readonly name: string;
 
@@ -31,8 +36,19 @@ export class SqlPointer implements MetadataPointer {
     return { metadataLocation: row.metadata_location, metadata: await readTableMetadata(this.store, row.metadata_location, this.name) };
   }
 
-  swap(expected: string, next: string): Promise<boolean> {
-    return this.swapWith(this.db, expected, next);
+  async swap(expected: string, next: string): Promise<boolean> {
+    const swapped = await this.swapWith(this.db, expected, next);
+    if (swapped) await this.followHint(next, expected);
+    return swapped;
+  }
+
+  /**
+   * The table's version hint follows a committed swap, by If-Match on a store that swaps objects.
+   * The commit is already made and this row decides it, so a failed hint write fails nothing: the
+   * hint stays one version behind until the next commit moves it.
+   */
+  async followHint(next: string, expected?: string): Promise<void> {
+    await advanceVersionHint(this.store, next, expected).catch(() => false);
   }
 
   /** The compare-and-swap UPDATE, run on `db` (the catalog's, or a transaction of it). */
@@ -68,6 +84,7 @@ export async function swapAll(db: Kysely<MetadataDb>, swaps: readonly PointerSwa
         if (!(await s.pointer.swapWith(trx, s.expected, s.next))) throw new SwapLost();
       }
     });
+    await Promise.all(ordered.map((s) => (s.pointer as SqlPointer).followHint(s.next, s.expected)));
     return true;
   } catch (e) {
     if (e instanceof SwapLost) return false;

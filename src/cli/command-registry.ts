@@ -38,6 +38,7 @@ const COMMANDS: Entry[] = [
   { names: ['connect'], load: () => import('./commands/connect.js') },
   { names: ['serve'], load: () => import('./commands/serve.js') },
   { names: ['worker'], load: () => import('./commands/worker.js') },
+  { names: ['dev'], load: () => import('./commands/dev.js') },
   { names: ['lineage'], load: () => import('./commands/lineage.js') },
   { names: ['alerts'], load: () => import('./commands/alerts.js') },
   { names: ['workgroup', 'audit'], load: () => import('./commands/governance.js') },

@@ -4,4 +4,4 @@ export { didYouMean } from './did-you-mean.js';
 export { isDuration, parseDuration } from './duration.js';
 export { parseSize, SIZE_UNITS } from './size.js';
 export { cronProblem, scheduleCron } from './cron.js';
-export { setCatalogUri } from './edit.js';
+export { setCatalogUri, setStorage } from './edit.js';

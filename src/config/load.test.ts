@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { openStore } from '../storage/index.js';
 import { after, test } from 'node:test';
 import { findProjectDir, loadProject } from './load.js';
 import { projectTemplate } from './template.js';
@@ -31,9 +32,13 @@ test('the init template parses, with locations resolved against the project fold
 test('storage: s3://bucket/prefix is the location, and storage.s3 says how to reach it; a bad endpoint names its key', () => {
   const short = loadProject(project('name: shop\nstorage: s3://lake-bucket/prod\n'));
   assert.equal(short.storageLocation, 's3://lake-bucket/prod');
-  assert.deepEqual({ ...short.storageS3 }, { endpoint: undefined, region: undefined, pathStyle: undefined, serverSideEncryption: undefined });
+  assert.deepEqual({ ...short.storageS3 }, { endpoint: undefined, region: undefined, pathStyle: undefined, ifMatch: undefined, serverSideEncryption: undefined });
   const full = loadProject(project('name: shop\nstorage:\n  location: s3://lake-bucket/prod\n  s3:\n    endpoint: http://127.0.0.1:8333\n    region: eu-west-1\n    path_style: true\n'));
-  assert.deepEqual({ ...full.storageS3 }, { endpoint: 'http://127.0.0.1:8333', region: 'eu-west-1', pathStyle: true, serverSideEncryption: undefined });
+  assert.deepEqual({ ...full.storageS3 }, { endpoint: 'http://127.0.0.1:8333', region: 'eu-west-1', pathStyle: true, ifMatch: undefined, serverSideEncryption: undefined });
+  const noIfMatch = loadProject(project('name: shop\nstorage:\n  location: s3://lake-bucket/prod\n  s3: { if_match: false }\n'));
+  assert.equal(noIfMatch.storageS3.ifMatch, false);
+  assert.equal(openStore(noIfMatch.storageLocation, noIfMatch.storageS3).swaps, false, 'a server that ignores If-Match: the store cannot swap');
+  assert.equal(openStore(full.storageLocation, full.storageS3).swaps, true);
   assert.throws(
     () => loadProject(project('name: shop\nstorage:\n  location: s3://lake-bucket/prod\n  s3:\n    endpoint: 127.0.0.1:8333\n')),
     /silt\.yaml line 5.*storage\.s3\.endpoint.*http:\/\/ or https:\/\//,

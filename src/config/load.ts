@@ -21,6 +21,8 @@ export interface ProjectConfig {
     readonly endpoint?: string;
     readonly region?: string;
     readonly pathStyle?: boolean;
+    /** `storage.s3.if_match: false`: the server ignores If-Match, so the store says it cannot swap objects. */
+    readonly ifMatch?: boolean;
     /** `storage.s3.server_side_encryption`: what S3 is asked to encrypt each written object with. */
     readonly serverSideEncryption?: { readonly algorithm: 'AES256' | 'aws:kms' | 'aws:kms:dsse'; readonly kmsKeyId?: string; readonly bucketKey?: boolean };
   };
@@ -97,7 +99,7 @@ export function loadProject(dir: string): ProjectConfig {
     dir,
     name: raw.name,
     storageLocation: resolveLocation(dir, raw.storage.location),
-    storageS3: Object.freeze({ endpoint: raw.storage.s3?.endpoint, region: raw.storage.s3?.region, pathStyle: raw.storage.s3?.path_style, serverSideEncryption: sse(raw.storage.s3?.server_side_encryption) }),
+    storageS3: Object.freeze({ endpoint: raw.storage.s3?.endpoint, region: raw.storage.s3?.region, pathStyle: raw.storage.s3?.path_style, ifMatch: raw.storage.s3?.if_match, serverSideEncryption: sse(raw.storage.s3?.server_side_encryption) }),
     catalogUri: resolveLocation(dir, typeof raw.catalog === 'string' ? raw.catalog : raw.catalog.uri),
     engine: Object.freeze({ memoryLimit: raw.engine.memory_limit, threads: raw.engine.threads }),
     raw,

@@ -29,6 +29,7 @@ export const projectSchema = z.strictObject({
           endpoint: z.optional(z.string().check(z.regex(/^https?:\/\/[^/\s]+\/?$/, 'an http:// or https:// URL of the server, e.g. http://127.0.0.1:8333'))),
           region: z.optional(z.string().check(z.minLength(1))),
           path_style: z.optional(z.boolean()),
+          if_match: z.optional(z.boolean()), // false for a server that ignores If-Match on PUT: pointers then swap in the metadata store only
           // Asked of S3 on every object Silt writes: SSE-S3 (AES256) or SSE-KMS (aws:kms, with a key id or the bucket's default).
           server_side_encryption: z.optional(
             z.strictObject({

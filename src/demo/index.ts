@@ -8,3 +8,4 @@ export { WINDOW_START, WINDOW_END } from './calendar.js';
 export { DEMO_RULES } from './rules.js';
 export { createDemoProject, type DemoProject } from './create-project.js';
 export { demoSummary, type DemoSummary } from './summary.js';
+export { placeDemo } from './place.js';

@@ -8,8 +8,8 @@ import { after, test } from 'node:test';
 import { Catalog } from '../catalog/index.js';
 import { catalogFixture } from '../catalog/test-support.js';
 import { EnvironmentFault } from '../errors.js';
-import { LocalStore } from '../storage/index.js';
-import { buildSchema } from '../table/index.js';
+import { LocalStore, MemoryStore } from '../storage/index.js';
+import { buildSchema, versionHintUri } from '../table/index.js';
 import { vacuum } from './vacuum.js';
 
 /** A local store whose deletes of metadata files fail while `failing` is set, as on a faulty disk. */
@@ -126,5 +126,22 @@ test('vacuum leaves a fresh file no metadata references yet (a REST client write
     assert.deepEqual((await vacuum(catalog, { olderThanMs: 0 })).removed, [pending], 'an explicit age of 0 removes it');
   } finally {
     await catalog.close();
+  }
+});
+
+test('vacuum keeps a table\'s version hint: it is part of the table, not a leftover', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'silt-vacuum-hint-'));
+  const store = new MemoryStore();
+  const catalog = await Catalog.open(path.join(dir, 'catalog.db'), store);
+  try {
+    const t = await catalog.createTable('raw', 'events', buildSchema([{ name: 'id', type: 'long' }]));
+    const hint = store.keyOf(versionHintUri(t.metadata.location));
+    assert.equal(await store.exists(hint), true, 'a store that swaps objects keeps a hint');
+    await vacuum(catalog, { olderThanMs: 0 });
+    assert.equal(await store.exists(hint), true);
+  } finally {
+    await catalog.close();
+    await store.dispose();
+    await rm(dir, { recursive: true, force: true });
   }
 });

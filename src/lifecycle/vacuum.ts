@@ -1,5 +1,5 @@
 import { purgeFolder, type Catalog, type TableIdent } from '../catalog/index.js';
-import { referencedFiles } from '../table/index.js';
+import { referencedFiles, versionHintUri } from '../table/index.js';
 
 /**
  * Unreferenced files younger than this stay (1 day): a writer Silt does not track, such as a REST
@@ -41,6 +41,8 @@ export async function vacuum(catalog: Catalog, opts: VacuumOptions = {}): Promis
     const liveStart = await catalog.activeWrites.oldestLiveStart(ident.namespace, ident.name);
     const table = await catalog.loadTable(ident.namespace, ident.name);
     const keep = await referencedFiles(store, table.metadata, table.metadataLocation, table.name);
+    // No metadata names the version hint, yet it is the table's: it follows the catalog's pointer.
+    keep.add(store.uri(store.keyOf(versionHintUri(table.metadata.location))));
     const limit = Math.min(cutoff, liveStart ?? Infinity);
     result.tables++;
     for (const obj of await store.list(store.keyOf(table.metadata.location) + '/', { leftovers: true })) {

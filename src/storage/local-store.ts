@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { EnvironmentFault, InvalidInput, NotFound } from '../errors.js';
 import { Readable } from 'node:stream';
-import { checkRange, type ByteRange, type EngineAccess, type ListOptions, type ObjectInfo, type ObjectStore, type PutOptions } from './object-store.js';
+import { cannotSwap, checkRange, type ByteRange, type EngineAccess, type ListOptions, type ObjectInfo, type ObjectStore, type PutOptions, type Versioned } from './object-store.js';
 
 
 /** A location outside the store's folder: another project's file, or this project's before it was moved. */
@@ -26,6 +26,8 @@ export class LocalStore implements ObjectStore {
   readonly rootUri: string;
   readonly engine: EngineAccess = { inPlace: true, setup: [] };
   readonly fileIoProperties = {};
+  /** A rename cannot be made conditional on what it replaces: pointers swap in the metadata store. */
+  readonly swaps = false;
   private readonly root: string;
 
   constructor(rootDir: string) {
@@ -82,6 +84,14 @@ export class LocalStore implements ObjectStore {
     }
   }
 
+  async getVersioned(key: string): Promise<Versioned | undefined> {
+    const data = await this.get(key).catch((e: unknown) => {
+      if (e instanceof NotFound) return undefined;
+      throw e;
+    });
+    return data && { data, version: createHash('sha256').update(new Uint8Array(data)).digest('hex') };
+  }
+
   async read(key: string, range: ByteRange): Promise<Buffer> {
     const { offset, length } = checkRange(key, range);
     const file = this.pathOf(key);
@@ -116,6 +126,7 @@ export class LocalStore implements ObjectStore {
   }
 
   async put(key: string, data: Uint8Array | string, options: PutOptions = {}): Promise<boolean> {
+    if (options.ifMatch !== undefined) throw cannotSwap(this, key);
     const target = this.pathOf(key);
     const tmp = `${target}.${randomUUID()}.tmp`;
     try {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { InvalidInput, NotFound } from '../errors.js';
-import { checkKey, checkRange, type ByteRange, type EngineAccess, type ListOptions, type ObjectInfo, type ObjectStore, type PutOptions } from './object-store.js';
+import { checkKey, checkRange, type ByteRange, type EngineAccess, type ListOptions, type ObjectInfo, type ObjectStore, type PutOptions, type Versioned } from './object-store.js';
 
 /**
  * An object store held in memory: a store that is not a folder, which proves that callers reach
@@ -15,7 +15,10 @@ export class MemoryStore implements ObjectStore {
   readonly rootUri = `memory://${randomUUID()}/`;
   readonly engine: EngineAccess = { inPlace: false, setup: [] };
   readonly fileIoProperties = {};
-  private readonly objects = new Map<string, { data: Uint8Array; modifiedMs: number }>();
+  /** One process holds it, so a compare and a set with no await between them are one step. */
+  readonly swaps = true;
+  private readonly objects = new Map<string, { data: Uint8Array; modifiedMs: number; version: number }>();
+  private versions = 0;
   private readonly copies = path.join(os.tmpdir(), `silt-memory-store-${randomUUID()}`);
   /** The bytes each copy was made from: an object asked for again, unchanged, is not copied again. */
   private readonly copied = new Map<string, Uint8Array>();
@@ -66,6 +69,11 @@ export class MemoryStore implements ObjectStore {
     return Buffer.from(Uint8Array.from(this.object(key).data));
   }
 
+  async getVersioned(key: string): Promise<Versioned | undefined> {
+    const o = this.objects.get(checkKey(key));
+    return o && { data: Buffer.from(Uint8Array.from(o.data)), version: String(o.version) };
+  }
+
   async read(key: string, range: ByteRange): Promise<Buffer> {
     const { offset, length } = checkRange(key, range);
     const data = this.object(key).data;
@@ -80,7 +88,8 @@ export class MemoryStore implements ObjectStore {
   async put(key: string, data: Uint8Array | string, options: PutOptions = {}): Promise<boolean> {
     checkKey(key);
     if (options.ifAbsent && this.objects.has(key)) return false;
-    this.objects.set(key, { data: typeof data === 'string' ? new TextEncoder().encode(data) : Uint8Array.from(data), modifiedMs: Date.now() });
+    if (options.ifMatch !== undefined && String(this.objects.get(key)?.version) !== options.ifMatch) return false;
+    this.objects.set(key, { data: typeof data === 'string' ? new TextEncoder().encode(data) : Uint8Array.from(data), modifiedMs: Date.now(), version: ++this.versions });
     return true;
   }
 
@@ -90,7 +99,7 @@ export class MemoryStore implements ObjectStore {
     for await (const chunk of data) chunks.push(chunk);
     const whole = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
     chunks.reduce((at, c) => (whole.set(c, at), at + c.length), 0);
-    this.objects.set(key, { data: whole, modifiedMs: Date.now() });
+    this.objects.set(key, { data: whole, modifiedMs: Date.now(), version: ++this.versions });
   }
 
   async list(prefix: string, _options: ListOptions = {}): Promise<ObjectInfo[]> {

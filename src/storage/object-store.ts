@@ -15,6 +15,18 @@ export interface ObjectInfo {
 export interface PutOptions {
   /** Write only if no object exists under the key. `put` then returns false when one does. */
   ifAbsent?: boolean;
+  /**
+   * Write only while the object is still at this version (`getVersioned`'s): `put` returns false,
+   * changing nothing, when another write came first or the object is gone. Only a store whose
+   * `swaps` is true takes it; another refuses it (InvalidInput).
+   */
+  ifMatch?: string;
+}
+
+/** An object's bytes and the version they are (S3's ETag): what a compare-and-swap compares. */
+export interface Versioned {
+  data: Buffer;
+  version: string;
 }
 
 /** A byte range of an object: from `offset`, `length` bytes (to the end when left out). */
@@ -51,6 +63,12 @@ export interface ObjectStore {
    * never credentials: those come from each reader's own environment. None for a local folder.
    */
   readonly fileIoProperties: Readonly<Record<string, string>>;
+  /**
+   * Whether the store can compare-and-swap an object: `put` with `ifMatch` replaces it only while
+   * it is the version read (S3's conditional PUT with `If-Match`). When false, a pointer that must
+   * not lose a race is swapped through the metadata store instead.
+   */
+  readonly swaps: boolean;
   /** Fully qualified URI of the store root, ending in '/', e.g. `file:///srv/lake/`. */
   readonly rootUri: string;
   /** Fully qualified URI of a key (Iceberg metadata records these). */
@@ -84,6 +102,8 @@ export interface ObjectStore {
    */
   engineDiscard(prefix: string, match: (key: string) => boolean): Promise<void>;
   get(key: string): Promise<Buffer>;
+  /** The object's bytes and version, or undefined when there is no object under the key. */
+  getVersioned(key: string): Promise<Versioned | undefined>;
   /**
    * The bytes of `range` (NotFound when missing). A range reaching past the end gives the bytes
    * there are, so an offset at or past the end gives none; a negative offset or length is InvalidInput.
@@ -111,6 +131,11 @@ export interface ObjectStore {
   size(key: string): Promise<number>;
   /** The SHA-256 of the object's bytes as lowercase hex, read as a stream (NotFound when missing). */
   sha256(key: string): Promise<string>;
+}
+
+/** The refusal of `ifMatch` by a store that cannot swap objects. */
+export function cannotSwap(store: ObjectStore, key: string): InvalidInput {
+  return new InvalidInput(`storage: ${store.uri(key)}: this store cannot replace an object only while it is unchanged (If-Match); swap the pointer through the metadata store`);
 }
 
 /** Joins key parts with '/', dropping empty parts and duplicate slashes. */

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { GetObjectCommandOutput, S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { InvalidInput, NotFound } from '../errors.js';
-import { checkKey, checkRange, type ByteRange, type EngineAccess, type ListOptions, type ObjectInfo, type ObjectStore, type PutOptions } from './object-store.js';
+import { cannotSwap, checkKey, checkRange, type ByteRange, type EngineAccess, type ListOptions, type ObjectInfo, type ObjectStore, type PutOptions, type Versioned } from './object-store.js';
 import { OutsideStore } from './local-store.js';
 import { engineCopies } from './engine-copies.js';
 import { s3Fault, type S3Place } from './s3-faults.js';
@@ -25,6 +25,11 @@ export interface S3Options {
   partBytes?: number;
   /** Server-side encryption asked of S3 on every object Silt writes (PUT and multipart upload). */
   serverSideEncryption?: ServerSideEncryption;
+  /**
+   * Whether the server honours `If-Match` on PUT (AWS S3, SeaweedFS, moto, MinIO do; default true).
+   * False for one that ignores it: pointers are then swapped through the metadata store only.
+   */
+  ifMatch?: boolean;
 }
 
 /** SSE-S3 (`AES256`) or SSE-KMS (`aws:kms`, `aws:kms:dsse`, with a key id or S3's default key). */
@@ -50,7 +55,9 @@ let sdk: Promise<Sdk> | undefined;
 function loadSdk(): Promise<Sdk> {
   // Silt pins the SDK: its warning about the Node versions of future SDK releases is not the user's to act on.
   process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
-  sdk ??= Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/lib-storage')]).then(([s3, storage]) => ({ ...s3, ...storage }));
+  // Bundled, a CommonJS module may come as its default export.
+  const named = <T extends object>(m: T, key: string): T => (key in m ? m : (m as unknown as { default: T }).default);
+  sdk ??= Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/lib-storage')]).then(([s3, storage]) => ({ ...named(s3, 'S3Client'), ...named(storage, 'Upload') }));
   return sdk;
 }
 
@@ -73,6 +80,7 @@ export class S3Store implements ObjectStore {
   readonly rootUri: string;
   readonly engine: EngineAccess = { inPlace: false, setup: [] };
   readonly fileIoProperties: Readonly<Record<string, string>>;
+  readonly swaps: boolean;
   private readonly clientOptions: S3ClientConfig;
   private client: S3Client | undefined;
   private readonly place: S3Place;
@@ -91,6 +99,7 @@ export class S3Store implements ObjectStore {
     this.place = { bucket, prefix, endpoint: options.endpoint ?? 'AWS S3' };
     this.partBytes = Math.max(5 << 20, options.partBytes ?? DEFAULT_PART_BYTES);
     this.sse = sseParams(options.serverSideEncryption);
+    this.swaps = options.ifMatch ?? true;
     const region = options.region ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'] ?? 'us-east-1';
     const pathStyle = options.pathStyle ?? options.endpoint !== undefined;
     this.fileIoProperties = {
@@ -172,6 +181,16 @@ export class S3Store implements ObjectStore {
     return Buffer.from(await got.Body!.transformToByteArray());
   }
 
+  async getVersioned(key: string): Promise<Versioned | undefined> {
+    try {
+      const got = await this.getObject('read', key);
+      return { data: Buffer.from(await got.Body!.transformToByteArray()), version: got.ETag ?? '' };
+    } catch (e) {
+      if (e instanceof NotFound) return undefined;
+      throw e;
+    }
+  }
+
   async read(key: string, range: ByteRange): Promise<Buffer> {
     const stream = await this.stream(key, range);
     const chunks: Uint8Array[] = [];
@@ -200,19 +219,22 @@ export class S3Store implements ObjectStore {
 
   async put(key: string, data: Uint8Array | string, options: PutOptions = {}): Promise<boolean> {
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-    if (!options.ifAbsent) {
+    if (options.ifMatch !== undefined && !this.swaps) throw cannotSwap(this, key);
+    const condition = options.ifMatch !== undefined ? { IfMatch: options.ifMatch } : options.ifAbsent ? { IfNoneMatch: '*' } : undefined;
+    if (!condition) {
       await this.send('write', key, (client, { PutObjectCommand }) => client.send(new PutObjectCommand({ Bucket: this.place.bucket, Key: this.objectKey(key), Body: bytes, ...this.sse })));
       return true;
     }
     for (let attempt = 0; ; attempt++) {
       try {
         await this.send('write', key, (client, { PutObjectCommand }) =>
-          client.send(new PutObjectCommand({ Bucket: this.place.bucket, Key: this.objectKey(key), Body: bytes, IfNoneMatch: '*', ...this.sse })),
+          client.send(new PutObjectCommand({ Bucket: this.place.bucket, Key: this.objectKey(key), Body: bytes, ...condition, ...this.sse })),
         );
         return true;
       } catch (e) {
         const status = statusOf(e);
-        if (status === 412) return false;
+        // 412: the condition failed (someone else wrote first); 404 under If-Match: the object is gone.
+        if (status === 412 || (status === 404 && options.ifMatch !== undefined)) return false;
         // 409: another conditional write to the key is in flight; S3 asks to retry.
         if (status === 409 && attempt < 10) {
           await new Promise((r) => setTimeout(r, 20 * (attempt + 1)));

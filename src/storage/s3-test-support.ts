@@ -84,12 +84,14 @@ function binary(kind: S3ServerKind): string {
 }
 
 async function startServer(kind: S3ServerKind): Promise<string> {
-  const exe = binary(kind);
+  let exe = binary(kind);
   let args: string[];
   let port: number;
   if (kind === 'moto') {
     port = await freePort();
-    args = ['-H', '127.0.0.1', '-p', String(port)];
+    // Served one request at a time: threaded, moto lets two conditional writes racing on a key both win.
+    args = [path.join(REPO, 'scripts', 'services', 'moto-serial.py'), '127.0.0.1', String(port)];
+    exe = path.join(path.dirname(exe), 'python');
   } else {
     // SeaweedFS also listens on each HTTP port + 10000 for gRPC.
     const [master, volume, filer, s3] = [await freePort(), await freePort(), await freePort(), await freePort()];

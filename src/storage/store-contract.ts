@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { InvalidInput, NotFound } from '../errors.js';
 import type { ObjectStore } from './object-store.js';
+import { swapObject } from './swap-object.js';
 
 /** A fresh, empty store for one test, and how to remove it afterwards. */
 export type StoreFactory = () => Promise<{ store: ObjectStore; cleanup(): Promise<void> }>;
@@ -195,6 +196,50 @@ export function objectStoreContract(name: string, factory: StoreFactory): void {
     }
     assert.ok(s.rootUri.endsWith('/'));
     assert.throws(() => s.keyOf('file:///somewhere/else/entirely'), InvalidInput);
+  });
+
+  it('getVersioned gives the bytes and a version that changes with each put, and nothing for a missing key', async (s) => {
+    assert.equal(await s.getVersioned('pointer'), undefined);
+    await s.put('pointer', 'one');
+    const first = await s.getVersioned('pointer');
+    assert.equal(first?.data.toString(), 'one');
+    await s.put('pointer', 'two');
+    const second = await s.getVersioned('pointer');
+    assert.equal(second?.data.toString(), 'two');
+    assert.notEqual(second?.version, first?.version);
+  });
+
+  it('a store that cannot swap says so and refuses ifMatch, naming the object, writing nothing', async (s) => {
+    if (s.swaps) return;
+    await s.put('pointer', 'v1');
+    const v = (await s.getVersioned('pointer'))!.version;
+    await assert.rejects(s.put('pointer', 'v2', { ifMatch: v }), (e: unknown) => e instanceof InvalidInput && e.message.includes('pointer') && /metadata store/.test(e.message));
+    assert.equal((await s.get('pointer')).toString(), 'v1');
+  });
+
+  it('of many swaps racing from one version by ifMatch exactly one wins, and a stale or missing version loses', async (s) => {
+    if (!s.swaps) return;
+    await s.put('pointer', 'v0');
+    const base = (await s.getVersioned('pointer'))!.version;
+    const racers = 12;
+    const results = await Promise.all(Array.from({ length: racers }, (_, i) => s.put('pointer', `v1 by ${i}`, { ifMatch: base })));
+    assert.equal(results.filter(Boolean).length, 1, `one winner of ${racers} (got ${results.filter(Boolean).length})`);
+    assert.equal((await s.get('pointer')).toString(), `v1 by ${results.indexOf(true)}`);
+    assert.equal(await s.put('pointer', 'late', { ifMatch: base }), false, 'the version the racers read is stale now');
+    assert.equal(await s.put('absent', 'x', { ifMatch: base }), false, 'no object, no match');
+    assert.equal(await s.exists('absent'), false);
+  });
+
+  it('swappers racing over many versions lose no update: a counter read-modify-written by all ends at the total', async (s) => {
+    if (!s.swaps) return;
+    const workers = 4;
+    const each = 4;
+    await Promise.all(
+      Array.from({ length: workers }, async () => {
+        for (let i = 0; i < each; i++) await swapObject(s, 'counter', (cur) => String(Number(cur?.toString() ?? '0') + 1));
+      }),
+    );
+    assert.equal((await s.get('counter')).toString(), String(workers * each));
   });
 }
 

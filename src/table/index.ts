@@ -28,6 +28,7 @@ export { Table, type RewriteOperation, type RewritePrepare, type RowDeltaPrepare
 export { checkMetadataFile } from './metadata-check.js';
 export { relocateChange, type RelocatePrepare } from './relocate.js';
 export { expiredFiles, referencedFiles } from './referenced-files.js';
+export { advanceVersionHint, VERSION_HINT, versionHintUri } from './version-hint.js';
 export { expiredIds, retentionChange, snapshotRetention, MAX_REF_AGE_PROPERTY, MAX_SNAPSHOT_AGE_PROPERTY, MIN_SNAPSHOTS_PROPERTY, type Retention, type RetentionOptions } from './snapshot-retention.js';
 export { MANIFEST_TARGET_SIZE_PROPERTY, type ManifestRewrite } from './manifest-rewrite.js';
 export { ROLL_BACK } from './table-io.js';

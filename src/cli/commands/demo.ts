@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidInput } from '../../errors.js';
 import { SqlSession } from '../../engine/index.js';
-import { createDemoProject, demoSummary } from '../../demo/index.js';
+import { createDemoProject, demoSummary, placeDemo } from '../../demo/index.js';
 import { runPipeline } from '../../pipeline/index.js';
 import { withProject } from '../../project/index.js';
 import { action, out, positiveWhole } from '../context.js';
@@ -17,15 +17,18 @@ export function register(program: Command): void {
     .option('--rows <n>', 'orders to generate (customers, payments, sensor readings and events scale with it; default: SILT_DEMO_ROWS, else 10000)', process.env['SILT_DEMO_ROWS'] || '10000')
     .option('--seed <n>', 'random seed; the same seed gives the same data', '42')
     .option('--force', 'replace an existing demo project in --dir')
+    .option('--storage <location>', 'keep the lake there instead of ./lake, e.g. s3://bucket/prefix (the endpoint from AWS_ENDPOINT_URL_S3); `silt dev up` exports SILT_DEV_STORAGE')
+    .option('--catalog <uri>', 'keep the metadata store there, e.g. postgres://user@host:port/db (an empty database); `silt dev up` exports SILT_DEV_CATALOG')
     .action(
-      action(async function (this: Command, opts: { dir: string; rows: string; seed: string; force?: boolean }) {
+      action(async function (this: Command, opts: { dir: string; rows: string; seed: string; force?: boolean; storage?: string; catalog?: string }) {
         const rows = positiveWhole('demo', '--rows', opts.rows);
         const seed = Number(opts.seed);
         if (!Number.isInteger(seed)) throw new InvalidInput(`demo: --seed must be a whole number, found ${JSON.stringify(opts.seed)}`);
 
         const gen = new Progress('generating');
         const demo = await createDemoProject(opts.dir, { rows, seed, force: opts.force, onProgress: (p) => gen.update(p) }).finally(() => gen.done());
-        out(`demo project: ${demo.dir}`);
+        if (opts.storage || opts.catalog) await placeDemo(demo.dir, { storage: opts.storage, catalog: opts.catalog });
+        out(`demo project: ${demo.dir}${opts.storage ? `, lake in ${opts.storage}` : ''}${opts.catalog ? `, catalog in ${opts.catalog.replace(/\/\/[^@/]*@/, '//')}` : ''}`);
         out(`generated ${demo.files} raw files (${formatBytes(demo.bytes)}) in lake/landing/ in ${(gen.elapsedMs() / 1000).toFixed(1)} s`);
 
         const progress = new Progress('pipeline');

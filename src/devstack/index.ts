@@ -1,0 +1,1 @@
+export { DEV_BUCKET, DEV_KEYS, devDown, devStatus, devUp, envLines, readStack, servicesDir, yamlLines, type DevStack } from './stack.js';

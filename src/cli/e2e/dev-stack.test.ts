@@ -28,7 +28,7 @@ async function csv(cwd: string, sql: string, env: NodeJS.ProcessEnv = {}): Promi
 // Silver and gold differ between two demo projects in masked PII (each project has its own masking key), so bronze is compared row for row.
 const TABLES = ['bronze.orders'];
 
-test('silt dev up starts PostgreSQL and SeaweedFS, the demo runs on them with the same tables as on the embedded defaults, and dev down stops them', { timeout: 600_000 }, async () => {
+test('silt dev up starts PostgreSQL and SeaweedFS, the demo runs on them and its bronze holds the rows it holds on the embedded defaults, and dev down stops them', { timeout: 600_000 }, async () => {
   const home = await mkdtemp(path.join(os.tmpdir(), 'silt-dev-stack-'));
   dirs.push(home);
   // Run as root, the cluster runs as the `postgres` user, who must reach the folder.

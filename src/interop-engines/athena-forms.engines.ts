@@ -61,16 +61,21 @@ function assertClose(got: Row[], want: Row[], tolerance: number, what: string): 
 
 test(`${ATHENA_QUERIES.length} Athena-form queries give in Silt the rows Trino gives on the same table`, async () => {
   const differ: string[] = [];
+  const known: string[] = [];
   for (const q of ATHENA_QUERIES as readonly AthenaQuery[]) {
+    let message = '';
     try {
       const want = (await trino!.sql(q.sql.replaceAll('$T', 'silt.athena.events'))).rows;
       const got = await siltApiRows(q.sql.replaceAll('$T', 'athena.events'));
       if (q.tolerance === undefined) assertSameRows(got, want, q.name);
       else assertClose(got, want, q.tolerance, q.name);
     } catch (e) {
-      differ.push(`${q.name}: ${(e as Error).message}`);
+      message = (e as Error).message;
     }
+    if (q.differs === undefined && message) differ.push(`${q.name}: ${message}`);
+    if (q.differs !== undefined && !message) differ.push(`${q.name}: now agrees with Trino; remove its note that it differs (${q.differs})`);
+    if (q.differs !== undefined && message) known.push(q.name);
   }
-  process.stdout.write(`athena forms: ${ATHENA_QUERIES.length} queries, ${differ.length} differ\n`);
+  process.stdout.write(`athena forms: ${ATHENA_QUERIES.length} queries, ${differ.length} differ, ${known.length} known to differ (${known.join('; ')})\n`);
   assert.deepEqual(differ, []);
 });

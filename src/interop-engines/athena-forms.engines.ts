@@ -19,12 +19,14 @@ let trino: Trino | undefined;
 
 before(async () => {
   requireEngines();
+  const started = Date.now();
   root = await tempDir('engines-athena');
   ({ dir } = await demoProject(path.join(root, 'demo'), { rows: 20, seed: 5 }));
   await siltOk(dir, 'query', EVENTS_SQL);
   const credential = await enginesCredential(dir);
   server = await startServeProcess(dir);
   trino = await Trino.start(await connectSettings(dir, 'trino', credential), path.join(root, 'trino'));
+  process.stdout.write(`athena forms: table, silt serve and Trino ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 });
 
 after(async () => {
@@ -60,6 +62,7 @@ function assertClose(got: Row[], want: Row[], tolerance: number, what: string): 
 }
 
 test(`${ATHENA_QUERIES.length} Athena-form queries give in Silt the rows Trino gives on the same table`, async () => {
+  const started = Date.now();
   const differ: string[] = [];
   const known: string[] = [];
   for (const q of ATHENA_QUERIES as readonly AthenaQuery[]) {
@@ -76,6 +79,6 @@ test(`${ATHENA_QUERIES.length} Athena-form queries give in Silt the rows Trino g
     if (q.differs !== undefined && !message) differ.push(`${q.name}: now agrees with Trino; remove its note that it differs (${q.differs})`);
     if (q.differs !== undefined && message) known.push(q.name);
   }
-  process.stdout.write(`athena forms: ${ATHENA_QUERIES.length} queries, ${differ.length} differ, ${known.length} known to differ (${known.join('; ')})\n`);
+  process.stdout.write(`athena forms: ${ATHENA_QUERIES.length} queries, ${differ.length} differ, ${known.length} known to differ (${known.join('; ')}), in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   assert.deepEqual(differ, []);
 });

@@ -66,6 +66,7 @@ phase "build"
 
 
 tests=(rest-clients merge-on-read views)
+tests+=(athena-forms)
 phase "engine tests: ${tests[*]}"
 files=()
 for t in "${tests[@]}"; do files+=("$root/dist/interop-engines/$t.engines.js"); done

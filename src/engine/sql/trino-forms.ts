@@ -2,7 +2,7 @@
  * Athena's (Presto/Trino) SQL forms in user SQL, rewritten in DuckDB's parse tree of a statement
  * to what gives Trino's result: functions renamed to DuckDB's equivalents or to `silt_*` macros
  * (created on the session's engine by `registerTrinoMacros`; a user cannot redefine them, as user
- * SQL creates no macros). Forms DuckDB already reads as Trino does (`try_cast`, `CAST(… AS
+ * SQL creates no macros). Forms DuckDB already reads as Trino does (`try_cast` but to an integer type, `CAST(… AS
  * VARCHAR)`, `UNNEST … WITH ORDINALITY`) are left.
  */
 import { type AstNode, type Engine, execSql, walk } from '../core/index.js';
@@ -31,6 +31,8 @@ function isInterval(node: unknown): boolean {
   return n?.['class'] === 'CAST' && (n['cast_type'] as { id?: string } | undefined)?.id === 'INTERVAL';
 }
 
+const INTEGER_TYPES = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT']);
+
 /**
  * Rewrites the Trino forms in a parse tree (from `serializeSql` of `sql`); returns how many it
  * changed. `x AT TIME ZONE z` parses as timezone(z, x), as does DuckDB's own call, which stays:
@@ -39,6 +41,12 @@ function isInterval(node: unknown): boolean {
 export function rewriteTrinoForms(statements: unknown, sql: string): number {
   let changed = 0;
   walk(statements, (node: AstNode) => {
+    if (node['class'] === 'CAST' && node['try_cast'] && INTEGER_TYPES.has(String((node['cast_type'] as { id?: string } | undefined)?.id))) {
+      // Trino reads text as an integer only when it is one ('0.5' is NULL); DuckDB rounds it.
+      node['child'] = { class: 'FUNCTION', type: 'FUNCTION', alias: '', query_location: node['query_location'], function_name: 'silt_integer_text', schema: '', catalog: '', children: [node['child']], filter: null, order_bys: { type: 'ORDER_MODIFIER', orders: [] }, distinct: false, is_operator: false, export_state: false };
+      changed++;
+      return;
+    }
     if (node['class'] !== 'FUNCTION') return;
     const name = String(node['function_name']).toLowerCase();
     const children = node['children'] as unknown[];
@@ -95,6 +103,8 @@ const MACROS = [
      (unit VARCHAR, d TIMESTAMPTZ) AS date_trunc(unit, d)`,
   // 1-based, negative from the end, NULL past either end; a map's value for its key, NULL when absent.
   `CREATE OR REPLACE MACRO silt_element_at(c, k) AS c[k]`,
+  // Text that is not an integer gives NULL to try_cast; any other value goes through unchanged.
+  `CREATE OR REPLACE MACRO silt_integer_text(x VARCHAR) AS CASE WHEN regexp_full_match(x, '\\s*[+-]?[0-9]+\\s*') THEN x END, (x) AS x`,
   `CREATE OR REPLACE MACRO silt_from_iso8601_timestamp(s) AS CAST(s AS TIMESTAMPTZ)`,
   `CREATE OR REPLACE MACRO silt_from_iso8601_date(s) AS CAST(s AS DATE)`,
   // Trino's value is the same instant in zone z; Silt gives its wall-clock time there, so hour(),

@@ -65,8 +65,7 @@ phase "build"
 
 
 
-tests=(rest-clients merge-on-read views)
-tests+=(athena-forms)
+tests=(rest-clients merge-on-read views athena-forms)
 phase "engine tests: ${tests[*]}"
 files=()
 for t in "${tests[@]}"; do files+=("$root/dist/interop-engines/$t.engines.js"); done

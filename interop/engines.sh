@@ -63,8 +63,6 @@ fi
 phase "build"
 (cd "$root" && bash scripts/build.sh)
 
-
-
 tests=(rest-clients merge-on-read views athena-forms)
 phase "engine tests: ${tests[*]}"
 files=()

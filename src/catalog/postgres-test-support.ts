@@ -48,6 +48,16 @@ export async function freshPostgresDatabase(): Promise<{ uri: string; drop(): Pr
   return { uri: url.toString(), drop: () => admin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
+/** Runs `fn` on a new empty database of the test server, dropped after. */
+export async function onFreshPostgres<T>(fn: (uri: string) => Promise<T>): Promise<T> {
+  const db = await freshPostgresDatabase();
+  try {
+    return await fn(db.uri);
+  } finally {
+    await db.drop();
+  }
+}
+
 async function admin(serverUrl: string, statement: string): Promise<void> {
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { freshPostgresDatabase } from '../catalog/postgres-test-support.js';
+import { onFreshPostgres } from '../catalog/postgres-test-support.js';
 import type { IngestTaskRecord } from '../ingest/index.js';
 import { vacuum } from '../lifecycle/index.js';
 import { runPipeline } from '../pipeline/index.js';
@@ -116,12 +116,5 @@ async function fleet(catalogUri: string | undefined): Promise<void> {
 
 describe('a run ingests through three silt workers, some killed on the way', () => {
   test('on SQLite: each file in bronze exactly once, tables as in one process', () => fleet(undefined));
-  test('on PostgreSQL: the same', async () => {
-    const db = await freshPostgresDatabase();
-    try {
-      await fleet(db.uri);
-    } finally {
-      await db.drop();
-    }
-  });
+  test('on PostgreSQL: the same', () => onFreshPostgres(fleet));
 });

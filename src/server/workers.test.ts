@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { freshPostgresDatabase } from '../catalog/postgres-test-support.js';
+import { onFreshPostgres } from '../catalog/postgres-test-support.js';
 import type { Job } from '../catalog/index.js';
 import { openProject, type Project } from '../project/index.js';
 import { ordersYaml } from '../testing/orders-yaml.js';
@@ -141,14 +141,7 @@ async function fleet(catalogUri: string | undefined): Promise<void> {
 
 describe('silt serve --no-execute with two silt workers', () => {
   test('on SQLite: requested runs are made by the workers, each once; a worker killed mid-run has its job finished by the other', () => fleet(undefined));
-  test('on PostgreSQL: the same', async () => {
-    const db = await freshPostgresDatabase();
-    try {
-      await fleet(db.uri);
-    } finally {
-      await db.drop();
-    }
-  });
+  test('on PostgreSQL: the same', () => onFreshPostgres(fleet));
 });
 
 test('silt worker refuses a bad --concurrency and a folder with no project, saying what to do', async () => {

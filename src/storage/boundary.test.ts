@@ -33,6 +33,8 @@ const PROJECT_FILES: Record<string, string> = {
   'export/stage-rows.ts': "stages an export's rows as CSV in the project's spill folder (.silt/tmp), to stream them to the warehouse",
   'export/warehouse.ts': 'streams those staged CSV files to the warehouse with the COPY protocol',
   'keys/key-provider.ts': "reads the master key file silt.yaml's encryption.master_key_file names (a project file, never data)",
+  'devstack/stack.ts': "finds the service scripts shipped with Silt and keeps the developer stack's state (ports, folders, logs) under the project's .silt/dev, never data",
+  'ingest/load-columns.ts': "reads the schema file silt load's --schema names (a CLI file argument: column types, formats, null tokens)",
   'engine/files/file-test-fixture.ts': 'test support: temporary folders',
 };
 

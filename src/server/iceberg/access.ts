@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { isWholeGrant, type ReadGrant, type WritePrivilege } from '../../engine/index.js';
 import { AccessDenied } from '../../errors.js';
-import { projectGrants, type Privilege } from '../../governance/index.js';
+import { AUDIT_TABLE, projectGrants, type Privilege } from '../../governance/index.js';
 import { currentSchema, type Table } from '../../table/index.js';
 import type { ServerDeps } from '../deps.js';
 
@@ -17,6 +17,8 @@ export function restAccess(deps: ServerDeps, c: Context) {
   const readOf = async (namespace: string, name: string, columns: readonly string[]) => project.accessPolicy.read(principal, { namespace, name, columns });
   const columnsOf = async (namespace: string, name: string): Promise<string[]> => currentSchema((await project.catalog.loadTable(namespace, name)).metadata).fields.map((f) => f.name);
   const seesTable = async (namespace: string, name: string): Promise<boolean> => {
+    // The audit table goes to administrators only, whatever the grants say: list it to no one its load refuses.
+    if (namespace.toLowerCase() === AUDIT_TABLE.namespace && name.toLowerCase() === AUDIT_TABLE.name) return (await readOf(namespace, name, [])) !== undefined;
     if (await grants.may(principal, 'SELECT', { kind: 'table', namespace, table: name })) return true;
     for (const p of ['MODIFY', 'ALTER', 'DROP'] as const) if (await grants.may(principal, p, { kind: 'table', namespace, table: name })) return true;
     return (await readOf(namespace, name, await columnsOf(namespace, name))) !== undefined;

@@ -147,8 +147,10 @@ export class Trino {
         await trino.stop();
         throw new Error(`trino did not start within 600 s:\n${log.slice(-4_000)}`);
       }
+      // Out of `starting`, Trino still refuses queries (NO_NODES_AVAILABLE) until its own node has
+      // announced itself to discovery, which a loaded machine can take seconds to do.
       const info = await fetch(`${trino.url}/v1/info`).then((r) => r.json() as Promise<{ starting: boolean }>).catch(() => undefined);
-      if (info && !info.starting) return trino;
+      if (info && !info.starting && (await trino.sql('SELECT 1').then(() => true, () => false))) return trino;
       await new Promise((r) => setTimeout(r, 500));
     }
   }

@@ -45,6 +45,11 @@ export class TrinoClient {
       for (;;) {
         if (page.error) {
           const e = page.error;
+          // Only a USER_ERROR is the statement's fault; NO_NODES_AVAILABLE (a coordinator still
+          // starting), lack of memory or an internal failure are the cluster's, and a rerun may pass.
+          if (e.errorType && e.errorType !== 'USER_ERROR') {
+            throw new EnvironmentFault(`${what}: Trino (${url}) could not run it: ${e.errorName ?? e.errorType}: ${e.message ?? 'no message'}; check the cluster's state and run again`);
+          }
           throw new InvalidInput(`${what}: Trino (${url}) refused it: ${e.errorName ?? e.errorType ?? 'error'}: ${e.message ?? 'no message'}`);
         }
         if (page.columns && !columns) columns = page.columns.map((c) => c.name);

@@ -63,7 +63,7 @@ fi
 phase "build"
 (cd "$root" && bash scripts/build.sh)
 
-tests=(rest-clients merge-on-read views athena-forms)
+tests=(rest-clients merge-on-read views athena-forms dev-trino)
 phase "engine tests: ${tests[*]}"
 files=()
 for t in "${tests[@]}"; do files+=("$root/dist/interop-engines/$t.engines.js"); done

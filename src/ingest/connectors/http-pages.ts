@@ -70,7 +70,7 @@ export function nextPosition(
 /** The rel="next" target of an RFC 8288 `Link` header, resolved against the page's URL. */
 export function nextLink(header: string | null, base: string): string | undefined {
   if (!header) return undefined;
-  for (const m of header.matchAll(/<([^>]*)>((?:\s*;\s*[^;,]+)*)/g)) {
+  for (const m of header.matchAll(/<([^>]*)>((?:\s*;\s*(?:[^;,"]|"[^"]*")+)*)/g)) {
     const rel = /;\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,]+))/i.exec(m[2] ?? '');
     const rels = (rel?.[1] ?? rel?.[2] ?? '').toLowerCase().split(/\s+/);
     if (rels.includes('next')) return new URL(m[1]!, base).toString();

@@ -51,6 +51,8 @@ export function httpConnector(config: HttpPullConfig, env: NodeJS.ProcessEnv): C
       let buffer: Record<string, unknown>[] = [];
       let lastState = JSON.stringify(saved);
       const started = performance.now();
+      const asking = config.incremental && since !== undefined ? `, ${config.incremental.param}=${String(since)}` : '';
+      options.log(resuming ? `http pull: resuming at page ${pages + 1}, after its first ${skip} records${asking}` : `http pull: from the first page${asking}`);
 
       const stateAt = (at: PagePosition | undefined, within: number, pagesDone: number): HttpState => {
         const wm = watermark ? { max: watermark.max, atMax: [...watermark.atMax] } : {};

@@ -55,6 +55,7 @@ test('silt dev up --trino: Trino reads the demo on S3 + PostgreSQL through the R
     const built = ['silver.orders', 'gold.daily_sales'];
     const want = new Map<string, Row[]>();
     for (const t of built) want.set(t, await stableRows(dir, t));
+    for (const t of built) assert.ok(want.get(t)!.length > 0, `${t} has rows to compare`);
     const yaml = path.join(dir, 'silt.yaml');
     const text = await readFile(yaml, 'utf8');
     assert.match(text, /^engine:\n/m);

@@ -1,7 +1,8 @@
 /**
  * The demo on S3 (SeaweedFS) + PostgreSQL, run by `silt serve --no-execute` and three `silt
  * worker`s, gives every table (bronze, rejects, silver, quarantine, gold) row for row as the demo
- * run in one process on the embedded defaults. Only what records when or in which run a row was
+ * run in one process on the embedded defaults, and PyIceberg (its SQL catalog on the PostgreSQL
+ * database) reads them from S3. Only what records when or in which run a row was
  * written is left out of the comparison: the columns `_ingested_at`, `_batch_id`, `_batch_key`,
  * `batch_id`, `run_id`, `quarantined_at`, `rejected_at`, and the bronze row's `_batch_id` that a
  * quarantine row's original values carry.
@@ -17,9 +18,10 @@ import { runPipeline } from '../pipeline/index.js';
 import { openProject, type Project } from '../project/index.js';
 import { s3Server, testBucket, TEST_CREDENTIALS } from '../storage/s3-test-support.js';
 import { demoProject, removeDir, rowsByColumnName, tempDir } from '../testing/pipeline-project.js';
+import { pyicebergRead } from '../testing/pyiceberg.js';
 import { httpJson, startServeProcess, startWorkerProcess, type ServeProcess, type WorkerProcess } from '../testing/serve-process.js';
 
-const ROWS = Number(process.env['SILT_TEST_DEMO_FLEET_ROWS'] ?? 3_000);
+const ROWS = Number(process.env['SILT_TEST_DEMO_FLEET_ROWS'] ?? 2_000);
 const SEED = 42;
 
 /** A table's rows as rowsByColumnName gives them, without the batch id inside a quarantine row's original values. */
@@ -86,6 +88,11 @@ test('the demo on S3 + PostgreSQL through three silt workers holds every table r
         }
       }
       assert.deepEqual(differ, [], 'every table as on the embedded defaults');
+
+      for (const t of ['bronze.orders', 'silver.orders', 'gold.daily_sales']) {
+        const read = await pyicebergRead(fleetDir, t, path.join(root, `${t}.parquet`));
+        assert.equal(read.rows, (await rowsOf(embedded, t)).length - 1, `${t}: PyIceberg reads from S3, through the catalog in PostgreSQL, the rows of the embedded run`);
+      }
     } finally {
       for (const w of workers) w.child.kill('SIGKILL');
       server?.child.kill('SIGKILL');

@@ -89,6 +89,14 @@ export class EnvironmentFault extends SiltError {
   readonly kind = 'environment_fault';
 }
 
+/** The code of an EnvironmentFault raised because a service (the metadata store's server, the S3 endpoint) could not be reached or was restarting. */
+export const UNREACHABLE = 'service_unreachable';
+
+/** Whether `e` is such an outage: worth waiting out and trying again, unlike a refused login or a missing bucket. */
+export function isUnreachable(e: unknown): boolean {
+  return e instanceof EnvironmentFault && e.code === UNREACHABLE;
+}
+
 /** A statement went past a limit it was given (rows returned, bytes scanned, wall time); nothing was committed. */
 export class LimitExceeded extends SiltError {
   override readonly name = 'LimitExceeded';

@@ -3,9 +3,11 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { EnvironmentFault, InvalidInput } from '../errors.js';
+import { sql } from 'kysely';
+import { EnvironmentFault, InvalidInput, isUnreachable } from '../errors.js';
 import { LocalStore } from '../storage/index.js';
 import { Catalog } from './catalog.js';
+import { openPostgres } from './postgres-db.js';
 import { freshPostgresDatabase, testPostgres } from './postgres-test-support.js';
 import { catalogFixture } from './test-support.js';
 import { buildSchema } from '../table/index.js';
@@ -60,6 +62,29 @@ test('an empty database under a project whose warehouse holds tables is refused 
     assert.deepEqual(await recovering.listTables(), []);
     await recovering.close();
   } finally {
+    await drop();
+  }
+});
+
+test('a connection the server cuts while it is held between statements (a restart) does not end the process: its next statement is an outage to wait out', async () => {
+  const { uri, drop } = await freshPostgresDatabase();
+  const { db } = openPostgres<unknown>(uri);
+  try {
+    await db.connection().execute(async (conn) => {
+      const { rows } = await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(conn);
+      await sql`SELECT pg_terminate_backend(${rows[0]!.pid})`.execute(db);
+      // The server's goodbye reaches the idle connection now; unheard, it was an uncaught error.
+      await new Promise((r) => setTimeout(r, 300));
+      await assert.rejects(sql`SELECT 1`.execute(conn), (e: unknown) => {
+        assert.ok(isUnreachable(e), String(e));
+        assert.match((e as Error).message, /^catalog: PostgreSQL 127\.0\.0\.1:\d+\/silt_test_\w+: .*then retry$/);
+        return true;
+      });
+    });
+    const { rows } = await sql<{ one: number }>`SELECT 1 AS one`.execute(db);
+    assert.deepEqual(rows, [{ one: 1 }], 'the pool connects anew');
+  } finally {
+    await db.destroy();
     await drop();
   }
 });

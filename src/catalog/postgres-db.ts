@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect, sql, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import type pg from 'pg';
-import { EnvironmentFault, InvalidInput } from '../errors.js';
+import { EnvironmentFault, InvalidInput, UNREACHABLE } from '../errors.js';
 import type { DbCapabilities } from './db-capabilities.js';
 
 /** Whether a catalog URI names a PostgreSQL server (`postgres://` or `postgresql://`). */
@@ -96,22 +96,30 @@ export interface PostgresSetting {
 
 const CATALOG_SETTING: PostgresSetting = { who: 'catalog', uriKey: 'catalog.uri in silt.yaml', passwordFrom: 'PGPASSWORD or ~/.pgpass' };
 
-/** What a failure to reach or use the server means, and what to do; undefined for any other error (a bug, a constraint). */
-function diagnose(e: unknown, s: PostgresSetting): string | undefined {
+/**
+ * What a failure to reach or use the server means, and what to do; `unreachable` when the server
+ * could not be reached or was going down or coming up (a restart: worth waiting out). Undefined
+ * for any other error (a bug, a constraint).
+ */
+function diagnose(e: unknown, s: PostgresSetting): { said: string; unreachable: boolean } | undefined {
   const code = (e as { code?: unknown })?.code;
   const said = e instanceof Error ? e.message : String(e);
+  const outage = (text: string) => ({ said: text, unreachable: true });
+  const fault = (text: string) => ({ said: text, unreachable: false });
   if (typeof code !== 'string') {
-    return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(said)
-      ? `the connection was lost (${said}); check that the server is running, then retry`
+    return /Connection terminated|connection timeout|Client has encountered a connection error|Client was closed and is not queryable/i.test(said)
+      ? outage(`the connection was lost (${said}); check that the server is running, then retry`)
       : undefined;
   }
-  if (code === 'ECONNREFUSED') return `nothing answers there (${said}); start the server, or fix ${s.uriKey}`;
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `the host is unknown (${said}); fix ${s.uriKey}`;
-  if (code === 'ETIMEDOUT' || code === 'ECONNRESET' || code === 'EPIPE') return `the connection failed (${said}); check the server and the network, then retry`;
-  if (code === '3D000') return `${said}; create it (createdb, or CREATE DATABASE) or fix ${s.uriKey}`;
-  if (code.startsWith('28')) return `the server refused the login (${said}); check the user in ${s.uriKey} and its password (${s.passwordFrom})`;
-  if (code.startsWith('08') || code.startsWith('57P') || code.startsWith('53')) return `${said}; check the server, then retry`;
-  if (code === '42501') return `${said}; grant ${s.who === 'catalog' ? "the catalog's user" : 'the user'} the rights it needs on the database`;
+  if (code === 'ECONNREFUSED') return outage(`nothing answers there (${said}); start the server, or fix ${s.uriKey}`);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return fault(`the host is unknown (${said}); fix ${s.uriKey}`);
+  if (code === 'ETIMEDOUT' || code === 'ECONNRESET' || code === 'EPIPE') return outage(`the connection failed (${said}); check the server and the network, then retry`);
+  if (code === '3D000') return fault(`${said}; create it (createdb, or CREATE DATABASE) or fix ${s.uriKey}`);
+  if (code.startsWith('28')) return fault(`the server refused the login (${said}); check the user in ${s.uriKey} and its password (${s.passwordFrom})`);
+  // 08: connection exceptions; 57P01-57P03: shut down by an administrator, crashed, starting up.
+  if (code.startsWith('08') || /^57P0[123]$/.test(code)) return outage(`${said}; check the server, then retry`);
+  if (code.startsWith('57P') || code.startsWith('53')) return fault(`${said}; check the server, then retry`);
+  if (code === '42501') return fault(`${said}; grant ${s.who === 'catalog' ? "the catalog's user" : 'the user'} the rights it needs on the database`);
   return undefined;
 }
 
@@ -121,11 +129,12 @@ function diagnose(e: unknown, s: PostgresSetting): string | undefined {
  */
 export function postgresFault(e: unknown, where: string, setting: PostgresSetting = CATALOG_SETTING): unknown {
   const d = diagnose(e, setting);
-  return d ? new EnvironmentFault(`${setting.who}: ${where}: ${d}`, { cause: e }) : e;
+  return d ? new EnvironmentFault(`${setting.who}: ${where}: ${d.said}`, { cause: e, ...(d.unreachable ? { code: UNREACHABLE } : {}) }) : e;
 }
 
 /** The pool as Kysely sees it, every connection's and statement's failure passed through `postgresFault`. */
 function faultsClassified(pool: pg.Pool, where: string): PostgresPool {
+  const listened = new WeakSet<pg.PoolClient>();
   return {
     async connect(): Promise<PostgresPoolClient> {
       let client: pg.PoolClient;
@@ -133,6 +142,12 @@ function faultsClassified(pool: pg.Pool, where: string): PostgresPool {
         client = await pool.connect();
       } catch (e) {
         throw postgresFault(e, where);
+      }
+      // A checked-out client whose connection drops between statements (a server restart) emits
+      // 'error', which would end the process unheard; its next statement fails and is classified.
+      if (!listened.has(client)) {
+        listened.add(client);
+        client.on('error', () => undefined);
       }
       return {
         query: ((...args: Parameters<pg.PoolClient['query']>) => {

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -66,4 +66,31 @@ async function admin(serverUrl: string, statement: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/** A PostgreSQL cluster of a test's own, which the test may restart: what a shared server cannot be. */
+export interface OwnPostgres {
+  uri: string;
+  /** Stops the cluster (its clients' connections are cut), waits `downSeconds`, starts it again on the same port. */
+  restart(downSeconds: number): Promise<void>;
+  stop(): void;
+}
+
+export function ownPostgres(): OwnPostgres {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'silt-pg-own-'));
+  rmSync(dir, { recursive: true });
+  const uri = execFileSync('bash', [SCRIPT, 'start', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  const stop = () => void spawnSync('bash', [SCRIPT, 'stop', dir], { stdio: 'ignore' });
+  process.once('exit', stop);
+  return {
+    uri,
+    restart: (downSeconds) =>
+      new Promise((resolve, reject) => {
+        const child = spawn('bash', [SCRIPT, 'restart', dir, String(downSeconds)], { stdio: ['ignore', 'ignore', 'pipe'] });
+        let said = '';
+        child.stderr.on('data', (d: Buffer) => (said += d.toString()));
+        child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`postgres.sh restart exited ${code}: ${said}`))));
+      }),
+    stop,
+  };
 }

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { JobQueue, newLease, type Job, type Lease } from '../catalog/index.js';
 import { Cancelled, CommitConflict, EnvironmentFault, errorBody, isUserError, NotFound } from '../errors.js';
 import type { Project } from '../project/index.js';
-import { ingestTaskJob, INGEST_TASK } from './ingest-spread.js';
+import { endTaskJob, ingestTaskJob, INGEST_TASK } from './ingest-spread.js';
 import { runTask } from './maintenance-task.js';
 import type { CompactTables } from './maintenance.js';
 import { runPipeline, type RunOptions, type RunResult, type Trigger } from './run.js';
@@ -185,7 +185,8 @@ export class Executor implements RunRequester {
       if (!job) return;
       const entry: Running = { job, stop: new AbortController(), shutdown: false, done: Promise.resolve() };
       this.running.set(job.jobId, entry);
-      entry.done = this.execute(entry).finally(() => {
+      // A job whose end could not be recorded (the metadata store unreachable) is taken again once its lease lapses.
+      entry.done = this.execute(entry).catch(() => undefined).finally(() => {
         this.running.delete(job.jobId);
         this.ended.emit(job.jobId);
         this.wake();
@@ -210,11 +211,7 @@ export class Executor implements RunRequester {
         return void (await this.jobs.finish(job.jobId, owner, { status: 'succeeded', runId: before.run.runId, result: storedRunResult(before) }));
       }
       const { request } = job;
-      if (request.task === INGEST_TASK) {
-        const result = await ingestTaskJob(this.project, job, this.opts.name ?? 'serve');
-        await this.jobs.finish(job.jobId, owner, { status: 'succeeded', result });
-        return;
-      }
+      if (request.task === INGEST_TASK) return void (await endTaskJob(this.project.catalog, job, owner, this.opts.maxAttempts, () => ingestTaskJob(this.project, job, this.opts.name ?? 'serve')));
       if (request.task) {
         const result = await runTask(this.project, request.task as MaintenanceTask, request.select, this.opts.compact);
         await this.jobs.finish(job.jobId, owner, { status: 'succeeded', result });

@@ -9,6 +9,7 @@ export { type MaintenanceTask, type RunRequest, type RunRequested, type RunReque
 export { Executor, type ExecutorOptions } from './executor.js';
 export { storedRunResult, storedStep } from './stored-run.js';
 export type { RetryPolicy } from './step-guard.js';
+export { outlasting, OUTAGE_MS } from './outage.js';
 export type { TaskResult } from './maintenance-task.js';
 export { startLandingWatcher, WATCHER_DEFAULTS, type LandingWatcherOptions } from './landing-watcher.js';
 export { startScheduler, type SchedulerOptions } from './scheduler.js';

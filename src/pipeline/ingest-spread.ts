@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { newLease, type Catalog, type Job } from '../catalog/index.js';
 import type { Engine } from '../engine/index.js';
-import { Cancelled, errorBody, isUserError, RunFailed } from '../errors.js';
+import { Cancelled, errorBody, isUnreachable, isUserError, RunFailed } from '../errors.js';
 import { stageTask, type IngestTask, type SourceConfig } from '../ingest/index.js';
 import type { Project } from '../project/index.js';
 import { pipelineConfig } from './config.js';
+import { outlasting } from './outage.js';
 
 /** The job task of one ingest task (a batch of a run's landing files). */
 export const INGEST_TASK = 'ingest-files';
@@ -63,12 +64,12 @@ export function queueIngestTasks(catalog: Catalog, engine: Engine, config: Sourc
         await cancelRest();
         throw signal.reason instanceof Error ? signal.reason : new Cancelled('run: cancelled');
       }
-      const mine = await catalog.jobs.claim(lease, spread.leaseMs, { only: open.slice(0, CLAIM_AMONG), maxAttempts: spread.maxAttempts });
+      const mine = await outlasting(() => catalog.jobs.claim(lease, spread.leaseMs, { only: open.slice(0, CLAIM_AMONG), maxAttempts: spread.maxAttempts }), { signal });
       if (mine) {
         await doTaskJob(catalog, engine, config, mine, lease.owner, spread);
         continue;
       }
-      const state = await catalog.jobs.outstanding(open);
+      const state = await outlasting(() => catalog.jobs.outstanding(open), { signal });
       const failed = state.ended;
       if (failed) {
         await cancelRest();
@@ -82,17 +83,38 @@ export function queueIngestTasks(catalog: Catalog, engine: Engine, config: Sourc
   };
 }
 
-/** Does a task job this process holds, heartbeating its lease, and ends it. */
+/**
+ * Does a task job this process holds, heartbeating its lease, and ends it. A task that met an
+ * outage (its store unreachable) goes back to the queue, to be taken again after a backoff by any
+ * worker, rather than failing its run. A task whose end could not be recorded is taken again once
+ * its lease lapses (staging twice is no harm: the first staging stands).
+ */
 async function doTaskJob(catalog: Catalog, engine: Engine, config: SourceConfig, job: Job, owner: string, spread: IngestSpread): Promise<void> {
   const beat = setInterval(() => void catalog.jobs.heartbeat(job.jobId, owner, spread.leaseMs).catch(() => undefined), Math.max(50, spread.leaseMs / 3));
   try {
-    const result = await runIngestTask(catalog, engine, config, job, spread.worker);
-    await catalog.jobs.finish(job.jobId, owner, { status: 'succeeded', result });
-  } catch (e) {
-    await catalog.jobs.finish(job.jobId, owner, { status: 'failed', error: { ...errorBody(e).error, kind: isUserError(e) ? e.kind : 'internal' } });
+    await endTaskJob(catalog, job, owner, spread.maxAttempts, () => runIngestTask(catalog, engine, config, job, spread.worker));
   } finally {
     clearInterval(beat);
   }
+}
+
+/**
+ * Runs a task job's work and records its end: succeeded, failed, or given back to the queue after
+ * an outage (until it has been taken `maxAttempts` times: then the outage fails it).
+ */
+export async function endTaskJob(catalog: Catalog, job: Job, owner: string, maxAttempts: number, work: () => Promise<IngestTaskResult>): Promise<void> {
+  let end: Parameters<Catalog['jobs']['finish']>[2] | undefined;
+  try {
+    end = { status: 'succeeded', result: await work() };
+  } catch (e) {
+    if (isUnreachable(e) && job.attempts < maxAttempts) {
+      const backoffMs = Math.min(10_000, 500 * 2 ** Math.max(0, job.attempts - 1));
+      await catalog.jobs.release(job.jobId, owner, Date.now() + backoffMs).catch(() => undefined);
+      return;
+    }
+    end = { status: 'failed', error: { ...errorBody(e).error, kind: isUserError(e) ? e.kind : 'internal' } };
+  }
+  await outlasting(() => catalog.jobs.finish(job.jobId, owner, end)).catch(() => undefined);
 }
 
 async function runIngestTask(catalog: Catalog, engine: Engine, config: SourceConfig, job: Job, worker: string): Promise<IngestTaskResult> {

@@ -1,4 +1,5 @@
-import { EnvironmentFault, isUserError } from '../errors.js';
+import { EnvironmentFault, isUserError, UNREACHABLE } from '../errors.js';
+import { OUTAGE_MS, sleep } from './outage.js';
 import type { StepNode } from './graph.js';
 import type { StepResult } from './step-result.js';
 
@@ -8,6 +9,11 @@ export interface RetryPolicy {
   retries: number;
   /** Wait before the first retry; doubles each time, up to 30 s. */
   backoffMs: number;
+  /**
+   * How long, in all, a step that met an outage (the metadata store's server or the S3 endpoint
+   * unreachable, say while it restarts) keeps being tried, beyond `retries` (default OUTAGE_MS).
+   */
+  outageMs?: number;
 }
 
 export interface StepGuard {
@@ -40,6 +46,7 @@ export function transient(r: StepResult): boolean {
  */
 export async function guardStep(node: StepNode, guard: StepGuard, attempt: (signal: AbortSignal) => Promise<StepResult>): Promise<StepResult> {
   const retries = guard.retry?.retries ?? 0;
+  let waited = 0;
   for (let n = 0; ; n++) {
     if (guard.signal?.aborted) return stopped(node, guard.signal.reason, 'not_run');
     const step = new AbortController();
@@ -60,9 +67,12 @@ export async function guardStep(node: StepNode, guard: StepGuard, attempt: (sign
     }
     if (result.status === 'failed' && step.signal.aborted) result = { ...stopped(node, step.signal.reason, 'failed'), startedMs: result.startedMs, elapsedMs: result.elapsedMs };
     if (n > 0) result = { ...result, attempts: n + 1 };
-    if (n >= retries || !transient(result) || guard.signal?.aborted) return result;
-    const wait = Math.min(30_000, guard.retry!.backoffMs * 2 ** n);
-    guard.note('warn', `${node.id}: ${result.error}; trying again in ${wait} ms (attempt ${n + 2} of ${retries + 1})`);
+    if (!guard.retry || !transient(result) || guard.signal?.aborted) return result;
+    const wait = Math.min(30_000, guard.retry.backoffMs * 2 ** n);
+    const outage = result.errorCode === UNREACHABLE && waited + wait <= (guard.retry.outageMs ?? OUTAGE_MS);
+    if (n >= retries && !outage) return result;
+    guard.note('warn', `${node.id}: ${result.error}; trying again in ${wait} ms (attempt ${n + 2}${n >= retries ? ', waiting out the outage' : ` of ${retries + 1}`})`);
+    waited += wait;
     await sleep(wait, guard.signal);
   }
 }
@@ -79,16 +89,4 @@ function stopped(node: StepNode, reason: unknown, status: 'failed' | 'not_run'):
     errorKind: isUserError(reason) ? reason.kind : 'internal',
     ...(isUserError(reason) ? { errorCode: reason.code } : {}),
   };
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

@@ -13,30 +13,22 @@ import type { IngestTaskRecord } from '../ingest/index.js';
 import { vacuum } from '../lifecycle/index.js';
 import { runPipeline } from '../pipeline/index.js';
 import { openProject, type Project } from '../project/index.js';
+import { fleetLanding, FLEET_ROWS } from '../testing/fleet-landing.js';
 import { ordersYaml } from '../testing/orders-yaml.js';
 import { query, removeDir, rowsByColumnName, smallProject, tempDir, withSession } from '../testing/pipeline-project.js';
 import { httpJson, startServeProcess, startWorkerProcess, useCatalog, type ServeProcess, type WorkerProcess } from '../testing/serve-process.js';
 import { silt } from '../testing/silt-process.js';
 
 const FILES = 36;
-const ROWS = 2_000;
+const ROWS = FLEET_ROWS;
 const PER_TASK = 3;
 /** Workers killed at most while the run goes on; a fast run may end after fewer, but never before one. */
 const KILLS = 3;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function landing(): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (let f = 0; f < FILES; f++) {
-    const lines = Array.from({ length: ROWS }, (_, i) => `${f * ROWS + i + 1},${(i % 1000) / 4}`);
-    files[`orders/f${String(f).padStart(3, '0')}.csv`] = `id,amount\n${lines.join('\n')}\n`;
-  }
-  return files;
-}
-
 async function project(dir: string, catalogUri: string | undefined): Promise<string> {
-  await smallProject(dir, ordersYaml(), landing());
+  await smallProject(dir, ordersYaml(), fleetLanding(FILES));
   if (catalogUri) await useCatalog(dir, catalogUri);
   await appendFile(path.join(dir, 'silt.yaml'), `\nserve:\n  ingest_task_files: ${PER_TASK}\n`);
   return dir;

@@ -1,4 +1,4 @@
-import { EnvironmentFault, NotFound } from '../errors.js';
+import { EnvironmentFault, NotFound, UNREACHABLE as OUTAGE } from '../errors.js';
 
 /** Where a bucket is, for messages. */
 export interface S3Place {
@@ -40,6 +40,15 @@ export function s3Fault(e: unknown, verb: string, key: string, place: S3Place): 
   if (UNREACHABLE.has(err?.code ?? '') || UNREACHABLE.has(name) || aggregateUnreachable(e)) {
     return new EnvironmentFault(`storage: cannot reach S3 at ${place.endpoint} to ${verb} ${where} (${err?.code ?? name}); check storage.s3.endpoint in silt.yaml and that the server runs, then retry`, {
       cause: e,
+      code: OUTAGE,
+      details: { file: where },
+    });
+  }
+  // A server starting, stopping or overloaded (500, 503 SlowDown) after the SDK's own retries.
+  if (status !== undefined && status >= 500) {
+    return new EnvironmentFault(`storage: S3 at ${place.endpoint} answered ${status} (${name || 'server error'}) to ${verb} ${where}; check that the server runs, then retry`, {
+      cause: e,
+      code: OUTAGE,
       details: { file: where },
     });
   }

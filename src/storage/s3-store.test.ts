@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { test } from 'node:test';
-import { EnvironmentFault, InvalidInput } from '../errors.js';
+import { createServer } from 'node:http';
+import { EnvironmentFault, InvalidInput, isUnreachable } from '../errors.js';
 import { openStore } from './open-store.js';
 import { parseS3Location, S3Store } from './s3-store.js';
 import { s3Server, s3TestStore, TEST_CREDENTIALS } from './s3-test-support.js';
@@ -27,6 +28,7 @@ test('an endpoint nobody answers on, or a missing bucket, is an EnvironmentFault
   await assert.rejects(nowhere.get('landing/a.csv'), (e: unknown) => {
     assert.ok(e instanceof EnvironmentFault, String(e));
     assert.match(e.message, new RegExp(`cannot reach S3 at http://127.0.0.1:${port} to read s3://lake-bucket/prod/landing/a.csv .*check storage\\.s3\\.endpoint`));
+    assert.ok(isUnreachable(e), 'an outage, which a run waits out');
     return true;
   });
   const endpoint = await s3Server('moto');
@@ -36,6 +38,22 @@ test('an endpoint nobody answers on, or a missing bucket, is an EnvironmentFault
     assert.match(e.message, /the bucket no-such-bucket-here does not exist at http:\/\/127\.0\.0\.1:\d+; create it, or correct storage\.location/);
     return true;
   });
+});
+
+test('a server that answers 503 past the SDK\'s retries (starting, stopping, overloaded) is an outage naming the endpoint', async () => {
+  const server = createServer((_req, res) => res.writeHead(503, { 'content-type': 'application/xml' }).end('<Error><Code>ServiceUnavailable</Code><Message>starting</Message></Error>'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  try {
+    const busy = new S3Store('s3://lake-bucket/prod', { endpoint, credentials: TEST_CREDENTIALS });
+    await assert.rejects(busy.get('landing/a.csv'), (e: unknown) => {
+      assert.ok(isUnreachable(e), String(e));
+      assert.match((e as Error).message, new RegExp(`^storage: S3 at ${endpoint} answered 503 \\(ServiceUnavailable\\) to read s3://lake-bucket/prod/landing/a\\.csv; check that the server runs, then retry$`));
+      return true;
+    });
+  } finally {
+    server.close();
+  }
 });
 
 test('DuckDB reads copies made once per object version, and what it writes is uploaded in parts when large', async () => {

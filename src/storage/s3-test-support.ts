@@ -93,27 +93,68 @@ async function startServer(kind: S3ServerKind): Promise<string> {
     args = [path.join(REPO, 'scripts', 'services', 'moto-serial.py'), '127.0.0.1', String(port)];
     exe = path.join(path.dirname(exe), 'python');
   } else {
-    // SeaweedFS also listens on each HTTP port + 10000 for gRPC.
-    const [master, volume, filer, s3] = [await freePort(), await freePort(), await freePort(), await freePort()];
-    port = s3!;
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'silt-seaweedfs-'));
-    folders.push(dir);
-    args = ['server', `-dir=${dir}`, '-ip=127.0.0.1', '-ip.bind=127.0.0.1', `-master.port=${master}`, `-volume.port=${volume}`, '-volume.max=0', '-master.volumeSizeLimitMB=64', '-filer', `-filer.port=${filer}`, '-s3', `-s3.port=${s3}`, '-s3.port.iceberg=0', '-s3.port.lance=0'];
+    const w = await seaweedfsArgs();
+    port = w.port;
+    args = w.args;
   }
+  const endpoint = `http://127.0.0.1:${port}`;
+  await spawnServing(kind, exe, args, endpoint);
+  return endpoint;
+}
+
+/** A new data folder and free ports for SeaweedFS, and the arguments that start it on them. */
+async function seaweedfsArgs(): Promise<{ port: number; args: string[] }> {
+  // SeaweedFS also listens on each HTTP port + 10000 for gRPC.
+  const [master, volume, filer, s3] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'silt-seaweedfs-'));
+  folders.push(dir);
+  const args = ['server', `-dir=${dir}`, '-ip=127.0.0.1', '-ip.bind=127.0.0.1', `-master.port=${master}`, `-volume.port=${volume}`, '-volume.max=0', '-master.volumeSizeLimitMB=64', '-filer', `-filer.port=${filer}`, '-s3', `-s3.port=${s3}`, '-s3.port.iceberg=0', '-s3.port.lance=0'];
+  return { port: s3!, args };
+}
+
+/** Starts a server process and waits until it answers at `endpoint`. */
+async function spawnServing(kind: S3ServerKind, exe: string, args: string[], endpoint: string): Promise<ChildProcess> {
   const child = spawn(exe, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   children.push(child);
   let log = '';
   child.stderr!.on('data', (d: Buffer) => {
     log = (log + d.toString()).slice(-4000);
   });
-  const endpoint = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${NAME[kind]} (${exe}) exited with ${child.exitCode} before it served S3:\n${log}`);
-    if (await answers(endpoint)) return endpoint;
+    if (await answers(endpoint)) return child;
     if (Date.now() > deadline) throw new Error(`${NAME[kind]} did not serve S3 at ${endpoint} within 60 s:\n${log}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** A SeaweedFS of a test's own, which the test may kill and start again on the same ports and data. */
+export interface OwnSeaweedfs {
+  endpoint: string;
+  /** SIGKILLs the server (it is gone when this resolves). */
+  kill(): Promise<void>;
+  /** Starts it again over the same data, resolving once it serves S3. */
+  start(): Promise<void>;
+}
+
+export async function ownSeaweedfs(): Promise<OwnSeaweedfs> {
+  const exe = binary('seaweedfs');
+  const { port, args } = await seaweedfsArgs();
+  const endpoint = `http://127.0.0.1:${port}`;
+  let child = await spawnServing('seaweedfs', exe, args, endpoint);
+  return {
+    endpoint,
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const gone = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await gone;
+    },
+    async start() {
+      child = await spawnServing('seaweedfs', exe, args, endpoint);
+    },
+  };
 }
 
 async function stopAll(): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { InvalidInput } from '../../errors.js';
+import { outlasting } from '../../pipeline/index.js';
 import { openProject } from '../../project/index.js';
 import { startWorker } from '../../server/index.js';
 import { action, positiveWhole } from '../context.js';
@@ -22,8 +23,11 @@ export function register(program: Command): void {
         if (flags.name !== undefined && !/^[\w.:@-]{1,200}$/.test(flags.name)) {
           throw new InvalidInput(`worker: --name must be 1 to 200 letters, digits or . _ : @ -, found ${JSON.stringify(flags.name)}`);
         }
-        const project = await openProject({ projectDir: this.optsWithGlobals<{ project?: string }>().project });
         const say = (line: string) => process.stderr.write(`silt worker: ${line}\n`);
+        // A worker started while the metadata store or storage restarts waits for them.
+        const project = await outlasting(() => openProject({ projectDir: this.optsWithGlobals<{ project?: string }>().project }), {
+          onWait: (e, ms) => say(`${e.message}; trying again in ${ms} ms`),
+        });
         const worker = startWorker(project, { ...(concurrency ? { concurrency } : {}), ...(flags.name ? { name: flags.name } : {}), onProgress: say });
         say(`${worker.name} takes jobs of ${project.config.name}; Ctrl-C stops`);
         // The executor's timers do not hold the process open (a server's socket does); this does.

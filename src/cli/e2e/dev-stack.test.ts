@@ -25,10 +25,11 @@ async function csv(cwd: string, sql: string, env: NodeJS.ProcessEnv = {}): Promi
   return r.stdout;
 }
 
-// Silver and gold differ between two demo projects in masked PII (each project has its own masking key), so bronze is compared row for row.
-const TABLES = ['bronze.orders'];
+// Each project salts its PII hashes with its own secret unless SILT_PII_SECRET sets one: both runs are given the same.
+const SECRET = { SILT_PII_SECRET: 'dev-stack-test-secret' };
+const TABLES = ['bronze.orders', 'silver.customers', 'silver.orders', 'silver.payments', 'gold.daily_sales', 'gold.customer_lifetime_value'];
 
-test('silt dev up starts PostgreSQL and SeaweedFS, the demo runs on them and its bronze holds the rows it holds on the embedded defaults, and dev down stops them', { timeout: 600_000 }, async () => {
+test('silt dev up starts PostgreSQL and SeaweedFS, the demo runs on them and its bronze, silver and gold hold the rows they hold on the embedded defaults, and dev down stops them', { timeout: 600_000 }, async () => {
   const home = await mkdtemp(path.join(os.tmpdir(), 'silt-dev-stack-'));
   dirs.push(home);
   // Run as root, the cluster runs as the `postgres` user, who must reach the folder.
@@ -52,9 +53,9 @@ test('silt dev up starts PostgreSQL and SeaweedFS, the demo runs on them and its
     assert.match(status.stdout, /^postgres .* up$/m);
     assert.match(status.stdout, /^s3 .* up$/m);
 
-    const demo = await run(home, ['demo', '--dir', 'on-stack', '--rows', '300', '--storage', env['SILT_DEV_STORAGE']!, '--catalog', env['SILT_DEV_CATALOG']!], env);
+    const demo = await run(home, ['demo', '--dir', 'on-stack', '--rows', '300', '--storage', env['SILT_DEV_STORAGE']!, '--catalog', env['SILT_DEV_CATALOG']!], { ...env, ...SECRET });
     assert.equal(demo.code, 0, demo.stderr);
-    const embedded = await run(home, ['demo', '--dir', 'embedded', '--rows', '300']);
+    const embedded = await run(home, ['demo', '--dir', 'embedded', '--rows', '300'], SECRET);
     assert.equal(embedded.code, 0, embedded.stderr);
     const onStack = path.join(home, 'on-stack');
     assert.deepEqual(await readdir(path.join(onStack, 'lake'), { recursive: true }).then((fs) => fs.filter((f) => f.includes('.'))), [], 'no data file stays on local disk');

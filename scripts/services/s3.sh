@@ -29,7 +29,7 @@ install() {
   fi
 }
 
-# A free TCP port of 127.0.0.1 below 45000 whose +10000 (SeaweedFS's gRPC port) is free too.
+# A free TCP port of 127.0.0.1 whose +10000 (SeaweedFS's gRPC port) is free too, both below the ephemeral ports.
 free_port() {
   python3 - <<'PY'
 import random, socket
@@ -42,7 +42,7 @@ def free(p):
     finally:
         s.close()
 while True:
-    p = random.randint(20000, 44999)
+    p = random.randint(10000, 22767)  # p and p + 10000 below the ephemeral ports (32768 up)
     if free(p) and free(p + 10000):
         print(p); break
 PY

@@ -3,13 +3,13 @@ import { didYouMean } from '../config/index.js';
 import type { ObjectInfo, ObjectStore } from '../storage/index.js';
 import { committedFiles, rejectedWholeFiles } from './bronze-ledger.js';
 import { fingerprint, landingFilesOf, temporaryName, vouchedFiles, type LandingFile } from './landing-files.js';
-import { declinedBy } from './source-claims.js';
+import { declinedBy, skippedBy } from './source-claims.js';
 import { bronzeTables, landingPrefix, type SourceConfig } from './source-config.js';
 
 const LANDING = 'landing/';
 
 /** What can become of a landing file, in the order `silt landing` counts them. */
-export const LANDING_STATUSES = ['pending', 'requested', 'done', 'incomplete', 'unclaimed', 'ignored'] as const;
+export const LANDING_STATUSES = ['pending', 'requested', 'done', 'incomplete', 'unclaimed', 'skipped', 'ignored'] as const;
 
 export interface LandingEntry {
   /** The source whose path holds the file; '' when no source's does. */
@@ -20,7 +20,8 @@ export interface LandingEntry {
   /**
    * `done`: its content is in bronze; `pending`: the next ingest takes it; `requested`: the
    * server's watcher saw it complete and asked for a run, not yet done; `incomplete`: still being
-   * written (or settling); `unclaimed`: no source takes it; `ignored`: a hidden name (`.x`, `_x`).
+   * written (or settling); `unclaimed`: no source takes it; `skipped`: its source's include/exclude
+   * patterns leave it out (the detail names the pattern); `ignored`: a hidden name (`.x`, `_x`).
    */
   status: (typeof LANDING_STATUSES)[number];
   /**
@@ -57,9 +58,14 @@ export async function landingStatus(catalog: Catalog, sources: Record<string, So
     const requested = new Map(requests.map((r) => [r.path, r]));
     const rejectsTable = `${namespace}.${rejects}`;
     for (const file of landingFilesOf(listed, landingPrefix(name, source), nowMs, vouchedFiles(requests))) {
+      const entry = (status: LandingEntry['status'], detail: string) => out.push({ source: name, path: file.key, size: file.size, status, detail });
+      const skipped = skippedBy(name, source, file.key);
+      if (skipped !== undefined) {
+        entry('skipped', skipped);
+        continue;
+      }
       if (declinedBy(name, source, file.key)) continue;
       const seen = byKey.get(file.key);
-      const entry = (status: LandingEntry['status'], detail: string) => out.push({ source: name, path: file.key, size: file.size, status, detail });
       if (file.state === 'incomplete') {
         entry('incomplete', temporaryName(file.key) ? TEMPORARY : SETTLING);
         continue;
@@ -126,6 +132,8 @@ export async function unclaimedLanding(
   for (const file of landingFilesOf(listed ?? (await store.list(LANDING)), LANDING)) {
     const under = declared.filter((d) => file.key.startsWith(d.prefix));
     if (under.length > 0) {
+      // A file its source's patterns skip is the user's choice, not a file lost.
+      if (under.some((d) => skippedBy(d.name, d.source, file.key) !== undefined)) continue;
       const reasons = under.map((d) => declinedBy(d.name, d.source, file.key));
       if (reasons.every((r) => r !== undefined)) out.push({ file, reason: reasons[0]!, source: under[0]!.name });
       continue;

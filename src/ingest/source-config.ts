@@ -25,6 +25,7 @@ const globPattern = z.string().superRefine((pattern, ctx) => {
  *     records: data          # JSON only: each document's array at this path holds the rows ({"data": [...]})
  *     include: ["*.csv"]     # only files matching one of these globs (see landing-patterns.ts)
  *     exclude: ["README*"]   # files matching any of these are skipped: neither ingested nor rejected
+ *     hive_columns: false    # key=value folders (year=2026/) are bronze columns unless this is false
  *     table: bronze.orders   # default: bronze.<name>
  *     push: { batch_wait: 200ms }   # HTTP pushes (POST /v1/ingest/<name>); see push-config.ts
  *     schedule: "0 * * * *"  # cron: `silt serve` runs it and what depends on it then
@@ -45,6 +46,7 @@ export const sourceSchema = z.strictObject({
     .optional(),
   include: z.array(globPattern).min(1, 'at least one pattern (leave include out to take every file)').optional(),
   exclude: z.array(globPattern).optional(),
+  hive_columns: z.boolean().optional(),
   table: z
     .string()
     .regex(/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/, 'namespace.table in lower-case letters, digits and _')

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { pushSchema } from './push-config.js';
 import { cronProblem } from '../config/index.js';
 import { globProblem } from './landing-patterns.js';
+import { archiveSchema } from './archive-config.js';
 
 const FORMATS = ['csv', 'tsv', 'json', 'ndjson', 'parquet'] as const;
 const NAME = /^[a-z_][a-z0-9_]*$/;
@@ -26,6 +27,7 @@ const globPattern = z.string().superRefine((pattern, ctx) => {
  *     include: ["*.csv"]     # only files matching one of these globs (see landing-patterns.ts)
  *     exclude: ["README*"]   # files matching any of these are skipped: neither ingested nor rejected
  *     hive_columns: false    # key=value folders (year=2026/) are bronze columns unless this is false
+ *     archive: { prefix: archive/, after: 7d }   # ingested files move there (archive-config.ts)
  *     table: bronze.orders   # default: bronze.<name>
  *     push: { batch_wait: 200ms }   # HTTP pushes (POST /v1/ingest/<name>); see push-config.ts
  *     schedule: "0 * * * *"  # cron: `silt serve` runs it and what depends on it then
@@ -47,6 +49,7 @@ export const sourceSchema = z.strictObject({
   include: z.array(globPattern).min(1, 'at least one pattern (leave include out to take every file)').optional(),
   exclude: z.array(globPattern).optional(),
   hive_columns: z.boolean().optional(),
+  archive: archiveSchema.optional(),
   table: z
     .string()
     .regex(/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/, 'namespace.table in lower-case letters, digits and _')

@@ -40,8 +40,10 @@ test('silt run: folder values reach silver, ingested files move to the archive, 
     'events/e.json': '{"id": 1}\n',
   });
   const project = await openProject({ projectDir: dir });
+  let runId: string;
   try {
     const run = await runPipeline(project, {});
+    runId = run.runId;
     assert.equal(run.status, 'succeeded', JSON.stringify(run.steps));
     const details = step(run.steps, 'ingest.orders').details as { archived?: { from: string; to: string }[] };
     assert.deepEqual(details.archived?.map((m) => m.to), ['archive/orders/year=2026/month=11/a.csv', 'archive/orders/year=2026/month=12/b.csv']);
@@ -55,6 +57,8 @@ test('silt run: folder values reach silver, ingested files move to the archive, 
   assert.deepEqual(await files('landing'), ['events/e.json', 'orders/README.txt']);
   assert.deepEqual(await files('archive'), ['orders/year=2026/month=11/a.csv', 'orders/year=2026/month=12/b.csv']);
 
+  const shown = await cliOk(dir, 'runs', 'show', runId);
+  assert.match(shown, /^  ingest\.orders: 2 landing files archived: archive\/orders\/year=2026\/month=11\/a\.csv, archive\/orders\/year=2026\/month=12\/b\.csv$/m, shown);
   const out = await cliOk(dir, 'landing', '--all');
   assert.match(out, /^landing\/orders\/year=2026\/month=11\/a\.csv: moved to archive\/orders\/year=2026\/month=11\/a\.csv; ingested on .*: 2 rows$/m, out);
   assert.match(out, /^landing\/orders\/README\.txt: matches silt\.yaml sources\.orders\.exclude pattern README\*; remove the pattern to have it ingested$/m, out);

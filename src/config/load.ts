@@ -37,7 +37,7 @@ export interface ProjectConfig {
   section<S extends z.ZodType>(key: SectionKey, schema: S): z.output<S> | undefined;
 }
 
-export type SectionKey = 'sources' | 'silver' | 'gold' | 'lineage' | 'alerts' | 'serve' | 'schedules' | 'policies' | 'access' | 'retention' | 'exports' | 'prices' | 'maintenance' | 'encryption' | 'trino';
+export type SectionKey = 'sources' | 'landing' | 'silver' | 'gold' | 'lineage' | 'alerts' | 'serve' | 'schedules' | 'policies' | 'access' | 'retention' | 'exports' | 'prices' | 'maintenance' | 'encryption' | 'trino';
 
 /** The folder holding silt.yaml: `explicit` if given, else the nearest one from `from` upward. */
 export function findProjectDir(from: string, explicit?: string): string {

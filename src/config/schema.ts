@@ -55,6 +55,7 @@ export const projectSchema = z.strictObject({
   ),
   // Sections owned by services; each validates its own with ProjectConfig.section().
   sources: z.optional(z.unknown()),
+  landing: z.optional(z.unknown()),
   silver: z.optional(z.unknown()),
   gold: z.optional(z.unknown()),
   lineage: z.optional(z.unknown()),

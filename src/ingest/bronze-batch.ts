@@ -3,8 +3,9 @@ import { quoteIdent, sideBySide, type Engine } from '../engine/index.js';
 import { CommitConflict, RunFailed } from '../errors.js';
 import { currentSchema, type DataFile, type PrimitiveType, type SchemaChange, type Snapshot, type Table, type TableMetadata } from '../table/index.js';
 import { batchSummary, committedFiles, type CommittedFile } from './bronze-ledger.js';
-import { columnsWithValues, dropRead, readLandingFile, wholeFileReject, type BronzeFileRead, type NewLandingFile } from './bronze-read.js';
+import { columnSql, columnsWithValues, dropRead, readLandingFile, wholeFileReject, type BronzeFileRead, type NewLandingFile } from './bronze-read.js';
 import { openRejectsTable, RejectStage, replaceRejects, type RowMisfits } from './bronze-rejects.js';
+import { addFolderColumns, folderTypes } from './bronze-hive.js';
 import { misfitSql } from './bronze-misfit.js';
 import { BronzeSchema } from './bronze-schema.js';
 import { openBronzeTable, writeBronzeFiles, type BronzeRows } from './bronze-write.js';
@@ -83,6 +84,8 @@ export async function withFittedBatch<T>(ctx: BatchContext, listed: readonly New
     const changedWarnings = [...changed].map((key) => `${key}: changed while it was being read (a copy still in progress?); not ingested, the next run takes it once it has settled`);
     if (newFiles.length === 0) return { changed: [...changed], warnings: changedWarnings };
     const existing = (await catalog.tableExists(ctx.namespace, ctx.table)) ? await catalog.loadTable(ctx.namespace, ctx.table) : undefined;
+    const folderTyped = folderTypes(ctx.source, ctx.config, newFiles, existing && currentSchema(existing.metadata));
+    for (const read of ordered) addFolderColumns(read, ctx.source, ctx.config, folderTyped);
     const schema = new BronzeSchema(`${ctx.namespace}.${ctx.table}`, existing && currentSchema(existing.metadata));
     stage = await RejectStage.open(engine, ctx.batchId, ctx.ingestedAtIso);
     const rows: BronzeRows[] = [];
@@ -220,7 +223,7 @@ async function checkFile(
   const primitive = (column: string) => typeof read.fields.find((f) => f.name === column)?.type === 'string';
   if (real.some((c) => c.tableType === undefined || !primitive(c.column))) return { setAside: real.map((c) => c.detail).join('; ') };
   const misfit = real.map((c) => {
-    const value = quoteIdent(read.columns.find((x) => x.name === c.column)?.source ?? c.column);
+    const value = columnSql(read, c.column);
     return misfitSql(value, c.tableType as PrimitiveType, c.column, schema.tableName);
   });
   const where = misfit.map((m) => m.when).join(' OR ');

@@ -9,7 +9,7 @@ import { commitStaged, decodeStaged, type IngestTask } from './bronze-stage.js';
 import type { NewLandingFile } from './bronze-read.js';
 import { fingerprint, settledLanding, vouchedFiles, type LandingFile } from './landing-files.js';
 import { bronzeTables, landingPrefix, type SourceConfig } from './source-config.js';
-import { declinedBy } from './source-claims.js';
+import { takes } from './source-claims.js';
 
 export interface IngestResult {
   source: string;
@@ -105,12 +105,12 @@ async function planIngest(catalog: Catalog, name: string, source: SourceConfig, 
   }
   const vouched = vouchedFiles(await catalog.landingRequests.list(name));
   const landing = await settledLanding(catalog.store, landingPrefix(name, source), { vouched, wait: opts.youngFiles !== 'leave' });
-  const { fresh, known } = await sortOut(catalog, name, landing.filter((f) => f.state === 'ready' && !declinedBy(name, source, f.key)));
+  const { fresh, known } = await sortOut(catalog, name, landing.filter((f) => f.state === 'ready' && takes(name, source, f.key)));
 
   const result: IngestResult = {
     source: name, table: `${namespace}.${table}`, batchId: opts.runId,
     files: known.map((f) => ({ path: f.key, fingerprint: f.fingerprint, status: 'already-ingested', rows: 0, rejects: 0 })),
-    incomplete: landing.filter((f) => f.state === 'incomplete').map((f) => f.key),
+    incomplete: landing.filter((f) => f.state === 'incomplete' && takes(name, source, f.key)).map((f) => f.key),
     rowsIn: 0, rowsWritten: 0, rowsRejected: 0, bytesRead: 0, bytesWritten: 0, newColumns: [], typeConflicts: [], warnings: [], elapsedMs: 0,
   };
   // Batches an earlier attempt of this run committed (the run ran the step again) are this run's.

@@ -22,8 +22,11 @@ export interface BronzeFileRead {
   /** Whether `relation` is a view, and the temp tables behind it (see ReadResult). */
   view: boolean;
   backing: string[];
-  /** Data columns: `source` in the relation, `name` in bronze (renamed off bronze's own columns). */
-  columns: { source: string; name: string }[];
+  /**
+   * Data columns: `source` in the relation, `name` in bronze (renamed off bronze's own columns);
+   * `sql` a constant in place of the relation's column (a hive folder's value, bronze-hive.ts).
+   */
+  columns: { source: string; name: string; sql?: string }[];
   /** The data columns' Iceberg types, by bronze name. */
   fields: NewField[];
   rows: number;
@@ -88,8 +91,8 @@ export async function dropRead(engine: Engine, read: BronzeFileRead): Promise<vo
 /** Columns of the file that hold a value in some row (among `names`). */
 export async function columnsWithValues(engine: Engine, read: BronzeFileRead, names: string[]): Promise<Set<string>> {
   if (!read.relation || names.length === 0) return new Set();
-  const sources = names.map((n) => read.columns.find((c) => c.name === n)?.source ?? n);
-  const counts = sources.map((s, i) => `count(${quoteIdent(s)}) AS ${quoteIdent(`c${i}`)}`).join(', ');
+  const values = names.map((n) => columnSql(read, n));
+  const counts = values.map((v, i) => `count(${v}) AS ${quoteIdent(`c${i}`)}`).join(', ');
   const row = (await engine.all(`SELECT ${counts} FROM ${quoteIdent(read.relation)}`))[0] ?? {};
   return new Set(names.filter((_, i) => Number(row[`c${i}`] ?? 0) > 0));
 }
@@ -99,10 +102,17 @@ export async function columnsWithValues(engine: Engine, read: BronzeFileRead, na
  * `raw` of a reject), with `_source_line` and, given `error` (SQL over the row), an `error` column.
  */
 export function rowsAsJsonSql(read: BronzeFileRead, rows?: string, error?: string): string {
-  const pairs = read.columns.map((c) => `${quoteLiteral(c.source)}: ${quoteIdent(c.source)}`).join(', ');
+  // The raw record as the file holds it: folder values are in its path, not its record.
+  const pairs = read.columns.filter((c) => c.sql === undefined).map((c) => `${quoteLiteral(c.source)}: ${quoteIdent(c.source)}`).join(', ');
   const raw = pairs ? `to_json({${pairs}})::VARCHAR` : `'{}'`;
   const source = rows ? `(${rows})` : quoteIdent(read.relation ?? '');
   return `SELECT _source_line AS line, ${raw} AS raw${error ? `, ${error} AS error` : ''} FROM ${source}`;
+}
+
+/** SQL for a bronze column's value in the read's relation. */
+export function columnSql(read: BronzeFileRead, name: string): string {
+  const c = read.columns.find((x) => x.name === name);
+  return c?.sql ?? quoteIdent(c?.source ?? name);
 }
 
 const RESERVED = [INGESTED_AT, BATCH_ID];

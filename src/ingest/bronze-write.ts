@@ -80,7 +80,7 @@ function fileSelect(r: BronzeRows, fields: readonly NestedField[], meta: { inges
       if (!column || r.nullColumns.has(column.name)) value = 'NULL';
       // Nested values kept in a text column are JSON, not DuckDB's struct notation.
       else if (f.type === 'string' && typeof sourceType === 'object') value = `to_json(${quoteIdent(column.source)})::VARCHAR`;
-      else value = quoteIdent(column.source);
+      else value = column.sql ?? quoteIdent(column.source);
     }
     return `CAST(${value} AS ${icebergToDuckdb(f.type)}) AS ${quoteIdent(f.name)}`;
   });

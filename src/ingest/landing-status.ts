@@ -3,13 +3,14 @@ import { didYouMean } from '../config/index.js';
 import type { ObjectInfo, ObjectStore } from '../storage/index.js';
 import { committedFiles, rejectedWholeFiles } from './bronze-ledger.js';
 import { fingerprint, landingFilesOf, temporaryName, vouchedFiles, type LandingFile } from './landing-files.js';
-import { declinedBy } from './source-claims.js';
+import { declinedBy, skippedBy } from './source-claims.js';
+import { archiveKey, archivePolicy } from './landing-archive.js';
 import { bronzeTables, landingPrefix, type SourceConfig } from './source-config.js';
 
 const LANDING = 'landing/';
 
 /** What can become of a landing file, in the order `silt landing` counts them. */
-export const LANDING_STATUSES = ['pending', 'requested', 'done', 'incomplete', 'unclaimed', 'ignored'] as const;
+export const LANDING_STATUSES = ['pending', 'requested', 'done', 'archived', 'incomplete', 'unclaimed', 'skipped', 'ignored'] as const;
 
 export interface LandingEntry {
   /** The source whose path holds the file; '' when no source's does. */
@@ -18,9 +19,11 @@ export interface LandingEntry {
   path: string;
   size: number;
   /**
-   * `done`: its content is in bronze; `pending`: the next ingest takes it; `requested`: the
+   * `done`: its content is in bronze; `archived`: done, and moved by the source's `archive:` policy
+   * (`path` is where it was, the detail says where it is); `pending`: the next ingest takes it; `requested`: the
    * server's watcher saw it complete and asked for a run, not yet done; `incomplete`: still being
-   * written (or settling); `unclaimed`: no source takes it; `ignored`: a hidden name (`.x`, `_x`).
+   * written (or settling); `unclaimed`: no source takes it; `skipped`: its source's include/exclude
+   * patterns leave it out (the detail names the pattern); `ignored`: a hidden name (`.x`, `_x`).
    */
   status: (typeof LANDING_STATUSES)[number];
   /**
@@ -57,9 +60,14 @@ export async function landingStatus(catalog: Catalog, sources: Record<string, So
     const requested = new Map(requests.map((r) => [r.path, r]));
     const rejectsTable = `${namespace}.${rejects}`;
     for (const file of landingFilesOf(listed, landingPrefix(name, source), nowMs, vouchedFiles(requests))) {
+      const entry = (status: LandingEntry['status'], detail: string) => out.push({ source: name, path: file.key, size: file.size, status, detail });
+      const skipped = skippedBy(name, source, file.key);
+      if (skipped !== undefined) {
+        entry('skipped', skipped);
+        continue;
+      }
       if (declinedBy(name, source, file.key)) continue;
       const seen = byKey.get(file.key);
-      const entry = (status: LandingEntry['status'], detail: string) => out.push({ source: name, path: file.key, size: file.size, status, detail });
       if (file.state === 'incomplete') {
         entry('incomplete', temporaryName(file.key) ? TEMPORARY : SETTLING);
         continue;
@@ -71,6 +79,17 @@ export async function landingStatus(catalog: Catalog, sources: Record<string, So
       else if (request && request.size === file.size && request.modifiedMs === file.modifiedMs) entry('requested', requestedDetail(request));
       else if (seen) entry('pending', `changed since it was ${outcome(seen, whole.get(seen.fingerprint), rejectsTable)}; the next ingest takes the new content`);
       else entry('pending', 'new: the next ingest takes it');
+    }
+    const policy = archivePolicy(name, source);
+    if (policy) {
+      const present = new Set(listed.map((o) => o.key));
+      for (const o of await catalog.store.list(archiveKey(policy, landingPrefix(name, source)))) {
+        const path = LANDING + o.key.slice(policy.prefix.length);
+        const was = byKey.get(path);
+        // A file put back in landing is listed there; an object Silt did not move is not its business.
+        if (present.has(path) || !was) continue;
+        out.push({ source: name, path, size: o.size, status: 'archived', detail: `moved to ${o.key}; ${outcome(was, whole.get(was.fingerprint), rejectsTable)}` });
+      }
     }
   }
   for (const { file, reason, source } of await unclaimedLanding(catalog.store, sources, listed)) {
@@ -126,6 +145,8 @@ export async function unclaimedLanding(
   for (const file of landingFilesOf(listed ?? (await store.list(LANDING)), LANDING)) {
     const under = declared.filter((d) => file.key.startsWith(d.prefix));
     if (under.length > 0) {
+      // A file its source's patterns skip is the user's choice, not a file lost.
+      if (under.some((d) => skippedBy(d.name, d.source, file.key) !== undefined)) continue;
       const reasons = under.map((d) => declinedBy(d.name, d.source, file.key));
       if (reasons.every((r) => r !== undefined)) out.push({ file, reason: reasons[0]!, source: under[0]!.name });
       continue;

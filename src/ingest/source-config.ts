@@ -1,9 +1,16 @@
 import { z } from 'zod';
 import { pushSchema } from './push-config.js';
 import { cronProblem } from '../config/index.js';
+import { globProblem } from './landing-patterns.js';
+import { archiveSchema } from './archive-config.js';
 
 const FORMATS = ['csv', 'tsv', 'json', 'ndjson', 'parquet'] as const;
 const NAME = /^[a-z_][a-z0-9_]*$/;
+
+const globPattern = z.string().superRefine((pattern, ctx) => {
+  const problem = globProblem(pattern);
+  if (problem) ctx.addIssue({ code: 'custom', message: `a glob pattern: ${problem}` });
+});
 
 /**
  * One source under `sources:` in silt.yaml: a prefix of the landing zone whose files are ingested
@@ -17,6 +24,10 @@ const NAME = /^[a-z_][a-z0-9_]*$/;
  *     delimiter: ','         # CSV/TSV only (default: detected)
  *     header: true           # CSV/TSV only: line 1 names the columns (default); false: column_1, …
  *     records: data          # JSON only: each document's array at this path holds the rows ({"data": [...]})
+ *     include: ["*.csv"]     # only files matching one of these globs (see landing-patterns.ts)
+ *     exclude: ["README*"]   # files matching any of these are skipped: neither ingested nor rejected
+ *     hive_columns: false    # key=value folders (year=2026/) are bronze columns unless this is false
+ *     archive: { prefix: archive/, after: 7d }   # ingested files move there (archive-config.ts)
  *     table: bronze.orders   # default: bronze.<name>
  *     push: { batch_wait: 200ms }   # HTTP pushes (POST /v1/ingest/<name>); see push-config.ts
  *     schedule: "0 * * * *"  # cron: `silt serve` runs it and what depends on it then
@@ -35,6 +46,10 @@ export const sourceSchema = z.strictObject({
     .string()
     .regex(/^(\$\.)?[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, 'a path of keys to an array, e.g. data or $.data.items')
     .optional(),
+  include: z.array(globPattern).min(1, 'at least one pattern (leave include out to take every file)').optional(),
+  exclude: z.array(globPattern).optional(),
+  hive_columns: z.boolean().optional(),
+  archive: archiveSchema.optional(),
   table: z
     .string()
     .regex(/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/, 'namespace.table in lower-case letters, digits and _')

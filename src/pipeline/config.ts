@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { didYouMean, PROJECT_FILE, type ProjectConfig } from '../config/index.js';
 import { InvalidInput, NotFound } from '../errors.js';
-import { sourcesSchema, type SourceConfig } from '../ingest/index.js';
+import { landingSectionSchema, sourcesSchema, type SourceConfig } from '../ingest/index.js';
 import { silverSectionSchema, type SilverContract } from '../transform/index.js';
 
 const goldSectionSchema = z.strictObject({
@@ -29,11 +29,18 @@ export function pipelineConfig(config: ProjectConfig): PipelineConfig {
       `config: ${PROJECT_FILE}: gold.models: the folder ${gold.models} does not exist in ${config.dir}${hint ? ` (did you mean ${hint}?)` : ''}; create it or fix the path`,
     );
   }
+  const landing = config.section('landing', landingSectionSchema);
+  const sources = Object.entries(config.section('sources', sourcesSchema) ?? {}).map(([name, s]) => [name, withDefaults(s, landing)] as const);
   return {
-    sources: config.section('sources', sourcesSchema) ?? {},
+    sources: Object.fromEntries(sources),
     silver: config.section('silver', silverSectionSchema) ?? {},
     modelsDir,
   };
+}
+
+/** A source's settings with the project's `landing:` defaults where it has none of its own. */
+function withDefaults(source: SourceConfig, landing: { archive?: SourceConfig['archive'] } | undefined): SourceConfig {
+  return source.archive === undefined && landing?.archive !== undefined ? { ...source, archive: landing.archive } : source;
 }
 
 /** The ingest steps for the named sources (all when none is named); NotFound naming the one meant for a source not declared. */

@@ -1,10 +1,12 @@
-import { ingestSource, spreadSource, type IngestResult, type IngestTaskRecord, type SourceConfig } from '../ingest/index.js';
+import { archiveLanding, ingestSource, spreadSource, type IngestResult, type IngestTaskRecord, type SourceConfig } from '../ingest/index.js';
 import type { StepContext, StepOutcome } from './context.js';
 import { queueIngestTasks } from './ingest-spread.js';
 
 /**
  * Ingests a source's new landing files into its bronze table; malformed lines count as quarantined.
  * A run that spreads its ingest hands the files to tasks any worker may do, then commits them.
+ * Then, with an `archive:` policy, files ingested long enough ago move to the archive (only
+ * after their commit: the ledger is written after it).
  */
 export async function ingestStep(ctx: StepContext, name: string, source: SourceConfig): Promise<StepOutcome> {
   const opts = {
@@ -15,6 +17,7 @@ export async function ingestStep(ctx: StepContext, name: string, source: SourceC
   const r: IngestResult & { tasks?: IngestTaskRecord[] } = ctx.spread
     ? await spreadSource(ctx.catalog, ctx.engine, name, source, { ...opts, filesPerTask: ctx.spread.filesPerTask, runTasks: queueIngestTasks(ctx.catalog, ctx.engine, source, ctx.spread, ctx.signal) })
     : await ingestSource(ctx.catalog, ctx.engine, name, source, opts);
+  const archived = await archiveLanding(ctx.catalog, name, source);
   return {
     rowsIn: r.rowsIn,
     rowsWritten: r.rowsWritten,
@@ -22,7 +25,7 @@ export async function ingestStep(ctx: StepContext, name: string, source: SourceC
     rowsDeduplicated: 0,
     bytesWritten: r.bytesWritten,
     snapshotId: r.snapshotId,
-    warnings: r.warnings,
+    warnings: [...r.warnings, ...archived.warnings],
     details: {
       table: r.table,
       batchId: r.batchId,
@@ -30,6 +33,7 @@ export async function ingestStep(ctx: StepContext, name: string, source: SourceC
       newColumns: r.newColumns,
       typeConflicts: r.typeConflicts,
       ...(r.tasks?.length ? { tasks: r.tasks } : {}),
+      ...(archived.moved.length ? { archived: archived.moved } : {}),
     },
   };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { declinedBy, landingFilesOf, landingPrefix, SETTLE_MS, temporaryName } from '../ingest/index.js';
+import { takes, landingFilesOf, landingPrefix, SETTLE_MS, temporaryName } from '../ingest/index.js';
 import type { Project } from '../project/index.js';
 import { pipelineConfig } from './config.js';
 import type { RunRequester } from './run-request.js';
@@ -70,7 +70,7 @@ export function startLandingWatcher(project: Project, requester: RunRequester, o
     let settling = 0;
     for (const [name, source] of sources) {
       for (const f of landingFilesOf(listed, prefixes.get(name)!, now)) {
-        if (temporaryName(f.key) || declinedBy(name, source, f.key)) continue;
+        if (temporaryName(f.key) || !takes(name, source, f.key)) continue;
         present.add(f.key);
         let s = seen.get(f.key);
         if (!s || s.size !== f.size || s.modifiedMs !== f.modifiedMs) {

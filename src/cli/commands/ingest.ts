@@ -36,16 +36,16 @@ export function register(program: Command): void {
   withFormat(program
     .command('landing')
     .description('what the landing zone holds: pending, requested by a running server, done, or still being written')
-    .option('--all', 'list done files too, and hidden ones (.x, _x) that ingest ignores'))
+    .option('--all', 'list done and archived files too, those a source\'s include/exclude patterns skip, and hidden ones (.x, _x) that ingest ignores'))
     .action(
       action(async function (this: Command, opts: { all?: boolean; format: string }) {
         const format = listFormat('landing', opts.format);
         const entries = await inProject(this, (p) => landingStatus(p.catalog, pipelineConfig(p.config).sources));
-        const shown = opts.all ? entries : entries.filter((e) => e.status !== 'done' && e.status !== 'ignored');
+        const shown = opts.all ? entries : entries.filter((e) => e.status !== 'done' && e.status !== 'archived' && e.status !== 'skipped' && e.status !== 'ignored');
         if (format !== 'table') return out(renderListing(landingListing(shown), format));
         const count = (s: string) => entries.filter((e) => e.status === s).length;
         // `requested` only where a server's watcher has asked for runs.
-        const counts = ['pending', ...(count('requested') ? ['requested'] : []), 'done', 'incomplete', 'unclaimed'].map((s) => `${count(s)} ${s}`);
+        const counts = ['pending', ...(count('requested') ? ['requested'] : []), 'done', ...(count('archived') ? ['archived'] : []), 'incomplete', 'unclaimed', ...(count('skipped') ? ['skipped'] : [])].map((s) => `${count(s)} ${s}`);
         if (shown.length) out(textTable(['source', 'file', 'size', 'status'], shown.map((e) => [e.source || '-', e.path, formatBytes(e.size), e.status])));
         for (const e of shown) out(`${e.path}: ${e.detail}`);
         out(`landing: ${counts.join(', ')}`);

@@ -58,6 +58,8 @@ export function register(program: Command): void {
       for (const s of results) {
         const tasks = (s.details as StoredDetails | undefined)?.tasks;
         if (tasks?.length) out(`  ${s.id}: ${tasks.length} ingest tasks; ${tasksByWorker(tasks)}`);
+        const archived = (s.details as StoredDetails | undefined)?.archived;
+        if (archived?.length) out(`  ${s.id}: ${archived.length} landing file${archived.length === 1 ? '' : 's'} archived: ${archived.map((a) => a.to).join(', ')}`);
       }
       const notes = stepNotes(results);
       if (notes.length) out(notes.join('\n'));
@@ -82,6 +84,8 @@ interface StoredDetails extends Record<string, unknown> {
   warnings?: string[];
   /** An ingest spread over workers: who did which task. */
   tasks?: IngestTaskRecord[];
+  /** Landing files the source's archive policy moved after the ingest. */
+  archived?: { from: string; to: string }[];
 }
 
 /** `w1: tasks 0, 2 (6 files, 120 rows); w2: …`, workers by name. */

@@ -27,7 +27,7 @@ export async function inexactDoubleColumns(
   const limit = Math.trunc(sampleSize ?? 20480);
   const rows = await engine.all<Record<string, string | null>>(
     `SELECT ${picks.join(', ')} FROM (SELECT * FROM read_csv(${quoteFilePath(path)}, columns = {${columns}},
-      header = ${dialect.header}, auto_detect = false, delim = ${quoteLiteral(dialect.delimiter)}, quote = '"', escape = '"',
+      header = ${dialect.header}, auto_detect = false, hive_partitioning = false, delim = ${quoteLiteral(dialect.delimiter)}, quote = '"', escape = '"',
       strict_mode = false, null_padding = true, ignore_errors = true, compression = ${compressionArg(compression)}${nullstr(dialect.nulls)}) LIMIT ${limit})`,
   );
   const row = rows[0] ?? {};

@@ -55,7 +55,7 @@ export async function textColumnHints(
   const rows = await engine.allJson<Record<string, unknown>>(
     `SELECT ${picks.join(', ')} FROM (
        SELECT *, ${d.header ? 1 : 0} + _rn + coalesce(sum(${breaks}) OVER (ORDER BY _rn ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS _line
-       FROM (SELECT *, row_number() OVER () AS _rn FROM (SELECT * FROM read_csv(${quoteFilePath(path)}, columns = {${columns}}, header = ${d.header}, auto_detect = false,
+       FROM (SELECT *, row_number() OVER () AS _rn FROM (SELECT * FROM read_csv(${quoteFilePath(path)}, columns = {${columns}}, header = ${d.header}, auto_detect = false, hive_partitioning = false,
          delim = ${quoteLiteral(d.delimiter)}, quote = '"', escape = '"', strict_mode = false, null_padding = true, parallel = false,
          ignore_errors = true, compression = ${compressionArg(compression)}${nullstr(d.nulls)})${limit})))`,
   ).catch(() => []);

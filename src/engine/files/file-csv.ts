@@ -68,7 +68,7 @@ export function csvColumns(dialect: CsvDialect): Column[] {
 export function csvSource(path: string, compression: Compression, d: CsvDialect, rejects: RejectTables, strict: boolean): string {
   const columns = d.names.map((n, i) => `${quoteLiteral(n)}: ${quoteLiteral(d.types[i] ?? 'VARCHAR')}`).join(', ');
   const formats = readCsvExtras(d).join('');
-  return `read_csv(${quoteFilePath(path)}, columns = {${columns}}, header = ${d.header}, auto_detect = false,
+  return `read_csv(${quoteFilePath(path)}, columns = {${columns}}, header = ${d.header}, auto_detect = false, hive_partitioning = false,
     delim = ${quoteLiteral(d.delimiter)}, quote = '"', escape = '"', strict_mode = ${strict}, null_padding = false,
     encoding = 'utf-8', compression = ${compressionArg(compression)}, max_line_size = ${MAX_LINE_BYTES},
     buffer_size = ${MAX_LINE_BYTES * 2}, ignore_errors = true, store_rejects = true,

@@ -52,7 +52,7 @@ export function linesSource(
   rejects: RejectTables,
   strict = true,
 ): string {
-  return `read_csv(${quoteFilePath(path)}, columns = {'text': 'VARCHAR'}, header = false, auto_detect = false,
+  return `read_csv(${quoteFilePath(path)}, columns = {'text': 'VARCHAR'}, header = false, auto_detect = false, hive_partitioning = false,
     delim = chr(0), quote = '', escape = '', strict_mode = ${strict}, encoding = ${quoteLiteral(encoding)},
     compression = ${compressionArg(compression)}, max_line_size = ${MAX_LINE_BYTES},
     buffer_size = ${MAX_LINE_BYTES * 2}, ignore_errors = true, store_rejects = true,

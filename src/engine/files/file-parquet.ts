@@ -10,7 +10,7 @@ import type { FileRead } from './file-types.js';
  * files of its batch. `_source_line` is NULL.
  */
 export async function readParquet(engine: Engine, path: string): Promise<FileRead> {
-  const source = `read_parquet(${quoteFilePath(path)})`;
+  const source = `read_parquet(${quoteFilePath(path)}, hive_partitioning = false)`;
   let described: { column_name: string; column_type: string }[];
   let rows: number;
   try {

@@ -94,7 +94,7 @@ test('the landing zone: each file with its source, status and what became of it'
     await runPipeline(project, { trigger: 'manual' });
     await addLanding(dir, { 'stray/x.csv': 'a\n1\n' });
     const after = await call(app, 'GET', '/v1/landing');
-    assert.deepEqual(after.body.counts, { pending: 0, requested: 0, done: 1, incomplete: 0, unclaimed: 1, ignored: 0 });
+    assert.deepEqual(after.body.counts, { pending: 0, requested: 0, done: 1, archived: 0, incomplete: 0, unclaimed: 1, skipped: 0, ignored: 0 });
     const done = after.body.files.find((f: any) => f.status === 'done');
     assert.match(done.detail, /rows/);
     const unclaimed = await call(app, 'GET', '/v1/landing?status=unclaimed');

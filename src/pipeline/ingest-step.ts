@@ -1,10 +1,11 @@
-import { ingestSource, spreadSource, type IngestResult, type IngestTaskRecord, type SourceConfig } from '../ingest/index.js';
+import { ingestPulled, ingestSource, spreadSource, type IngestResult, type IngestTaskRecord, type PullReport, type SourceConfig } from '../ingest/index.js';
 import type { StepContext, StepOutcome } from './context.js';
 import { queueIngestTasks } from './ingest-spread.js';
 
 /**
  * Ingests a source's new landing files into its bronze table; malformed lines count as quarantined.
- * A run that spreads its ingest hands the files to tasks any worker may do, then commits them.
+ * A run that spreads its ingest hands the files to tasks any worker may do, then commits them. A
+ * pulled source (`pull:`) is pulled into its landing first.
  */
 export async function ingestStep(ctx: StepContext, name: string, source: SourceConfig): Promise<StepOutcome> {
   const opts = {
@@ -12,7 +13,9 @@ export async function ingestStep(ctx: StepContext, name: string, source: SourceC
     youngFiles: ctx.trigger === 'file' ? ('leave' as const) : ('wait' as const),
     onProgress: (p: { files: number; rows: number }) => ctx.progress(`ingest ${name}: ${p.files} files, ${p.rows.toLocaleString('en-US')} rows`),
   };
-  const r: IngestResult & { tasks?: IngestTaskRecord[] } = ctx.spread
+  const r: IngestResult & { tasks?: IngestTaskRecord[]; pulled?: PullReport } = source.pull
+    ? await ingestPulled(ctx.catalog, ctx.engine, name, source, { ...opts, ...(ctx.signal ? { signal: ctx.signal } : {}), log: ctx.progress })
+    : ctx.spread
     ? await spreadSource(ctx.catalog, ctx.engine, name, source, { ...opts, filesPerTask: ctx.spread.filesPerTask, runTasks: queueIngestTasks(ctx.catalog, ctx.engine, source, ctx.spread, ctx.signal) })
     : await ingestSource(ctx.catalog, ctx.engine, name, source, opts);
   return {
@@ -30,6 +33,7 @@ export async function ingestStep(ctx: StepContext, name: string, source: SourceC
       newColumns: r.newColumns,
       typeConflicts: r.typeConflicts,
       ...(r.tasks?.length ? { tasks: r.tasks } : {}),
+      ...(r.pulled ? { pulled: r.pulled } : {}),
     },
   };
 }

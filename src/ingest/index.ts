@@ -13,5 +13,5 @@ export { PUSH_DEFAULTS, type PushSettings } from './push-config.js';
 export { landingFilesOf, temporaryName, SETTLE_MS, type LandingFile } from './landing-files.js';
 export { declinedBy } from './source-claims.js';
 export { ingestPulled, type PullIngestOptions, type PullReport } from './connectors/pull-ingest.js';
-export { checkConnector } from './connectors/open-connector.js';
+export { checkConnector, pullOrigin } from './connectors/open-connector.js';
 export { pullSchema, type PullConfig } from './connectors/pull-config.js';

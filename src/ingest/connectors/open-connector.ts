@@ -17,3 +17,11 @@ export async function openConnector(source: string, pull: PullConfig): Promise<O
 export async function checkConnector(source: string, pull: PullConfig): Promise<void> {
   await (await openConnector(source, pull)).close?.();
 }
+
+/** What a source is pulled from, for `silt plan`: `postgres public.customers`. */
+export function pullOrigin(pull: PullConfig): string {
+  switch (pull.kind) {
+    case 'postgres':
+      return `postgres ${pull.table}`;
+  }
+}

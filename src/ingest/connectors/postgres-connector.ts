@@ -14,6 +14,8 @@ export const DELETED_COLUMN = '_deleted';
 
 /** Where the last landed chunk ended: the cursor and key values of its last row, as PostgreSQL's text. */
 interface KeysetState extends ConnectorState {
+  /** The table and the cursor and key columns the values are of. */
+  of: string;
   cursor: string;
   key: string[];
 }
@@ -118,7 +120,8 @@ export class PostgresConnector implements Connector {
     const typed = order.map((c) => this.column(c));
     const table = quoteQualified(...splitTable(this.config.table));
     const list = order.map(quoteIdent).join(', ');
-    let after = state === undefined ? undefined : checkState(state, key.length, this.source);
+    const of = `${this.config.table}(${order.join(', ')})`;
+    let after = state === undefined ? undefined : checkState(state, of, this.source);
     const started = Date.now();
     let rows = 0;
     let pages = 0;
@@ -130,7 +133,7 @@ export class PostgresConnector implements Connector {
       if (result.rows.length === 0) break;
       const at = order.map((c) => result.fields.findIndex((f) => f.name === c));
       const last = result.rows[result.rows.length - 1]!;
-      after = { cursor: last[at[0]!] as string, key: at.slice(1).map((i) => last[i] as string) };
+      after = { of, cursor: last[at[0]!] as string, key: at.slice(1).map((i) => last[i] as string) };
       const records = result.rows.map((row) => {
         const record: Record<string, unknown> = {};
         result.fields.forEach((f, i) => (record[f.name] = jsonValue(row[i] as string | null, f.dataTypeID)));
@@ -228,10 +231,10 @@ async function tableColumns(client: pg.Client, source: string, config: PostgresP
   return rows;
 }
 
-function checkState(state: ConnectorState, keys: number, source: string): KeysetState {
+function checkState(state: ConnectorState, of: string, source: string): KeysetState {
   const s = state as Partial<KeysetState>;
-  if (typeof s.cursor !== 'string' || !Array.isArray(s.key) || s.key.length !== keys) {
-    throw new InvalidInput(`source ${source}: the saved pull position ${JSON.stringify(state)} does not fit its cursor and key in silt.yaml (changed since the last pull); put them back, or declare the source under a new name to pull the table from the start`, {
+  if (s.of !== of || typeof s.cursor !== 'string' || !Array.isArray(s.key)) {
+    throw new InvalidInput(`source ${source}: the last pull read ${String(s.of)}, silt.yaml now says ${of}; put the table, cursor and key back, or declare the source under a new name to pull the table from the start`, {
       code: 'pull_state_mismatch',
       details: { key: source },
     });

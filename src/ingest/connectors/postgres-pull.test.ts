@@ -80,6 +80,13 @@ test('rows tied on the cursor across a chunk boundary are each pulled once, and 
       await sql(url, `INSERT INTO customers VALUES (8, 'n8', '2026-01-01T00:00:00Z')`);
       await run(lake, source);
       assert.deepEqual((await bronze(lake)).slice(7), ['8 n8']);
+      // The saved position is of (updated_at, id): another cursor would resume at a meaningless place.
+      await assert.rejects(run(lake, customers(url, { cursor: 'name' })), (e: unknown) => {
+        assert.ok(e instanceof InvalidInput);
+        assert.equal(e.code, 'pull_state_mismatch');
+        assert.match(e.message, /^source customers: the last pull read public\.customers\(updated_at, id\), silt\.yaml now says public\.customers\(name, id\); put the table, cursor and key back/);
+        return true;
+      });
     });
   });
 });

@@ -1,4 +1,7 @@
-/** A source pulled from PostgreSQL through the CLI: `silt plan` checks it, a `silt run` SIGKILLed mid-pull and run again lands every row once. */
+/**
+ * A source pulled from PostgreSQL through the CLI: `silt plan` checks it, a `silt run` SIGKILLed
+ * mid-pull and run again lands every row once, and an update and a delete reach silver.
+ */
 import assert from 'node:assert/strict';
 import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -22,24 +25,40 @@ sources:
       cursor: updated_at
       key: id
       chunk_rows: ${CHUNK}
+      deletes: compare
+silver:
+  customers:
+    source: bronze.customers
+    key: id
+    order_by: _pulled_at
+    columns:
+      id:         { type: long, required: true }
+      name:       { type: string }
+      _deleted:   { type: boolean }
+      _pulled_at: { type: timestamptz }
 `;
+
+async function change(url: string, sql: string): Promise<void> {
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  try {
+    await db.query(sql);
+  } finally {
+    await db.end();
+  }
+}
 
 async function pulledFiles(dir: string): Promise<number> {
   return (await readdir(path.join(dir, 'lake/landing/customers')).catch(() => [] as string[])).filter((f) => f.startsWith('pull-') && f.endsWith('.ndjson.gz')).length;
 }
 
-test('silt plan names a wrong table; a run killed mid-pull, run again, holds every row once', async () => {
+test('silt plan names a wrong table; a run killed mid-pull, run again, holds every row once; a later update and delete reach silver', async () => {
   await onFreshPostgres(async (url) => {
-    const db = new pg.Client({ connectionString: url });
-    await db.connect();
-    try {
-      await db.query(
-        `CREATE TABLE customers (id int PRIMARY KEY, name text NOT NULL, updated_at timestamptz NOT NULL);
-         INSERT INTO customers SELECT i, 'c' || i, timestamptz '2026-01-01' + (i / 3) * interval '1 second' FROM generate_series(1, ${ROWS}) i`,
-      );
-    } finally {
-      await db.end();
-    }
+    await change(
+      url,
+      `CREATE TABLE customers (id int PRIMARY KEY, name text NOT NULL, updated_at timestamptz NOT NULL);
+       INSERT INTO customers SELECT i, 'c' || i, timestamptz '2026-01-01' + (i / 3) * interval '1 second' FROM generate_series(1, ${ROWS}) i`,
+    );
     const env = { SILT_TEST_SHOP_URL: url };
     await withProject(async (dir) => {
       await appendFile(path.join(dir, 'silt.yaml'), SOURCE('public.custmers'));
@@ -63,6 +82,12 @@ test('silt plan names a wrong table; a run killed mid-pull, run again, holds eve
       assert.equal(rerun.code, 0, rerun.stderr + rerun.stdout);
       assert.deepEqual(await queryCsv(dir, 'SELECT count(*), count(DISTINCT id), min(id), max(id) FROM bronze.customers'), [[String(ROWS), String(ROWS), '1', String(ROWS)]]);
       assert.equal(await pulledFiles(dir), ROWS / CHUNK, 'one file a chunk: the chunks landed before the kill were not pulled again');
+
+      await change(url, `UPDATE customers SET name = 'renamed', updated_at = timestamptz '2026-02-01' WHERE id = 2; DELETE FROM customers WHERE id = 1`);
+      const third = await finished(startSilt(dir, ['run'], env));
+      assert.equal(third.code, 0, third.stderr + third.stdout);
+      assert.deepEqual(await queryCsv(dir, 'SELECT id, name, _deleted FROM silver.customers WHERE id <= 3 ORDER BY id'), [['1', '', 'true'], ['2', 'renamed', 'false'], ['3', 'c3', 'false']]);
+      assert.deepEqual(await queryCsv(dir, 'SELECT count(*) FROM bronze.customers'), [[String(ROWS + 2)]], 'one new version and one tombstone');
       const replan = await finished(startSilt(dir, ['plan'], env));
       assert.match(replan.stdout, /= bronze\.customers +source customers \(pulled from postgres public\.customers into landing\/customers\/\)/);
     });

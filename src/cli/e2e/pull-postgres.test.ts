@@ -7,8 +7,7 @@ import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
-import { onFreshPostgres } from '../../catalog/postgres-test-support.js';
+import { onFreshPostgres, runOn } from '../../catalog/postgres-test-support.js';
 import { finished, queryCsv, startSilt } from '../../testing/silt-process.js';
 import { withProject } from '../../testing/temp-project.js';
 
@@ -38,23 +37,13 @@ silver:
       _pulled_at: { type: timestamptz }
 `;
 
-async function change(url: string, sql: string): Promise<void> {
-  const db = new pg.Client({ connectionString: url });
-  await db.connect();
-  try {
-    await db.query(sql);
-  } finally {
-    await db.end();
-  }
-}
-
 async function pulledFiles(dir: string): Promise<number> {
   return (await readdir(path.join(dir, 'lake/landing/customers')).catch(() => [] as string[])).filter((f) => f.startsWith('pull-') && f.endsWith('.ndjson.gz')).length;
 }
 
 test('silt plan names a wrong table; a run killed mid-pull, run again, holds every row once; a later update and delete reach silver', async () => {
   await onFreshPostgres(async (url) => {
-    await change(
+    await runOn(
       url,
       `CREATE TABLE customers (id int PRIMARY KEY, name text NOT NULL, updated_at timestamptz NOT NULL);
        INSERT INTO customers SELECT i, 'c' || i, timestamptz '2026-01-01' + (i / 3) * interval '1 second' FROM generate_series(1, ${ROWS}) i`,
@@ -83,7 +72,7 @@ test('silt plan names a wrong table; a run killed mid-pull, run again, holds eve
       assert.deepEqual(await queryCsv(dir, 'SELECT count(*), count(DISTINCT id), min(id), max(id) FROM bronze.customers'), [[String(ROWS), String(ROWS), '1', String(ROWS)]]);
       assert.equal(await pulledFiles(dir), ROWS / CHUNK, 'one file a chunk: the chunks landed before the kill were not pulled again');
 
-      await change(url, `UPDATE customers SET name = 'renamed', updated_at = timestamptz '2026-02-01' WHERE id = 2; DELETE FROM customers WHERE id = 1`);
+      await runOn(url, `UPDATE customers SET name = 'renamed', updated_at = timestamptz '2026-02-01' WHERE id = 2; DELETE FROM customers WHERE id = 1`);
       const third = await finished(startSilt(dir, ['run'], env));
       assert.equal(third.code, 0, third.stderr + third.stdout);
       assert.deepEqual(await queryCsv(dir, 'SELECT id, name, _deleted FROM silver.customers WHERE id <= 3 ORDER BY id'), [['1', '', 'true'], ['2', 'renamed', 'false'], ['3', 'c3', 'false']]);

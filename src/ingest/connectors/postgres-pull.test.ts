@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import pg from 'pg';
-import { onFreshPostgres } from '../../catalog/postgres-test-support.js';
+import { onFreshPostgres, runOn } from '../../catalog/postgres-test-support.js';
 import { EnvironmentFault, InvalidInput } from '../../errors.js';
 import { withLake, type Lake } from '../../testing/lake.js';
 import { query } from '../../testing/bronze.js';
@@ -11,16 +10,6 @@ import { ingestPulled, type PullIngestOptions } from './pull-ingest.js';
 /** A source `customers` pulling `public.customers` of the database at `url`. */
 function customers(url: string, pull: Record<string, unknown> = {}): SourceConfig {
   return sourcesSchema.parse({ customers: { pull: { kind: 'postgres', url, table: 'public.customers', cursor: 'updated_at', key: 'id', ...pull } } }).customers!;
-}
-
-async function sql(url: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
 }
 
 let runs = 0;
@@ -39,7 +28,7 @@ const TABLE = `CREATE TABLE customers (id int PRIMARY KEY, name text NOT NULL, u
 test('inserts, updates and deletes between runs: bronze holds every version once, and a tombstone per deleted key', async () => {
   await onFreshPostgres(async (url) => {
     await withLake(async (lake) => {
-      await sql(url, `${TABLE}; INSERT INTO customers VALUES (1, 'ann', '2026-01-01T00:00:00Z'), (2, 'bob', '2026-01-01T00:00:01Z'), (3, 'cy', '2026-01-01T00:00:02Z')`);
+      await runOn(url, `${TABLE}; INSERT INTO customers VALUES (1, 'ann', '2026-01-01T00:00:00Z'), (2, 'bob', '2026-01-01T00:00:01Z'), (3, 'cy', '2026-01-01T00:00:02Z')`);
       const source = customers(url, { deletes: 'compare', chunk_rows: 2 });
       const first = await run(lake, source);
       assert.deepEqual([first.pulled.rows, first.pulled.files.length, first.pulled.tombstones], [3, 2, 0]);
@@ -49,7 +38,7 @@ test('inserts, updates and deletes between runs: bronze holds every version once
       const nothing = await run(lake, source);
       assert.deepEqual([nothing.pulled.rows, nothing.pulled.tombstones, nothing.rowsIn], [0, 0, 0], 'a run with no change lands nothing');
 
-      await sql(url, `UPDATE customers SET name = 'bobby', updated_at = '2026-01-02T00:00:00Z' WHERE id = 2; DELETE FROM customers WHERE id = 1; INSERT INTO customers VALUES (4, 'di', '2026-01-02T00:00:01Z')`);
+      await runOn(url, `UPDATE customers SET name = 'bobby', updated_at = '2026-01-02T00:00:00Z' WHERE id = 2; DELETE FROM customers WHERE id = 1; INSERT INTO customers VALUES (4, 'di', '2026-01-02T00:00:01Z')`);
       const second = await run(lake, source);
       assert.deepEqual([second.pulled.rows, second.pulled.tombstones], [2, 1]);
       assert.deepEqual([second.rowsIn, second.rowsWritten], [3, 3], 'the tombstone is ingested in the same run');
@@ -58,7 +47,7 @@ test('inserts, updates and deletes between runs: bronze holds every version once
       const again = await run(lake, source);
       assert.deepEqual([again.pulled.rows, again.pulled.tombstones], [0, 0], 'a deleted key is a tombstone once');
 
-      await sql(url, `INSERT INTO customers VALUES (1, 'ann again', '2026-01-03T00:00:00Z')`);
+      await runOn(url, `INSERT INTO customers VALUES (1, 'ann again', '2026-01-03T00:00:00Z')`);
       await run(lake, source);
       assert.deepEqual((await bronze(lake)).slice(6), ['1 ann again'], 'a key back after its delete is a new version');
       const rows = await query(lake, `SELECT _cursor, _pulled_at FROM bronze.customers WHERE id = 4`);
@@ -71,13 +60,13 @@ test('inserts, updates and deletes between runs: bronze holds every version once
 test('rows tied on the cursor across a chunk boundary are each pulled once, and later ties too', async () => {
   await onFreshPostgres(async (url) => {
     await withLake(async (lake) => {
-      await sql(url, `${TABLE}; INSERT INTO customers SELECT i, 'n' || i, '2026-01-01T00:00:00Z' FROM generate_series(1, 7) i`);
+      await runOn(url, `${TABLE}; INSERT INTO customers SELECT i, 'n' || i, '2026-01-01T00:00:00Z' FROM generate_series(1, 7) i`);
       const source = customers(url, { chunk_rows: 3 });
       const first = await run(lake, source);
       assert.equal(first.pulled.files.length, 3);
       assert.deepEqual(await bronze(lake), ['1 n1', '2 n2', '3 n3', '4 n4', '5 n5', '6 n6', '7 n7']);
       // A row committed later with the same cursor value as the last one pulled, and a key after it.
-      await sql(url, `INSERT INTO customers VALUES (8, 'n8', '2026-01-01T00:00:00Z')`);
+      await runOn(url, `INSERT INTO customers VALUES (8, 'n8', '2026-01-01T00:00:00Z')`);
       await run(lake, source);
       assert.deepEqual((await bronze(lake)).slice(7), ['8 n8']);
       // The saved position is of (updated_at, id): another cursor would resume at a meaningless place.
@@ -94,7 +83,7 @@ test('rows tied on the cursor across a chunk boundary are each pulled once, and 
 test('a pull stopped after a chunk is recorded, or after its file is put, gives the same bronze when run again', async () => {
   await onFreshPostgres(async (url) => {
     const setup = `${TABLE}; INSERT INTO customers SELECT i, 'n' || i, timestamptz '2026-01-01' + i * interval '1 second' FROM generate_series(1, 10) i`;
-    await sql(url, setup);
+    await runOn(url, setup);
     const want = Array.from({ length: 10 }, (_, i) => `${i + 1} n${i + 1}`);
     const source = customers(url, { chunk_rows: 4 });
     for (const point of ['afterPending', 'afterPut'] as const) {
@@ -119,7 +108,7 @@ test('a pull stopped after a chunk is recorded, or after its file is put, gives 
 test('PostgreSQL types land as JSON that keeps their values', async () => {
   await onFreshPostgres(async (url) => {
     await withLake(async (lake) => {
-      await sql(
+      await runOn(
         url,
         `CREATE TABLE kinds (id bigint PRIMARY KEY, big bigint, amount numeric(20,4), ratio double precision, stamp timestamptz, naive timestamp, day date,
            raw bytea, doc jsonb, tags text[], counts int[], flag boolean, uid uuid);
@@ -156,7 +145,7 @@ test('PostgreSQL types land as JSON that keeps their values', async () => {
 test('a missing table, cursor or key column, an unset URL variable and a database nobody answers are each one error naming the source and what to fix', async () => {
   await onFreshPostgres(async (url) => {
     await withLake(async (lake) => {
-      await sql(url, TABLE);
+      await runOn(url, TABLE);
       await assert.rejects(run(lake, customers(url, { table: 'public.custommers' })), (e: unknown) => {
         assert.ok(e instanceof InvalidInput);
         assert.match(e.message, /^source customers: no table public\.custommers in PostgreSQL 127\.0\.0\.1:\d+\/\w+ \(did you mean public\.customers\?\); fix sources\.customers\.pull\.table in silt\.yaml/);

@@ -8,7 +8,7 @@ import { assertNoStack, cli, removeDir, rewritePipelineYaml, smallProject, tempD
 const contract = ordersYaml;
 
 const CASES: [string, string, RegExp][] = [
-  ['a misspelled key in a source', 'sources:\n  orders: { path: orders/, fromat: csv }\n', /line \d+: sources\.orders\.fromat: unknown key \(did you mean `format`\?\); expected one of: path, format, delimiter, header, records, table, push, schedule$/],
+  ['a misspelled key in a source', 'sources:\n  orders: { path: orders/, fromat: csv }\n', /line \d+: sources\.orders\.fromat: unknown key \(did you mean `format`\?\); expected one of: path, format, delimiter, header, records, table, push, pull, schedule$/],
   ['a misspelled format', 'sources:\n  orders: { path: orders/, format: cvs }\n', /sources\.orders\.format: expected one of csv, tsv, json, ndjson, parquet, found "cvs" \(did you mean `csv`\?\)$/],
   ['a misspelled column key', contract('').replace('amount: { type: double }', 'amount: { typ: double }'), /silver\.orders\.columns\.amount\.typ: unknown key \(did you mean `type`\?\); expected one of: type, required, from, /],
   ['a misspelled expectation kind', contract('    expectations:\n      - { rule: not_nul, column: id }'), /silver\.orders\.expectations\.0\.rule: expected a rule: .*, found "not_nul" \(did you mean `not_null`\?\)$/],

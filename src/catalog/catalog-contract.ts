@@ -235,4 +235,16 @@ export function catalogContract(name: string, factory: CatalogFactory): void {
     }
     assert.deepEqual((await c.governance.statementsSince(2_000)).map((a) => [a.auditId, a.tables, a.bytesScanned]), [['a2', ['gold.x'], 7], ['a4', ['gold.x'], 7]]);
   });
+  it('pull states: a chunk pending before its put, then landed or abandoned; seen by another connection', async (open) => {
+    const [a, b] = [await open(), await open()];
+    assert.deepEqual(await a.pullStates.get('shop'), { source: 'shop', state: undefined, pending: undefined });
+    await a.pullStates.begin('shop', 'landing/shop/pull-1.ndjson.gz', { cursor: '5', key: ['1'] });
+    assert.deepEqual((await b.pullStates.get('shop')).pending, { file: 'landing/shop/pull-1.ndjson.gz', state: { cursor: '5', key: ['1'] } });
+    assert.equal((await b.pullStates.get('shop')).state, undefined, 'the state waits for the file');
+    await b.pullStates.landed('shop');
+    assert.deepEqual(await a.pullStates.get('shop'), { source: 'shop', state: { cursor: '5', key: ['1'] }, pending: undefined });
+    await a.pullStates.begin('shop', 'landing/shop/pull-2.ndjson.gz', { cursor: '9', key: ['2'] });
+    await a.pullStates.abandon('shop');
+    assert.deepEqual(await b.pullStates.get('shop'), { source: 'shop', state: { cursor: '5', key: ['1'] }, pending: undefined });
+  });
 }

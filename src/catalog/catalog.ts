@@ -27,6 +27,7 @@ import { StagedIngest } from './staged-ingest.js';
 import { IngestedFiles } from './ingested-files.js';
 import { AlertLog } from './alert-log.js';
 import { PushKeys } from './push-keys.js';
+import { PullStates } from './pull-state.js';
 import { LandingRequests } from './landing-requests.js';
 import { ScheduleFires } from './schedule-fires.js';
 import { RunLog } from './run-log.js';
@@ -86,6 +87,8 @@ export class Catalog {
   readonly alertLog: AlertLog;
   /** Idempotency keys of HTTP pushes. */
   readonly pushKeys: PushKeys;
+  /** Where each pulled source resumes (`pull:` sources). */
+  readonly pullStates: PullStates;
   /** The last fire of each cron schedule. */
   readonly scheduleFires: ScheduleFires;
   /** Landing files the server's watcher saw complete and asked a run for. */
@@ -118,6 +121,7 @@ export class Catalog {
     this.externalTables = new ExternalTables(db);
     this.alertLog = new AlertLog(db);
     this.pushKeys = new PushKeys(db, capabilities);
+    this.pullStates = new PullStates(db, capabilities);
     this.scheduleFires = new ScheduleFires(db);
     this.landingRequests = new LandingRequests(db);
     this.governance = new GovernanceStore(db as Kysely<unknown>);

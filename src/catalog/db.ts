@@ -221,6 +221,15 @@ export interface MetadataDb {
     body_sha256: string;
     created_ms: number;
   };
+  silt_pull_state: {
+    source: string;
+    /** JSON: where the connector resumes, as of the last chunk landed; null before the first. */
+    state: string | null;
+    /** The landing file of a chunk being put, and the state it brings; null when none is. */
+    pending_file: string | null;
+    pending_state: string | null;
+    updated_ms: number;
+  };
   silt_schedule_fires: {
     name: string;
     /** When the schedule was first seen: ticks before it are not made up. */

@@ -4,6 +4,7 @@ export { checkName, parseTableName } from './names.js';
 export type { IngestedFile } from './ingested-files.js';
 export type { StagedTask } from './staged-ingest.js';
 export type { PushKey } from './push-keys.js';
+export type { PullState } from './pull-state.js';
 export type { AlertDelivery, AlertEvent, AlertRecord, NewAlert } from './alert-log.js';
 export { JobQueue, newLease, type Job, type JobRequest, type JobStatus, type Lease } from './job-queue.js';
 export type { LandingRequest } from './landing-requests.js';

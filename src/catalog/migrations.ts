@@ -439,6 +439,21 @@ const MIGRATIONS: readonly Migration[] = [
         .execute();
     },
   },
+  {
+    version: 23,
+    name: 'pulled sources: where each connector resumes, and the chunk being landed (settled by whether its file is there)',
+    async up(db) {
+      await db.schema
+        .createTable('silt_pull_state')
+        .ifNotExists()
+        .addColumn('source', 'varchar(255)', (c) => c.primaryKey())
+        .addColumn('state', 'text')
+        .addColumn('pending_file', 'varchar(1000)')
+        .addColumn('pending_state', 'text')
+        .addColumn('updated_ms', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

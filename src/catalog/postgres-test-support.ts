@@ -42,10 +42,10 @@ function startCluster(): string {
 export async function freshPostgresDatabase(): Promise<{ uri: string; drop(): Promise<void> }> {
   const serverUrl = await testPostgres();
   const name = `silt_test_${randomBytes(6).toString('hex')}`;
-  await admin(serverUrl, `CREATE DATABASE ${name}`);
+  await runOn(serverUrl, `CREATE DATABASE ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  return { uri: url.toString(), drop: () => admin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return { uri: url.toString(), drop: () => runOn(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 /** Runs `fn` on a new empty database of the test server, dropped after. */
@@ -58,8 +58,9 @@ export async function onFreshPostgres<T>(fn: (uri: string) => Promise<T>): Promi
   }
 }
 
-async function admin(serverUrl: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
+/** Runs SQL (one statement or several) on the database at `url`, in a connection of its own. */
+export async function runOn(url: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     await client.query(statement);

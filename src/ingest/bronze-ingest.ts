@@ -47,6 +47,8 @@ export interface IngestOptions {
   youngFiles?: 'wait' | 'leave';
   /** For crash tests: throw from these to stop a batch after its rejects / bronze commit. */
   interrupt?: BatchContext['interrupt'];
+  /** Landing files this process has just put whole (a pull's chunks): ready however young. */
+  landed?: readonly string[];
 }
 
 /**
@@ -103,8 +105,11 @@ async function planIngest(catalog: Catalog, name: string, source: SourceConfig, 
   if (await catalog.tableExists(namespace, table)) {
     await reconcileLedger(catalog, (await catalog.loadTable(namespace, table)).metadata, name);
   }
-  const vouched = vouchedFiles(await catalog.landingRequests.list(name));
-  const landing = await settledLanding(catalog.store, landingPrefix(name, source), { vouched, wait: opts.youngFiles !== 'leave' });
+  const prefix = landingPrefix(name, source);
+  const landed = new Set(opts.landed ?? []);
+  const justPut = landed.size === 0 ? [] : (await catalog.store.list(prefix)).filter((o) => landed.has(o.key)).map((o) => ({ path: o.key, size: o.size, modifiedMs: o.modifiedMs }));
+  const vouched = vouchedFiles([...(await catalog.landingRequests.list(name)), ...justPut]);
+  const landing = await settledLanding(catalog.store, prefix, { vouched, wait: opts.youngFiles !== 'leave' });
   const { fresh, known } = await sortOut(catalog, name, landing.filter((f) => f.state === 'ready' && takes(name, source, f.key)));
 
   const result: IngestResult = {

@@ -11,6 +11,9 @@ export { PushService, KEY_RETENTION_MS, type PushAnswer, type PushRequest, type 
 export { PUSH_MEDIA_TYPES } from './push-body.js';
 export { PUSH_DEFAULTS, type PushSettings } from './push-config.js';
 export { landingFilesOf, temporaryName, SETTLE_MS, type LandingFile } from './landing-files.js';
-export { takes } from './source-claims.js';
+export { declinedBy, takes } from './source-claims.js';
 export { landingSectionSchema } from './archive-config.js';
 export { archiveLanding, type ArchiveResult } from './landing-archive.js';
+export { ingestPulled, type PullIngestOptions, type PullReport } from './connectors/pull-ingest.js';
+export { checkConnector, pullOrigin } from './connectors/open-connector.js';
+export { pullSchema, type PullConfig } from './connectors/pull-config.js';

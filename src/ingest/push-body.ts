@@ -36,6 +36,9 @@ export function pushMedia(source: string, config: SourceConfig, contentType: str
   const essence = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   const media = MEDIA[essence];
   const takes = acceptedMedia(config);
+  if (config.pull) {
+    throw new InvalidInput(`push: source ${source} is pulled (its pull: in silt.yaml), so it takes no pushes; push to a source without pull:`, { code: 'source_pulled', details: { key: source } });
+  }
   if (takes.length === 0) {
     throw unsupportedMedia(`push: source ${source} takes ${config.format} files, which cannot be pushed; push to a source of format csv, tsv, json or ndjson`, source);
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pushSchema } from './push-config.js';
+import { pullSchema } from './connectors/pull-config.js';
 import { cronProblem } from '../config/index.js';
 import { globProblem } from './landing-patterns.js';
 import { archiveSchema } from './archive-config.js';
@@ -31,6 +32,7 @@ const globPattern = z.string().superRefine((pattern, ctx) => {
  *     table: bronze.orders   # default: bronze.<name>
  *     push: { batch_wait: 200ms }   # HTTP pushes (POST /v1/ingest/<name>); see push-config.ts
  *     schedule: "0 * * * *"  # cron: `silt serve` runs it and what depends on it then
+ *     pull: { kind: postgres, … }  # pulled by a run instead of landed; see connectors/pull-config.ts
  * ```
  */
 export const sourceSchema = z.strictObject({
@@ -55,6 +57,7 @@ export const sourceSchema = z.strictObject({
     .regex(/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/, 'namespace.table in lower-case letters, digits and _')
     .optional(),
   push: pushSchema.optional(),
+  pull: pullSchema.optional(),
   schedule: z
     .string()
     .superRefine((cron, ctx) => {
@@ -71,6 +74,11 @@ export const sourcesSchema = z.record(z.string(), sourceSchema).superRefine((sou
   for (const [name, source] of Object.entries(sources)) {
     if (source.records !== undefined && source.format !== undefined && source.format !== 'json' && source.format !== 'ndjson') {
       ctx.addIssue({ code: 'custom', path: [name, 'records'], message: `records only with format json or ndjson (this source is ${source.format})` });
+    }
+    if (source.pull !== undefined) {
+      for (const k of ['format', 'delimiter', 'header', 'records', 'push'] as const) {
+        if (source[k] !== undefined) ctx.addIssue({ code: 'custom', path: [name, k], message: `not with pull: a pulled source lands its rows as NDJSON itself` });
+      }
     }
     if (!NAME.test(name)) {
       ctx.addIssue({ code: 'custom', path: [name], message: 'a source name of lower-case letters, digits and _ (it names the bronze table)' });

@@ -8,7 +8,7 @@ import { assertNoStack, cli, removeDir, rewritePipelineYaml, smallProject, tempD
 const contract = ordersYaml;
 
 const CASES: [string, string, RegExp][] = [
-  ['a misspelled key in a source', 'sources:\n  orders: { path: orders/, fromat: csv }\n', /line \d+: sources\.orders\.fromat: unknown key \(did you mean `format`\?\); expected one of: path, format, delimiter, header, records, include, exclude, hive_columns, archive, table, push, schedule$/],
+  ['a misspelled key in a source', 'sources:\n  orders: { path: orders/, fromat: csv }\n', /line \d+: sources\.orders\.fromat: unknown key \(did you mean `format`\?\); expected one of: path, format, delimiter, header, records, include, exclude, hive_columns, archive, table, push, pull, schedule$/],
   ['a bad glob in exclude', 'sources:\n  orders: { path: orders/, exclude: ["README*", "*.{csv"] }\n', /line \d+: sources\.orders\.exclude\.1: expected a glob pattern: "\*\.\{csv": \{ at character 3 is never closed by \} \(write \\\{ for the character itself\), found "\*\.\{csv"$/],
   ['an archive inside landing', 'landing:\n  archive: { prefix: landing/old/ }\nsources:\n  orders: { path: orders/ }\n', /line \d+: landing\.archive\.prefix: expected a folder outside landing\/ \(archived files there would be ingested again\) and warehouse\/ \(the tables\), found "landing\/old\/"$/],
   ['a misspelled format', 'sources:\n  orders: { path: orders/, format: cvs }\n', /sources\.orders\.format: expected one of csv, tsv, json, ndjson, parquet, found "cvs" \(did you mean `csv`\?\)$/],

@@ -202,4 +202,22 @@ describe('landing watcher', () => {
       await p.close();
     }
   });
+  test("a pulled source's landing files are left to its run's own pull: no request names them", async () => {
+    const root = await tempDir('watcher');
+    roots.push(root);
+    const yaml = `${YAML}  shop:\n    pull: { kind: postgres, url: "postgres://reader@127.0.0.1:1/shop", table: customers, cursor: updated_at, key: id }\n`;
+    const p = await openProject({ projectDir: await smallProject(path.join(root, 'p'), yaml, {}) });
+    const requester = new RecordingRequester();
+    const watcher = startLandingWatcher(p, requester, FAST);
+    try {
+      await p.store.put('landing/shop/pull-20261208T010203123Z-000001.ndjson.gz', 'x');
+      await p.store.put('landing/orders/o.csv', 'id\n1\n');
+      await until('the orders file requested', () => requestedCount(requester) === 1);
+      await sleep(400);
+      assert.deepEqual(requester.requests.map((r) => r.select), [['ingest.orders+']]);
+    } finally {
+      await watcher.stop();
+      await p.close();
+    }
+  });
 });

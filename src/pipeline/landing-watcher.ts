@@ -49,7 +49,8 @@ interface Seen {
  */
 export function startLandingWatcher(project: Project, requester: RunRequester, opts: LandingWatcherOptions = {}): { stop(): Promise<void> } {
   const o = { ...WATCHER_DEFAULTS, ...opts };
-  const sources = Object.entries(pipelineConfig(project.config).sources);
+  // A pulled source's files are landed by its run's own pull, which ingests them itself.
+  const sources = Object.entries(pipelineConfig(project.config).sources).filter(([, s]) => s.pull === undefined);
   const prefixes = new Map(sources.map(([name, source]) => [name, landingPrefix(name, source)]));
   const { catalog, store } = project;
   const seen = new Map<string, Seen>();

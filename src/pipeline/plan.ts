@@ -2,7 +2,7 @@ import { InvalidInput } from '../errors.js';
 import { PROJECT_FILE } from '../config/index.js';
 import { currentScan, parseTypeText, scanSql, SqlSession, type Engine } from '../engine/index.js';
 import { parseTableName } from '../catalog/index.js';
-import { bronzeTables, landingPrefix } from '../ingest/index.js';
+import { bronzeTables, checkConnector, landingPrefix, pullOrigin } from '../ingest/index.js';
 import { discoverModels, tableOf, type Model } from '../models/index.js';
 import type { Project } from '../project/index.js';
 import {
@@ -57,10 +57,13 @@ export async function planLakehouse(project: Project, opts: { apply?: boolean } 
       const t = bronzeTables(name, source);
       const id = `${t.namespace}.${t.table}`;
       declared.add(id).add(`${t.namespace}.${t.rejects}`);
+      // A pulled source's table and columns are checked now: cheaper than a failed run.
+      if (source.pull) await checkConnector(name, source.pull);
+      const from = source.pull ? `pulled from ${pullOrigin(source.pull)} into ${landingPrefix(name, source)}` : landingPrefix(name, source);
       items.push(
         (await catalog.tableExists(t.namespace, t.table))
-          ? { action: '=', table: id, detail: `source ${name} (${landingPrefix(name, source)})` }
-          : { action: '+', table: id, detail: `source ${name}: ${landingPrefix(name, source)} → ${id}, partitioned by day(_ingested_at); created by the first ingest` },
+          ? { action: '=', table: id, detail: `source ${name} (${from})` }
+          : { action: '+', table: id, detail: `source ${name}: ${from} → ${id}, partitioned by day(_ingested_at); created by the first ingest` },
       );
     }
     for (const [name, contract] of Object.entries(config.silver)) {

@@ -141,6 +141,8 @@ export const httpPullSchema = z.strictObject({
     .optional(),
   /** Each request's limit, headers and body together. */
   timeout: duration.optional(),
+  /** Records a chunk, each chunk one landing file (default: the pull driver's). */
+  chunk_rows: z.int().min(1).max(1_000_000).optional(),
 });
 
 export type HttpPullConfig = z.output<typeof httpPullSchema>;

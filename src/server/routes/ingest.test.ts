@@ -317,3 +317,18 @@ test('an idempotency key is forgotten after its retention: a push retried after 
     }
   });
 });
+
+test('a push to a pulled source is refused naming it, and lands nothing', async () => {
+  const yaml = `
+sources:
+  shop:
+    pull: { kind: postgres, url: "postgres://reader@127.0.0.1:1/shop", table: customers, cursor: updated_at, key: id }
+`;
+  await withApi({ yaml }, async (app, project) => {
+    const r = await push(app, 'shop', '{"id":1}\n', 'application/x-ndjson');
+    assert.equal(r.status, 400, JSON.stringify(r.body));
+    assert.equal(r.body.error.code, 'source_pulled');
+    assert.match(r.body.error.message, /push: source shop is pulled \(its pull: in silt\.yaml\), so it takes no pushes/);
+    assert.equal((await landed(project, 'shop')).size, 0);
+  });
+});

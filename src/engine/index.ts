@@ -60,6 +60,8 @@ export {
   type ReadResult,
   type Reject,
   type ScanProgress,
+  notOfKind,
+  type TextKind,
 } from './files/index.js';
 export {
   appendRows,

@@ -44,7 +44,7 @@ test('a value that does not fit the given type is a reject naming its line, neve
     // The format matches none of the values: every one is a reject, and the load names the first.
     await assert.rejects(load(lake, 'a.csv', SHIPMENTS, { into: 'raw.a', columns }), (e: Error) => {
       assert.ok(e instanceof InvalidInput);
-      assert.match(e.message, /a\.csv line 2 column shipped_at: column shipped_at: cannot convert "03\/04\/2026 10:15" to TIMESTAMP \(and 2 more bad lines\); nothing was loaded/);
+      assert.match(e.message, /a\.csv line 2 column shipped_at: cannot convert "03\/04\/2026 10:15" to TIMESTAMP \(and 2 more bad lines\); nothing was loaded/);
       return true;
     });
     assert.equal(await lake.catalog.tableExists('raw', 'a'), false);

@@ -169,9 +169,11 @@ function refuseMostlyNew(into: string, paths: string[], schema: Schema, incoming
 function tooManyRejects(rejects: Reject[], allowed: number): InvalidInput {
   const first = rejects[0]!;
   const where = `${first.file}${first.line !== null ? ` line ${first.line}` : ''}${first.column ? ` column ${first.column}` : ''}`;
+  // A cast reject's error starts with `column x: ` (for the --max-rejects listing): named once here.
+  const error = first.column && first.error.startsWith(`column ${first.column}: `) ? first.error.slice(`column ${first.column}: `.length) : first.error;
   const more = rejects.length > 1 ? ` (and ${rejects.length - 1} more bad line${rejects.length > 2 ? 's' : ''})` : '';
   const hint = allowed === 0 ? '; fix the input, or pass --max-rejects N to load the good rows and list the bad ones' : `; at most ${allowed} allowed`;
-  return new InvalidInput(`load: ${where}: ${first.error}${more}; nothing was loaded${hint}`);
+  return new InvalidInput(`load: ${where}: ${error}${more}; nothing was loaded${hint}`);
 }
 
 /**

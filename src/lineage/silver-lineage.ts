@@ -1,4 +1,4 @@
-import { enrichColumns, expressionInputs, lookupColumns, parseColumnType, QUARANTINE_COLUMNS, LINEAGE_COLUMNS, type ColumnSpec, type SilverContract } from '../transform/index.js';
+import { childContract, enrichColumns, expressionInputs, lookupColumns, parseColumnType, QUARANTINE_COLUMNS, LINEAGE_COLUMNS, type ColumnSpec, type ExplodeSpec, type SilverContract } from '../transform/index.js';
 import { uniqueInputs, type ColumnInput, type ColumnLineage, type TableLineage } from './lineage-types.js';
 
 /**
@@ -8,6 +8,37 @@ import { uniqueInputs, type ColumnInput, type ColumnLineage, type TableLineage }
  * `_ingested_at`, `_source_file`, … copied from bronze.
  */
 export function silverLineage(name: string, contract: SilverContract, bronze: ColumnLineage[] | undefined): TableLineage[] {
+  const [silver, quarantine] = contractLineage(name, contract, bronze);
+  return [silver, quarantine, ...(contract.explode ?? []).flatMap((e) => childLineage(name, contract, e, silver, bronze))];
+}
+
+/**
+ * An explode's child table and its quarantine, written by the parent's step from the parent's
+ * source: the parent's key columns from the source columns the parent reads them from, the
+ * position from the list column, the element's columns from its fields (`items.sku`). Only the
+ * parents the step keeps have children, so the parent's row inputs decide the child's rows too.
+ */
+function childLineage(parent: string, contract: SilverContract, e: ExplodeSpec, parentLineage: TableLineage, bronze: ColumnLineage[] | undefined): TableLineage[] {
+  const source = contract.source.toLowerCase();
+  const keys = new Set((contract.key ?? []).map((k) => k.toLowerCase()));
+  const step = `silver.${parent}`;
+  const column = (c: ColumnLineage): ColumnLineage => {
+    if (c.name === e.position) {
+      return { ...c, inputs: [{ table: source, column: bronzePath(e.column, bronze) }], kind: 'transformation', how: [`position of the element in ${e.column} (from 1)`] };
+    }
+    if (!keys.has(c.name.toLowerCase())) return c;
+    const from = parentLineage.columns?.find((p) => p.name.toLowerCase() === c.name.toLowerCase());
+    return { ...c, inputs: from?.inputs ?? c.inputs, kind: 'transformation', how: [`key of the parent ${step} row`, ...(from?.how ?? [])] };
+  };
+  return contractLineage(e.into, childContract(contract, e), bronze).map((t) => ({
+    ...t,
+    step,
+    columns: t.columns?.map(column),
+    rowInputs: uniqueInputs([...t.rowInputs, ...parentLineage.rowInputs]),
+  }));
+}
+
+function contractLineage(name: string, contract: SilverContract, bronze: ColumnLineage[] | undefined): [TableLineage, TableLineage] {
   const table = `silver.${name}`;
   const source = contract.source.toLowerCase();
   const bronzeColumn = (from: string): ColumnLineage | undefined => bronze?.find((c) => c.name.toLowerCase() === from.toLowerCase());

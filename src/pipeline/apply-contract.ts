@@ -127,6 +127,7 @@ export async function applyContract(ctx: StepContext, name: string, contract: Si
       }
     });
     const thresholds = out.thresholds.length ? { thresholds: out.thresholds } : {};
+    const hints = [...out.hints, ...explodes.flatMap((x) => x.out.hints.map((h) => `silver.${x.spec.into}: ${h}`))];
     const children = explodes.length
       ? { explode: Object.fromEntries(explodes.map((x) => [`silver.${x.spec.into}`, { ...x.out.counts, expectations: x.out.expectations, ...(x.out.thresholds.length ? { thresholds: x.out.thresholds } : {}) }])) }
       : {};
@@ -137,6 +138,7 @@ export async function applyContract(ctx: StepContext, name: string, contract: Si
       rowsDeduplicated: c.rows_deduplicated,
       bytesWritten: Number(snapshot?.summary['added-files-size'] ?? 0),
       snapshotId: snapshot?.['snapshot-id'].toString(),
+      ...(hints.length ? { warnings: hints } : {}),
       details: { expectations: out.expectations, ...thresholds, ...children },
     };
   } finally {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { openProject, withProject } from '../project/index.js';
 import {
-  addLanding, assertNoStack, cli, cliOk, contentDigests, query, removeDir, rewritePipelineYaml, smallProject, snapshotOf, tempDir, withSession,
+  addLanding, assertNoStack, cli, cliOk, contentDigests, projectQuery, removeDir, rewritePipelineYaml, smallProject, snapshotOf, tempDir,
 } from '../testing/pipeline-project.js';
 import { assertSameRows } from '../testing/pyiceberg-compare.js';
 import type { Model } from '../models/index.js';
@@ -51,10 +51,6 @@ const SECOND = [
 
 const LINES = 'SELECT order_id, line_no, sku, qty, price FROM silver.order_lines ORDER BY order_id, line_no';
 
-async function rows(dir: string, sql: string): Promise<(string | null)[][]> {
-  return withProject({ projectDir: dir }, (project) => withSession(project, (s) => query(s, sql)));
-}
-
 describe('explode a list column into a child silver table', () => {
   let root: string;
   let dir: string;
@@ -67,26 +63,26 @@ describe('explode a list column into a child silver table', () => {
 
   test('one child row per element of each kept parent, with key and position; bad elements quarantined with a reason', async () => {
     await cliOk(dir, 'run');
-    assert.deepEqual(await rows(dir, LINES), [
+    assert.deepEqual(await projectQuery(dir, LINES), [
       ['1', '1', 'a', '2', '1.50'],
       ['1', '3', 'c', '1', '3.00'],
       ['4', '2', 'e', '3', '1.00'],
     ]);
-    const held = await rows(dir, 'SELECT rule, "column", reason, _source_line FROM silver.order_lines_quarantine ORDER BY reason');
+    const held = await projectQuery(dir, 'SELECT rule, "column", reason, _source_line FROM silver.order_lines_quarantine ORDER BY reason');
     assert.deepEqual(held.map((r) => r.slice(0, 2)), [['range', 'qty'], ['type', 'qty']]);
     assert.match(held[0]![2]!, /qty: 0 is below min 1/);
     assert.match(held[1]![2]!, /qty: cannot read "many" as int/);
     // A list of scalars: each element is read as `value`.
-    assert.deepEqual(await rows(dir, 'SELECT order_id, position, code FROM silver.order_codes ORDER BY position'), [['2', '1', '7'], ['2', '3', '9']]);
-    const [[original, reason]] = (await rows(dir, 'SELECT original, reason FROM silver.order_codes_quarantine')) as [[string, string]];
+    assert.deepEqual(await projectQuery(dir, 'SELECT order_id, position, code FROM silver.order_codes ORDER BY position'), [['2', '1', '7'], ['2', '3', '9']]);
+    const [[original, reason]] = (await projectQuery(dir, 'SELECT original, reason FROM silver.order_codes_quarantine')) as [[string, string]];
     assert.equal(reason, 'code: cannot read "x" as int');
     assert.deepEqual([JSON.parse(original).order_id, JSON.parse(original).position], [2, 2]);
     // The parent whose key does not type is quarantined whole: none of its elements reach the child.
-    assert.deepEqual(await rows(dir, 'SELECT "column" FROM silver.orders_quarantine'), [['order_id']]);
+    assert.deepEqual(await projectQuery(dir, 'SELECT "column" FROM silver.orders_quarantine'), [['order_id']]);
   });
 
   test('a list of objects kept as a column is JSON text, as string or list<string>, never a printed struct', async () => {
-    const [[items, notes]] = (await rows(dir, 'SELECT items, notes FROM silver.orders WHERE order_id = 1')) as [[string, string]];
+    const [[items, notes]] = (await projectQuery(dir, 'SELECT items, notes FROM silver.orders WHERE order_id = 1')) as [[string, string]];
     assert.deepEqual(JSON.parse(items)[0], { sku: 'a', qty: '2', price: 1.5 });
     assert.deepEqual(JSON.parse(notes).map((n: string) => JSON.parse(n)), [{ by: 'ann', text: 'hi' }]);
   });
@@ -97,7 +93,7 @@ describe('explode a list column into a child silver table', () => {
     assert.deepEqual(await withProject({ projectDir: dir }, (p) => contentDigests(p, ['silver'])), before);
     await addLanding(dir, { 'orders/b.ndjson': SECOND });
     await cliOk(dir, 'run');
-    assert.deepEqual(await rows(dir, LINES), [
+    assert.deepEqual(await projectQuery(dir, LINES), [
       ['1', '1', 'z', '5', '9.99'],
       ['4', '2', 'e', '3', '1.00'],
     ]);

@@ -11,12 +11,17 @@ export interface QuarantineTable {
   kind: 'silver' | 'bronze';
   namespace: string;
   table: string;
+  /** For an explode's child table: the silver contract whose step writes it (`silver.orders`). */
+  explodedFrom?: string;
 }
 
-/** Every quarantine the config declares, once each: silver contracts first, then sources' rejects (one per bronze table, however many sources share it). */
+/** Every quarantine the config declares, once each: silver contracts (then their explodes' child tables) first, then sources' rejects (one per bronze table, however many sources share it). */
 export function quarantineTables(config: PipelineConfig): QuarantineTable[] {
   const all = [
-    ...Object.keys(config.silver).map((name) => ({ label: `silver.${name}`, kind: 'silver' as const, namespace: 'silver', table: `${name}_quarantine` })),
+    ...Object.entries(config.silver).flatMap(([name, c]) => [
+      { label: `silver.${name}`, kind: 'silver' as const, namespace: 'silver', table: `${name}_quarantine` },
+      ...(c.explode ?? []).map((e) => ({ label: `silver.${e.into}`, kind: 'silver' as const, namespace: 'silver', table: `${e.into}_quarantine`, explodedFrom: `silver.${name}` })),
+    ]),
     ...Object.entries(config.sources).map(([name, source]) => {
       const t = bronzeTables(name, source);
       return { label: `${t.namespace}.${t.table}`, kind: 'bronze' as const, namespace: t.namespace, table: t.rejects };

@@ -2,6 +2,7 @@ import { parseTableName } from '../catalog/index.js';
 import { InvalidInput, NotFound } from '../errors.js';
 import { ALLOW_ALL, currentScan, PIPELINE, quoteLiteral, scanSql, SqlSession, type ReadAccess } from '../engine/index.js';
 import type { Project } from '../project/index.js';
+import { childTable } from '../transform/index.js';
 import { currentSchema } from '../table/index.js';
 import { applyContract } from './apply-contract.js';
 import { pipelineConfig } from './config.js';
@@ -19,6 +20,12 @@ import { newRunId } from './run-id.js';
 export async function replayQuarantine(project: Project, name: string, opts: { rule?: string } = {}): Promise<StepOutcome & { runId: string }> {
   const config = pipelineConfig(project.config);
   const contract = config.silver[name];
+  const child = contract ? undefined : childTable(config.silver, name);
+  if (child) {
+    throw new InvalidInput(
+      `quarantine: silver.${child.spec.into} holds list elements exploded by silver.${child.parent}, which are read again only with their parent row; fix silt.yaml and run \`silt run --full-refresh silver.${child.parent}\``,
+    );
+  }
   if (!contract) throw new NotFound(`quarantine: no silver contract ${name} in silt.yaml (contracts: ${Object.keys(config.silver).join(', ') || 'none'})`);
   const { catalog, store } = project;
   if (!(await catalog.tableExists('silver', `${name}_quarantine`))) throw new NotFound(`quarantine: silver.${name} has no quarantine yet`);

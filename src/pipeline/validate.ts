@@ -7,7 +7,7 @@ import { OWNER, quoteIdent, quoteQualified, SqlSession, type Engine } from '../e
 import { RunFailed } from '../errors.js';
 import { checkModel, discoverModels, expectationSql, tableOf, type Bound, type Expectation as ModelRule } from '../models/index.js';
 import type { Project } from '../project/index.js';
-import type { SilverContract } from '../transform/index.js';
+import { childTable, type SilverContract } from '../transform/index.js';
 import { pipelineConfig } from './config.js';
 
 export interface RuleOutcome {
@@ -50,9 +50,12 @@ export async function validateTable(project: Project, text: string): Promise<Val
       const results = await checkModel(engine, model, quoteIdent(RELATION));
       return { ...base, declaredIn: model.file, rules: results.map((r) => ({ ...r, result: r.failing_rows > 0 ? 'fail' : 'pass' })) };
     }
-    const contract = namespace === 'silver' ? config.silver[name] : undefined;
-    if (!contract) return { ...base, declaredIn: undefined, rules: [] };
-    return { ...base, declaredIn: `silt.yaml silver.${name}`, rules: await checkContractRules(engine, session, contract) };
+    if (namespace !== 'silver') return { ...base, declaredIn: undefined, rules: [] };
+    const contract = config.silver[name];
+    if (contract) return { ...base, declaredIn: `silt.yaml silver.${name}`, rules: await checkContractRules(engine, session, contract) };
+    const child = childTable(config.silver, name);
+    if (!child) return { ...base, declaredIn: undefined, rules: [] };
+    return { ...base, declaredIn: `silt.yaml silver.${child.parent} explode ${child.spec.into}`, rules: await checkContractRules(engine, session, child.contract) };
   } finally {
     await engine.run(`DROP TABLE IF EXISTS ${quoteIdent(RELATION)}`).catch(() => undefined);
     engine.close();

@@ -9,7 +9,7 @@ import { finished, startSilt, type SiltResult } from './silt-process.js';
 import { PROJECT_FILE } from '../config/index.js';
 import { createDemoProject, type DemoTruth } from '../demo/index.js';
 import { quoteIdent, SqlSession, type Cell } from '../engine/index.js';
-import { initProject, type Project } from '../project/index.js';
+import { initProject, withProject, type Project } from '../project/index.js';
 import { currentSchema } from '../table/index.js';
 import type { StepResult } from '../pipeline/index.js';
 
@@ -99,6 +99,11 @@ export async function withSession<T>(project: Project, fn: (sql: SqlSession) => 
 export async function query(sql: SqlSession, text: string): Promise<(string | null)[][]> {
   const r = await sql.execute(text, { maxRows: 1_000_000 });
   return r.rows.map((row) => row.map((c: Cell) => (c === null ? null : typeof c === 'object' ? JSON.stringify(c) : String(c))));
+}
+
+/** A query's rows (cells as text) on the project in `dir`, opened for it alone. */
+export async function projectQuery(dir: string, text: string): Promise<(string | null)[][]> {
+  return withProject({ projectDir: dir }, (project) => withSession(project, (s) => query(s, text)));
 }
 
 export async function count(sql: SqlSession, table: string, where = 'TRUE'): Promise<number> {

@@ -40,6 +40,23 @@ export function childContract(parent: SilverContract, e: ExplodeSpec): SilverCon
   };
 }
 
+/** A child table of the silver section: its parent contract's name, the explode and the child's contract. */
+export interface ChildTable {
+  parent: string;
+  spec: ExplodeSpec;
+  contract: SilverContract;
+}
+
+/** The explode that writes silver table `name` (`order_lines`), if one does. */
+export function childTable(silver: Readonly<Record<string, SilverContract>>, name: string): ChildTable | undefined {
+  const wanted = name.toLowerCase();
+  for (const [parent, c] of Object.entries(silver)) {
+    const spec = c.explode?.find((e) => e.into.toLowerCase() === wanted);
+    if (spec) return { parent, spec, contract: childContract(c, spec) };
+  }
+  return undefined;
+}
+
 export interface ExplodeRelations {
   /** Temp table: per kept parent row of this batch, its key, its source row's list and lineage. */
   parents: string;

@@ -24,4 +24,5 @@ export { PII_MIN_RATIO, profilePii, scanPii, type PiiColumnProfile, type PiiFind
 export { maskSql } from './mask-sql.js';
 export { HISTORY_COLUMNS } from './history.js';
 export { releaseExplodes, runExplodes, type ExplodeRun } from './explode-run.js';
+export { childContract, childTable, type ChildTable } from './explode.js';
 export type { ThresholdResult } from './thresholds.js';

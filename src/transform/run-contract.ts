@@ -13,6 +13,7 @@ import { LINEAGE_COLUMNS } from './lineage.js';
 import { maskSql } from './mask-sql.js';
 import { originalSql, QUARANTINE_COLUMNS, quarantineSelect } from './quarantine-sql.js';
 import { countFlags, expectationResults, firstFailure, type ExpectationResult } from './run-report.js';
+import { castHints } from './cast-hints.js';
 import { describeColumns, readsOf, sourceColumns } from './source-columns.js';
 import { planColumns } from './standardize-sql.js';
 import { enrichColumns } from './enrich-columns.js';
@@ -44,6 +45,8 @@ export interface ContractRunOutput {
   quarantine: string;
   counts: { rows_in: number; rows_written: number; rows_quarantined: number; rows_deduplicated: number };
   expectations: ExpectationResult[];
+  /** Why values did not cast to a date, timestamp or number: count, samples, first source line. */
+  hints: string[];
   /** Each declared threshold, judged on the batch. */
   thresholds: ThresholdResult[];
   /** A `fail` rule was broken, or a threshold exceeded: commit nothing. */
@@ -156,10 +159,11 @@ export async function runContract(engine: Engine, input: ContractRunInput): Prom
     }));
     const thresholds = judgeThresholds(contract, counts.rows_in, counts.rows_quarantined, declared);
     const failed = firstFailure(expectations) ?? thresholdFailure(thresholds);
+    const hints = await castHints(engine, contract, checks, t.checked, expectations);
     // With history, the rows to upsert are every version of the keys the new versions touch.
     if (contract.history) await historyRows(engine, contract, t.merged, input.current, t.history);
     done = true;
-    return { merged: contract.history ? t.history : t.merged, quarantine: t.quarantine, counts, expectations, thresholds, ...(failed ? { failed } : {}) };
+    return { merged: contract.history ? t.history : t.merged, quarantine: t.quarantine, counts, expectations, hints, thresholds, ...(failed ? { failed } : {}) };
   } finally {
     await engine.run(`DROP VIEW IF EXISTS ${t.typed}`);
     for (const table of [t.checked, t.winners, t.final, ...(contract.history ? [t.merged] : []), ...(done ? [] : [t.merged, t.history, t.quarantine])]) {

@@ -4,12 +4,20 @@ import type { Compression } from './file-format.js';
 import { compressionArg } from './file-lines.js';
 import type { ReadOptions } from './file-types.js';
 
-type Kind = 'date' | 'timestamp' | 'number';
+export type TextKind = 'date' | 'timestamp' | 'number';
+type Kind = TextKind;
 const KINDS: { kind: Kind; one: string; plural: string; type: string }[] = [
   { kind: 'date', one: 'a date', plural: 'dates', type: 'date' },
   { kind: 'timestamp', one: 'a timestamp', plural: 'timestamps', type: 'timestamp' },
   { kind: 'number', one: 'a number', plural: 'numbers', type: 'double' },
 ];
+
+/** Why values are text, not a `kind`: "3 values such as `TBD`, `-` are not timestamps" (load and silver say it alike). */
+export function notOfKind(kind: TextKind, count: number, samples: readonly string[]): string {
+  const k = KINDS.find((x) => x.kind === kind)!;
+  const such = samples.map((v) => `\`${v}\``).join(', ');
+  return `${count} value${count === 1 ? '' : 's'} such as ${such} ${count === 1 ? `is not ${k.one}` : `are not ${k.plural}`}`;
+}
 
 /**
  * Why a CSV column the sniffer left as text was not typed, when most of its sampled values are
@@ -69,11 +77,9 @@ export async function textColumnHints(
     const name = d.names[i] ?? '';
     const bad = (row[`${best.kind}_bad${i}`] as string[] | null) ?? [];
     const line = Number(row[`${best.kind}_line${i}`]);
-    const count = n - best.ok;
-    const such = bad.map((v) => `\`${v}\``).join(', ');
     const tokens = bad.join(',');
     return [
-      `${path}: column ${name} inferred as text: ${count} value${count === 1 ? '' : 's'} such as ${such} ${count === 1 ? `is not ${best.one}` : `are not ${best.plural}`}; ` +
+      `${path}: column ${name} inferred as text: ${notOfKind(best.kind, n - best.ok, bad)}; ` +
         `see line ${line}; use --nulls ${JSON.stringify(tokens)} or --types ${name}=${best.type}` +
         (best.kind !== 'number' ? ` (with --${best.kind}-format if its values are not ISO 8601)` : ''),
     ];

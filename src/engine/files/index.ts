@@ -13,3 +13,4 @@ export {
 } from './file-reader.js';
 export { type ConsumeResult, type FileScan, scanFiles, type ScanProgress } from './file-scan.js';
 export { inferFields } from './infer-schema.js';
+export { notOfKind, type TextKind } from './file-csv-text-hints.js';

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { scanStructure } from './file-json-structure.js';
+import { scanPlainStructure, scanStructure } from './file-json-structure.js';
 import { fileFixture } from './file-test-fixture.js';
 
 const fx = fileFixture('json-structure', 1);
@@ -176,4 +176,38 @@ test('a file scanned in slices: records on either side of a slice boundary all c
   lines.push('{"id":1,"late":{"k":true}}', '{"id":2,"cut":');
   assert.ok(lines.join('\n').length > 2 * 1024 * 1024, 'more than two slices');
   await assertSame(lines, 'sliced file');
+});
+
+/** The text cut into pieces of the given sizes, in turn (the last size repeats), as a store's stream gives them. */
+async function* pieces(text: Buffer, sizes: number[]): AsyncGenerator<Buffer> {
+  for (let at = 0, i = 0; at < text.length; i++) {
+    const size = sizes[Math.min(i, sizes.length - 1)]!;
+    yield text.subarray(at, at + size);
+    at += size;
+  }
+}
+
+test('a file streamed in pieces scans as it does whole, wherever the pieces cut its lines', async () => {
+  const lines = ['{"a":1,"b":"x"}', '', '  ', '{"a":-2,"c":{"d":[1.5]}}', '{"a":', '[1]', `{"long":"${'y'.repeat(3000)}"}`, '{"a":1,"a":2}', '{"b":"z"}'];
+  for (const ending of ['', '\n']) {
+    const text = Buffer.from(lines.join('\n') + ending);
+    const whole = await scanStructure(text);
+    assert.deepEqual(whole.unread, [5, 6]);
+    assert.deepEqual(whole.repeated, [8]);
+    for (const sizes of [[1], [2], [7], [16, 1000, 3], [text.length], [5000]]) {
+      assert.deepEqual(await scanPlainStructure(pieces(text, sizes)), whole, `pieces of ${sizes.join(', ')} bytes, ending ${JSON.stringify(ending)}`);
+    }
+  }
+});
+
+test('a streamed file that is not plain text (carriage return, NUL byte, byte-order mark) is not scanned', async () => {
+  const plain = '{"a":1}\n{"a":2}\n';
+  for (const [label, text] of [
+    ['carriage return', '{"a":1}\r\n{"a":2}\n'],
+    ['NUL byte', `${plain}{"a":"\u0000"}`],
+    ['byte-order mark', `\uFEFF${plain}`],
+  ] as const) {
+    for (const size of [1, 2, 1024]) assert.equal(await scanPlainStructure(pieces(Buffer.from(text), [size])), null, `${label}, pieces of ${size}`);
+  }
+  assert.notEqual(await scanPlainStructure(pieces(Buffer.from(`${plain}{"b":"\uFEFF"}`), [1])), null, 'a byte-order mark inside the text is text');
 });

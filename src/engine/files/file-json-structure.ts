@@ -46,35 +46,90 @@ const [SPACE, TAB, NEWLINE, QUOTE, BACKSLASH, COMMA, COLON] = [0x20, 0x09, 0x0a,
 const [OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, MINUS, DOT, ZERO, NINE] = [0x7b, 0x7d, 0x5b, 0x5d, 0x2d, 0x2e, 0x30, 0x39];
 
 export async function scanStructure(bytes: Buffer): Promise<ScannedStructure> {
-  const root = newPlace();
-  const unread: number[] = [];
-  const repeated: number[] = [];
-  const reader: LineReader = { bytes, root, undo: [], stack: [], inObject: [], nextKey: [], line: 0, seen: [], repeats: false };
-  let line = 0;
-  let pos = 0;
-  while (pos < bytes.length) {
-    // Node's thread is shared by the files read side by side (and by a server taking pushes): it
-    // is handed back between slices, so their next statements start while a large file scans.
-    if (pos > 0) await new Promise((resolve) => setImmediate(resolve));
-    const sliceEnd = pos + SLICE_BYTES;
-    while (pos < bytes.length && pos < sliceEnd) {
-      line++;
-      let lineEnd = bytes.indexOf(NEWLINE, pos);
-      if (lineEnd < 0) lineEnd = bytes.length;
-      pos = afterBlanks(bytes, pos);
-      if (pos < lineEnd) {
-        reader.undo.length = 0;
-        reader.line = line;
-        reader.repeats = false;
-        if (!readRecord(reader, pos, lineEnd)) {
-          undoLine(reader.undo);
-          unread.push(line);
-        } else if (reader.repeats) repeated.push(line);
+  const scan = new StructureScan();
+  await scan.lines(bytes);
+  return scan.result();
+}
+
+/**
+ * scanStructure over a text that arrives in pieces (a store's stream), read once and never held
+ * whole: each piece's whole lines are scanned as they come, the part of a line a piece cuts off
+ * waits for the next. Null, and the rest not read, when the text is not plain as the whole-text
+ * reader takes it (a carriage return, a NUL byte, or a byte-order mark at its start).
+ */
+export async function scanPlainStructure(pieces: AsyncIterable<Buffer>): Promise<ScannedStructure | null> {
+  const scan = new StructureScan();
+  const view = (bytes: Buffer, from: number, to: number) => new Uint8Array(bytes.buffer, bytes.byteOffset + from, to - from);
+  let head: number[] = [];
+  // The start of a line that runs past the pieces so far, in pieces (joined once, when it ends).
+  let carry: Uint8Array[] = [];
+  for await (const bytes of pieces) {
+    if (bytes.includes(0x0d) || bytes.includes(0)) return null;
+    if (head.length < BOM.length) {
+      head = [...head, ...bytes.subarray(0, BOM.length - head.length)];
+      if (BOM.every((b, i) => head[i] === b)) return null;
+    }
+    const last = bytes.lastIndexOf(NEWLINE);
+    if (last < 0) {
+      carry.push(new Uint8Array(view(bytes, 0, bytes.length)));
+      continue;
+    }
+    if (carry.length === 0) await scan.lines(bytes.subarray(0, last + 1));
+    else {
+      // The line the last piece cut off, completed; then this piece's other whole lines, in place.
+      const firstEnd = bytes.indexOf(NEWLINE);
+      await scan.lines(Buffer.concat([...carry, view(bytes, 0, firstEnd + 1)]));
+      if (firstEnd < last) await scan.lines(bytes.subarray(firstEnd + 1, last + 1));
+    }
+    // Copied: a store may reuse a piece's memory for the next.
+    carry = last + 1 < bytes.length ? [new Uint8Array(view(bytes, last + 1, bytes.length))] : [];
+  }
+  await scan.lines(Buffer.concat(carry));
+  return scan.result();
+}
+
+const BOM = [0xef, 0xbb, 0xbf];
+
+/** The scan's state across the pieces of one text: `lines` takes the next whole lines in order. */
+class StructureScan {
+  private readonly root = newPlace();
+  private readonly unread: number[] = [];
+  private readonly repeated: number[] = [];
+  private readonly reader: LineReader = { bytes: Buffer.alloc(0), root: this.root, undo: [], stack: [], inObject: [], nextKey: [], line: 0, seen: [], repeats: false };
+  private line = 0;
+
+  /** Scans `bytes`, which ends at a line's end (its newline included) or at the end of the text. */
+  async lines(bytes: Buffer): Promise<void> {
+    const reader = this.reader;
+    reader.bytes = bytes;
+    let pos = 0;
+    while (pos < bytes.length) {
+      // Node's thread is shared by the files read side by side (and by a server taking pushes): it
+      // is handed back between slices, so their next statements start while a large file scans.
+      if (pos > 0) await new Promise((resolve) => setImmediate(resolve));
+      const sliceEnd = pos + SLICE_BYTES;
+      while (pos < bytes.length && pos < sliceEnd) {
+        const line = ++this.line;
+        let lineEnd = bytes.indexOf(NEWLINE, pos);
+        if (lineEnd < 0) lineEnd = bytes.length;
+        pos = afterBlanks(bytes, pos);
+        if (pos < lineEnd) {
+          reader.undo.length = 0;
+          reader.line = line;
+          reader.repeats = false;
+          if (!readRecord(reader, pos, lineEnd)) {
+            undoLine(reader.undo);
+            this.unread.push(line);
+          } else if (reader.repeats) this.repeated.push(line);
+        }
+        pos = lineEnd + 1;
       }
-      pos = lineEnd + 1;
     }
   }
-  return { structure: root.kinds === 0 ? 'NULL' : described(root), unread, repeated };
+
+  result(): ScannedStructure {
+    return { structure: this.root.kinds === 0 ? 'NULL' : described(this.root), unread: this.unread, repeated: this.repeated };
+  }
 }
 
 /** Bytes scanned before Node's thread is handed back (a few milliseconds' work). */

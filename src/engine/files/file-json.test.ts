@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { fileFixture } from './file-test-fixture.js';
 import { readFiles, type ReadResult } from './file-reader.js';
 import { quoteIdent, quoteLiteral } from '../core/sql-text.js';
+import { LocalStore } from '../../storage/index.js';
 
 const fx = fileFixture('json');
 const file = fx.file;
@@ -23,6 +24,25 @@ const NDJSON = [
   '{"id":"four","late":{"k":1}}',
   '{"id":5}',
 ].join('\n');
+
+/** A store on the fixture's folder that will not hand over a file whole, only stream it. */
+class StreamOnlyStore extends LocalStore {
+  override get(key: string): Promise<Buffer> {
+    return Promise.reject(new Error(`the reader asked for all of ${key} at once`));
+  }
+}
+
+test('NDJSON is read through its store as a stream, never held whole in Node, and numbered as before', async () => {
+  file('streamed.ndjson', `${NDJSON}\n`);
+  const result = await readFiles(fx.engine, [{ path: join(fx.dir, 'streamed.ndjson'), store: new StreamOnlyStore(fx.dir), key: 'streamed.ndjson' }]);
+  assert.deepEqual(result.rejects.map((r) => r.line), [3, 5]);
+  assert.deepEqual(await rows(result, '_source_line, id'), [
+    { _source_line: '1', id: '1' },
+    { _source_line: '2', id: '2' },
+    { _source_line: '6', id: '"four"' },
+    { _source_line: '7', id: '5' },
+  ]);
+});
 
 test('NDJSON: malformed and non-object lines are rejects with line and parser reason', async () => {
   const path = file('events.ndjson', `${NDJSON}\n`);

@@ -5,7 +5,7 @@ import { CRASH_GUARD_BYTES, MAX_JSON_DEPTH, structureDepth, takeTooDeep } from '
 import { takeRepeatedKeys } from './file-json-keys.js';
 import { splitDocument } from './file-json-split.js';
 import { checkedRejects, doubleColumn, integerColumn, integralColumns, suspectDoubles, type CheckedColumn } from './file-json-numbers.js';
-import { scanStructure, type ScannedStructure } from './file-json-structure.js';
+import { scanPlainStructure, type ScannedStructure } from './file-json-structure.js';
 import { jsonColumns, jsonKind, keyNames, transformShape, type Shape } from './file-json-types.js';
 import { jsonSyntaxError } from './json-syntax.js';
 import {
@@ -396,12 +396,12 @@ async function loadWholeLines(engine: Engine, file: InputFile, records: string, 
   // The text, its lines and their records are held at once, by each lane reading side by side.
   const text = await wholeText(engine, file.path, WHOLE_FILE_BYTES, WHOLE_FILE_FOOTPRINT);
   if (text === null) return null;
-  const scan = () => file.store.get(file.key).then(scanStructure);
+  // Streamed: the file is never held whole in Node (a fresh buffer its size cost more than the reading).
+  const scan = async () => scanPlainStructure(await file.store.stream(file.key));
   let first: ScannedStructure | null = null;
   if (scanFirst) {
-    const bytes = await file.store.get(file.key);
-    if (!plainBytes(bytes)) return null;
-    first = await scanStructure(bytes);
+    first = await scan();
+    if (first === null) return null;
   }
   // A file that is not plain makes no rows here, and goes to the line scan (as does one of blank lines).
   const plain = `${noCrOrNul('content')} AND NOT starts_with(content, chr(65279))`;
@@ -424,14 +424,10 @@ async function loadWholeLines(engine: Engine, file: InputFile, records: string, 
     throw e;
   }
   const [read] = await engine.all<{ n: bigint; longest: bigint | null }>(`SELECT count(*) AS n, max(strlen(text)) AS longest FROM ${table}`);
-  if (Number(read?.n ?? 0) > 0 && Number(read?.longest ?? 0) <= MAX_LINE_BYTES) return first ?? (await scan());
+  const scanned = Number(read?.n ?? 0) > 0 && Number(read?.longest ?? 0) <= MAX_LINE_BYTES ? (first ?? (await scan())) : null;
+  if (scanned) return scanned;
   await dropTables(engine, records);
   return null;
-}
-
-/** What the SQL test of loadWholeLines tests, on the bytes: no carriage return, NUL byte or byte-order mark. */
-function plainBytes(bytes: Buffer): boolean {
-  return !bytes.includes(0x0d) && !bytes.includes(0) && !(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf);
 }
 
 /**

@@ -11,6 +11,7 @@ import { pushBench } from './push.js';
 import { queryBench } from './query.js';
 import { silverBench } from './silver.js';
 import { tpchBench } from './tpch.js';
+import { tpchApiBench } from './tpch-api.js';
 import { workersBench } from './workers.js';
 
 try {
@@ -26,6 +27,7 @@ try {
   if (opts.name === 'freshness') verdicts.push(...(await freshnessBench(opts)));
   if (opts.name === 'push') verdicts.push(...(await pushBench(opts)));
   if (opts.name === 'tpch') verdicts.push(...(await tpchBench(opts)));
+  if (opts.name === 'tpch-api') verdicts.push(...(await tpchApiBench(opts)));
   if (opts.name === 'workers') await workersBench(opts);
   if (opts.name === 'planning') verdicts.push(...(await planningBench(opts)));
   if (opts.name === 'all') {

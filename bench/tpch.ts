@@ -21,11 +21,11 @@ import { log, printTable, type Verdict, writeResults } from './lib/report.js';
 import { initBenchProject, parseStats, silt, tableDataFiles } from './lib/silt.js';
 import { median, ms } from './lib/stats.js';
 
-const TABLES = ['customer', 'lineitem', 'nation', 'orders', 'part', 'partsupp', 'region', 'supplier'];
+export const TABLES = ['customer', 'lineitem', 'nation', 'orders', 'part', 'partsupp', 'region', 'supplier'];
 /** The partitioned copy: the two fact tables by month of their date, as Athena users lay them out. */
 const PARTITIONS: Record<string, string> = { lineitem: 'month(l_shipdate)', orders: 'month(o_orderdate)' };
 
-interface Query {
+export interface Query {
   nr: number;
   sql: string;
 }
@@ -103,7 +103,7 @@ export async function tpchBench(opts: BenchOptions): Promise<Verdict[]> {
 }
 
 /** Data and queries, generated once per scale factor into bench/out/data/tpch-sf<SF>/. */
-function generate(sf: string): string {
+export function generate(sf: string): string {
   const dir = path.join(DATA_DIR, `tpch-sf${sf}`);
   if (existsSync(path.join(dir, 'queries.json'))) return dir;
   const python = path.join(OUT, '.venv-tpch', 'bin', 'python');
@@ -114,7 +114,7 @@ function generate(sf: string): string {
 }
 
 /** A project with the eight tables loaded by `silt load` (cached; `--fresh` reloads). */
-async function loadProject(opts: BenchOptions, data: string, layout: 'plain' | 'partitioned'): Promise<string> {
+export async function loadProject(opts: BenchOptions, data: string, layout: 'plain' | 'partitioned'): Promise<string> {
   const project = path.join(PROJECTS_DIR, `tpch-sf${opts.sf}-${layout}`);
   if (opts.fresh || !TABLES.every((t) => isLoaded(project, t))) {
     removeDir(project);
@@ -131,7 +131,7 @@ async function loadProject(opts: BenchOptions, data: string, layout: 'plain' | '
 }
 
 /** The queries with each table named `tpch.<table>`, rewritten through DuckDB's own parse tree (CTE names stay). */
-async function qualified(queries: readonly Query[]): Promise<Map<number, string>> {
+export async function qualified(queries: readonly Query[]): Promise<Map<number, string>> {
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   try {
@@ -171,8 +171,11 @@ function peerSql(project: string, q: Query): string {
 /** Empty when the two JSON-lines results hold the same rows in the same order (numbers within 1e-6 relative). */
 export function diffResults(silt: string, peer: string): string {
   const rows = (text: string) => text.split('\n').filter((l) => l.trim()).map((l) => Object.values(JSON.parse(l) as Record<string, unknown>));
-  const a = rows(silt);
-  const b = rows(peer);
+  return diffRows(rows(silt), rows(peer));
+}
+
+/** Empty when Silt's rows `a` and DuckDB's `b` are the same, in the same order (numbers within 1e-6 relative). */
+export function diffRows(a: readonly unknown[][], b: readonly unknown[][]): string {
   if (a.length !== b.length) return `silt returned ${a.length} rows, duckdb ${b.length}`;
   for (const [i, row] of a.entries()) {
     const other = b[i]!;
@@ -189,11 +192,11 @@ function sameValue(a: unknown, b: unknown): boolean {
   return a !== null && b !== null && a !== '' && b !== '' && Number.isFinite(x) && Number.isFinite(y) && Math.abs(x - y) <= 1e-6 * Math.max(1, Math.abs(x), Math.abs(y));
 }
 
-function geomean(xs: readonly number[]): number {
+export function geomean(xs: readonly number[]): number {
   return Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
 }
 
-function literal(s: string): string {
+export function literal(s: string): string {
   return `'${s.replaceAll("'", "''")}'`;
 }
 

@@ -10,6 +10,8 @@ export interface BenchServer {
   output(): string;
   /** Resident memory now, in bytes (0 once it has exited). */
   rss(): number;
+  /** CPU time (user + system) it has used so far, in ms (10 ms resolution). */
+  cpuMs(): number;
   /** SIGTERM, then wait for it to exit. */
   stop(): Promise<void>;
 }
@@ -33,6 +35,7 @@ export async function startServe(dir: string, args: string[] = []): Promise<Benc
     url,
     output: () => out,
     rss: () => rssOf(child.pid!),
+    cpuMs: () => cpuOf(child.pid!),
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -49,4 +52,11 @@ function rssOf(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+function cpuOf(pid: number): number {
+  // Fields 14 and 15 of /proc/PID/stat (after the parenthesised name): utime and stime in clock ticks.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }

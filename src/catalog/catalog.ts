@@ -14,6 +14,7 @@ import {
   Table,
   type ChangeProducer,
   type Committed,
+  type ManifestCache,
   type MetadataPointer,
   type TableChange,
   type PartitionField,
@@ -103,6 +104,8 @@ export class Catalog {
   readonly warnings: string[] = [];
   /** Which new tables get a data key (encryption at rest); the project sets it on open. */
   encryption: TableEncryption | undefined;
+  /** Decoded manifests kept across statements: a long-running process (silt serve, silt worker) sets one. */
+  manifestCache: ManifestCache | undefined;
 
   private constructor(
     private readonly db: Kysely<MetadataDb>,
@@ -305,7 +308,7 @@ export class Catalog {
 
   async loadTable(namespace: string, name: string): Promise<Table> {
     if (!(await this.tableExists(namespace, name))) throw await this.noSuchTable(namespace, name);
-    const table = new Table(this.store, this.pointer(namespace, name));
+    const table = new Table(this.store, this.pointer(namespace, name), this.manifestCache);
     await table.refresh();
     return table;
   }

@@ -72,6 +72,8 @@ interface LiveQuery {
   snapshotId?: string;
   failure?: unknown;
   controller: AbortController;
+  /** The history row's insert, written while the statement runs; its end is recorded after it. */
+  started: Promise<void>;
   done: Promise<void>;
   /** Resolved once the columns are known, or the statement has ended without them. */
   described: Promise<void>;
@@ -120,12 +122,14 @@ export class QueryService {
       startedMs: Date.now(),
       rows: new ResultRows(path.join(this.resultsDir, `${id}.ndjson`), this.opts.memoryBytesPerQuery),
       controller: new AbortController(),
+      started: Promise.resolve(),
       done: Promise.resolve(),
       described: Promise.resolve(),
       describe: () => undefined,
     };
     q.described = new Promise<void>((r) => (q.describe = r));
-    await this.project.catalog.queryHistory.start({ queryId: id, sql, principal: principal.name, startedMs: q.startedMs });
+    // Not awaited before the statement starts: the history row is a record, not a gate (a failure to write it does not fail the statement).
+    q.started = this.project.catalog.queryHistory.start({ queryId: id, sql, principal: principal.name, startedMs: q.startedMs }).catch(() => undefined);
     this.live.set(id, q);
     q.done = this.run(q, limits);
     let timer: NodeJS.Timeout | undefined;
@@ -275,6 +279,7 @@ export class QueryService {
 
   private async record(q: LiveQuery): Promise<void> {
     const v = this.view(q);
+    await q.started;
     await this.project.catalog.queryHistory
       .finish({
         queryId: q.id,

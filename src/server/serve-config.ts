@@ -1,7 +1,10 @@
 import { z } from 'zod';
-import { isDuration, parseDuration, type ProjectConfig } from '../config/index.js';
+import { isDuration, parseDuration, parseSize, type ProjectConfig } from '../config/index.js';
+import { DEFAULT_MANIFEST_CACHE_BYTES, ManifestCache } from '../table/index.js';
+import type { Project } from '../project/index.js';
 
 const duration = z.string().refine(isDuration, 'a duration such as 500ms, 30s or 5m');
+const sizeOrOff = z.string().refine((s) => s === 'off' || /^\d+(\.\d+)?\s*(b|kb|mb|gb|kib|mib|gib)?$/i.test(s.trim()), 'a size such as 64MiB, or off');
 
 /** silt.yaml's `serve:` section: where `silt serve` listens and how its executor runs jobs. */
 const serveSectionSchema = z.strictObject({
@@ -24,6 +27,8 @@ const serveSectionSchema = z.strictObject({
   execute: z.boolean().optional(),
   /** Landing files per ingest task that any worker may take (default 16); 0 ingests each run in one process. */
   ingest_task_files: z.number().int().min(0).max(100_000).optional(),
+  /** Bytes of decoded manifests kept across statements (default 64MiB); off reads them for every statement. */
+  manifest_cache: sizeOrOff.optional(),
 });
 
 export interface ServeSettings {
@@ -40,9 +45,11 @@ export interface ServeSettings {
   auditPublishMs: number;
   execute: boolean;
   ingestTaskFiles: number;
+  /** Bytes of manifest files whose decoded entries stay cached; 0 for none. */
+  manifestCacheBytes: number;
 }
 
-export const SERVE_DEFAULTS: ServeSettings = { host: '127.0.0.1', port: 7878, concurrency: 1, retries: 2, retryBackoffMs: 1_000, shutdownGraceMs: 30_000, watchLanding: true, auditPublishMs: 5 * 60_000, execute: true, ingestTaskFiles: 16 };
+export const SERVE_DEFAULTS: ServeSettings = { host: '127.0.0.1', port: 7878, concurrency: 1, retries: 2, retryBackoffMs: 1_000, shutdownGraceMs: 30_000, watchLanding: true, auditPublishMs: 5 * 60_000, execute: true, ingestTaskFiles: 16, manifestCacheBytes: DEFAULT_MANIFEST_CACHE_BYTES };
 
 /** The settings of silt.yaml's `serve:` over the defaults, then `flags` (the command line's) over both. */
 export function serveSettings(config: ProjectConfig, flags: Partial<ServeSettings> = {}): ServeSettings {
@@ -61,7 +68,13 @@ export function serveSettings(config: ProjectConfig, flags: Partial<ServeSetting
     auditPublishMs: s.audit_publish === 'off' ? 0 : ms('audit_publish', s.audit_publish),
     execute: s.execute,
     ingestTaskFiles: s.ingest_task_files,
+    manifestCacheBytes: s.manifest_cache === undefined ? undefined : s.manifest_cache === 'off' ? 0 : parseSize(s.manifest_cache, 'serve.manifest_cache'),
   };
   const defined = (o: Partial<ServeSettings>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
   return { ...SERVE_DEFAULTS, ...defined(fromFile), ...defined(flags) };
+}
+
+/** A long-running process keeps decoded manifests across statements, as `serve.manifest_cache` allows. */
+export function cacheManifests(project: Project, settings: ServeSettings): void {
+  if (settings.manifestCacheBytes > 0) project.catalog.manifestCache ??= new ManifestCache(settings.manifestCacheBytes);
 }

@@ -10,7 +10,7 @@ import type { ServerDeps } from './deps.js';
 import { listen } from './listen.js';
 import { QueryService } from './query-service.js';
 import { runWithEffects } from './run-effects.js';
-import { serveSettings, type ServeSettings } from './serve-config.js';
+import { cacheManifests, serveSettings, type ServeSettings } from './serve-config.js';
 
 export interface ServeOptions extends Partial<ServeSettings> {
   /** Where the server's JSON log lines go (default: stdout). */
@@ -42,6 +42,7 @@ export interface RunningServer {
 export async function startServer(project: Project, opts: ServeOptions = {}): Promise<RunningServer> {
   const { onInternalError, logger, watcher: watcherTimes, ...flags } = opts;
   const settings = serveSettings(project.config, flags);
+  cacheManifests(project, settings);
   const log = logger ?? createLogger();
   const onError = (what: string) => (e: unknown) => log.error({ err: e instanceof Error ? e.message : String(e) }, what);
   const executor = new Executor(project, {

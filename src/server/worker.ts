@@ -4,7 +4,7 @@ import { createLogger, type Logger } from '../observe/index.js';
 import { Executor, type RunResult } from '../pipeline/index.js';
 import type { Project } from '../project/index.js';
 import { runWithEffects } from './run-effects.js';
-import { serveSettings, type ServeSettings } from './serve-config.js';
+import { cacheManifests, serveSettings, type ServeSettings } from './serve-config.js';
 
 export interface WorkerOptions extends Partial<Pick<ServeSettings, 'concurrency' | 'shutdownGraceMs'>> {
   /** Kept with each run it makes (default `worker-HOST-PID`). */
@@ -35,6 +35,7 @@ export function defaultWorkerName(): string {
  */
 export function startWorker(project: Project, opts: WorkerOptions = {}): RunningWorker {
   const settings = serveSettings(project.config, opts);
+  cacheManifests(project, settings);
   const name = opts.name ?? defaultWorkerName();
   const say = opts.onProgress ?? (() => undefined);
   const took = new Map<string, number>();

@@ -32,6 +32,7 @@ export { advanceVersionHint, VERSION_HINT, versionHintUri } from './version-hint
 export { expiredIds, retentionChange, snapshotRetention, MAX_REF_AGE_PROPERTY, MAX_SNAPSHOT_AGE_PROPERTY, MIN_SNAPSHOTS_PROPERTY, type Retention, type RetentionOptions } from './snapshot-retention.js';
 export { MANIFEST_TARGET_SIZE_PROPERTY, type ManifestRewrite } from './manifest-rewrite.js';
 export { ROLL_BACK } from './table-io.js';
+export { DEFAULT_MANIFEST_CACHE_BYTES, ManifestCache } from './manifest-cache.js';
 export { inspectDataFile, repairAdvice, verifiesChecksums, verifyDataFiles, VERIFY_CHECKSUMS_PROPERTY, type FileInspection, type FileProblem } from './file-integrity.js';
 export { checkTableFiles, type TableCheckOptions, type TableCheckResult } from './table-check.js';
 export { summaryState } from './snapshot-state.js';

@@ -4,6 +4,7 @@ import { OutsideStore, type ObjectStore } from '../storage/index.js';
 import { u8 } from './bytes.js';
 import { DeleteIndex } from './deletes.js';
 import { decodeManifest } from './manifest.js';
+import type { ManifestCache } from './manifest-cache.js';
 import { decodeManifestList, type ManifestFile } from './manifest-list.js';
 import type { ManifestEntry, Snapshot, TableMetadata } from './types.js';
 
@@ -37,7 +38,8 @@ function sharedDecode<T extends ManifestFile[] | ManifestEntry[]>(bytes: Uint8Ar
 
 /**
  * Reads manifest lists and manifests through the store. Both are immutable once written, so
- * decoded contents are cached by path (bounded, oldest dropped first).
+ * decoded contents are cached by path (bounded, oldest dropped first) for the reader's life, and
+ * across readers in the process's `ManifestCache` when it has one (silt serve, silt worker).
  */
 export class ManifestReader {
   private readonly cache = new Map<string, ManifestFile[] | ManifestEntry[]>();
@@ -46,13 +48,15 @@ export class ManifestReader {
   constructor(
     private readonly store: ObjectStore,
     private readonly table: string,
+    private readonly shared?: ManifestCache,
   ) {}
 
   async manifests(snapshot: Snapshot): Promise<ManifestFile[]> {
     const path = snapshot['manifest-list'];
     const hit = this.cache.get(path) as ManifestFile[] | undefined;
     if (hit) return hit;
-    const list = await this.decode(path, 'manifest list', (bytes) => sharedDecode(bytes, path, (b) => decodeManifestList(b, path)));
+    const read = () => this.decode(path, 'manifest list', (bytes) => sharedDecode(bytes, path, (b) => decodeManifestList(b, path)));
+    const list = this.shared ? await this.shared.list(snapshot, read) : (await read()).value;
     this.remember(path, list);
     return list;
   }
@@ -63,7 +67,8 @@ export class ManifestReader {
     if (hit) return hit;
     const spec = m['partition-specs'].find((s) => s['spec-id'] === manifest.partitionSpecId);
     const inherits = JSON.stringify([manifest.sequenceNumber, String(manifest.addedSnapshotId), manifest.partitionSpecId, spec]);
-    const entries = await this.decode(path, 'manifest', (bytes) => sharedDecode(bytes, `${path}\0${inherits}`, (b) => decodeManifest(b, path, manifest, spec)));
+    const read = () => this.decode(path, 'manifest', (bytes) => sharedDecode(bytes, `${path}\0${inherits}`, (b) => decodeManifest(b, path, manifest, spec)));
+    const entries = this.shared ? await this.shared.manifest(manifest, spec, read) : (await read()).value;
     this.remember(path, entries);
     return entries;
   }
@@ -80,9 +85,11 @@ export class ManifestReader {
     return deletes.empty ? data : data.map((e) => ({ ...e, dataFile: deletes.apply(e) }));
   }
 
-  private async decode<T>(uri: string, kind: string, decode: (bytes: Uint8Array) => T): Promise<T> {
+  /** The decoded file, and its size in bytes (what the shared cache counts). */
+  private async decode<T>(uri: string, kind: string, decode: (bytes: Uint8Array) => T): Promise<{ value: T; bytes: number }> {
     try {
-      return decode(u8(await this.store.get(this.store.keyOf(uri))));
+      const bytes = u8(await this.store.get(this.store.keyOf(uri)));
+      return { value: decode(bytes), bytes: bytes.length };
     } catch (e) {
       throw damagedFile(this.table, kind, uri, e, ROLL_BACK);
     }

@@ -10,6 +10,7 @@ import { buildSummary } from './snapshot-summary.js';
 import { checkDataFiles, listEntry, writeManifests, writeSnapshot, type WrittenManifest } from './snapshot-writer.js';
 import { currentSnapshot, newSnapshotId, snapshotById } from './table-metadata.js';
 import { ManifestReader } from './table-io.js';
+import type { ManifestCache } from './manifest-cache.js';
 import { manifestRewrite, type ManifestRewrite } from './manifest-rewrite.js';
 import type { DataFile, ManifestEntry, PartitionField, Snapshot, TableMetadata } from './types.js';
 import { evolvedPartitionFields } from './partition-spec.js';
@@ -45,12 +46,14 @@ export class Table {
   private loaded: { metadata: TableMetadata; location: string } | undefined;
   private readonly reader: ManifestReader;
 
+  /** `manifests`: a long-running process's cache of decoded manifests, shared by its tables. */
   constructor(
     private readonly store: ObjectStore,
     private readonly pointer: MetadataPointer,
+    manifests?: ManifestCache,
   ) {
     this.name = pointer.name;
-    this.reader = new ManifestReader(store, pointer.name);
+    this.reader = new ManifestReader(store, pointer.name, manifests);
   }
 
   /** The metadata last loaded by refresh() or a commit. */

@@ -7,8 +7,7 @@ import { uniqueInputs, type ColumnInput, type ColumnLineage, type TableLineage }
  * trimming, case, masking; enriched columns from their lookup table; the lineage columns
  * `_ingested_at`, `_source_file`, … copied from bronze.
  */
-export function silverLineage(name: string, contract: SilverContract, bronze: ColumnLineage[] | undefined): TableLineage[] {
-  const table = `silver.${name}`;
+export function silverLineage(table: string, contract: SilverContract, bronze: ColumnLineage[] | undefined): TableLineage[] {
   const source = contract.source.toLowerCase();
   const bronzeColumn = (from: string): ColumnLineage | undefined => bronze?.find((c) => c.name.toLowerCase() === from.toLowerCase());
   const inputOf = (spec: ColumnSpec, column: string): ColumnInput => ({ table: source, column: bronzePath(spec.from ?? column, bronze) });

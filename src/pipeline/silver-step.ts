@@ -36,7 +36,7 @@ export async function silverStep(ctx: StepContext, name: string, contract: Silve
   const silver = (await ctx.catalog.tableExists(ctx.layers.silver, name)) ? await ctx.catalog.loadTable(ctx.layers.silver, name) : undefined;
   const full = !!ctx.fullRefresh;
   const pending = silver && !full ? historySwitch(name, silver, contract) : undefined;
-  if (pending) throw new InvalidInput(switchPending(name, contract, pending), { code: 'history_switch' });
+  if (pending) throw new InvalidInput(switchPending(ctx.layers.table('silver', name), contract, pending), { code: 'history_switch' });
   const processed = silver && !full ? summaryState(silver.metadata, PROCESSED_SNAPSHOT) : undefined;
   const head = source.metadata['current-snapshot-id']?.toString();
   const upToDate = head === undefined || (!full && head === processed);

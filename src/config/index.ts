@@ -5,3 +5,4 @@ export { isDuration, parseDuration } from './duration.js';
 export { parseSize, SIZE_UNITS } from './size.js';
 export { cronProblem, scheduleCron } from './cron.js';
 export { setCatalogUri, setStorage } from './edit.js';
+export { DEFAULT_LAYERS, LAYER_PROPERTY, LAYER_ROLES, layersOf, type LayerRole, type Layers } from './layers.js';

@@ -4,6 +4,7 @@ import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { InvalidInput, NotFound } from '../errors.js';
 import { didYouMean } from './did-you-mean.js';
+import { layersOf, layersProblem, type Layers } from './layers.js';
 import { projectSchema, type ProjectFile } from './schema.js';
 import { keysOf, schemaAt } from './schema-walk.js';
 
@@ -29,6 +30,8 @@ export interface ProjectConfig {
   /** Absolute SQLite file path, or a postgresql:// URI. */
   readonly catalogUri: string;
   readonly engine: { readonly memoryLimit?: string; readonly threads?: number };
+  /** The namespaces of bronze, silver and gold (`layers:`). */
+  readonly layers: Layers;
   readonly raw: ProjectFile;
   /**
    * Validates a section that a service owns (`sources`, `silver`, `gold`) with the service's
@@ -80,6 +83,8 @@ export function loadProject(dir: string): ProjectConfig {
     throw new InvalidInput(describeIssue(rel, doc, lines, issues[0]!, data, projectSchema, []));
   }
   const raw = parsed.data;
+  const layerClash = layersProblem(raw.layers ?? {});
+  if (layerClash) throw new InvalidInput(`config: ${rel}${lineOf(doc, lines, ['layers', layerClash.key])}: layers.${layerClash.key}: ${layerClash.problem}`, { details: { key: `layers.${layerClash.key}` } });
   const sections = new Map<string, unknown>();
   const section = <S extends z.ZodType>(key: SectionKey, schema: S): z.output<S> | undefined => {
     const value = (data as Record<string, unknown>)[key];
@@ -102,6 +107,7 @@ export function loadProject(dir: string): ProjectConfig {
     storageS3: Object.freeze({ endpoint: raw.storage.s3?.endpoint, region: raw.storage.s3?.region, pathStyle: raw.storage.s3?.path_style, ifMatch: raw.storage.s3?.if_match, serverSideEncryption: sse(raw.storage.s3?.server_side_encryption) }),
     catalogUri: resolveLocation(dir, typeof raw.catalog === 'string' ? raw.catalog : raw.catalog.uri),
     engine: Object.freeze({ memoryLimit: raw.engine.memory_limit, threads: raw.engine.threads }),
+    layers: layersOf(raw.layers),
     raw,
     section,
   });

@@ -14,6 +14,8 @@ const catalogUri = z.string().check(
   ),
 );
 
+const layerName = z.string().check(z.regex(/^[a-z_][a-z0-9_]*$/, 'a namespace in lower-case letters, digits and _, e.g. raw'));
+
 /**
  * The shape of `silt.yaml`. One declaration drives validation, defaults and error messages.
  * Sections for sources, contracts and models join as the pipeline grows.
@@ -53,6 +55,8 @@ export const projectSchema = z.strictObject({
     }),
     {},
   ),
+  // The namespaces of the three layers (config/layers.ts); each defaults to its role's name.
+  layers: z.optional(z.strictObject({ bronze: z.optional(layerName), silver: z.optional(layerName), gold: z.optional(layerName) })),
   // Sections owned by services; each validates its own with ProjectConfig.section().
   sources: z.optional(z.unknown()),
   landing: z.optional(z.unknown()),

@@ -19,7 +19,7 @@ export function columnTags(config: ProjectConfig): TagsOf {
     tags.set(key, list);
   };
   for (const [name, contract] of Object.entries(config.section('silver', silverSectionSchema) ?? {})) {
-    for (const [column, spec] of Object.entries(contract.columns)) if (spec.pii) add(`silver.${name}.${column}`, PII_TAG);
+    for (const [column, spec] of Object.entries(contract.columns)) if (spec.pii) add(`${config.layers.silver}.${name}.${column}`, PII_TAG);
   }
   for (const [tag, columns] of Object.entries(accessSection(config).tags)) for (const c of columns) add(c, tag);
   return (namespace, table, column) => tags.get(`${namespace}.${table}.${column}`) ?? [];

@@ -24,8 +24,7 @@ export function isIngestMetadata(column: string): boolean {
  * they were, plus ingestion metadata. Known from the bronze table's schema once it exists; before
  * the first ingest, from the columns its silver contracts read (`wanted`), with a warning.
  */
-export function bronzeLineage(name: string, source: SourceConfig, known: KnownColumn[] | undefined, wanted: readonly string[]): TableLineage[] {
-  const table = source.table ?? `bronze.${name}`;
+export function bronzeLineage(name: string, source: SourceConfig, table: string, known: KnownColumn[] | undefined, wanted: readonly string[]): TableLineage[] {
   const landing = landingPrefix(name, source);
   const fileColumns = known
     ? known.filter((c) => !isIngestMetadata(c.name))

@@ -1,7 +1,7 @@
 import type { Catalog } from '../catalog/index.js';
 import { prepareSelect, runnableRepresentations, type Engine } from '../engine/index.js';
 import { discoverModels, modelOrder, tableOf, type Model } from '../models/index.js';
-import { pipelineConfig } from '../pipeline/index.js';
+import { layersIn, pipelineConfig, sourceTable } from '../pipeline/index.js';
 import type { Project } from '../project/index.js';
 import { currentSchema } from '../table/index.js';
 import { bronzeLineage, type KnownColumn } from './bronze-lineage.js';
@@ -22,7 +22,7 @@ export interface LakehouseLineage {
  */
 export async function lakehouseLineage(project: Project, engine: Engine): Promise<LakehouseLineage> {
   const config = pipelineConfig(project.config);
-  const models = await discoverModels(engine, config.modelsDir);
+  const models = await discoverModels(engine, config.modelsDir, config.layers?.gold);
   const tables: TableLineage[] = [];
   const byName = new Map<string, TableLineage>();
   const put = (t: TableLineage): void => {
@@ -30,14 +30,14 @@ export async function lakehouseLineage(project: Project, engine: Engine): Promis
     byName.set(t.table, t);
   };
   for (const [name, source] of Object.entries(config.sources)) {
-    const bronze = (source.table ?? `bronze.${name}`).toLowerCase();
+    const bronze = sourceTable(config, name).toLowerCase();
     const wanted = Object.values(config.silver)
       .filter((c) => c.source.toLowerCase() === bronze)
       .flatMap((c) => Object.entries(c.columns).filter(([, spec]) => spec.expr === undefined).map(([column, spec]) => spec.from ?? column));
-    bronzeLineage(name, source, await catalogColumns(project.catalog, bronze), wanted).forEach(put);
+    bronzeLineage(name, source, bronze, await catalogColumns(project.catalog, bronze), wanted).forEach(put);
   }
   for (const [name, contract] of Object.entries(config.silver)) {
-    silverLineage(name, contract, byName.get(contract.source.toLowerCase())?.columns).forEach(put);
+    silverLineage(layersIn(config).table('silver', name), contract, byName.get(contract.source.toLowerCase())?.columns).forEach(put);
   }
   const schemas = new Map<string, string[] | undefined>();
   const known = async (table: string): Promise<void> => {
@@ -80,7 +80,7 @@ async function goldLineage(engine: Engine, model: Model, schemaOf: (t: string) =
   return {
     table,
     layer: 'gold',
-    step: `gold.${model.name}`,
+    step: table,
     inputs: model.dependsOn,
     columns: l.columns?.map((c) => {
       const type = typeOf(c.name);

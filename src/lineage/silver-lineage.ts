@@ -7,9 +7,9 @@ import { uniqueInputs, type ColumnInput, type ColumnLineage, type TableLineage }
  * trimming, case, masking; enriched columns from their lookup table; the lineage columns
  * `_ingested_at`, `_source_file`, … copied from bronze.
  */
-export function silverLineage(name: string, contract: SilverContract, bronze: ColumnLineage[] | undefined): TableLineage[] {
-  const [silver, quarantine] = contractLineage(name, contract, bronze);
-  return [silver, quarantine, ...(contract.explode ?? []).flatMap((e) => childLineage(name, contract, e, silver, bronze))];
+export function silverLineage(table: string, contract: SilverContract, bronze: ColumnLineage[] | undefined): TableLineage[] {
+  const [silver, quarantine] = contractLineage(table, contract, bronze);
+  return [silver, quarantine, ...(contract.explode ?? []).flatMap((e) => childLineage(table, contract, e, silver, bronze))];
 }
 
 /**
@@ -18,10 +18,10 @@ export function silverLineage(name: string, contract: SilverContract, bronze: Co
  * position from the list column, the element's columns from its fields (`items.sku`). Only the
  * parents the step keeps have children, so the parent's row inputs decide the child's rows too.
  */
-function childLineage(parent: string, contract: SilverContract, e: ExplodeSpec, parentLineage: TableLineage, bronze: ColumnLineage[] | undefined): TableLineage[] {
+function childLineage(step: string, contract: SilverContract, e: ExplodeSpec, parentLineage: TableLineage, bronze: ColumnLineage[] | undefined): TableLineage[] {
   const source = contract.source.toLowerCase();
   const keys = new Set((contract.key ?? []).map((k) => k.toLowerCase()));
-  const step = `silver.${parent}`;
+  const namespace = step.slice(0, step.indexOf('.'));
   const column = (c: ColumnLineage): ColumnLineage => {
     if (c.name === e.position) {
       return { ...c, inputs: [{ table: source, column: bronzePath(e.column, bronze) }], kind: 'transformation', how: [`position of the element in ${e.column} (from 1)`] };
@@ -30,7 +30,7 @@ function childLineage(parent: string, contract: SilverContract, e: ExplodeSpec, 
     const from = parentLineage.columns?.find((p) => p.name.toLowerCase() === c.name.toLowerCase());
     return { ...c, inputs: from?.inputs ?? c.inputs, kind: 'transformation', how: [`key of the parent ${step} row`, ...(from?.how ?? [])] };
   };
-  return contractLineage(e.into, childContract(contract, e), bronze).map((t) => ({
+  return contractLineage(`${namespace}.${e.into}`, childContract(contract, e), bronze).map((t) => ({
     ...t,
     step,
     columns: t.columns?.map(column),
@@ -38,8 +38,7 @@ function childLineage(parent: string, contract: SilverContract, e: ExplodeSpec, 
   }));
 }
 
-function contractLineage(name: string, contract: SilverContract, bronze: ColumnLineage[] | undefined): [TableLineage, TableLineage] {
-  const table = `silver.${name}`;
+function contractLineage(table: string, contract: SilverContract, bronze: ColumnLineage[] | undefined): [TableLineage, TableLineage] {
   const source = contract.source.toLowerCase();
   const bronzeColumn = (from: string): ColumnLineage | undefined => bronze?.find((c) => c.name.toLowerCase() === from.toLowerCase());
   const inputOf = (spec: ColumnSpec, column: string): ColumnInput => ({ table: source, column: bronzePath(spec.from ?? column, bronze) });

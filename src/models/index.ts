@@ -1,5 +1,5 @@
 export type { Bound, Expectation, ExpectationPolicy, Materialized, Model, ModelConfig } from './model.js';
-export { GOLD, incrementalKeys, tableOf } from './model.js';
+export { incrementalKeys, tableOf } from './model.js';
 export { discoverModels, readModel } from './discover.js';
 export { parseModelFile } from './header.js';
 export { modelOrder } from './order.js';

@@ -1,5 +1,6 @@
 /** What a gold model is once its file has been read: name, SQL, header config and dependencies. */
 
+import { DEFAULT_LAYERS } from '../config/index.js';
 export type Materialized = 'table' | 'incremental';
 export type ExpectationPolicy = 'warn' | 'fail';
 
@@ -31,8 +32,10 @@ export interface ModelConfig {
 }
 
 export interface Model {
-  /** The table is `gold.<name>`. */
+  /** The table is `<gold layer>.<name>`. */
   name: string;
+  /** The gold layer's namespace (`layers.gold`); absent means the default, `gold`. */
+  namespace?: string;
   /** Path for messages, from the models folder's parent: `models/daily_sales.sql`. */
   file: string;
   /**
@@ -45,10 +48,8 @@ export interface Model {
   dependsOn: string[];
 }
 
-export const GOLD = 'gold';
-
 export function tableOf(model: Model): string {
-  return `${GOLD}.${model.name}`;
+  return `${model.namespace ?? DEFAULT_LAYERS.gold}.${model.name}`;
 }
 
 /** Key columns an incremental run replaces by: incremental_by, else unique_key. */

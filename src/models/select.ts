@@ -15,8 +15,8 @@ export function selectModels(models: readonly Model[], selector: readonly string
   const picked = new Set<Model>();
   for (const raw of selector.flatMap((s) => s.split(/[\s,]+/)).filter((s) => s.length > 0)) {
     const m = /^(\+?)([^+]+)(\+?)$/.exec(raw);
-    const name = m?.[2]?.replace(/^gold\./, '');
-    const model = name === undefined ? undefined : byName.get(name);
+    const name = m?.[2];
+    const model = name === undefined ? undefined : (byName.get(name) ?? index.get(name.toLowerCase()));
     if (!m || !model) {
       const hint = name === undefined ? undefined : didYouMean(name, [...byName.keys()]);
       throw new InvalidInput(

@@ -37,7 +37,7 @@ export interface ContractBatch {
  */
 export async function applyContract(ctx: StepContext, name: string, contract: SilverContract, batch: ContractBatch): Promise<StepOutcome> {
   const temps: string[] = [];
-  const silver = !batch.fullRefresh && (await ctx.catalog.tableExists('silver', name)) ? await ctx.catalog.loadTable('silver', name) : undefined;
+  const silver = !batch.fullRefresh && (await ctx.catalog.tableExists(ctx.layers.silver, name)) ? await ctx.catalog.loadTable(ctx.layers.silver, name) : undefined;
   let out: ContractRunOutput | undefined;
   let explodes: ExplodeRun[] = [];
   try {
@@ -53,7 +53,7 @@ export async function applyContract(ctx: StepContext, name: string, contract: Si
       const rel = `__lookup_${t.replace('.', '_')}`;
       // `t` is namespace.table (the contract schema's tableName).
       await ctx.session.materialize(`SELECT ${columns.map(quoteIdent).join(', ')} FROM ${quoteQualified(...t.split('.'))}`, rel).catch((e: unknown) => {
-        if (e instanceof Error) e.message = `silver.${name}: references/enrich read ${columns.join(', ')} from ${t}: ${e.message}`;
+        if (e instanceof Error) e.message = `${ctx.layers.table('silver', name)}: references/enrich read ${columns.join(', ')} from ${t}: ${e.message}`;
         throw e;
       });
       temps.push(rel);
@@ -66,16 +66,16 @@ export async function applyContract(ctx: StepContext, name: string, contract: Si
       ...(current === undefined ? {} : { current: quoteIdent(current) }),
       lookup: (t: string) => {
         const rel = lookups.get(t.toLowerCase());
-        if (rel === undefined) throw new Error(`silver.${name}: lookup table ${t} was not read`);
+        if (rel === undefined) throw new Error(`${ctx.layers.table('silver', name)}: lookup table ${t} was not read`);
         return rel;
       },
       runId: ctx.runId,
       secret: ctx.secret,
     };
     out = await runContract(ctx.engine, input);
-    failIfBroken(name, out);
+    failIfBroken(ctx.layers.table('silver', name), out);
     explodes = await runExplodes(ctx.engine, input, out.merged);
-    for (const x of explodes) failIfBroken(x.spec.into, x.out);
+    for (const x of explodes) failIfBroken(ctx.layers.table('silver', x.spec.into), x.out);
     const c = out.counts;
 
     const extra = Object.entries(batch.quarantineExtra).map(([k, v]) => `, ${v} AS ${quoteIdent(k)}`).join('');
@@ -127,9 +127,9 @@ export async function applyContract(ctx: StepContext, name: string, contract: Si
       }
     });
     const thresholds = out.thresholds.length ? { thresholds: out.thresholds } : {};
-    const hints = [...out.hints, ...explodes.flatMap((x) => x.out.hints.map((h) => `silver.${x.spec.into}: ${h}`))];
+    const hints = [...out.hints, ...explodes.flatMap((x) => x.out.hints.map((h) => `${ctx.layers.table('silver', x.spec.into)}: ${h}`))];
     const children = explodes.length
-      ? { explode: Object.fromEntries(explodes.map((x) => [`silver.${x.spec.into}`, { ...x.out.counts, expectations: x.out.expectations, ...(x.out.thresholds.length ? { thresholds: x.out.thresholds } : {}) }])) }
+      ? { explode: Object.fromEntries(explodes.map((x) => [ctx.layers.table('silver', x.spec.into), { ...x.out.counts, expectations: x.out.expectations, ...(x.out.thresholds.length ? { thresholds: x.out.thresholds } : {}) }])) }
       : {};
     return {
       rowsIn: c.rows_in,
@@ -160,21 +160,21 @@ interface TablePart {
 }
 
 /** A broken `fail` rule, an exceeded threshold or counts that do not reconcile: nothing is committed. */
-function failIfBroken(name: string, out: ContractRunOutput): void {
+function failIfBroken(id: string, out: ContractRunOutput): void {
   if (out.failed) {
     const reason = out.failed.details ? out.failed.reason : `rule ${out.failed.rule} failed: ${out.failed.reason}`;
-    throw new RunFailed(`silver.${name}: ${reason}; nothing was committed`, { details: { table: `silver.${name}`, ...out.failed.details } });
+    throw new RunFailed(`${id}: ${reason}; nothing was committed`, { details: { table: id, ...out.failed.details } });
   }
   const c = out.counts;
   if (c.rows_in !== c.rows_written + c.rows_quarantined + c.rows_deduplicated) {
-    throw new RunFailed(`silver.${name}: rows do not reconcile (${JSON.stringify(c)}); nothing was committed`);
+    throw new RunFailed(`${id}: rows do not reconcile (${JSON.stringify(c)}); nothing was committed`);
   }
 }
 
 /** Runs `fn` holding each table's write guard (silver namespace), in the order given. */
 function guardAll<T>(ctx: StepContext, names: readonly string[], fn: () => Promise<T>): Promise<T> {
   const [first, ...rest] = names;
-  return first === undefined ? fn() : ctx.catalog.guardWrite('silver', first, () => guardAll(ctx, rest, fn));
+  return first === undefined ? fn() : ctx.catalog.guardWrite(ctx.layers.silver, first, () => guardAll(ctx, rest, fn));
 }
 
 /** Tables a contract reads besides its source: references and enrichment lookups. */
@@ -188,13 +188,13 @@ export function referencedTables(contract: SilverContract): string[] {
  */
 async function ensureTable(ctx: StepContext, name: string, selectSql: string, partitionBy?: string, fresh = false): Promise<Table> {
   const fields = await inferFields(ctx.engine, selectSql);
-  if (await ctx.catalog.tableExists('silver', name)) {
-    const table = await ctx.catalog.loadTable('silver', name);
-    const changes = fresh ? freshFields(currentSchema(table.metadata), fields) : mergeFields(`silver.${name}`, currentSchema(table.metadata), fields, 'silver');
+  if (await ctx.catalog.tableExists(ctx.layers.silver, name)) {
+    const table = await ctx.catalog.loadTable(ctx.layers.silver, name);
+    const changes = fresh ? freshFields(currentSchema(table.metadata), fields) : mergeFields(ctx.layers.table('silver', name), currentSchema(table.metadata), fields, 'silver');
     if (changes.length) await table.evolveSchema(changes);
     return table;
   }
   const { schema, lastColumnId } = buildSchema(fields);
   const partitionFields = partitionBy ? parsePartitionSpec(partitionBy, schema) : [];
-  return ctx.catalog.createTable('silver', name, { schema, lastColumnId, partitionFields }, { ifNotExists: true });
+  return ctx.catalog.createTable(ctx.layers.silver, name, { schema, lastColumnId, partitionFields }, { ifNotExists: true });
 }

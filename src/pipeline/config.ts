@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { didYouMean, PROJECT_FILE, type ProjectConfig } from '../config/index.js';
+import { DEFAULT_LAYERS, didYouMean, PROJECT_FILE, type Layers, type ProjectConfig } from '../config/index.js';
 import { InvalidInput, NotFound } from '../errors.js';
 import { landingSectionSchema, sourcesSchema, type SourceConfig } from '../ingest/index.js';
 import { silverSectionSchema, type SilverContract } from '../transform/index.js';
@@ -13,10 +13,18 @@ const goldSectionSchema = z.strictObject({
 
 /** The declared lakehouse: sources, silver contracts and the gold models folder. */
 export interface PipelineConfig {
+  /** Each source's `table` is set: when silt.yaml leaves it out, `<bronze layer>.<source name>`. */
   sources: Record<string, SourceConfig>;
   silver: Record<string, SilverContract>;
   modelsDir: string;
+  /** Set by pipelineConfig(); absent (a graph built by hand) means the default names. */
+  layers?: Layers;
 }
+
+export const layersIn = (config: PipelineConfig): Layers => config.layers ?? DEFAULT_LAYERS;
+
+/** The bronze table a source writes, `ns.table`: its `table`, else `<bronze layer>.<source name>`. */
+export const sourceTable = (config: PipelineConfig, name: string): string => config.sources[name]?.table ?? layersIn(config).table('bronze', name);
 
 export function pipelineConfig(config: ProjectConfig): PipelineConfig {
   const gold = config.section('gold', goldSectionSchema);
@@ -30,11 +38,12 @@ export function pipelineConfig(config: ProjectConfig): PipelineConfig {
     );
   }
   const landing = config.section('landing', landingSectionSchema);
-  const sources = Object.entries(config.section('sources', sourcesSchema) ?? {}).map(([name, s]) => [name, withDefaults(s, landing)] as const);
+  const sources = Object.entries(config.section('sources', sourcesSchema) ?? {}).map(([name, s]) => [name, withDefaults({ ...s, table: s.table ?? config.layers.table('bronze', name) }, landing)] as const);
   return {
     sources: Object.fromEntries(sources),
     silver: config.section('silver', silverSectionSchema) ?? {},
     modelsDir,
+    layers: config.layers,
   };
 }
 

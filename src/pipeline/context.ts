@@ -3,6 +3,7 @@ import type { Engine, ReadAccess, SqlSession } from '../engine/index.js';
 import type { ObjectStore } from '../storage/index.js';
 import type { IngestSpread } from './ingest-spread.js';
 import type { Trigger } from './run-request.js';
+import type { Layers } from '../config/index.js';
 import type { TrinoClient } from '../trino/index.js';
 
 /** The project's Trino (silt.yaml `trino:`), and whether every step runs there (`engine.steps: trino`). */
@@ -20,6 +21,8 @@ export interface StepContext {
   /** Who the run reads as, and the policy that says what: every read of a table goes through it. */
   access: ReadAccess;
   runId: string;
+  /** The namespaces of bronze, silver and gold (`layers:` in silt.yaml). */
+  layers: Layers;
   /** What started the run; a run the landing watcher asked for leaves files it has not vouched for yet. */
   trigger: Trigger;
   /** Salts the hashes of masked PII. */

@@ -33,7 +33,7 @@ export interface HistorySwitch {
 export function historySwitch(name: string, table: Table, contract: SilverContract): HistorySwitch | undefined {
   const before = builtWith(table);
   const was = !!before?.history;
-  const refresh = `rebuild it from all of ${contract.source} with \`silt run --full-refresh silver.${name}\``;
+  const refresh = `rebuild it from all of ${contract.source} with \`silt run --full-refresh ${table.name}\``;
   if (!was && !contract.history) return undefined;
   if (!was) return { kind: 'in_place', detail: `history off → on: each row becomes the current version of its key, valid from its ${contract.order_by}` };
   if (!contract.history) return { kind: 'refresh', detail: `history on → off cannot be done in place (the table holds every version of each key); ${refresh}` };
@@ -43,10 +43,10 @@ export function historySwitch(name: string, table: Table, contract: SilverContra
 }
 
 /** The error a run meets when silt.yaml switched history and nothing converted the table yet. */
-export function switchPending(name: string, contract: SilverContract, sw: HistorySwitch): string {
+export function switchPending(id: string, contract: SilverContract, sw: HistorySwitch): string {
   return sw.kind === 'in_place'
-    ? `silver.${name}: ${PROJECT_FILE} switches history on; \`silt apply\` converts the table in place (each row becomes its key's current version), or \`silt run --full-refresh silver.${name}\` rebuilds it from all of ${contract.source}; nothing was committed`
-    : `silver.${name}: ${sw.detail}; nothing was committed`;
+    ? `${id}: ${PROJECT_FILE} switches history on; \`silt apply\` converts the table in place (each row becomes its key's current version), or \`silt run --full-refresh ${id}\` rebuilds it from all of ${contract.source}; nothing was committed`
+    : `${id}: ${sw.detail}; nothing was committed`;
 }
 
 /** Iceberg type of the history columns: the order_by column's. */

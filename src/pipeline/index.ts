@@ -1,5 +1,5 @@
 export { runPipeline, buildGraph, type RunOptions, type RunResult, type StepResult, type Trigger } from './run.js';
-export { ingestSelection, pipelineConfig, type PipelineConfig } from './config.js';
+export { ingestSelection, layersIn, pipelineConfig, sourceTable, type PipelineConfig } from './config.js';
 export { topoOrder, selectSteps, type StepNode } from './graph.js';
 export { replayQuarantine } from './replay.js';
 export { blockedPlan, planLakehouse, type PlanItem } from './plan.js';

@@ -1,5 +1,5 @@
 import { InvalidInput } from '../errors.js';
-import { PROJECT_FILE } from '../config/index.js';
+import { LAYER_ROLES, PROJECT_FILE } from '../config/index.js';
 import { currentScan, parseTypeText, scanSql, SqlSession, type Engine } from '../engine/index.js';
 import { parseTableName } from '../catalog/index.js';
 import { bronzeTables, checkConnector, landingPrefix, pullOrigin } from '../ingest/index.js';
@@ -22,6 +22,7 @@ import { topoOrder } from './graph.js';
 import { buildGraph } from './run.js';
 import { builtWith, convertToHistory, CONTRACT_PROPERTY, historySwitch } from './history-switch.js';
 import { BATCH_COLUMN } from './silver-step.js';
+import { formerLayers, formerLayerText, markLayers } from './layer-change.js';
 
 export interface PlanItem {
   /** `+` create, `~` change, `-` no longer declared (kept), `!` cannot be applied, `=` unchanged. */
@@ -49,10 +50,20 @@ export function blockedPlan(items: readonly PlanItem[], command: 'plan' | 'apply
 export async function planLakehouse(project: Project, opts: { apply?: boolean } = {}): Promise<PlanItem[]> {
   const config = pipelineConfig(project.config);
   const { catalog } = project;
+  const { layers } = project.config;
   const items: PlanItem[] = [];
   const declared = new Set<string>();
   const engine = await project.openEngine();
   try {
+    const models = await discoverModels(engine, config.modelsDir, layers.gold);
+    const graph = topoOrder(buildGraph(config, models)); // a cycle is refused before anything is created
+    const moved = await formerLayers(catalog, layers, graph.map((n) => n.table));
+    if (moved.length) {
+      const blocked = moved.map((f): PlanItem => ({ action: '!', table: `${f.now}.*`, detail: formerLayerText(f) }));
+      if (opts.apply) throw blockedPlan(blocked, 'apply')!;
+      return blocked;
+    }
+    if (opts.apply) await markLayers(catalog, layers);
     for (const [name, source] of Object.entries(config.sources)) {
       const t = bronzeTables(name, source);
       const id = `${t.namespace}.${t.table}`;
@@ -66,23 +77,22 @@ export async function planLakehouse(project: Project, opts: { apply?: boolean } 
           : { action: '+', table: id, detail: `source ${name}: ${from} → ${id}, partitioned by day(_ingested_at); created by the first ingest` },
       );
     }
+    const silver = (name: string) => layers.table('silver', name);
     for (const [name, contract] of Object.entries(config.silver)) {
-      declared.add(`silver.${name}`).add(`silver.${name}_quarantine`);
+      declared.add(silver(name)).add(silver(`${name}_quarantine`));
       items.push(...(await planSilver(project, engine, name, contract, !!opts.apply)));
       for (const e of contract.explode ?? []) {
-        declared.add(`silver.${e.into}`).add(`silver.${e.into}_quarantine`);
-        const made = await catalog.tableExists('silver', e.into);
-        items.push({ action: made ? '=' : '+', table: `silver.${e.into}`, detail: `${e.column} of silver.${name}, one row per element${made ? '' : '; created by the first run'}` });
+        declared.add(silver(e.into)).add(silver(`${e.into}_quarantine`));
+        const made = await catalog.tableExists(layers.silver, e.into);
+        items.push({ action: made ? '=' : '+', table: silver(e.into), detail: `${e.column} of ${silver(name)}, one row per element${made ? '' : '; created by the first run'}` });
       }
     }
-    const models = await discoverModels(engine, config.modelsDir);
-    topoOrder(buildGraph(config, models)); // a cycle is refused before anything is created
     const session = new SqlSession(engine, catalog);
     for (const m of models) {
       declared.add(tableOf(m));
       items.push(await planGold(project, engine, session, m, !!opts.apply));
     }
-    for (const ns of ['bronze', 'silver', 'gold']) {
+    for (const ns of LAYER_ROLES.map((r) => layers[r])) {
       if (!(await catalog.namespaceExists(ns))) continue;
       for (const t of await catalog.listTables(ns)) {
         const id = `${t.namespace}.${t.name}`;
@@ -97,7 +107,8 @@ export async function planLakehouse(project: Project, opts: { apply?: boolean } 
 
 async function planSilver(project: Project, engine: Engine, name: string, declared: SilverContract, apply: boolean): Promise<PlanItem[]> {
   const { catalog } = project;
-  const id = `silver.${name}`;
+  const ns = project.config.layers.silver;
+  const id = `${ns}.${name}`;
   // Expressions and defaults bind now, against the contract's typed columns: a wrong one stops plan and apply.
   const contract = await bindContract(engine, declared, name);
   const sourceProblem = await checkAgainstSource(project, engine, name, contract);
@@ -109,18 +120,18 @@ async function planSilver(project: Project, engine: Engine, name: string, declar
   const partition = contract.partition_by ?? '';
   const badPartition = partitionProblem(partition, fields);
   if (badPartition) return [{ action: '!', table: id, detail: `${PROJECT_FILE} silver.${name}.partition_by: ${badPartition}` }];
-  if (!(await catalog.tableExists('silver', name))) {
+  if (!(await catalog.tableExists(ns, name))) {
     if (apply) {
-      await createTable(project, 'silver', name, fields, partition);
-      await (await catalog.loadTable('silver', name)).setProperties({ [CONTRACT_PROPERTY]: JSON.stringify(declared) });
-      if (!(await catalog.tableExists('silver', `${name}_quarantine`))) await createTable(project, 'silver', `${name}_quarantine`, quarantineFields);
+      await createTable(project, ns, name, fields, partition);
+      await (await catalog.loadTable(ns, name)).setProperties({ [CONTRACT_PROPERTY]: JSON.stringify(declared) });
+      if (!(await catalog.tableExists(ns, `${name}_quarantine`))) await createTable(project, ns, `${name}_quarantine`, quarantineFields);
     }
     return [
       { action: '+', table: id, detail: `${summary} from ${contract.source}${partition ? `, partitioned by ${partition}` : ''}` },
       { action: '+', table: `${id}_quarantine`, detail: 'rows held by drop rules, with rule, reason and original values' },
     ];
   }
-  const table = await catalog.loadTable('silver', name);
+  const table = await catalog.loadTable(ns, name);
   const items: PlanItem[] = [];
   let changes: SchemaChange[] = [];
   try {
@@ -175,12 +186,13 @@ async function planGold(project: Project, engine: Engine, session: SqlSession, m
     fields = undefined; // its upstream tables do not exist yet
   }
   const spec = model.config.partitionBy ?? '';
-  if (!(await catalog.tableExists('gold', model.name))) {
-    if (apply && fields) await createTable(project, 'gold', model.name, fields, spec);
+  const ns = project.config.layers.gold;
+  if (!(await catalog.tableExists(ns, model.name))) {
+    if (apply && fields) await createTable(project, ns, model.name, fields, spec);
     const cols = fields ? `${fields.length} columns` : 'columns known once its upstream tables exist';
     return { action: '+', table: id, detail: `model ${model.file}: ${cols}${spec ? `, partitioned by ${spec}` : ''}, ${model.config.materialized}` };
   }
-  const table = await catalog.loadTable('gold', model.name);
+  const table = await catalog.loadTable(ns, model.name);
   const details: string[] = [];
   if (fields) {
     const bad = partitionProblem(spec, fields);

@@ -2,7 +2,7 @@ import { didYouMean } from '../config/index.js';
 import { quoteIdent, quoteLiteral } from '../engine/index.js';
 import { NotFound } from '../errors.js';
 import { bronzeTables } from '../ingest/index.js';
-import type { PipelineConfig } from './config.js';
+import { layersIn, type PipelineConfig } from './config.js';
 
 /** Where a table's set-aside rows live: a silver contract's quarantine, or a source's bronze rejects. */
 export interface QuarantineTable {
@@ -17,10 +17,11 @@ export interface QuarantineTable {
 
 /** Every quarantine the config declares, once each: silver contracts (then their explodes' child tables) first, then sources' rejects (one per bronze table, however many sources share it). */
 export function quarantineTables(config: PipelineConfig): QuarantineTable[] {
+  const silver = layersIn(config).silver;
   const all = [
     ...Object.entries(config.silver).flatMap(([name, c]) => [
-      { label: `silver.${name}`, kind: 'silver' as const, namespace: 'silver', table: `${name}_quarantine` },
-      ...(c.explode ?? []).map((e) => ({ label: `silver.${e.into}`, kind: 'silver' as const, namespace: 'silver', table: `${e.into}_quarantine`, explodedFrom: `silver.${name}` })),
+      { label: `${silver}.${name}`, kind: 'silver' as const, namespace: silver, table: `${name}_quarantine` },
+      ...(c.explode ?? []).map((e) => ({ label: `${silver}.${e.into}`, kind: 'silver' as const, namespace: silver, table: `${e.into}_quarantine`, explodedFrom: `${silver}.${name}` })),
     ]),
     ...Object.entries(config.sources).map(([name, source]) => {
       const t = bronzeTables(name, source);
@@ -37,7 +38,7 @@ export function quarantineTables(config: PipelineConfig): QuarantineTable[] {
 export function findQuarantine(config: PipelineConfig, name: string): QuarantineTable {
   const all = quarantineTables(config);
   const wanted = name.toLowerCase();
-  const found = all.find((q) => [q.label, `${q.namespace}.${q.table}`].includes(wanted) || (q.kind === 'silver' && q.label === `silver.${wanted}`));
+  const found = all.find((q) => [q.label, `${q.namespace}.${q.table}`].includes(wanted) || (q.kind === 'silver' && q.label === `${q.namespace}.${wanted}`));
   if (!found) {
     const labels = all.map((q) => q.label);
     const hint = didYouMean(name, labels);

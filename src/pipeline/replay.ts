@@ -1,6 +1,6 @@
 import { parseTableName } from '../catalog/index.js';
 import { InvalidInput, NotFound } from '../errors.js';
-import { ALLOW_ALL, currentScan, PIPELINE, quoteLiteral, scanSql, SqlSession, type ReadAccess } from '../engine/index.js';
+import { ALLOW_ALL, currentScan, PIPELINE, quoteIdent, quoteLiteral, scanSql, SqlSession, type ReadAccess } from '../engine/index.js';
 import type { Project } from '../project/index.js';
 import { childTable } from '../transform/index.js';
 import { currentSchema } from '../table/index.js';
@@ -22,13 +22,16 @@ export async function replayQuarantine(project: Project, name: string, opts: { r
   const contract = config.silver[name];
   const child = contract ? undefined : childTable(config.silver, name);
   if (child) {
+    const t = (n: string) => project.config.layers.table('silver', n);
     throw new InvalidInput(
-      `quarantine: silver.${child.spec.into} holds list elements exploded by silver.${child.parent}, which are read again only with their parent row; fix silt.yaml and run \`silt run --full-refresh silver.${child.parent}\``,
+      `quarantine: ${t(child.spec.into)} holds list elements exploded by ${t(child.parent)}, which are read again only with their parent row; fix silt.yaml and run \`silt run --full-refresh ${t(child.parent)}\``,
     );
   }
   if (!contract) throw new NotFound(`quarantine: no silver contract ${name} in silt.yaml (contracts: ${Object.keys(config.silver).join(', ') || 'none'})`);
   const { catalog, store } = project;
-  if (!(await catalog.tableExists('silver', `${name}_quarantine`))) throw new NotFound(`quarantine: silver.${name} has no quarantine yet`);
+  const silver = project.config.layers.silver;
+  const id = `${silver}.${name}`;
+  if (!(await catalog.tableExists(silver, `${name}_quarantine`))) throw new NotFound(`quarantine: ${id} has no quarantine yet`);
   const src = parseTableName(contract.source);
   const source = await catalog.loadTable(src.namespace, src.name);
   const sourceCols = currentSchema(source.metadata).fields.map((f) => f.name);
@@ -42,10 +45,10 @@ export async function replayQuarantine(project: Project, name: string, opts: { r
     const session = new SqlSession(engine, catalog, { principal: access.principal, policy: access.policy });
     const held = '__replay_held';
     const ruleFilter = opts.rule ? ` WHERE ${rulePredicate(opts.rule)}` : '';
-    await session.materialize(`SELECT DISTINCT _source_file, _source_line FROM silver.${name}_quarantine${ruleFilter}`, held);
+    await session.materialize(`SELECT DISTINCT _source_file, _source_line FROM ${quoteIdent(silver)}.${quoteIdent(`${name}_quarantine`)}${ruleFilter}`, held);
     if (opts.rule && (await engine.allJson<{ n: number }>(`SELECT 1 AS n FROM ${held} LIMIT 1`)).length === 0) {
-      const rules = await session.execute(`SELECT DISTINCT rule || coalesce('(' || "column" || ')', '') FROM silver.${name}_quarantine ORDER BY 1`);
-      throw new NotFound(`quarantine: silver.${name} holds no rows for rule ${opts.rule}; rules held: ${rules.rows.map((r) => String(r[0])).join(', ') || 'none'}`);
+      const rules = await session.execute(`SELECT DISTINCT rule || coalesce('(' || "column" || ')', '') FROM ${quoteIdent(silver)}.${quoteIdent(`${name}_quarantine`)} ORDER BY 1`);
+      throw new NotFound(`quarantine: ${id} holds no rows for rule ${opts.rule}; rules held: ${rules.rows.map((r) => String(r[0])).join(', ') || 'none'}`);
     }
     const view = '__replay_src';
     const all = await scanSql(currentScan(source.metadata, source.name, (await source.planFiles()).files), store, { access });
@@ -55,7 +58,7 @@ export async function replayQuarantine(project: Project, name: string, opts: { r
     await catalog.runLog.start({ runId, trigger: 'manual', selector: `quarantine replay ${name}` });
     try {
       const outcome = await applyContract(
-        { catalog, store, engine, session, access, runId, trigger: 'manual', secret: project.secret(), progress: () => undefined },
+        { catalog, store, engine, session, access, runId, layers: project.config.layers, trigger: 'manual', secret: project.secret(), progress: () => undefined },
         name,
         contract,
         {
@@ -66,7 +69,7 @@ export async function replayQuarantine(project: Project, name: string, opts: { r
         },
       );
       await catalog.runLog.recordStep({
-        runId, step: `silver.${name}`, kind: 'silver', status: 'succeeded', startedMs: null, finishedMs: Date.now(),
+        runId, step: id, kind: 'silver', status: 'succeeded', startedMs: null, finishedMs: Date.now(),
         rowsIn: outcome.rowsIn, rowsWritten: outcome.rowsWritten, rowsQuarantined: outcome.rowsQuarantined,
         rowsDeduplicated: outcome.rowsDeduplicated, bytesWritten: outcome.bytesWritten, snapshotId: outcome.snapshotId ?? null,
         details: JSON.stringify(outcome.details), error: null,

@@ -4,7 +4,8 @@ import { InvalidInput, isUserError, RunFailed, type ErrorKind } from '../errors.
 import { PIPELINE, SqlSession, type Engine, type ReadAccess } from '../engine/index.js';
 import { discoverModels, tableOf, type Model } from '../models/index.js';
 import type { Project } from '../project/index.js';
-import { pipelineConfig, type PipelineConfig } from './config.js';
+import { layersIn, pipelineConfig, sourceTable, type PipelineConfig } from './config.js';
+import { refuseFormerLayers } from './layer-change.js';
 import type { StepContext } from './context.js';
 import type { RunResult, StepResult } from './step-result.js';
 
@@ -66,8 +67,9 @@ export async function runPipeline(project: Project, opts: RunOptions = {}): Prom
   const engine = await project.openEngine();
   const runId = newRunId();
   try {
-    const models = await discoverModels(engine, config.modelsDir);
+    const models = await discoverModels(engine, config.modelsDir, config.layers?.gold);
     const nodes = topoOrder(buildGraph(config, models));
+    await refuseFormerLayers(project.catalog, project.config.layers, nodes.map((n) => n.table), 'run');
     const picked = selectSteps(nodes, opts.select ?? []);
     const refresh = fullRefreshSteps(nodes, opts.fullRefresh ?? []);
     const outside = [...refresh].filter((id) => !picked.has(id));
@@ -109,6 +111,7 @@ async function runSteps(project: Project, engine: Engine, plan: RunPlan, opts: R
     session: new SqlSession(engine, project.catalog, { principal: access.principal, policy: access.policy }),
     access,
     runId,
+    layers: project.config.layers,
     trigger: opts.trigger ?? 'manual',
     secret: project.secret(),
     progress,
@@ -252,11 +255,9 @@ async function runStepOn(ctx: StepContext, node: StepNode, config: PipelineConfi
   }
 }
 
-const bronzeOf = (name: string, source: SourceConfig): string => source.table ?? `bronze.${name}`;
-
 /** The ingest step that writes `table`, if a declared source does. */
 function ingestOf(config: PipelineConfig, table: string): string | undefined {
-  const found = Object.entries(config.sources).find(([name, source]) => bronzeOf(name, source) === table.toLowerCase());
+  const found = Object.entries(config.sources).find(([name, source]) => sourceTable(config, name) === table.toLowerCase());
   return found ? `ingest.${found[0]}` : undefined;
 }
 
@@ -266,23 +267,25 @@ export function buildGraph(config: PipelineConfig, models: readonly Model[]): St
   // Two sources may feed one bronze table: whatever reads it waits for both.
   const writers = new Map<string, string[]>();
   const writes = (table: string, step: string) => writers.set(table, [...(writers.get(table) ?? []), step]);
+  const layers = layersIn(config);
   for (const [name, source] of Object.entries(config.sources)) {
-    const table = bronzeOf(name, source);
+    const table = sourceTable(config, name);
     nodes.push({ id: `ingest.${name}`, kind: 'ingest', table, dependsOn: [] });
     writes(table, `ingest.${name}`);
   }
-  for (const name of Object.keys(config.silver)) writes(`silver.${name}`, `silver.${name}`);
-  for (const [name, c] of Object.entries(config.silver)) for (const e of c.explode ?? []) writes(`silver.${e.into.toLowerCase()}`, `silver.${name}`);
-  for (const m of models) writes(tableOf(m), `gold.${m.name}`);
+  const silver = (name: string) => layers.table('silver', name);
+  for (const name of Object.keys(config.silver)) writes(silver(name), silver(name));
+  for (const [name, c] of Object.entries(config.silver)) for (const e of c.explode ?? []) writes(silver(e.into.toLowerCase()), silver(name));
+  for (const m of models) writes(tableOf(m), tableOf(m));
   const deps = (tables: readonly string[], self: string) =>
     [...new Set(tables.flatMap((t) => writers.get(t.toLowerCase()) ?? []).filter((d) => d !== self))];
   for (const [name, contract] of Object.entries(config.silver)) {
-    const id = `silver.${name}`;
+    const id = silver(name);
     nodes.push({ id, kind: 'silver', table: id, dependsOn: deps([contract.source, ...referencedTables(contract)], id) });
   }
   for (const m of models) {
-    const id = `gold.${m.name}`;
-    nodes.push({ id, kind: 'gold', table: tableOf(m), dependsOn: deps(m.dependsOn, id) });
+    const id = tableOf(m);
+    nodes.push({ id, kind: 'gold', table: id, dependsOn: deps(m.dependsOn, id) });
   }
   return nodes;
 }

@@ -90,7 +90,7 @@ async function checkSelections(project: Project, config: PipelineConfig, schedul
   const engine = await project.openEngine();
   let nodes;
   try {
-    nodes = topoOrder(buildGraph(config, await discoverModels(engine, config.modelsDir)));
+    nodes = topoOrder(buildGraph(config, await discoverModels(engine, config.modelsDir, config.layers?.gold)));
   } finally {
     engine.close();
   }

@@ -33,19 +33,19 @@ export async function silverStep(ctx: StepContext, name: string, contract: Silve
       warnings: [`${contract.source} holds no rows yet: ${ingestedBy} has ingested no file`],
     };
   }
-  const silver = (await ctx.catalog.tableExists('silver', name)) ? await ctx.catalog.loadTable('silver', name) : undefined;
+  const silver = (await ctx.catalog.tableExists(ctx.layers.silver, name)) ? await ctx.catalog.loadTable(ctx.layers.silver, name) : undefined;
   const full = !!ctx.fullRefresh;
   const pending = silver && !full ? historySwitch(name, silver, contract) : undefined;
-  if (pending) throw new InvalidInput(switchPending(name, contract, pending), { code: 'history_switch' });
+  if (pending) throw new InvalidInput(switchPending(ctx.layers.table('silver', name), contract, pending), { code: 'history_switch' });
   const processed = silver && !full ? summaryState(silver.metadata, PROCESSED_SNAPSHOT) : undefined;
   const head = source.metadata['current-snapshot-id']?.toString();
   const upToDate = head === undefined || (!full && head === processed);
   const newFiles = upToDate ? [] : await filesSince(source, processed);
   const view = `__silver_src_${name}`;
   // On Trino the new source rows are read there (into a temp table); the contract runs on them as on DuckDB.
-  const trino = upToDate ? undefined : stepTrino(ctx, contract.engine, `silver.${name}`);
+  const trino = upToDate ? undefined : stepTrino(ctx, contract.engine, ctx.layers.table('silver', name));
   try {
-    if (trino) await stageOnTrino(ctx, trino, { table: `silver.${name}`, sql: newRowsSql(source, newFiles, processed), what: `silver.${name}`, relation: view });
+    if (trino) await stageOnTrino(ctx, trino, { table: ctx.layers.table('silver', name), sql: newRowsSql(source, newFiles, processed), what: ctx.layers.table('silver', name), relation: view });
     else await ctx.engine.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(view)} AS ${await scanSql(currentScan(source.metadata, source.name, newFiles), ctx.store, { access: ctx.access })}`);
     if (upToDate) {
       await checkContractSource(ctx.engine, contract, name, quoteIdent(view));
@@ -86,7 +86,7 @@ async function sourceTable(ctx: StepContext, name: string, contract: SilverContr
   const hint = didYouMean(contract.source, known);
   const near = known.filter((t) => t.startsWith(`${src.namespace}.`));
   throw new NotFound(
-    `silver.${name}: source ${contract.source} (${PROJECT_FILE} silver.${name}.source) is no table${hint ? ` (did you mean ${hint}?)` : ''}; ` +
+    `${ctx.layers.table('silver', name)}: source ${contract.source} (${PROJECT_FILE} silver.${name}.source) is no table${hint ? ` (did you mean ${hint}?)` : ''}; ` +
       `tables: ${(near.length ? near : known).join(', ') || 'none yet'} (a source's bronze table appears once its first file is ingested)`,
   );
 }

@@ -44,13 +44,14 @@ export async function validateTable(project: Project, text: string): Promise<Val
     const { stats } = await session.materialize(`SELECT * FROM ${quoteQualified(namespace, name)}`, RELATION);
     const base = { table: id, snapshotId, rows: stats.rows };
     const config = pipelineConfig(project.config);
-    if (namespace === 'gold') {
-      const model = (await discoverModels(engine, config.modelsDir)).find((m) => tableOf(m) === id);
+    const role = project.config.layers.roleOf(namespace);
+    if (role === 'gold') {
+      const model = (await discoverModels(engine, config.modelsDir, namespace)).find((m) => tableOf(m) === id);
       if (!model) return { ...base, declaredIn: undefined, rules: [] };
       const results = await checkModel(engine, model, quoteIdent(RELATION));
       return { ...base, declaredIn: model.file, rules: results.map((r) => ({ ...r, result: r.failing_rows > 0 ? 'fail' : 'pass' })) };
     }
-    if (namespace !== 'silver') return { ...base, declaredIn: undefined, rules: [] };
+    if (role !== 'silver') return { ...base, declaredIn: undefined, rules: [] };
     const contract = config.silver[name];
     if (contract) return { ...base, declaredIn: `silt.yaml silver.${name}`, rules: await checkContractRules(engine, session, contract) };
     const child = childTable(config.silver, name);

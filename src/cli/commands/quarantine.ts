@@ -63,18 +63,17 @@ export function register(program: Command): void {
     .option('--rule <rule>', 'only rows held by this rule')
     .action(
       action(async function (this: Command, table: string, opts: { rule?: string }) {
-        const { name, r } = await inProject(this, async (p) => {
+        const { label, r } = await inProject(this, async (p) => {
           const q = findQuarantine(pipelineConfig(p.config), table);
           if (q.kind === 'bronze') {
             throw new InvalidInput(
               `quarantine: ${q.label} holds records ingest could not read, which no contract can replay; fix the file and drop it in landing again (changed content is a new file)`,
             );
           }
-          const name = q.label.slice('silver.'.length);
-          return { name, r: await replayQuarantine(p, name, opts) };
+          return { label: q.label, r: await replayQuarantine(p, q.label.slice(q.namespace.length + 1), opts) };
         });
         out(
-          `replayed ${r.rowsIn.toLocaleString('en-US')} rows of silver.${name}: ${r.rowsWritten} now pass, ` +
+          `replayed ${r.rowsIn.toLocaleString('en-US')} rows of ${label}: ${r.rowsWritten} now pass, ` +
             `${r.rowsQuarantined} still quarantined, ${r.rowsDeduplicated} superseded (run ${r.runId})`,
         );
       }),

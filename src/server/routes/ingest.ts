@@ -57,7 +57,7 @@ const push = createRoute({
 export function ingestRoutes(deps: ServerDeps) {
   return routeApp().openapi(push, async (c) => {
     const { source } = c.req.valid('param');
-    await requireGrant(deps, c, 'MODIFY', { kind: 'table', namespace: 'bronze', table: source });
+    await requireGrant(deps, c, 'MODIFY', { kind: 'table', namespace: deps.project.config.layers.bronze, table: source });
     const key = c.req.valid('header')['idempotency-key'];
     try {
       const service = deps.push ?? noPush();

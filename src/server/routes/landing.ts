@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { LANDING_STATUSES, landingStatus } from '../../ingest/index.js';
-import { pipelineConfig } from '../../pipeline/index.js';
+import { pipelineConfig, sourceTable } from '../../pipeline/index.js';
 import { isAdministrator } from '../../governance/index.js';
 import type { ServerDeps } from '../deps.js';
 import { mayRead } from '../governed-read.js';
@@ -30,14 +30,15 @@ const landing = createRoute({
 export function landingRoutes(deps: ServerDeps) {
   return routeApp().openapi(landing, async (c) => {
     const { status } = c.req.valid('query');
-    const sources = pipelineConfig(deps.project.config).sources;
+    const config = pipelineConfig(deps.project.config);
+    const sources = config.sources;
     const all = await landingStatus(deps.project.catalog, sources);
     // A source's files are shown to whoever may read the bronze table they land in; files no source claims, to administrators.
     const readable = new Map<string, boolean>();
     const admin = isAdministrator(deps.principalOf(c));
     const entries: typeof all = [];
     for (const e of all) {
-      if (!admin && !readable.has(e.source)) readable.set(e.source, e.source !== '' && (await mayRead(deps, c, (sources[e.source]?.table ?? `bronze.${e.source}`).toLowerCase())));
+      if (!admin && !readable.has(e.source)) readable.set(e.source, e.source !== '' && (await mayRead(deps, c, sourceTable(config, e.source).toLowerCase())));
       if (admin || readable.get(e.source)) entries.push(e);
     }
     const counts = Object.fromEntries(STATUSES.map((s) => [s, entries.filter((e) => e.status === s).length])) as Record<(typeof STATUSES)[number], number>;

@@ -124,8 +124,8 @@ export function qualityRoutes(deps: ServerDeps) {
       if (q.kind === 'bronze') {
         throw new InvalidInput(`quarantine: ${q.label} holds records ingest could not read, which no contract can replay; fix the file and drop it in landing again (changed content is a new file)`);
       }
-      const name = q.label.slice('silver.'.length);
-      await requireGrant(deps, c, 'MODIFY', { kind: 'table', namespace: 'silver', table: name });
+      const name = q.label.slice(q.namespace.length + 1);
+      await requireGrant(deps, c, 'MODIFY', { kind: 'table', namespace: q.namespace, table: name });
       const r = await replayQuarantine(project, name, body.rule ? { rule: body.rule } : {});
       return c.json(
         { run_id: r.runId, table: q.label, rows_in: r.rowsIn, rows_written: r.rowsWritten, rows_quarantined: r.rowsQuarantined, rows_deduplicated: r.rowsDeduplicated },

@@ -3,7 +3,7 @@ import type { Job, RunRecord, StepRecord } from '../../catalog/index.js';
 import { EnvironmentFault, InvalidInput, NotFound } from '../../errors.js';
 import type { Context } from 'hono';
 import { isAdministrator } from '../../governance/index.js';
-import { pipelineConfig, type Executor } from '../../pipeline/index.js';
+import { pipelineConfig, sourceTable, type Executor } from '../../pipeline/index.js';
 import type { ServerDeps } from '../deps.js';
 import { errors } from '../error-schema.js';
 import { routeApp } from '../route-app.js';
@@ -171,8 +171,8 @@ export function runsRoutes(deps: ServerDeps) {
    */
   const visibleSteps = async <T extends { step: string }>(c: Context, steps: readonly T[]): Promise<T[]> => {
     if (isAdministrator(deps.principalOf(c))) return [...steps];
-    const sources = pipelineConfig(deps.project.config).sources;
-    const tableOf = (step: string) => (step.startsWith('ingest.') ? (sources[step.slice(7)]?.table ?? `bronze.${step.slice(7)}`) : step);
+    const config = pipelineConfig(deps.project.config);
+    const tableOf = (step: string) => (step.startsWith('ingest.') ? sourceTable(config, step.slice(7)) : step);
     const out: T[] = [];
     for (const s of steps) if (await mayRead(deps, c, tableOf(s.step).toLowerCase())) out.push(s);
     return out;

@@ -14,6 +14,7 @@ const TableSummary = z
     bytes: z.number(),
     columns: z.array(z.object({ name: z.string(), type: z.string() })),
     last_updated_at: z.string(),
+    layer: z.enum(['bronze', 'silver', 'gold']).nullable().openapi({ description: 'The layer its namespace is (`layers:` in silt.yaml names them), or null' }),
     error: z.string().nullable().openapi({ description: 'Why the table could not be read (its figures are then 0)' }),
   })
   .openapi('TableSummary');
@@ -32,6 +33,7 @@ export function tablesSummaryRoutes(deps: ServerDeps) {
     const idents = await catalog.listTables();
     const tables = await Promise.all(
       idents.map(async ({ namespace, name }) => {
+        const layer = deps.project.config.layers.roleOf(namespace) ?? null;
         try {
           const o = tableOverview((await catalog.loadTable(namespace, name)).metadata);
           const grant = await readGrantOf(deps, c, namespace, name, o.columns.map((col) => col.name));
@@ -39,12 +41,12 @@ export function tablesSummaryRoutes(deps: ServerDeps) {
           const columns = grantedColumns(o.columns, grant).map((col) => ({ name: col.name, type: col.type }));
           const updated = new Date(o.lastUpdatedMs).toISOString();
           // Counts would tell what a row filter hides (as GET /v1/tables/{ns}/{table} refuses them).
-          if (grant.rowFilter) return { namespace, name, rows: 0, files: 0, bytes: 0, columns, last_updated_at: updated, error: `${namespace}.${name}: its figures are not shown under a row filter of policies:` };
-          return { namespace, name, rows: o.rows, files: o.files, bytes: o.bytes, columns, last_updated_at: updated, error: null };
+          if (grant.rowFilter) return { namespace, name, rows: 0, files: 0, bytes: 0, columns, last_updated_at: updated, layer, error: `${namespace}.${name}: its figures are not shown under a row filter of policies:` };
+          return { namespace, name, rows: o.rows, files: o.files, bytes: o.bytes, columns, last_updated_at: updated, layer, error: null };
         } catch (e) {
           if (!(await readGrantOf(deps, c, namespace, name, []))) return undefined;
           const error = `${namespace}.${name} could not be read: ${(e as Error).message}`;
-          return { namespace, name, rows: 0, files: 0, bytes: 0, columns: [], last_updated_at: new Date(0).toISOString(), error };
+          return { namespace, name, rows: 0, files: 0, bytes: 0, columns: [], last_updated_at: new Date(0).toISOString(), layer, error };
         }
       }),
     );

@@ -231,6 +231,8 @@ export interface TableSummary {
   bytes: number;
   columns: ResultColumn[];
   last_updated_at: string;
+  /** The layer its namespace is, whatever silt.yaml's `layers:` names it. */
+  layer: 'bronze' | 'silver' | 'gold' | null;
   error: string | null;
 }
 

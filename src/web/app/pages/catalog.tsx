@@ -3,8 +3,9 @@ import { allTables, tableSummaries, type TableSummary } from '../api.js';
 import { bytes, num } from '../format.js';
 import { Card, Empty, href, Loaded, useData } from '../ui.js';
 
-const LAYERS = ['bronze', 'silver', 'gold'];
-const layerRank = (ns: string) => (LAYERS.includes(ns) ? LAYERS.indexOf(ns) : LAYERS.length);
+const LAYERS: (string | null | undefined)[] = ['bronze', 'silver', 'gold'];
+/** Layers first (bronze, silver, gold, whatever silt.yaml names their namespaces), then other namespaces. */
+const layerRank = (layer: string | null | undefined) => (LAYERS.includes(layer) ? LAYERS.indexOf(layer) : LAYERS.length);
 
 /** Every table by namespace, filtered as you type by table or column name (`gold.`, `orders`, `customer_id`). */
 export function CatalogPage({ q }: { q: string }) {
@@ -35,7 +36,8 @@ export function CatalogPage({ q }: { q: string }) {
               return { t, hits, ok };
             })
             .filter((m) => m.ok);
-          const namespaces = [...new Set(matches.map((m) => m.t.namespace))].sort((a, b) => layerRank(a) - layerRank(b) || a.localeCompare(b));
+          const layerOf = (ns: string) => tables.find((t) => t.namespace === ns && t.summary)?.summary?.layer;
+          const namespaces = [...new Set(matches.map((m) => m.t.namespace))].sort((a, b) => layerRank(layerOf(a)) - layerRank(layerOf(b)) || a.localeCompare(b));
           if (!matches.length) return <Empty>No table or column matches “{filter}”.</Empty>;
           return (
             <div class="catalog">

@@ -2,7 +2,7 @@ import { get, tableSummaries, type Alert, type Run } from '../api.js';
 import { ago, bytes, duration, num } from '../format.js';
 import { Badge, Card, Empty, Head, href, Loaded, Stats, useData } from '../ui.js';
 
-const LAYERS = ['bronze', 'silver', 'gold'];
+const LAYERS = ['bronze', 'silver', 'gold'] as const;
 
 async function loadOverview(signal: AbortSignal) {
   const [tables, runs, alerts] = await Promise.all([
@@ -21,16 +21,18 @@ export function OverviewPage() {
       <h1 tabIndex={-1}>Overview</h1>
       <Loaded state={state}>
         {({ tables, runs, alerts }) => {
-          const namespaces = [...new Set([...LAYERS, ...tables.map((t) => t.namespace)])];
+          // A layer's namespace is what silt.yaml's `layers:` calls it; one with no table yet shows under its role's name.
+          const roleOf = (ns: string) => tables.find((t) => t.namespace === ns)?.layer ?? ns;
+          const namespaces = [...new Set([...LAYERS.map((l) => tables.find((t) => t.layer === l)?.namespace ?? l), ...tables.map((t) => t.namespace)])];
           const stale = alerts.filter((a) => a.kind === 'stale');
-          const gold = tables.filter((t) => t.namespace === 'gold').sort((a, b) => a.last_updated_at.localeCompare(b.last_updated_at));
+          const gold = tables.filter((t) => t.layer === 'gold').sort((a, b) => a.last_updated_at.localeCompare(b.last_updated_at));
           return (
             <>
               <div class="layers">
                 {namespaces.map((ns) => {
                   const ts = tables.filter((t) => t.namespace === ns);
                   return (
-                    <a class={`layer layer-${ns}`} href={`#/catalog?q=${encodeURIComponent(`${ns}.`)}`}>
+                    <a class={`layer layer-${roleOf(ns)}`} href={`#/catalog?q=${encodeURIComponent(`${ns}.`)}`}>
                       <h2>{ns}</h2>
                       <Stats
                         items={[

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { allTables, get, post, tablePath, type Expectation } from '../api.js';
+import { get, post, tablePath, tableSummaries, type Expectation } from '../api.js';
 import { Rules } from './expectation-rules.js';
 import { num } from '../format.js';
 import { Card, Empty, ErrorBox, Grid, href, Loaded, Pager, useData } from '../ui.js';
@@ -78,8 +78,8 @@ function QuarantineBrowser({ table }: { table: string }) {
 /** Data quality: the rules per table with their trend, and the quarantine browser. */
 export function QualityPage({ table }: { table?: string }) {
   const results = useData((s) => get<{ results: Expectation[] }>('/quality/expectations?limit=2000', s));
-  const tables = useData(() => allTables());
-  const sources = (tables.data ?? []).filter((t) => (t.namespace === 'silver' && !t.name.endsWith('_quarantine')) || (t.namespace === 'bronze' && !t.name.endsWith('_rejects')));
+  const tables = useData((s) => tableSummaries(s));
+  const sources = (tables.data ?? []).filter((t) => (t.layer === 'silver' && !t.name.endsWith('_quarantine')) || (t.layer === 'bronze' && !t.name.endsWith('_rejects')));
   return (
     <>
       <h1 tabIndex={-1}>Data quality</h1>

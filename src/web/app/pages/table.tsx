@@ -1,5 +1,5 @@
 import type { ComponentType } from 'preact';
-import { get, queryRows, type Partition, type SchemaVersion, type Snapshot, type TableInfo } from '../api.js';
+import { get, queryRows, tableSummaries, type Partition, type SchemaVersion, type Snapshot, type TableInfo } from '../api.js';
 import { columnHistograms, quoteName } from './column-histograms.js';
 import { Histogram } from './histogram.js';
 import { TableExpectations } from './expectation-rules.js';
@@ -214,6 +214,7 @@ export function TablePage({ ns, table, tab }: { ns: string; table: string; tab: 
   const base = `/tables/${encodeURIComponent(ns)}/${encodeURIComponent(table)}`;
   const qualified = `${ns}.${table}`;
   const info = useData((s) => get<TableInfo>(base, s), [base]);
+  const layer = useData(async (s) => (await tableSummaries(s)).find((t) => t.namespace === ns && t.name === table)?.layer ?? null, [base]);
   return (
     <>
       <nav class="crumbs" aria-label="Breadcrumb">
@@ -237,7 +238,7 @@ export function TablePage({ ns, table, tab }: { ns: string; table: string; tab: 
               <a class="button" href={sqlHref(`SELECT * FROM ${qualified} LIMIT 100`)}>
                 Query in SQL
               </a>
-              {ns === 'silver' && (
+              {layer.data === 'silver' && (
                 <a class="button" href={href('quality', ns, table)}>
                   Quality &amp; quarantine
                 </a>

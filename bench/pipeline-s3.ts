@@ -6,7 +6,7 @@
  * prefix and its own PostgreSQL database. Every table's fingerprint is compared between the two.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { demoTemplate, freshDemoProject, type DemoTemplate } from './lib/demo-project.js';
@@ -36,6 +36,8 @@ interface Sample extends SiltRun {
   rowsIn: number;
   /** S3 side only: uploading the landing files before the run (not part of the run's time). */
   uploadMs?: number;
+  /** S3 side, on a stack the bench started: CPU SeaweedFS and PostgreSQL used during the run. */
+  stackCpuMs?: number;
 }
 
 interface ObjectStoreLike {
@@ -74,13 +76,15 @@ export async function pipelineS3Bench(opts: BenchOptions): Promise<Verdict[]> {
           await dist.placeDemo(dir, { storage: `${stack.storage.replace(/\/+$/, '')}-${prefix}`, catalog: await freshDatabase(stack.catalog, prefix.replaceAll('-', '_')) });
           uploadMs = performance.now() - started;
         }
+        const stackBefore = side === 's3+pg' ? stackCpuMs(stack) : null;
         const run = await runSilt(dir);
+        const stackAfter = side === 's3+pg' ? stackCpuMs(stack) : null;
         load.push(os.loadavg()[0]!);
         const written = await lakeBytes(dist, dir);
         if (i === runs - 1) prints.set(side, await siltFingerprint(dir));
         removeDir(dir);
         const rowsIn = run.steps.filter((s) => s.step.startsWith('ingest.')).reduce((n, s) => n + s.rowsIn, 0);
-        samples.push({ ...run, side, bytesWritten: written.bytes, objectsWritten: written.objects, rowsIn, ...(uploadMs === undefined ? {} : { uploadMs }) });
+        samples.push({ ...run, side, bytesWritten: written.bytes, objectsWritten: written.objects, rowsIn, ...(uploadMs === undefined ? {} : { uploadMs }), ...(stackBefore !== null && stackAfter !== null ? { stackCpuMs: stackAfter - stackBefore } : {}) });
         log(`run ${i + 1}/${runs} ${side}: ${ms(run.wallMs)}, CPU ${ms(run.cpuMs ?? Number.NaN)}, ${mib(written.bytes)} written${uploadMs === undefined ? '' : ` (landing uploaded in ${ms(uploadMs)} first)`}, load ${os.loadavg()[0]!.toFixed(1)}`);
       }
     }
@@ -89,6 +93,43 @@ export async function pipelineS3Bench(opts: BenchOptions): Promise<Verdict[]> {
     removeDir(work);
   }
   return report(opts, template, samples, prints, load);
+}
+
+/**
+ * CPU (user+sys, ms) SeaweedFS and PostgreSQL have used so far, from /proc: the SeaweedFS process,
+ * the postmaster with its exited children (finished backends) and its live ones. Null when the
+ * bench did not start the stack or /proc is not there.
+ */
+function stackCpuMs(stack: StackRef): number | null {
+  if (!stack.folder) return null;
+  const dev = path.join(stack.folder, '.silt', 'dev');
+  const pidOf = (file: string) => (existsSync(file) ? Number(readFileSync(file, 'utf8').split('\n')[0]) : NaN);
+  const weed = pidOf(path.join(dev, 's3', 'seaweedfs.pid'));
+  const postmaster = pidOf(path.join(dev, 'postgres', 'data', 'postmaster.pid'));
+  /** Fields 14-17 of /proc/PID/stat: utime, stime, cutime, cstime, in clock ticks (100 a second). */
+  const ticks = (pid: number, fields: number): number | null => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return rest.slice(11, 11 + fields).reduce((n, x) => n + Number(x), 0);
+    } catch {
+      return null;
+    }
+  };
+  const w = ticks(weed, 4);
+  const p = ticks(postmaster, 4);
+  if (w === null || p === null) return null;
+  let children = 0;
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster) children += ticks(Number(d), 2) ?? 0;
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return (w + p + children) * 10;
 }
 
 async function loadDist(): Promise<DistModules> {
@@ -196,6 +237,8 @@ function report(opts: BenchOptions, template: DemoTemplate, samples: Sample[], p
       ratio(cpu(side), cpu('embedded')),
     ]),
   );
+  const stackCpu = median(of('s3+pg').map((s) => s.stackCpuMs ?? Number.NaN));
+  if (Number.isFinite(stackCpu)) process.stdout.write(`(SeaweedFS and PostgreSQL used ${ms(stackCpu)} of CPU during the S3 run, beside silt's ${ms(cpu('s3+pg'))}: ${ratio(cpu('s3+pg') + stackCpu, cpu('embedded'))} of the embedded run's CPU together)\n`);
   const upload = median(of('s3+pg').map((s) => s.uploadMs ?? Number.NaN));
   process.stdout.write(`(landing uploaded to S3 before each S3 run, not timed in it: ${ms(upload)})\n`);
   // Where the time goes: each step's seconds in the last run of each side.

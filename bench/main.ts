@@ -4,6 +4,7 @@ import { freshnessBench } from './freshness.js';
 import { loadBench } from './load.js';
 import { parseOptions } from './lib/options.js';
 import { pipelineBench } from './pipeline.js';
+import { pipelineS3Bench } from './pipeline-s3.js';
 import { planningBench } from './planning.js';
 import type { Verdict } from './lib/report.js';
 import { profileBench } from './profile.js';
@@ -22,6 +23,7 @@ try {
   if (opts.name === 'query' || opts.name === 'all') verdicts.push(...(await queryBench({ ...opts, fresh: opts.fresh && opts.name === 'query' })));
   if (opts.name === 'profile') await profileBench(opts);
   if (opts.name === 'pipeline') verdicts.push(...(await pipelineBench(opts)));
+  if (opts.name === 'pipeline-s3') verdicts.push(...(await pipelineS3Bench(opts)));
   if (opts.name === 'silver') await silverBench(opts);
   if (opts.name === 'api-load') verdicts.push(...(await apiLoadBench(opts)));
   if (opts.name === 'freshness') verdicts.push(...(await freshnessBench(opts)));

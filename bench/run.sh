@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks Silt against DuckDB doing the same work, as ratios (not part of the test suite).
-#   bash bench/run.sh load|query|all|profile|pipeline|silver|freshness|push|api-load|tpch|tpch-api|workers|planning [--rows N] [--runs N] [--threads N] [--memory 4GB] [--fresh]
+#   bash bench/run.sh load|query|all|profile|pipeline|pipeline-s3|silver|freshness|push|api-load|tpch|tpch-api|workers|planning [--rows N] [--runs N] [--threads N] [--memory 4GB] [--fresh]
 #   (pipeline also: [--pandas-rows N] [--skip-ooc])
 # Builds Silt (under the same lock as bin/silt) and the bench, then runs the named benchmark.
 # BENCH_SKIP_BUILD=1 benchmarks the dist/ that is already there.

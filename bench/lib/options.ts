@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 
-export const BENCHES = ['load', 'query', 'all', 'profile', 'pipeline', 'silver', 'freshness', 'push', 'api-load', 'tpch', 'tpch-api', 'workers', 'planning'] as const;
+export const BENCHES = ['load', 'query', 'all', 'profile', 'pipeline', 'silver', 'freshness', 'push', 'api-load', 'tpch', 'tpch-api', 'workers', 'planning', 'pipeline-s3'] as const;
 export type BenchName = (typeof BENCHES)[number];
 
 export interface BenchOptions {
@@ -31,7 +31,7 @@ export interface BenchOptions {
 
 const DEFAULT_MEMORY = '4GB';
 const USAGE =
-  'usage: bench/run.sh <load|query|all|profile|pipeline|silver|freshness|push|api-load|tpch|tpch-api|workers|planning> [--rows N] [--runs N] [--threads N] [--memory 4GB] [--fresh] [--pandas-rows N] [--polars-rows N] [--skip-ooc] [--rate N] [--seconds N] [--sf 1] [--files N[,N…]]';
+  'usage: bench/run.sh <load|query|all|profile|pipeline|pipeline-s3|silver|freshness|push|api-load|tpch|tpch-api|workers|planning> [--rows N] [--runs N] [--threads N] [--memory 4GB] [--fresh] [--pandas-rows N] [--polars-rows N] [--skip-ooc] [--rate N] [--seconds N] [--sf 1] [--files N[,N…]]';
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values, positionals } = parseArgs({
@@ -63,7 +63,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   return {
     name: name as BenchName,
     // The pipeline moves ~1.7 KB of landing data per order: 1M orders while iterating, 10M on purpose.
-    rows: positiveInt('--rows', values.rows ?? (name === 'pipeline' || name === 'silver' ? '1000000' : name === 'api-load' ? '20000' : name === 'workers' ? '1200000' : '10000000')),
+    rows: positiveInt('--rows', values.rows ?? (name === 'pipeline' || name === 'pipeline-s3' || name === 'silver' ? '1000000' : name === 'api-load' ? '20000' : name === 'workers' ? '1200000' : '10000000')),
     runs: values.runs === undefined ? undefined : positiveInt('--runs', values.runs),
     threads: positiveInt('--threads', values.threads ?? String(os.availableParallelism())),
     memoryLimit: memory,

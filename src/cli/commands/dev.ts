@@ -9,13 +9,13 @@ import { action, inProject, out } from '../context.js';
 import { catalogPlaces } from './connect.js';
 import { serviceCredential } from './dev-credential.js';
 
-/** `.silt/dev` of the project found from here (or --project), else of the current folder: where `up` puts a stack. */
+/** `.silt/dev` of the project found from here (or --project), else of the --project folder or the current one: where `up` puts a stack. */
 function stackFolder(explicit: string | undefined): string {
   let dir: string;
   try {
     dir = findProjectDir(process.cwd(), explicit);
   } catch {
-    dir = process.cwd();
+    dir = explicit === undefined ? process.cwd() : path.resolve(explicit);
   }
   return path.join(dir, '.silt', 'dev');
 }

@@ -75,3 +75,12 @@ test('silt dev up starts PostgreSQL and SeaweedFS, the demo runs on them and its
   const catalogGone = await fetch(env['AWS_ENDPOINT_URL_S3']!).then(() => false, () => true);
   assert.ok(catalogGone, 'the S3 server is stopped');
 });
+
+test('silt --project DIR dev status looks for the stack in DIR even when DIR is no project yet, not in the current folder', async () => {
+  const elsewhere = await mkdtemp(path.join(os.tmpdir(), 'silt-dev-cwd-'));
+  const folder = await mkdtemp(path.join(os.tmpdir(), 'silt-dev-folder-'));
+  dirs.push(elsewhere, folder);
+  const r = await run(elsewhere, ['--project', folder, 'dev', 'status']);
+  assert.equal(r.code, 3, r.stderr);
+  assert.ok(r.stderr.includes(`no stack is up in ${path.join(folder, '.silt', 'dev')};`), r.stderr);
+});

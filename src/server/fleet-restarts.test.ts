@@ -15,10 +15,9 @@ import { placeDemo } from '../demo/index.js';
 import { runPipeline } from '../pipeline/index.js';
 import { openProject, type Project } from '../project/index.js';
 import { ownSeaweedfs, testBucket, TEST_CREDENTIALS } from '../storage/s3-test-support.js';
-import { fleetLanding, FLEET_ROWS } from '../testing/fleet-landing.js';
+import { assertIngestedOnce, fleetLanding, startFleet, type Fleet } from '../testing/fleet-landing.js';
 import { ordersYaml } from '../testing/orders-yaml.js';
-import { query, removeDir, rowsByColumnName, smallProject, tempDir, withSession } from '../testing/pipeline-project.js';
-import { httpJson, startServeProcess, startWorkerProcess, type ServeProcess, type WorkerProcess } from '../testing/serve-process.js';
+import { removeDir, smallProject, tempDir } from '../testing/pipeline-project.js';
 
 const FILES = 16;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -40,16 +39,11 @@ test('a run through three workers on S3 + PostgreSQL completes across a PostgreS
   await placeDemo(dir, { storage: `s3://${bucket}/${randomUUID()}`, catalog: pg.uri });
   await appendFile(path.join(dir, 'silt.yaml'), '\nserve:\n  ingest_task_files: 2\n');
   const p: Project = await openProject({ projectDir: dir });
-  let server: ServeProcess | undefined;
-  const workers: WorkerProcess[] = [];
-  const said = () => workers.map((w) => `--- ${w.name}\n${w.stderr()}`).join('\n');
+  let fleet: Fleet | undefined;
   try {
     assert.equal((await runPipeline(here, {})).status, 'succeeded');
-    server = await startServeProcess(dir, ['--no-execute', '--no-watch']);
-    for (const n of [1, 2, 3]) workers.push(startWorkerProcess(dir, `w${n}`));
-    const asked = await httpJson(dir, `${server.url}/v1/runs`, 'POST', { dedupeKey: 'restarts' });
-    assert.equal(asked.status, 202, JSON.stringify(asked.body));
-    const jobId = asked.body.jobId as string;
+    fleet = await startFleet(dir, 'restarts');
+    const { server, workers, jobId, said } = fleet;
     const job = async () => p.catalog.jobs.get(jobId).catch(() => undefined);
 
     // Once the run is under way: PostgreSQL down for 2 s, then the S3 server for 2 s, the run still going on at each.
@@ -73,16 +67,9 @@ test('a run through three workers on S3 + PostgreSQL completes across a PostgreS
     for (const w of workers) assert.equal(w.child.exitCode, null, `${w.name} is still running after the restarts:\n${w.stderr()}`);
     assert.equal(server.child.exitCode, null, 'silt serve is still running after the restarts');
 
-    const perFile = await withSession(p, (sql) => query(sql, 'SELECT _source_file, count(*), count(DISTINCT id) FROM bronze.orders GROUP BY 1 ORDER BY 1'));
-    assert.equal(perFile.length, FILES, 'every landing file in bronze');
-    assert.ok(perFile.every(([, n, d]) => Number(n) === FLEET_ROWS && Number(d) === FLEET_ROWS), `each exactly once: ${JSON.stringify(perFile.filter(([, n]) => Number(n) !== FLEET_ROWS))}`);
-    for (const table of ['bronze.orders', 'silver.orders']) {
-      assert.deepEqual(await rowsByColumnName(p, table), await rowsByColumnName(here, table), `${table} as in one process`);
-    }
+    await assertIngestedOnce(p, here, FILES);
   } finally {
-    for (const w of workers) w.child.kill('SIGKILL');
-    server?.child.kill('SIGKILL');
-    await Promise.all([server?.exited, ...workers.map((w) => w.exited)]);
+    await fleet?.stop();
     await p.close();
     await here.close();
     pg.stop();

@@ -13,14 +13,13 @@ import type { IngestTaskRecord } from '../ingest/index.js';
 import { vacuum } from '../lifecycle/index.js';
 import { runPipeline } from '../pipeline/index.js';
 import { openProject, type Project } from '../project/index.js';
-import { fleetLanding, FLEET_ROWS } from '../testing/fleet-landing.js';
+import { assertIngestedOnce, fleetLanding, startFleet, type Fleet } from '../testing/fleet-landing.js';
 import { ordersYaml } from '../testing/orders-yaml.js';
-import { query, removeDir, rowsByColumnName, smallProject, tempDir, withSession } from '../testing/pipeline-project.js';
-import { httpJson, startServeProcess, startWorkerProcess, useCatalog, type ServeProcess, type WorkerProcess } from '../testing/serve-process.js';
+import { removeDir, rowsByColumnName, smallProject, tempDir } from '../testing/pipeline-project.js';
+import { httpJson, startWorkerProcess, useCatalog } from '../testing/serve-process.js';
 import { silt } from '../testing/silt-process.js';
 
 const FILES = 36;
-const ROWS = FLEET_ROWS;
 const PER_TASK = 3;
 /** Workers killed at most while the run goes on; a fast run may end after fewer, but never before one. */
 const KILLS = 3;
@@ -39,16 +38,11 @@ async function fleet(catalogUri: string | undefined): Promise<void> {
   const dir = await project(path.join(root, 'fleet'), catalogUri);
   const here = await openProject({ projectDir: await project(path.join(root, 'here'), undefined) });
   const p: Project = await openProject({ projectDir: dir });
-  let server: ServeProcess | undefined;
-  const workers: WorkerProcess[] = [];
-  const said = () => workers.map((w) => `--- ${w.name}\n${w.stderr()}`).join('\n');
+  let fleet: Fleet | undefined;
   try {
     assert.equal((await runPipeline(here, {})).status, 'succeeded');
-    server = await startServeProcess(dir, ['--no-execute', '--no-watch']);
-    for (const n of [1, 2, 3]) workers.push(startWorkerProcess(dir, `w${n}`));
-    const asked = await httpJson(dir, `${server.url}/v1/runs`, 'POST', { dedupeKey: 'fleet' });
-    assert.equal(asked.status, 202, JSON.stringify(asked.body));
-    const jobId = asked.body.jobId as string;
+    fleet = await startFleet(dir, 'fleet');
+    const { server, workers, jobId, said } = fleet;
 
     // Kill a worker at a random moment while the run goes on, and start another in its place.
     let kills = 0;
@@ -71,12 +65,7 @@ async function fleet(catalogUri: string | undefined): Promise<void> {
     assert.equal(job.status, 'succeeded', `${JSON.stringify(job)}\n${said()}`);
     assert.ok(kills >= 1, `a worker was killed while the run went on (${kills} of at most ${KILLS})`);
 
-    const perFile = await withSession(p, (sql) => query(sql, 'SELECT _source_file, count(*), count(DISTINCT id) FROM bronze.orders GROUP BY 1 ORDER BY 1'));
-    assert.equal(perFile.length, FILES, 'every landing file in bronze');
-    assert.ok(perFile.every(([, n, d]) => Number(n) === ROWS && Number(d) === ROWS), `each exactly once: ${JSON.stringify(perFile.filter(([, n]) => Number(n) !== ROWS))}`);
-    for (const table of ['bronze.orders', 'silver.orders']) {
-      assert.deepEqual(await rowsByColumnName(p, table), await rowsByColumnName(here, table), `${table} as in one process`);
-    }
+    await assertIngestedOnce(p, here, FILES);
 
     // The run that succeeded spread its ingest: the history says which worker did which task.
     const run = (await p.catalog.runLog.run(job.runId!))!;
@@ -98,9 +87,7 @@ async function fleet(catalogUri: string | undefined): Promise<void> {
     for (const r of await p.catalog.runLog.runs(100)) assert.deepEqual(await p.catalog.stagedIngest.list(r.runId, 'orders'), [], `run ${r.runId} keeps nothing staged`);
     assert.deepEqual(await rowsByColumnName(p, 'bronze.orders'), await rowsByColumnName(here, 'bronze.orders'), 'vacuum removed no committed file');
   } finally {
-    for (const w of workers) w.child.kill('SIGKILL');
-    server?.child.kill('SIGKILL');
-    await Promise.all([server?.exited, ...workers.map((w) => w.exited)]);
+    await fleet?.stop();
     await p.close();
     await here.close();
     await removeDir(root);

@@ -53,11 +53,6 @@ export class PullStates {
     await this.upsert(source, { state: JSON.stringify(state), pending_file: null, pending_state: null });
   }
 
-  /** Forgets a source's state: its next pull starts from the beginning. */
-  async reset(source: string): Promise<void> {
-    await this.db.deleteFrom('silt_pull_state').where('source', '=', source).execute();
-  }
-
   private async upsert(source: string, set: Partial<Omit<MetadataDb['silt_pull_state'], 'source' | 'updated_ms'>>): Promise<void> {
     const updated_ms = Date.now();
     await this.db

@@ -42,7 +42,9 @@ export function folderTypes(name: string, source: SourceConfig, files: readonly 
   for (const f of files) {
     for (const v of folderValues(name, source, f.key)) {
       const k = v.key.toLowerCase();
-      values.set(k, [...(values.get(k) ?? []), v.value]);
+      const seen = values.get(k);
+      if (seen) seen.push(v.value);
+      else values.set(k, [v.value]);
     }
   }
   const out = new Map<string, 'long' | 'string'>();

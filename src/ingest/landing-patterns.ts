@@ -16,11 +16,17 @@ export function globProblem(pattern: string): string | undefined {
   }
 }
 
-/** A test of relative paths against the pattern (which globProblem accepts). */
+const matchers = new Map<string, (relPath: string) => boolean>();
+
+/** A test of relative paths against the pattern (which globProblem accepts), made once per pattern: every landing file of every poll is tested. */
 export function globMatcher(pattern: string): (relPath: string) => boolean {
-  const re = new RegExp(`^${globRegex(pattern)}$`);
-  if (pattern.includes('/')) return (rel) => re.test(rel);
-  return (rel) => re.test(rel.slice(rel.lastIndexOf('/') + 1));
+  let match = matchers.get(pattern);
+  if (!match) {
+    const re = new RegExp(`^${globRegex(pattern)}$`);
+    match = pattern.includes('/') ? (rel) => re.test(rel) : (rel) => re.test(rel.slice(rel.lastIndexOf('/') + 1));
+    matchers.set(pattern, match);
+  }
+  return match;
 }
 
 function globRegex(p: string, inBraces = false): string {

@@ -15,7 +15,7 @@ export async function ingestStep(ctx: StepContext, name: string, source: SourceC
     onProgress: (p: { files: number; rows: number }) => ctx.progress(`ingest ${name}: ${p.files} files, ${p.rows.toLocaleString('en-US')} rows`),
   };
   const r: IngestResult & { tasks?: IngestTaskRecord[]; pulled?: PullReport } = source.pull
-    ? await ingestPulled(ctx.catalog, ctx.engine, name, source, { ...opts, ...(ctx.signal ? { signal: ctx.signal } : {}), log: ctx.progress })
+    ? await ingestPulled(ctx.catalog, ctx.engine, name, source, { ...opts, signal: ctx.signal, log: ctx.progress })
     : ctx.spread
     ? await spreadSource(ctx.catalog, ctx.engine, name, source, { ...opts, filesPerTask: ctx.spread.filesPerTask, runTasks: queueIngestTasks(ctx.catalog, ctx.engine, source, ctx.spread, ctx.signal) })
     : await ingestSource(ctx.catalog, ctx.engine, name, source, opts);

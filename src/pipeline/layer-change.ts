@@ -26,6 +26,7 @@ export async function formerLayers(catalog: Catalog, layers: Layers, declared: I
   const current = new Set(LAYER_ROLES.map((r) => layers[r]));
   const candidates = new Map<LayerRole, Set<string>>(LAYER_ROLES.map((r) => [r, new Set([r])]));
   for (const ns of await catalog.listNamespaces()) {
+    if (current.has(ns)) continue; // a layer's current namespace is no former one
     const role = (await catalog.namespaceProperties(ns))[LAYER_PROPERTY];
     if (role && candidates.has(role as LayerRole)) candidates.get(role as LayerRole)!.add(ns);
   }

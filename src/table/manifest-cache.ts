@@ -39,11 +39,6 @@ export class ManifestCache {
     return (await this.through(key, read)) as ManifestEntry[];
   }
 
-  clear(): void {
-    this.items.clear();
-    this.bytes = 0;
-  }
-
   private async through(key: string, read: () => Promise<{ value: ManifestFile[] | ManifestEntry[]; bytes: number }>): Promise<ManifestFile[] | ManifestEntry[]> {
     const hit = this.items.get(key);
     if (hit) {

@@ -7,7 +7,7 @@ export type Mark = string | number;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?)?$/i;
 
 /** Orders two values of the incremental field: numbers as numbers, ISO times as instants, else as text. */
-export function compareMarks(a: Mark, b: Mark): number {
+function compareMarks(a: Mark, b: Mark): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   const [sa, sb] = [String(a), String(b)];
   if (ISO_TIME.test(sa) && ISO_TIME.test(sb)) {

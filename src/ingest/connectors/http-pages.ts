@@ -32,7 +32,7 @@ export function pageUrl(paginate: HttpPaginate | undefined, firstUrl: string, po
   } else if (paginate?.kind === 'cursor' && 'cursor' in position) {
     if (position.cursor !== null) u.searchParams.set(paginate.param, position.cursor);
   } else {
-    throw new InvalidInput(`http pull: the saved position ${JSON.stringify(position)} does not fit paginate.kind ${paginate?.kind ?? '(none)'}; the source's paginate changed since the last pull: reset the source's pull state`);
+    throw new InvalidInput(`http pull: the saved position ${JSON.stringify(position)} does not fit paginate.kind ${paginate?.kind ?? '(none)'}; the source's paginate changed since the last pull: put paginate back, or declare the source under a new name to pull the API from the start`);
   }
   return u.toString();
 }

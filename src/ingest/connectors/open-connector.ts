@@ -4,7 +4,7 @@ import type { PullConfig } from './pull-config.js';
 import { PostgresConnector } from './postgres-connector.js';
 
 /** A connector ready to pull, and how to let go of what it holds (a connection). */
-export type OpenConnector = Connector & { close?(): Promise<void> };
+type OpenConnector = Connector & { close?(): Promise<void> };
 
 /** The connector of a source's `pull:`, connected and checked (the table, the columns it names). */
 export async function openConnector(source: string, pull: PullConfig): Promise<OpenConnector> {

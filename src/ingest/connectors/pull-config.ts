@@ -34,7 +34,7 @@ export const postgresPullSchema = z
       .transform((t) => (t.includes('.') ? t : `public.${t}`)),
     cursor: COLUMN,
     key: z.union([COLUMN.transform((k) => [k]), z.array(COLUMN).min(1)]),
-    chunk_rows: z.number().int().min(1).max(1_000_000).default(PULL_CHUNK_ROWS),
+    chunk_rows: z.number().int().min(1).max(1_000_000).optional(),
     deletes: z.enum(['compare']).optional(),
   })
   .superRefine((p, ctx) => {

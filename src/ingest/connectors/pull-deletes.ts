@@ -5,7 +5,7 @@ import { SOURCE_FILE, SOURCE_LINE } from '../bronze-schema.js';
 import { DELETED_COLUMN } from './postgres-connector.js';
 
 /** A connector that can say which of the keys bronze holds live are gone from its source. */
-export interface KeyComparing {
+interface KeyComparing {
   readonly keyColumns: readonly string[];
   /** Tombstone records (the key, `_deleted = true`) for those of `keys` the source no longer has. */
   goneKeys(keys: readonly (readonly string[])[]): Promise<Record<string, unknown>[]>;

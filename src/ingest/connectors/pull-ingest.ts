@@ -33,14 +33,13 @@ export interface PullReport {
 export async function ingestPulled(catalog: Catalog, engine: Engine, name: string, source: SourceConfig, opts: PullIngestOptions): Promise<IngestResult & { pulled: PullReport }> {
   const pull = source.pull;
   if (pull === undefined) throw new InvalidInput(`source ${name} has no pull: section`, { details: { key: name } });
-  const settings = pull as { chunk_rows?: number; deletes?: string };
   const log = opts.log ?? (() => undefined);
   const prefix = landingPrefix(name, source);
   const connector = await openConnector(name, pull);
   try {
     const landed = await landPull(catalog, name, prefix, connector, {
       signal: opts.signal ?? new AbortController().signal,
-      chunkRows: settings.chunk_rows ?? PULL_CHUNK_ROWS,
+      chunkRows: pull.chunk_rows ?? PULL_CHUNK_ROWS,
       log,
       interrupt: opts.pullInterrupt,
     });
@@ -48,7 +47,7 @@ export async function ingestPulled(catalog: Catalog, engine: Engine, name: strin
     // Every pull file, this run's and a killed run's, was put whole: none is waited for.
     const pullFiles = async (): Promise<string[]> => (await catalog.store.list(prefix)).map((o) => o.key).filter(isPullFile);
     const first = await ingestSource(catalog, engine, name, source, { ...opts, landed: await pullFiles() });
-    if (settings.deletes !== 'compare' || !comparesKeys(connector)) return { ...first, pulled };
+    if (pull.kind !== 'postgres' || pull.deletes !== 'compare' || !comparesKeys(connector)) return { ...first, pulled };
     const t = bronzeTables(name, source);
     const live = await liveKeys(catalog, engine, { namespace: t.namespace, name: t.table }, connector.keyColumns);
     const gone = await connector.goneKeys(live);

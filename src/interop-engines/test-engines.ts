@@ -159,7 +159,14 @@ export class Trino {
   async sql(text: string): Promise<SqlAnswer> {
     // PARAMETRIC_DATETIME: timestamps with all their digits (otherwise Trino rounds them to milliseconds).
     const headers = { 'X-Trino-User': 'silt', 'X-Trino-Catalog': 'silt', 'X-Trino-Time-Zone': 'UTC', 'X-Trino-Client-Capabilities': 'PARAMETRIC_DATETIME' };
-    let res: any = await (await fetch(`${this.url}/v1/statement`, { method: 'POST', body: text, headers })).json();
+    const submit = async (): Promise<any> => (await fetch(`${this.url}/v1/statement`, { method: 'POST', body: text, headers })).json();
+    let res: any = await submit();
+    // A fresh Trino runs SELECT 1 on the coordinator before its node is ready to scan a catalog's
+    // tables: until then a scan fails at once (NO_NODES_AVAILABLE, or another error that is not the
+    // statement's own), and may be sent again.
+    for (const until = Date.now() + 120_000; res.error && res.error.errorType !== 'USER_ERROR' && Date.now() < until; res = await submit()) {
+      await new Promise((r) => setTimeout(r, 1000));
+    }
     let columns: { name: string; typeSignature: TypeSignature }[] | undefined;
     const data: unknown[][] = [];
     for (;;) {
